@@ -1,0 +1,82 @@
+# axiomws - build, test, demo, bench, fuzz.  `make test` and `make demo` need nothing else.
+CC      ?= cc
+CXX     ?= c++
+CLANG   ?= clang
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -pedantic -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+STD     := -std=c99 -D_POSIX_C_SOURCE=200809L
+LIBS    := -lbearssl
+ASAN    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+B       := build
+FUZZ_TIME ?= 60
+
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(B)/tests/%)
+ASAN_BIN := $(TEST_SRC:tests/%.c=$(B)/asan/tests/%)
+EX_SRC   := $(wildcard examples/*.c)
+EX_BIN   := $(EX_SRC:examples/%.c=$(B)/%)
+EX_ASAN  := $(EX_SRC:examples/%.c=$(B)/asan/%)
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+FUZZ_REPLAY := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/replay_%)
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
+BENCH_SRC := $(wildcard tests/bench/bench_*.c)
+BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
+
+.PHONY: all deps deps-bench test demo bench fuzz fuzz-replay examples clean
+all: examples $(TEST_BIN)
+
+deps:
+	@tests/deps.sh
+deps-bench:
+	@tests/deps.sh bench
+
+examples: $(EX_BIN)
+
+$(B)/%: examples/%.c axiomws.h
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(CFLAGS) -I. $< -o $@ $(LIBS)
+
+$(B)/asan/%: examples/%.c axiomws.h
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) -O1 -g $(ASAN) -I. $< -o $@ $(LIBS)
+
+$(B)/tests/%: tests/%.c axiomws.h tests/harness.h
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(CFLAGS) -I. -Itests $< -o $@ $(LIBS) -lm
+
+$(B)/asan/tests/%: tests/%.c axiomws.h tests/harness.h
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) -O1 -g $(ASAN) -I. -Itests $< -o $@ $(LIBS) -lm
+
+# fuzz targets: libFuzzer with clang, or a plain main that replays the committed corpus
+$(B)/fuzz/replay_%: fuzz/%.c fuzz/replay_main.c axiomws.h
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) -Wall -Wextra -O1 -g $(ASAN) -I. fuzz/replay_main.c $< -o $@ $(LIBS) -lm
+
+$(B)/fuzz/%: fuzz/%.c axiomws.h
+	@mkdir -p $(dir $@)
+	$(CLANG) $(STD) -O1 -g -fsanitize=fuzzer,address,undefined -I. $< -o $@ $(LIBS) -lm
+
+fuzz-replay: $(FUZZ_REPLAY)
+	@for t in $(FUZZ_REPLAY); do n=$${t##*/replay_}; $$t fuzz/corpus/$$n || exit 1; done
+
+fuzz: deps $(FUZZ_BIN)
+	@for t in $(FUZZ_BIN); do n=$${t##*/}; mkdir -p fuzz/out/$$n; \
+	  d=""; [ -f fuzz/$$n.dict ] && d="-dict=fuzz/$$n.dict"; \
+	  $$t -max_total_time=$(FUZZ_TIME) $$d fuzz/out/$$n fuzz/corpus/$$n || exit 1; done
+
+test: deps all $(ASAN_BIN) $(EX_ASAN) $(FUZZ_REPLAY)
+	@tests/run.sh
+
+$(B)/bench/%: tests/bench/%.c axiomws.h
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) -O2 -march=native -g -I. $< -o $@ $(LIBS) -lm $(BENCH_LIBS_$*)
+
+bench: deps-bench $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do $$b || exit 1; done
+
+demo: deps examples
+	@tests/demo.sh
+
+clean:
+	rm -rf $(B) fuzz/out

@@ -1,0 +1,30 @@
+#!/bin/sh
+# Installs what the build, tests and demo need and are missing: Debian packages through
+# apt-get when run as root (otherwise prints the exact command and fails), then the Node
+# peers' packages from the committed package-lock.json.
+# Usage: tests/deps.sh [bench]   (bench adds the libraries the benchmarks compare against)
+set -e
+cd "$(dirname "$0")/.."
+pkgs="gcc g++ clang make libbearssl-dev python3 python3-websockets python3-autobahn openssl nodejs npm"
+[ "${1:-}" = bench ] && pkgs="$pkgs libjsmn-dev libyajl-dev libcjson-dev libsimdjson-dev valgrind"
+missing=""
+for p in $pkgs; do
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    if [ "$(id -u)" = 0 ]; then
+        echo "deps: installing$missing"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq || true
+        apt-get install -y -qq $missing
+    else
+        echo "deps: missing packages:$missing" >&2
+        echo "deps: run: sudo apt-get install -y$missing" >&2
+        exit 1
+    fi
+fi
+if [ -f tests/peers/package-lock.json ] && [ ! -d tests/peers/node_modules ]; then
+    echo "deps: installing the Node test peers' packages (npm ci)"
+    (cd tests/peers && npm ci --no-audit --no-fund --loglevel=error)
+fi
+exit 0
