@@ -200,7 +200,9 @@ typedef enum axws_event_type {
     AXWS_EV_PING,     /* a ping arrived (the pong is sent automatically): data, len */
     AXWS_EV_PONG,     /* a pong arrived: data, len */
     AXWS_EV_CLOSE,    /* the connection is finished: close_code, data/len = reason, error */
-    AXWS_EV_ERROR     /* a fatal error happened (a CLOSE event follows): error */
+    AXWS_EV_ERROR,    /* a fatal error happened (a CLOSE event follows): error */
+    AXWS_EV_HTTP_RESPONSE /* axws_http_request: the response head arrived: status;
+                             axws_header() works during this callback */
 } axws_event_type;
 
 /* Passed to the event callback; valid only during the callback (data points into the
@@ -214,6 +216,7 @@ typedef struct axws_event {
     int fin;             /* CHUNK: 1 on the message's last chunk */
     int close_code;      /* CLOSE: the peer's code, 1005 (none), or 1006 (no close frame) */
     int error;           /* ERROR, CLOSE: the sticky error, 0 for a clean close */
+    int status;          /* HTTP_RESPONSE: the HTTP status */
 } axws_event;
 
 typedef struct axws_conn axws_conn;
@@ -312,6 +315,16 @@ AXWS_API int axws_connect_addr(axws_conn *c, const char *url, const struct socka
 /* The same over a socket the program has connected (or is connecting, non-blocking). The
    library owns `fd` from now on and closes it. */
 AXWS_API int axws_connect_fd(axws_conn *c, const char *url, int fd, int64_t now_ms);
+
+/* One HTTP/1.1 request through the same machinery (resolver, TLS, step loop), for small
+   REST calls next to a WebSocket (the Axiom token refresh). `url` is http:// or https://;
+   `headers` (NULL-terminated "Name: value" lines, CR/LF refused) replace cfg.headers for
+   this request; `body` (optional) is sent with a Content-Length. Request and body must fit
+   tx_buf. The response head arrives as AXWS_EV_HTTP_RESPONSE (axws_header() works during
+   that callback); the body is not read, and the connection then ends (CLOSE event). */
+AXWS_API int axws_http_request(axws_conn *c, const char *url, const char *method,
+                               const char *const *headers, const void *body, size_t body_len,
+                               int64_t now_ms);
 
 /* Fill up to `max` pollfd entries; returns how many (0 when CLOSED). */
 AXWS_API int axws_pollfds(const axws_conn *c, struct pollfd *fds, int max);
@@ -425,6 +438,7 @@ struct axws_conn {
     size_t hs_reason_off, hs_reason_len;
     size_t hs_location_off, hs_location_len;
     int has_location;
+    int http_mode;      /* axws_http_request: no upgrade, one response head */
     char subprotocol[64];
     char host[256];     /* URL host, also the default TLS server name */
 
@@ -1218,7 +1232,8 @@ static int axws__is_tchar(int ch) { /* RFC 7230 3.2.6 token characters */
            (ch != 0 && strchr("!#$%&'*+-.^_`|~", ch) != NULL);
 }
 
-AXWS__DEF int axws_parse_url(const char *url, axws_url *out, char *storage, size_t storage_size) {
+static int axws__parse_url(const char *url, axws_url *out, char *storage, size_t storage_size,
+                           int allow_http) {
     const char *p, *host, *host_end, *rest;
     size_t hlen, plen, i;
     long port = 0;
@@ -1230,6 +1245,11 @@ AXWS__DEF int axws_parse_url(const char *url, axws_url *out, char *storage, size
         p = url + 5;
     } else if (axws__ieq(url, 6, "wss://") && url[5] == '/') {
         p = url + 6;
+        out->secure = 1;
+    } else if (allow_http && axws__ieq(url, 7, "http://") && url[6] == '/') {
+        p = url + 7;
+    } else if (allow_http && axws__ieq(url, 8, "https://") && url[7] == '/') {
+        p = url + 8;
         out->secure = 1;
     } else {
         return AXWS_EURL;
@@ -1289,6 +1309,10 @@ AXWS__DEF int axws_parse_url(const char *url, axws_url *out, char *storage, size
     return AXWS_OK;
 }
 
+AXWS__DEF int axws_parse_url(const char *url, axws_url *out, char *storage, size_t storage_size) {
+    return axws__parse_url(url, out, storage, storage_size, 0);
+}
+
 /* ---- the upgrade request (RFC 6455 4.1) */
 
 typedef struct { char *p; size_t n, cap; int overflow; } axws__buf;
@@ -1302,55 +1326,80 @@ static void axws__puts(axws__buf *b, const char *s) { axws__put(b, s, strlen(s))
 
 static int axws__has_crlf(const char *s) { return strpbrk(s, "\r\n") != NULL; }
 
-static int axws__build_request(axws_conn *c, const axws_url *u) {
-    uint8_t key[16];
-    char key64[32], port[16];
+static void axws__put_uint(axws__buf *b, unsigned long v) {
+    char tmp[24];
+    int n = 0;
+    do { tmp[sizeof tmp - 1 - n++] = (char)('0' + v % 10); v /= 10; } while (v);
+    axws__put(b, tmp + sizeof tmp - n, (size_t)n);
+}
+
+/* What to send: an upgrade (method NULL) or a plain HTTP request. */
+typedef struct {
+    const char *method;
+    const char *const *headers;
+    const void *body;
+    size_t body_len;
+} axws__request;
+
+static int axws__headers_ok(const char *const *h) {
+    for (; h && *h; h++) {
+        const char *colon = strchr(*h, ':'), *q;
+        if (axws__has_crlf(*h) || !colon || colon == *h) return 0;
+        for (q = *h; q < colon; q++) if (!axws__is_tchar((unsigned char)*q)) return 0;
+    }
+    return 1;
+}
+
+static int axws__build_request(axws_conn *c, const axws_url *u, const axws__request *rq) {
     axws__buf b;
-    const char *const *h;
+    const char *const *h = rq ? rq->headers : c->cfg.headers;
     b.p = (char *)c->cfg.tx_buf; b.n = 0; b.cap = c->cfg.tx_size; b.overflow = 0;
     if ((c->cfg.origin && axws__has_crlf(c->cfg.origin)) ||
-        (c->cfg.subprotocols && axws__has_crlf(c->cfg.subprotocols)))
+        (c->cfg.subprotocols && axws__has_crlf(c->cfg.subprotocols)) || !axws__headers_ok(h) ||
+        (rq && (!rq->method || !*rq->method || axws__has_crlf(rq->method) || strchr(rq->method, ' '))))
         return AXWS_EINVAL;
-    for (h = c->cfg.headers; h && *h; h++) {
-        const char *colon = strchr(*h, ':'), *q;
-        if (axws__has_crlf(*h) || !colon || colon == *h) return AXWS_EINVAL;
-        for (q = *h; q < colon; q++) if (!axws__is_tchar((unsigned char)*q)) return AXWS_EINVAL;
-    }
-    axws__random(c, key, sizeof key); /* 4.1: a random 16-byte value, base64-encoded */
-    axws__base64(key64, key, sizeof key);
-    axws__accept_value(key64, c->accept);
-    axws__puts(&b, "GET ");
+    axws__puts(&b, rq ? rq->method : "GET");
+    axws__puts(&b, " ");
     axws__puts(&b, u->path);
     axws__puts(&b, " HTTP/1.1\r\nHost: ");
     if (u->host_is_ipv6) axws__puts(&b, "[");
     axws__puts(&b, u->host);
     if (u->host_is_ipv6) axws__puts(&b, "]");
-    if (u->port != (u->secure ? 443 : 80)) {
-        int n = 0, v = u->port;
-        char tmp[8];
-        while (v) { tmp[n++] = (char)('0' + v % 10); v /= 10; }
-        port[0] = ':';
-        for (v = 0; v < n; v++) port[1 + v] = tmp[n - 1 - v];
-        axws__put(&b, port, (size_t)n + 1);
+    if (u->port != (u->secure ? 443 : 80)) { /* RFC 7230 5.4: the port only when not default */
+        axws__puts(&b, ":");
+        axws__put_uint(&b, (unsigned long)u->port);
     }
-    axws__puts(&b, "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ");
-    axws__puts(&b, key64);
-    axws__puts(&b, "\r\nSec-WebSocket-Version: 13\r\n");
-    if (c->cfg.origin) {
-        axws__puts(&b, "Origin: ");
-        axws__puts(&b, c->cfg.origin);
+    axws__puts(&b, "\r\n");
+    if (!rq) {
+        uint8_t key[16];
+        char key64[32];
+        axws__random(c, key, sizeof key); /* RFC 6455 4.1: a random 16-byte value, base64 */
+        axws__base64(key64, key, sizeof key);
+        axws__accept_value(key64, c->accept);
+        axws__puts(&b, "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ");
+        axws__puts(&b, key64);
+        axws__puts(&b, "\r\nSec-WebSocket-Version: 13\r\n");
+        if (c->cfg.origin) {
+            axws__puts(&b, "Origin: ");
+            axws__puts(&b, c->cfg.origin);
+            axws__puts(&b, "\r\n");
+        }
+        if (c->cfg.subprotocols) {
+            axws__puts(&b, "Sec-WebSocket-Protocol: ");
+            axws__puts(&b, c->cfg.subprotocols);
+            axws__puts(&b, "\r\n");
+        }
+    } else {
+        axws__puts(&b, "Connection: close\r\nContent-Length: ");
+        axws__put_uint(&b, (unsigned long)rq->body_len);
         axws__puts(&b, "\r\n");
     }
-    if (c->cfg.subprotocols) {
-        axws__puts(&b, "Sec-WebSocket-Protocol: ");
-        axws__puts(&b, c->cfg.subprotocols);
-        axws__puts(&b, "\r\n");
-    }
-    for (h = c->cfg.headers; h && *h; h++) {
+    for (; h && *h; h++) {
         axws__puts(&b, *h);
         axws__puts(&b, "\r\n");
     }
     axws__puts(&b, "\r\n");
+    if (rq && rq->body_len) axws__put(&b, (const char *)rq->body, rq->body_len);
     if (b.overflow) return AXWS_ENOBUFS;
     c->tx_head = 0;
     c->tx_tail = b.n;
@@ -1433,6 +1482,7 @@ static int axws__hs_header(void *ctx, const char *name, size_t nlen, const char 
 }
 
 static void axws__opened(axws_conn *c);
+static void axws__http_answered(axws_conn *c);
 
 /* The whole response head is in tx_buf[0..hs_len). */
 static void axws__hs_parse(axws_conn *c) {
@@ -1460,6 +1510,11 @@ static void axws__hs_parse(axws_conn *c) {
     memset(&k, 0, sizeof k);
     k.c = c;
     bad = axws__each_header(r, n, axws__hs_header, &k) != 0;
+    if (c->http_mode) {
+        if (bad) axws__fail(c, AXWS_EHANDSHAKE, 0);
+        else axws__http_answered(c);
+        return;
+    }
     if (status != 101) {
         if (k.location) {
             c->has_location = 1;
@@ -1592,6 +1647,7 @@ static void axws__reset(axws_conn *c) {
     c->hs_valid = 0;
     c->hs_reason_off = c->hs_reason_len = c->hs_location_off = c->hs_location_len = 0;
     c->has_location = 0;
+    c->http_mode = 0;
     c->subprotocol[0] = 0;
     c->hdr_have = 0;
     c->in_frame = 0;
@@ -1631,7 +1687,7 @@ static void axws__opened(axws_conn *c) {
     if (c->tx_head == c->tx_tail) c->tx_head = c->tx_tail = 0;
 }
 
-static int axws__start_request(axws_conn *c, const axws_url *u) {
+static int axws__start_request(axws_conn *c, const axws_url *u, const axws__request *rq) {
     int r;
     size_t hl = strlen(u->host);
     if (hl >= sizeof c->host) return AXWS_EURL;
@@ -1640,7 +1696,8 @@ static int axws__start_request(axws_conn *c, const axws_url *u) {
 #ifndef AXWS__HAVE_TLS
     if (u->secure) return AXWS_ENOTLS;
 #endif
-    r = axws__build_request(c, u);
+    r = axws__build_request(c, u, rq);
+    c->http_mode = rq != NULL;
     return r;
 }
 
@@ -1650,7 +1707,7 @@ AXWS__DEF int axws_start(axws_conn *c, const axws_url *url, int64_t now_ms) {
     if (c->state != AXWS_STATE_CLOSED) return AXWS_ESTATE;
     axws__reset(c);
     c->now = now_ms;
-    r = axws__start_request(c, url);
+    r = axws__start_request(c, url, NULL);
     if (r) return c->error = r;
     c->state = AXWS_STATE_HANDSHAKE;
     c->deadline = now_ms + c->cfg.handshake_timeout_ms;
@@ -1718,14 +1775,14 @@ static int axws__try_next_addr(axws_conn *c) {
 }
 
 static int axws__begin(axws_conn *c, const char *url, int64_t now_ms, axws_url *u, char *storage,
-                       size_t storage_size) {
+                       size_t storage_size, const axws__request *rq) {
     int r;
     AXWS_ASSERT(c != NULL && url != NULL);
     if (c->state != AXWS_STATE_CLOSED) return AXWS_ESTATE;
     axws__reset(c);
     c->now = now_ms;
-    r = axws_parse_url(url, u, storage, storage_size);
-    if (!r) r = axws__start_request(c, u);
+    r = axws__parse_url(url, u, storage, storage_size, rq != NULL);
+    if (!r) r = axws__start_request(c, u, rq);
     if (!r && !u->secure && (!c->cfg.rx_buf || c->cfg.rx_size < AXWS_MIN_RX)) r = AXWS_ENOBUFS;
     if (r) c->error = r;
     return r;
@@ -1756,10 +1813,11 @@ static int axws__resolve_default(void *user, const char *host, int port,
     return n ? n : AXWS_ERESOLVE;
 }
 
-AXWS__DEF int axws_connect(axws_conn *c, const char *url, int64_t now_ms) {
+/* Resolve and start connecting for a WebSocket (rq NULL) or an HTTP request. */
+static int axws__connect_url(axws_conn *c, const char *url, int64_t now_ms, const axws__request *rq) {
     axws_url u;
     char storage[1024];
-    int n, r = axws__begin(c, url, now_ms, &u, storage, sizeof storage);
+    int n, r = axws__begin(c, url, now_ms, &u, storage, sizeof storage, rq);
     if (r) return r;
     n = (c->cfg.resolve ? c->cfg.resolve : axws__resolve_default)(
         c->cfg.resolve_user, u.host, u.port, c->addrs, c->addr_lens, AXWS_MAX_ADDRS);
@@ -1769,11 +1827,42 @@ AXWS__DEF int axws_connect(axws_conn *c, const char *url, int64_t now_ms) {
     return axws__try_next_addr(c);
 }
 
+AXWS__DEF int axws_connect(axws_conn *c, const char *url, int64_t now_ms) {
+    return axws__connect_url(c, url, now_ms, NULL);
+}
+
+AXWS__DEF int axws_http_request(axws_conn *c, const char *url, const char *method,
+                                const char *const *headers, const void *body, size_t body_len,
+                                int64_t now_ms) {
+    axws__request rq;
+    rq.method = method;
+    rq.headers = headers;
+    rq.body = body;
+    rq.body_len = body_len;
+    return axws__connect_url(c, url, now_ms, &rq);
+}
+
+/* axws_http_request: the response head is in; hand it over, then end quietly. */
+static void axws__http_answered(axws_conn *c) {
+    axws_event ev;
+    unsigned gen = c->gen;
+    c->hs_valid = 1;
+    memset(&ev, 0, sizeof ev);
+    ev.type = AXWS_EV_HTTP_RESPONSE;
+    ev.status = c->http_status;
+    axws__emit(c, &ev);
+    if (c->gen != gen) return;
+    c->hs_valid = 0;
+    c->close_rcvd = 1; /* not an abnormal end */
+    c->close_code = 0;
+    axws__finish(c, 1);
+}
+
 AXWS__DEF int axws_connect_addr(axws_conn *c, const char *url, const struct sockaddr *addrs,
                                 const socklen_t *lens, int count, int64_t now_ms) {
     axws_url u;
     char storage[1024];
-    int i, r = axws__begin(c, url, now_ms, &u, storage, sizeof storage);
+    int i, r = axws__begin(c, url, now_ms, &u, storage, sizeof storage, NULL);
     if (r) return r;
     if (count <= 0 || !addrs || !lens) return c->error = AXWS_EINVAL;
     for (i = 0; i < count && i < AXWS_MAX_ADDRS; i++) {
@@ -1791,7 +1880,7 @@ AXWS__DEF int axws_connect_addr(axws_conn *c, const char *url, const struct sock
 AXWS__DEF int axws_connect_fd(axws_conn *c, const char *url, int fd, int64_t now_ms) {
     axws_url u;
     char storage[1024];
-    int r = axws__begin(c, url, now_ms, &u, storage, sizeof storage);
+    int r = axws__begin(c, url, now_ms, &u, storage, sizeof storage, NULL);
     if (r) {
         close(fd);
         return r;
