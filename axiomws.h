@@ -439,6 +439,7 @@ struct axws_conn {
     size_t hs_location_off, hs_location_len;
     int has_location;
     int http_mode;      /* axws_http_request: no upgrade, one response head */
+    int pending_errno;  /* connect failed inside axws_connect*: reported by the next step */
     char subprotocol[64];
     char host[256];     /* URL host, also the default TLS server name */
 
@@ -1634,7 +1635,7 @@ AXWS__DEF int axws_init(axws_conn *c, const axws_config *cfg) {
 static void axws__reset(axws_conn *c) {
     c->gen++;
     c->state = AXWS_STATE_CLOSED;
-    c->error = c->sys_errno = c->http_status = 0;
+    c->error = c->sys_errno = c->http_status = c->pending_errno = 0;
     c->close_code = c->sent_close = c->close_rcvd = c->finish_on_flush = c->eof = 0;
     c->fd = -1;
     c->secure = 0;
@@ -1740,8 +1741,10 @@ static int axws__socket_setup(int fd) {
     return 0;
 }
 
-/* Try the remaining addresses in turn until one connects or is in progress. */
-static int axws__try_next_addr(axws_conn *c) {
+/* Try the remaining addresses in turn until one connects or is in progress. Called from
+   the program's axws_connect*, a failure is reported from the next step instead (events
+   come only from inside step): the connection stays CONNECTING, due at once. */
+static int axws__try_next_addr(axws_conn *c, int from_step) {
     int last_errno = 0;
     while (c->addr_index < c->addr_count) {
         const struct sockaddr_storage *sa = &c->addrs[c->addr_index];
@@ -1770,6 +1773,12 @@ static int axws__try_next_addr(axws_conn *c) {
         }
         last_errno = errno;
         close(fd);
+    }
+    if (!from_step) {
+        c->pending_errno = last_errno ? last_errno : ECONNREFUSED;
+        c->state = AXWS_STATE_CONNECTING;
+        c->deadline = c->now;
+        return AXWS_OK;
     }
     return axws__fail(c, AXWS_ECONNECT, last_errno);
 }
@@ -1824,7 +1833,7 @@ static int axws__connect_url(axws_conn *c, const char *url, int64_t now_ms, cons
     if (n <= 0) return c->error = n < 0 ? n : AXWS_ERESOLVE;
     c->addr_count = n > AXWS_MAX_ADDRS ? AXWS_MAX_ADDRS : n;
     c->state = AXWS_STATE_CONNECTING;
-    return axws__try_next_addr(c);
+    return axws__try_next_addr(c, 0);
 }
 
 AXWS__DEF int axws_connect(axws_conn *c, const char *url, int64_t now_ms) {
@@ -1874,7 +1883,7 @@ AXWS__DEF int axws_connect_addr(axws_conn *c, const char *url, const struct sock
     }
     c->addr_count = i;
     c->state = AXWS_STATE_CONNECTING;
-    return axws__try_next_addr(c);
+    return axws__try_next_addr(c, 0);
 }
 
 AXWS__DEF int axws_connect_fd(axws_conn *c, const char *url, int fd, int64_t now_ms) {
@@ -1932,6 +1941,8 @@ static int64_t axws__next_deadline(const axws_conn *c) {
 AXWS__DEF int axws_timeout_ms(const axws_conn *c, int64_t now_ms) {
     int64_t t;
     AXWS_ASSERT(c != NULL);
+    /* received bytes wait while the request is written: feeding them can progress now */
+    if (c->rx_len && c->tx_head == c->tx_tail && c->state >= AXWS_STATE_HANDSHAKE) return 0;
     t = axws__next_deadline(c);
     if (t == INT64_MAX) return -1;
     if (t <= now_ms) return 0;
@@ -1944,8 +1955,13 @@ AXWS__DEF void axws_tick(axws_conn *c, int64_t now_ms) {
     switch (c->state) {
     case AXWS_STATE_CONNECTING:
         if (c->deadline && now_ms >= c->deadline) {
-            if (c->fd >= 0) { close(c->fd); c->fd = -1; }
-            if (c->addr_index < c->addr_count) axws__try_next_addr(c);
+            if (c->fd < 0) { /* every address failed inside axws_connect* */
+                axws__fail(c, AXWS_ECONNECT, c->pending_errno);
+                break;
+            }
+            close(c->fd);
+            c->fd = -1;
+            if (c->addr_index < c->addr_count) axws__try_next_addr(c, 1);
             else axws__fail(c, AXWS_ETIMEDOUT, ETIMEDOUT);
         }
         break;
@@ -2054,7 +2070,7 @@ AXWS__DEF int axws_step(axws_conn *c, const struct pollfd *fds, int nfds, int64_
         if (err) {
             close(c->fd);
             c->fd = -1;
-            if (c->addr_index < c->addr_count) axws__try_next_addr(c);
+            if (c->addr_index < c->addr_count) axws__try_next_addr(c, 1);
             else axws__fail(c, AXWS_ECONNECT, err);
         } else {
             axws__tcp_connected(c);
