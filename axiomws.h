@@ -480,7 +480,7 @@ typedef struct axws_json {
     size_t len, pos;
     uint64_t base;         /* offset of buf[0] in the whole input */
     uint8_t *stack;        /* one bit per level: 1 = object */
-    uint32_t max_depth, depth;
+    uint32_t max_depth, depth, stack_levels;
     uint64_t tok_offset;   /* offset of the token being read across pieces */
     uint64_t err_offset;
     int err;               /* sticky first error (0 = none) */
@@ -497,7 +497,10 @@ typedef struct axws_json {
    nesting stack (8*stack_size levels; borrowed until the tokenizer is dropped); NULL, 0
    uses the built-in 64 levels. */
 AXWS_API void axws_json_init(axws_json *j, void *stack, size_t stack_size);
-/* Start over for a new document with the same stack (offsets restart at 0). */
+/* Lower the depth limit to `max_depth` levels (at most what the stack holds; larger values
+   are capped). Call before the first token. */
+AXWS_API void axws_json_set_max_depth(axws_json *j, uint32_t max_depth);
+/* Start over for a new document with the same stack and limit (offsets restart at 0). */
 AXWS_API void axws_json_reset(axws_json *j);
 /* Hand the next piece of input to the tokenizer. The piece is borrowed until the next feed;
    it may only be given once next() has returned AXWS_JSON_NEED_MORE for the previous one (or
@@ -780,19 +783,26 @@ AXWS_API void axws_json_init(axws_json *j, void *stack, size_t stack_size) {
         j->stack = (uint8_t *)stack;
         /* one bit per level; cap so the depth counter never overflows */
         j->max_depth = stack_size > 0x1FFFFFFFu ? 0xFFFFFFF8u : (uint32_t)(stack_size * 8u);
+        j->stack_levels = j->max_depth;
     } else {
         j->stack = j->inline_stack;
         j->max_depth = AXWS_JSON_DEFAULT_DEPTH;
     }
 }
 
+AXWS_API void axws_json_set_max_depth(axws_json *j, uint32_t max_depth) {
+    uint32_t cap = j->stack == j->inline_stack ? (uint32_t)AXWS_JSON_DEFAULT_DEPTH : j->stack_levels;
+    j->max_depth = max_depth < cap ? max_depth : cap;
+}
+
 AXWS_API void axws_json_reset(axws_json *j) {
     uint8_t *stack = j->stack;
-    uint32_t max_depth = j->max_depth;
+    uint32_t max_depth = j->max_depth, levels = j->stack_levels;
     int own = stack == j->inline_stack;
     memset(j, 0, sizeof *j);
     j->stack = own ? j->inline_stack : stack;
     j->max_depth = max_depth;
+    j->stack_levels = levels;
 }
 
 AXWS_API int axws_json_feed(axws_json *j, const void *data, size_t len) {
@@ -1831,7 +1841,7 @@ AXWS_API int axws_json_paths_token(axws_json_paths *m, const axws_json_token *t)
     case AXWS_JSON_BEGIN_OBJECT:
     case AXWS_JSON_BEGIN_ARRAY:
         mask = axws__json_path_value(m);
-        id = axws__json_first(mask & m->ends[d]);
+        id = d <= AXWS_JSON_PATH_MAX_PARTS ? axws__json_first(mask & m->ends[d]) : -1;
         m->depth = d + 1;
         if (d + 1 <= AXWS_JSON_PATH_MAX_PARTS) {
             m->alive[d + 1] = mask & ~m->ends[d];
@@ -1851,7 +1861,7 @@ AXWS_API int axws_json_paths_token(axws_json_paths *m, const axws_json_token *t)
     case AXWS_JSON_NULL:
         if (t->cont) return m->last_id;
         mask = axws__json_path_value(m);
-        m->last_id = axws__json_first(mask & m->ends[d]);
+        m->last_id = d <= AXWS_JSON_PATH_MAX_PARTS ? axws__json_first(mask & m->ends[d]) : -1;
         return m->last_id;
     default: return -1;
     }
