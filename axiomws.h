@@ -634,6 +634,11 @@ AXWS_API int axws_json_paths_token(axws_json_paths *m, const axws_json_token *t)
 /* <<tls-decl */
 
 /* >>axiom-decl */
+/* >>axiom-msg-decl */
+/* <<axiom-msg-decl */
+
+/* >>axiom-client-decl */
+/* <<axiom-client-decl */
 /* <<axiom-decl */
 
 /* ======================================================================== the object
@@ -3563,6 +3568,11 @@ AXWS__DEF const char *axws_location(const axws_conn *c, size_t *len) {
 /* <<conn */
 
 /* >>axiom */
+/* >>axiom-msg */
+/* <<axiom-msg */
+
+/* >>axiom-client */
+/* <<axiom-client */
 /* <<axiom */
 
 #endif /* AXIOMWS_IMPLEMENTATION */
