@@ -149,7 +149,11 @@ extern "C" {
     X(AXWS_EDEADPEER, -15, "nothing received from the peer within the dead-peer timeout")   \
     X(AXWS_ENOBUFS, -16, "a configured buffer is too small")                                 \
     X(AXWS_ETLS, -17, "TLS failure")                                                         \
-    X(AXWS_ENOTLS, -18, "wss:// is not available in a build with AXWS_NO_TLS")
+    X(AXWS_ENOTLS, -18, "wss:// is not available in a build with AXWS_NO_TLS")            \
+    X(AXWS_EAUTH, -19, "no usable access token, or the service refused it")                 \
+    X(AXWS_ENOTCONN, -20, "not connected")                                                   \
+    X(AXWS_EFULL, -21, "the subscription table is full")                                     \
+    X(AXWS_EFILE, -22, "token file could not be read or written")
 
 #define AXWS__ENUM_ITEM(name, value, text) name = value,
 enum { AXWS__ERRORS(AXWS__ENUM_ITEM) AXWS__ERR_LAST_ };
@@ -348,6 +352,12 @@ AXWS_API int axws_ping(axws_conn *c, const void *data, size_t len);
    bytes). The connection becomes CLOSING and ends after the peer answers or
    close_timeout_ms. */
 AXWS_API int axws_close(axws_conn *c, int code, const char *reason, int64_t now_ms);
+/* Flow control: while paused, no received data is parsed (so no events fire and msg_buf
+   is left alone) and the socket is not read; the peer is slowed by TCP. A callback that
+   cannot take a message now (e.g. its reply does not fit tx_buf) pauses, keeps working on
+   the message it has, and resumes later; parsing stops right after the current frame. */
+AXWS_API void axws_pause_input(axws_conn *c, int paused);
+
 /* Drop the connection at once (no handshake). */
 AXWS_API void axws_abort(axws_conn *c);
 
@@ -365,7 +375,8 @@ AXWS_API int axws_sent_close_code(const axws_conn *c);  /* what we sent, 0 if no
 AXWS_API int axws_sys_errno(const axws_conn *c);        /* errno of a socket failure */
 AXWS_API const char *axws_subprotocol(const axws_conn *c); /* negotiated, or NULL */
 /* A response header of the 101 (case-insensitive name; index selects among repeats).
-   Valid only during the AXWS_EV_OPEN callback; NULL when absent. */
+   Valid during the AXWS_EV_OPEN (or AXWS_EV_HTTP_RESPONSE) callback, and after an upgrade
+   refused with a status other than 101 until the next connect; NULL when absent. */
 AXWS_API const char *axws_header(const axws_conn *c, const char *name, int index, size_t *len);
 
 /* ======================================================================== the core (no I/O) */
@@ -684,6 +695,7 @@ struct axws_conn {
     int has_location;
     int http_mode;      /* axws_http_request: no upgrade, one response head */
     int pending_errno;  /* connect failed inside axws_connect*: reported by the next step */
+    int input_paused;   /* axws_pause_input */
     char subprotocol[64];
     char host[256];     /* URL host, also the default TLS server name */
 
@@ -1360,7 +1372,7 @@ AXWS__DEF size_t axws_feed(axws_conn *c, const void *data, size_t len, int64_t n
     if (len) c->last_rx = now_ms;
     if (c->reply_pending && axws__finish_control(c) != 0) return 0;
     while (c->gen == gen && (i < len || (c->in_frame && c->fr_left == 0))) {
-        if (c->state == AXWS_STATE_CLOSED || c->state < AXWS_STATE_HANDSHAKE) break;
+        if (c->state == AXWS_STATE_CLOSED || c->state < AXWS_STATE_HANDSHAKE || c->input_paused) break;
         if (c->finish_on_flush || c->close_rcvd) {
             i = len; /* RFC 6455 5.5.1: nothing after a close (or a failure) is processed */
             break;
@@ -1832,7 +1844,9 @@ AXWS__DEF const char *axws_header(const axws_conn *c, const char *name, int inde
     axws__header_query q;
     AXWS_ASSERT(c != NULL && name != NULL);
     if (len) *len = 0;
-    if (!c->hs_valid || index < 0) return NULL;
+    /* readable during the OPEN/HTTP_RESPONSE callback, and after a refused upgrade */
+    if (!(c->hs_valid || (c->state == AXWS_STATE_CLOSED && c->error == AXWS_EHTTP)) || index < 0)
+        return NULL;
     q.name = name; q.index = index; q.val = NULL; q.len = 0;
     axws__each_header((const char *)c->cfg.tx_buf, c->hs_len, axws__find_header, &q);
     if (q.val && len) *len = q.len;
@@ -3054,6 +3068,7 @@ static void axws__reset(axws_conn *c) {
     c->tx_frag_open = c->reply_pending = 0;
     c->hs_len = 0;
     c->hs_valid = 0;
+    c->input_paused = 0;
     c->hs_reason_off = c->hs_reason_len = c->hs_location_off = c->hs_location_len = 0;
     c->has_location = 0;
     c->http_mode = 0;
@@ -3326,7 +3341,7 @@ AXWS__DEF int axws_pollfds(const axws_conn *c, struct pollfd *fds, int max) {
     }
 #endif
     else {
-        if (c->rx_len < c->cfg.rx_size) ev |= POLLIN;
+        if (c->rx_len < c->cfg.rx_size && !c->input_paused) ev |= POLLIN;
         if (c->tx_tail != c->tx_head) ev |= POLLOUT;
     }
     fds[0].fd = c->fd;
@@ -3350,7 +3365,7 @@ AXWS__DEF int axws_timeout_ms(const axws_conn *c, int64_t now_ms) {
     int64_t t;
     AXWS_ASSERT(c != NULL);
     /* received bytes wait while the request is written: feeding them can progress now */
-    if (c->rx_len && c->tx_head == c->tx_tail && c->state >= AXWS_STATE_HANDSHAKE) return 0;
+    if (c->rx_len && c->tx_head == c->tx_tail && c->state >= AXWS_STATE_HANDSHAKE && !c->input_paused) return 0;
     t = axws__next_deadline(c);
     if (t == INT64_MAX) return -1;
     if (t <= now_ms) return 0;
@@ -3438,7 +3453,7 @@ static void axws__plain_pump(axws_conn *c, short revents) {
         }
         axws__plain_flush(c);
         if (c->gen != gen || c->state == AXWS_STATE_CLOSED) return;
-        if (c->rx_len == c->cfg.rx_size || c->eof) break; /* back-pressure, or done */
+        if (c->rx_len == c->cfg.rx_size || c->eof || c->input_paused) break; /* back-pressure, or done */
         if (!(revents & (POLLIN | POLLHUP | POLLERR)) || reads++ == 16) break;
         {
             ssize_t r = recv(c->fd, rx + c->rx_len, c->cfg.rx_size - c->rx_len, 0);
@@ -3524,6 +3539,11 @@ AXWS__DEF int axws_close(axws_conn *c, int code, const char *reason, int64_t now
     c->state = AXWS_STATE_CLOSING;
     c->deadline = now_ms + c->cfg.close_timeout_ms;
     return AXWS_OK;
+}
+
+AXWS__DEF void axws_pause_input(axws_conn *c, int paused) {
+    AXWS_ASSERT(c != NULL);
+    c->input_paused = paused != 0;
 }
 
 AXWS__DEF void axws_abort(axws_conn *c) {
