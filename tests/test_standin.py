@@ -425,6 +425,16 @@ async def test_connection_faults(si, pair):
         st_closed = [c for c in si.state()["closed"] if c["id"] == cid]
         check(st_closed and st_closed[0]["sent"] == sent and st_closed[0]["by"] == "server-drop",
               "drop recorded in /__state closed list")
+    # drop with a TCP reset, under TLS
+    m = si.mark()
+    async with si.connect(pair=pair) as ws:
+        cid = client_id(si, m)
+        await join(ws, "block_hash")
+        await collect(ws, 0.1)
+        si.fault(drop=True, drop_mode="rst", client=cid)
+        await collect(ws, 1.0)
+        ev = si.wait_event(lambda e: e["event"] == "fault" and e["fault"] == "drop" and e["client"] == cid, start=m)
+        check(ws.close_code == 1006 and ev and ev["mode"] == "rst", "drop_mode rst: %s %s" % (ws.close_code, ev))
     # the fault was for current connections only: a new one is not dropped
     async with si.connect(pair=pair) as ws:
         await join(ws, "sol_price")
@@ -486,6 +496,12 @@ async def test_connection_faults(si, pair):
         got = await collect(ws, 1.0)
         check(len(got) == 2 and ws.close_code == 1006, "drop_after 2 scope new: 2 messages then drop (%d)" % len(got))
     si.fault(clear=True)
+    si.fault(close={"code": 1013, "reason": "busy"}, scope="new")
+    async with si.connect(pair=pair) as ws:
+        await collect(ws, 1.0)
+        check(ws.close_code == 1013 and ws.close_reason == "busy", "close scope new: closed right after the upgrade")
+    si.fault(clear=True)
+    check((await upgrade_status(si, pair=pair))[0] == 101, "clear: new connections are normal again")
 
 
 async def test_upgrade_faults(si, pair):
@@ -586,15 +602,18 @@ async def test_cli_faults(tmp):
         bad = subprocess.run(["node", STANDIN, "--rate", "x"], capture_output=True, text=True, timeout=10)
         check(bad.returncode == 2, "bad arguments exit 2")
         ok = subprocess.run(["node", STANDIN, "--mint", "--secret", "s3cret", "--ttl", "60"], capture_output=True, text=True)
-        sc = Standin(["--secret", "s3cret", "--write-tokens", os.path.join(tmp, "tok.json")])
+        sc = Standin(["--secret", "s3cret", "--write-tokens", os.path.join(tmp, "tok.json"), "--lighthouse-kb", "40"])
         try:
             st, _ = await upgrade_status(sc, pair=json.loads(ok.stdout))
             check(st == 101, "an offline --mint pair works on a server with the same secret")
             tf = json.load(open(os.path.join(tmp, "tok.json")))
             check(set(tf) == {"access_token", "refresh_token", "expires_at"}
                   and (os.stat(os.path.join(tmp, "tok.json")).st_mode & 0o777) == 0o600, "--write-tokens file, mode 0600")
-            st, _ = await upgrade_status(sc, pair=tf)
-            check(st == 101, "--write-tokens tokens work")
+            async with sc.connect(pair=tf) as ws:
+                await join(ws, "lighthouse")
+                got = await collect(ws, 0.3)
+                check(got and len(got[0]) >= 40 * 1024 and "5m" in json.loads(got[0])["content"],
+                      "--write-tokens tokens work; --lighthouse-kb 40 gives big frames (%d bytes)" % len(got[0] if got else ""))
         finally:
             sc.stop()
     finally:

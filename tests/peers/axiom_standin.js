@@ -56,6 +56,7 @@ const HELP = `usage: node axiom_standin.js [options]
   --volatility F         relative step of the price random walk (0.02)
   --seed N               seed of the stream generator (random)
   --frames FILE          fixture file (../data/frames.jsonl next to this script)
+  --lighthouse-kb N      grow lighthouse frames to about N KiB (0 = the fixture as is)
   --typed --malformed --market-updates --hello        stream switches (see README)
   --drop-after N --stall-after N --close-after N --close-code C --close-reason R
   --ping-ms N --drop-mode fin|rst                     per-connection faults (every connection)
@@ -71,7 +72,7 @@ const OPTS = {
     origin: ['str', 'https://axiom.trade'], 'expect-host': ['str', null],
     'strict-headers': ['bool', false], 'ws-only': ['bool', false],
     'rotate-refresh': ['bool', false], 'no-cf-cookie': ['bool', false],
-    rate: ['list', null], price: ['list', null], volatility: ['num', 0.02], seed: ['int', null],
+    rate: ['list', null], price: ['list', null], 'lighthouse-kb': ['num', 0], volatility: ['num', 0.02], seed: ['int', null],
     frames: ['str', path.join(__dirname, '..', 'data', 'frames.jsonl')],
     typed: ['bool', false], malformed: ['bool', false], 'market-updates': ['bool', false],
     hello: ['bool', false],
@@ -244,6 +245,18 @@ const line = (n) => frameLines[n - 1];          // 1-based, byte for byte
 const tmpl = (n) => JSON.parse(line(n));
 const T_NEW_PAIR = tmpl(1), T_WALLET = tmpl(9), T_TRADE = tmpl(10), T_TD = tmpl(11), T_A = tmpl(12);
 const T_LIGHTHOUSE = tmpl(13), T_MARKET = tmpl(17);
+// --lighthouse-kb N: grow the lighthouse content to about N KiB (the real one can be tens of
+// kilobytes) by adding more protocols to every window, so a client's streaming decoder meets
+// frames larger than its receive buffer.
+function bigLighthouse(kb) {
+    const c = JSON.parse(JSON.stringify(T_LIGHTHOUSE.content));
+    const wins = Object.keys(c).filter((w) => c[w] && typeof c[w] === 'object' && !Array.isArray(c[w]));
+    const model = c['5m'] && c['5m'].All ? c['5m'].All : { totalTransactions: 1 };
+    for (let i = 1; wins.length && JSON.stringify(c).length < kb * 1024; i++)
+        for (const w of wins) c[w][`Protocol ${i}`] = model;
+    return c;
+}
+const LIGHTHOUSE_CONTENT = opt['lighthouse-kb'] > 0 ? bigLighthouse(opt['lighthouse-kb']) : T_LIGHTHOUSE.content;
 const TYPED_LINES = [17, 18, 19, 20, 21, 22, 23];
 const MALFORMED_LINES = [14, 15, 16, 25];
 
@@ -348,7 +361,7 @@ function generate(room, kind, snapshot) {
     case 'block_hash': return frame(base58(44));
     case 'sol-priority-fee': return frame(round(0.0005 + rnd() * 0.005, 6));
     case 'connection_monitor': return frame(Date.now());
-    case 'lighthouse': return frame(T_LIGHTHOUSE.content);
+    case 'lighthouse': return frame(LIGHTHOUSE_CONTENT);
     case 'e-': return frame(String(rint(1, 200)));
     case 's:':
         // Every fourth message has a `reason` field inside content (frames.jsonl line 24): a
@@ -541,8 +554,10 @@ function perform(conn, what, why) {
         ev.mode = conn.b.drop_mode;
         emit(ev);
         stopPing(conn);
-        if (conn.b.drop_mode === 'rst' && typeof conn.socket.resetAndDestroy === 'function') {
-            try { conn.socket.resetAndDestroy(); } catch (e) { conn.ws.terminate(); }
+        if (conn.b.drop_mode === 'rst') {
+            // RST needs the TCP handle: under TLS that is the socket the TLS one wraps.
+            const raw = conn.socket._parent || conn.socket;
+            try { raw.resetAndDestroy(); } catch (e) { ev.mode = 'fin (rst failed)'; conn.ws.terminate(); }
         } else {
             conn.ws.terminate();
         }
@@ -653,13 +668,17 @@ function onConnection(ws, req, attempt, accessJti) {
             conn.joins++;
             const dup = conn.rooms.includes(room);
             if (!dup) conn.rooms.push(room);
-            emit({ event: 'join', client: id, room, duplicate: dup, kind: kindOf(room), canonical, rooms: conn.rooms.length });
+            const ev = { event: 'join', client: id, room, duplicate: dup, kind: kindOf(room), canonical, rooms: conn.rooms.length };
+            if (!canonical) ev.text = text.slice(0, 300);
+            emit(ev);
             if (!dup) subscribe(conn, room);
         } else {
             conn.leaves++;
             const i = conn.rooms.indexOf(room);
             if (i >= 0) { conn.rooms.splice(i, 1); unsubscribe(conn, room); }
-            emit({ event: 'leave', client: id, room, was_joined: i >= 0, canonical, rooms: conn.rooms.length });
+            const ev = { event: 'leave', client: id, room, was_joined: i >= 0, canonical, rooms: conn.rooms.length };
+            if (!canonical) ev.text = text.slice(0, 300);
+            emit(ev);
         }
     });
     ws.on('ping', (data) => { conn.pingsReceived++; emit({ event: 'ping', client: id, bytes: data.length }); });
@@ -955,18 +974,19 @@ function applyFault(f) {
     for (const k of ['drop_after', 'stall_after', 'close_after', 'close_code', 'close_reason', 'ping_ms', 'drop_mode']) if (k in f) b[k] = f[k];
     if (f.drop) b.drop_after = 0;
     if (f.stall === true) b.stall_after = 0;
-    if (f.stall === false) b.stall_resume = true;
+    if (f.stall === false) { b.stall_after = null; b.stall_resume = true; }
     if (f.close) { b.close_after = 0; b.close_code = f.close.code; b.close_reason = typeof f.close.reason === 'string' ? f.close.reason : ''; }
+    // ws refuses to send 1004-1006, 1015 and codes outside 1000-1014 / 3000-4999 (RFC 6455 7.4)
+    if ('close_code' in b && !((b.close_code >= 1000 && b.close_code <= 1014 && ![1004, 1005, 1006].includes(b.close_code)) ||
+        (b.close_code >= 3000 && b.close_code <= 4999)))
+        throw new Error(`close code ${b.close_code} cannot be sent`);
     if (Object.keys(b).length) {
-        const scope = f.scope || (f.client !== undefined ? 'current' : 'current');
+        const scope = f.scope || 'current';
         if (scope === 'new' || scope === 'all') {
             for (const [k, v] of Object.entries(b)) if (k in state.newConn) state.newConn[k] = v;
         }
         if (scope === 'current' || scope === 'all') {
             const targets = f.client !== undefined ? [clients.get(f.client)] : [...clients.values()];
-            // validate close codes before anything happens (ws refuses 1004-1006, 1015, ...)
-            if ('close_code' in b && !((b.close_code >= 1000 && b.close_code <= 1014 && ![1004, 1005, 1006].includes(b.close_code)) || (b.close_code >= 3000 && b.close_code <= 4999)))
-                throw new Error(`close code ${b.close_code} cannot be sent`);
             for (const c of targets) applyBehaviour(c, b);
             applied.push(`connections:${targets.map((c) => c.id).join(',')}`);
         }
