@@ -435,6 +435,8 @@ async def test_connection_faults(si, pair):
         await collect(ws, 1.0)
         ev = si.wait_event(lambda e: e["event"] == "fault" and e["fault"] == "drop" and e["client"] == cid, start=m)
         check(ws.close_code == 1006 and ev and ev["mode"] == "rst", "drop_mode rst: %s %s" % (ws.close_code, ev))
+        check(si.wait_event(lambda e: e["event"] == "disconnect" and e["client"] == cid, start=m) is not None,
+              "after an RST drop the connection is gone from the stand-in too")
     # the fault was for current connections only: a new one is not dropped
     async with si.connect(pair=pair) as ws:
         await join(ws, "sol_price")

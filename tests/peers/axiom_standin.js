@@ -946,8 +946,12 @@ const FAULT_KEYS = {
 };
 
 function faultSnapshot() {
+    const u = state.upgrade;
     return {
-        upgrade: state.upgrade, refresh: state.refresh, new_connections: state.newConn,
+        upgrade_status: u.status, retry_after: u.retryAfter, reject_upgrades: u.reject,
+        reject_status: u.rejectStatus, stall_upgrades: u.stall,
+        refresh_fault: state.refresh.fault, refresh_fault_count: state.refresh.count,
+        new_connections: state.newConn,
         clock_offset: state.clockOffset, access_ttl: state.accessTtl, only_issued: state.onlyIssued,
         rotate_refresh: state.rotateRefresh, cf_cookie: state.cfCookie, rates: state.rates,
         typed: state.typed, malformed: state.malformed, market_updates: state.marketUpdates, hello: state.hello,
@@ -992,6 +996,8 @@ function applyFault(f) {
         }
         applied.push(`behaviour:${Object.keys(b).join(',')}@${scope}`);
     }
+    for (const k of Object.keys(f)) if (!['clear', 'scope', 'client', 'drop', 'drop_after', 'drop_mode', 'stall', 'stall_after',
+        'close', 'close_after', 'close_code', 'close_reason', 'ping_ms'].includes(k)) applied.push(k);
     if ('upgrade_status' in f) state.upgrade.status = f.upgrade_status;
     if ('retry_after' in f) state.upgrade.retryAfter = f.retry_after;
     if ('reject_upgrades' in f) state.upgrade.reject = f.reject_upgrades;
@@ -1000,7 +1006,7 @@ function applyFault(f) {
     if (f.expire_tokens) {
         for (const jti of issuedAccess.keys()) expiredJtis.add(jti);
         expireCutoffMs = Date.now();
-        applied.push(`expired ${issuedAccess.size} access tokens`);
+        applied.push(`expired ${expiredJtis.size} access tokens`);
     }
     if (f.revoke_refresh) { for (const r of issuedRefresh.values()) r.revoked = true; applied.push('revoked refresh tokens'); }
     if ('clock_offset' in f) state.clockOffset = f.clock_offset;
