@@ -387,15 +387,23 @@ async def test_refresh(si, pair):
     check(st == 200 and len(rr) == 1, "rotate: a new refresh token cookie")
     check(si.refresh(p2["refresh_token"])[0] == 401, "rotate: the old refresh token is revoked")
     check(rr and si.refresh(rr[0])[0] == 200, "rotate: the new refresh token works")
-    si.fault(rotate_refresh=False)
+    si.fault(rotate_refresh=False, access_ttl=30)
+    st, hdrs, _ = si.refresh(si.mint(60)["refresh_token"])
+    acc = [c.split(";")[0].split("=", 1)[1] for k, c in hdrs if k.lower() == "set-cookie" and c.startswith("auth-access-token=")]
+    p = jwt_payload(acc[0]) if acc else {}
+    check(st == 200 and p.get("exp", 0) - p.get("iat", 0) == 30, "access_ttl 30: refreshed token lives 30 s")
+    si.fault(revoke_refresh=True, access_ttl=960)
+    check(si.refresh(pair["refresh_token"])[0] == 401, "revoke_refresh: issued refresh tokens get 401")
+    pair2 = si.mint(60)
+    check(si.refresh(pair2["refresh_token"])[0] == 200, "revoke_refresh: a later refresh token works")
     served = si.state()["refreshes"]["served"]
-    check(served == 3, "/__state counts refreshes served (%s)" % served)
+    check(served == 5, "/__state counts refreshes served (%s)" % served)
     # refresh faults
     for f, want in (("500", 500), ("502", 502), ("401", 401)):
         si.fault(refresh_fault=f)
-        check(si.refresh(pair["refresh_token"])[0] == want, "refresh_fault %s" % f)
+        check(si.refresh(pair2["refresh_token"])[0] == want, "refresh_fault %s" % f)
     si.fault(refresh_fault="no_cookie")
-    st, hdrs, _ = si.refresh(pair["refresh_token"])
+    st, hdrs, _ = si.refresh(pair2["refresh_token"])
     check(st == 200 and not any(k.lower() == "set-cookie" for k, _ in hdrs), "refresh_fault no_cookie: 200, no Set-Cookie")
     si.fault(refresh_fault="stall", refresh_fault_count=1)
     t0 = time.monotonic()
@@ -405,7 +413,7 @@ async def test_refresh(si, pair):
     except (TimeoutError, OSError):
         stalled = True
     check(stalled and time.monotonic() - t0 >= 0.5, "refresh_fault stall: no answer")
-    check(si.refresh(pair["refresh_token"])[0] == 200, "refresh_fault_count 1: the next refresh works again")
+    check(si.refresh(pair2["refresh_token"])[0] == 200, "refresh_fault_count 1: the next refresh works again")
     si.fault(clear=True)
 
 
@@ -414,12 +422,13 @@ async def test_connection_faults(si, pair):
     m = si.mark()
     async with si.connect(pair=pair) as ws:
         cid = client_id(si, m)
-        await join(ws, "sol_price")
-        await collect(ws, 0.1)
         st, body = si.fault(drop_after=3)
+        for n in (2, 3, 4, 5):
+            si.send(line=n, client=cid)
         got = await collect(ws, 1.5)
         ev = si.wait_event(lambda e: e["event"] == "fault" and e["fault"] == "drop", start=m)
-        check(st == 200 and len(got) >= 3 and ws.closed, "drop_after 3: dropped (%d msgs after fault)" % len(got))
+        check(st == 200 and got == [line(2), line(3), line(4)] and ws.closed,
+              "drop_after 3: three messages, then dropped (%d)" % len(got))
         check(ws.close_code == 1006, "drop: no close frame (code %s)" % ws.close_code)
         sent = ev["after_messages"] if ev else -1
         st_closed = [c for c in si.state()["closed"] if c["id"] == cid]
@@ -498,6 +507,33 @@ async def test_connection_faults(si, pair):
         got = await collect(ws, 1.0)
         check(len(got) == 2 and ws.close_code == 1006, "drop_after 2 scope new: 2 messages then drop (%d)" % len(got))
     si.fault(clear=True)
+    # close after N, stall after N (for new connections), rate 0 silences a room
+    m = si.mark()
+    async with si.connect(pair=pair) as ws:
+        cid = client_id(si, m)
+        si.fault(close_after=2, close_code=4002, close_reason="after two")
+        for n in (2, 3, 4):
+            si.send(line=n, client=cid)
+        got = await collect(ws, 1.0)
+        check(len(got) == 2 and ws.close_code == 4002 and ws.close_reason == "after two",
+              "close_after 2: two messages then close 4002 (%d, %s)" % (len(got), ws.close_code))
+    si.fault(stall_after=1, scope="new")
+    m = si.mark()
+    async with si.connect(pair=pair) as ws:
+        cid = client_id(si, m)
+        si.fault(stall_after=None, scope="new")
+        await join(ws, "sol_price")
+        got = await collect(ws, 0.5)
+        check(len(got) == 1 and ws.open, "stall_after 1 scope new: one message then silence (%d)" % len(got))
+        si.fault(drop=True, client=cid)
+        await collect(ws, 1.0)
+        check(ws.close_code == 1006, "a stalled connection can still be dropped")
+    async with si.connect(pair=pair) as ws:
+        si.fault(rates={"block_hash": 0})
+        await join(ws, "block_hash", "sol_price")
+        got = [json.loads(t)["room"] for t in await collect(ws, 0.4)]
+        si.fault(rates={"block_hash": 20})
+        check("block_hash" not in got and "sol_price" in got, "rate 0 silences a room at run time: %s" % set(got))
     si.fault(close={"code": 1013, "reason": "busy"}, scope="new")
     async with si.connect(pair=pair) as ws:
         await collect(ws, 1.0)

@@ -589,6 +589,7 @@ function startPing(conn) {
         if (conn.state !== 'open' || conn.stalled) return;
         const payload = Buffer.from(`standin-${++conn.pingSeq}`);
         conn.pingAt.set(payload.toString(), Date.now());
+        if (conn.pingAt.size > 64) conn.pingAt.delete(conn.pingAt.keys().next().value);  // unanswered ones
         conn.pingsSent++;
         try { conn.ws.ping(payload); } catch (e) { /* closing */ }
         emit({ event: 'ping_sent', client: conn.id, payload: payload.toString() });
