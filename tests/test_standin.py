@@ -348,7 +348,10 @@ async def test_rooms(si, pair):
         after = [json.loads(t)["room"] for t in await collect(ws, 0.5)]
         check(after and not {"sol_price", "new_pairs", "lighthouse"} & set(after),
               "left rooms stop, others go on: %s" % sorted(set(after)))
-        me = [c for c in si.state()["clients"] if c["id"] == cid]
+        st = si.state()
+        check(st["issued"]["access_tokens"][0]["jti"] == pair["access_jti"] and not st["issued"]["access_tokens"][0]["expired"],
+              "/__state lists issued tokens by jti")
+        me = [c for c in st["clients"] if c["id"] == cid]
         check(me and me[0]["rooms"] == [r for r in rooms if r not in ("sol_price", "new_pairs", "lighthouse")],
               "/__state rooms after leave")
         # non-JSON from the client is reported, the connection stays
@@ -604,7 +607,11 @@ async def test_switches(si, pair):
         si.fault(market_updates=True)
         await join(ws, BONK)
         got = [json.loads(t) for t in await collect(ws, 0.4)]
-        si.fault(market_updates=False)
+        si.fault(market_updates=False, drift=0.05, volatility=0)
+        prices = [json.loads(t).get("content") for t in await collect(ws, 0.3)]
+        prices = [x for x in prices if is_num(x)]
+        si.fault(drift=0, volatility=0.02)
+        check(len(prices) >= 3 and all(b > a for a, b in zip(prices, prices[1:])), "drift 0.05: the price rises: %s" % prices[:6])
         mu = [o for o in got if "room" not in o and o.get("token_mint") == BONK]
         check(mu and mu[0]["symbol"] == "BONK" and isinstance(mu[0]["timestamp"], int)
               and list(mu[0]) == list(json.loads(line(17))), "market_updates: MarketUpdate shape of line 17")

@@ -54,6 +54,7 @@ const HELP = `usage: node axiom_standin.js [options]
                          td:, a:, mint, typed, malformed) or "default" (2); repeatable
   --price MINT=V         starting price of a mint room; repeatable
   --volatility F         relative step of the price random walk (0.02)
+  --drift F              relative drift added to every price step (0), e.g. 0.01 = +1% a step
   --seed N               seed of the stream generator (random)
   --frames FILE          fixture file (../data/frames.jsonl next to this script)
   --lighthouse-kb N      grow lighthouse frames to about N KiB (0 = the fixture as is)
@@ -72,7 +73,7 @@ const OPTS = {
     origin: ['str', 'https://axiom.trade'], 'expect-host': ['str', null],
     'strict-headers': ['bool', false], 'ws-only': ['bool', false],
     'rotate-refresh': ['bool', false], 'no-cf-cookie': ['bool', false],
-    rate: ['list', null], price: ['list', null], 'lighthouse-kb': ['num', 0], volatility: ['num', 0.02], seed: ['int', null],
+    rate: ['list', null], price: ['list', null], 'lighthouse-kb': ['num', 0], drift: ['num', 0], volatility: ['num', 0.02], seed: ['int', null],
     frames: ['str', path.join(__dirname, '..', 'data', 'frames.jsonl')],
     typed: ['bool', false], malformed: ['bool', false], 'market-updates': ['bool', false],
     hello: ['bool', false],
@@ -316,7 +317,7 @@ function rstate(room) {
 function walk(s, start) {
     if (s.price === undefined) { s.price = start; s.start = start; return s.price; }
     const jump = rnd() < 0.05 ? 5 : 1;
-    s.price = s.price * (1 + (rnd() * 2 - 1) * state.volatility * jump);
+    s.price = s.price * (1 + state.drift + (rnd() * 2 - 1) * state.volatility * jump);
     if (s.price <= 0) s.price = s.start * 0.01;
     return s.price;
 }
@@ -420,7 +421,7 @@ function marketUpdate(room) {
 const state = {
     clockOffset: opt['clock-offset'], accessTtl: opt.ttl, onlyIssued: opt['only-issued'],
     rotateRefresh: opt['rotate-refresh'], cfCookie: !opt['no-cf-cookie'],
-    volatility: opt.volatility,
+    volatility: opt.volatility, drift: opt.drift,
     upgrade: {
         status: opt['upgrade-status'], retryAfter: opt['retry-after'], reject: opt['reject-upgrades'],
         rejectStatus: opt['reject-status'], stall: opt['stall-upgrades'],
@@ -943,7 +944,7 @@ const FAULT_KEYS = {
     rates: (v) => v && typeof v === 'object' && Object.values(v).every((x) => typeof x === 'number' && x >= 0),
     typed: (v) => typeof v === 'boolean', malformed: (v) => typeof v === 'boolean',
     market_updates: (v) => typeof v === 'boolean', hello: (v) => typeof v === 'boolean',
-    volatility: (v) => typeof v === 'number' && v >= 0,
+    volatility: (v) => typeof v === 'number' && v >= 0, drift: (v) => typeof v === 'number' && v > -1,
 };
 
 function faultSnapshot() {
@@ -956,6 +957,7 @@ function faultSnapshot() {
         clock_offset: state.clockOffset, access_ttl: state.accessTtl, only_issued: state.onlyIssued,
         rotate_refresh: state.rotateRefresh, cf_cookie: state.cfCookie, rates: state.rates,
         typed: state.typed, malformed: state.malformed, market_updates: state.marketUpdates, hello: state.hello,
+        volatility: state.volatility, drift: state.drift,
         expired_tokens: expiredJtis.size,
     };
 }
@@ -1018,6 +1020,7 @@ function applyFault(f) {
     if ('refresh_fault' in f) { state.refresh.fault = f.refresh_fault; state.refresh.count = null; }
     if ('refresh_fault_count' in f) state.refresh.count = f.refresh_fault_count;
     if ('volatility' in f) state.volatility = f.volatility;
+    if ('drift' in f) state.drift = f.drift;
     let restart = false;
     if (f.rates) { Object.assign(state.rates, f.rates); restart = true; }
     if ('typed' in f) { state.typed = f.typed; restart = true; }
@@ -1054,7 +1057,12 @@ function stateSnapshot() {
         messages_sent: counters.messagesSent,
         upgrades: counters.upgrades,
         refreshes: counters.refreshes,
-        issued: { access: issuedAccess.size, refresh: issuedRefresh.size },
+        issued: {
+            access: issuedAccess.size, refresh: issuedRefresh.size,
+            // the last 50 of each, by jti
+            access_tokens: [...issuedAccess].slice(-50).map(([jti, r]) => ({ jti, exp: r.exp, expired: r.exp <= serverNow() || expiredJtis.has(jti) })),
+            refresh_tokens: [...issuedRefresh].slice(-50).map(([jti, r]) => ({ jti, revoked: r.revoked })),
+        },
         active_rooms: [...publishers.keys()],
         faults: faultSnapshot(),
     };
