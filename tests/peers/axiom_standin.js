@@ -779,10 +779,11 @@ function hostMatches(got) {
     return got.replace(/:\d+$/, '') === want;  // no port given: compare the name only
 }
 function readBody(req, limit, cb) {
-    const chunks = []; let n = 0, over = false;
+    const chunks = []; let n = 0, over = false, done = false;
+    const finish = (v) => { if (!done) { done = true; cb(v); } };
     req.on('data', (d) => { n += d.length; if (n > limit) over = true; else chunks.push(d); });
-    req.on('end', () => cb(over ? null : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => cb(null));
+    req.on('end', () => finish(over ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', () => finish(null));
 }
 function sendJson(res, status, obj, headers) {
     const body = JSON.stringify(obj);
