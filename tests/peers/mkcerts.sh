@@ -7,13 +7,13 @@
 set -e
 dir=${1:?usage: mkcerts.sh DIR [rsa|ec]}
 kind=${2:-ec}
-mkdir -p "$dir"
-cd "$dir"
 case $kind in
     ec)  newkey="-newkey ec -pkeyopt ec_paramgen_curve:P-256" ;;
     rsa) newkey="-newkey rsa:2048" ;;
     *) echo "mkcerts.sh: key kind is rsa or ec" >&2; exit 2 ;;
 esac
+mkdir -p "$dir"
+cd "$dir"
 openssl req -x509 $newkey -nodes -keyout ca.key -out ca.pem -days 30 \
     -subj "/CN=axiomws test CA" -addext "basicConstraints=critical,CA:TRUE" \
     -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
