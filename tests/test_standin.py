@@ -395,12 +395,18 @@ async def test_refresh(si, pair):
     acc = [c.split(";")[0].split("=", 1)[1] for k, c in hdrs if k.lower() == "set-cookie" and c.startswith("auth-access-token=")]
     p = jwt_payload(acc[0]) if acc else {}
     check(st == 200 and p.get("exp", 0) - p.get("iat", 0) == 30, "access_ttl 30: refreshed token lives 30 s")
+    si.fault(refresh_chunked=True)
+    st, hdrs, body = si.refresh(si.mint(60)["refresh_token"])
+    hd = {k.lower(): v for k, v in hdrs}
+    check(st == 200 and hd.get("transfer-encoding") == "chunked" and "content-length" not in hd
+          and json.loads(body) == {"success": True}, "refresh_chunked: a chunked answer (%s)" % hd)
+    si.fault(refresh_chunked=False)
     si.fault(revoke_refresh=True, access_ttl=960)
     check(si.refresh(pair["refresh_token"])[0] == 401, "revoke_refresh: issued refresh tokens get 401")
     pair2 = si.mint(60)
     check(si.refresh(pair2["refresh_token"])[0] == 200, "revoke_refresh: a later refresh token works")
     served = si.state()["refreshes"]["served"]
-    check(served == 5, "/__state counts refreshes served (%s)" % served)
+    check(served == 6, "/__state counts refreshes served (%s)" % served)
     # refresh faults
     for f, want in (("500", 500), ("502", 502), ("401", 401)):
         si.fault(refresh_fault=f)

@@ -49,6 +49,7 @@ const HELP = `usage: node axiom_standin.js [options]
   --ws-only              no refresh endpoint (like the real socket hosts)
   --rotate-refresh       a refresh also issues a new refresh token (the old one is revoked)
   --no-cf-cookie         do not add Cloudflare's __cf_bm cookie to refresh answers
+  --refresh-chunked      send refresh answers with Transfer-Encoding: chunked
   --rate ROOM=N          messages per second for a room, a kind (new_pairs, sol_price, block_hash,
                          sol-priority-fee, connection_monitor, lighthouse, e-, s:, v:, t:, f:,
                          td:, a:, mint, typed, malformed) or "default" (2); repeatable
@@ -72,7 +73,7 @@ const OPTS = {
     'write-tokens': ['str', null], 'only-issued': ['bool', false],
     origin: ['str', 'https://axiom.trade'], 'expect-host': ['str', null],
     'strict-headers': ['bool', false], 'ws-only': ['bool', false],
-    'rotate-refresh': ['bool', false], 'no-cf-cookie': ['bool', false],
+    'rotate-refresh': ['bool', false], 'no-cf-cookie': ['bool', false], 'refresh-chunked': ['bool', false],
     rate: ['list', null], price: ['list', null], 'lighthouse-kb': ['num', 0], drift: ['num', 0], volatility: ['num', 0.02], seed: ['int', null],
     frames: ['str', path.join(__dirname, '..', 'data', 'frames.jsonl')],
     typed: ['bool', false], malformed: ['bool', false], 'market-updates': ['bool', false],
@@ -420,7 +421,7 @@ function marketUpdate(room) {
 
 const state = {
     clockOffset: opt['clock-offset'], accessTtl: opt.ttl, onlyIssued: opt['only-issued'],
-    rotateRefresh: opt['rotate-refresh'], cfCookie: !opt['no-cf-cookie'],
+    rotateRefresh: opt['rotate-refresh'], cfCookie: !opt['no-cf-cookie'], refreshChunked: opt['refresh-chunked'],
     volatility: opt.volatility, drift: opt.drift,
     upgrade: {
         status: opt['upgrade-status'], retryAfter: opt['retry-after'], reject: opt['reject-upgrades'],
@@ -785,10 +786,14 @@ function readBody(req, limit, cb) {
     req.on('end', () => finish(over ? null : Buffer.concat(chunks).toString('utf8')));
     req.on('error', () => finish(null));
 }
-function sendJson(res, status, obj, headers) {
+// chunked: no Content-Length, the body in two chunks (Transfer-Encoding: chunked, RFC 9112 7.1)
+function sendJson(res, status, obj, headers, chunked) {
     const body = JSON.stringify(obj);
-    res.writeHead(status, Object.assign({ 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }, headers || {}));
-    res.end(body);
+    const h = Object.assign({ 'Content-Type': 'application/json' }, headers || {});
+    if (!chunked) h['Content-Length'] = Buffer.byteLength(body);
+    res.writeHead(status, h);
+    if (chunked) { const half = body.length >> 1; res.write(body.slice(0, half)); res.end(body.slice(half)); }
+    else res.end(body);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -868,7 +873,8 @@ function onRefresh(req, res) {
         counters.refreshes.by_status[status] = (counters.refreshes.by_status[status] || 0) + 1;
         if (status === 200 && !problem) counters.refreshes.served++; else counters.refreshes.failed++;
         emit(ev);
-        sendJson(res, status, body || (problem ? { error: problem } : { success: true }), headers);
+        ev.chunked = state.refreshChunked;
+        sendJson(res, status, body || (problem ? { error: problem } : { success: true }), headers, state.refreshChunked);
     };
     if (req.method !== 'POST') return finish(405, 'method must be POST', { Allow: 'POST' });
     readBody(req, 65536, (body) => {
@@ -940,7 +946,7 @@ const FAULT_KEYS = {
     expire_tokens: (v) => v === true, revoke_refresh: (v) => v === true,
     clock_offset: (v) => typeof v === 'number', access_ttl: (v) => typeof v === 'number',
     only_issued: (v) => typeof v === 'boolean', rotate_refresh: (v) => typeof v === 'boolean',
-    cf_cookie: (v) => typeof v === 'boolean',
+    cf_cookie: (v) => typeof v === 'boolean', refresh_chunked: (v) => typeof v === 'boolean',
     refresh_fault: (v) => v === null || REFRESH_FAULTS.includes(v), refresh_fault_count: nullOrInt,
     rates: (v) => v && typeof v === 'object' && Object.values(v).every((x) => typeof x === 'number' && x >= 0),
     typed: (v) => typeof v === 'boolean', malformed: (v) => typeof v === 'boolean',
@@ -956,7 +962,8 @@ function faultSnapshot() {
         refresh_fault: state.refresh.fault, refresh_fault_count: state.refresh.count,
         new_connections: state.newConn,
         clock_offset: state.clockOffset, access_ttl: state.accessTtl, only_issued: state.onlyIssued,
-        rotate_refresh: state.rotateRefresh, cf_cookie: state.cfCookie, rates: state.rates,
+        rotate_refresh: state.rotateRefresh, cf_cookie: state.cfCookie, refresh_chunked: state.refreshChunked,
+        rates: state.rates,
         typed: state.typed, malformed: state.malformed, market_updates: state.marketUpdates, hello: state.hello,
         volatility: state.volatility, drift: state.drift,
         expired_tokens: expiredJtis.size,
@@ -1018,6 +1025,7 @@ function applyFault(f) {
     if ('only_issued' in f) state.onlyIssued = f.only_issued;
     if ('rotate_refresh' in f) state.rotateRefresh = f.rotate_refresh;
     if ('cf_cookie' in f) state.cfCookie = f.cf_cookie;
+    if ('refresh_chunked' in f) state.refreshChunked = f.refresh_chunked;
     if ('refresh_fault' in f) { state.refresh.fault = f.refresh_fault; state.refresh.count = null; }
     if ('refresh_fault_count' in f) state.refresh.count = f.refresh_fault_count;
     if ('volatility' in f) state.volatility = f.volatility;
