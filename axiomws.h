@@ -679,7 +679,7 @@ struct axws_conn {
     /* timers (monotonic ms; 0 = unset) */
     int64_t deadline;   /* connect, handshake or close deadline of the current state */
     int64_t last_rx;    /* last time bytes arrived */
-    int64_t next_ping;  /* keepalive */
+    int64_t last_ping;  /* keepalive: when the last ping went out */
 
     /* output queue in tx_buf: bytes [tx_head, tx_tail) */
     size_t tx_head, tx_tail;
@@ -1672,18 +1672,23 @@ static const char *axws__trim(const char *s, const char *e, size_t *len) {
     return s;
 }
 
-/* Is `token` one of the comma-separated elements of v[0..n)? (case-insensitive) */
-static int axws__has_token(const char *v, size_t n, const char *token) {
+/* Is `token` one of the comma-separated elements of v[0..n)? Case-insensitive for HTTP
+   tokens (Upgrade, Connection); exact for subprotocol names (RFC 6455 11.3.4). */
+static int axws__has_token_cs(const char *v, size_t n, const char *token, int exact) {
     const char *e = v + n;
     while (v < e) {
         const char *comma = (const char *)memchr(v, ',', (size_t)(e - v));
         const char *end = comma ? comma : e;
         size_t tl;
         const char *t = axws__trim(v, end, &tl);
-        if (axws__ieq(t, tl, token)) return 1;
+        if (exact ? (strlen(token) == tl && memcmp(t, token, tl) == 0) : axws__ieq(t, tl, token)) return 1;
         v = comma ? comma + 1 : e;
     }
     return 0;
+}
+
+static int axws__has_token(const char *v, size_t n, const char *token) {
+    return axws__has_token_cs(v, n, token, 0);
 }
 
 /* Walk header lines of the response in r[0..n): calls back (name, value) for each.
@@ -1759,6 +1764,8 @@ static void axws__hs_parse(axws_conn *c) {
         status = status * 10 + (r[i] - '0');
     }
     if (r[12] != ' ' && r[12] != '\r') { axws__fail(c, AXWS_EHANDSHAKE, 0); return; }
+    for (i = 13; r + i < eol - 1; i++) /* RFC 7230 3.1.2: reason-phrase is HTAB, SP, VCHAR, obs-text */
+        if (((unsigned char)r[i] < 0x20 && r[i] != '\t') || r[i] == 0x7F) { axws__fail(c, AXWS_EHANDSHAKE, 0); return; }
     c->http_status = status;
     if (r[12] == ' ') {
         c->hs_reason_off = 13;
@@ -1793,7 +1800,7 @@ static void axws__hs_parse(axws_conn *c) {
         if (offered) {
             memcpy(c->subprotocol, k.protocol, k.protocol_len);
             c->subprotocol[k.protocol_len] = 0;
-            offered = axws__has_token(c->cfg.subprotocols, strlen(c->cfg.subprotocols), c->subprotocol);
+            offered = axws__has_token_cs(c->cfg.subprotocols, strlen(c->cfg.subprotocols), c->subprotocol, 1);
         }
         if (!offered) {
             c->subprotocol[0] = 0;
@@ -3063,7 +3070,7 @@ static void axws__reset(axws_conn *c) {
     c->secure = 0;
     c->addr_index = c->addr_count = 0;
     c->rx_len = 0;
-    c->deadline = c->last_rx = c->next_ping = 0;
+    c->deadline = c->last_rx = c->last_ping = 0;
     c->tx_head = c->tx_tail = 0;
     c->tx_frag_open = c->reply_pending = 0;
     c->hs_len = 0;
@@ -3100,7 +3107,7 @@ static void axws__opened(axws_conn *c) {
     c->state = AXWS_STATE_OPEN;
     c->deadline = 0;
     c->last_rx = c->now;
-    if (c->cfg.keepalive_ms) c->next_ping = c->now + c->cfg.keepalive_ms;
+    c->last_ping = c->now;
     c->tx_head = c->tx_tail = c->hs_len;
     c->hs_valid = 1;
     memset(&ev, 0, sizeof ev);
@@ -3350,12 +3357,17 @@ AXWS__DEF int axws_pollfds(const axws_conn *c, struct pollfd *fds, int max) {
     return 1;
 }
 
+/* A keepalive ping goes out after keepalive_ms without anything received or pinged. */
+static int64_t axws__ping_due(const axws_conn *c) {
+    return (c->last_rx > c->last_ping ? c->last_rx : c->last_ping) + c->cfg.keepalive_ms;
+}
+
 static int64_t axws__next_deadline(const axws_conn *c) {
     int64_t t = INT64_MAX;
     if (c->state == AXWS_STATE_CLOSED) return t;
     if (c->deadline) t = c->deadline;
     if (c->state == AXWS_STATE_OPEN) {
-        if (c->cfg.keepalive_ms && c->next_ping < t) t = c->next_ping;
+        if (c->cfg.keepalive_ms && axws__ping_due(c) < t) t = axws__ping_due(c);
         if (c->cfg.dead_peer_ms && c->last_rx + c->cfg.dead_peer_ms < t) t = c->last_rx + c->cfg.dead_peer_ms;
     }
     return t;
@@ -3397,10 +3409,9 @@ AXWS__DEF void axws_tick(axws_conn *c, int64_t now_ms) {
             axws__fail_close(c, AXWS_EDEADPEER, AXWS_CLOSE_GOING_AWAY, 0);
             break;
         }
-        if (c->cfg.keepalive_ms && now_ms >= c->next_ping) {
+        if (c->cfg.keepalive_ms && now_ms >= axws__ping_due(c)) {
             /* if the queue is full the ping waits for the next tick */
-            if (axws__queue_frame(c, 0x80 | AXWS_OP_PING, NULL, 0) == AXWS_OK)
-                c->next_ping = now_ms + c->cfg.keepalive_ms;
+            if (axws__queue_frame(c, 0x80 | AXWS_OP_PING, NULL, 0) == AXWS_OK) c->last_ping = now_ms;
         }
         break;
     case AXWS_STATE_CLOSING:
