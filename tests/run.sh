@@ -37,5 +37,7 @@ done
 for t in tests/test_*.py; do
     [[ -f $t ]] && run "$(basename "$t" .py)" /usr/bin/python3 "$t"
 done
+# the conformance suite a second time, against the ASan+UBSan build of the echo client
+[[ -f tests/test_conformance.py ]] && run test_conformance-asan env ECHO=build/asan/echo /usr/bin/python3 tests/test_conformance.py
 echo "$total_pass passed, $total_fail failed"
 [[ $total_fail -eq 0 ]]
