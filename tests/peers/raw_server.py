@@ -182,6 +182,13 @@ class Peer:
         self.ws_key = None
         self.client_close = None  # (code or None, reason bytes, time)
         self.eof_at = None
+        self.reset = None        # the error when the client reset TCP (RST) instead of FIN
+        # asyncio turns a reset into an exception that hides bytes already received (the
+        # client's close frame, typically): keep them readable and just remember the reset.
+        def on_error(exc, reader=reader):
+            self.reset = exc
+            reader.feed_eof()
+        reader.set_exception = on_error
         sock = writer.get_extra_info("socket")
         if sock is not None:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -298,7 +305,7 @@ class Peer:
         except asyncio.IncompleteReadError as e:
             if self.eof_at is None:
                 self.eof_at = self.now()
-            raise Closed(partial=got_frame_bytes + len(e.partial))
+            raise Closed(reset=self.reset is not None, partial=got_frame_bytes + len(e.partial))
         except ConnectionError:
             if self.eof_at is None:
                 self.eof_at = self.now()
@@ -990,7 +997,11 @@ async def _(p):
     f = await p.frame_or_eof(REPLY_S, "the close reply")
     if f.opcode != OP_CLOSE or p.client_close[0] != 1000:
         raise Fail("expected close(1000), got %r" % f)
-    await asyncio.sleep(0.3)  # a reply to the late frames would be caught here
+    try:  # an echo of "late" or a pong would arrive here
+        f = await asyncio.wait_for(p._frame(), 0.3)
+        raise Fail("client sent %r after the close handshake" % f)
+    except (asyncio.TimeoutError, Closed):
+        pass
     p.close_tcp()
 
 
@@ -1022,6 +1033,17 @@ async def _(p):
     await p.upgrade()
     await p.send(frame(OP_TEXT, b"x", rsv=4))
     await p.expect_fail(1002, reply=True)
+
+
+@case("close.fail-with-unread-data", exit=1)
+async def _(p):
+    # the bad frame is followed by 1 MiB the client will never read: its close frame must
+    # still reach us (a client that close()s with unread input sends a RST, which can destroy
+    # the close frame in the server's stack; RFC 6455 7.1.1 suggests shutdown(SHUT_WR), read
+    # until EOF, then close)
+    await p.upgrade()
+    await p.send(frame(OP_BINARY, b"x", rsv=2) + b"".join(frame(OP_BINARY, binary_payload(65536, i)) for i in range(16)))
+    await p.expect_fail(1002)
 
 
 @case("close.timeout-option", exit=1, args=["--timeout", "1"])
