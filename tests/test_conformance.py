@@ -70,9 +70,9 @@ def main(argv):
         else:
             failed += 1
             print("FAIL %s: %s" % (c.name, "; ".join(r.problems)))
-            err = r.stderr.decode("utf-8", "replace").strip()
-            if err and verbose:
-                print("     stderr: " + err.splitlines()[-1][:200])
+            err = r.stderr.decode("utf-8", "replace").strip().splitlines()
+            for line in (err if verbose else err[:3]):
+                print("     client stderr: " + line[:200])
     # across connections: a fresh random handshake key and fresh mask keys every time
     # (RFC 6455 4.1 item 7 and 5.3), so a constant fallback cannot hide behind one connection
     if len(results) >= 10:

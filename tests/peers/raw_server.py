@@ -451,7 +451,7 @@ class Peer:
                 raise Fail("client sent %r instead of a pong" % f)
             raise Fail("client sent %r while a pong was due" % f)
 
-    async def expect_fail(self, code, timeout=REPLY_S, reply=False):
+    async def expect_fail(self, code, timeout=REPLY_S, reply=False, allow_pong=False):
         """The client must fail the connection: a close frame with `code`, nothing else before
         it, then TCP closed within FAIL_EOF_S without any answer from us (unless reply)."""
         try:
@@ -459,7 +459,7 @@ class Peer:
                 f = await self.frame_or_eof(timeout, "a close frame with %d" % code)
                 if f.opcode == OP_CLOSE:
                     break
-                if f.opcode == OP_PONG:  # an answer to an earlier ping is fine
+                if f.opcode == OP_PONG and allow_pong:  # an answer to a ping before the bad frame
                     continue
                 raise Fail("client sent %r, expected to fail the connection with %d" % (f, code))
         except Closed as c:
@@ -614,7 +614,12 @@ def bad_headers(name, drop=(), replace=None, add=()):
               "accept": "Sec-WebSocket-Accept: " + p.accept()}
         for k in drop:
             del hs[k]
-        hs.update(replace or {})
+        for k, v in (replace or {}).items():
+            if v == "ACCEPT-PLACEHOLDER":  # the right value in the wrong case
+                v = "Sec-WebSocket-Accept: " + p.accept().swapcase()
+            elif v == "ACCEPT-PLACEHOLDER-GARBAGE":
+                v = "Sec-WebSocket-Accept: " + p.accept() + "x"
+            hs[k] = v
         text = "HTTP/1.1 101 Switching Protocols\r\n" + "".join(v + "\r\n" for v in list(hs.values()) + list(add)) + "\r\n"
         await p.send(text.encode())
         # a tempting frame right behind: a client that ignored the bad answer echoes it
@@ -633,6 +638,29 @@ bad_headers("handshake.no-connection", drop=["connection"])
 bad_headers("handshake.connection-not-upgrade", replace={"connection": "Connection: keep-alive"})
 bad_headers("handshake.unrequested-extension", add=["Sec-WebSocket-Extensions: permessage-deflate"])
 bad_headers("handshake.unrequested-subprotocol", add=["Sec-WebSocket-Protocol: chat"])
+
+
+bad_headers("handshake.accept-wrong-case", replace={"accept": "ACCEPT-PLACEHOLDER"})
+bad_headers("handshake.accept-with-trailing-garbage", replace={"accept": "ACCEPT-PLACEHOLDER-GARBAGE"})
+
+
+@case("handshake.too-large-answer", exit=1)
+async def _(p):
+    # issue 2: the upgrade response is bounded (8 KiB by default); larger is a clear error
+    await p.upgrade(add=["X-Filler-%d: %s" % (i, "f" * 200) for i in range(100)])
+    await p.send(frame(OP_TEXT, b"must not be echoed"))
+    await p.expect_silent_eof()
+
+
+@case("handshake.any-reason-phrase-and-spaces")
+async def _(p):
+    await p.read_request()
+    text = ("HTTP/1.1 101 Web Socket Protocol Handshake\r\nUpgrade:   websocket  \r\n"
+            "Connection:Upgrade\r\nSec-WebSocket-Accept:  %s \r\nServer: x\r\n\r\n" % p.accept())
+    await p.send(text.encode())
+    await p.send(frame(OP_TEXT, b"ok"))
+    await p.expect_echo(OP_TEXT, b"ok")
+    await p.close_handshake()
 
 
 @case("handshake.tokens-case-insensitive")
@@ -722,6 +750,25 @@ async def _(p):
     await p.send(f[10:])
     await p.expect_echo(OP_BINARY, big)
     await p.close_handshake()
+
+
+def chopped_case(name, opcode, payload, chop, delay=0.0):
+    """One frame written in pieces of `chop` bytes (Autobahn 1.1.8 / 9.5 style)."""
+    async def fn(p):
+        await p.upgrade()
+        data = frame(opcode, payload)
+        for i in range(0, len(data), chop):
+            await p.send(data[i:i + chop])
+            if delay:
+                await asyncio.sleep(delay)
+        await p.expect_echo(opcode, payload)
+        await p.close_handshake()
+    case(name)(fn)
+
+
+chopped_case("framing.binary-65536-in-997-byte-writes", OP_BINARY, binary_payload(65536), 997)
+chopped_case("framing.text-1MiB-in-65536-byte-writes", OP_TEXT, text_payload(MiB, 5), 65536)
+chopped_case("framing.text-70000-in-4099-byte-writes-slow", OP_TEXT, text_payload(70000, 2), 4099, 0.002)
 
 
 @case("framing.mask-keys-vary")
@@ -824,6 +871,33 @@ async def _(p):
     await p.close_handshake()
 
 
+@case("ping.125-bytes-one-byte-per-write")
+async def _(p):
+    await p.upgrade()
+    payload = binary_payload(125, 4)
+    await p.send_bytewise(frame(OP_PING, payload))
+    await p.expect_pong(payload)
+    await p.close_handshake()
+
+
+@case("ping.before-bad-frame-answered", exit=1)
+async def _(p):
+    # a ping, then a reserved opcode, in one write: the pong may come, then close 1002
+    await p.upgrade()
+    await p.send(frame(OP_PING, b"first") + frame(6, b""))
+    await p.expect_fail(1002, allow_pong=True)
+
+
+@case("reserved.opcode-after-text-and-before-ping", exit=1)
+async def _(p):
+    # Autobahn 4.1.3 shape: text, reserved opcode, ping in one write: echo the text, then
+    # fail; the ping after the bad frame must not be answered
+    await p.upgrade()
+    await p.send(frame(OP_TEXT, b"Hello") + frame(4, b"") + frame(OP_PING, b"after"))
+    await p.expect_echo(OP_TEXT, b"Hello")
+    await p.expect_fail(1002)
+
+
 # ---------------------------------------------------------------- fragmentation
 def frag_case(name, opcode, parts, **kw):
     wire = b"".join(frame(opcode if i == 0 else OP_CONT, d, fin=(i == len(parts) - 1))
@@ -840,6 +914,34 @@ frag_case("fragment.binary-1MiB-in-16", OP_BINARY,
           [binary_payload(MiB, 5)[i:i + 65536] for i in range(0, MiB, 65536)])
 frag_case("fragment.mixed-length-forms", OP_BINARY,
           [binary_payload(10), binary_payload(300, 2), binary_payload(70000, 3), b"end"])
+fail_case("fragment.continuation-after-fragmented-complete", 1002, frame(OP_CONT, b"late", fin=False),
+          frame(OP_CONT, b"more"), after_echo=(OP_TEXT, b"whole"))
+
+
+@case("fragment.two-fragmented-in-one-write")
+async def _(p):
+    await p.upgrade()
+    await p.send(frame(OP_TEXT, b"fra", fin=False) + frame(OP_CONT, b"g1") +
+                 frame(OP_BINARY, b"\x00", fin=False) + frame(OP_PING, b"") + frame(OP_CONT, b"\x01"))
+    await p.expect_frames({(OP_TEXT, b"frag1"), (OP_PONG, b""), (OP_BINARY, b"\x00\x01")})
+    await p.close_handshake()
+
+
+@case("fragment.slow-fragments-with-pings")
+async def _(p):
+    # Autobahn 5.19 shape: fragments with pings between them and pauses
+    await p.upgrade()
+    parts = [b"fragment%d" % i for i in range(5)]
+    for i, d in enumerate(parts):
+        await p.send(frame(OP_TEXT if i == 0 else OP_CONT, d, fin=i == 4))
+        if i in (1, 3):
+            await p.send(frame(OP_PING, b"pong me %d" % i))
+            await p.expect_pong(b"pong me %d" % i)
+        await asyncio.sleep(0.05)
+    await p.expect_echo(OP_TEXT, b"".join(parts))
+    await p.close_handshake()
+
+
 fail_case("fragment.continuation-without-start", 1002, frame(OP_CONT, b"orphan"))
 fail_case("fragment.continuation-without-start-nofin", 1002, frame(OP_CONT, b"orphan", fin=False))
 fail_case("fragment.continuation-after-complete", 1002, frame(OP_CONT, b"late"),
@@ -909,6 +1011,54 @@ INVALID_UTF8 = {
     "truncated-4byte-at-end": b"abc\xf0\x9f\x98",
     "after-valid-multibyte": "\u03ba\u1f79\u03c3\u03bc\u03b5".encode() + b"\xed\xa0\x80edited",
 }
+# Markus Kuhn's UTF-8 decoder stress test, the source of Autobahn's 6.x cases: boundary
+# code points (valid), and every class of malformed sequence (invalid), one case each.
+KUHN_VALID = {
+    "first-1byte": b"\x00", "first-2byte": b"\xc2\x80", "first-3byte": b"\xe0\xa0\x80",
+    "first-4byte": b"\xf0\x90\x80\x80", "last-1byte": b"\x7f", "last-2byte": b"\xdf\xbf",
+    "last-3byte": b"\xef\xbf\xbf", "last-4byte": b"\xf4\x8f\xbf\xbf",
+    "before-surrogates": b"\xed\x9f\xbf", "after-surrogates": b"\xee\x80\x80",
+    "replacement-char": b"\xef\xbf\xbd", "nonchar-fffe": b"\xef\xbf\xbe",
+    "nonchar-fdd0": b"\xef\xb7\x90", "nonchar-fdef": b"\xef\xb7\xaf",
+    "nonchar-1fffe": b"\xf0\x9f\xbf\xbe", "nonchar-10fffe": b"\xf4\x8f\xbf\xbe",
+}
+KUHN_INVALID = {
+    "5byte-first": b"\xf8\x88\x80\x80\x80", "6byte-first": b"\xfc\x84\x80\x80\x80\x80",
+    "5byte-last": b"\xfb\xbf\xbf\xbf\xbf", "6byte-last": b"\xfd\xbf\xbf\xbf\xbf\xbf",
+    "cont-bf": b"\xbf", "cont-3": b"\x80\xbf\x80", "cont-4": b"\x80\xbf\x80\xbf",
+    "all-64-continuations": bytes(range(0x80, 0xc0)),
+    "lonely-2byte-starts": b"".join(bytes([b, 0x20]) for b in range(0xc0, 0xe0)),
+    "lonely-3byte-starts": b"".join(bytes([b, 0x20]) for b in range(0xe0, 0xf0)),
+    "lonely-4byte-starts": b"".join(bytes([b, 0x20]) for b in range(0xf0, 0xf8)),
+    "lonely-5byte-starts": b"".join(bytes([b, 0x20]) for b in range(0xf8, 0xfc)),
+    "lonely-6byte-starts": b"\xfc \xfd ",
+    "missing-last-c0": b"\xc0", "missing-last-e0-80": b"\xe0\x80",
+    "missing-last-f0-80-80": b"\xf0\x80\x80", "missing-last-df": b"\xdf",
+    "missing-last-ef-bf": b"\xef\xbf", "missing-last-f7-bf-bf": b"\xf7\xbf\xbf",
+    "missing-last-concatenated": b"\xc0\xe0\x80\xf0\x80\x80\xf8\x80\x80\x80\xfc\x80\x80\x80\x80"
+                                 b"\xdf\xef\xbf\xf7\xbf\xbf\xfb\xbf\xbf\xbf\xfd\xbf\xbf\xbf\xbf",
+    "impossible-fe-fe-ff-ff": b"\xfe\xfe\xff\xff",
+    "overlong-5byte-slash": b"\xf8\x80\x80\x80\xaf", "overlong-6byte-slash": b"\xfc\x80\x80\x80\x80\xaf",
+    "overlong-5byte-max": b"\xf8\x87\xbf\xbf\xbf", "overlong-6byte-max": b"\xfc\x83\xbf\xbf\xbf\xbf",
+    "overlong-nul-3byte": b"\xe0\x80\x80", "overlong-nul-4byte": b"\xf0\x80\x80\x80",
+    "surrogate-db80": b"\xed\xae\x80", "surrogate-dbff": b"\xed\xaf\xbf", "surrogate-df80": b"\xed\xbe\x80",
+    "pair-d800-dfff": b"\xed\xa0\x80\xed\xbf\xbf", "pair-db7f-dc00": b"\xed\xad\xbf\xed\xb0\x80",
+    "pair-db80-dfff": b"\xed\xae\x80\xed\xbf\xbf", "pair-dbff-dc00": b"\xed\xaf\xbf\xed\xb0\x80",
+    "pair-dbff-dfff": b"\xed\xaf\xbf\xed\xbf\xbf",
+}
+for k, v in KUHN_VALID.items():
+    echo_case("utf8.valid-" + k, [(OP_TEXT, v)])
+for k, v in KUHN_INVALID.items():
+    if v not in INVALID_UTF8.values():  # some are already in the list above
+        INVALID_UTF8[k] = v
+# "kosme" cut after every byte: a prefix ending inside a character is invalid at message end
+for cut in range(1, len("\u03ba\u1f79\u03c3\u03bc\u03b5".encode()) + 1):
+    v = "\u03ba\u1f79\u03c3\u03bc\u03b5".encode()[:cut]
+    try:
+        v.decode()
+        echo_case("utf8.kosme-prefix-%d-valid" % cut, [(OP_TEXT, v)])
+    except UnicodeDecodeError:
+        fail_case("utf8.kosme-prefix-%d-invalid" % cut, 1007, frame(OP_TEXT, v))
 for k, v in INVALID_UTF8.items():
     fail_case("utf8.invalid-" + k, 1007, frame(OP_TEXT, v))
 # an invalid byte at every interesting offset of an ASCII run (word-at-a-time fast paths)
@@ -925,22 +1075,29 @@ fail_case("utf8.split-codepoint-becomes-surrogate", 1007,
           frame(OP_TEXT, b"ab\xed", fin=False), frame(OP_CONT, b"\xa0\x80cd"))
 
 
-def fail_fast_case(name, first, declared=None, rest=b""):
+def fail_fast_case(name, first, declared=None, chops=(), fragments=()):
     """Send `first` and hold the rest of the message back: the client must fail with 1007
     before it arrives. declared: a single-frame message of that many bytes is announced and
-    `first` is only its beginning; else `first` is a whole fragment (fin=0)."""
+    `first` is only its beginning (then each of `chops` follows in its own write); else
+    `first` is a whole fragment (fin=0), followed by each of `fragments` (fin=0)."""
     async def fn(p):
         await p.upgrade()
         if declared is None:
             await p.send(frame(OP_TEXT, first, fin=False))
+            for f in fragments:
+                await asyncio.sleep(0.05)
+                await p.send(frame(OP_CONT, f, fin=False))
         else:
             await p.send(frame(OP_TEXT, b"", length=declared) + first)
+            for c in chops:
+                await asyncio.sleep(0.05)
+                await p.send(c)
         try:
             await p.expect_fail(1007, timeout=HOLD_S)
         except Fail as e:
             if "timed out" in str(e):
                 raise Fail("no close 1007 within %gs while the server held back the rest of "
-                           "the message (the invalid byte was in the first %d bytes)" % (HOLD_S, len(first)))
+                           "the message after the invalid byte" % HOLD_S)
             raise
     case(name, exit=1)(fn)
 
@@ -951,6 +1108,15 @@ fail_fast_case("utf8.fail-fast-first-fragment", bytes(LONG))
 fail_fast_case("utf8.fail-fast-split-codepoint", b"abc\xf4\x90")   # U+110000 lead+second byte
 fail_fast_case("utf8.fail-fast-in-frame", bytes(LONG[:1024]), declared=MiB)
 fail_fast_case("utf8.fail-fast-in-16bit-frame", b"ok \xc0", declared=60000)
+
+
+KOSME = "\u03ba\u1f79\u03c3\u03bc\u03b5".encode()
+fail_fast_case("utf8.fail-fast-second-fragment", KOSME, fragments=[b"\xf4\x90\x80\x80"])
+fail_fast_case("utf8.fail-fast-byte-after-fragment-boundary", KOSME + b"\xf4", fragments=[b"\x90"])
+fail_fast_case("utf8.fail-fast-in-frame-chops", KOSME, declared=len(KOSME) + 10,
+               chops=[b"\xf4\x90\x80\x80"])
+fail_fast_case("utf8.fail-fast-in-frame-byte-chop", KOSME + b"\xf4", declared=len(KOSME) + 10,
+               chops=[b"\x90"])
 
 
 # ---------------------------------------------------------------- close handshake
@@ -1000,6 +1166,62 @@ async def _(p):
     try:  # an echo of "late" or a pong would arrive here
         f = await asyncio.wait_for(p._frame(), 0.3)
         raise Fail("client sent %r after the close handshake" % f)
+    except (asyncio.TimeoutError, Closed):
+        pass
+    p.close_tcp()
+
+
+@case("close.message-and-close-in-one-write")
+async def _(p):
+    await p.upgrade()
+    await p.send(frame(OP_TEXT, b"last words") + frame(OP_CLOSE, close_payload(1000)))
+    await p.expect_echo(OP_TEXT, b"last words")  # the echo precedes the close reply
+    f = await p.frame_or_eof(REPLY_S, "the close reply")
+    if f.opcode != OP_CLOSE or p.client_close[0] != 1000:
+        raise Fail("expected close(1000), got %r" % f)
+    p.close_tcp()
+
+
+@case("close.ping-and-close-in-one-write")
+async def _(p):
+    await p.upgrade()
+    await p.send(frame(OP_PING, b"then close") + frame(OP_CLOSE, close_payload(1001)))
+    await p.expect_pong(b"then close")
+    f = await p.frame_or_eof(REPLY_S, "the close reply")
+    if f.opcode != OP_CLOSE or p.client_close[0] != 1001:
+        raise Fail("expected close(1001), got %r" % f)
+    p.close_tcp()
+
+
+@case("close.second-close-ignored")
+async def _(p):
+    await p.upgrade()
+    await p.send(frame(OP_CLOSE, close_payload(1000)) + frame(OP_CLOSE, close_payload(1001)))
+    f = await p.frame_or_eof(REPLY_S, "the close reply")
+    if f.opcode != OP_CLOSE or p.client_close[0] != 1000:
+        raise Fail("expected close(1000), got %r" % f)
+    try:
+        f = await asyncio.wait_for(p._frame(), 0.3)
+        raise Fail("client sent %r after its close reply" % f)
+    except (asyncio.TimeoutError, Closed):
+        pass
+    p.close_tcp()
+
+
+@case("close.big-message-then-close-then-ping")
+async def _(p):
+    # Autobahn 7.1.6 shape: the message before the close is echoed (or not, if the client
+    # processes the close first is NOT allowed: frames are handled in order), no pong after
+    big = text_payload(256 * 1024, 4)
+    await p.upgrade()
+    await p.send(frame(OP_TEXT, big) + frame(OP_CLOSE, close_payload(1000)) + frame(OP_PING, b"late"))
+    await p.expect_echo(OP_TEXT, big)
+    f = await p.frame_or_eof(REPLY_S, "the close reply")
+    if f.opcode != OP_CLOSE or p.client_close[0] != 1000:
+        raise Fail("expected close(1000), got %r" % f)
+    try:
+        f = await asyncio.wait_for(p._frame(), 0.3)
+        raise Fail("client sent %r after its close reply" % f)
     except (asyncio.TimeoutError, Closed):
         pass
     p.close_tcp()
@@ -1078,6 +1300,54 @@ async def _(p):
                        % (n, p.summary()))
         await p.expect_eof(FAIL_EOF_S, "after refusing with 1009")
         return
+    await p.close_handshake()
+
+
+@case("limits.four-8MiB-messages-back-to-back", timeout=60)
+async def _(p):
+    # pipelined big messages, 32 MiB in all, written before the server reads anything: later
+    # ones arrive while earlier echoes are still queued, so the client must hold back input
+    # (or buffer) instead of dropping an echo
+    msgs = [(OP_BINARY, binary_payload(8 * MiB, 21)), (OP_TEXT, text_payload(8 * MiB, 5)),
+            (OP_BINARY, binary_payload(8 * MiB, 22)), (OP_TEXT, text_payload(8 * MiB, 6))]
+    await p.upgrade()
+    p.r._transport.pause_reading()
+    p.w.write(b"".join(frame(op, d) for op, d in msgs))
+    await asyncio.sleep(1.0)  # let the client read what it can while nobody reads its echoes
+    p.r._transport.resume_reading()
+    await p.w.drain()
+    for op, d in msgs:
+        await p.expect_echo(op, d, timeout=8)
+    await p.close_handshake()
+
+
+@case("limits.text-4MiB-in-64-byte-fragments", timeout=60)
+async def _(p):
+    # Autobahn 9.3.1 shape: 65536 fragments of one message
+    data = text_payload(4 * MiB, 6)
+    await p.upgrade()
+    await p.send(b"".join(frame(OP_TEXT if i == 0 else OP_CONT, data[i:i + 64], fin=i + 64 >= len(data))
+                          for i in range(0, len(data), 64)))
+    await p.expect_echo(OP_TEXT, data, timeout=30)
+    await p.close_handshake()
+
+
+@case("limits.1000-round-trips", timeout=60)
+async def _(p):
+    # Autobahn 9.7/9.8 shape: one message at a time, each waiting for its echo
+    await p.upgrade()
+    for i in range(1000):
+        d = binary_payload(i % 200 + 16, i)
+        await p.send(frame(OP_BINARY if i % 2 else OP_TEXT, d if i % 2 else text_payload(i % 200 + 16, i)))
+        await p.expect_echo(OP_BINARY if i % 2 else OP_TEXT, d if i % 2 else text_payload(i % 200 + 16, i))
+    await p.close_handshake()
+
+
+@case("cli.verbose-one-line-per-event", args=["-v"])
+async def _(p):
+    await p.upgrade()
+    await p.send(frame(OP_TEXT, b"seen") + frame(OP_PING, b""))
+    await p.expect_frames({(OP_TEXT, b"seen"), (OP_PONG, b"")})
     await p.close_handshake()
 
 
@@ -1177,7 +1447,11 @@ async def run_case(c, cmd):
             r.problems.append("client exited 0, expected non-zero")
         if code != 0 and not r.stderr.strip():
             r.problems.append("client exited %d with nothing on stderr" % code)
-        if r.stdout:
+        if "-v" in c.args:
+            if len(r.stdout.splitlines()) < 4:  # open, message, ping, close at least
+                r.problems.append("with -v the client printed %d lines, expected one per event (>= 4): %r"
+                                  % (len(r.stdout.splitlines()), r.stdout[:200]))
+        elif r.stdout:
             r.problems.append("client wrote %d bytes to stdout without -v: %r" % (len(r.stdout), r.stdout[:60]))
         if b"Sanitizer" in r.stderr or b"runtime error" in r.stderr:
             r.problems.append("sanitizer report: " + r.stderr.decode("utf-8", "replace").strip().splitlines()[0])
