@@ -54,6 +54,7 @@ import base64
 import hashlib
 import random
 import socket
+import struct
 import sys
 import time
 
@@ -168,11 +169,81 @@ class Frame:
                                "" if len(self.payload) > 16 else " " + short(self.payload))
 
 
+class RawStream:
+    """A connected socket with the few stream operations the cases need. Unlike asyncio's
+    streams, a failed write does not stop reading: after a client's RST the bytes it sent
+    before it (its close frame, typically) are still read, as the kernel keeps them."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.loop = asyncio.get_running_loop()
+        self.buf = bytearray()
+        self.eof = False
+        self.reset = None        # the error when the connection was reset
+        self.write_error = None
+        self.closed = False
+
+    async def _fill(self):
+        if self.eof or self.closed:
+            return False
+        try:
+            data = await self.loop.sock_recv(self.sock, 1 << 20)
+        except OSError as e:
+            self.reset, data = e, b""
+        if not data:
+            self.eof = True
+            return False
+        self.buf += data
+        return True
+
+    async def readexactly(self, n):
+        while len(self.buf) < n:
+            if not await self._fill():
+                partial = bytes(self.buf)
+                self.buf.clear()
+                raise asyncio.IncompleteReadError(partial, n)
+        out = bytes(self.buf[:n])
+        del self.buf[:n]
+        return out
+
+    async def readuntil(self, sep, limit=1 << 16):
+        while True:
+            i = self.buf.find(sep)
+            if i >= 0:
+                return await self.readexactly(i + len(sep))
+            if len(self.buf) > limit or not await self._fill():
+                raise asyncio.IncompleteReadError(bytes(self.buf), None)
+
+    async def read(self, n):
+        """Up to n bytes; b"" at EOF or reset."""
+        if not self.buf and not await self._fill():
+            return b""
+        out = bytes(self.buf[:n])
+        del self.buf[:n]
+        return out
+
+    async def write(self, data):
+        if self.closed or self.write_error:
+            return
+        try:
+            await self.loop.sock_sendall(self.sock, data)
+        except OSError as e:  # the client hung up; what it sent before is still read
+            self.write_error = e
+
+    def close(self, rst=False):
+        if self.closed:
+            return
+        self.closed = True
+        if rst:  # RFC 793 abort: a RST instead of a FIN
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.sock.close()
+
+
 class Peer:
     """The server side of one connection, with the recording and checking helpers."""
 
-    def __init__(self, reader, writer, expect_host, expect_path):
-        self.r, self.w = reader, writer
+    def __init__(self, stream, expect_host, expect_path):
+        self.s = stream
         self.expect_host, self.expect_path = expect_host, expect_path
         self.t0 = time.monotonic()
         self.notes = []          # violations found on the side: each one fails the case
@@ -182,16 +253,6 @@ class Peer:
         self.ws_key = None
         self.client_close = None  # (code or None, reason bytes, time)
         self.eof_at = None
-        self.reset = None        # the error when the client reset TCP (RST) instead of FIN
-        # asyncio turns a reset into an exception that hides bytes already received (the
-        # client's close frame, typically): keep them readable and just remember the reset.
-        def on_error(exc, reader=reader):
-            self.reset = exc
-            reader.feed_eof()
-        reader.set_exception = on_error
-        sock = writer.get_extra_info("socket")
-        if sock is not None:
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def now(self):
         return time.monotonic() - self.t0
@@ -203,8 +264,8 @@ class Peer:
     # ---------------------------------------------------------------- handshake
     async def read_request(self):
         try:
-            raw = await asyncio.wait_for(self.r.readuntil(b"\r\n\r\n"), REPLY_S)
-        except (asyncio.IncompleteReadError, ConnectionError):
+            raw = await asyncio.wait_for(self.s.readuntil(b"\r\n\r\n"), REPLY_S)
+        except asyncio.IncompleteReadError:
             raise Fail("client closed TCP before finishing its upgrade request")
         except asyncio.TimeoutError:
             raise Fail("no complete upgrade request within %gs" % REPLY_S)
@@ -278,11 +339,7 @@ class Peer:
 
     # ---------------------------------------------------------------- output
     async def send(self, data):
-        try:
-            self.w.write(data)
-            await self.w.drain()
-        except ConnectionError:
-            pass  # the client hung up; what it sent before is still read and judged
+        await self.s.write(data)
 
     async def send_frames(self, *frames):
         await self.send(b"".join(frames))
@@ -292,24 +349,17 @@ class Peer:
             await self.send(data[i:i + 1])
             await asyncio.sleep(delay)
 
-    def close_tcp(self):
-        try:
-            self.w.close()
-        except Exception:
-            pass
+    def close_tcp(self, rst=False):
+        self.s.close(rst)
 
     # ---------------------------------------------------------------- input
     async def _read(self, n, got_frame_bytes):
         try:
-            return await self.r.readexactly(n)
+            return await self.s.readexactly(n)
         except asyncio.IncompleteReadError as e:
             if self.eof_at is None:
                 self.eof_at = self.now()
-            raise Closed(reset=self.reset is not None, partial=got_frame_bytes + len(e.partial))
-        except ConnectionError:
-            if self.eof_at is None:
-                self.eof_at = self.now()
-            raise Closed(reset=True, partial=got_frame_bytes)
+            raise Closed(reset=self.s.reset is not None, partial=got_frame_bytes + len(e.partial))
 
     async def _frame(self):
         h = await self._read(2, 0)
@@ -512,11 +562,9 @@ class Peer:
     async def expect_silent_eof(self, timeout=FAIL_EOF_S, why="after a refused upgrade"):
         """Nothing at all from the client, then TCP closed (a failed upgrade)."""
         try:
-            data = await asyncio.wait_for(self.r.read(65536), timeout)
+            data = await asyncio.wait_for(self.s.read(65536), timeout)
         except asyncio.TimeoutError:
             raise Fail("client did not close TCP within %gs %s" % (timeout, why))
-        except ConnectionError:
-            return
         if data:
             raise Fail("client sent %d bytes %s: %s" % (len(data), why, short(data)))
 
@@ -530,9 +578,15 @@ class Peer:
 
 # ==================================================================================== cases
 class Case:
-    def __init__(self, name, fn, exit, group, args=(), path="/", host="127.0.0.1", timeout=20):
+    def __init__(self, name, fn, exit, group, args=(), path="/", host="127.0.0.1", timeout=20,
+                 url_host=None):
         self.name, self.fn, self.exit, self.group = name, fn, exit, group
         self.args, self.path, self.host, self.timeout = list(args), path, host, timeout
+        self.url_host = url_host  # the host written in the URL, when not the listening address
+
+    def authority(self, port):
+        h = self.url_host or self.host
+        return "%s:%d" % ("[%s]" % h if ":" in h else h, port)
 
 
 CASES = []
@@ -590,6 +644,22 @@ async def _(p):
     await p.send(frame(OP_BINARY, b"\x00\x01six"))
     await p.expect_echo(OP_BINARY, b"\x00\x01six")
     await p.close_handshake()
+
+
+@case("handshake.localhost-tries-every-address", url_host="localhost")
+async def _(p):
+    # a name, not an address: where "localhost" resolves to ::1 and 127.0.0.1, only the
+    # latter listens here, so a client that tries one address only fails when ::1 is first
+    await p.upgrade()
+    await p.send(frame(OP_TEXT, b"by name"))
+    await p.expect_echo(OP_TEXT, b"by name")
+    await p.close_handshake()
+
+
+@case("handshake.no-answer-timeout", exit=1, args=["--timeout", "1"])
+async def _(p):
+    await p.read_request()
+    await p.expect_silent_eof(6, "after --timeout 1 with no upgrade answer")
 
 
 def refused(name, **up):
@@ -825,6 +895,8 @@ ping_case("ping.125-bytes", binary_payload(125, 9))
 ping_case("ping.text-payload", b"Hello, ping")
 fail_case("ping.126-bytes", 1002, frame(OP_PING, b"p" * 126))
 fail_case("ping.126-bytes-16bit", 1002, frame(OP_PING, b"p" * 126, form=16))
+fail_case("ping.16bit-length-form-for-5", 1002, frame(OP_PING, b"hello", form=16))
+fail_case("close.64bit-length-form-for-2", 1002, frame(OP_CLOSE, close_payload(1000), form=64))
 fail_case("ping.fragmented", 1002, frame(OP_PING, b"frag", fin=False), frame(OP_CONT, b"ment"))
 fail_case("pong.126-bytes", 1002, frame(OP_PONG, b"q" * 126))
 fail_case("pong.fragmented", 1002, frame(OP_PONG, b"frag", fin=False), frame(OP_CONT, b"ment"))
@@ -1249,6 +1321,32 @@ async def _(p):
     p.close_tcp()
 
 
+@case("close.tcp-reset", exit=1)
+async def _(p):
+    await p.upgrade()
+    await p.send(frame(OP_TEXT, b"ok"))
+    await p.expect_echo(OP_TEXT, b"ok")
+    p.close_tcp(rst=True)
+
+
+@case("close.client-initiated-by-timeout", exit=1, args=["--timeout", "1"])
+async def _(p):
+    # the echo closes by itself only on --timeout (then exits non-zero): its close must be
+    # 1000 or 1001, and after it the client sends nothing, not even an echo or a pong
+    # (RFC 6455 5.5.1), while it still waits for our close
+    await p.upgrade()
+    f = await p.frame_or_eof(6, "the client's close after --timeout 1")
+    if f.opcode != OP_CLOSE or p.client_close[0] not in (1000, 1001):
+        raise Fail("expected close(1000 or 1001), got %r" % f)
+    await p.send(frame(OP_TEXT, b"too late") + frame(OP_PING, b"too late") + frame(OP_CLOSE, close_payload(p.client_close[0])))
+    try:
+        f = await asyncio.wait_for(p._frame(), 1.0)
+        raise Fail("client sent %r after its close" % f)
+    except (asyncio.TimeoutError, Closed):
+        pass
+    p.close_tcp()
+
+
 @case("close.fail-with-server-reply", exit=1)
 async def _(p):
     # the usual server answers a client's 1002 with its own close before closing TCP
@@ -1303,6 +1401,23 @@ async def _(p):
     await p.close_handshake()
 
 
+@case("limits.fragmented-over-16MiB-fails-1009-or-echoes", exit=None, timeout=60)
+async def _(p):
+    n = 8 * MiB
+    await p.upgrade()
+    a, b = binary_payload(n, 31), binary_payload(n + 1, 32)
+    await p.send(frame(OP_BINARY, a, fin=False) + frame(OP_CONT, b))
+    try:
+        await p.expect_echo(OP_BINARY, a + b, timeout=30)
+    except Fail:
+        if p.client_close is None or p.client_close[0] != 1009:
+            raise Fail("a fragmented %d-byte message was neither echoed nor refused with 1009 (client sent %s)"
+                       % (2 * n + 1, p.summary()))
+        await p.expect_eof(FAIL_EOF_S, "after refusing with 1009")
+        return
+    await p.close_handshake()
+
+
 @case("limits.four-8MiB-messages-back-to-back", timeout=60)
 async def _(p):
     # pipelined big messages, 32 MiB in all, written before the server reads anything: later
@@ -1311,11 +1426,8 @@ async def _(p):
     msgs = [(OP_BINARY, binary_payload(8 * MiB, 21)), (OP_TEXT, text_payload(8 * MiB, 5)),
             (OP_BINARY, binary_payload(8 * MiB, 22)), (OP_TEXT, text_payload(8 * MiB, 6))]
     await p.upgrade()
-    p.r._transport.pause_reading()
-    p.w.write(b"".join(frame(op, d) for op, d in msgs))
-    await asyncio.sleep(1.0)  # let the client read what it can while nobody reads its echoes
-    p.r._transport.resume_reading()
-    await p.w.drain()
+    await p.send(b"".join(frame(op, d) for op, d in msgs))  # nothing is read meanwhile
+    await asyncio.sleep(0.5)  # let the client read what it can while nobody reads its echoes
     for op, d in msgs:
         await p.expect_echo(op, d, timeout=8)
     await p.close_handshake()
@@ -1371,14 +1483,21 @@ class Result:
 async def serve_case(c, port_cb=None):
     """Listen on c.host port 0, call port_cb(port), serve one connection with c, return the
     Peer (or None if nobody connected before the case's timeout) after the script ends."""
-    done = asyncio.get_running_loop().create_future()
+    loop = asyncio.get_running_loop()
+    family = socket.AF_INET6 if ":" in c.host else socket.AF_INET
+    ls = socket.socket(family, socket.SOCK_STREAM)
+    ls.bind((c.host, 0))
+    ls.listen(8)
+    ls.setblocking(False)
+    port = ls.getsockname()[1]
+    streams = []
 
-    async def on_conn(reader, writer):
-        if done.done():
-            writer.close()
-            return
-        host = "[%s]" % c.host if ":" in c.host else c.host
-        p = Peer(reader, writer, "%s:%d" % (host, port), c.path)
+    async def serve():
+        conn, _ = await loop.sock_accept(ls)
+        conn.setblocking(False)
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        streams.append(RawStream(conn))
+        p = Peer(streams[0], c.authority(port), c.path)
         err = None
         try:
             await c.fn(p)
@@ -1390,19 +1509,18 @@ async def serve_case(c, port_cb=None):
             err = "server error %s: %s" % (type(e).__name__, e)
         p.finish_checks()
         p.close_tcp()
-        if not done.done():
-            done.set_result((p, err))
+        return p, err
 
-    server = await asyncio.start_server(on_conn, c.host, 0, limit=1 << 16)
-    port = server.sockets[0].getsockname()[1]
     try:
         if port_cb:
             port_cb(port)
-        return await asyncio.wait_for(asyncio.shield(done), c.timeout)
+        return await asyncio.wait_for(serve(), c.timeout)
     except asyncio.TimeoutError:
         return None, "no connection / case did not finish within %ds" % c.timeout
     finally:
-        server.close()
+        ls.close()
+        for st in streams:
+            st.close()
 
 
 async def run_case(c, cmd):
@@ -1415,8 +1533,7 @@ async def run_case(c, cmd):
     while not port_box and not serve.done():
         await asyncio.sleep(0.001)
     if port_box:
-        host = "[%s]" % c.host if ":" in c.host else c.host
-        url = "ws://%s:%d%s" % (host, port_box[0], c.path)
+        url = "ws://%s%s" % (c.authority(port_box[0]), c.path)
         try:
             proc = await asyncio.create_subprocess_exec(*cmd, *c.args, url, stdin=asyncio.subprocess.DEVNULL,
                                                         stdout=asyncio.subprocess.PIPE,
