@@ -34,8 +34,8 @@ async def run_all(cases, cmd, jobs, verbose):
             r = await raw_server.run_case(c, cmd)
         results.append(r)
         if verbose:
-            print("%-4s %-48s %5.2fs exit=%s" % ("ok" if r.ok else "FAIL", c.name, r.duration, r.exit_code),
-                  flush=True)
+            print("%-4s %-48s %5.2fs exit=%-3s %s" % ("ok" if r.ok else "FAIL", c.name, r.duration,
+                                                       r.exit_code, r.timing), flush=True)
         return r
 
     # the big ones first so they overlap with the many small ones

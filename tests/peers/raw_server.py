@@ -36,6 +36,42 @@ WHAT EVERY CASE CHECKS ABOUT THE CLIENT, on top of its own script
     requires 32 different keys);
   - nothing is sent after the client's close frame (5.5.1).
 
+THE CASES (`--list` prints all of them), by group
+  handshake  the request itself, path and query, IPv6, a host name; refused answers (status
+             200/403/302/100, bad or missing Accept, Accept in the wrong case, missing or wrong
+             Upgrade/Connection, unrequested extension or subprotocol, an answer over 8 KiB,
+             a truncated answer, no answer, TCP closed); accepted odd-but-valid answers
+             (token case, extra spaces, any reason phrase, 40 Set-Cookie headers, one byte per
+             write, frames in the same write as the 101)
+  framing    text and binary of 0, 1, 125, 126, 127, 65535, 65536 bytes, 1 MiB, 16 MiB (7-,
+             16- and 64-bit lengths); non-minimal lengths; 64-bit length with the top bit;
+             masked server frames; 100 messages in one write; one byte per write; 997/4099/
+             65536-byte writes; mask keys varying over 32 frames; a message then a ping
+  reserved   RSV1/RSV2/RSV3/all on text, binary, ping, close, continuation; opcodes 3-7 and
+             11-15, with payload, after a good message, inside a fragmented message, between a
+             text and a ping
+  ping/pong  0, 125 bytes, one byte per write, ten in a row, between fragments; 126 bytes,
+             fragmented, 16-bit length form -> 1002; unsolicited pongs ignored
+  fragment   3 parts, 100 one-byte parts, empty parts, 1 MiB in 16, mixed length forms, two
+             fragmented messages in one write, slow fragments with pings; continuation
+             without start, new data frame inside a fragmented message -> 1002; close between
+             fragments
+  utf8       valid boundaries, noncharacters, splits of every multi-byte character across
+             fragments; invalid: Kuhn's stress-test classes (overlong, surrogates, > U+10FFFF,
+             5/6-byte forms, lonely and missing bytes), an invalid byte at 11 offsets of an
+             ASCII run, truncation at the end of a message; fail-fast: the 1007 must arrive
+             while the server holds back the rest (fragment or frame); binary not validated
+  close      every valid code echoed, every class of invalid code -> 1002, empty close ->
+             1000, reasons (123 bytes, UTF-8, invalid UTF-8 -> 1007), 1-byte payload and
+             126-byte payload -> 1002, masked close, data/ping/second close after a close,
+             message or ping and close in one write, server lingering after the handshake,
+             TCP closed or reset without a close frame, failing with unread input, a client
+             close (via --timeout) after which nothing is sent
+  limits     over 16 MiB (one frame or fragmented): 1009 or echo; 4 MiB in 64-byte
+             fragments; 1000 round trips; four 8 MiB messages pipelined while the server reads
+             nothing (no echo may be dropped)
+  cli        -v prints one line per event
+
 DECISIONS (where RFC 6455 leaves room, this is what our client must do)
   - Non-minimal length encodings (a 5-byte payload in the 16-bit or 64-bit form) fail the
     connection with 1002: 5.2 says "the minimal number of bytes MUST be used to encode the
@@ -1474,6 +1510,7 @@ class Result:
         self.duration = 0.0
         self.ws_key = None
         self.keys = []
+        self.timing = ""         # when the client's close frame and its TCP end came
 
     @property
     def ok(self):
@@ -1554,6 +1591,10 @@ async def run_case(c, cmd):
     if peer is not None:
         r.problems.extend(peer.notes)
         r.ws_key, r.keys = peer.ws_key, peer.keys
+        if peer.client_close is not None:
+            r.timing += "close(%s) at %.3fs " % (peer.client_close[0], peer.client_close[2])
+        if peer.eof_at is not None:
+            r.timing += "TCP %s at %.3fs" % ("reset" if peer.s.reset else "end", peer.eof_at)
     if proc is not None and r.exit_code is not None:
         code = r.exit_code
         if code < 0:
