@@ -805,6 +805,17 @@ async def _(p):
     await p.close_handshake()
 
 
+@case("handshake.partial-frame-after-101")
+async def _(p):
+    # the 101's write also carries the first 3 bytes of a frame; the rest comes later
+    f = frame(OP_TEXT, text_payload(300))
+    await p.upgrade(tail=f[:3])
+    await asyncio.sleep(0.05)
+    await p.send(f[3:])
+    await p.expect_echo(OP_TEXT, text_payload(300))
+    await p.close_handshake()
+
+
 @case("handshake.close-before-answer", exit=1)
 async def _(p):
     await p.read_request()
@@ -962,6 +973,26 @@ async def _(p):
     it = iter(payloads)
     if not pongs or pongs[-1] != payloads[-1] or not all(any(x == y for y in it) for x in pongs):
         raise Fail("pongs %r do not answer the pings in order ending with the last" % pongs)
+    await p.close_handshake()
+
+
+@case("ping.1000-in-one-write")
+async def _(p):
+    await p.upgrade()
+    payloads = [b"%d" % i for i in range(1000)]
+    await p.send(b"".join(frame(OP_PING, d) for d in payloads) + frame(OP_TEXT, b"marker"))
+    pongs = []
+    while True:
+        f = await p.frame_or_eof(REPLY_S, "pongs and the marker echo")
+        if f.opcode == OP_PONG:
+            pongs.append(f.payload)
+        elif f.opcode == OP_TEXT and f.fin and f.payload == b"marker":
+            break
+        else:
+            raise Fail("unexpected %r" % f)
+    it = iter(payloads)  # RFC 6455 5.5.3: in order, ending with the last ping
+    if not pongs or pongs[-1] != payloads[-1] or not all(any(x == y for y in it) for x in pongs):
+        raise Fail("%d pongs do not answer the pings in order ending with the last" % len(pongs))
     await p.close_handshake()
 
 
