@@ -339,7 +339,9 @@ AXWS_API int axws_timeout_ms(const axws_conn *c, int64_t now_ms);
 AXWS_API int axws_step(axws_conn *c, const struct pollfd *fds, int nfds, int64_t now_ms);
 
 /* Queue a whole message (masked with a fresh key). Returns 0, AXWS_EWOULDBLOCK when it
-   does not fit the free space of tx_buf (nothing is queued), AXWS_ESTATE when not OPEN. */
+   does not fit the free space of tx_buf now (nothing is queued; retry after step),
+   AXWS_ETOOBIG when it could never fit tx_buf (send it in fragments), AXWS_ESTATE when not
+   OPEN. */
 AXWS_API int axws_send(axws_conn *c, int opcode, const void *data, size_t len);
 AXWS_API int axws_send_text(axws_conn *c, const char *text, size_t len);
 AXWS_API int axws_send_binary(axws_conn *c, const void *data, size_t len);
@@ -1743,7 +1745,7 @@ static size_t axws__frame_header_size(size_t len) {
 static int axws__queue_frame(axws_conn *c, int b0, const void *data, size_t len) {
     size_t hl = axws__frame_header_size(len);
     uint8_t *p;
-    if (len > c->cfg.tx_size) return AXWS_EWOULDBLOCK;
+    if (len > c->cfg.tx_size || hl + len > c->cfg.tx_size) return AXWS_ETOOBIG; /* never fits */
     p = axws__tx_reserve(c, hl + len);
     if (!p) return AXWS_EWOULDBLOCK;
     p[0] = (uint8_t)b0;
@@ -3754,10 +3756,16 @@ static void axws__reset(axws_conn *c) {
 }
 
 static void axws__transport_close(axws_conn *c) {
+    int i;
+    uint8_t sink[4096];
     if (c->fd < 0) return;
 #ifdef AXWS__HAVE_TLS
     if (c->secure) axws__tls_shutdown(c);
 #endif
+    /* Unread input makes close() send a reset, which can destroy the close frame we just
+       sent before the peer reads it: discard what is already here first (bounded). */
+    for (i = 0; i < 64 && recv(c->fd, sink, sizeof sink, MSG_DONTWAIT) > 0; i++)
+        ;
     close(c->fd);
     c->fd = -1;
 }
