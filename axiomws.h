@@ -1674,8 +1674,8 @@ AXWS__DEF const char *axws_header(const axws_conn *c, const char *name, int inde
 #define MSG_NOSIGNAL 0 /* platforms without it use SO_NOSIGPIPE on the socket */
 #endif
 
-/* Defined in >>conn: record the sticky error once, fire AXWS_EV_ERROR, end the connection. */
-static int axws__fail(axws_conn *c, int err, int sys_errno);
+/* Tells >>conn that the axws__tls_* seam exists. */
+#define AXWS__HAVE_TLS 1
 
 /* ---- cipher suites: TLS 1.2, ECDHE (forward secrecy), AEAD only. The first half of the
    list is what this CPU runs fastest: AES-GCM with AES-NI (constant-time and quick),
@@ -1694,7 +1694,7 @@ static int axws__tls_have_aesni(void) {
     return br_aes_x86ni_ctr_get_vtable() != NULL && br_ghash_pclmul_get() != 0;
 }
 
-AXWS_API const char *axws_tls_suite(const axws_conn *c) {
+AXWS__DEF const char *axws_tls_suite(const axws_conn *c) {
     AXWS_ASSERT(c != NULL);
     if (!c->secure) return NULL;
     switch (c->tls_cc.eng.session.cipher_suite) {
@@ -1720,7 +1720,7 @@ AXWS_API const char *axws_tls_suite(const axws_conn *c) {
     X(100, "no_renegotiation") X(110, "unsupported_extension")                     \
     X(112, "unrecognized_name") X(120, "no_application_protocol")
 
-AXWS_API const char *axws_tls_strerror(int e) {
+AXWS__DEF const char *axws_tls_strerror(int e) {
     switch (e) {
     case 0: return "no TLS error";
     case AXWS_TLS_ERR_EOF: return "the server closed the connection during the TLS handshake";
@@ -1734,7 +1734,8 @@ AXWS_API const char *axws_tls_strerror(int e) {
     case BR_ERR_BAD_PARAM: return "TLS: bad parameter given to BearSSL";
     case BR_ERR_BAD_STATE: return "TLS: engine used in the wrong state";
     case BR_ERR_UNSUPPORTED_VERSION:
-        return "the server chose a TLS version other than 1.2 (this client speaks only TLS 1.2)";
+        return "the server answered with a TLS version other than 1.2 (this client speaks only "
+               "TLS 1.2), or with something that is not TLS at all";
     case BR_ERR_BAD_VERSION: return "TLS: record with an unexpected protocol version (not a TLS server?)";
     case BR_ERR_BAD_LENGTH: return "TLS: record with an impossible length (not a TLS server?)";
     case BR_ERR_TOO_LARGE: return "TLS: record larger than the input buffer (not a TLS server?)";
@@ -1803,17 +1804,17 @@ AXWS_API const char *axws_tls_strerror(int e) {
     }
 }
 
-AXWS_API int axws_tls_error(const axws_conn *c) {
+AXWS__DEF int axws_tls_error(const axws_conn *c) {
     AXWS_ASSERT(c != NULL);
-    return c->tls_err;
+    return c->secure ? c->tls_err : 0;
 }
 
-AXWS_API int axws_tls_resumed(const axws_conn *c) {
+AXWS__DEF int axws_tls_resumed(const axws_conn *c) {
     AXWS_ASSERT(c != NULL);
     return c->tls_resumed;
 }
 
-AXWS_API void axws_tls_forget_session(axws_conn *c) {
+AXWS__DEF void axws_tls_forget_session(axws_conn *c) {
     AXWS_ASSERT(c != NULL);
     memset(&c->tls_session, 0, sizeof c->tls_session);
     c->tls_session_key = 0;
@@ -1880,7 +1881,7 @@ static uint32_t axws__tls_session_key(const axws_conn *c, const char *name) {
     return h ? h : 1;
 }
 
-static int axws__tls_begin(axws_conn *c, int64_t now_ms) {
+static int axws__tls_setup(axws_conn *c, int64_t now_ms) {
     static const br_hash_class *const hashes[] = {&br_sha256_vtable, &br_sha384_vtable,
                                                   &br_sha512_vtable, &br_sha224_vtable};
     br_ssl_client_context *cc = &c->tls_cc;
@@ -1890,7 +1891,6 @@ static int axws__tls_begin(axws_conn *c, int64_t now_ms) {
     size_t size = c->cfg.tls_buf ? c->cfg.tls_size : c->cfg.rx_size;
     size_t i, out;
     int ip = axws__tls_is_ip(name), resume = 0, aes = axws__tls_have_aesni();
-    (void)now_ms;
     c->tls_err = 0;
     c->tls_resumed = 0;
     c->tls_flush = 0;
@@ -1959,7 +1959,17 @@ static int axws__tls_begin(axws_conn *c, int64_t now_ms) {
     }
     c->tls_offered = (uint8_t)resume;
     c->state = AXWS_STATE_TLS;
+    /* connect_timeout_ms covers TCP and TLS; a connect() that completed at once set none */
+    if (!c->deadline) c->deadline = now_ms + c->cfg.connect_timeout_ms;
     return 0;
+}
+
+/* TCP is up: start the TLS handshake. A refusal (buffer, name policy, anchors) fails the
+   connection here, with the detail in axws_tls_error(). */
+static int axws__tls_begin(axws_conn *c, int64_t now_ms) {
+    int r = axws__tls_setup(c, now_ms);
+    if (r) axws__fail(c, r, 0);
+    return r;
 }
 
 /* The handshake finished: keep the session for the next connect, let the upgrade flow. */
@@ -1998,11 +2008,11 @@ static int axws__tls_eof(axws_conn *c, int64_t now_ms) {
 static int axws__tls_pump(axws_conn *c, short revents, int64_t now_ms) {
     br_ssl_engine_context *eng = &c->tls_cc.eng;
     int can_read = (revents & (POLLIN | POLLHUP | POLLERR)) != 0;
-    int fd = c->fd;
+    unsigned gen = c->gen; /* changes when a callback ends or restarts the connection */
     for (;;) {
         unsigned st;
         int progress = 0;
-        if (c->state == AXWS_STATE_CLOSED || c->fd != fd) return c->error;
+        if (c->gen != gen || c->state == AXWS_STATE_CLOSED) return c->error;
         st = br_ssl_engine_current_state(eng);
         if (st & BR_SSL_CLOSED) {
             int err = br_ssl_engine_last_error(eng);
@@ -2032,7 +2042,7 @@ static int axws__tls_pump(axws_conn *c, short revents, int64_t now_ms) {
             size_t len, used;
             unsigned char *p = br_ssl_engine_recvapp_buf(eng, &len);
             used = axws_feed(c, p, len, now_ms);
-            if (c->state == AXWS_STATE_CLOSED || c->fd != fd) return c->error;
+            if (c->gen != gen || c->state == AXWS_STATE_CLOSED) return c->error;
             if (used > 0) {
                 br_ssl_engine_recvapp_ack(eng, used);
                 progress = 1;
@@ -2254,7 +2264,7 @@ static int axws__ta_finish(axws__ta_loader *l, axws_tls_anchors *out, int r) {
     return (int)l->count;
 }
 
-AXWS_API int axws_tls_anchors_pem(axws_tls_anchors *out, void *buf, size_t size, const void *pem,
+AXWS__DEF int axws_tls_anchors_pem(axws_tls_anchors *out, void *buf, size_t size, const void *pem,
                                   size_t pem_len) {
     axws__ta_loader l;
     AXWS_ASSERT(out != NULL);
@@ -2264,7 +2274,7 @@ AXWS_API int axws_tls_anchors_pem(axws_tls_anchors *out, void *buf, size_t size,
     return axws__ta_finish(&l, out, axws__ta_push(&l, (const unsigned char *)pem, pem_len));
 }
 
-AXWS_API int axws_tls_anchors_file(axws_tls_anchors *out, void *buf, size_t size, const char *path) {
+AXWS__DEF int axws_tls_anchors_file(axws_tls_anchors *out, void *buf, size_t size, const char *path) {
     axws__ta_loader l;
     unsigned char chunk[4096];
     FILE *f;
