@@ -589,6 +589,48 @@ static void test_failures(int py_port) {
     }
 }
 
+/* Compiled-in anchors: examples/ta_gen turns ca.pem into C, a small program built from
+   it (no PEM, no file at run time) completes a wss:// echo against the Python server. */
+static const char drv_src[] =
+    "#define AXIOMWS_IMPLEMENTATION\n#include \"axiomws.h\"\n#include <stdio.h>\n#include <stdlib.h>\n"
+    "extern const br_x509_trust_anchor tas[]; extern const size_t tas_count;\n"
+    "static int got;\n"
+    "static void ev(axws_conn *c, const axws_event *e, void *u) { (void)u;\n"
+    "  if (e->type == AXWS_EV_OPEN) axws_send_text(c, \"compiled in\", 11);\n"
+    "  if (e->type == AXWS_EV_MESSAGE) { got = e->len == 11; axws_close(c, 1000, NULL, axws_now_ms()); } }\n"
+    "int main(int argc, char **argv) { static unsigned char t[AXWS_TLS_BUF_MIN], x[4096], m[4096];\n"
+    "  axws_config cfg = {0}; axws_conn c; (void)argc;\n"
+    "  cfg.tls_buf = t; cfg.tls_size = sizeof t; cfg.tx_buf = x; cfg.tx_size = sizeof x;\n"
+    "  cfg.msg_buf = m; cfg.msg_size = sizeof m;\n"
+    "  cfg.trust_anchors = tas; cfg.trust_anchor_count = tas_count; cfg.servername = \"localhost\";\n"
+    "  cfg.on_event = ev; axws_init(&c, &cfg);\n"
+    "  if (axws_connect(&c, argv[1], axws_now_ms())) return 3;\n"
+    "  while (axws_get_state(&c) != AXWS_STATE_CLOSED) { struct pollfd p[1];\n"
+    "    int n = axws_pollfds(&c, p, 1); poll(p, (nfds_t)n, axws_timeout_ms(&c, axws_now_ms()));\n"
+    "    axws_step(&c, p, n, axws_now_ms()); }\n"
+    "  if (axws_error(&c)) fprintf(stderr, \"drv: %s / %s\\n\", axws_strerror(axws_error(&c)),\n"
+    "      axws_tls_strerror(axws_tls_error(&c)));\n"
+    "  return got && !axws_error(&c) ? 0 : 1; }\n";
+
+static void test_compiled_anchors(int port) {
+    char cmd[1024], path[128];
+    FILE *f;
+    AXT_CASE("compiled-in anchors (examples/ta_gen)");
+    if (!CHECK(access("build/ta_gen", X_OK) == 0)) return;
+    snprintf(path, sizeof path, "%s/drv.c", dir);
+    f = fopen(path, "w");
+    if (!CHECK(f != NULL)) return;
+    fputs(drv_src, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "build/ta_gen -n tas %s/ca.pem > %s/tas.c", dir, dir);
+    CHECK_EQ(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "cc -std=c99 -D_POSIX_C_SOURCE=200809L -I. %s/drv.c %s/tas.c -o %s/drv -lbearssl",
+             dir, dir, dir);
+    CHECK_EQ(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "timeout 20 %s/drv wss://127.0.0.1:%d/", dir, port);
+    CHECK_EQ(system(cmd), 0);
+}
+
 /* Resumption against openssl s_server (session cache by ID, no tickets): the second
    connect of the same object resumes; forgetting the session makes it full again. */
 static void test_resume_s_server(void) {
@@ -642,6 +684,7 @@ int main(void) {
         test_many(py_port);
         test_proxy(py_port);
         test_failures(py_port);
+        test_compiled_anchors(py_port);
     }
     test_resume_s_server();
     test_node();
