@@ -1922,25 +1922,8 @@ static int axws__tls_setup(axws_conn *c, int64_t now_ms) {
     for (i = 0; i < sizeof hashes / sizeof hashes[0]; i++)
         br_ssl_engine_set_hash(eng, (int)((hashes[i]->desc >> BR_HASHDESC_ID_OFF) & BR_HASHDESC_ID_MASK),
                                hashes[i]);
-    if (c->cfg.insecure_skip_verify) {
-        c->tls_x509.any.vtable = &axws__tls_any_vtable;
-        br_ssl_engine_set_x509(eng, &c->tls_x509.any.vtable);
-    } else {
-        br_x509_minimal_context *xm = &c->tls_x509.minimal;
-        int64_t s = c->cfg.tls_time ? c->cfg.tls_time(c->cfg.tls_time_user) : (int64_t)time(NULL);
-        br_x509_minimal_init(xm, &br_sha256_vtable, c->cfg.trust_anchors, c->cfg.trust_anchor_count);
-        /* SHA-1 is left out on purpose: certificates signed with it are refused. */
-        for (i = 0; i < sizeof hashes / sizeof hashes[0]; i++)
-            br_x509_minimal_set_hash(xm, (int)((hashes[i]->desc >> BR_HASHDESC_ID_OFF) & BR_HASHDESC_ID_MASK),
-                                     hashes[i]);
-        br_x509_minimal_set_rsa(xm, br_rsa_pkcs1_vrfy_get_default());
-        br_x509_minimal_set_ecdsa(xm, br_ec_get_default(), br_ecdsa_vrfy_asn1_get_default());
-        if (s < 1) s = 1; /* 0/0 would make BearSSL read the clock itself */
-        /* BearSSL counts days from 1 January of year 0 (proleptic Gregorian); the Unix
-           epoch is day 719528. */
-        br_x509_minimal_set_time(xm, (uint32_t)(s / 86400 + 719528), (uint32_t)(s % 86400));
-        br_ssl_engine_set_x509(eng, &xm->vtable);
-    }
+    br_ssl_engine_set_x509(eng, c->cfg.insecure_skip_verify ? &c->tls_x509.any.vtable
+                                                             : &c->tls_x509.minimal.vtable);
     out = size - AXWS_TLS_IN_SIZE;
     if (out > AXWS_TLS_OUT_FULL) out = AXWS_TLS_OUT_FULL;
     br_ssl_engine_set_buffers_bidi(eng, buf, AXWS_TLS_IN_SIZE, buf + AXWS_TLS_IN_SIZE, out);
@@ -1956,6 +1939,27 @@ static int axws__tls_setup(axws_conn *c, int64_t now_ms) {
     if (!br_ssl_client_reset(cc, ip ? NULL : name, resume)) {
         c->tls_err = br_ssl_engine_last_error(eng);
         return AXWS_ETLS;
+    }
+    /* The certificate engine is filled in last: nothing reads the server name (c->host) or
+       the connect-phase fields after this point, so the X.509 context could share their
+       memory (it is used only from here until the handshake ends). The engine calls it
+       first when the server's Certificate arrives. */
+    if (c->cfg.insecure_skip_verify) {
+        c->tls_x509.any.vtable = &axws__tls_any_vtable;
+    } else {
+        br_x509_minimal_context *xm = &c->tls_x509.minimal;
+        int64_t s = c->cfg.tls_time ? c->cfg.tls_time(c->cfg.tls_time_user) : (int64_t)time(NULL);
+        br_x509_minimal_init(xm, &br_sha256_vtable, c->cfg.trust_anchors, c->cfg.trust_anchor_count);
+        /* SHA-1 is left out on purpose: certificates signed with it are refused. */
+        for (i = 0; i < sizeof hashes / sizeof hashes[0]; i++)
+            br_x509_minimal_set_hash(xm, (int)((hashes[i]->desc >> BR_HASHDESC_ID_OFF) & BR_HASHDESC_ID_MASK),
+                                     hashes[i]);
+        br_x509_minimal_set_rsa(xm, br_rsa_pkcs1_vrfy_get_default());
+        br_x509_minimal_set_ecdsa(xm, br_ec_get_default(), br_ecdsa_vrfy_asn1_get_default());
+        if (s < 1) s = 1; /* 0/0 would make BearSSL read the clock itself */
+        /* BearSSL counts days from 1 January of year 0 (proleptic Gregorian); the Unix
+           epoch is day 719528. */
+        br_x509_minimal_set_time(xm, (uint32_t)(s / 86400 + 719528), (uint32_t)(s % 86400));
     }
     c->tls_offered = (uint8_t)resume;
     c->state = AXWS_STATE_TLS;
