@@ -1282,12 +1282,13 @@ typedef struct axws_axiom_config {
     const char *token_price_url; /* default wss://socket8.axiom.trade/ */
     const char *api_url;         /* refresh endpoint base; default https://apiN.axiom.trade
                                     with N picked at random */
-    /* tokens: given here (copied), else AXIOM_ACCESS_TOKEN / AXIOM_REFRESH_TOKEN from the
-       environment (unless no_env), else the token file */
+    /* tokens: given here (copied); else the token file named here; else
+       AXIOM_ACCESS_TOKEN / AXIOM_REFRESH_TOKEN from the environment (unless no_env); else
+       ./.axiom_tokens.json when it exists */
     const char *access_token;
     const char *refresh_token;
-    const char *token_file;      /* default ".axiom_tokens.json" when tokens come from no
-                                    other source; written back (atomically) after refresh */
+    const char *token_file;      /* the reference's format; written back (atomically) after
+                                    a refresh when the tokens came from it */
     int no_env;
     /* upgrade request (PROTOCOL.md 2): a line in `headers` replaces the default header of
        the same name (Cookie, Origin, User-Agent, Cache-Control, Pragma, Accept-Language) */
@@ -1302,8 +1303,9 @@ typedef struct axws_axiom_config {
     int pacing_ms;               /* between subscription messages; default 100; -1 = none */
     int refresh_ahead_s;         /* refresh this long before the access token expires; 120 */
     int token_check_ms;          /* how often to check the token; default 600000 (10 min) */
-    /* buffers (required): the stream's socket reads and output queue, and the message
-       buffer: a message that fits is decoded in place (strings are views into it) */
+    /* buffers (required): the stream's socket reads (for wss:// BearSSL's records live
+       there: at least AXWS_TLS_BUF_MIN bytes), its output queue, and the message buffer:
+       a message that fits is decoded in place (strings are views into it) */
     void *rx_buf; size_t rx_size;
     void *tx_buf; size_t tx_size;
     void *msg_buf; size_t msg_size;
@@ -1499,7 +1501,11 @@ struct axws_axiom {
     char text[1024];          /* error and reason sentences */
     char cookie[2 * AXWS_AXIOM_TOKEN_MAX + 64];
     const char *headers[24];
+#ifdef AXWS_NO_TLS
     uint8_t http_rx[1024];
+#else
+    uint8_t http_rx[AXWS_TLS_BUF_MIN]; /* https:// refresh: BearSSL's records live here */
+#endif
     uint8_t http_tx[2 * AXWS_AXIOM_TOKEN_MAX + 1024];
 };
 /* <<axiom-client-struct */
@@ -6384,6 +6390,8 @@ AXWS__DEF int axws_axiom_init(axws_axiom *a, const axws_axiom_config *cfg) {
     wc.trust_anchor_count = cfg->trust_anchor_count;
     wc.servername = cfg->servername;
     wc.insecure_skip_verify = cfg->insecure_skip_verify;
+    wc.tls_time = cfg->wall_clock;
+    wc.tls_time_user = cfg->wall_clock_user;
 #endif
     r = axws_init(&a->ws, &wc);
     if (r) return r;
@@ -6396,15 +6404,18 @@ AXWS__DEF int axws_axiom_init(axws_axiom *a, const axws_axiom_config *cfg) {
     if (r) return r;
     axws_axiom_decoder_init(&a->dec, cfg->msg_buf, cfg->msg_size);
 
-    /* tokens: given, else the environment, else the token file */
+    /* tokens: given; else a token file the program named; else the environment; else
+       ./.axiom_tokens.json if it exists */
     acc = cfg->access_token;
     ref = cfg->refresh_token;
-    if (!acc && !ref && !cfg->no_env) {
-        acc = getenv("AXIOM_ACCESS_TOKEN");
-        ref = getenv("AXIOM_REFRESH_TOKEN");
-    }
     if (cfg->token_file && strlen(cfg->token_file) >= sizeof a->token_file) return AXWS_EINVAL;
     snprintf(a->token_file, sizeof a->token_file, "%s", cfg->token_file ? cfg->token_file : ".axiom_tokens.json");
+    if (!acc && !ref && !cfg->token_file && !cfg->no_env) {
+        acc = getenv("AXIOM_ACCESS_TOKEN");
+        ref = getenv("AXIOM_REFRESH_TOKEN");
+        if (acc && !*acc) acc = NULL;
+        if (ref && !*ref) ref = NULL;
+    }
     if (acc || ref) {
         if ((acc && axws__ax_copy_token(a->access, acc, strlen(acc))) ||
             (ref && axws__ax_copy_token(a->refresh, ref, strlen(ref))))
