@@ -1360,6 +1360,8 @@ AXWS_API int axws_axiom_send_text(axws_axiom *a, const char *text, size_t len);
 AXWS_API int axws_axiom_set_tokens(axws_axiom *a, const char *access_token, const char *refresh_token);
 /* Refresh the access token now (non-blocking; the result arrives through the callbacks). */
 AXWS_API int axws_axiom_refresh_token(axws_axiom *a, int64_t now_ms);
+/* 1 when the client has an access or a refresh token to work with. */
+AXWS_API int axws_axiom_has_token(const axws_axiom *a);
 /* Seconds since 1970 when the access token expires (from its JWT exp), or 0 if unknown. */
 AXWS_API int64_t axws_axiom_token_expiry(const axws_axiom *a);
 
@@ -6950,6 +6952,11 @@ AXWS__DEF int axws_axiom_set_tokens(axws_axiom *a, const char *access_token, con
 AXWS__DEF int axws_axiom_refresh_token(axws_axiom *a, int64_t now_ms) {
     AXWS_ASSERT(a != NULL);
     return axws__ax_start_refresh(a, now_ms);
+}
+
+AXWS__DEF int axws_axiom_has_token(const axws_axiom *a) {
+    AXWS_ASSERT(a != NULL);
+    return a->access[0] || a->refresh[0];
 }
 
 AXWS__DEF int64_t axws_axiom_token_expiry(const axws_axiom *a) { AXWS_ASSERT(a != NULL); return a->access_exp; }
