@@ -40,6 +40,11 @@ $(B)/asan/%: examples/%.c axiomws.h
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) -O1 -g $(ASAN) -I. $< -o $@ $(LIBS)
 
+# the same examples without BearSSL (AXWS_NO_TLS): ws:// only, nothing else linked
+$(B)/notls/%: examples/%.c axiomws.h
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(CFLAGS) -DAXWS_NO_TLS -I. $< -o $@
+
 $(B)/tests/%: tests/%.c axiomws.h tests/harness.h
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) $(CFLAGS) -I. -Itests $< -o $@ $(LIBS) -lm
@@ -65,7 +70,7 @@ fuzz: deps $(FUZZ_BIN)
 	  d=""; [ -f fuzz/$$n.dict ] && d="-dict=fuzz/$$n.dict"; \
 	  $$t -max_total_time=$(FUZZ_TIME) $$d fuzz/out/$$n fuzz/corpus/$$n || exit 1; done
 
-test: deps all $(ASAN_BIN) $(EX_ASAN) $(FUZZ_REPLAY)
+test: deps all $(ASAN_BIN) $(EX_ASAN) $(FUZZ_REPLAY) $(B)/notls/echo
 	@tests/run.sh
 
 $(B)/bench/%: tests/bench/%.c axiomws.h

@@ -91,6 +91,13 @@ HISTORY
 #ifndef AXIOMWS_H_INCLUDED
 #define AXIOMWS_H_INCLUDED
 
+/* The implementation needs POSIX.1-2008 (clock_gettime, getaddrinfo). This only helps when
+   axiomws.h is included before any system header; otherwise define it on the command line. */
+#if !defined(_POSIX_C_SOURCE) && !defined(_GNU_SOURCE) && !defined(_XOPEN_SOURCE) && \
+    !defined(__APPLE__) && !defined(__FreeBSD__)
+#define _POSIX_C_SOURCE 200809L
+#endif
+
 #define AXWS_VERSION_MAJOR 0
 #define AXWS_VERSION_MINOR 1
 #define AXWS_VERSION_PATCH 0
@@ -382,50 +389,52 @@ AXWS_API int64_t axws_now_ms(void);
 struct axws_conn {
     axws_config cfg;
     axws_state state;
-    int error;          /* sticky first fatal error */
+    int error;          /* sticky first fatal error, 0 while none */
     int sys_errno;
     int http_status;
-    int close_code;     /* received */
-    int sent_close;     /* code we sent, 0 = none yet */
-    int closed_event;   /* the CLOSE event was delivered */
-    int in_callback;
+    int close_code;     /* the peer's close code; 1005 none given; 1006 no close frame */
+    int sent_close;     /* the code we sent, 0 = none yet */
+    int close_rcvd;     /* the peer's close frame arrived */
+    int finish_on_flush;/* failing: end the connection once the queued close is written */
+    int eof;            /* the peer ended the byte stream */
+    int64_t now;        /* time of the current entry point */
+    unsigned gen;       /* bumped per connection: stale work notices a reconnect */
 
     /* transport */
-    int fd;
+    int fd;             /* -1 when none */
     int secure;
     int addr_index, addr_count;
     struct sockaddr_storage addrs[AXWS_MAX_ADDRS];
     socklen_t addr_lens[AXWS_MAX_ADDRS];
-    size_t rx_len;      /* plain: bytes in rx_buf not yet consumed by the core */
-    int eof;
+    size_t rx_len;      /* plain ws://: received bytes waiting in rx_buf */
 
     /* timers (monotonic ms; 0 = unset) */
-    int64_t deadline;   /* connect / handshake / close deadline */
-    int64_t last_rx;
-    int64_t last_tx;
-    int ping_outstanding;
+    int64_t deadline;   /* connect, handshake or close deadline of the current state */
+    int64_t last_rx;    /* last time bytes arrived */
+    int64_t next_ping;  /* keepalive */
 
     /* output queue in tx_buf: bytes [tx_head, tx_tail) */
     size_t tx_head, tx_tail;
     int tx_frag_open;   /* a fragmented send is in progress */
+    int reply_pending;  /* a received control frame waits for room to queue its reply */
 
-    /* handshake */
-    char accept[29];    /* expected Sec-WebSocket-Accept */
+    /* upgrade */
+    char accept[32];    /* the Sec-WebSocket-Accept we expect */
     size_t hs_len;      /* response bytes gathered in tx_buf */
-    size_t hs_scan;     /* where the end-of-headers search resumes */
-    const char *hs_reason; size_t hs_reason_len;
-    const char *hs_location; size_t hs_location_len;
+    int hs_valid;       /* the response in tx_buf may be read (axws_header) */
+    size_t hs_reason_off, hs_reason_len;
+    size_t hs_location_off, hs_location_len;
+    int has_location;
     char subprotocol[64];
-    char host[256];     /* URL host (also the TLS server name default) */
+    char host[256];     /* URL host, also the default TLS server name */
 
     /* frame parser */
-    uint8_t hdr[14];
-    uint8_t hdr_have, hdr_need;
+    uint8_t hdr[14];    /* a frame header split across feeds */
+    uint8_t hdr_have;
     uint8_t fr_opcode, fr_fin;
-    uint64_t fr_left;   /* payload bytes still to come in the current frame */
-    uint64_t fr_len;
     int in_frame;       /* header parsed, payload pending */
-    int msg_opcode;     /* opcode of the message in progress, 0 = none */
+    uint64_t fr_left;   /* payload bytes still to come in the current frame */
+    int msg_opcode;     /* TEXT or BINARY while a message is in progress, else 0 */
     uint64_t msg_len;   /* bytes of the current message so far */
     uint32_t utf8_state;
     uint8_t ctl[125];   /* control frame payload being gathered */
@@ -433,7 +442,7 @@ struct axws_conn {
     uint8_t close_reason[123];
     uint8_t close_reason_len;
 
-    /* random */
+    /* random pool for mask keys, refilled in blocks */
     uint8_t rnd[64];
     uint8_t rnd_used;
 #ifndef AXWS_NO_TLS
@@ -454,12 +463,1081 @@ struct axws_conn {
 #define AXIOMWS__IMPLEMENTED
 
 /* >>util */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#ifdef AXWS_NO_TLS
+#if defined(__linux__)
+#include <sys/random.h>
+#endif
+#endif
+
+#ifndef AXWS_ASSERT
+#include <assert.h>
+#define AXWS_ASSERT(x) assert(x)
+#endif
+
+#ifdef AXWS_STATIC
+#define AXWS__DEF static
+#else
+#define AXWS__DEF
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define AXWS__LIKELY(x) __builtin_expect(!!(x), 1)
+#define AXWS__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define AXWS__LIKELY(x) (x)
+#define AXWS__UNLIKELY(x) (x)
+#endif
+
+#define AXWS__DEFAULT_CONNECT_MS 10000
+#define AXWS__DEFAULT_HANDSHAKE_MS 10000
+#define AXWS__DEFAULT_CLOSE_MS 2000
+#define AXWS__DEFAULT_MAX_HANDSHAKE 8192
+#define AXWS__WS_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+#define AXWS__ERR_CASE(name, value, text) case value: return text;
+AXWS__DEF const char *axws_strerror(int err) {
+    switch (err) {
+        AXWS__ERRORS(AXWS__ERR_CASE)
+    default: return "unknown error";
+    }
+}
+#undef AXWS__ERR_CASE
+
+AXWS__DEF int64_t axws_now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static uint64_t axws__load64(const uint8_t *p) {
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static int axws__lower(int ch) { return (ch >= 'A' && ch <= 'Z') ? ch + 32 : ch; }
+
+static int axws__ieq(const char *a, size_t alen, const char *b) {
+    size_t i;
+    for (i = 0; i < alen; i++)
+        if (b[i] == 0 || axws__lower((unsigned char)a[i]) != axws__lower((unsigned char)b[i])) return 0;
+    return b[alen] == 0;
+}
+
+/* base64 (RFC 4648 4, with padding): the handshake key and accept value. */
+static size_t axws__base64(char *out, const uint8_t *in, size_t n) {
+    static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t i, o = 0;
+    for (i = 0; i + 2 < n; i += 3) {
+        uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+        out[o++] = tbl[v >> 18]; out[o++] = tbl[(v >> 12) & 63];
+        out[o++] = tbl[(v >> 6) & 63]; out[o++] = tbl[v & 63];
+    }
+    if (i < n) {
+        uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0);
+        out[o++] = tbl[v >> 18]; out[o++] = tbl[(v >> 12) & 63];
+        out[o++] = i + 1 < n ? tbl[(v >> 6) & 63] : '=';
+        out[o++] = '=';
+    }
+    out[o] = 0;
+    return o;
+}
+
+#ifdef AXWS_NO_TLS
+/* SHA-1 (FIPS 180-4) for the handshake's accept check only: without BearSSL there is no
+   other implementation to reuse. Not used for anything that needs collision resistance. */
+typedef struct { uint32_t h[5]; uint8_t buf[64]; size_t n; uint64_t total; } axws__sha1;
+
+static uint32_t axws__rol(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+
+static void axws__sha1_block(axws__sha1 *s, const uint8_t *p) {
+    uint32_t w[80], a, b, c, d, e, t;
+    int i;
+    for (i = 0; i < 16; i++)
+        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+    for (i = 16; i < 80; i++) w[i] = axws__rol(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+    a = s->h[0]; b = s->h[1]; c = s->h[2]; d = s->h[3]; e = s->h[4];
+    for (i = 0; i < 80; i++) {
+        uint32_t f, k;
+        if (i < 20) { f = (b & c) | (~b & d); k = 0x5A827999u; }
+        else if (i < 40) { f = b ^ c ^ d; k = 0x6ED9EBA1u; }
+        else if (i < 60) { f = (b & c) | (b & d) | (c & d); k = 0x8F1BBCDCu; }
+        else { f = b ^ c ^ d; k = 0xCA62C1D6u; }
+        t = axws__rol(a, 5) + f + e + k + w[i];
+        e = d; d = c; c = axws__rol(b, 30); b = a; a = t;
+    }
+    s->h[0] += a; s->h[1] += b; s->h[2] += c; s->h[3] += d; s->h[4] += e;
+}
+
+static void axws__sha1_init(axws__sha1 *s) {
+    s->h[0] = 0x67452301u; s->h[1] = 0xEFCDAB89u; s->h[2] = 0x98BADCFEu;
+    s->h[3] = 0x10325476u; s->h[4] = 0xC3D2E1F0u; s->n = 0; s->total = 0;
+}
+
+static void axws__sha1_update(axws__sha1 *s, const void *data, size_t len) {
+    const uint8_t *p = (const uint8_t *)data;
+    s->total += len;
+    while (len) {
+        size_t take = 64 - s->n < len ? 64 - s->n : len;
+        memcpy(s->buf + s->n, p, take);
+        s->n += take; p += take; len -= take;
+        if (s->n == 64) { axws__sha1_block(s, s->buf); s->n = 0; }
+    }
+}
+
+static void axws__sha1_final(axws__sha1 *s, uint8_t out[20]) {
+    uint64_t bits = s->total * 8;
+    uint8_t pad = 0x80, zero = 0, len8[8];
+    int i;
+    axws__sha1_update(s, &pad, 1);
+    while (s->n != 56) axws__sha1_update(s, &zero, 1);
+    for (i = 0; i < 8; i++) len8[i] = (uint8_t)(bits >> (56 - 8 * i));
+    axws__sha1_update(s, len8, 8);
+    for (i = 0; i < 20; i++) out[i] = (uint8_t)(s->h[i / 4] >> (24 - 8 * (i % 4)));
+}
+#endif
+
+/* Sec-WebSocket-Accept for a key (RFC 6455 4.2.2 step 5.4). */
+static void axws__accept_value(const char *key, char out[32]) {
+    uint8_t digest[20];
+#ifdef AXWS_NO_TLS
+    axws__sha1 s;
+    axws__sha1_init(&s);
+    axws__sha1_update(&s, key, strlen(key));
+    axws__sha1_update(&s, AXWS__WS_GUID, sizeof AXWS__WS_GUID - 1);
+    axws__sha1_final(&s, digest);
+#else
+    br_sha1_context s;
+    br_sha1_init(&s);
+    br_sha1_update(&s, key, strlen(key));
+    br_sha1_update(&s, AXWS__WS_GUID, sizeof AXWS__WS_GUID - 1);
+    br_sha1_out(&s, digest);
+#endif
+    axws__base64(out, digest, 20);
+}
+
+/* Random bytes for keys and masks: the program's generator when given, else a pool
+   refilled 64 bytes at a time (never a system call per frame). With BearSSL the pool comes
+   from an HMAC-DRBG seeded once from the OS; without it, straight from the OS. */
+static void axws__fill_pool(axws_conn *c) {
+#ifndef AXWS_NO_TLS
+    if (!c->drbg_seeded) {
+        br_prng_seeder seeder = br_prng_seeder_system(NULL);
+        br_hmac_drbg_init(&c->drbg, &br_sha256_vtable, NULL, 0);
+        if (!seeder || !seeder(&c->drbg.vtable)) {
+            /* No OS seeder: mix in what varies. Weak, but mask keys only need to be
+               unpredictable to scripts in a browser sandbox, which we are not. */
+            struct timespec ts;
+            clock_gettime(CLOCK_MONOTONIC, &ts);
+            br_hmac_drbg_update(&c->drbg, &ts, sizeof ts);
+            br_hmac_drbg_update(&c->drbg, &c, sizeof c);
+        }
+        c->drbg_seeded = 1;
+    }
+    br_hmac_drbg_generate(&c->drbg, c->rnd, sizeof c->rnd);
+#else
+    size_t got = 0;
+#if defined(__linux__)
+    while (got < sizeof c->rnd) {
+        ssize_t r = getrandom(c->rnd + got, sizeof c->rnd - got, 0);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+#endif
+    if (got < sizeof c->rnd) {
+        int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+        while (fd >= 0 && got < sizeof c->rnd) {
+            ssize_t r = read(fd, c->rnd + got, sizeof c->rnd - got);
+            if (r < 0 && errno == EINTR) continue;
+            if (r <= 0) break;
+            got += (size_t)r;
+        }
+        if (fd >= 0) close(fd);
+    }
+    AXWS_ASSERT(got == sizeof c->rnd); /* no randomness at all: refuse to mask predictably */
+#endif
+    c->rnd_used = 0;
+}
+
+static void axws__random(axws_conn *c, uint8_t *out, size_t n) {
+    if (c->cfg.random) {
+        c->cfg.random(c->cfg.random_user, out, n);
+        return;
+    }
+    while (n) {
+        size_t take;
+        if (c->rnd_used >= sizeof c->rnd) axws__fill_pool(c);
+        take = sizeof c->rnd - c->rnd_used;
+        if (take > n) take = n;
+        memcpy(out, c->rnd + c->rnd_used, take);
+        c->rnd_used = (uint8_t)(c->rnd_used + take);
+        out += take; n -= take;
+    }
+}
+
+/* Incremental UTF-8 validation (RFC 3629 4): the state carries what the next byte must be
+   across calls, so a code point may be split anywhere. Layout: bits 0-7 continuation bytes
+   still expected, 8-15 lowest and 16-23 highest value allowed for the next one (this is
+   what rejects overlong forms, surrogates and code points above U+10FFFF early). */
+#define AXWS__UTF8_ACCEPT 0u
+
+static uint32_t axws__utf8_lead(uint8_t b) {
+    if (b >= 0xC2 && b <= 0xDF) return 1u | 0x80u << 8 | 0xBFu << 16;
+    if (b == 0xE0) return 2u | 0xA0u << 8 | 0xBFu << 16;
+    if ((b >= 0xE1 && b <= 0xEC) || b == 0xEE || b == 0xEF) return 2u | 0x80u << 8 | 0xBFu << 16;
+    if (b == 0xED) return 2u | 0x80u << 8 | 0x9Fu << 16;
+    if (b == 0xF0) return 3u | 0x90u << 8 | 0xBFu << 16;
+    if (b >= 0xF1 && b <= 0xF3) return 3u | 0x80u << 8 | 0xBFu << 16;
+    if (b == 0xF4) return 3u | 0x80u << 8 | 0x8Fu << 16;
+    return 0xFFFFFFFFu; /* 80..C1, F5..FF never start a character */
+}
+
+/* Returns 0 when p[0..n) continues a valid stream, -1 at the first invalid byte. */
+static int axws__utf8_scan(uint32_t *state, const uint8_t *p, size_t n) {
+    uint32_t st = *state;
+    size_t i = 0;
+    while (i < n) {
+        if (st == AXWS__UTF8_ACCEPT) {
+            /* ASCII fast path: 32 bytes per step, then 8 */
+            while (i + 32 <= n) {
+                uint64_t v = axws__load64(p + i) | axws__load64(p + i + 8) |
+                             axws__load64(p + i + 16) | axws__load64(p + i + 24);
+                if (v & 0x8080808080808080ull) break;
+                i += 32;
+            }
+            while (i + 8 <= n && !(axws__load64(p + i) & 0x8080808080808080ull)) i += 8;
+            while (i < n && p[i] < 0x80) i++;
+            if (i == n) break;
+            st = axws__utf8_lead(p[i++]);
+            if (st == 0xFFFFFFFFu) { *state = st; return -1; }
+        } else {
+            uint8_t b = p[i++];
+            if (b < ((st >> 8) & 0xFF) || b > ((st >> 16) & 0xFF)) { *state = 0xFFFFFFFFu; return -1; }
+            st = (st & 0xFF) - 1;
+            if (st) st |= 0x80u << 8 | 0xBFu << 16;
+        }
+    }
+    *state = st;
+    return 0;
+}
+
+/* Copy src to dst XOR-ing with the 4-byte key, a machine word at a time. */
+static void axws__mask_copy(uint8_t *dst, const uint8_t *src, size_t n, const uint8_t key[4]) {
+    uint64_t k8;
+    uint8_t k[8];
+    size_t i = 0;
+    memcpy(k, key, 4);
+    memcpy(k + 4, key, 4);
+    memcpy(&k8, k, 8);
+    for (; i + 32 <= n; i += 32) {
+        uint64_t a = axws__load64(src + i) ^ k8, b = axws__load64(src + i + 8) ^ k8;
+        uint64_t c = axws__load64(src + i + 16) ^ k8, d = axws__load64(src + i + 24) ^ k8;
+        memcpy(dst + i, &a, 8); memcpy(dst + i + 8, &b, 8);
+        memcpy(dst + i + 16, &c, 8); memcpy(dst + i + 24, &d, 8);
+    }
+    for (; i + 8 <= n; i += 8) {
+        uint64_t a = axws__load64(src + i) ^ k8;
+        memcpy(dst + i, &a, 8);
+    }
+    for (; i < n; i++) dst[i] = (uint8_t)(src[i] ^ key[i & 3]);
+}
 /* <<util */
 
 /* >>frame */
+static void axws__emit(axws_conn *c, axws_event *ev) {
+    if (c->cfg.on_event) c->cfg.on_event(c, ev, c->cfg.user);
+}
+
+static void axws__log(axws_conn *c, const char *text) {
+    if (c->cfg.log) c->cfg.log(c->cfg.log_user, text);
+}
+
+static void axws__transport_close(axws_conn *c);
+
+/* End the connection: close the transport, become CLOSED, then (when `notify`) deliver the
+   CLOSE event last, so the callback may start a new connection on the same object. */
+static void axws__finish(axws_conn *c, int notify) {
+    axws_event ev;
+    if (c->state == AXWS_STATE_CLOSED) return;
+    if (!c->close_rcvd) c->close_code = AXWS_CLOSE_ABNORMAL;
+    axws__transport_close(c);
+    c->state = AXWS_STATE_CLOSED;
+    c->hs_valid = 0;
+    c->deadline = 0;
+    if (!notify) return;
+    memset(&ev, 0, sizeof ev);
+    ev.type = AXWS_EV_CLOSE;
+    ev.close_code = c->close_code;
+    ev.data = c->close_reason_len ? c->close_reason : NULL;
+    ev.len = c->close_reason_len;
+    ev.error = c->error;
+    axws__emit(c, &ev);
+}
+
+/* ---- the output queue */
+
+/* Room for `need` contiguous bytes at the tail of tx_buf, compacting when that helps. */
+static uint8_t *axws__tx_reserve(axws_conn *c, size_t need) {
+    uint8_t *tx = (uint8_t *)c->cfg.tx_buf;
+    if (c->tx_head == c->tx_tail && !c->hs_valid) c->tx_head = c->tx_tail = 0;
+    if (need > c->cfg.tx_size) return NULL;
+    if (c->cfg.tx_size - c->tx_tail < need) {
+        /* the upgrade response must stay readable during the OPEN callback */
+        if (c->hs_valid || c->tx_tail - c->tx_head + need > c->cfg.tx_size) return NULL;
+        memmove(tx, tx + c->tx_head, c->tx_tail - c->tx_head);
+        c->tx_tail -= c->tx_head;
+        c->tx_head = 0;
+    }
+    return tx + c->tx_tail;
+}
+
+static size_t axws__frame_header_size(size_t len) {
+    return 2 + 4 + (len < 126 ? 0 : len <= 0xFFFF ? 2 : 8);
+}
+
+/* Queue one frame, masked with a fresh key (RFC 6455 5.3), or nothing at all. */
+static int axws__queue_frame(axws_conn *c, int b0, const void *data, size_t len) {
+    size_t hl = axws__frame_header_size(len);
+    uint8_t *p;
+    if (len > c->cfg.tx_size) return AXWS_EWOULDBLOCK;
+    p = axws__tx_reserve(c, hl + len);
+    if (!p) return AXWS_EWOULDBLOCK;
+    p[0] = (uint8_t)b0;
+    if (len < 126) {
+        p[1] = (uint8_t)(0x80 | len);
+    } else if (len <= 0xFFFF) {
+        p[1] = 0x80 | 126;
+        p[2] = (uint8_t)(len >> 8); p[3] = (uint8_t)len;
+    } else {
+        uint64_t l = (uint64_t)len;
+        int i;
+        p[1] = 0x80 | 127;
+        for (i = 0; i < 8; i++) p[2 + i] = (uint8_t)(l >> (56 - 8 * i));
+    }
+    axws__random(c, p + hl - 4, 4);
+    if (len) axws__mask_copy(p + hl, (const uint8_t *)data, len, p + hl - 4);
+    c->tx_tail += hl + len;
+    return AXWS_OK;
+}
+
+static int axws__queue_close(axws_conn *c, int code, const void *reason, size_t len) {
+    uint8_t payload[125];
+    payload[0] = (uint8_t)(code >> 8);
+    payload[1] = (uint8_t)code;
+    if (len) memcpy(payload + 2, reason, len);
+    return axws__queue_frame(c, 0x80 | AXWS_OP_CLOSE, payload, len + 2);
+}
+
+/* RFC 6455 7.4: codes a peer may put on the wire. */
+static int axws__close_code_valid(int code) {
+    return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) ||
+           (code >= 3000 && code <= 4999);
+}
+
+static void axws__maybe_finish(axws_conn *c);
+
+/* Fail the connection (RFC 6455 7.1.7): keep the first error, tell the program, send a
+   close frame with `code` when the connection is open, then close TCP as soon as it is
+   written (without waiting for the broken peer's answer). */
+static void axws__fail_close(axws_conn *c, int err, int code, int sys_errno) {
+    axws_event ev;
+    unsigned gen = c->gen;
+    if (c->error || c->state == AXWS_STATE_CLOSED) return;
+    c->error = err;
+    c->sys_errno = sys_errno;
+    memset(&ev, 0, sizeof ev);
+    ev.type = AXWS_EV_ERROR;
+    ev.error = err;
+    axws__log(c, axws_strerror(err));
+    axws__emit(c, &ev);
+    if (c->gen != gen || c->state == AXWS_STATE_CLOSED) return; /* the callback ended it */
+    c->finish_on_flush = 1;
+    c->in_frame = 0;
+    if (code && !c->sent_close && !c->eof &&
+        (c->state == AXWS_STATE_OPEN || c->state == AXWS_STATE_CLOSING) &&
+        axws__queue_close(c, code, NULL, 0) == AXWS_OK) {
+        c->sent_close = code;
+        c->state = AXWS_STATE_CLOSING;
+        c->deadline = c->now + c->cfg.close_timeout_ms;
+        axws__maybe_finish(c);
+        return;
+    }
+    axws__finish(c, 1);
+}
+
+/* The transport failed or the program must hear of a failure before any close frame. */
+static int axws__fail(axws_conn *c, int err, int sys_errno) {
+    axws__fail_close(c, err, 0, sys_errno);
+    return err;
+}
+
+/* CLOSING ends when our close is written and either we are failing, or both closes are
+   exchanged and the server ended TCP (RFC 6455 7.1.1: the server closes first). */
+static void axws__maybe_finish(axws_conn *c) {
+    if (c->state != AXWS_STATE_CLOSING || c->tx_head != c->tx_tail) return;
+    if (c->finish_on_flush || (c->close_rcvd && c->sent_close && c->eof)) axws__finish(c, 1);
+}
+
+/* ---- received control frames */
+
+/* Queue the reply a control frame needs, then tell the program. Returns -1 when tx_buf
+   has no room yet (the frame stays pending and input is not consumed further). */
+static int axws__finish_control(axws_conn *c) {
+    axws_event ev;
+    unsigned gen = c->gen;
+    memset(&ev, 0, sizeof ev);
+    if (c->fr_opcode == AXWS_OP_PING) {
+        /* RFC 6455 5.5.2: a pong carries the ping's payload; none once we sent a close */
+        if (!c->sent_close &&
+            axws__queue_frame(c, 0x80 | AXWS_OP_PONG, c->ctl, c->ctl_len) != AXWS_OK) {
+            c->reply_pending = 1;
+            return -1;
+        }
+        c->reply_pending = 0;
+        ev.type = AXWS_EV_PING;
+        ev.data = c->ctl_len ? c->ctl : NULL;
+        ev.len = c->ctl_len;
+        axws__emit(c, &ev);
+        return 0;
+    }
+    if (c->fr_opcode == AXWS_OP_PONG) {
+        ev.type = AXWS_EV_PONG;
+        ev.data = c->ctl_len ? c->ctl : NULL;
+        ev.len = c->ctl_len;
+        axws__emit(c, &ev);
+        return 0;
+    }
+    /* close */
+    if (!c->close_rcvd) {
+        int code = AXWS_CLOSE_NO_STATUS;
+        if (c->ctl_len >= 2) {
+            uint32_t st = AXWS__UTF8_ACCEPT;
+            code = c->ctl[0] << 8 | c->ctl[1];
+            if (!axws__close_code_valid(code)) {
+                axws__fail_close(c, AXWS_EPROTO, AXWS_CLOSE_PROTOCOL, 0);
+                return 0;
+            }
+            /* RFC 6455 5.5.1: the reason is UTF-8 */
+            if (axws__utf8_scan(&st, c->ctl + 2, c->ctl_len - 2u) != 0 || st != AXWS__UTF8_ACCEPT) {
+                axws__fail_close(c, AXWS_EUTF8, AXWS_CLOSE_INVALID_DATA, 0);
+                return 0;
+            }
+            c->close_reason_len = (uint8_t)(c->ctl_len - 2);
+            memcpy(c->close_reason, c->ctl + 2, c->close_reason_len);
+        }
+        c->close_rcvd = 1;
+        c->close_code = code;
+    }
+    if (!c->sent_close) {
+        /* RFC 6455 5.5.1: echo the peer's status code; 1000 when it sent none */
+        int reply = c->close_code == AXWS_CLOSE_NO_STATUS ? AXWS_CLOSE_NORMAL : c->close_code;
+        if (axws__queue_close(c, reply, NULL, 0) != AXWS_OK) {
+            c->reply_pending = 1;
+            return -1;
+        }
+        c->sent_close = reply;
+        c->state = AXWS_STATE_CLOSING;
+        c->deadline = c->now + c->cfg.close_timeout_ms;
+    }
+    c->reply_pending = 0;
+    if (c->gen == gen) axws__maybe_finish(c);
+    return 0;
+}
+
+/* ---- frame headers */
+
+static size_t axws__header_size(uint8_t b1) {
+    uint8_t l7 = b1 & 0x7F;
+    return l7 == 126 ? 4 : l7 == 127 ? 10 : 2;
+}
+
+/* The checks the first two bytes allow (RFC 6455 5.2, 5.4, 5.5). Returns 0 or fails. */
+static int axws__check_start(axws_conn *c, uint8_t b0, uint8_t b1) {
+    int op = b0 & 0x0F, fin = b0 >> 7, l7 = b1 & 0x7F;
+    /* 5.2: RSV1-3 must be 0 unless an extension says otherwise; we negotiate none */
+    if (b0 & 0x70) goto proto;
+    /* 5.2: opcodes 3-7 and 0xB-0xF are reserved */
+    if ((op >= 3 && op <= 7) || op >= 0xB) goto proto;
+    /* 5.1: a server must not mask frames it sends */
+    if (b1 & 0x80) goto proto;
+    if (op >= 8) {
+        /* 5.5: control frames are at most 125 bytes and never fragmented */
+        if (!fin || l7 > 125) goto proto;
+        /* 5.5.1: a close body is empty or starts with a 2-byte code */
+        if (op == AXWS_OP_CLOSE && l7 == 1) goto proto;
+    } else if (op == AXWS_OP_CONT) {
+        if (!c->msg_opcode) goto proto; /* 5.4: continuation without a start */
+    } else if (c->msg_opcode) {
+        goto proto; /* 5.4: a new message inside a fragmented one */
+    }
+    return 0;
+proto:
+    axws__fail_close(c, AXWS_EPROTO, AXWS_CLOSE_PROTOCOL, 0);
+    return -1;
+}
+
+/* A complete header h (2, 4 or 10 bytes). Returns 0 or fails. */
+static int axws__begin_frame(axws_conn *c, const uint8_t *h) {
+    uint64_t len = h[1] & 0x7F;
+    int op = h[0] & 0x0F;
+    if (axws__check_start(c, h[0], h[1])) return -1;
+    if (len == 126) {
+        len = (uint64_t)h[2] << 8 | h[3];
+        if (len < 126) goto proto; /* 5.2: the minimal length encoding MUST be used */
+    } else if (len == 127) {
+        int i;
+        len = 0;
+        for (i = 0; i < 8; i++) len = len << 8 | h[2 + i];
+        if (len >> 63) goto proto; /* 5.2: the most significant bit MUST be 0 */
+        if (len <= 0xFFFF) goto proto;
+    }
+    c->fr_opcode = (uint8_t)op;
+    c->fr_fin = (uint8_t)(h[0] >> 7);
+    c->fr_left = len;
+    c->in_frame = 1;
+    if (op >= 8) {
+        c->ctl_len = 0;
+        return 0;
+    }
+    if (op != AXWS_OP_CONT) {
+        c->msg_opcode = op;
+        c->msg_len = 0;
+        c->utf8_state = AXWS__UTF8_ACCEPT;
+    }
+    if (c->cfg.msg_buf && len > (uint64_t)c->cfg.msg_size - c->msg_len) {
+        /* 7.4.1: 1009, the message is too big to process */
+        axws__fail_close(c, AXWS_ETOOBIG, AXWS_CLOSE_TOO_BIG, 0);
+        return -1;
+    }
+    return 0;
+proto:
+    axws__fail_close(c, AXWS_EPROTO, AXWS_CLOSE_PROTOCOL, 0);
+    return -1;
+}
+
+/* Consume header bytes from p[0..n): in place when the whole header is there, else
+   gathered in c->hdr. Returns the bytes consumed. */
+static size_t axws__read_header(axws_conn *c, const uint8_t *p, size_t n) {
+    size_t used = 0, need;
+    if (c->hdr_have == 0 && n >= 2) {
+        need = axws__header_size(p[1]);
+        if (n >= need) {
+            axws__begin_frame(c, p);
+            return need;
+        }
+    }
+    while (used < n) {
+        c->hdr[c->hdr_have++] = p[used++];
+        if (c->hdr_have >= 2 && c->hdr_have == axws__header_size(c->hdr[1])) break;
+    }
+    if (c->hdr_have < 2) return used;
+    need = axws__header_size(c->hdr[1]);
+    if (c->hdr_have < need) {
+        axws__check_start(c, c->hdr[0], c->hdr[1]); /* fail early, before the length */
+        return used;
+    }
+    c->hdr_have = 0;
+    axws__begin_frame(c, c->hdr);
+    return used;
+}
+
+/* Payload bytes of the current data frame. Returns 0, or -1 when the connection failed. */
+static int axws__data(axws_conn *c, const uint8_t *d, size_t take) {
+    int msg_end;
+    axws_event ev;
+    c->fr_left -= take;
+    msg_end = c->fr_left == 0 && c->fr_fin;
+    if (c->msg_opcode == AXWS_OP_TEXT) {
+        /* RFC 6455 8.1: fail on invalid UTF-8 at once, not at the end of the message */
+        if (axws__utf8_scan(&c->utf8_state, d, take) != 0 ||
+            (msg_end && c->utf8_state != AXWS__UTF8_ACCEPT)) {
+            axws__fail_close(c, AXWS_EUTF8, AXWS_CLOSE_INVALID_DATA, 0);
+            return -1;
+        }
+    }
+    if (c->fr_left == 0) c->in_frame = 0;
+    memset(&ev, 0, sizeof ev);
+    ev.opcode = c->msg_opcode;
+    if (c->cfg.msg_buf) {
+        uint8_t *m = (uint8_t *)c->cfg.msg_buf;
+        if (take) memcpy(m + c->msg_len, d, take);
+        c->msg_len += take;
+        if (!msg_end) return 0;
+        ev.type = AXWS_EV_MESSAGE;
+        ev.data = m;
+        ev.len = (size_t)c->msg_len;
+    } else {
+        if (!take && !msg_end) return 0;
+        ev.type = AXWS_EV_CHUNK;
+        ev.data = take ? d : NULL;
+        ev.len = take;
+        ev.offset = c->msg_len;
+        ev.fin = msg_end;
+        c->msg_len += take;
+    }
+    if (msg_end) c->msg_opcode = 0;
+    axws__emit(c, &ev);
+    return 0;
+}
+
+static size_t axws__hs_feed(axws_conn *c, const uint8_t *p, size_t n);
+
+AXWS__DEF size_t axws_feed(axws_conn *c, const void *data, size_t len, int64_t now_ms) {
+    const uint8_t *p = (const uint8_t *)data;
+    size_t i = 0;
+    unsigned gen = c->gen;
+    AXWS_ASSERT(c != NULL);
+    c->now = now_ms;
+    if (len) c->last_rx = now_ms;
+    if (c->reply_pending && axws__finish_control(c) != 0) return 0;
+    while (c->gen == gen && (i < len || (c->in_frame && c->fr_left == 0))) {
+        if (c->state == AXWS_STATE_CLOSED || c->state < AXWS_STATE_HANDSHAKE) break;
+        if (c->finish_on_flush || c->close_rcvd) {
+            i = len; /* RFC 6455 5.5.1: nothing after a close (or a failure) is processed */
+            break;
+        }
+        if (c->state == AXWS_STATE_HANDSHAKE) {
+            size_t used = axws__hs_feed(c, p + i, len - i);
+            if (!used) break;
+            i += used;
+            continue;
+        }
+        if (!c->in_frame) {
+            i += axws__read_header(c, p + i, len - i);
+            continue;
+        }
+        {
+            size_t avail = len - i;
+            size_t take = c->fr_left < avail ? (size_t)c->fr_left : avail;
+            if (c->fr_opcode >= 8) {
+                memcpy(c->ctl + c->ctl_len, p + i, take);
+                c->ctl_len = (uint8_t)(c->ctl_len + take);
+                c->fr_left -= take;
+                i += take;
+                if (c->fr_left) continue;
+                c->in_frame = 0;
+                if (axws__finish_control(c) != 0) break; /* back-pressure */
+            } else {
+                if (axws__data(c, p + i, take) != 0) { i = len; break; }
+                i += take;
+            }
+        }
+    }
+    return i;
+}
+
+AXWS__DEF void axws_feed_eof(axws_conn *c, int64_t now_ms) {
+    AXWS_ASSERT(c != NULL);
+    c->now = now_ms;
+    c->eof = 1;
+    if (c->state == AXWS_STATE_CLOSED) return;
+    if (c->finish_on_flush || (c->state == AXWS_STATE_CLOSING && c->close_rcvd)) {
+        axws__finish(c, 1);
+        return;
+    }
+    /* RFC 6455 7.1.5: closed without a close frame is 1006, abnormal */
+    axws__fail(c, AXWS_ECLOSED, 0);
+}
+
+AXWS__DEF const uint8_t *axws_output(const axws_conn *c, size_t *len) {
+    AXWS_ASSERT(c != NULL && len != NULL);
+    *len = c->tx_tail - c->tx_head;
+    if (c->state == AXWS_STATE_CLOSED || !*len) {
+        *len = 0;
+        return NULL;
+    }
+    return (const uint8_t *)c->cfg.tx_buf + c->tx_head;
+}
+
+AXWS__DEF void axws_output_ack(axws_conn *c, size_t n) {
+    AXWS_ASSERT(c != NULL && n <= c->tx_tail - c->tx_head);
+    c->tx_head += n;
+    if (c->tx_head == c->tx_tail && !c->hs_valid) c->tx_head = c->tx_tail = 0;
+    if (c->reply_pending) axws__finish_control(c);
+    axws__maybe_finish(c);
+}
+
+AXWS__DEF size_t axws_tx_free(const axws_conn *c) {
+    AXWS_ASSERT(c != NULL);
+    if (c->hs_valid) return c->cfg.tx_size - c->tx_tail;
+    return c->cfg.tx_size - (c->tx_tail - c->tx_head);
+}
+
+static int axws__can_send(const axws_conn *c) {
+    return c->state == AXWS_STATE_OPEN && !c->sent_close;
+}
+
+AXWS__DEF int axws_send(axws_conn *c, int opcode, const void *data, size_t len) {
+    AXWS_ASSERT(c != NULL);
+    if (opcode != AXWS_OP_TEXT && opcode != AXWS_OP_BINARY) return AXWS_EINVAL;
+    if (!axws__can_send(c) || c->tx_frag_open) return AXWS_ESTATE;
+    return axws__queue_frame(c, 0x80 | opcode, data, len);
+}
+
+AXWS__DEF int axws_send_text(axws_conn *c, const char *text, size_t len) {
+    return axws_send(c, AXWS_OP_TEXT, text, len);
+}
+
+AXWS__DEF int axws_send_binary(axws_conn *c, const void *data, size_t len) {
+    return axws_send(c, AXWS_OP_BINARY, data, len);
+}
+
+AXWS__DEF int axws_send_fragment(axws_conn *c, int opcode, const void *data, size_t len, int fin) {
+    int r;
+    AXWS_ASSERT(c != NULL);
+    if (!axws__can_send(c)) return AXWS_ESTATE;
+    if (c->tx_frag_open ? opcode != AXWS_OP_CONT
+                        : (opcode != AXWS_OP_TEXT && opcode != AXWS_OP_BINARY))
+        return AXWS_EINVAL;
+    r = axws__queue_frame(c, (fin ? 0x80 : 0) | opcode, data, len);
+    if (r == AXWS_OK) c->tx_frag_open = !fin;
+    return r;
+}
+
+AXWS__DEF int axws_ping(axws_conn *c, const void *data, size_t len) {
+    AXWS_ASSERT(c != NULL);
+    if (len > 125) return AXWS_EINVAL;
+    if (!axws__can_send(c)) return AXWS_ESTATE;
+    return axws__queue_frame(c, 0x80 | AXWS_OP_PING, data, len);
+}
 /* <<frame */
 
 /* >>http */
+static int axws__is_tchar(int ch) { /* RFC 7230 3.2.6 token characters */
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           (ch != 0 && strchr("!#$%&'*+-.^_`|~", ch) != NULL);
+}
+
+AXWS__DEF int axws_parse_url(const char *url, axws_url *out, char *storage, size_t storage_size) {
+    const char *p, *host, *host_end, *rest;
+    size_t hlen, plen, i;
+    long port = 0;
+    AXWS_ASSERT(url != NULL && out != NULL && storage != NULL);
+    memset(out, 0, sizeof *out);
+    for (i = 0; url[i]; i++) /* RFC 3986: no spaces, controls or raw non-ASCII */
+        if ((unsigned char)url[i] <= 0x20 || (unsigned char)url[i] >= 0x7F) return AXWS_EURL;
+    if (axws__ieq(url, 5, "ws://") && url[4] == '/') {
+        p = url + 5;
+    } else if (axws__ieq(url, 6, "wss://") && url[5] == '/') {
+        p = url + 6;
+        out->secure = 1;
+    } else {
+        return AXWS_EURL;
+    }
+    if (*p == '[') { /* RFC 3986 3.2.2: IP literal */
+        host = p + 1;
+        host_end = strchr(host, ']');
+        if (!host_end) return AXWS_EURL;
+        rest = host_end + 1;
+        out->host_is_ip = out->host_is_ipv6 = 1;
+    } else {
+        host = p;
+        for (host_end = p; *host_end && !strchr(":/?#", *host_end); host_end++) {
+            int ch = (unsigned char)*host_end;
+            if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                  ch == '-' || ch == '.' || ch == '_' || ch == '~'))
+                return AXWS_EURL; /* includes '@': credentials in the URL are refused */
+        }
+        rest = host_end;
+    }
+    hlen = (size_t)(host_end - host);
+    if (hlen == 0 || hlen > 253) return AXWS_EURL;
+    if (*rest == ':') {
+        const char *d = rest + 1;
+        if (!(*d >= '0' && *d <= '9')) return AXWS_EURL;
+        while (*d >= '0' && *d <= '9') {
+            port = port * 10 + (*d - '0');
+            if (port > 65535) return AXWS_EURL;
+            d++;
+        }
+        if (port == 0) return AXWS_EURL;
+        out->port_explicit = 1;
+        rest = d;
+    } else {
+        port = out->secure ? 443 : 80;
+    }
+    if (*rest && *rest != '/' && *rest != '?') return AXWS_EURL;
+    if (strchr(rest, '#')) return AXWS_EURL; /* RFC 6455 3: no fragment identifiers */
+    plen = strlen(rest);
+    if (hlen + 1 + plen + 2 > storage_size) return AXWS_ENOBUFS;
+    memcpy(storage, host, hlen);
+    storage[hlen] = 0;
+    out->host = storage;
+    storage += hlen + 1;
+    if (*rest != '/') *storage++ = '/'; /* "ws://h?q" asks for "/?q" */
+    memcpy(storage, rest, plen + 1);
+    out->path = storage - (*rest != '/');
+    out->port = (int)port;
+    {
+        unsigned char a[16];
+        if (out->host_is_ipv6) {
+            if (inet_pton(AF_INET6, out->host, a) != 1) return AXWS_EURL;
+        } else if (inet_pton(AF_INET, out->host, a) == 1) {
+            out->host_is_ip = 1;
+        }
+    }
+    return AXWS_OK;
+}
+
+/* ---- the upgrade request (RFC 6455 4.1) */
+
+typedef struct { char *p; size_t n, cap; int overflow; } axws__buf;
+
+static void axws__put(axws__buf *b, const char *s, size_t n) {
+    if (b->cap - b->n < n) { b->overflow = 1; return; }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+}
+static void axws__puts(axws__buf *b, const char *s) { axws__put(b, s, strlen(s)); }
+
+static int axws__has_crlf(const char *s) { return strpbrk(s, "\r\n") != NULL; }
+
+static int axws__build_request(axws_conn *c, const axws_url *u) {
+    uint8_t key[16];
+    char key64[32], port[16];
+    axws__buf b;
+    const char *const *h;
+    b.p = (char *)c->cfg.tx_buf; b.n = 0; b.cap = c->cfg.tx_size; b.overflow = 0;
+    if ((c->cfg.origin && axws__has_crlf(c->cfg.origin)) ||
+        (c->cfg.subprotocols && axws__has_crlf(c->cfg.subprotocols)))
+        return AXWS_EINVAL;
+    for (h = c->cfg.headers; h && *h; h++) {
+        const char *colon = strchr(*h, ':'), *q;
+        if (axws__has_crlf(*h) || !colon || colon == *h) return AXWS_EINVAL;
+        for (q = *h; q < colon; q++) if (!axws__is_tchar((unsigned char)*q)) return AXWS_EINVAL;
+    }
+    axws__random(c, key, sizeof key); /* 4.1: a random 16-byte value, base64-encoded */
+    axws__base64(key64, key, sizeof key);
+    axws__accept_value(key64, c->accept);
+    axws__puts(&b, "GET ");
+    axws__puts(&b, u->path);
+    axws__puts(&b, " HTTP/1.1\r\nHost: ");
+    if (u->host_is_ipv6) axws__puts(&b, "[");
+    axws__puts(&b, u->host);
+    if (u->host_is_ipv6) axws__puts(&b, "]");
+    if (u->port != (u->secure ? 443 : 80)) {
+        int n = 0, v = u->port;
+        char tmp[8];
+        while (v) { tmp[n++] = (char)('0' + v % 10); v /= 10; }
+        port[0] = ':';
+        for (v = 0; v < n; v++) port[1 + v] = tmp[n - 1 - v];
+        axws__put(&b, port, (size_t)n + 1);
+    }
+    axws__puts(&b, "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ");
+    axws__puts(&b, key64);
+    axws__puts(&b, "\r\nSec-WebSocket-Version: 13\r\n");
+    if (c->cfg.origin) {
+        axws__puts(&b, "Origin: ");
+        axws__puts(&b, c->cfg.origin);
+        axws__puts(&b, "\r\n");
+    }
+    if (c->cfg.subprotocols) {
+        axws__puts(&b, "Sec-WebSocket-Protocol: ");
+        axws__puts(&b, c->cfg.subprotocols);
+        axws__puts(&b, "\r\n");
+    }
+    for (h = c->cfg.headers; h && *h; h++) {
+        axws__puts(&b, *h);
+        axws__puts(&b, "\r\n");
+    }
+    axws__puts(&b, "\r\n");
+    if (b.overflow) return AXWS_ENOBUFS;
+    c->tx_head = 0;
+    c->tx_tail = b.n;
+    return AXWS_OK;
+}
+
+/* ---- the upgrade response (RFC 6455 4.2.2, 4.1 "the client MUST validate") */
+
+static const char *axws__trim(const char *s, const char *e, size_t *len) {
+    while (s < e && (*s == ' ' || *s == '\t')) s++;
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t')) e--;
+    *len = (size_t)(e - s);
+    return s;
+}
+
+/* Is `token` one of the comma-separated elements of v[0..n)? (case-insensitive) */
+static int axws__has_token(const char *v, size_t n, const char *token) {
+    const char *e = v + n;
+    while (v < e) {
+        const char *comma = (const char *)memchr(v, ',', (size_t)(e - v));
+        const char *end = comma ? comma : e;
+        size_t tl;
+        const char *t = axws__trim(v, end, &tl);
+        if (axws__ieq(t, tl, token)) return 1;
+        v = comma ? comma + 1 : e;
+    }
+    return 0;
+}
+
+/* Walk header lines of the response in r[0..n): calls back (name, value) for each.
+   Returns 0, or -1 for a malformed line. */
+typedef int (*axws__header_fn)(void *ctx, const char *name, size_t nlen, const char *val, size_t vlen);
+
+static int axws__each_header(const char *r, size_t n, axws__header_fn fn, void *ctx) {
+    const char *p = (const char *)memchr(r, '\n', n), *end = r + n;
+    if (!p) return -1;
+    p++; /* skip the status line */
+    while (p < end) {
+        const char *eol = (const char *)memchr(p, '\n', (size_t)(end - p)), *colon, *q;
+        size_t vlen;
+        const char *val;
+        if (!eol || eol == p || eol[-1] != '\r') return -1;
+        if (eol - p == 1) return 0; /* the empty line */
+        if (*p == ' ' || *p == '\t') return -1; /* RFC 7230 3.2.4: obsolete line folding */
+        colon = (const char *)memchr(p, ':', (size_t)(eol - p));
+        if (!colon || colon == p) return -1;
+        for (q = p; q < colon; q++) if (!axws__is_tchar((unsigned char)*q)) return -1;
+        for (q = colon + 1; q < eol - 1; q++)
+            if ((unsigned char)*q < 0x20 && *q != '\t') return -1;
+        val = axws__trim(colon + 1, eol - 1, &vlen);
+        if (fn(ctx, p, (size_t)(colon - p), val, vlen)) return 1;
+        p = eol + 1;
+    }
+    return -1;
+}
+
+typedef struct {
+    const axws_conn *c;
+    int upgrade, connection, accept, accept_count, extensions, protocol_bad;
+    const char *protocol; size_t protocol_len;
+    const char *location; size_t location_len;
+} axws__hs_check;
+
+static int axws__hs_header(void *ctx, const char *name, size_t nlen, const char *v, size_t vlen) {
+    axws__hs_check *k = (axws__hs_check *)ctx;
+    if (axws__ieq(name, nlen, "upgrade")) k->upgrade |= axws__has_token(v, vlen, "websocket");
+    else if (axws__ieq(name, nlen, "connection")) k->connection |= axws__has_token(v, vlen, "upgrade");
+    else if (axws__ieq(name, nlen, "sec-websocket-accept")) {
+        k->accept_count++;
+        k->accept = vlen == strlen(k->c->accept) && memcmp(v, k->c->accept, vlen) == 0;
+    } else if (axws__ieq(name, nlen, "sec-websocket-extensions")) {
+        k->extensions |= vlen > 0;
+    } else if (axws__ieq(name, nlen, "sec-websocket-protocol")) {
+        if (k->protocol) k->protocol_bad = 1;
+        k->protocol = v; k->protocol_len = vlen;
+    } else if (axws__ieq(name, nlen, "location")) {
+        k->location = v; k->location_len = vlen;
+    }
+    return 0;
+}
+
+static void axws__opened(axws_conn *c);
+
+/* The whole response head is in tx_buf[0..hs_len). */
+static void axws__hs_parse(axws_conn *c) {
+    const char *r = (const char *)c->cfg.tx_buf, *eol;
+    size_t n = c->hs_len;
+    axws__hs_check k;
+    int status = 0, i, bad;
+    /* status line: HTTP/1.x SP 3DIGIT SP reason */
+    eol = (const char *)memchr(r, '\n', n);
+    if (n < 13 || memcmp(r, "HTTP/1.", 7) != 0 || !(r[7] >= '0' && r[7] <= '9') || r[8] != ' ' ||
+        !eol || eol[-1] != '\r' || eol - r < 13) {
+        axws__fail(c, AXWS_EHANDSHAKE, 0);
+        return;
+    }
+    for (i = 9; i < 12; i++) {
+        if (r[i] < '0' || r[i] > '9') { axws__fail(c, AXWS_EHANDSHAKE, 0); return; }
+        status = status * 10 + (r[i] - '0');
+    }
+    if (r[12] != ' ' && r[12] != '\r') { axws__fail(c, AXWS_EHANDSHAKE, 0); return; }
+    c->http_status = status;
+    if (r[12] == ' ') {
+        c->hs_reason_off = 13;
+        c->hs_reason_len = (size_t)(eol - 1 - (r + 13));
+    }
+    memset(&k, 0, sizeof k);
+    k.c = c;
+    bad = axws__each_header(r, n, axws__hs_header, &k) != 0;
+    if (status != 101) {
+        if (k.location) {
+            c->has_location = 1;
+            c->hs_location_off = (size_t)(k.location - r);
+            c->hs_location_len = k.location_len;
+        }
+        axws__fail(c, AXWS_EHTTP, 0);
+        return;
+    }
+    if (bad || r[7] != '1' || !k.upgrade || !k.connection || k.accept_count != 1 || !k.accept ||
+        k.extensions || k.protocol_bad) {
+        axws__fail(c, AXWS_EHANDSHAKE, 0);
+        return;
+    }
+    if (k.protocol) {
+        /* 4.1: the subprotocol must be one we offered */
+        int offered = c->cfg.subprotocols && k.protocol_len > 0 &&
+                      k.protocol_len < sizeof c->subprotocol && !memchr(k.protocol, ',', k.protocol_len);
+        if (offered) {
+            memcpy(c->subprotocol, k.protocol, k.protocol_len);
+            c->subprotocol[k.protocol_len] = 0;
+            offered = axws__has_token(c->cfg.subprotocols, strlen(c->cfg.subprotocols), c->subprotocol);
+        }
+        if (!offered) {
+            c->subprotocol[0] = 0;
+            axws__fail(c, AXWS_EHANDSHAKE, 0);
+            return;
+        }
+    }
+    axws__opened(c);
+}
+
+/* Gather the response head in tx_buf (idle now: the request has been written). Returns
+   the bytes consumed; whatever follows the blank line is left for the frame parser. */
+static size_t axws__hs_feed(axws_conn *c, const uint8_t *p, size_t n) {
+    uint8_t *buf = (uint8_t *)c->cfg.tx_buf;
+    size_t limit = c->cfg.max_handshake < c->cfg.tx_size ? c->cfg.max_handshake : c->cfg.tx_size;
+    size_t i = 0;
+    if (c->tx_head != c->tx_tail) return 0; /* the request is not fully written yet */
+    while (i < n) {
+        const uint8_t *nl = (const uint8_t *)memchr(p + i, '\n', n - i);
+        size_t take = nl ? (size_t)(nl - (p + i)) + 1 : n - i;
+        if (take > limit - c->hs_len) {
+            axws__fail(c, AXWS_ETOOBIG, 0);
+            return n;
+        }
+        memcpy(buf + c->hs_len, p + i, take);
+        c->hs_len += take;
+        i += take;
+        if (nl && c->hs_len >= 4 && memcmp(buf + c->hs_len - 4, "\r\n\r\n", 4) == 0) {
+            axws__hs_parse(c);
+            return i;
+        }
+    }
+    return i;
+}
+
+typedef struct { const char *name; int index; const char *val; size_t len; } axws__header_query;
+
+static int axws__find_header(void *ctx, const char *name, size_t nlen, const char *v, size_t vlen) {
+    axws__header_query *q = (axws__header_query *)ctx;
+    if (!axws__ieq(name, nlen, q->name)) return 0;
+    if (q->index-- > 0) return 0;
+    q->val = v;
+    q->len = vlen;
+    return 1;
+}
+
+AXWS__DEF const char *axws_header(const axws_conn *c, const char *name, int index, size_t *len) {
+    axws__header_query q;
+    AXWS_ASSERT(c != NULL && name != NULL);
+    if (len) *len = 0;
+    if (!c->hs_valid || index < 0) return NULL;
+    q.name = name; q.index = index; q.val = NULL; q.len = 0;
+    axws__each_header((const char *)c->cfg.tx_buf, c->hs_len, axws__find_header, &q);
+    if (q.val && len) *len = q.len;
+    return q.val;
+}
 /* <<http */
 
 /* >>json */
@@ -469,6 +1547,511 @@ struct axws_conn {
 /* <<tls */
 
 /* >>conn */
+/* The TLS layer (>>tls) defines AXWS__HAVE_TLS when it provides these. */
+#ifdef AXWS__HAVE_TLS
+static int axws__tls_begin(axws_conn *c, int64_t now_ms);
+static int axws__tls_pump(axws_conn *c, short revents, int64_t now_ms);
+static short axws__tls_events(const axws_conn *c);
+static void axws__tls_shutdown(axws_conn *c);
+#endif
+
+AXWS__DEF int axws_init(axws_conn *c, const axws_config *cfg) {
+    AXWS_ASSERT(c != NULL && cfg != NULL);
+    memset(c, 0, sizeof *c);
+    c->fd = -1;
+    c->rnd_used = sizeof c->rnd; /* the pool starts empty */
+    c->cfg = *cfg;
+    if (!cfg->tx_buf || cfg->tx_size < AXWS_MIN_TX) return AXWS_ENOBUFS;
+    if (cfg->msg_buf && !cfg->msg_size) return AXWS_EINVAL;
+    if (cfg->rx_buf && cfg->rx_size < AXWS_MIN_RX) return AXWS_ENOBUFS;
+    if (cfg->connect_timeout_ms < 0 || cfg->handshake_timeout_ms < 0 || cfg->close_timeout_ms < 0 ||
+        cfg->keepalive_ms < 0 || cfg->dead_peer_ms < 0)
+        return AXWS_EINVAL;
+    if (!c->cfg.connect_timeout_ms) c->cfg.connect_timeout_ms = AXWS__DEFAULT_CONNECT_MS;
+    if (!c->cfg.handshake_timeout_ms) c->cfg.handshake_timeout_ms = AXWS__DEFAULT_HANDSHAKE_MS;
+    if (!c->cfg.close_timeout_ms) c->cfg.close_timeout_ms = AXWS__DEFAULT_CLOSE_MS;
+    if (!c->cfg.max_handshake) c->cfg.max_handshake = AXWS__DEFAULT_MAX_HANDSHAKE;
+    return AXWS_OK;
+}
+
+/* Forget everything about the previous connection; keep the configuration, the random
+   generator and the TLS layer's session cache. */
+static void axws__reset(axws_conn *c) {
+    c->gen++;
+    c->state = AXWS_STATE_CLOSED;
+    c->error = c->sys_errno = c->http_status = 0;
+    c->close_code = c->sent_close = c->close_rcvd = c->finish_on_flush = c->eof = 0;
+    c->fd = -1;
+    c->secure = 0;
+    c->addr_index = c->addr_count = 0;
+    c->rx_len = 0;
+    c->deadline = c->last_rx = c->next_ping = 0;
+    c->tx_head = c->tx_tail = 0;
+    c->tx_frag_open = c->reply_pending = 0;
+    c->hs_len = 0;
+    c->hs_valid = 0;
+    c->hs_reason_off = c->hs_reason_len = c->hs_location_off = c->hs_location_len = 0;
+    c->has_location = 0;
+    c->subprotocol[0] = 0;
+    c->hdr_have = 0;
+    c->in_frame = 0;
+    c->fr_left = 0;
+    c->msg_opcode = 0;
+    c->msg_len = 0;
+    c->utf8_state = AXWS__UTF8_ACCEPT;
+    c->ctl_len = 0;
+    c->close_reason_len = 0;
+}
+
+static void axws__transport_close(axws_conn *c) {
+    if (c->fd < 0) return;
+#ifdef AXWS__HAVE_TLS
+    if (c->secure) axws__tls_shutdown(c);
+#endif
+    close(c->fd);
+    c->fd = -1;
+}
+
+/* The 101 checked out: the connection is OPEN. The response stays readable in tx_buf
+   (axws_header) for the OPEN callback; sends made there queue behind it. */
+static void axws__opened(axws_conn *c) {
+    axws_event ev;
+    unsigned gen = c->gen;
+    c->state = AXWS_STATE_OPEN;
+    c->deadline = 0;
+    c->last_rx = c->now;
+    if (c->cfg.keepalive_ms) c->next_ping = c->now + c->cfg.keepalive_ms;
+    c->tx_head = c->tx_tail = c->hs_len;
+    c->hs_valid = 1;
+    memset(&ev, 0, sizeof ev);
+    ev.type = AXWS_EV_OPEN;
+    axws__emit(c, &ev);
+    if (c->gen != gen) return;
+    c->hs_valid = 0;
+    if (c->tx_head == c->tx_tail) c->tx_head = c->tx_tail = 0;
+}
+
+static int axws__start_request(axws_conn *c, const axws_url *u) {
+    int r;
+    size_t hl = strlen(u->host);
+    if (hl >= sizeof c->host) return AXWS_EURL;
+    memcpy(c->host, u->host, hl + 1);
+    c->secure = u->secure;
+#ifndef AXWS__HAVE_TLS
+    if (u->secure) return AXWS_ENOTLS;
+#endif
+    r = axws__build_request(c, u);
+    return r;
+}
+
+AXWS__DEF int axws_start(axws_conn *c, const axws_url *url, int64_t now_ms) {
+    int r;
+    AXWS_ASSERT(c != NULL && url != NULL);
+    if (c->state != AXWS_STATE_CLOSED) return AXWS_ESTATE;
+    axws__reset(c);
+    c->now = now_ms;
+    r = axws__start_request(c, url);
+    if (r) return c->error = r;
+    c->state = AXWS_STATE_HANDSHAKE;
+    c->deadline = now_ms + c->cfg.handshake_timeout_ms;
+    return AXWS_OK;
+}
+
+/* TCP is up: TLS next for wss://, else the upgrade request goes out. */
+static int axws__tcp_connected(axws_conn *c) {
+#ifdef AXWS__HAVE_TLS
+    if (c->secure) {
+        c->state = AXWS_STATE_TLS;
+        return axws__tls_begin(c, c->now);
+    }
+#endif
+    c->state = AXWS_STATE_HANDSHAKE;
+    c->deadline = c->now + c->cfg.handshake_timeout_ms;
+    return AXWS_OK;
+}
+
+static int axws__socket_setup(int fd) {
+    int one = 1;
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return -1;
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    /* small frames must not wait for Nagle (a TLS handshake stalls ~40 ms without it) */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+#ifdef SO_NOSIGPIPE
+    setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+#endif
+    return 0;
+}
+
+/* Try the remaining addresses in turn until one connects or is in progress. */
+static int axws__try_next_addr(axws_conn *c) {
+    int last_errno = 0;
+    while (c->addr_index < c->addr_count) {
+        const struct sockaddr_storage *sa = &c->addrs[c->addr_index];
+        socklen_t len = c->addr_lens[c->addr_index];
+        int fd;
+        c->addr_index++;
+#ifdef SOCK_CLOEXEC
+        fd = socket(sa->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+#else
+        fd = socket(sa->ss_family, SOCK_STREAM, 0);
+#endif
+        if (fd < 0 || axws__socket_setup(fd) != 0) {
+            last_errno = errno;
+            if (fd >= 0) close(fd);
+            continue;
+        }
+        if (connect(fd, (const struct sockaddr *)sa, len) == 0) {
+            c->fd = fd;
+            return axws__tcp_connected(c);
+        }
+        if (errno == EINPROGRESS || errno == EINTR) {
+            c->fd = fd;
+            c->state = AXWS_STATE_CONNECTING;
+            c->deadline = c->now + c->cfg.connect_timeout_ms;
+            return AXWS_OK;
+        }
+        last_errno = errno;
+        close(fd);
+    }
+    return axws__fail(c, AXWS_ECONNECT, last_errno);
+}
+
+static int axws__begin(axws_conn *c, const char *url, int64_t now_ms, axws_url *u, char *storage,
+                       size_t storage_size) {
+    int r;
+    AXWS_ASSERT(c != NULL && url != NULL);
+    if (c->state != AXWS_STATE_CLOSED) return AXWS_ESTATE;
+    axws__reset(c);
+    c->now = now_ms;
+    r = axws_parse_url(url, u, storage, storage_size);
+    if (!r) r = axws__start_request(c, u);
+    if (!r && !u->secure && (!c->cfg.rx_buf || c->cfg.rx_size < AXWS_MIN_RX)) r = AXWS_ENOBUFS;
+    if (r) c->error = r;
+    return r;
+}
+
+static int axws__resolve_default(void *user, const char *host, int port,
+                                 struct sockaddr_storage *out, socklen_t *lens, int max) {
+    struct addrinfo hints, *res = NULL, *ai;
+    char service[8];
+    int n = 0, v = port, k = 0;
+    char tmp[8];
+    (void)user;
+    while (v) { tmp[k++] = (char)('0' + v % 10); v /= 10; }
+    for (v = 0; v < k; v++) service[v] = tmp[k - 1 - v];
+    service[k] = 0;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    if (getaddrinfo(host, service, &hints, &res) != 0 || !res) return AXWS_ERESOLVE;
+    for (ai = res; ai && n < max; ai = ai->ai_next) {
+        if (ai->ai_addrlen > sizeof *out) continue;
+        memcpy(&out[n], ai->ai_addr, ai->ai_addrlen);
+        lens[n] = (socklen_t)ai->ai_addrlen;
+        n++;
+    }
+    freeaddrinfo(res);
+    return n ? n : AXWS_ERESOLVE;
+}
+
+AXWS__DEF int axws_connect(axws_conn *c, const char *url, int64_t now_ms) {
+    axws_url u;
+    char storage[1024];
+    int n, r = axws__begin(c, url, now_ms, &u, storage, sizeof storage);
+    if (r) return r;
+    n = (c->cfg.resolve ? c->cfg.resolve : axws__resolve_default)(
+        c->cfg.resolve_user, u.host, u.port, c->addrs, c->addr_lens, AXWS_MAX_ADDRS);
+    if (n <= 0) return c->error = n < 0 ? n : AXWS_ERESOLVE;
+    c->addr_count = n > AXWS_MAX_ADDRS ? AXWS_MAX_ADDRS : n;
+    c->state = AXWS_STATE_CONNECTING;
+    return axws__try_next_addr(c);
+}
+
+AXWS__DEF int axws_connect_addr(axws_conn *c, const char *url, const struct sockaddr *addrs,
+                                const socklen_t *lens, int count, int64_t now_ms) {
+    axws_url u;
+    char storage[1024];
+    int i, r = axws__begin(c, url, now_ms, &u, storage, sizeof storage);
+    if (r) return r;
+    if (count <= 0 || !addrs || !lens) return c->error = AXWS_EINVAL;
+    for (i = 0; i < count && i < AXWS_MAX_ADDRS; i++) {
+        const struct sockaddr *sa =
+            (const struct sockaddr *)((const char *)addrs + (size_t)i * sizeof(struct sockaddr_storage));
+        if (lens[i] > sizeof(struct sockaddr_storage)) return c->error = AXWS_EINVAL;
+        memcpy(&c->addrs[i], sa, lens[i]);
+        c->addr_lens[i] = lens[i];
+    }
+    c->addr_count = i;
+    c->state = AXWS_STATE_CONNECTING;
+    return axws__try_next_addr(c);
+}
+
+AXWS__DEF int axws_connect_fd(axws_conn *c, const char *url, int fd, int64_t now_ms) {
+    axws_url u;
+    char storage[1024];
+    int r = axws__begin(c, url, now_ms, &u, storage, sizeof storage);
+    if (r) {
+        close(fd);
+        return r;
+    }
+    if (fd < 0 || axws__socket_setup(fd) != 0) {
+        if (fd >= 0) close(fd);
+        return c->error = AXWS_EINVAL;
+    }
+    c->fd = fd;
+    /* Connected or still connecting: either way the socket turns writable when ready. */
+    c->state = AXWS_STATE_CONNECTING;
+    c->deadline = now_ms + c->cfg.connect_timeout_ms;
+    return AXWS_OK;
+}
+
+AXWS__DEF int axws_pollfds(const axws_conn *c, struct pollfd *fds, int max) {
+    short ev = 0;
+    AXWS_ASSERT(c != NULL);
+    if (c->fd < 0 || c->state == AXWS_STATE_CLOSED || max < 1) return 0;
+    if (c->state == AXWS_STATE_CONNECTING) {
+        ev = POLLOUT;
+    }
+#ifdef AXWS__HAVE_TLS
+    else if (c->secure) {
+        ev = axws__tls_events(c);
+    }
+#endif
+    else {
+        if (c->rx_len < c->cfg.rx_size) ev |= POLLIN;
+        if (c->tx_tail != c->tx_head) ev |= POLLOUT;
+    }
+    fds[0].fd = c->fd;
+    fds[0].events = ev;
+    fds[0].revents = 0;
+    return 1;
+}
+
+static int64_t axws__next_deadline(const axws_conn *c) {
+    int64_t t = INT64_MAX;
+    if (c->state == AXWS_STATE_CLOSED) return t;
+    if (c->deadline) t = c->deadline;
+    if (c->state == AXWS_STATE_OPEN) {
+        if (c->cfg.keepalive_ms && c->next_ping < t) t = c->next_ping;
+        if (c->cfg.dead_peer_ms && c->last_rx + c->cfg.dead_peer_ms < t) t = c->last_rx + c->cfg.dead_peer_ms;
+    }
+    return t;
+}
+
+AXWS__DEF int axws_timeout_ms(const axws_conn *c, int64_t now_ms) {
+    int64_t t;
+    AXWS_ASSERT(c != NULL);
+    t = axws__next_deadline(c);
+    if (t == INT64_MAX) return -1;
+    if (t <= now_ms) return 0;
+    return t - now_ms > INT32_MAX ? INT32_MAX : (int)(t - now_ms);
+}
+
+AXWS__DEF void axws_tick(axws_conn *c, int64_t now_ms) {
+    AXWS_ASSERT(c != NULL);
+    c->now = now_ms;
+    switch (c->state) {
+    case AXWS_STATE_CONNECTING:
+        if (c->deadline && now_ms >= c->deadline) {
+            if (c->fd >= 0) { close(c->fd); c->fd = -1; }
+            if (c->addr_index < c->addr_count) axws__try_next_addr(c);
+            else axws__fail(c, AXWS_ETIMEDOUT, ETIMEDOUT);
+        }
+        break;
+    case AXWS_STATE_TLS:
+    case AXWS_STATE_HANDSHAKE:
+        if (c->deadline && now_ms >= c->deadline) axws__fail(c, AXWS_ETIMEDOUT, ETIMEDOUT);
+        break;
+    case AXWS_STATE_OPEN:
+        if (c->cfg.dead_peer_ms && now_ms - c->last_rx >= c->cfg.dead_peer_ms) {
+            axws__fail_close(c, AXWS_EDEADPEER, AXWS_CLOSE_GOING_AWAY, 0);
+            break;
+        }
+        if (c->cfg.keepalive_ms && now_ms >= c->next_ping) {
+            /* if the queue is full the ping waits for the next tick */
+            if (axws__queue_frame(c, 0x80 | AXWS_OP_PING, NULL, 0) == AXWS_OK)
+                c->next_ping = now_ms + c->cfg.keepalive_ms;
+        }
+        break;
+    case AXWS_STATE_CLOSING:
+        if (c->deadline && now_ms >= c->deadline) {
+            /* the peer never answered our close: not a clean end */
+            if (!c->close_rcvd) axws__fail(c, AXWS_ETIMEDOUT, ETIMEDOUT);
+            axws__finish(c, 1);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- plain ws:// transport */
+
+static void axws__plain_flush(axws_conn *c) {
+    unsigned gen = c->gen;
+    while (c->gen == gen && c->fd >= 0 && c->tx_tail != c->tx_head) {
+        ssize_t r = send(c->fd, (const uint8_t *)c->cfg.tx_buf + c->tx_head, c->tx_tail - c->tx_head,
+#ifdef MSG_NOSIGNAL
+                         MSG_NOSIGNAL
+#else
+                         0
+#endif
+        );
+        if (r > 0) {
+            axws_output_ack(c, (size_t)r);
+        } else if (r < 0 && errno == EINTR) {
+            continue;
+        } else if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            break;
+        } else {
+            axws__fail(c, AXWS_EIO, r < 0 ? errno : EPIPE);
+            break;
+        }
+    }
+}
+
+static void axws__plain_pump(axws_conn *c, short revents) {
+    uint8_t *rx = (uint8_t *)c->cfg.rx_buf;
+    unsigned gen = c->gen;
+    int reads = 0;
+    for (;;) {
+        if (c->rx_len) {
+            size_t k = axws_feed(c, rx, c->rx_len, c->now);
+            if (c->gen != gen) return;
+            if (k && k < c->rx_len) memmove(rx, rx + k, c->rx_len - k);
+            c->rx_len -= k;
+        }
+        axws__plain_flush(c);
+        if (c->gen != gen || c->state == AXWS_STATE_CLOSED) return;
+        if (c->rx_len == c->cfg.rx_size || c->eof) break; /* back-pressure, or done */
+        if (!(revents & (POLLIN | POLLHUP | POLLERR)) || reads++ == 16) break;
+        {
+            ssize_t r = recv(c->fd, rx + c->rx_len, c->cfg.rx_size - c->rx_len, 0);
+            if (r > 0) {
+                c->rx_len += (size_t)r;
+            } else if (r == 0) {
+                axws_feed_eof(c, c->now);
+                return;
+            } else if (errno == EINTR) {
+                continue;
+            } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                break;
+            } else {
+                axws__fail(c, AXWS_EIO, errno);
+                return;
+            }
+        }
+    }
+}
+
+AXWS__DEF int axws_step(axws_conn *c, const struct pollfd *fds, int nfds, int64_t now_ms) {
+    short revents = POLLIN | POLLOUT; /* without poll results, try everything */
+    unsigned gen;
+    int i;
+    AXWS_ASSERT(c != NULL);
+    c->now = now_ms;
+    if (fds) {
+        revents = 0;
+        for (i = 0; i < nfds; i++)
+            if (fds[i].fd == c->fd && c->fd >= 0) revents |= fds[i].revents;
+    }
+    gen = c->gen;
+    if (c->state == AXWS_STATE_CONNECTING && c->fd >= 0 && (revents & (POLLOUT | POLLERR | POLLHUP))) {
+        int err = 0;
+        socklen_t len = sizeof err;
+        if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+        if (err) {
+            close(c->fd);
+            c->fd = -1;
+            if (c->addr_index < c->addr_count) axws__try_next_addr(c);
+            else axws__fail(c, AXWS_ECONNECT, err);
+        } else {
+            axws__tcp_connected(c);
+        }
+        revents = POLLIN | POLLOUT;
+    }
+    if (c->gen == gen && c->fd >= 0 && c->state >= AXWS_STATE_TLS) {
+#ifdef AXWS__HAVE_TLS
+        if (c->secure) {
+            axws_state before = c->state;
+            axws__tls_pump(c, revents, now_ms);
+            if (c->gen == gen && before == AXWS_STATE_TLS && c->state == AXWS_STATE_HANDSHAKE)
+                c->deadline = now_ms + c->cfg.handshake_timeout_ms;
+        } else
+#endif
+            axws__plain_pump(c, revents);
+    }
+    if (c->gen == gen) axws_tick(c, now_ms);
+    return c->error;
+}
+
+AXWS__DEF int axws_close(axws_conn *c, int code, const char *reason, int64_t now_ms) {
+    size_t rlen = reason ? strlen(reason) : 0;
+    uint32_t st = AXWS__UTF8_ACCEPT;
+    int r;
+    AXWS_ASSERT(c != NULL);
+    c->now = now_ms;
+    if (!code) code = AXWS_CLOSE_NORMAL;
+    if (!axws__close_code_valid(code) || rlen > 123 ||
+        axws__utf8_scan(&st, (const uint8_t *)reason, rlen) != 0 || st != AXWS__UTF8_ACCEPT)
+        return AXWS_EINVAL;
+    switch (c->state) {
+    case AXWS_STATE_CLOSED: return AXWS_ESTATE;
+    case AXWS_STATE_CLOSING: return AXWS_OK;
+    case AXWS_STATE_OPEN: break;
+    default: /* not open yet: nothing to hand-shake */
+        axws__finish(c, 0);
+        return AXWS_OK;
+    }
+    r = axws__queue_close(c, code, reason, rlen);
+    if (r) return r;
+    c->sent_close = code;
+    c->state = AXWS_STATE_CLOSING;
+    c->deadline = now_ms + c->cfg.close_timeout_ms;
+    return AXWS_OK;
+}
+
+AXWS__DEF void axws_abort(axws_conn *c) {
+    AXWS_ASSERT(c != NULL);
+    axws__finish(c, 0);
+}
+
+AXWS__DEF axws_state axws_get_state(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->state; }
+AXWS__DEF int axws_error(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->error; }
+AXWS__DEF int axws_http_status(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->http_status; }
+AXWS__DEF int axws_close_code(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->close_code; }
+AXWS__DEF int axws_sent_close_code(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->sent_close; }
+AXWS__DEF int axws_sys_errno(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->sys_errno; }
+
+AXWS__DEF const char *axws_subprotocol(const axws_conn *c) {
+    AXWS_ASSERT(c != NULL);
+    return c->subprotocol[0] ? c->subprotocol : NULL;
+}
+
+AXWS__DEF const char *axws_close_reason(const axws_conn *c, size_t *len) {
+    AXWS_ASSERT(c != NULL);
+    if (len) *len = c->close_reason_len;
+    return (const char *)c->close_reason;
+}
+
+/* The reason phrase and Location of a refused upgrade stay in tx_buf, idle once CLOSED. */
+static const char *axws__refusal_text(const axws_conn *c, size_t off, size_t n, size_t *len) {
+    int kept = c->state == AXWS_STATE_CLOSED && c->error == AXWS_EHTTP && n;
+    if (len) *len = kept ? n : 0;
+    return kept ? (const char *)c->cfg.tx_buf + off : NULL;
+}
+
+AXWS__DEF const char *axws_http_reason(const axws_conn *c, size_t *len) {
+    AXWS_ASSERT(c != NULL);
+    return axws__refusal_text(c, c->hs_reason_off, c->hs_reason_len, len);
+}
+
+AXWS__DEF const char *axws_location(const axws_conn *c, size_t *len) {
+    AXWS_ASSERT(c != NULL);
+    return axws__refusal_text(c, c->hs_location_off, c->has_location ? c->hs_location_len : 0, len);
+}
 /* <<conn */
 
 /* >>axiom */

@@ -5,7 +5,10 @@
 # Usage: tests/deps.sh [bench]   (bench adds the libraries the benchmarks compare against)
 set -e
 cd "$(dirname "$0")/.."
-pkgs="gcc g++ clang make libbearssl-dev python3 python3-websockets python3-autobahn openssl nodejs npm"
+pkgs="gcc g++ clang make libbearssl-dev python3 python3-websockets python3-autobahn openssl"
+# Node may come from another source than Debian (it ships its own npm): look for the commands.
+command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
+command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 [ "${1:-}" = bench ] && pkgs="$pkgs libjsmn-dev libyajl-dev libcjson-dev libsimdjson-dev valgrind"
 missing=""
 for p in $pkgs; do

@@ -8,7 +8,7 @@ mkdir -p build/logs
 total_pass=0; total_fail=0
 run() { # name command...
     local name=$1; shift
-    local log=build/logs/$name.log
+    local log=build/logs/${name////_}.log
     local start=$SECONDS
     timeout 600 "$@" >"$log" 2>&1 </dev/null
     local rc=$?

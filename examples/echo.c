@@ -1,0 +1,130 @@
+/* examples/echo.c - a WebSocket echo client: sends back every message it receives.
+
+   echo [-v] [--timeout SECONDS] URL
+
+   Connects to URL (ws:// or wss://), sends back every text or binary message unchanged and
+   with the same type, and exits 0 when the connection ends with a close handshake (any
+   valid code, or none). Anything else -- a protocol failure, an abnormal closure, a
+   timeout -- exits non-zero with the error on stderr. Nothing is printed on stdout unless
+   -v is given, then one line per event. Messages up to 16 MiB are echoed.
+
+   Shows: the step loop with poll(), whole-message mode, the error getters.
+   Build: make build/echo   (or: cc -std=c99 -I. examples/echo.c -o echo -lbearssl) */
+#define AXIOMWS_IMPLEMENTATION
+#include "axiomws.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ECHO_MAX_MESSAGE (16u << 20)
+
+static unsigned char rx_buf[1 << 16];
+static unsigned char msg_buf[ECHO_MAX_MESSAGE];
+static unsigned char tx_buf[ECHO_MAX_MESSAGE + 64];
+
+static int verbose;
+
+static void on_event(axws_conn *c, const axws_event *ev, void *user) {
+    (void)user;
+    switch (ev->type) {
+    case AXWS_EV_OPEN:
+        if (verbose) printf("open\n");
+        break;
+    case AXWS_EV_MESSAGE:
+        if (verbose) printf("message %s %zu\n", ev->opcode == AXWS_OP_TEXT ? "text" : "binary", ev->len);
+        if (axws_send(c, ev->opcode, ev->data, ev->len) != AXWS_OK)
+            fprintf(stderr, "echo: could not queue a %zu-byte echo\n", ev->len);
+        break;
+    case AXWS_EV_PING:
+        if (verbose) printf("ping %zu\n", ev->len);
+        break;
+    case AXWS_EV_PONG:
+        if (verbose) printf("pong %zu\n", ev->len);
+        break;
+    case AXWS_EV_CLOSE:
+        if (verbose) printf("close %d %.*s\n", ev->close_code, (int)ev->len, (const char *)ev->data);
+        break;
+    default:
+        break;
+    }
+    if (verbose) fflush(stdout);
+}
+
+static int usage(void) {
+    fprintf(stderr, "usage: echo [-v] [--timeout SECONDS] URL\n");
+    return 2;
+}
+
+static void report_error(const axws_conn *c) {
+    int err = axws_error(c);
+    size_t n = 0;
+    const char *text;
+    fprintf(stderr, "echo: %s", axws_strerror(err));
+    if (err == AXWS_EHTTP) {
+        text = axws_http_reason(c, &n);
+        fprintf(stderr, ": HTTP %d %.*s", axws_http_status(c), (int)n, text ? text : "");
+        text = axws_location(c, &n);
+        if (text) fprintf(stderr, " (Location: %.*s)", (int)n, text);
+    }
+    if (axws_sys_errno(c)) fprintf(stderr, " (%s)", strerror(axws_sys_errno(c)));
+    if (axws_sent_close_code(c)) fprintf(stderr, " [sent close %d]", axws_sent_close_code(c));
+    fprintf(stderr, "\n");
+}
+
+int main(int argc, char **argv) {
+    const char *url = NULL;
+    double timeout_s = 0;
+    int i, timed_out = 0;
+    axws_config cfg;
+    axws_conn conn;
+    int64_t deadline = 0;
+
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-v") == 0) verbose = 1;
+        else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
+            char *end;
+            timeout_s = strtod(argv[++i], &end);
+            if (*end || timeout_s <= 0) return usage();
+        } else if (argv[i][0] == '-' || url) return usage();
+        else url = argv[i];
+    }
+    if (!url) return usage();
+
+    memset(&cfg, 0, sizeof cfg);
+    cfg.rx_buf = rx_buf; cfg.rx_size = sizeof rx_buf;
+    cfg.tx_buf = tx_buf; cfg.tx_size = sizeof tx_buf;
+    cfg.msg_buf = msg_buf; cfg.msg_size = sizeof msg_buf;
+    cfg.on_event = on_event;
+    if (axws_init(&conn, &cfg) != AXWS_OK) { fprintf(stderr, "echo: bad configuration\n"); return 1; }
+    if (axws_connect(&conn, url, axws_now_ms()) != AXWS_OK && axws_get_state(&conn) == AXWS_STATE_CLOSED) {
+        report_error(&conn);
+        return 1;
+    }
+    if (timeout_s > 0) deadline = axws_now_ms() + (int64_t)(timeout_s * 1000);
+
+    while (axws_get_state(&conn) != AXWS_STATE_CLOSED) {
+        struct pollfd pfd[AXWS_MAX_POLLFDS];
+        int64_t now = axws_now_ms();
+        int n = axws_pollfds(&conn, pfd, AXWS_MAX_POLLFDS);
+        int wait = axws_timeout_ms(&conn, now);
+        if (deadline && !timed_out) {
+            int64_t left = deadline - now;
+            if (left <= 0) {
+                timed_out = 1;
+                fprintf(stderr, "echo: timed out after %g s\n", timeout_s);
+                axws_close(&conn, AXWS_CLOSE_GOING_AWAY, "timeout", now);
+                continue;
+            }
+            if (wait < 0 || left < wait) wait = (int)left;
+        }
+        poll(pfd, (nfds_t)n, wait);
+        axws_step(&conn, pfd, n, axws_now_ms());
+    }
+    if (timed_out) return 3;
+    if (axws_error(&conn)) {
+        report_error(&conn);
+        return 1;
+    }
+    return 0;
+}
