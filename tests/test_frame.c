@@ -262,6 +262,23 @@ typedef struct tconn {
     int echo_rc;              /* first non-zero return of an echo send */
 } tconn;
 
+/* tx/msg buffers are reused between connections: the split runs create thousands of them,
+   and fresh 128 KiB allocations dominate the ASan run otherwise. */
+static uint8_t *spare[4];
+static size_t spare_size[4];
+static uint8_t *buf_get(size_t n) {
+    int i;
+    for (i = 0; i < 4; i++)
+        if (spare[i] && spare_size[i] == n) { uint8_t *p = spare[i]; spare[i] = NULL; return p; }
+    return (uint8_t *)malloc(n);
+}
+static void buf_put(uint8_t *p, size_t n) {
+    int i;
+    for (i = 0; i < 4; i++)
+        if (!spare[i]) { spare[i] = p; spare_size[i] = n; return; }
+    free(p);
+}
+
 static uint64_t splitmix(uint64_t *s) {
     uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -381,8 +398,8 @@ static tconn *tc_new(const topts *o) {
     const char *k;
     t->o = *o;
     t->rng = o->seed ? o->seed : 0x5eed;
-    t->tx = (uint8_t *)malloc(o->tx_size ? o->tx_size : (1u << 17));
-    t->msg = (uint8_t *)malloc(o->msg_size ? o->msg_size : (1u << 17));
+    t->tx = buf_get(o->tx_size ? o->tx_size : (1u << 17));
+    t->msg = buf_get(o->msg_size ? o->msg_size : (1u << 17));
     t->cfg.rx_buf = t->rx;
     t->cfg.rx_size = sizeof t->rx;
     t->cfg.tx_buf = t->tx;
@@ -424,7 +441,9 @@ static tconn *tc_new(const topts *o) {
 
 static void tc_free(tconn *t) {
     b_free(&t->req); b_free(&t->ev); b_free(&t->raw); b_free(&t->out); b_free(&t->info); b_free(&t->asm_);
-    free(t->tx); free(t->msg); free(t);
+    buf_put(t->tx, t->o.tx_size ? t->o.tx_size : (1u << 17));
+    buf_put(t->msg, t->o.msg_size ? t->o.msg_size : (1u << 17));
+    free(t);
 }
 
 /* Feeds bytes the way a socket driver would: whatever axws_feed does not take is offered
@@ -688,7 +707,7 @@ static void test_accept_helper(void) {
     char a[29];
     AXT_CASE("RFC 6455 1.3 accept example (test helper)");
     ws_accept("dGhlIHNhbXBsZSBub25jZQ==", 24, a);
-    expect_str("accept of the RFC's sample key", a, "s3pPLMBiTxaQ9kYGJzPOgmc+2nM=");
+    expect_str("accept of the RFC's sample key", a, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
 }
 
 static void check_request_basics(tconn *t, const char *want_line, const char *want_host) {
@@ -1261,7 +1280,8 @@ static void test_protocol_errors(void) {
     f.len = 0; sfs(&f, 0x02, "a"); sfs(&f, 0x01, "b");
     fail_case("text frame inside a fragmented binary message", &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
     f.len = 0; sfs(&f, 0x01, "a"); sfs(&f, 0x89, "p"); sfs(&f, 0x82, "b");
-    fail_case("binary frame inside a fragmented message after a ping", &o, &f, M_BOTH, "open; ping:p", AXWS_EPROTO, 1002);
+    frames_case_x("binary frame inside a fragmented message after a ping", &o, &f, M_BOTH, "open; ping:p; err -11",
+                  "pong:p", AXWS_EPROTO, 1002, 1);
 
     /* RFC 6455 5.2: the most significant bit of a 64-bit length must be 0 */
     f.len = 0; b_put(&f, "\x82\x7f\x80\x00\x00\x00\x00\x00\x00\x05", 10);
