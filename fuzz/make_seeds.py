@@ -79,6 +79,9 @@ handshake_seeds = {
     "limit_256": hs(SPLICE | LIM256, 200, OK + b"X-Long: " + b"y" * 200 + b"\r\n\r\n"),
     "no_reason_phrase_and_nul": hs(SPLICE | HSTREAM, 12, b"HTTP/1.1 101\r\nUpgrade: websocket\x00\r\nConnection: Upgrade\r\n"
                                    b"Sec-WebSocket-Accept: {A}\r\n\r\n"),
+    # found by the fuzzer: a 3-digit status below 100, and a NUL inside a header line
+    "status_050": hs(SPLICE | LIM1K, 12, b"HTTP/1.1 050\r\nUpgrade: websocket\x00\r\nConnection: Upgrade\r\n"
+                     b"Sec-WebSocket-Accept: {A}\r\n\r\n"),
 }
 
 def write(dirname, seeds):
