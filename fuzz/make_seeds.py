@@ -82,6 +82,8 @@ handshake_seeds = {
     # found by the fuzzer: a 3-digit status below 100, and a NUL inside a header line
     "status_050": hs(SPLICE | LIM1K, 12, b"HTTP/1.1 050\r\nUpgrade: websocket\x00\r\nConnection: Upgrade\r\n"
                      b"Sec-WebSocket-Accept: {A}\r\n\r\n"),
+    # found by the fuzzer: a bare CR inside the status line's reason phrase
+    "bare_cr_in_reason": hs(0, 9, b"HTTP/1.1 404 Not Found\rJConte:nt-Type: tth: 9\r\n\r\nnot {A}f-Accept: x"),
 }
 
 def write(dirname, seeds):

@@ -25,7 +25,7 @@ echo "$out" | tail -n 40
 pass=0; fail=0
 for f in "$dir"/*; do
     [[ -f $f ]] || continue
-    if "$bin" "$f" >/dev/null 2>&1; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $f"; fi
+    if ( "$bin" "$f"; exit $? ) >/dev/null 2>&1; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $f"; fi
 done
 [[ $pass -eq 0 && $fail -eq 0 ]] && fail=1
 echo "$pass passed, $fail failed"

@@ -92,6 +92,8 @@ static void set_case(const char *fmt, ...) {
     AXT_CASE(case_name);
 }
 
+static const char *repr_s(const void *p, size_t n);
+
 static void expect_str(const char *what, const char *got, const char *want) {
     if (!axt_check(strcmp(got, want) == 0, what, __FILE__, __LINE__))
         fprintf(stderr, "     got:  %s\n     want: %s\n", got, want);
@@ -939,6 +941,26 @@ static void test_handshake(void) {
     CHECK_EQ(r.http_status, 503);
     expect_str("reason", r.reason, "Service Unavailable");
     r_free(&r);
+
+    /* RFC 7230 3.1.2: reason-phrase = *( HTAB / SP / VCHAR / obs-text ): a bare CR or LF in
+       the status line is malformed; it must not reach the program through the reason */
+    {
+        static const char *const bare[2] = {"HTTP/1.1 404 Not\rFound\r\nX: y\r\n\r\n",
+                                            "HTTP/1.1 404 Not\nFound\r\nX: y\r\n\r\n"};
+        int b;
+        for (b = 0; b < 2; b++) {
+            hs_case(b ? "bare LF in the reason phrase" : "bare CR in the reason phrase", &o, bare[b], NULL, &r);
+            CHECK(r.error == AXWS_EHTTP || r.error == AXWS_EHANDSHAKE);
+            if (!axt_check(!strchr(r.reason, '\r') && !strchr(r.reason, '\n'), "no CR/LF in axws_http_reason()", __FILE__, __LINE__))
+                fprintf(stderr, "     reason: %s\n", repr_s(r.reason, strlen(r.reason)));
+            r_free(&r);
+        }
+        hs_case("bare CR inside a header value", &o,
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {A}\r\nSet-Cookie: a=1\rInjected: yes\r\n\r\n",
+                NULL, &r);
+        expect_hs_fail(&r, AXWS_EHANDSHAKE);
+        r_free(&r);
+    }
 
     /* RFC 6455 4.1: missing or wrong Upgrade / Connection / accept fail the connection */
     hs_case("no Upgrade header", &o, "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {A}\r\n\r\n", NULL, &r);
