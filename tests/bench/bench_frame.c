@@ -18,10 +18,16 @@
    validated ASCII text >= 5 GB/s; masked 1 KiB sends >= 5 GB/s.
 
    Usage: build/bench/bench_frame [--iters N] [--only SUBSTRING]
-     --iters N      run each line exactly N iterations, no calibration (for
-                    valgrind --tool=callgrind: instruction counts comparable between builds)
+     --iters N      run each line exactly N iterations (after one warm-up), no calibration:
+                    for valgrind --tool=callgrind, so instruction counts compare between builds
      --only S       run only the lines whose name contains S
-   Example: valgrind --tool=callgrind build/bench/bench_frame --iters 5 --only decode-bin-16B */
+
+   Callgrind: `make bench` builds with -march=native, whose AVX-512 valgrind cannot run, so
+   build a portable copy first. Instructions per frame = (count at 12 iters - count at 2) /
+   (10 * frames):
+     cc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 -g -I. tests/bench/bench_frame.c \
+        -o build/bench/bench_frame_cg -lbearssl -lm
+     valgrind --tool=callgrind build/bench/bench_frame_cg --iters 12 --only decode-bin-16B-stream */
 #define AXIOMWS_IMPLEMENTATION
 #include "axiomws.h"
 
