@@ -84,6 +84,10 @@ handshake_seeds = {
                      b"Sec-WebSocket-Accept: {A}\r\n\r\n"),
     # found by the fuzzer: a bare CR inside the status line's reason phrase
     "bare_cr_in_reason": hs(0, 9, b"HTTP/1.1 404 Not Found\rJConte:nt-Type: tth: 9\r\n\r\nnot {A}f-Accept: x"),
+    # found by the fuzzer: a subprotocol that differs from the offer only in case (RFC 7936 2:
+    # subprotocol names match case-sensitively)
+    "subprotocol_case": hs(SPLICE | OFFER, 100, OK + b"Sec-WebSocket-Protocol: superchAt\r\n"
+                           b"Set-Cookie: a=1\r\n\r\n" + frame(0x81, b"hi") + close(1000)),
 }
 
 def write(dirname, seeds):

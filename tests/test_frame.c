@@ -1013,6 +1013,12 @@ static void test_handshake(void) {
                 "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Protocol: superchat2\r\nSec-WebSocket-Accept: {A}\r\n\r\n", NULL, &r);
         expect_hs_fail(&r, AXWS_EHANDSHAKE);
         r_free(&r);
+        /* RFC 7936 2 (updating RFC 6455 11.5): subprotocol tokens are matched with a
+           case-sensitive string match; "SuperChat" is not what was offered */
+        hs_case("subprotocol differing from the offer only in case", &so,
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Protocol: SuperChat\r\nSec-WebSocket-Accept: {A}\r\n\r\n", NULL, &r);
+        expect_hs_fail(&r, AXWS_EHANDSHAKE);
+        r_free(&r);
         hs_case("prefix of an offered subprotocol", &so,
                 "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Protocol: super\r\nSec-WebSocket-Accept: {A}\r\n\r\n", NULL, &r);
         expect_hs_fail(&r, AXWS_EHANDSHAKE);
@@ -1891,7 +1897,6 @@ static void test_send_fragments(void) {
     tconn *t;
     cframe fr[64];
     bytes store = {0}, log = {0};
-    size_t n;
     memset(&o, 0, sizeof o);
 
     AXT_CASE("send: fragmented message, ping in between");
@@ -1946,7 +1951,6 @@ static void test_send_fragments(void) {
     }
     tc_free(t);
     b_free(&store); b_free(&log);
-    (void)n;
 }
 
 static void test_client_close(void) {
@@ -2110,9 +2114,7 @@ static void test_timers(void) {
     tc_free(t);
 
     AXT_CASE("handshake timeout: default 10 s");
-    t = tc_new(&o);
     o.handshake_timeout_ms = 0;
-    tc_free(t);
     t = tc_new(&o);
     axws_tick(&t->c, T0 + 9990);
     CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_HANDSHAKE);
