@@ -242,6 +242,8 @@ typedef struct topts {
     uint64_t seed;            /* 0: a fixed default */
     const char *hdr_names[3]; /* axws_header() lookups made during the OPEN callback */
     int echo;                 /* send every message back from inside the callback */
+    int close_on_msg;         /* axws_close(1000, "bye") from inside the first MESSAGE */
+    int abort_on_msg;         /* axws_abort() from inside the first MESSAGE */
 } topts;
 
 typedef struct tconn {
@@ -334,6 +336,14 @@ static void on_event(axws_conn *c, const axws_event *ev, void *user) {
         if (t->o.echo) {
             int rc = axws_send(c, ev->opcode, ev->data, ev->len);
             if (rc && !t->echo_rc) t->echo_rc = rc;
+        }
+        if (t->o.close_on_msg == 1) {
+            t->o.close_on_msg = 2;
+            if (axws_close(c, 1000, "bye", T0) != 0) ev_add(t, "CLOSE-FAILED");
+        }
+        if (t->o.abort_on_msg == 1) {
+            t->o.abort_on_msg = 2;
+            axws_abort(c);
         }
         break;
     case AXWS_EV_CHUNK:
@@ -2029,6 +2039,86 @@ static void test_client_close(void) {
     b_free(&store); b_free(&log); b_free(&f);
 }
 
+static void test_callback_actions(void) {
+    topts o;
+    tconn *t;
+    bytes f = {0}, resp = {0};
+    cframe fr[8];
+    bytes store = {0}, log = {0};
+    result r;
+    memset(&o, 0, sizeof o);
+
+    /* the callback may close: the close frame goes out, later frames are still parsed, the
+       peer's close completes the handshake */
+    o.close_on_msg = 1;
+    sfs(&f, 0x81, "first"); sfs(&f, 0x89, "p"); sf_close(&f, 1000, "", 0);
+    set_case("callback: axws_close from inside MESSAGE");
+    run_case(&o, NULL, &f, &r);
+    expect_has("events", (const char *)r.ev.p, "open; msg T:first");
+    expect_has("clean end", (const char *)r.ev.p, "close 1000 e0:");
+    CHECK_EQ(count_sub((const char *)r.out.p, "close"), 1);
+    expect_str("client frames start with the close", (const char *)r.out.p, "close 1000");
+    CHECK_EQ(r.error, 0);
+    r_free(&r);
+
+    /* the callback may abort: nothing more is delivered from the same feed */
+    memset(&o, 0, sizeof o);
+    o.abort_on_msg = 1;
+    f.len = 0;
+    sfs(&f, 0x81, "first"); sfs(&f, 0x81, "second"); sfs(&f, 0x89, "p");
+    set_case("callback: axws_abort from inside MESSAGE");
+    t = tc_open(&o);
+    tc_feed(t, f.p, f.len, T0);
+    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_CLOSED);
+    {
+        const char *ev = b_cstr(&t->ev);
+        CHECK(strstr(ev, "second") == NULL && strstr(ev, "ping") == NULL);
+        CHECK(t->closes <= 1);
+    }
+    CHECK_EQ(tc_frames(t, fr, 8, &store, &log), 0); /* no pong, no close frame */
+    tc_finish(t, T0 + 1);
+    CHECK(t->closes <= 1 && t->after_close == 0);
+    tc_free(t);
+
+    /* a CLOSED connection can be started again: fresh key, state and error */
+    AXT_CASE("restart: axws_start on a CLOSED connection starts afresh");
+    memset(&o, 0, sizeof o);
+    t = tc_open(&o);
+    f.len = 0;
+    sfs(&f, 0x01, "half a message");
+    tc_feed(t, f.p, f.len, T0);
+    tc_finish(t, T0 + 1);
+    CHECK_EQ(axws_error(&t->c), AXWS_ECLOSED);
+    t->req.len = 0; t->out.len = 0; t->ev.len = 0; t->opens = t->closes = 0;
+    CHECK_EQ(axws_start(&t->c, &t->url, T0 + 100), 0);
+    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_HANDSHAKE);
+    CHECK_EQ(axws_error(&t->c), 0);
+    {
+        size_t klen = 0;
+        const char *k;
+        char oldkey[64];
+        strcpy(oldkey, t->key);
+        tc_drain_to(t, &t->req);
+        k = find_header(b_cstr(&t->req), "Sec-WebSocket-Key", &klen);
+        CHECK(k && klen == 24);
+        if (k && klen < sizeof t->key) {
+            memcpy(t->key, k, klen);
+            t->key[klen] = 0;
+            ws_accept(t->key, klen, t->accept);
+        }
+        CHECK(strcmp(oldkey, t->key) != 0);
+    }
+    build_response(t, RESP_OK, &resp);
+    tc_feed(t, resp.p, resp.len, T0 + 100);
+    f.len = 0;
+    sfs(&f, 0x80, "x"); /* the old half message is gone: a continuation is now an error */
+    tc_feed(t, f.p, f.len, T0 + 100);
+    expect_has("events", b_cstr(&t->ev), "open; err -11");
+    CHECK_EQ(axws_sent_close_code(&t->c), 1002);
+    tc_free(t);
+    b_free(&f); b_free(&resp); b_free(&store); b_free(&log);
+}
+
 /* ================================================================== timers */
 
 static void test_timers(void) {
@@ -2156,6 +2246,7 @@ int main(void) {
     test_send_wouldblock();
     test_send_fragments();
     test_client_close();
+    test_callback_actions();
     test_timers();
     return axt_report();
 }
