@@ -16,6 +16,8 @@
        known opcodes, control frames <= 125 bytes and final, nothing after a close
      - axws_feed never consumes more than it was given, and makes progress on an OPEN
        connection once the output is drained
+     - differential: unless timers or echo are on, the same bytes fed whole give the same
+       events (streamed chunks folded per message) and the same client frames
 
    Input layout:
      byte 0   configuration: bit 0 streaming (no msg_buf); bits 1-2 msg_size 16/125/1024/65536;
@@ -110,7 +112,17 @@ static struct run {
     uint32_t u8;
     int echo_ok, echo_frag;
     uint64_t rng;
+    uint64_t evh;  /* hash of the normalised event stream (chunks folded per message) */
+    uint64_t msgh; /* hash of the streamed message so far */
 } R;
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n) {
+    const uint8_t *b = (const uint8_t *)p;
+    size_t i;
+    for (i = 0; i < n; i++) { h ^= b[i]; h *= 1099511628211ull; }
+    return h;
+}
+static void fold(uint64_t v) { R.evh = fnv(R.evh, &v, sizeof v); }
 
 static void fz_random(void *user, void *buf, size_t len) {
     uint8_t *p = (uint8_t *)buf;
@@ -139,6 +151,7 @@ static void on_event(axws_conn *c, const axws_event *ev, void *user) {
     switch (ev->type) {
     case AXWS_EV_OPEN:
         if (R.opens++ || R.events != 1) FAIL("OPEN not first or twice");
+        fold(1);
         break;
     case AXWS_EV_MESSAGE: {
         uint32_t st = 0;
@@ -146,6 +159,7 @@ static void on_event(axws_conn *c, const axws_event *ev, void *user) {
         if (ev->opcode != AXWS_OP_TEXT && ev->opcode != AXWS_OP_BINARY) FAIL("message opcode");
         if (ev->len > R.msg_size) FAIL("message longer than msg_size");
         if (ev->opcode == AXWS_OP_TEXT && (u8_scan(&st, ev->data, ev->len) || st)) FAIL("TEXT message not UTF-8");
+        fold(2); fold((uint64_t)ev->opcode); fold(ev->len); fold(fnv(14695981039346656037ull, ev->data, ev->len));
         if (R.echo && R.echo_ok) {
             int rc = axws_send(c, ev->opcode, ev->data, ev->len);
             if (rc != 0 && rc != AXWS_EWOULDBLOCK) FAIL("echo send failed oddly");
@@ -160,8 +174,10 @@ static void on_event(axws_conn *c, const axws_event *ev, void *user) {
             R.msg_op = ev->opcode;
             R.msg_off = 0;
             R.u8 = 0;
+            R.msgh = 14695981039346656037ull;
             if (!R.echo_frag) R.echo_ok = 1;
         }
+        R.msgh = fnv(R.msgh, ev->data, ev->len);
         if (ev->opcode != R.msg_op) FAIL("chunk opcode changed within a message");
         if (ev->offset != R.msg_off) FAIL("chunk offset does not continue the message");
         R.msg_off += ev->len;
@@ -175,11 +191,15 @@ static void on_event(axws_conn *c, const axws_event *ev, void *user) {
             if (rc == 0) R.echo_frag = !ev->fin;
             else R.echo_ok = 0;
         }
-        if (ev->fin) R.in_msg = 0;
+        if (ev->fin) {
+            R.in_msg = 0;
+            fold(2); fold((uint64_t)ev->opcode); fold(R.msg_off); fold(R.msgh);
+        }
         break;
     case AXWS_EV_PING:
     case AXWS_EV_PONG:
         if (ev->len > 125) FAIL("control payload over 125");
+        fold((uint64_t)ev->type); fold(fnv(14695981039346656037ull, ev->data, ev->len));
         break;
     case AXWS_EV_CLOSE: {
         uint32_t st = 0;
@@ -189,10 +209,13 @@ static void on_event(axws_conn *c, const axws_event *ev, void *user) {
         if (ev->error == 0 && !(close_code_ok(ev->close_code) || ev->close_code == AXWS_CLOSE_NO_STATUS))
             FAIL("clean close with an invalid code");
         if (ev->error > 0) FAIL("positive error");
+        fold(6); fold((uint64_t)ev->close_code); fold((uint64_t)(int64_t)ev->error);
+        fold(fnv(14695981039346656037ull, ev->data, ev->len));
         break;
     }
     case AXWS_EV_ERROR:
         if (ev->error >= 0) FAIL("ERROR event without an error");
+        fold(7); fold((uint64_t)(int64_t)ev->error);
         break;
     default:
         FAIL("unknown event type");
@@ -216,9 +239,10 @@ static void drain(void) {
 }
 
 /* RFC 6455 5.2-5.5 for what the client sent. */
-static void check_client_frames(const uint8_t *p, size_t n) {
-    size_t i = 0;
+static uint64_t check_client_frames(const uint8_t *p, size_t n) {
+    size_t i = 0, k;
     int closed = 0, frag = 0;
+    uint64_t h = 14695981039346656037ull;
     while (i < n) {
         size_t hl = 2, len;
         int op, fin;
@@ -263,11 +287,22 @@ static void check_client_frames(const uint8_t *p, size_t n) {
             if (op != AXWS_OP_CONT && frag) FAIL("client data frame inside its fragmented message");
             frag = !fin;
         }
+        {
+            uint8_t b0 = p[i];
+            h = fnv(h, &b0, 1);
+            for (k = 0; k < len; k++) {
+                uint8_t v = (uint8_t)(p[i + hl + k] ^ p[i + hl - 4 + (k & 3)]);
+                h = fnv(h, &v, 1);
+            }
+        }
         i += hl + len;
     }
+    return h;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+/* One run over the input; whole_override 1 feeds everything at once. Returns the hash of the
+   client's frames and leaves the event hash in R.evh. */
+static uint64_t run(const uint8_t *data, size_t size, int whole_override) {
     static const size_t msg_sizes[4] = {16, 125, 1024, 65536};
     static const size_t tx_sizes[4] = {512, 1024, 4096, 65536};
     axws_config cfg;
@@ -280,9 +315,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint8_t conf;
     int lazy, timers, whole, guard = 0;
 
-    if (size < 5) return 0;
     conf = data[0];
     memset(&R, 0, sizeof R);
+    R.evh = 14695981039346656037ull;
     memset(&cfg, 0, sizeof cfg);
     out_len = 0;
     out_overflow = 0;
@@ -293,7 +328,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     R.rng = 0x1234u + size;
     lazy = (conf >> 6) & 1;
     timers = (conf >> 7) & 1;
-    whole = data[1] == 0xFF;
+    whole = data[1] == 0xFF || whole_override;
     cfg.rx_buf = rx;
     cfg.rx_size = sizeof rx;
     cfg.tx_buf = tx;
@@ -366,6 +401,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     drain();
     if (axws_get_state(&R.c) != AXWS_STATE_CLOSED) FAIL("not CLOSED after EOF and the close timeout");
     if (R.closes != 1) FAIL("not exactly one CLOSE event");
-    if (!out_overflow) check_client_frames(outbuf, out_len);
+    return out_overflow ? 0 : check_client_frames(outbuf, out_len);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    uint64_t out1, ev1, out2;
+    if (size < 5) return 0;
+    out1 = run(data, size, 0);
+    /* Differential check: where the result cannot depend on timing (no timers advancing with
+       each piece, no echo whose sends depend on when output drains), feeding the same bytes
+       whole must give the same events and the same client frames as feeding them in pieces. */
+    if (!(data[0] & (32 | 128)) && data[1] != 0xFF) {
+        ev1 = R.evh;
+        out2 = run(data, size, 1);
+        if (R.evh != ev1) FAIL("events differ between piecewise and whole feeding");
+        if (out1 != out2) FAIL("client frames differ between piecewise and whole feeding");
+    }
     return 0;
 }
