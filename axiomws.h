@@ -149,7 +149,11 @@ extern "C" {
     X(AXWS_EDEADPEER, -15, "nothing received from the peer within the dead-peer timeout")   \
     X(AXWS_ENOBUFS, -16, "a configured buffer is too small")                                 \
     X(AXWS_ETLS, -17, "TLS failure")                                                         \
-    X(AXWS_ENOTLS, -18, "wss:// is not available in a build with AXWS_NO_TLS")
+    X(AXWS_ENOTLS, -18, "wss:// is not available in a build with AXWS_NO_TLS")            \
+    X(AXWS_EAUTH, -19, "no usable access token, or the service refused it")                 \
+    X(AXWS_ENOTCONN, -20, "not connected")                                                   \
+    X(AXWS_EFULL, -21, "the subscription table is full")                                     \
+    X(AXWS_EFILE, -22, "token file could not be read or written")
 
 #define AXWS__ENUM_ITEM(name, value, text) name = value,
 enum { AXWS__ERRORS(AXWS__ENUM_ITEM) AXWS__ERR_LAST_ };
@@ -348,6 +352,12 @@ AXWS_API int axws_ping(axws_conn *c, const void *data, size_t len);
    bytes). The connection becomes CLOSING and ends after the peer answers or
    close_timeout_ms. */
 AXWS_API int axws_close(axws_conn *c, int code, const char *reason, int64_t now_ms);
+/* Flow control: while paused, no received data is parsed (so no events fire and msg_buf
+   is left alone) and the socket is not read; the peer is slowed by TCP. A callback that
+   cannot take a message now (e.g. its reply does not fit tx_buf) pauses, keeps working on
+   the message it has, and resumes later; parsing stops right after the current frame. */
+AXWS_API void axws_pause_input(axws_conn *c, int paused);
+
 /* Drop the connection at once (no handshake). */
 AXWS_API void axws_abort(axws_conn *c);
 
@@ -365,7 +375,8 @@ AXWS_API int axws_sent_close_code(const axws_conn *c);  /* what we sent, 0 if no
 AXWS_API int axws_sys_errno(const axws_conn *c);        /* errno of a socket failure */
 AXWS_API const char *axws_subprotocol(const axws_conn *c); /* negotiated, or NULL */
 /* A response header of the 101 (case-insensitive name; index selects among repeats).
-   Valid only during the AXWS_EV_OPEN callback; NULL when absent. */
+   Valid during the AXWS_EV_OPEN (or AXWS_EV_HTTP_RESPONSE) callback, and after an upgrade
+   refused with a status other than 101 until the next connect; NULL when absent. */
 AXWS_API const char *axws_header(const axws_conn *c, const char *name, int index, size_t *len);
 
 /* ======================================================================== the core (no I/O) */
@@ -635,6 +646,436 @@ AXWS_API int axws_json_paths_token(axws_json_paths *m, const axws_json_token *t)
 
 /* >>axiom-decl */
 /* >>axiom-msg-decl */
+/* ======================================================================== Axiom messages
+
+   The typed decoder for what the Axiom service sends (PROTOCOL.md section 5), built on the
+   JSON tokenizer above: one tokenizer pass per message, fields selected with the path
+   matcher while tokens stream past, no tree and no malloc. It works on its own (tests and
+   tools feed it bytes) and is what the Axiom client calls for every text message.
+
+       static unsigned char rx[65536];
+       static axws_axiom_decoder dec;              -- about 16 KB: keep it off small stacks
+       axws_axiom_decoder_init(&dec, rx, sizeof rx);
+       -- for each incoming text message, its bytes in order, in one or more pieces:
+       r = axws_axiom_decoder_chunk(&dec, data, len, fin, on_msg, user);
+       -- on_msg(user, m) runs once per message, from inside the call with fin = 1
+
+   BUFFERS. A message given in one call (fin = 1, nothing pending) is decoded in place:
+   views point into `data`. A message given in pieces is gathered in the caller's buffer
+   when it fits, then decoded there: views point into that buffer. Either way views are
+   valid only during the callback. A message that does not fit still decodes: from the
+   piece that overflows on, the tokenizer is fed as pieces arrive and values are copied as
+   they stream past: strings and numbers up to AXWS_AXIOM_CAPTURE_MAX bytes each (longer
+   ones keep their first bytes and carry AXWS_AXIOM_TRUNCATED), nested objects and arrays
+   (protocol_details, pair, token_balances, content) up to AXWS_AXIOM_RAW_MAX bytes, all of
+   one message together up to AXWS_AXIOM_ARENA_SIZE bytes; m->flags then has
+   AXWS_AXIOM_MSG_OVERSIZE. Such a message's bytes are handed, as they arrive, to the
+   optional raw-chunk callback (axws_axiom_decoder_set_raw_fn): every byte of the frame
+   once, in order, with its offset and fin on the last piece; m->content_offset and
+   m->content_len then say where the content value lay in the frame.
+
+   KINDS (room, and content's JSON type; anything else is AXWS_AXIOM_KIND_RAW):
+       new_pairs + object            NEW_PAIR (every field that is present; missing ones
+                                     are absent, so a partial object still decodes)
+       sol_price + number            SOL_PRICE          block_hash + string   BLOCK_HASH
+       sol-priority-fee + number     PRIORITY_FEE       connection_monitor + number
+                                                        CONNECTION_MONITOR
+       e-<token> + string holding a number, or a number       ACTIVE_USERS
+       s:<token> + object with a numeric active_users         ACTIVE_USERS
+       v:<wallet> + object           WALLET_TRADE       t:<pair>, f:<pair> + array   TRADE
+   Top-level objects without a "room" key are tried, in order, as MarketUpdate, OrderUpdate,
+   TradeUpdate, BalanceUpdate, Error, Connected, Disconnected: the first whose required
+   fields are all present with the right JSON types wins (strings are strings, f64 fields
+   are numbers, timestamp and code are integer literals within int64, status and side are
+   one of their names, transaction_hash / error_message of OrderUpdate may be null or
+   absent, every token_balances entry is an object with string token_mint and symbol and
+   numeric amount and value_usd); extra fields are ignored. An object with a "room" key is
+   never one of these (a room message whose content has "reason" is not a disconnect).
+   Everything else is RAW: m->room (if any) and m->content (the content value; for objects
+   without a room and for non-objects, the whole frame). A frame that is not JSON is RAW
+   with AXWS_AXIOM_MSG_UNDECODABLE, m->content is the frame's text, and the call returns
+   the tokenizer's error (m->json_error): the client reports a serialization error; the
+   decoder is ready for the next message. Duplicate keys: the first occurrence counts.
+
+   VALUES. Strings are raw views (escapes kept; AXWS_AXIOM_ESCAPED says there are some;
+   axws_axiom_str_unescape() decodes). Numbers carry their text, the double (correctly
+   rounded, locale-free) and, for integer literals within int64, the integer. Every view
+   has flags: 0 = absent; AXWS_AXIOM_PRESENT (the key was there), with AXWS_AXIOM_NULL for
+   null, AXWS_AXIOM_MISMATCH when the JSON type is not the expected one (the view then
+   holds the value's own text, `type` says what it is), AXWS_AXIOM_QUOTED for a number
+   given as a string ("49"). */
+
+#ifndef AXWS_AXIOM_CAPTURE_MAX
+#define AXWS_AXIOM_CAPTURE_MAX 256   /* oversize messages: bytes kept per string or number */
+#endif
+#ifndef AXWS_AXIOM_RAW_MAX
+#define AXWS_AXIOM_RAW_MAX 1024      /* oversize messages: bytes kept per nested object/array */
+#endif
+#ifndef AXWS_AXIOM_ARENA_SIZE
+#define AXWS_AXIOM_ARENA_SIZE 4096   /* oversize messages: bytes kept per message in all */
+#endif
+#ifndef AXWS_AXIOM_MAX_VALUES
+#define AXWS_AXIOM_MAX_VALUES 32     /* trade arrays: positions kept (count tells all) */
+#endif
+#ifndef AXWS_AXIOM_MAX_BALANCES
+#define AXWS_AXIOM_MAX_BALANCES 16   /* BalanceUpdate: token balances kept (count tells all) */
+#endif
+/* The five limits above change struct layouts: set them the same in every file. */
+
+/* X(NAME, name): one list yields the enum and axws_axiom_kind_name() ("new_pair", ...),
+   the names axiom_stream --json prints as "kind". */
+#define AXWS_AXIOM_KINDS(X)                                                                   \
+    X(NEW_PAIR, new_pair) X(SOL_PRICE, sol_price) X(BLOCK_HASH, block_hash)                  \
+    X(PRIORITY_FEE, priority_fee) X(CONNECTION_MONITOR, connection_monitor)                  \
+    X(ACTIVE_USERS, active_users) X(WALLET_TRADE, wallet_trade) X(TRADE, trade)              \
+    X(MARKET_UPDATE, market_update) X(ORDER_UPDATE, order_update)                            \
+    X(TRADE_UPDATE, trade_update) X(BALANCE_UPDATE, balance_update) X(ERROR, error)          \
+    X(CONNECTED, connected) X(DISCONNECTED, disconnected) X(RAW, raw)
+
+#define AXWS__AXIOM_KIND_ITEM(NAME, name) AXWS_AXIOM_KIND_##NAME,
+typedef enum axws_axiom_kind { AXWS_AXIOM_KINDS(AXWS__AXIOM_KIND_ITEM) AXWS_AXIOM_KIND_COUNT } axws_axiom_kind;
+#undef AXWS__AXIOM_KIND_ITEM
+
+/* A static name for a kind ("new_pair", ..., "raw"; "unknown" outside the enum). */
+AXWS_API const char *axws_axiom_kind_name(int kind);
+
+/* Flags of a value view (0 = absent). */
+#define AXWS_AXIOM_PRESENT 0x01u   /* the field exists (with any value, null included) */
+#define AXWS_AXIOM_NULL 0x02u      /* its value is null */
+#define AXWS_AXIOM_TRUNCATED 0x04u /* only the first bytes were kept (oversize message) */
+#define AXWS_AXIOM_ESCAPED 0x08u   /* a string with backslash escapes: unescape to read */
+#define AXWS_AXIOM_INTEGER 0x10u   /* a number without fraction or exponent (num: that
+                                      also fits int64, so `integer` holds it) */
+#define AXWS_AXIOM_MISMATCH 0x20u  /* present with an unexpected JSON type (see `type`) */
+#define AXWS_AXIOM_QUOTED 0x40u    /* num: the value was a string holding a JSON number */
+
+/* A string field. ptr/len: the string's bytes between the quotes, escapes kept (for a
+   MISMATCH, the value's own JSON text). type: the JSON type found (AXWS_JSON_STRING,
+   AXWS_JSON_NULL, ...; 0 when absent). */
+typedef struct axws_axiom_str {
+    const char *ptr;
+    size_t len;
+    unsigned flags;
+    int type;
+} axws_axiom_str;
+
+/* A number field. value: the double; integer: the value when it is a whole number within
+   int64 (also "1.5e2" -> 150), else 0; raw/raw_len: the number's text (or the string's
+   body for QUOTED / MISMATCH); TRUNCATED numbers have value NaN. */
+typedef struct axws_axiom_num {
+    double value;
+    int64_t integer;
+    const char *raw;
+    size_t raw_len;
+    unsigned flags;
+    int type;
+} axws_axiom_num;
+
+/* Any JSON value. type: AXWS_JSON_BEGIN_OBJECT / BEGIN_ARRAY (ptr/len: the JSON text),
+   STRING (the bytes between the quotes, escapes kept), NUMBER (its text), TRUE / FALSE /
+   NULL (ptr NULL, len 0); 0 when absent. */
+typedef struct axws_axiom_value {
+    const char *ptr;
+    size_t len;
+    unsigned flags;
+    int type;
+} axws_axiom_value;
+
+/* new_pairs: every field of PROTOCOL.md section 5. */
+typedef struct axws_axiom_new_pair {
+    axws_axiom_str pair_address, signature, token_address, token_name, token_ticker,
+        token_image, token_uri;
+    axws_axiom_num token_decimals;
+    axws_axiom_str pair_sol_account, pair_token_account, protocol;
+    axws_axiom_value protocol_details;               /* object, kept as raw JSON */
+    axws_axiom_str created_at, open_trading, updated_at, website, twitter, telegram,
+        discord, mint_authority, freeze_authority, deployer_address;
+    axws_axiom_num supply, initial_liquidity_sol, initial_liquidity_token, top_10_holders,
+        lp_burned;
+    axws_axiom_value extra;                          /* object or null, raw JSON */
+    axws_axiom_num slot;
+    axws_axiom_str display_protocol;
+    axws_axiom_num dev_holds_percent, snipers_hold_percent;
+} axws_axiom_new_pair;
+
+/* v:<wallet>: one wallet trade, with the fields of its camelCase `pair` object. */
+typedef struct axws_axiom_wallet_trade {
+    axws_axiom_str created_at;
+    axws_axiom_num liquidity_sol, liquidity_token;
+    axws_axiom_str maker_address;
+    axws_axiom_num price_sol, price_usd;
+    axws_axiom_str signature;
+    axws_axiom_num token_amount, total_sol, total_usd;
+    axws_axiom_str type;                             /* "buy" / "sell" */
+    axws_axiom_str pair_address;
+    axws_axiom_value pair;                           /* the whole pair object, raw JSON */
+    axws_axiom_str pair_token_address, pair_token_name, pair_token_ticker, pair_token_image,
+        pair_protocol;
+    axws_axiom_num pair_supply, pair_token_decimals;
+    axws_axiom_str pair_created_at;
+} axws_axiom_wallet_trade;
+
+/* t:<pair> / f:<pair>: a positional trade array. The first eleven positions by name
+   (PROTOCOL.md section 5; past timestamp_ms the meanings are guesses), and every position
+   as a value view. count is the array's length; values[] holds the first
+   AXWS_AXIOM_MAX_VALUES of them. */
+typedef struct axws_axiom_trade {
+    axws_axiom_str signature, wallet;
+    axws_axiom_num timestamp_ms, type, sol_amount, token_amount, price, market_cap_sol,
+        market_cap_usd, liquidity_sol, supply;
+    size_t count;
+    axws_axiom_value values[AXWS_AXIOM_MAX_VALUES];
+} axws_axiom_trade;
+
+typedef enum axws_axiom_order_status {
+    AXWS_AXIOM_STATUS_UNKNOWN = 0,
+    AXWS_AXIOM_STATUS_PENDING,
+    AXWS_AXIOM_STATUS_PROCESSING,
+    AXWS_AXIOM_STATUS_PARTIALLY_FILLED,
+    AXWS_AXIOM_STATUS_FILLED,
+    AXWS_AXIOM_STATUS_CANCELLED,
+    AXWS_AXIOM_STATUS_FAILED
+} axws_axiom_order_status;
+
+typedef enum axws_axiom_side { AXWS_AXIOM_SIDE_UNKNOWN = 0, AXWS_AXIOM_SIDE_BUY, AXWS_AXIOM_SIDE_SELL } axws_axiom_side;
+
+typedef struct axws_axiom_market_update {
+    axws_axiom_str token_mint, symbol;
+    axws_axiom_num price_usd, price_sol, price_change_24h, volume_24h, market_cap, timestamp;
+} axws_axiom_market_update;
+
+typedef struct axws_axiom_order_update {
+    axws_axiom_str order_id, status, transaction_hash, token_mint, side;
+    axws_axiom_num amount, price, filled_amount, timestamp;
+    axws_axiom_str error_message;
+    axws_axiom_order_status status_code;
+    axws_axiom_side side_code;
+} axws_axiom_order_update;
+
+typedef struct axws_axiom_trade_update {
+    axws_axiom_str token_mint, side;
+    axws_axiom_num price, amount, total_value, timestamp;
+    axws_axiom_str transaction_hash;
+    axws_axiom_side side_code;
+} axws_axiom_trade_update;
+
+typedef struct axws_axiom_token_balance {
+    axws_axiom_str token_mint, symbol;
+    axws_axiom_num amount, value_usd;
+} axws_axiom_token_balance;
+
+/* count: entries in token_balances; list[] holds the first AXWS_AXIOM_MAX_BALANCES
+   (more = 1 when count is larger). */
+typedef struct axws_axiom_balance_update {
+    axws_axiom_str wallet_address;
+    axws_axiom_num sol_balance;
+    axws_axiom_value token_balances;                 /* the whole list, raw JSON */
+    axws_axiom_num total_value_usd, timestamp;
+    size_t count;
+    int more;
+    axws_axiom_token_balance list[AXWS_AXIOM_MAX_BALANCES];
+} axws_axiom_balance_update;
+
+typedef struct axws_axiom_error_msg {
+    axws_axiom_num code;
+    axws_axiom_str message;
+} axws_axiom_error_msg;
+
+/* Message flags. */
+#define AXWS_AXIOM_MSG_UNDECODABLE 0x01u /* not JSON: RAW, content = the frame's text */
+#define AXWS_AXIOM_MSG_OVERSIZE 0x02u    /* did not fit the buffer: values were copied */
+#define AXWS_AXIOM_MSG_TRUNCATED 0x04u   /* some value has AXWS_AXIOM_TRUNCATED */
+
+/* One decoded message; handed to the callback, valid only during it. */
+typedef struct axws_axiom_msg {
+    axws_axiom_kind kind;
+    unsigned flags;            /* AXWS_AXIOM_MSG_* */
+    axws_axiom_str room;       /* absent for messages without a room */
+    axws_axiom_value content;  /* the content value; for messages without a room and for
+                                  undecodable ones, the whole frame (type 0 when not JSON) */
+    uint64_t frame_len;        /* bytes in the whole message */
+    uint64_t content_offset;   /* where content lies in the frame (0/frame_len when the */
+    uint64_t content_len;      /* content is the whole frame) */
+    int json_error;            /* UNDECODABLE: the AXWS_JSON_E* code, else 0 */
+    uint64_t json_error_offset;
+    union {
+        axws_axiom_new_pair new_pair;
+        struct { axws_axiom_num price; } sol_price;          /* USD per SOL */
+        struct { axws_axiom_str hash; } block_hash;
+        struct { axws_axiom_num fee; } priority_fee;
+        struct { axws_axiom_num timestamp_ms; } connection_monitor;
+        struct { axws_axiom_num active_users; } active_users; /* e-: QUOTED */
+        axws_axiom_wallet_trade wallet_trade;
+        axws_axiom_trade trade;
+        axws_axiom_market_update market_update;
+        axws_axiom_order_update order_update;
+        axws_axiom_trade_update trade_update;
+        axws_axiom_balance_update balance_update;
+        axws_axiom_error_msg error;
+        struct { axws_axiom_str session_id; } connected;
+        struct { axws_axiom_str reason; } disconnected;
+    } u;
+} axws_axiom_msg;
+
+/* Called once per message from inside axws_axiom_decoder_chunk(); `m` and every view in
+   it are valid only during the call. */
+typedef void (*axws_axiom_msg_fn)(void *user, const axws_axiom_msg *m);
+/* Oversize messages only: the frame's bytes as they arrive (offset in the frame; fin = 1
+   on the last piece, which comes before the message callback). */
+typedef void (*axws_axiom_raw_fn)(void *user, const char *data, size_t len, uint64_t offset,
+                                  int fin);
+
+/* The private field lists (used for the decoder's layout). */
+#define AXWS__AXIOM_TOP_FIELDS(X)                                                             \
+    X(token_mint) X(symbol) X(price_usd) X(price_sol) X(price_change_24h) X(volume_24h)      \
+    X(market_cap) X(timestamp) X(order_id) X(status) X(transaction_hash) X(side) X(amount)   \
+    X(price) X(filled_amount) X(error_message) X(total_value) X(wallet_address)              \
+    X(sol_balance) X(token_balances) X(total_value_usd) X(code) X(message) X(session_id)     \
+    X(reason)
+#define AXWS__AXIOM_CONTENT_FIELDS(X)                                                         \
+    X(pair_address) X(signature) X(token_address) X(token_name) X(token_ticker)              \
+    X(token_image) X(token_uri) X(token_decimals) X(pair_sol_account) X(pair_token_account)  \
+    X(protocol) X(protocol_details) X(created_at) X(open_trading) X(updated_at) X(website)   \
+    X(twitter) X(telegram) X(discord) X(mint_authority) X(freeze_authority)                  \
+    X(deployer_address) X(supply) X(initial_liquidity_sol) X(initial_liquidity_token)        \
+    X(top_10_holders) X(lp_burned) X(extra) X(slot) X(display_protocol)                      \
+    X(dev_holds_percent) X(snipers_hold_percent) X(liquidity_sol) X(liquidity_token)         \
+    X(maker_address) X(price_sol) X(price_usd) X(token_amount) X(total_sol) X(total_usd)     \
+    X(type) X(pair) X(active_users)
+#define AXWS__AXIOM_PAIR_FIELDS(X)                                                            \
+    X(tokenAddress) X(tokenName) X(tokenTicker) X(tokenImage) X(protocol) X(supply)          \
+    X(tokenDecimals) X(pairCreatedAt)
+#define AXWS__AXIOM_BAL_FIELDS(X) X(token_mint) X(symbol) X(amount) X(value_usd)
+
+#define AXWS__AXIOM_SLOT_T(n) AXWS__AXS_T_##n,
+#define AXWS__AXIOM_SLOT_C(n) AXWS__AXS_C_##n,
+#define AXWS__AXIOM_SLOT_P(n) AXWS__AXS_P_##n,
+#define AXWS__AXIOM_SLOT_B(n) AXWS__AXS_B_##n,
+enum {
+    AXWS__AXS_ROOM = 0,
+    AXWS__AXS_CONTENT,
+    AXWS__AXIOM_TOP_FIELDS(AXWS__AXIOM_SLOT_T)
+    AXWS__AXIOM_CONTENT_FIELDS(AXWS__AXIOM_SLOT_C)
+    AXWS__AXIOM_PAIR_FIELDS(AXWS__AXIOM_SLOT_P)
+    /* token_balances entries: (MAX_BALANCES + 1 scratch) groups; the names are group 0 */
+    AXWS__AXIOM_BAL_FIELDS(AXWS__AXIOM_SLOT_B)
+    AXWS__AXS_BAL_END_,
+    AXWS__AXS_BAL = AXWS__AXS_B_token_mint,
+    AXWS__AXS_BAL_N = AXWS__AXS_BAL_END_ - AXWS__AXS_BAL,
+    AXWS__AXS_VALUES = AXWS__AXS_BAL + AXWS__AXS_BAL_N * (AXWS_AXIOM_MAX_BALANCES + 1),
+    AXWS__AXS_COUNT = AXWS__AXS_VALUES + AXWS_AXIOM_MAX_VALUES
+};
+#undef AXWS__AXIOM_SLOT_T
+#undef AXWS__AXIOM_SLOT_C
+#undef AXWS__AXIOM_SLOT_P
+#undef AXWS__AXIOM_SLOT_B
+
+/* A captured value: private. */
+typedef struct axws__axiom_slot {
+    const char *ptr;
+    size_t len;
+    uint32_t gen;     /* == decoder's gen: set in the current message */
+    uint8_t type;     /* axws_json_type */
+    uint8_t flags;    /* AXWS_AXIOM_* */
+} axws__axiom_slot;
+
+/* An object or array being captured: private. */
+typedef struct axws__axiom_range {
+    int slot;
+    uint32_t depth;
+    uint64_t start;   /* offset of '{' or '[' in the frame */
+    char *cap;        /* oversize: where its bytes are copied (NULL: nowhere) */
+    size_t cap_size, len;
+    uint8_t copied, trunc;
+} axws__axiom_range;
+
+#define AXWS__AXIOM_RANGES 8
+
+/* The decoder. Transparent so it can live anywhere; treat every field as private. */
+typedef struct axws_axiom_decoder {
+    unsigned char *buf;
+    size_t size;
+    size_t have;            /* bytes gathered in buf for the message in progress */
+    uint64_t msg_len;       /* bytes of the message so far */
+    int in_msg, streaming, done, err;
+    uint64_t err_offset;
+    uint32_t gen;
+    axws_axiom_raw_fn raw_fn;
+    void *raw_user;
+    /* the piece being tokenized */
+    const char *piece;
+    uint64_t piece_base;
+    size_t piece_len;
+    int piece_stable;
+    /* token state */
+    int field;              /* slot for the value after the current key, -1 none */
+    int cap_slot;           /* scalar being captured in chunks, -1 none */
+    int top_type;
+    int key_bad;
+    size_t key_len;
+    char key[48];
+    size_t nvalues, nbal;
+    int bal_group, bal_bad;
+    uint32_t bal_depth;
+    int in_bal;
+    uint64_t content_start, content_end;
+    int nranges;
+    axws__axiom_range ranges[AXWS__AXIOM_RANGES];
+    int inner_busy, truncated;
+    size_t arena_len;
+    const char *frame;      /* whole-message view (in place or in buf) */
+    size_t frame_kept;      /* bytes of the frame at `frame` */
+    axws_json json;
+    axws_json_paths paths;
+    axws__axiom_slot slots[AXWS__AXS_COUNT];
+    axws_axiom_msg msg;
+    char content_cap[AXWS_AXIOM_RAW_MAX];
+    char inner_cap[AXWS_AXIOM_RAW_MAX];
+    char arena[AXWS_AXIOM_ARENA_SIZE];
+} axws_axiom_decoder;
+
+/* Prepare `d`. buf/size: the caller's buffer for messages that arrive in pieces (borrowed
+   for the decoder's life; may be NULL/0: then only whole messages are decoded in place and
+   every other one takes the oversize path). */
+AXWS_API void axws_axiom_decoder_init(axws_axiom_decoder *d, void *buf, size_t size);
+/* Optional: receive the bytes of oversize messages as they arrive (see above). */
+AXWS_API void axws_axiom_decoder_set_raw_fn(axws_axiom_decoder *d, axws_axiom_raw_fn fn,
+                                            void *user);
+/* The next piece of the current text message (len may be 0; fin = 1 on its last piece).
+   On the last piece `cb` (optional) gets the decoded message. Returns 0, or on the last
+   piece of a message that was not valid JSON a negative AXWS_JSON_E* code (the message
+   was still delivered, RAW and UNDECODABLE). Pieces of one message may come from
+   different buffers; each is borrowed only during the call. */
+AXWS_API int axws_axiom_decoder_chunk(axws_axiom_decoder *d, const void *data, size_t len,
+                                      int fin, axws_axiom_msg_fn cb, void *user);
+/* Forget a message in progress (the connection was lost mid-message). */
+AXWS_API void axws_axiom_decoder_reset(axws_axiom_decoder *d);
+
+/* Decode a string view into out[0..cap) as UTF-8 (escapes resolved; copied as is when it
+   has none). *len (optional) gets the bytes written. Returns 0, AXWS_JSON_ETRUNCATED (out
+   too small: as much as fits, never a cut UTF-8 sequence), AXWS_JSON_ESURROGATE (a lone
+   surrogate became U+FFFD) or AXWS_JSON_EINVAL (not a string). A TRUNCATED view decodes
+   up to its last whole character. */
+AXWS_API int axws_axiom_str_unescape(const axws_axiom_str *s, char *out, size_t cap,
+                                     size_t *len);
+/* Read any value view as a number (NUMBER, or a STRING holding a JSON number: QUOTED). */
+AXWS_API axws_axiom_num axws_axiom_value_num(const axws_axiom_value *v);
+/* Read any value view as a string field (MISMATCH unless it is a string). */
+AXWS_API axws_axiom_str axws_axiom_value_str(const axws_axiom_value *v);
+
+/* Write the line axiom_stream --json prints for `m` (without a newline): one JSON object
+   {"event":"message","kind":...,"room":...,<fields>}. Fields go under their source names
+   (content's fields for object contents; "content" for scalar contents; t:/f: arrays get
+   the eleven names plus "values", the whole array; RAW messages "content"); nested objects
+   and lists are copied through; numbers as they were received (the text always reads back
+   to the same double; integers stay integers); null kept; absent fields left out; strings
+   copied with their original (valid) escapes. A value cut short in an oversize message is
+   written as far as it is complete, with "truncated":true added; containers that cannot
+   be written whole are left out (pair and token_balances are rebuilt from their fields).
+   UNDECODABLE messages carry "content" as a string of the frame's text (escaped, invalid
+   UTF-8 as U+FFFD) and "undecodable":true. out gets a terminating NUL when it fits.
+   Returns the length, or AXWS_ENOBUFS when cap is too small. */
+AXWS_API int axws_axiom_msg_write_json(const axws_axiom_msg *m, char *out, size_t cap);
 /* <<axiom-msg-decl */
 
 /* >>axiom-client-decl */
@@ -668,7 +1109,7 @@ struct axws_conn {
     /* timers (monotonic ms; 0 = unset) */
     int64_t deadline;   /* connect, handshake or close deadline of the current state */
     int64_t last_rx;    /* last time bytes arrived */
-    int64_t next_ping;  /* keepalive */
+    int64_t last_ping;  /* keepalive: when the last ping went out */
 
     /* output queue in tx_buf: bytes [tx_head, tx_tail) */
     size_t tx_head, tx_tail;
@@ -684,6 +1125,7 @@ struct axws_conn {
     int has_location;
     int http_mode;      /* axws_http_request: no upgrade, one response head */
     int pending_errno;  /* connect failed inside axws_connect*: reported by the next step */
+    int input_paused;   /* axws_pause_input */
     char subprotocol[64];
     char host[256];     /* URL host, also the default TLS server name */
 
@@ -1360,7 +1802,7 @@ AXWS__DEF size_t axws_feed(axws_conn *c, const void *data, size_t len, int64_t n
     if (len) c->last_rx = now_ms;
     if (c->reply_pending && axws__finish_control(c) != 0) return 0;
     while (c->gen == gen && (i < len || (c->in_frame && c->fr_left == 0))) {
-        if (c->state == AXWS_STATE_CLOSED || c->state < AXWS_STATE_HANDSHAKE) break;
+        if (c->state == AXWS_STATE_CLOSED || c->state < AXWS_STATE_HANDSHAKE || c->input_paused) break;
         if (c->finish_on_flush || c->close_rcvd) {
             i = len; /* RFC 6455 5.5.1: nothing after a close (or a failure) is processed */
             break;
@@ -1660,18 +2102,23 @@ static const char *axws__trim(const char *s, const char *e, size_t *len) {
     return s;
 }
 
-/* Is `token` one of the comma-separated elements of v[0..n)? (case-insensitive) */
-static int axws__has_token(const char *v, size_t n, const char *token) {
+/* Is `token` one of the comma-separated elements of v[0..n)? Case-insensitive for HTTP
+   tokens (Upgrade, Connection); exact for subprotocol names (RFC 6455 11.3.4). */
+static int axws__has_token_cs(const char *v, size_t n, const char *token, int exact) {
     const char *e = v + n;
     while (v < e) {
         const char *comma = (const char *)memchr(v, ',', (size_t)(e - v));
         const char *end = comma ? comma : e;
         size_t tl;
         const char *t = axws__trim(v, end, &tl);
-        if (axws__ieq(t, tl, token)) return 1;
+        if (exact ? (strlen(token) == tl && memcmp(t, token, tl) == 0) : axws__ieq(t, tl, token)) return 1;
         v = comma ? comma + 1 : e;
     }
     return 0;
+}
+
+static int axws__has_token(const char *v, size_t n, const char *token) {
+    return axws__has_token_cs(v, n, token, 0);
 }
 
 /* Walk header lines of the response in r[0..n): calls back (name, value) for each.
@@ -1747,6 +2194,8 @@ static void axws__hs_parse(axws_conn *c) {
         status = status * 10 + (r[i] - '0');
     }
     if (r[12] != ' ' && r[12] != '\r') { axws__fail(c, AXWS_EHANDSHAKE, 0); return; }
+    for (i = 13; r + i < eol - 1; i++) /* RFC 7230 3.1.2: reason-phrase is HTAB, SP, VCHAR, obs-text */
+        if (((unsigned char)r[i] < 0x20 && r[i] != '\t') || r[i] == 0x7F) { axws__fail(c, AXWS_EHANDSHAKE, 0); return; }
     c->http_status = status;
     if (r[12] == ' ') {
         c->hs_reason_off = 13;
@@ -1781,7 +2230,7 @@ static void axws__hs_parse(axws_conn *c) {
         if (offered) {
             memcpy(c->subprotocol, k.protocol, k.protocol_len);
             c->subprotocol[k.protocol_len] = 0;
-            offered = axws__has_token(c->cfg.subprotocols, strlen(c->cfg.subprotocols), c->subprotocol);
+            offered = axws__has_token_cs(c->cfg.subprotocols, strlen(c->cfg.subprotocols), c->subprotocol, 1);
         }
         if (!offered) {
             c->subprotocol[0] = 0;
@@ -1832,7 +2281,9 @@ AXWS__DEF const char *axws_header(const axws_conn *c, const char *name, int inde
     axws__header_query q;
     AXWS_ASSERT(c != NULL && name != NULL);
     if (len) *len = 0;
-    if (!c->hs_valid || index < 0) return NULL;
+    /* readable during the OPEN/HTTP_RESPONSE callback, and after a refused upgrade */
+    if (!(c->hs_valid || (c->state == AXWS_STATE_CLOSED && c->error == AXWS_EHTTP)) || index < 0)
+        return NULL;
     q.name = name; q.index = index; q.val = NULL; q.len = 0;
     axws__each_header((const char *)c->cfg.tx_buf, c->hs_len, axws__find_header, &q);
     if (q.val && len) *len = q.len;
@@ -3049,11 +3500,12 @@ static void axws__reset(axws_conn *c) {
     c->secure = 0;
     c->addr_index = c->addr_count = 0;
     c->rx_len = 0;
-    c->deadline = c->last_rx = c->next_ping = 0;
+    c->deadline = c->last_rx = c->last_ping = 0;
     c->tx_head = c->tx_tail = 0;
     c->tx_frag_open = c->reply_pending = 0;
     c->hs_len = 0;
     c->hs_valid = 0;
+    c->input_paused = 0;
     c->hs_reason_off = c->hs_reason_len = c->hs_location_off = c->hs_location_len = 0;
     c->has_location = 0;
     c->http_mode = 0;
@@ -3085,7 +3537,7 @@ static void axws__opened(axws_conn *c) {
     c->state = AXWS_STATE_OPEN;
     c->deadline = 0;
     c->last_rx = c->now;
-    if (c->cfg.keepalive_ms) c->next_ping = c->now + c->cfg.keepalive_ms;
+    c->last_ping = c->now;
     c->tx_head = c->tx_tail = c->hs_len;
     c->hs_valid = 1;
     memset(&ev, 0, sizeof ev);
@@ -3326,7 +3778,7 @@ AXWS__DEF int axws_pollfds(const axws_conn *c, struct pollfd *fds, int max) {
     }
 #endif
     else {
-        if (c->rx_len < c->cfg.rx_size) ev |= POLLIN;
+        if (c->rx_len < c->cfg.rx_size && !c->input_paused) ev |= POLLIN;
         if (c->tx_tail != c->tx_head) ev |= POLLOUT;
     }
     fds[0].fd = c->fd;
@@ -3335,12 +3787,17 @@ AXWS__DEF int axws_pollfds(const axws_conn *c, struct pollfd *fds, int max) {
     return 1;
 }
 
+/* A keepalive ping goes out after keepalive_ms without anything received or pinged. */
+static int64_t axws__ping_due(const axws_conn *c) {
+    return (c->last_rx > c->last_ping ? c->last_rx : c->last_ping) + c->cfg.keepalive_ms;
+}
+
 static int64_t axws__next_deadline(const axws_conn *c) {
     int64_t t = INT64_MAX;
     if (c->state == AXWS_STATE_CLOSED) return t;
     if (c->deadline) t = c->deadline;
     if (c->state == AXWS_STATE_OPEN) {
-        if (c->cfg.keepalive_ms && c->next_ping < t) t = c->next_ping;
+        if (c->cfg.keepalive_ms && axws__ping_due(c) < t) t = axws__ping_due(c);
         if (c->cfg.dead_peer_ms && c->last_rx + c->cfg.dead_peer_ms < t) t = c->last_rx + c->cfg.dead_peer_ms;
     }
     return t;
@@ -3350,7 +3807,7 @@ AXWS__DEF int axws_timeout_ms(const axws_conn *c, int64_t now_ms) {
     int64_t t;
     AXWS_ASSERT(c != NULL);
     /* received bytes wait while the request is written: feeding them can progress now */
-    if (c->rx_len && c->tx_head == c->tx_tail && c->state >= AXWS_STATE_HANDSHAKE) return 0;
+    if (c->rx_len && c->tx_head == c->tx_tail && c->state >= AXWS_STATE_HANDSHAKE && !c->input_paused) return 0;
     t = axws__next_deadline(c);
     if (t == INT64_MAX) return -1;
     if (t <= now_ms) return 0;
@@ -3382,10 +3839,9 @@ AXWS__DEF void axws_tick(axws_conn *c, int64_t now_ms) {
             axws__fail_close(c, AXWS_EDEADPEER, AXWS_CLOSE_GOING_AWAY, 0);
             break;
         }
-        if (c->cfg.keepalive_ms && now_ms >= c->next_ping) {
+        if (c->cfg.keepalive_ms && now_ms >= axws__ping_due(c)) {
             /* if the queue is full the ping waits for the next tick */
-            if (axws__queue_frame(c, 0x80 | AXWS_OP_PING, NULL, 0) == AXWS_OK)
-                c->next_ping = now_ms + c->cfg.keepalive_ms;
+            if (axws__queue_frame(c, 0x80 | AXWS_OP_PING, NULL, 0) == AXWS_OK) c->last_ping = now_ms;
         }
         break;
     case AXWS_STATE_CLOSING:
@@ -3438,7 +3894,7 @@ static void axws__plain_pump(axws_conn *c, short revents) {
         }
         axws__plain_flush(c);
         if (c->gen != gen || c->state == AXWS_STATE_CLOSED) return;
-        if (c->rx_len == c->cfg.rx_size || c->eof) break; /* back-pressure, or done */
+        if (c->rx_len == c->cfg.rx_size || c->eof || c->input_paused) break; /* back-pressure, or done */
         if (!(revents & (POLLIN | POLLHUP | POLLERR)) || reads++ == 16) break;
         {
             ssize_t r = recv(c->fd, rx + c->rx_len, c->cfg.rx_size - c->rx_len, 0);
@@ -3526,6 +3982,11 @@ AXWS__DEF int axws_close(axws_conn *c, int code, const char *reason, int64_t now
     return AXWS_OK;
 }
 
+AXWS__DEF void axws_pause_input(axws_conn *c, int paused) {
+    AXWS_ASSERT(c != NULL);
+    c->input_paused = paused != 0;
+}
+
 AXWS__DEF void axws_abort(axws_conn *c) {
     AXWS_ASSERT(c != NULL);
     axws__finish(c, 0);
@@ -3569,6 +4030,1120 @@ AXWS__DEF const char *axws_location(const axws_conn *c, size_t *len) {
 
 /* >>axiom */
 /* >>axiom-msg */
+/* ======================================================================== Axiom messages
+   Layout: one tokenizer pass; the path matcher says in which context a key or value sits
+   (top level, content object, content array, content.pair, token_balances entries); keys
+   in those contexts are looked up in small tables to a slot; values land in slots (views,
+   or copies in the arena for oversize messages). Nothing is cleared per message: a slot
+   belongs to the message when its gen matches. At the end the room and content types pick
+   the kind and a per-kind table copies slots into the message's typed struct; the same
+   table names the fields for axws_axiom_msg_write_json. */
+#include <stdio.h>
+#include <math.h>
+
+/* path patterns: the index is the context */
+enum {
+    AXWS__AXP_ROOM = 0, AXWS__AXP_CONTENT, AXWS__AXP_TOP, AXWS__AXP_CFIELD, AXWS__AXP_CELEM,
+    AXWS__AXP_PAIR, AXWS__AXP_BELEM, AXWS__AXP_BFIELD, AXWS__AXP_COUNT
+};
+static const char *const axws__axiom_patterns[AXWS__AXP_COUNT] = {
+    "room", "content", "*", "content.*", "content[*]", "content.pair.*",
+    "token_balances[*]", "token_balances[*].*"};
+
+typedef struct axws__axiom_key {
+    const char *name;
+    size_t len;
+    int slot;
+} axws__axiom_key;
+
+#define AXWS__AXK_T(n) {#n, sizeof #n - 1, AXWS__AXS_T_##n},
+#define AXWS__AXK_C(n) {#n, sizeof #n - 1, AXWS__AXS_C_##n},
+#define AXWS__AXK_P(n) {#n, sizeof #n - 1, AXWS__AXS_P_##n},
+#define AXWS__AXK_B(n) {#n, sizeof #n - 1, AXWS__AXS_B_##n - AXWS__AXS_BAL},
+static const axws__axiom_key axws__axiom_keys_top[] = {AXWS__AXIOM_TOP_FIELDS(AXWS__AXK_T)};
+static const axws__axiom_key axws__axiom_keys_content[] = {AXWS__AXIOM_CONTENT_FIELDS(AXWS__AXK_C)};
+static const axws__axiom_key axws__axiom_keys_pair[] = {AXWS__AXIOM_PAIR_FIELDS(AXWS__AXK_P)};
+static const axws__axiom_key axws__axiom_keys_bal[] = {AXWS__AXIOM_BAL_FIELDS(AXWS__AXK_B)};
+#undef AXWS__AXK_T
+#undef AXWS__AXK_C
+#undef AXWS__AXK_P
+#undef AXWS__AXK_B
+
+static int axws__axiom_lookup(const axws__axiom_key *tab, size_t n, const char *k, size_t len) {
+    size_t i;
+    if (!len) return -1;
+    for (i = 0; i < n; i++)
+        if (tab[i].len == len && tab[i].name[0] == k[0] && memcmp(tab[i].name, k, len) == 0)
+            return tab[i].slot;
+    return -1;
+}
+
+AXWS__DEF const char *axws_axiom_kind_name(int kind) {
+#define AXWS__AXIOM_KIND_STR(NAME, name) #name,
+    static const char *const names[] = {AXWS_AXIOM_KINDS(AXWS__AXIOM_KIND_STR)};
+#undef AXWS__AXIOM_KIND_STR
+    return kind >= 0 && kind < AXWS_AXIOM_KIND_COUNT ? names[kind] : "unknown";
+}
+
+AXWS__DEF void axws_axiom_decoder_init(axws_axiom_decoder *d, void *buf, size_t size) {
+    AXWS_ASSERT(d != NULL);
+    memset(d, 0, sizeof *d);
+    d->buf = (unsigned char *)buf;
+    d->size = buf ? size : 0;
+    axws_json_init(&d->json, NULL, 0);
+    axws_json_paths_init(&d->paths, axws__axiom_patterns, AXWS__AXP_COUNT);
+}
+
+AXWS__DEF void axws_axiom_decoder_set_raw_fn(axws_axiom_decoder *d, axws_axiom_raw_fn fn,
+                                             void *user) {
+    AXWS_ASSERT(d != NULL);
+    d->raw_fn = fn;
+    d->raw_user = user;
+}
+
+AXWS__DEF void axws_axiom_decoder_reset(axws_axiom_decoder *d) {
+    AXWS_ASSERT(d != NULL);
+    d->in_msg = 0;
+}
+
+static void axws__axiom_begin(axws_axiom_decoder *d) {
+    if (++d->gen == 0) { /* wrapped: old slots could look current */
+        size_t i;
+        for (i = 0; i < AXWS__AXS_COUNT; i++) d->slots[i].gen = 0;
+        d->gen = 1;
+    }
+    axws_json_reset(&d->json);
+    axws_json_paths_reset(&d->paths);
+    d->in_msg = 1;
+    d->have = 0;
+    d->msg_len = 0;
+    d->streaming = d->done = d->err = 0;
+    d->err_offset = 0;
+    d->field = d->cap_slot = -1;
+    d->top_type = 0;
+    d->key_bad = 0;
+    d->key_len = 0;
+    d->nvalues = d->nbal = 0;
+    d->bal_group = -1;
+    d->bal_bad = d->in_bal = 0;
+    d->content_start = d->content_end = 0;
+    d->nranges = 0;
+    d->inner_busy = d->truncated = 0;
+    d->arena_len = 0;
+    d->frame = NULL;
+    d->frame_kept = 0;
+}
+
+/* ---------------------------------------------------------------- capture */
+
+static void axws__axiom_append(axws_axiom_decoder *d, axws__axiom_slot *s, const char *p, size_t n) {
+    size_t room = AXWS_AXIOM_CAPTURE_MAX > s->len ? AXWS_AXIOM_CAPTURE_MAX - s->len : 0;
+    size_t left = AXWS_AXIOM_ARENA_SIZE - d->arena_len, k = n;
+    if (room > left) room = left;
+    if (k > room) {
+        k = room;
+        s->flags |= AXWS_AXIOM_TRUNCATED;
+        d->truncated = 1;
+    }
+    if (k) memcpy(d->arena + d->arena_len, p, k);
+    d->arena_len += k;
+    s->len += k;
+}
+
+/* Offset in the frame of a position in the current piece. */
+static uint64_t axws__axiom_off(const axws_axiom_decoder *d, const char *p) {
+    return d->piece_base + (uint64_t)(p - d->piece);
+}
+
+static void axws__axiom_scalar_end(axws_axiom_decoder *d, int slot, const axws_json_token *t) {
+    axws__axiom_slot *s = &d->slots[slot];
+    if (t->escaped) s->flags |= AXWS_AXIOM_ESCAPED;
+    if (t->type == AXWS_JSON_NUMBER && t->integer) s->flags |= AXWS_AXIOM_INTEGER;
+    d->cap_slot = -1;
+    if (slot == AXWS__AXS_CONTENT) {
+        if (t->type == AXWS_JSON_STRING) d->content_end = axws__axiom_off(d, t->data + t->len) + 1;
+        else if (t->type == AXWS_JSON_NUMBER) d->content_end = axws__axiom_off(d, t->data + t->len);
+        else d->content_end = t->offset + (t->type == AXWS_JSON_FALSE ? 5 : 4);
+    }
+}
+
+static void axws__axiom_scalar(axws_axiom_decoder *d, int slot, const axws_json_token *t) {
+    axws__axiom_slot *s = &d->slots[slot];
+    s->gen = d->gen;
+    s->type = (uint8_t)t->type;
+    s->flags = AXWS_AXIOM_PRESENT | (t->type == AXWS_JSON_NULL ? AXWS_AXIOM_NULL : 0u);
+    s->ptr = NULL;
+    s->len = 0;
+    if (t->type != AXWS_JSON_STRING && t->type != AXWS_JSON_NUMBER) {
+        axws__axiom_scalar_end(d, slot, t);
+        return;
+    }
+    if (!t->more && d->piece_stable) {
+        s->ptr = t->data;
+        s->len = t->len;
+    } else {
+        s->ptr = d->arena + d->arena_len;
+        axws__axiom_append(d, s, t->data, t->len);
+        if (t->more) {
+            d->cap_slot = slot;
+            return;
+        }
+    }
+    axws__axiom_scalar_end(d, slot, t);
+}
+
+/* Copy [from, to) of the current piece into an oversize range capture. */
+static void axws__axiom_range_copy(axws_axiom_decoder *d, axws__axiom_range *r, uint64_t from,
+                                   uint64_t to) {
+    size_t n, k;
+    if (from < d->piece_base) from = d->piece_base;
+    if (from >= to) return;
+    r->copied = 1;
+    n = (size_t)(to - from);
+    k = r->cap ? r->cap_size - r->len : 0;
+    if (k > n) k = n;
+    if (k) memcpy(r->cap + r->len, d->piece + (from - d->piece_base), k);
+    r->len += k;
+    if (k < n) r->trunc = 1;
+}
+
+static void axws__axiom_open(axws_axiom_decoder *d, int slot, const axws_json_token *t) {
+    axws__axiom_slot *s = &d->slots[slot];
+    axws__axiom_range *r;
+    s->gen = d->gen;
+    s->type = (uint8_t)t->type;
+    s->flags = AXWS_AXIOM_PRESENT;
+    s->ptr = NULL;
+    s->len = 0;
+    if (d->nranges == AXWS__AXIOM_RANGES) { /* deeper than any known shape nests */
+        s->flags |= AXWS_AXIOM_TRUNCATED;
+        d->truncated = 1;
+        return;
+    }
+    r = &d->ranges[d->nranges++];
+    r->slot = slot;
+    r->depth = t->depth;
+    r->start = t->offset;
+    r->len = 0;
+    r->copied = r->trunc = 0;
+    r->cap = NULL;
+    r->cap_size = 0;
+    if (d->streaming) {
+        /* content has its own buffer; one nested value at a time uses the other, which
+           is moved into the arena when it closes */
+        if (slot == AXWS__AXS_CONTENT) { r->cap = d->content_cap; r->cap_size = sizeof d->content_cap; }
+        else if (!d->inner_busy) { r->cap = d->inner_cap; r->cap_size = sizeof d->inner_cap; d->inner_busy = 1; }
+    }
+}
+
+static void axws__axiom_close(axws_axiom_decoder *d, const axws_json_token *t) {
+    axws__axiom_range *r = &d->ranges[d->nranges - 1];
+    axws__axiom_slot *s = &d->slots[r->slot];
+    uint64_t end = t->offset + 1;
+    d->nranges--;
+    if (r->slot == AXWS__AXS_CONTENT) d->content_end = end;
+    if (!r->copied && d->piece_stable) {
+        s->ptr = d->piece + (r->start - d->piece_base);
+        s->len = (size_t)(end - r->start);
+        return;
+    }
+    axws__axiom_range_copy(d, r, r->start, end);
+    if (r->cap == d->inner_cap) {
+        size_t k = AXWS_AXIOM_ARENA_SIZE - d->arena_len;
+        if (k > r->len) k = r->len;
+        else r->trunc = 1;
+        memcpy(d->arena + d->arena_len, r->cap, k);
+        s->ptr = d->arena + d->arena_len;
+        s->len = k;
+        d->arena_len += k;
+        d->inner_busy = 0;
+    } else {
+        s->ptr = r->cap;
+        s->len = r->len;
+    }
+    if (r->trunc || !r->cap) {
+        s->flags |= AXWS_AXIOM_TRUNCATED;
+        d->truncated = 1;
+    }
+}
+
+/* The slot a value goes to (and bookkeeping of array positions), or -1. */
+static int axws__axiom_target(axws_axiom_decoder *d, const axws_json_token *t, int id) {
+    int slot = -1;
+    if (t->depth == 0) {
+        d->top_type = t->type;
+        if (t->type == AXWS_JSON_BEGIN_OBJECT) return -1;
+        /* a top-level array or scalar is the content of a message without room */
+        d->content_start = t->offset;
+        return AXWS__AXS_CONTENT;
+    }
+    switch (id) {
+    case AXWS__AXP_ROOM: slot = AXWS__AXS_ROOM; break;
+    case AXWS__AXP_CONTENT:
+        slot = AXWS__AXS_CONTENT;
+        if (d->slots[slot].gen != d->gen) d->content_start = t->offset;
+        break;
+    case AXWS__AXP_TOP: case AXWS__AXP_CFIELD: case AXWS__AXP_PAIR: case AXWS__AXP_BFIELD:
+        slot = d->field;
+        d->field = -1;
+        break;
+    case AXWS__AXP_CELEM:
+        if (d->nvalues < AXWS_AXIOM_MAX_VALUES) slot = AXWS__AXS_VALUES + (int)d->nvalues;
+        d->nvalues++;
+        break;
+    case AXWS__AXP_BELEM:
+        d->nbal++;
+        if (t->type != AXWS_JSON_BEGIN_OBJECT) d->bal_bad = 1;
+        else {
+            int i;
+            d->bal_group = d->nbal <= AXWS_AXIOM_MAX_BALANCES ? (int)d->nbal - 1 : AXWS_AXIOM_MAX_BALANCES;
+            for (i = 0; i < AXWS__AXS_BAL_N; i++)
+                d->slots[AXWS__AXS_BAL + d->bal_group * AXWS__AXS_BAL_N + i].gen = 0;
+            d->in_bal = 1;
+            d->bal_depth = t->depth;
+        }
+        return -1;
+    default: return -1;
+    }
+    if (slot >= 0 && d->slots[slot].gen == d->gen) return -1; /* duplicate key: first wins */
+    return slot;
+}
+
+static void axws__axiom_on_key(axws_axiom_decoder *d, const axws_json_token *t, int id) {
+    const char *k = t->data;
+    size_t n = t->len;
+    char tmp[sizeof d->key];
+    d->field = -1;
+    if (t->more || t->cont) {
+        if (!t->cont) { d->key_len = 0; d->key_bad = 0; }
+        if (d->key_len + t->len > sizeof d->key) d->key_bad = 1;
+        else { memcpy(d->key + d->key_len, t->data, t->len); d->key_len += t->len; }
+        if (t->more || d->key_bad) return;
+        k = d->key;
+        n = d->key_len;
+    }
+    if (id < AXWS__AXP_TOP) return; /* none, or room/content: the value's id says */
+    if (t->escaped) {
+        if (axws_json_unescape(k, n, tmp, sizeof tmp, &n) != 0) return;
+        k = tmp;
+    }
+    switch (id) {
+    case AXWS__AXP_TOP:
+        d->field = axws__axiom_lookup(axws__axiom_keys_top, sizeof axws__axiom_keys_top / sizeof axws__axiom_keys_top[0], k, n);
+        break;
+    case AXWS__AXP_CFIELD:
+        d->field = axws__axiom_lookup(axws__axiom_keys_content, sizeof axws__axiom_keys_content / sizeof axws__axiom_keys_content[0], k, n);
+        break;
+    case AXWS__AXP_PAIR:
+        d->field = axws__axiom_lookup(axws__axiom_keys_pair, sizeof axws__axiom_keys_pair / sizeof axws__axiom_keys_pair[0], k, n);
+        break;
+    case AXWS__AXP_BFIELD:
+        if (d->in_bal && d->bal_group >= 0) {
+            int f = axws__axiom_lookup(axws__axiom_keys_bal, AXWS__AXS_BAL_N, k, n);
+            if (f >= 0) d->field = AXWS__AXS_BAL + d->bal_group * AXWS__AXS_BAL_N + f;
+        }
+        break;
+    default: break;
+    }
+}
+
+/* A token_balances entry ended: does it have the fields BalanceUpdate requires? */
+static void axws__axiom_bal_end(axws_axiom_decoder *d) {
+    const axws__axiom_slot *g = &d->slots[AXWS__AXS_BAL + d->bal_group * AXWS__AXS_BAL_N];
+    static const uint8_t want[AXWS__AXS_BAL_N] = {AXWS_JSON_STRING, AXWS_JSON_STRING,
+                                                  AXWS_JSON_NUMBER, AXWS_JSON_NUMBER};
+    int i;
+    for (i = 0; i < AXWS__AXS_BAL_N; i++)
+        if (g[i].gen != d->gen || g[i].type != want[i]) d->bal_bad = 1;
+    d->in_bal = 0;
+}
+
+static void axws__axiom_token(axws_axiom_decoder *d, const axws_json_token *t) {
+    int id = axws_json_paths_token(&d->paths, t), slot;
+    switch (t->type) {
+    case AXWS_JSON_KEY: axws__axiom_on_key(d, t, id); return;
+    case AXWS_JSON_BEGIN_OBJECT:
+    case AXWS_JSON_BEGIN_ARRAY:
+        slot = axws__axiom_target(d, t, id);
+        if (slot >= 0) axws__axiom_open(d, slot, t);
+        return;
+    case AXWS_JSON_END_OBJECT:
+    case AXWS_JSON_END_ARRAY:
+        if (d->nranges && d->ranges[d->nranges - 1].depth == t->depth) axws__axiom_close(d, t);
+        if (d->in_bal && t->depth == d->bal_depth) axws__axiom_bal_end(d);
+        return;
+    default:
+        if (t->cont) {
+            if (d->cap_slot >= 0) {
+                axws__axiom_append(d, &d->slots[d->cap_slot], t->data, t->len);
+                if (!t->more) axws__axiom_scalar_end(d, d->cap_slot, t);
+            }
+            return;
+        }
+        slot = axws__axiom_target(d, t, id);
+        if (slot >= 0) axws__axiom_scalar(d, slot, t);
+        return;
+    }
+}
+
+/* Tokenize one piece of the message. */
+static void axws__axiom_piece(axws_axiom_decoder *d, const char *p, size_t n, int stable, int fin) {
+    axws_json_token t;
+    int r;
+    d->piece = p;
+    d->piece_len = n;
+    d->piece_stable = stable;
+    if (d->err || d->done) goto out;
+    axws_json_feed(&d->json, p, n);
+    if (fin) axws_json_end(&d->json);
+    for (;;) {
+        r = axws_json_next(&d->json, &t);
+        if (r > 0 && r < AXWS_JSON_DONE) {
+            axws__axiom_token(d, &t);
+            continue;
+        }
+        if (r == AXWS_JSON_DONE) d->done = 1;
+        else if (r < 0) {
+            d->err = r;
+            d->err_offset = axws_json_error_offset(&d->json);
+        } else if (d->streaming) {
+            int i; /* the piece is used up: open captures keep their part of it */
+            for (i = 0; i < d->nranges; i++)
+                axws__axiom_range_copy(d, &d->ranges[i], d->ranges[i].start, d->piece_base + n);
+        }
+        break;
+    }
+out:
+    d->piece_base += n;
+}
+
+/* ---------------------------------------------------------------- assembly */
+
+static axws_axiom_value axws__axiom_val(const axws_axiom_decoder *d, int slot) {
+    axws_axiom_value v;
+    const axws__axiom_slot *s = &d->slots[slot];
+    if (s->gen != d->gen) {
+        memset(&v, 0, sizeof v);
+        return v;
+    }
+    v.ptr = s->ptr;
+    v.len = s->len;
+    v.flags = s->flags;
+    v.type = s->type;
+    return v;
+}
+
+AXWS__DEF axws_axiom_str axws_axiom_value_str(const axws_axiom_value *v) {
+    axws_axiom_str s;
+    AXWS_ASSERT(v != NULL);
+    s.ptr = v->ptr;
+    s.len = v->len;
+    s.flags = v->flags;
+    s.type = v->type;
+    if ((s.flags & AXWS_AXIOM_PRESENT) && s.type != AXWS_JSON_STRING && s.type != AXWS_JSON_NULL)
+        s.flags |= AXWS_AXIOM_MISMATCH;
+    return s;
+}
+
+/* Largest prefix of a string body (valid JSON string content) that ends on a whole
+   escape and a whole UTF-8 sequence: what is left of a TRUNCATED string. */
+static size_t axws__axiom_safe_prefix(const char *p, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        uint8_t c = (uint8_t)p[i];
+        size_t k;
+        if (c == '\\') k = i + 1 < n && p[i + 1] == 'u' ? 6 : 2;
+        else k = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        if (i + k > n) break;
+        i += k;
+    }
+    return i;
+}
+
+AXWS__DEF axws_axiom_num axws_axiom_value_num(const axws_axiom_value *v) {
+    axws_axiom_num n;
+    AXWS_ASSERT(v != NULL);
+    memset(&n, 0, sizeof n);
+    n.flags = v->flags & (AXWS_AXIOM_PRESENT | AXWS_AXIOM_NULL | AXWS_AXIOM_TRUNCATED);
+    n.type = v->type;
+    n.raw = v->ptr;
+    n.raw_len = v->len;
+    if (!(v->flags & AXWS_AXIOM_PRESENT) || v->type == AXWS_JSON_NULL) return n;
+    if (v->type == AXWS_JSON_STRING) {
+        /* a number sent as a string ("49"): the body must be a JSON number as a whole */
+        if ((v->flags & (AXWS_AXIOM_ESCAPED | AXWS_AXIOM_TRUNCATED)) ||
+            axws_json_to_double(v->ptr, v->len, &n.value) == AXWS_JSON_ENUMBER) {
+            n.value = 0;
+            n.flags |= AXWS_AXIOM_MISMATCH;
+            return n;
+        }
+        n.flags |= AXWS_AXIOM_QUOTED;
+        if (axws_json_to_int64(v->ptr, v->len, &n.integer) != 0) n.integer = 0;
+        else if (!memchr(v->ptr, '.', v->len) && !memchr(v->ptr, 'e', v->len) &&
+                 !memchr(v->ptr, 'E', v->len))
+            n.flags |= AXWS_AXIOM_INTEGER;
+        return n;
+    }
+    if (v->type != AXWS_JSON_NUMBER) {
+        n.flags |= AXWS_AXIOM_MISMATCH;
+        return n;
+    }
+    if (v->flags & AXWS_AXIOM_TRUNCATED) {
+        n.value = NAN;
+        return n;
+    }
+    axws_json_to_double(v->ptr, v->len, &n.value); /* ERANGE leaves +-HUGE_VAL */
+    if (axws_json_to_int64(v->ptr, v->len, &n.integer) != 0) n.integer = 0;
+    else if (v->flags & AXWS_AXIOM_INTEGER) n.flags |= AXWS_AXIOM_INTEGER;
+    return n;
+}
+
+static axws_axiom_str axws__axiom_str(const axws_axiom_decoder *d, int slot) {
+    axws_axiom_value v = axws__axiom_val(d, slot);
+    return axws_axiom_value_str(&v);
+}
+
+static axws_axiom_num axws__axiom_num(const axws_axiom_decoder *d, int slot) {
+    axws_axiom_value v = axws__axiom_val(d, slot);
+    return axws_axiom_value_num(&v);
+}
+
+/* Field tables: the typed struct's members, their slots and their JSON names. */
+enum { AXWS__AXF_STR = 0, AXWS__AXF_NUM, AXWS__AXF_VAL };
+typedef struct axws__axiom_field {
+    const char *name;
+    int slot;
+    size_t off;
+    uint8_t ftype;
+    uint8_t write;   /* written by write_json (0: part of a nested object) */
+} axws__axiom_field;
+
+#define AXWS__AXF(st, m, name, slot, ft, w) {name, slot, offsetof(st, m), AXWS__AXF_##ft, w}
+#define AXWS__NP(m, ft) AXWS__AXF(axws_axiom_new_pair, m, #m, AXWS__AXS_C_##m, ft, 1)
+static const axws__axiom_field axws__axiom_f_new_pair[] = {
+    AXWS__NP(pair_address, STR), AXWS__NP(signature, STR), AXWS__NP(token_address, STR),
+    AXWS__NP(token_name, STR), AXWS__NP(token_ticker, STR), AXWS__NP(token_image, STR),
+    AXWS__NP(token_uri, STR), AXWS__NP(token_decimals, NUM), AXWS__NP(pair_sol_account, STR),
+    AXWS__NP(pair_token_account, STR), AXWS__NP(protocol, STR), AXWS__NP(protocol_details, VAL),
+    AXWS__NP(created_at, STR), AXWS__NP(open_trading, STR), AXWS__NP(updated_at, STR),
+    AXWS__NP(website, STR), AXWS__NP(twitter, STR), AXWS__NP(telegram, STR),
+    AXWS__NP(discord, STR), AXWS__NP(mint_authority, STR), AXWS__NP(freeze_authority, STR),
+    AXWS__NP(deployer_address, STR), AXWS__NP(supply, NUM), AXWS__NP(initial_liquidity_sol, NUM),
+    AXWS__NP(initial_liquidity_token, NUM), AXWS__NP(top_10_holders, NUM),
+    AXWS__NP(lp_burned, NUM), AXWS__NP(extra, VAL), AXWS__NP(slot, NUM),
+    AXWS__NP(display_protocol, STR), AXWS__NP(dev_holds_percent, NUM),
+    AXWS__NP(snipers_hold_percent, NUM)};
+#undef AXWS__NP
+#define AXWS__WT(m, ft) AXWS__AXF(axws_axiom_wallet_trade, m, #m, AXWS__AXS_C_##m, ft, 1)
+#define AXWS__WP(m, key, ft) AXWS__AXF(axws_axiom_wallet_trade, m, #key, AXWS__AXS_P_##key, ft, 0)
+static const axws__axiom_field axws__axiom_f_wallet_trade[] = {
+    AXWS__WT(created_at, STR), AXWS__WT(liquidity_sol, NUM), AXWS__WT(liquidity_token, NUM),
+    AXWS__WT(maker_address, STR), AXWS__WT(price_sol, NUM), AXWS__WT(price_usd, NUM),
+    AXWS__WT(signature, STR), AXWS__WT(token_amount, NUM), AXWS__WT(total_sol, NUM),
+    AXWS__WT(total_usd, NUM), AXWS__WT(type, STR), AXWS__WT(pair_address, STR),
+    AXWS__WT(pair, VAL),
+    AXWS__WP(pair_token_address, tokenAddress, STR), AXWS__WP(pair_token_name, tokenName, STR),
+    AXWS__WP(pair_token_ticker, tokenTicker, STR), AXWS__WP(pair_token_image, tokenImage, STR),
+    AXWS__WP(pair_protocol, protocol, STR), AXWS__WP(pair_supply, supply, NUM),
+    AXWS__WP(pair_token_decimals, tokenDecimals, NUM),
+    AXWS__WP(pair_created_at, pairCreatedAt, STR)};
+#undef AXWS__WT
+#undef AXWS__WP
+#define AXWS__TR(m, i, ft) AXWS__AXF(axws_axiom_trade, m, #m, AXWS__AXS_VALUES + (i), ft, 1)
+static const axws__axiom_field axws__axiom_f_trade[] = {
+    AXWS__TR(signature, 0, STR), AXWS__TR(wallet, 1, STR), AXWS__TR(timestamp_ms, 2, NUM),
+    AXWS__TR(type, 3, NUM), AXWS__TR(sol_amount, 4, NUM), AXWS__TR(token_amount, 5, NUM),
+    AXWS__TR(price, 6, NUM), AXWS__TR(market_cap_sol, 7, NUM), AXWS__TR(market_cap_usd, 8, NUM),
+    AXWS__TR(liquidity_sol, 9, NUM), AXWS__TR(supply, 10, NUM)};
+#undef AXWS__TR
+#define AXWS__MU(m, ft) AXWS__AXF(axws_axiom_market_update, m, #m, AXWS__AXS_T_##m, ft, 1)
+static const axws__axiom_field axws__axiom_f_market_update[] = {
+    AXWS__MU(token_mint, STR), AXWS__MU(symbol, STR), AXWS__MU(price_usd, NUM),
+    AXWS__MU(price_sol, NUM), AXWS__MU(price_change_24h, NUM), AXWS__MU(volume_24h, NUM),
+    AXWS__MU(market_cap, NUM), AXWS__MU(timestamp, NUM)};
+#undef AXWS__MU
+#define AXWS__OU(m, ft) AXWS__AXF(axws_axiom_order_update, m, #m, AXWS__AXS_T_##m, ft, 1)
+static const axws__axiom_field axws__axiom_f_order_update[] = {
+    AXWS__OU(order_id, STR), AXWS__OU(status, STR), AXWS__OU(transaction_hash, STR),
+    AXWS__OU(token_mint, STR), AXWS__OU(side, STR), AXWS__OU(amount, NUM), AXWS__OU(price, NUM),
+    AXWS__OU(filled_amount, NUM), AXWS__OU(timestamp, NUM), AXWS__OU(error_message, STR)};
+#undef AXWS__OU
+#define AXWS__TU(m, ft) AXWS__AXF(axws_axiom_trade_update, m, #m, AXWS__AXS_T_##m, ft, 1)
+static const axws__axiom_field axws__axiom_f_trade_update[] = {
+    AXWS__TU(token_mint, STR), AXWS__TU(side, STR), AXWS__TU(price, NUM), AXWS__TU(amount, NUM),
+    AXWS__TU(total_value, NUM), AXWS__TU(timestamp, NUM), AXWS__TU(transaction_hash, STR)};
+#undef AXWS__TU
+#define AXWS__BU(m, ft) AXWS__AXF(axws_axiom_balance_update, m, #m, AXWS__AXS_T_##m, ft, 1)
+static const axws__axiom_field axws__axiom_f_balance_update[] = {
+    AXWS__BU(wallet_address, STR), AXWS__BU(sol_balance, NUM), AXWS__BU(token_balances, VAL),
+    AXWS__BU(total_value_usd, NUM), AXWS__BU(timestamp, NUM)};
+#undef AXWS__BU
+#define AXWS__BL(m, ft) AXWS__AXF(axws_axiom_token_balance, m, #m, AXWS__AXS_B_##m - AXWS__AXS_BAL, ft, 1)
+static const axws__axiom_field axws__axiom_f_token_balance[] = {
+    AXWS__BL(token_mint, STR), AXWS__BL(symbol, STR), AXWS__BL(amount, NUM), AXWS__BL(value_usd, NUM)};
+#undef AXWS__BL
+static const axws__axiom_field axws__axiom_f_error[] = {
+    AXWS__AXF(axws_axiom_error_msg, code, "code", AXWS__AXS_T_code, NUM, 1),
+    AXWS__AXF(axws_axiom_error_msg, message, "message", AXWS__AXS_T_message, STR, 1)};
+/* single-member structs: the member is at offset 0 */
+static const axws__axiom_field axws__axiom_f_connected[] = {{"session_id", AXWS__AXS_T_session_id, 0, AXWS__AXF_STR, 1}};
+static const axws__axiom_field axws__axiom_f_disconnected[] = {{"reason", AXWS__AXS_T_reason, 0, AXWS__AXF_STR, 1}};
+static const axws__axiom_field axws__axiom_f_content_num[] = {{"content", AXWS__AXS_CONTENT, 0, AXWS__AXF_NUM, 1}};
+static const axws__axiom_field axws__axiom_f_content_str[] = {{"content", AXWS__AXS_CONTENT, 0, AXWS__AXF_STR, 1}};
+#undef AXWS__AXF
+
+typedef struct axws__axiom_table {
+    const axws__axiom_field *f;
+    size_t n;
+} axws__axiom_table;
+
+#define AXWS__AXT(a) {a, sizeof a / sizeof a[0]}
+static const axws__axiom_table axws__axiom_tables[AXWS_AXIOM_KIND_COUNT] = {
+    AXWS__AXT(axws__axiom_f_new_pair), AXWS__AXT(axws__axiom_f_content_num),
+    AXWS__AXT(axws__axiom_f_content_str), AXWS__AXT(axws__axiom_f_content_num),
+    AXWS__AXT(axws__axiom_f_content_num), {NULL, 0} /* active_users: by hand */,
+    AXWS__AXT(axws__axiom_f_wallet_trade), AXWS__AXT(axws__axiom_f_trade),
+    AXWS__AXT(axws__axiom_f_market_update), AXWS__AXT(axws__axiom_f_order_update),
+    AXWS__AXT(axws__axiom_f_trade_update), AXWS__AXT(axws__axiom_f_balance_update),
+    AXWS__AXT(axws__axiom_f_error), AXWS__AXT(axws__axiom_f_connected),
+    AXWS__AXT(axws__axiom_f_disconnected), {NULL, 0} /* raw */};
+#undef AXWS__AXT
+
+static void axws__axiom_fill(const axws_axiom_decoder *d, const axws__axiom_field *f, size_t n,
+                             int base_slot, void *dst) {
+    size_t i;
+    char *b = (char *)dst;
+    for (i = 0; i < n; i++) {
+        int slot = base_slot + f[i].slot;
+        switch (f[i].ftype) {
+        case AXWS__AXF_STR: *(axws_axiom_str *)(void *)(b + f[i].off) = axws__axiom_str(d, slot); break;
+        case AXWS__AXF_NUM: *(axws_axiom_num *)(void *)(b + f[i].off) = axws__axiom_num(d, slot); break;
+        default: *(axws_axiom_value *)(void *)(b + f[i].off) = axws__axiom_val(d, slot); break;
+        }
+    }
+}
+
+/* Compare a string slot's text with a literal (escapes resolved). */
+static int axws__axiom_str_is(const axws_axiom_decoder *d, int slot, const char *lit) {
+    const axws__axiom_slot *s = &d->slots[slot];
+    size_t n = strlen(lit), m;
+    char tmp[32];
+    if (s->gen != d->gen || s->type != AXWS_JSON_STRING || (s->flags & AXWS_AXIOM_TRUNCATED)) return 0;
+    if (!(s->flags & AXWS_AXIOM_ESCAPED)) return s->len == n && memcmp(s->ptr, lit, n) == 0;
+    if (axws_json_unescape(s->ptr, s->len, tmp, sizeof tmp, &m) != 0) return 0;
+    return m == n && memcmp(tmp, lit, n) == 0;
+}
+
+static int axws__axiom_status(const axws_axiom_decoder *d, int slot) {
+    static const char *const names[] = {"pending", "processing", "partially_filled",
+                                        "filled", "cancelled", "failed"};
+    int i;
+    for (i = 0; i < 6; i++)
+        if (axws__axiom_str_is(d, slot, names[i])) return i + 1;
+    return AXWS_AXIOM_STATUS_UNKNOWN;
+}
+
+static int axws__axiom_side(const axws_axiom_decoder *d, int slot) {
+    if (axws__axiom_str_is(d, slot, "buy")) return AXWS_AXIOM_SIDE_BUY;
+    if (axws__axiom_str_is(d, slot, "sell")) return AXWS_AXIOM_SIDE_SELL;
+    return AXWS_AXIOM_SIDE_UNKNOWN;
+}
+
+/* Type checks of the typed shapes (PROTOCOL.md section 5). */
+static int axws__axiom_has(const axws_axiom_decoder *d, int slot, int type) {
+    return d->slots[slot].gen == d->gen && d->slots[slot].type == type;
+}
+static int axws__axiom_has_int(const axws_axiom_decoder *d, int slot) {
+    const axws__axiom_slot *s = &d->slots[slot];
+    int64_t v;
+    return axws__axiom_has(d, slot, AXWS_JSON_NUMBER) && (s->flags & AXWS_AXIOM_INTEGER) &&
+           !(s->flags & AXWS_AXIOM_TRUNCATED) && axws_json_to_int64(s->ptr, s->len, &v) == 0;
+}
+static int axws__axiom_opt_str(const axws_axiom_decoder *d, int slot) {
+    return d->slots[slot].gen != d->gen || d->slots[slot].type == AXWS_JSON_NULL ||
+           d->slots[slot].type == AXWS_JSON_STRING;
+}
+
+#define AXWS__S(n) axws__axiom_has(d, AXWS__AXS_T_##n, AXWS_JSON_STRING)
+#define AXWS__N(n) axws__axiom_has(d, AXWS__AXS_T_##n, AXWS_JSON_NUMBER)
+#define AXWS__I(n) axws__axiom_has_int(d, AXWS__AXS_T_##n)
+static int axws__axiom_shape(const axws_axiom_decoder *d) {
+    if (AXWS__S(token_mint) && AXWS__S(symbol) && AXWS__N(price_usd) && AXWS__N(price_sol) &&
+        AXWS__N(price_change_24h) && AXWS__N(volume_24h) && AXWS__N(market_cap) && AXWS__I(timestamp))
+        return AXWS_AXIOM_KIND_MARKET_UPDATE;
+    if (AXWS__S(order_id) && axws__axiom_status(d, AXWS__AXS_T_status) &&
+        axws__axiom_opt_str(d, AXWS__AXS_T_transaction_hash) && AXWS__S(token_mint) &&
+        axws__axiom_side(d, AXWS__AXS_T_side) && AXWS__N(amount) && AXWS__N(price) &&
+        AXWS__N(filled_amount) && AXWS__I(timestamp) && axws__axiom_opt_str(d, AXWS__AXS_T_error_message))
+        return AXWS_AXIOM_KIND_ORDER_UPDATE;
+    if (AXWS__S(token_mint) && axws__axiom_side(d, AXWS__AXS_T_side) && AXWS__N(price) &&
+        AXWS__N(amount) && AXWS__N(total_value) && AXWS__I(timestamp) && AXWS__S(transaction_hash))
+        return AXWS_AXIOM_KIND_TRADE_UPDATE;
+    if (AXWS__S(wallet_address) && AXWS__N(sol_balance) &&
+        axws__axiom_has(d, AXWS__AXS_T_token_balances, AXWS_JSON_BEGIN_ARRAY) && !d->bal_bad &&
+        AXWS__N(total_value_usd) && AXWS__I(timestamp))
+        return AXWS_AXIOM_KIND_BALANCE_UPDATE;
+    if (AXWS__I(code) && AXWS__S(message)) return AXWS_AXIOM_KIND_ERROR;
+    if (AXWS__S(session_id)) return AXWS_AXIOM_KIND_CONNECTED;
+    if (AXWS__S(reason)) return AXWS_AXIOM_KIND_DISCONNECTED;
+    return AXWS_AXIOM_KIND_RAW;
+}
+#undef AXWS__S
+#undef AXWS__N
+#undef AXWS__I
+
+static int axws__axiom_prefix(const axws_axiom_str *room, const char *p) {
+    return room->len >= 2 && room->ptr[0] == p[0] && room->ptr[1] == p[1];
+}
+
+/* The kind of a room message, by room name and content type. */
+static int axws__axiom_room_kind(const axws_axiom_decoder *d, const axws_axiom_msg *m) {
+    int ct = m->content.type;
+    char tmp[32];
+    axws_axiom_str room = m->room;
+    if (room.type != AXWS_JSON_STRING || (room.flags & AXWS_AXIOM_TRUNCATED)) return AXWS_AXIOM_KIND_RAW;
+    if (room.flags & AXWS_AXIOM_ESCAPED) { /* rare: compare the decoded name's start */
+        size_t n;
+        axws_json_unescape(room.ptr, room.len, tmp, sizeof tmp, &n);
+        room.ptr = tmp;
+        room.len = n;
+    }
+#define AXWS__ROOM_IS(lit) (room.len == sizeof lit - 1 && memcmp(room.ptr, lit, sizeof lit - 1) == 0)
+    if (AXWS__ROOM_IS("new_pairs")) return ct == AXWS_JSON_BEGIN_OBJECT ? AXWS_AXIOM_KIND_NEW_PAIR : AXWS_AXIOM_KIND_RAW;
+    if (AXWS__ROOM_IS("sol_price")) return ct == AXWS_JSON_NUMBER ? AXWS_AXIOM_KIND_SOL_PRICE : AXWS_AXIOM_KIND_RAW;
+    if (AXWS__ROOM_IS("block_hash")) return ct == AXWS_JSON_STRING ? AXWS_AXIOM_KIND_BLOCK_HASH : AXWS_AXIOM_KIND_RAW;
+    if (AXWS__ROOM_IS("sol-priority-fee")) return ct == AXWS_JSON_NUMBER ? AXWS_AXIOM_KIND_PRIORITY_FEE : AXWS_AXIOM_KIND_RAW;
+    if (AXWS__ROOM_IS("connection_monitor")) return ct == AXWS_JSON_NUMBER ? AXWS_AXIOM_KIND_CONNECTION_MONITOR : AXWS_AXIOM_KIND_RAW;
+#undef AXWS__ROOM_IS
+    if (axws__axiom_prefix(&room, "e-")) {
+        axws_axiom_num n = axws_axiom_value_num(&m->content);
+        if (ct == AXWS_JSON_NUMBER || (n.flags & AXWS_AXIOM_QUOTED)) return AXWS_AXIOM_KIND_ACTIVE_USERS;
+        return AXWS_AXIOM_KIND_RAW;
+    }
+    if (axws__axiom_prefix(&room, "s:"))
+        return ct == AXWS_JSON_BEGIN_OBJECT && axws__axiom_has(d, AXWS__AXS_C_active_users, AXWS_JSON_NUMBER)
+                   ? AXWS_AXIOM_KIND_ACTIVE_USERS : AXWS_AXIOM_KIND_RAW;
+    if (axws__axiom_prefix(&room, "v:"))
+        return ct == AXWS_JSON_BEGIN_OBJECT ? AXWS_AXIOM_KIND_WALLET_TRADE : AXWS_AXIOM_KIND_RAW;
+    if (axws__axiom_prefix(&room, "t:") || axws__axiom_prefix(&room, "f:"))
+        return ct == AXWS_JSON_BEGIN_ARRAY ? AXWS_AXIOM_KIND_TRADE : AXWS_AXIOM_KIND_RAW;
+    return AXWS_AXIOM_KIND_RAW;
+}
+
+/* The whole frame as content (messages without a room, undecodable ones). */
+static void axws__axiom_frame_content(axws_axiom_decoder *d, axws_axiom_msg *m, int type) {
+    m->content.ptr = d->frame;
+    m->content.len = d->frame_kept;
+    m->content.type = type;
+    m->content.flags = AXWS_AXIOM_PRESENT;
+    if (d->frame_kept < d->msg_len) {
+        m->content.flags |= AXWS_AXIOM_TRUNCATED;
+        m->flags |= AXWS_AXIOM_MSG_TRUNCATED;
+    }
+    m->content_offset = 0;
+    m->content_len = d->msg_len;
+}
+
+static void axws__axiom_assemble(axws_axiom_decoder *d) {
+    axws_axiom_msg *m = &d->msg;
+    const axws__axiom_table *tab;
+    memset(m, 0, offsetof(axws_axiom_msg, u));
+    m->frame_len = d->msg_len;
+    if (d->streaming) m->flags |= AXWS_AXIOM_MSG_OVERSIZE;
+    m->room = axws__axiom_str(d, AXWS__AXS_ROOM);
+    if (d->err || !d->done) {
+        m->kind = AXWS_AXIOM_KIND_RAW;
+        m->flags |= AXWS_AXIOM_MSG_UNDECODABLE;
+        m->json_error = d->err ? d->err : AXWS_JSON_EEOF;
+        m->json_error_offset = d->err ? d->err_offset : d->msg_len;
+        axws__axiom_frame_content(d, m, 0);
+        return;
+    }
+    if (d->truncated) m->flags |= AXWS_AXIOM_MSG_TRUNCATED;
+    m->content = axws__axiom_val(d, AXWS__AXS_CONTENT);
+    m->content_offset = d->content_start;
+    m->content_len = d->content_end - d->content_start;
+    if (d->top_type != AXWS_JSON_BEGIN_OBJECT) m->kind = AXWS_AXIOM_KIND_RAW;
+    else if (m->room.flags & AXWS_AXIOM_PRESENT) m->kind = (axws_axiom_kind)axws__axiom_room_kind(d, m);
+    else {
+        /* only objects without a room field can be the typed shapes */
+        m->kind = (axws_axiom_kind)axws__axiom_shape(d);
+        if (m->kind == AXWS_AXIOM_KIND_RAW) axws__axiom_frame_content(d, m, AXWS_JSON_BEGIN_OBJECT);
+    }
+    tab = &axws__axiom_tables[m->kind];
+    if (tab->n) axws__axiom_fill(d, tab->f, tab->n, 0, &m->u);
+    switch (m->kind) {
+    case AXWS_AXIOM_KIND_ACTIVE_USERS:
+        m->u.active_users.active_users = axws__axiom_num(d, m->content.type == AXWS_JSON_BEGIN_OBJECT
+                                                                ? AXWS__AXS_C_active_users
+                                                                : AXWS__AXS_CONTENT);
+        break;
+    case AXWS_AXIOM_KIND_TRADE: {
+        size_t i, n = d->nvalues < AXWS_AXIOM_MAX_VALUES ? d->nvalues : AXWS_AXIOM_MAX_VALUES;
+        m->u.trade.count = d->nvalues;
+        for (i = 0; i < n; i++) m->u.trade.values[i] = axws__axiom_val(d, AXWS__AXS_VALUES + (int)i);
+        break;
+    }
+    case AXWS_AXIOM_KIND_ORDER_UPDATE:
+        m->u.order_update.status_code = (axws_axiom_order_status)axws__axiom_status(d, AXWS__AXS_T_status);
+        m->u.order_update.side_code = (axws_axiom_side)axws__axiom_side(d, AXWS__AXS_T_side);
+        break;
+    case AXWS_AXIOM_KIND_TRADE_UPDATE:
+        m->u.trade_update.side_code = (axws_axiom_side)axws__axiom_side(d, AXWS__AXS_T_side);
+        break;
+    case AXWS_AXIOM_KIND_BALANCE_UPDATE: {
+        axws_axiom_balance_update *b = &m->u.balance_update;
+        size_t i;
+        b->count = d->nbal;
+        b->more = d->nbal > AXWS_AXIOM_MAX_BALANCES;
+        for (i = 0; i < d->nbal && i < AXWS_AXIOM_MAX_BALANCES; i++)
+            axws__axiom_fill(d, axws__axiom_f_token_balance, 4,
+                             AXWS__AXS_BAL + (int)i * AXWS__AXS_BAL_N, &b->list[i]);
+        break;
+    }
+    default: break;
+    }
+}
+
+AXWS__DEF int axws_axiom_decoder_chunk(axws_axiom_decoder *d, const void *data, size_t len,
+                                       int fin, axws_axiom_msg_fn cb, void *user) {
+    const char *p = (const char *)data;
+    int r;
+    AXWS_ASSERT(d != NULL);
+    if (!p) len = 0;
+    if (!d->in_msg) axws__axiom_begin(d);
+    if (!d->streaming) {
+        if (fin && d->have == 0) { /* the whole message in one call: decode in place */
+            d->piece_base = 0;
+            d->frame = p;
+            d->frame_kept = len;
+            d->msg_len = len;
+            axws__axiom_piece(d, p, len, 1, 1);
+            goto deliver;
+        }
+        if (len <= d->size - d->have) {
+            if (len) memcpy(d->buf + d->have, p, len);
+            d->have += len;
+            d->msg_len += len;
+            if (!fin) return 0;
+            d->piece_base = 0;
+            d->frame = (const char *)d->buf;
+            d->frame_kept = d->have;
+            axws__axiom_piece(d, d->frame, d->have, 1, 1);
+            goto deliver;
+        }
+        /* it does not fit: decode what was gathered, then every piece as it comes */
+        d->streaming = 1;
+        d->piece_base = 0;
+        d->frame = (const char *)d->buf;
+        d->frame_kept = d->have;
+        if (d->raw_fn && d->have) d->raw_fn(d->raw_user, d->frame, d->have, 0, 0);
+        axws__axiom_piece(d, d->frame, d->have, 1, 0);
+    }
+    if (d->raw_fn) d->raw_fn(d->raw_user, p, len, d->msg_len, fin);
+    d->msg_len += len;
+    axws__axiom_piece(d, p, len, 0, fin);
+    if (!fin) return 0;
+deliver:
+    axws__axiom_assemble(d);
+    d->in_msg = 0;
+    r = d->msg.json_error;
+    if (cb) cb(user, &d->msg);
+    return r;
+}
+
+AXWS__DEF int axws_axiom_str_unescape(const axws_axiom_str *s, char *out, size_t cap, size_t *len) {
+    size_t n, got = 0;
+    int r;
+    AXWS_ASSERT(s != NULL);
+    if (len) *len = 0;
+    if (s->type != AXWS_JSON_STRING) return AXWS_JSON_EINVAL;
+    n = s->flags & AXWS_AXIOM_TRUNCATED ? axws__axiom_safe_prefix(s->ptr, s->len) : s->len;
+    r = axws_json_unescape(s->ptr, n, out, cap, &got);
+    if (len) *len = got;
+    return r;
+}
+
+/* ---------------------------------------------------------------- write_json */
+
+typedef struct axws__axiom_w {
+    char *out;
+    size_t cap, len;
+    int trunc;
+} axws__axiom_w;
+
+static void axws__axiom_put(axws__axiom_w *w, const char *s, size_t n) {
+    if (n && w->len < w->cap) memcpy(w->out + w->len, s, n <= w->cap - w->len ? n : w->cap - w->len);
+    w->len += n;
+}
+static void axws__axiom_puts(axws__axiom_w *w, const char *s) { axws__axiom_put(w, s, strlen(s)); }
+
+/* Arbitrary bytes as a JSON string body: escapes for '"', '\\' and controls (RFC 8259
+   section 7), U+FFFD for bytes that are not UTF-8 (RFC 3629 section 4 ranges). */
+static void axws__axiom_put_escaped(axws__axiom_w *w, const char *s, size_t n) {
+    static const char hex[] = "0123456789abcdef";
+    size_t i = 0, run = 0;
+    while (i < n) {
+        uint8_t c = (uint8_t)s[i];
+        size_t k = 0;
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') { i++; run++; continue; }
+        axws__axiom_put(w, s + i - run, run);
+        run = 0;
+        if (c < 0x80) {
+            char e[6];
+            e[0] = '\\';
+            switch (c) {
+            case '"': e[1] = '"'; k = 2; break;
+            case '\\': e[1] = '\\'; k = 2; break;
+            case '\n': e[1] = 'n'; k = 2; break;
+            case '\r': e[1] = 'r'; k = 2; break;
+            case '\t': e[1] = 't'; k = 2; break;
+            default: e[1] = 'u'; e[2] = '0'; e[3] = '0'; e[4] = hex[c >> 4]; e[5] = hex[c & 15]; k = 6;
+            }
+            axws__axiom_put(w, e, k);
+            i++;
+            continue;
+        }
+        {
+            uint8_t lo = 0x80, hi = 0xBF;
+            size_t need = 0, j;
+            if (c >= 0xC2 && c <= 0xDF) need = 1;
+            else if (c >= 0xE0 && c <= 0xEF) { need = 2; if (c == 0xE0) lo = 0xA0; if (c == 0xED) hi = 0x9F; }
+            else if (c >= 0xF0 && c <= 0xF4) { need = 3; if (c == 0xF0) lo = 0x90; if (c == 0xF4) hi = 0x8F; }
+            for (j = 1; need && j <= need; j++) {
+                uint8_t b = i + j < n ? (uint8_t)s[i + j] : 0;
+                if (b < (j == 1 ? lo : 0x80) || b > (j == 1 ? hi : 0xBF)) { need = 0; break; }
+            }
+            if (need) { axws__axiom_put(w, s + i, need + 1); i += need + 1; }
+            else { axws__axiom_puts(w, "\\ufffd"); i++; }
+        }
+    }
+    axws__axiom_put(w, s + n - run, run);
+}
+
+/* A double in a form that reads back to the same value, whatever the locale: the
+   shortest of %.15g..%.17g that round-trips, with the locale's decimal point mapped to
+   '.'. Not finite: null (JSON has no such numbers). */
+static void axws__axiom_put_double(axws__axiom_w *w, double v) {
+    char b[40], o[40];
+    int prec;
+    size_t i, n = 0;
+    if (!isfinite(v)) { axws__axiom_puts(w, "null"); return; }
+    for (prec = 15; prec <= 17; prec++) {
+        double back;
+        int k = snprintf(b, sizeof b, "%.*g", prec, v);
+        if (k <= 0 || (size_t)k >= sizeof b) continue;
+        n = 0;
+        for (i = 0; i < (size_t)k; i++) {
+            char c = b[i];
+            if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e') o[n++] = c;
+            else if (n == 0 || o[n - 1] != '.') o[n++] = '.'; /* any decimal point */
+        }
+        if (axws_json_to_double(o, n, &back) == 0 && back == v) break;
+    }
+    axws__axiom_put(w, o, n);
+}
+
+/* Can this view be written whole? Containers cut short cannot. */
+static int axws__axiom_writable(const axws_axiom_value *v) {
+    if (!(v->flags & AXWS_AXIOM_PRESENT)) return 0;
+    if ((v->type == AXWS_JSON_BEGIN_OBJECT || v->type == AXWS_JSON_BEGIN_ARRAY) &&
+        ((v->flags & AXWS_AXIOM_TRUNCATED) || !v->ptr))
+        return 0;
+    return v->type != 0;
+}
+
+static void axws__axiom_put_value(axws__axiom_w *w, const axws_axiom_value *v) {
+    switch (v->type) {
+    case AXWS_JSON_NULL: axws__axiom_puts(w, "null"); break;
+    case AXWS_JSON_TRUE: axws__axiom_puts(w, "true"); break;
+    case AXWS_JSON_FALSE: axws__axiom_puts(w, "false"); break;
+    case AXWS_JSON_NUMBER:
+        if (v->flags & AXWS_AXIOM_TRUNCATED) { /* a number cut short: its digits, quoted */
+            axws__axiom_put(w, "\"", 1);
+            axws__axiom_put(w, v->ptr, v->len);
+            axws__axiom_put(w, "\"", 1);
+            w->trunc = 1;
+        } else axws__axiom_put(w, v->ptr, v->len);
+        break;
+    case AXWS_JSON_STRING: {
+        /* the body is valid JSON string text as received: copied through */
+        size_t n = v->len;
+        if (v->flags & AXWS_AXIOM_TRUNCATED) { n = axws__axiom_safe_prefix(v->ptr, v->len); w->trunc = 1; }
+        axws__axiom_put(w, "\"", 1);
+        axws__axiom_put(w, v->ptr, n);
+        axws__axiom_put(w, "\"", 1);
+        break;
+    }
+    default: axws__axiom_put(w, v->ptr, v->len); break;
+    }
+}
+
+static void axws__axiom_put_key(axws__axiom_w *w, const char *name) {
+    axws__axiom_put(w, ",\"", 2);
+    axws__axiom_puts(w, name);
+    axws__axiom_put(w, "\":", 2);
+}
+
+/* One field of a typed struct as a value view. */
+static axws_axiom_value axws__axiom_field_view(const axws__axiom_field *f, const void *base) {
+    const char *b = (const char *)base + f->off;
+    axws_axiom_value v;
+    if (f->ftype == AXWS__AXF_NUM) {
+        const axws_axiom_num *n = (const axws_axiom_num *)(const void *)b;
+        v.ptr = n->raw;
+        v.len = n->raw_len;
+        v.flags = n->flags;
+        v.type = n->type;
+    } else if (f->ftype == AXWS__AXF_STR) {
+        const axws_axiom_str *s = (const axws_axiom_str *)(const void *)b;
+        v.ptr = s->ptr;
+        v.len = s->len;
+        v.flags = s->flags;
+        v.type = s->type;
+    } else v = *(const axws_axiom_value *)(const void *)b;
+    return v;
+}
+
+static void axws__axiom_put_field(axws__axiom_w *w, const axws__axiom_field *f, const void *base,
+                                  int first) {
+    axws_axiom_value v = axws__axiom_field_view(f, base);
+    if (!axws__axiom_writable(&v)) {
+        if (v.flags & AXWS_AXIOM_PRESENT) w->trunc = 1;
+        return;
+    }
+    if (first) {
+        axws__axiom_put(w, "\"", 1);
+        axws__axiom_puts(w, f->name);
+        axws__axiom_put(w, "\":", 2);
+    } else axws__axiom_put_key(w, f->name);
+    if (f->ftype == AXWS__AXF_NUM && v.type == AXWS_JSON_NUMBER && !v.ptr)
+        axws__axiom_put_double(w, ((const axws_axiom_num *)(const void *)((const char *)base + f->off))->value);
+    else axws__axiom_put_value(w, &v);
+}
+
+/* An object rebuilt from the fields of a table (write = 0 entries when nested is 1). */
+static void axws__axiom_put_object(axws__axiom_w *w, const axws__axiom_field *f, size_t n,
+                                   const void *base, int nested) {
+    size_t i, k = 0;
+    axws__axiom_put(w, "{", 1);
+    for (i = 0; i < n; i++) {
+        axws_axiom_value v;
+        if (f[i].write == nested) continue;
+        v = axws__axiom_field_view(&f[i], base);
+        if (!axws__axiom_writable(&v)) continue;
+        axws__axiom_put_field(w, &f[i], base, k++ == 0);
+    }
+    axws__axiom_put(w, "}", 1);
+}
+
+AXWS__DEF int axws_axiom_msg_write_json(const axws_axiom_msg *m, char *out, size_t cap) {
+    axws__axiom_w w;
+    const axws__axiom_table *tab;
+    size_t i;
+    AXWS_ASSERT(m != NULL);
+    w.out = out;
+    w.cap = out ? cap : 0;
+    w.len = 0;
+    w.trunc = 0;
+    axws__axiom_puts(&w, "{\"event\":\"message\",\"kind\":\"");
+    axws__axiom_puts(&w, axws_axiom_kind_name(m->kind));
+    axws__axiom_put(&w, "\"", 1);
+    if (m->room.flags & AXWS_AXIOM_PRESENT) {
+        axws_axiom_value v;
+        v.ptr = m->room.ptr;
+        v.len = m->room.len;
+        v.flags = m->room.flags;
+        v.type = m->room.type;
+        if (axws__axiom_writable(&v)) {
+            axws__axiom_put_key(&w, "room");
+            axws__axiom_put_value(&w, &v);
+        }
+    }
+    tab = m->kind >= 0 && m->kind < AXWS_AXIOM_KIND_COUNT ? &axws__axiom_tables[m->kind] : NULL;
+    if (tab)
+        for (i = 0; i < tab->n; i++) {
+            const axws__axiom_field *f = &tab->f[i];
+            axws_axiom_value v;
+            if (!f->write) continue;
+            v = axws__axiom_field_view(f, &m->u);
+            /* nested values cut short: pair and token_balances are rebuilt from their fields */
+            if (m->kind == AXWS_AXIOM_KIND_WALLET_TRADE && f->off == offsetof(axws_axiom_wallet_trade, pair) &&
+                (v.flags & AXWS_AXIOM_PRESENT) && v.type == AXWS_JSON_BEGIN_OBJECT && !axws__axiom_writable(&v)) {
+                axws__axiom_put_key(&w, "pair");
+                axws__axiom_put_object(&w, tab->f, tab->n, &m->u, 0);
+                w.trunc = 1;
+                continue;
+            }
+            if (m->kind == AXWS_AXIOM_KIND_BALANCE_UPDATE &&
+                f->off == offsetof(axws_axiom_balance_update, token_balances) && !axws__axiom_writable(&v)) {
+                const axws_axiom_balance_update *b = &m->u.balance_update;
+                size_t k, n = b->count < AXWS_AXIOM_MAX_BALANCES ? b->count : AXWS_AXIOM_MAX_BALANCES;
+                axws__axiom_put_key(&w, "token_balances");
+                axws__axiom_put(&w, "[", 1);
+                for (k = 0; k < n; k++) {
+                    if (k) axws__axiom_put(&w, ",", 1);
+                    axws__axiom_put_object(&w, axws__axiom_f_token_balance, 4, &b->list[k], 0);
+                }
+                axws__axiom_put(&w, "]", 1);
+                w.trunc = 1;
+                continue;
+            }
+            axws__axiom_put_field(&w, f, &m->u, 0);
+        }
+    switch (m->kind) {
+    case AXWS_AXIOM_KIND_ACTIVE_USERS: {
+        const axws_axiom_num *n = &m->u.active_users.active_users;
+        if (m->content.type != AXWS_JSON_BEGIN_OBJECT && axws__axiom_writable(&m->content)) {
+            axws__axiom_put_key(&w, "content");
+            axws__axiom_put_value(&w, &m->content);
+        }
+        if ((n->flags & AXWS_AXIOM_PRESENT) && n->raw && !(n->flags & (AXWS_AXIOM_MISMATCH | AXWS_AXIOM_TRUNCATED))) {
+            axws__axiom_put_key(&w, "active_users");
+            axws__axiom_put(&w, n->raw, n->raw_len); /* QUOTED: the body is a JSON number */
+        }
+        break;
+    }
+    case AXWS_AXIOM_KIND_TRADE:
+        axws__axiom_put_key(&w, "values");
+        if (axws__axiom_writable(&m->content)) axws__axiom_put_value(&w, &m->content);
+        else {
+            const axws_axiom_trade *t = &m->u.trade;
+            size_t n = t->count < AXWS_AXIOM_MAX_VALUES ? t->count : AXWS_AXIOM_MAX_VALUES;
+            axws__axiom_put(&w, "[", 1);
+            for (i = 0; i < n; i++) {
+                if (i) axws__axiom_put(&w, ",", 1);
+                if (axws__axiom_writable(&t->values[i])) axws__axiom_put_value(&w, &t->values[i]);
+                else axws__axiom_puts(&w, "null");
+            }
+            axws__axiom_put(&w, "]", 1);
+            w.trunc = 1;
+        }
+        break;
+    case AXWS_AXIOM_KIND_RAW:
+        if (m->flags & AXWS_AXIOM_MSG_UNDECODABLE) {
+            axws__axiom_put_key(&w, "content");
+            axws__axiom_put(&w, "\"", 1);
+            axws__axiom_put_escaped(&w, m->content.ptr, m->content.len);
+            axws__axiom_put(&w, "\"", 1);
+            if (m->content.flags & AXWS_AXIOM_TRUNCATED) w.trunc = 1;
+            axws__axiom_puts(&w, ",\"undecodable\":true");
+        } else if (axws__axiom_writable(&m->content)) {
+            axws__axiom_put_key(&w, "content");
+            axws__axiom_put_value(&w, &m->content);
+        } else if (m->content.flags & AXWS_AXIOM_PRESENT) w.trunc = 1;
+        break;
+    default: break;
+    }
+    if (w.trunc) axws__axiom_puts(&w, ",\"truncated\":true");
+    axws__axiom_put(&w, "}", 1);
+    if (w.len >= w.cap) {
+        if (w.cap) out[0] = 0;
+        return AXWS_ENOBUFS;
+    }
+    out[w.len] = 0;
+    return (int)w.len;
+}
 /* <<axiom-msg */
 
 /* >>axiom-client */

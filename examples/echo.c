@@ -8,7 +8,8 @@
    timeout -- exits non-zero with the error on stderr. Nothing is printed on stdout unless
    -v is given, then one line per event. Messages up to 16 MiB are echoed.
 
-   Shows: the step loop with poll(), whole-message mode, the error getters.
+   Shows: the step loop with poll(), whole-message mode, flow control (a message whose echo
+   does not fit the output queue yet pauses input until it does), the error getters.
    Build: make build/echo   (or: cc -std=c99 -I. examples/echo.c -o echo -lbearssl) */
 #define AXIOMWS_IMPLEMENTATION
 #include "axiomws.h"
@@ -21,9 +22,15 @@
 
 static unsigned char rx_buf[1 << 16];
 static unsigned char msg_buf[ECHO_MAX_MESSAGE];
-static unsigned char tx_buf[ECHO_MAX_MESSAGE + 64];
+/* room for two full-size echoes: a peer that writes a burst before it reads anything gets
+   its echoes queued instead of a stalled exchange */
+static unsigned char tx_buf[2 * ECHO_MAX_MESSAGE + 64];
 
 static int verbose;
+/* a message whose echo did not fit tx_buf yet: it stays in msg_buf while input is paused */
+static int pending_opcode;
+static const void *pending_data;
+static size_t pending_len;
 
 static void on_event(axws_conn *c, const axws_event *ev, void *user) {
     (void)user;
@@ -33,8 +40,12 @@ static void on_event(axws_conn *c, const axws_event *ev, void *user) {
         break;
     case AXWS_EV_MESSAGE:
         if (verbose) printf("message %s %zu\n", ev->opcode == AXWS_OP_TEXT ? "text" : "binary", ev->len);
-        if (axws_send(c, ev->opcode, ev->data, ev->len) != AXWS_OK)
-            fprintf(stderr, "echo: could not queue a %zu-byte echo\n", ev->len);
+        if (axws_send(c, ev->opcode, ev->data, ev->len) == AXWS_EWOULDBLOCK) {
+            pending_opcode = ev->opcode;
+            pending_data = ev->data;
+            pending_len = ev->len;
+            axws_pause_input(c, 1);
+        }
         break;
     case AXWS_EV_PING:
         if (verbose) printf("ping %zu\n", ev->len);
@@ -120,6 +131,10 @@ int main(int argc, char **argv) {
         }
         poll(pfd, (nfds_t)n, wait);
         axws_step(&conn, pfd, n, axws_now_ms());
+        if (pending_data && axws_send(&conn, pending_opcode, pending_data, pending_len) != AXWS_EWOULDBLOCK) {
+            pending_data = NULL;
+            axws_pause_input(&conn, 0);
+        }
     }
     if (timed_out) return 3;
     if (axws_error(&conn)) {
