@@ -339,7 +339,9 @@ AXWS_API int axws_timeout_ms(const axws_conn *c, int64_t now_ms);
 AXWS_API int axws_step(axws_conn *c, const struct pollfd *fds, int nfds, int64_t now_ms);
 
 /* Queue a whole message (masked with a fresh key). Returns 0, AXWS_EWOULDBLOCK when it
-   does not fit the free space of tx_buf (nothing is queued), AXWS_ESTATE when not OPEN. */
+   does not fit the free space of tx_buf now (nothing is queued; retry after step),
+   AXWS_ETOOBIG when it could never fit tx_buf (send it in fragments), AXWS_ESTATE when not
+   OPEN. */
 AXWS_API int axws_send(axws_conn *c, int opcode, const void *data, size_t len);
 AXWS_API int axws_send_text(axws_conn *c, const char *text, size_t len);
 AXWS_API int axws_send_binary(axws_conn *c, const void *data, size_t len);
@@ -1079,6 +1081,192 @@ AXWS_API int axws_axiom_msg_write_json(const axws_axiom_msg *m, char *out, size_
 /* <<axiom-msg-decl */
 
 /* >>axiom-client-decl */
+/* ======================================================================== the Axiom client
+
+   The C form of the axiomtrade-rs WebSocketClient: one client per stream, a region (or an
+   explicit URL), tokens, subscriptions that survive reconnects, typed messages, and a
+   handler of four callbacks -- pumped by the same poll loop as everything else:
+
+       axws_axiom_pollfds(&a, fds, AXWS_AXIOM_MAX_POLLFDS);   -- up to two sockets: the
+       poll(fds, n, axws_axiom_timeout_ms(&a, now));            stream, and a token refresh
+       axws_axiom_step(&a, fds, n, axws_now_ms());              when one is under way
+
+   Callbacks fire only from inside axws_axiom_step() and may call subscribe, unsubscribe,
+   send or disconnect. Nothing blocks except the default resolver (cfg.resolve as in the
+   engine) and the token file, which is read at init and rewritten after a refresh with
+   plain stdio (fopen allocates inside libc; programs that avoid it pass tokens directly
+   and handle on_tokens themselves). */
+
+#define AXWS_AXIOM_MAX_POLLFDS 2
+#ifndef AXWS_AXIOM_MAX_ROOMS
+#define AXWS_AXIOM_MAX_ROOMS 64   /* rooms one client remembers; same in every file */
+#endif
+#ifndef AXWS_AXIOM_ROOM_MAX
+#define AXWS_AXIOM_ROOM_MAX 95    /* longest room name in bytes; same in every file */
+#endif
+#ifndef AXWS_AXIOM_TOKEN_MAX
+#define AXWS_AXIOM_TOKEN_MAX 2047 /* longest token in bytes; same in every file */
+#endif
+
+/* Regions and their hosts (PROTOCOL.md 1). X(enum, name) */
+#define AXWS__REGIONS(X)                          \
+    X(AXWS_REGION_GLOBAL, "Global")               \
+    X(AXWS_REGION_US_WEST, "USWest")              \
+    X(AXWS_REGION_US_CENTRAL, "USCentral")        \
+    X(AXWS_REGION_US_EAST, "USEast")              \
+    X(AXWS_REGION_EU_WEST, "EUWest")              \
+    X(AXWS_REGION_EU_CENTRAL, "EUCentral")        \
+    X(AXWS_REGION_EU_EAST, "EUEast")              \
+    X(AXWS_REGION_ASIA, "Asia")                   \
+    X(AXWS_REGION_AUSTRALIA, "Australia")
+#define AXWS__REGION_ENUM(e, name) e,
+typedef enum axws_region { AXWS__REGIONS(AXWS__REGION_ENUM) AXWS_REGION_COUNT } axws_region;
+#undef AXWS__REGION_ENUM
+
+/* "Global", "USWest", ... */
+AXWS_API const char *axws_region_name(axws_region r);
+/* The region named `name` (case-insensitive, as the seed spells them), or -1. */
+AXWS_API int axws_region_from_name(const char *name);
+/* The region's hosts: *hosts gets a static array; returns how many. */
+AXWS_API int axws_region_hosts(axws_region r, const char *const **hosts);
+
+/* Error kinds, one per layer, as the seed's WebSocketError. X(enum, value, name) */
+#define AXWS__AXIOM_ERRORS(X)                                    \
+    X(AXWS_AXIOM_ERR_AUTH, 1, "authentication")                  \
+    X(AXWS_AXIOM_ERR_CONNECTION, 2, "connection")                \
+    X(AXWS_AXIOM_ERR_NOT_CONNECTED, 3, "not connected")          \
+    X(AXWS_AXIOM_ERR_SEND, 4, "send")                            \
+    X(AXWS_AXIOM_ERR_RECEIVE, 5, "receive")                      \
+    X(AXWS_AXIOM_ERR_SERIALIZATION, 6, "serialization")          \
+    X(AXWS_AXIOM_ERR_WEBSOCKET, 7, "websocket")                  \
+    X(AXWS_AXIOM_ERR_HTTP, 8, "http")
+#define AXWS__AXIOM_ERR_ENUM(e, v, name) e = v,
+typedef enum axws_axiom_error_kind { AXWS__AXIOM_ERRORS(AXWS__AXIOM_ERR_ENUM) AXWS_AXIOM_ERR_LAST_ } axws_axiom_error_kind;
+#undef AXWS__AXIOM_ERR_ENUM
+/* "authentication", "connection", ... */
+AXWS_API const char *axws_axiom_error_kind_name(int kind);
+
+/* What the error callback gets. Valid during the callback. The text never holds a token. */
+typedef struct axws_axiom_error {
+    axws_axiom_error_kind kind;
+    int code;          /* the AXWS_E* behind it */
+    int http_status;   /* AUTH/HTTP: the status of the upgrade or refresh, else 0 */
+    int close_code;    /* WEBSOCKET/CONNECTION: the close code, else 0 */
+    int tls_error;     /* CONNECTION: BearSSL's error code, else 0 */
+    int sys_errno;     /* CONNECTION/SEND/RECEIVE: errno, else 0 */
+    const char *text;  /* a readable sentence */
+} axws_axiom_error;
+
+typedef struct axws_axiom axws_axiom;
+
+/* The handler: the seed's MessageHandler trait. Any member may be NULL. */
+typedef struct axws_axiom_handler {
+    /* a decoded message (see axws_axiom_msg); valid during the call */
+    void (*on_message)(axws_axiom *a, const axws_axiom_msg *m, void *user);
+    /* once per successful upgrade; session_id is made by the client for this connection */
+    void (*on_connected)(axws_axiom *a, const char *session_id, void *user);
+    /* once per loss of a connection that was up (also after disconnect()) */
+    void (*on_disconnected)(axws_axiom *a, const char *reason, void *user);
+    void (*on_error)(axws_axiom *a, const axws_axiom_error *e, void *user);
+    /* optional: new tokens arrived from a refresh (e.g. to store them yourself) */
+    void (*on_tokens)(axws_axiom *a, const char *access_token, const char *refresh_token, void *user);
+    void *user;
+} axws_axiom_handler;
+
+/* Zero means default for every field. */
+typedef struct axws_axiom_config {
+    axws_axiom_handler handler;
+    axws_region region;          /* default AXWS_REGION_GLOBAL */
+    const char *url;             /* instead of the region: ws:// or wss:// (tests, relays) */
+    const char *token_price_url; /* default wss://socket8.axiom.trade/ */
+    const char *api_url;         /* refresh endpoint base; default https://apiN.axiom.trade
+                                    with N picked at random */
+    /* tokens: given here (copied), else AXIOM_ACCESS_TOKEN / AXIOM_REFRESH_TOKEN from the
+       environment (unless no_env), else the token file */
+    const char *access_token;
+    const char *refresh_token;
+    const char *token_file;      /* default ".axiom_tokens.json" when tokens come from no
+                                    other source; written back (atomically) after refresh */
+    int no_env;
+    /* upgrade request (PROTOCOL.md 2): a line in `headers` replaces the default header of
+       the same name (Cookie, Origin, User-Agent, Cache-Control, Pragma, Accept-Language) */
+    const char *const *headers;
+    int no_auto_reconnect;       /* auto-reconnect is on unless this is set */
+    int keepalive_ms;            /* ping interval; default 30000; -1 = never */
+    int dead_peer_ms;            /* silence that counts as dead; default 2 * keepalive */
+    int connect_timeout_ms;      /* TCP + TLS + upgrade; default 10000 */
+    int backoff_base_ms;         /* default 500 */
+    int backoff_cap_ms;          /* default 30000 */
+    int healthy_ms;              /* a connection up this long resets the backoff; 60000 */
+    int pacing_ms;               /* between subscription messages; default 100; -1 = none */
+    int refresh_ahead_s;         /* refresh this long before the access token expires; 120 */
+    int token_check_ms;          /* how often to check the token; default 600000 (10 min) */
+    /* buffers (required): the stream's socket reads and output queue, and the message
+       buffer: a message that fits is decoded in place (strings are views into it) */
+    void *rx_buf; size_t rx_size;
+    void *tx_buf; size_t tx_size;
+    void *msg_buf; size_t msg_size;
+    /* as in axws_config */
+    axws_resolve_fn resolve; void *resolve_user;
+    axws_random_fn random; void *random_user;
+    axws_log_fn log; void *log_user;
+    int64_t (*wall_clock)(void *user);  /* seconds since 1970; default time() */
+    void *wall_clock_user;
+#ifndef AXWS_NO_TLS
+    const br_x509_trust_anchor *trust_anchors;
+    size_t trust_anchor_count;
+    const char *servername;      /* name to verify instead of the URL's host */
+    int insecure_skip_verify;
+#endif
+} axws_axiom_config;
+
+/* The seed's WebSocketClient::new / with_region: set up `a` (caller-allocated) from `cfg`.
+   Reads tokens from the given values, the environment or the token file. Returns 0,
+   AXWS_EINVAL/AXWS_ENOBUFS (bad configuration), AXWS_EAUTH (a token with bytes that may
+   not appear in a header) or AXWS_EFILE (token file named but unreadable). No token at all
+   is not an error here: connect will report it (or refresh first if there is a refresh
+   token). */
+AXWS_API int axws_axiom_init(axws_axiom *a, const axws_axiom_config *cfg);
+/* connect(): start connecting to the region's (or cfg.url's) stream. */
+AXWS_API int axws_axiom_connect(axws_axiom *a, int64_t now_ms);
+/* connect_token_price(): the dedicated token-price socket. */
+AXWS_API int axws_axiom_connect_token_price(axws_axiom *a, int64_t now_ms);
+/* disconnect(): close handshake with 1000 (bounded wait), no reconnect. */
+AXWS_API int axws_axiom_disconnect(axws_axiom *a, int64_t now_ms);
+/* reconnect(): drop the current connection (if any) and connect again at once, to the next
+   host; every subscription is joined again. */
+AXWS_API int axws_axiom_reconnect(axws_axiom *a, int64_t now_ms);
+AXWS_API int axws_axiom_is_connected(const axws_axiom *a);
+AXWS_API void axws_axiom_set_auto_reconnect(axws_axiom *a, int on);
+/* get_subscriptions(): the rooms, in the order they were subscribed. */
+AXWS_API int axws_axiom_subscription_count(const axws_axiom *a);
+AXWS_API const char *axws_axiom_subscription(const axws_axiom *a, int index);
+/* subscribe_new_tokens(), subscribe_token_price(mint), subscribe_wallet_transactions(addr),
+   and any room. The room is recorded (once) and joined now if connected, else on the next
+   connect; joins are paced cfg.pacing_ms apart. Returns 0, AXWS_EINVAL (empty, too long,
+   not UTF-8), AXWS_EFULL. */
+AXWS_API int axws_axiom_subscribe_new_tokens(axws_axiom *a);
+AXWS_API int axws_axiom_subscribe_token_price(axws_axiom *a, const char *mint);
+AXWS_API int axws_axiom_subscribe_wallet_transactions(axws_axiom *a, const char *wallet);
+AXWS_API int axws_axiom_subscribe(axws_axiom *a, const char *room);
+/* Forget a room (a leave is sent if it was joined). AXWS_EINVAL if not subscribed. */
+AXWS_API int axws_axiom_unsubscribe(axws_axiom *a, const char *room);
+/* Send a text frame as is. AXWS_ENOTCONN when not connected, AXWS_EWOULDBLOCK when full. */
+AXWS_API int axws_axiom_send_text(axws_axiom *a, const char *text, size_t len);
+/* Replace the tokens (copied). Used at the next upgrade. */
+AXWS_API int axws_axiom_set_tokens(axws_axiom *a, const char *access_token, const char *refresh_token);
+/* Refresh the access token now (non-blocking; the result arrives through the callbacks). */
+AXWS_API int axws_axiom_refresh_token(axws_axiom *a, int64_t now_ms);
+/* Seconds since 1970 when the access token expires (from its JWT exp), or 0 if unknown. */
+AXWS_API int64_t axws_axiom_token_expiry(const axws_axiom *a);
+
+AXWS_API int axws_axiom_pollfds(const axws_axiom *a, struct pollfd *fds, int max);
+AXWS_API int axws_axiom_timeout_ms(const axws_axiom *a, int64_t now_ms);
+AXWS_API int axws_axiom_step(axws_axiom *a, const struct pollfd *fds, int nfds, int64_t now_ms);
+/* The stream's connection, for its getters (axws_error, axws_close_code, ...). */
+AXWS_API const axws_conn *axws_axiom_conn(const axws_axiom *a);
+/* The URL of the current (or last) connection attempt. */
+AXWS_API const char *axws_axiom_url(const axws_axiom *a);
 /* <<axiom-client-decl */
 /* <<axiom-decl */
 
@@ -1153,6 +1341,53 @@ struct axws_conn {
     /* <<tls-state */
 #endif
 };
+
+/* >>axiom-client-struct (needs axws_conn complete) */
+struct axws_axiom {
+    axws_axiom_config cfg;
+    axws_conn ws;             /* the stream */
+    axws_conn http;           /* the token refresh, when one is under way */
+    axws_axiom_decoder dec;
+    int want_up;              /* the program asked to be connected */
+    int token_price;          /* connect to the token-price socket */
+    int up;                   /* on_connected fired, on_disconnected not yet */
+    int attempt_live;         /* ws is connecting or connected for us */
+    int reconnect_now;        /* reconnect(): connect again as soon as the stream is down */
+    int attempts;             /* failed attempts since the last healthy connection */
+    int host_index;           /* region host of the current attempt; -1 before the first */
+    int auth_retried;         /* a 401/403 already led to one refresh and retry */
+    int64_t next_attempt;     /* when to try again (0: not waiting) */
+    int64_t connected_at;
+    int64_t next_send;        /* pacing of subscription messages */
+    unsigned conn_gen;        /* per connection; rooms joined on it carry it */
+    int room_count;
+    unsigned room_joined[AXWS_AXIOM_MAX_ROOMS];
+    char rooms[AXWS_AXIOM_MAX_ROOMS][AXWS_AXIOM_ROOM_MAX + 1];
+    int leave_count;          /* leaves waiting for their pacing slot */
+    char leaves[AXWS_AXIOM_MAX_ROOMS][AXWS_AXIOM_ROOM_MAX + 1];
+    char access[AXWS_AXIOM_TOKEN_MAX + 1];
+    char refresh[AXWS_AXIOM_TOKEN_MAX + 1];
+    int64_t access_exp;       /* JWT exp, 0 unknown */
+    int tokens_from_file;
+    char token_file[256];
+    int refresh_busy;         /* the http connection carries a refresh */
+    int connect_after_refresh;
+    int refresh_failures;
+    int64_t next_refresh;     /* retry of a failed refresh (0: none) */
+    int64_t next_token_check;
+    int64_t last_refresh;     /* when the last refresh started */
+    int refresh_ok;           /* the response carried a new access token */
+    int refresh_status;
+    int64_t retry_after_ms;   /* from a 429 */
+    char url[320];
+    char session_id[24];
+    char text[1024];          /* error and reason sentences */
+    char cookie[2 * AXWS_AXIOM_TOKEN_MAX + 64];
+    const char *headers[24];
+    uint8_t http_rx[1024];
+    uint8_t http_tx[2 * AXWS_AXIOM_TOKEN_MAX + 1024];
+};
+/* <<axiom-client-struct */
 
 #ifdef __cplusplus
 }
@@ -1510,7 +1745,7 @@ static size_t axws__frame_header_size(size_t len) {
 static int axws__queue_frame(axws_conn *c, int b0, const void *data, size_t len) {
     size_t hl = axws__frame_header_size(len);
     uint8_t *p;
-    if (len > c->cfg.tx_size) return AXWS_EWOULDBLOCK;
+    if (len > c->cfg.tx_size || hl + len > c->cfg.tx_size) return AXWS_ETOOBIG; /* never fits */
     p = axws__tx_reserve(c, hl + len);
     if (!p) return AXWS_EWOULDBLOCK;
     p[0] = (uint8_t)b0;
@@ -3521,10 +3756,16 @@ static void axws__reset(axws_conn *c) {
 }
 
 static void axws__transport_close(axws_conn *c) {
+    int i;
+    uint8_t sink[4096];
     if (c->fd < 0) return;
 #ifdef AXWS__HAVE_TLS
     if (c->secure) axws__tls_shutdown(c);
 #endif
+    /* Unread input makes close() send a reset, which can destroy the close frame we just
+       sent before the peer reads it: discard what is already here first (bounded). */
+    for (i = 0; i < 64 && recv(c->fd, sink, sizeof sink, MSG_DONTWAIT) > 0; i++)
+        ;
     close(c->fd);
     c->fd = -1;
 }
@@ -5147,6 +5388,867 @@ AXWS__DEF int axws_axiom_msg_write_json(const axws_axiom_msg *m, char *out, size
 /* <<axiom-msg */
 
 /* >>axiom-client */
+#include <stdio.h>
+#include <stdlib.h>
+
+#define AXWS__REGION_NAME(e, name) name,
+static const char *const axws__region_names[] = { AXWS__REGIONS(AXWS__REGION_NAME) };
+#undef AXWS__REGION_NAME
+
+static const char *const axws__hosts_global[] = { "cluster9.axiom.trade" };
+static const char *const axws__hosts_usw[] = { "socket8.axiom.trade", "cluster-usw2.axiom.trade" };
+static const char *const axws__hosts_usc[] = { "cluster3.axiom.trade", "cluster-usc2.axiom.trade" };
+static const char *const axws__hosts_use[] = { "cluster5.axiom.trade", "cluster-use2.axiom.trade" };
+static const char *const axws__hosts_euw[] = { "cluster6.axiom.trade", "cluster-euw2.axiom.trade" };
+static const char *const axws__hosts_euc[] = { "cluster2.axiom.trade", "cluster-euc2.axiom.trade" };
+static const char *const axws__hosts_eue[] = { "cluster8.axiom.trade" };
+static const char *const axws__hosts_asia[] = { "cluster4.axiom.trade" };
+static const char *const axws__hosts_au[] = { "cluster7.axiom.trade" };
+static const char *const axws__api_hosts[] = { "api2.axiom.trade", "api3.axiom.trade", "api6.axiom.trade",
+                                               "api7.axiom.trade", "api8.axiom.trade", "api9.axiom.trade",
+                                               "api10.axiom.trade" };
+#define AXWS__TOKEN_PRICE_URL "wss://socket8.axiom.trade/"
+#define AXWS__COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+AXWS__DEF const char *axws_region_name(axws_region r) {
+    return (unsigned)r < AXWS_REGION_COUNT ? axws__region_names[r] : "unknown";
+}
+
+AXWS__DEF int axws_region_from_name(const char *name) {
+    int i;
+    if (!name) return -1;
+    for (i = 0; i < AXWS_REGION_COUNT; i++)
+        if (axws__ieq(name, strlen(name), axws__region_names[i])) return i;
+    return -1;
+}
+
+AXWS__DEF int axws_region_hosts(axws_region r, const char *const **hosts) {
+    switch (r) {
+    case AXWS_REGION_US_WEST: *hosts = axws__hosts_usw; return AXWS__COUNT(axws__hosts_usw);
+    case AXWS_REGION_US_CENTRAL: *hosts = axws__hosts_usc; return AXWS__COUNT(axws__hosts_usc);
+    case AXWS_REGION_US_EAST: *hosts = axws__hosts_use; return AXWS__COUNT(axws__hosts_use);
+    case AXWS_REGION_EU_WEST: *hosts = axws__hosts_euw; return AXWS__COUNT(axws__hosts_euw);
+    case AXWS_REGION_EU_CENTRAL: *hosts = axws__hosts_euc; return AXWS__COUNT(axws__hosts_euc);
+    case AXWS_REGION_EU_EAST: *hosts = axws__hosts_eue; return AXWS__COUNT(axws__hosts_eue);
+    case AXWS_REGION_ASIA: *hosts = axws__hosts_asia; return AXWS__COUNT(axws__hosts_asia);
+    case AXWS_REGION_AUSTRALIA: *hosts = axws__hosts_au; return AXWS__COUNT(axws__hosts_au);
+    default: *hosts = axws__hosts_global; return AXWS__COUNT(axws__hosts_global);
+    }
+}
+
+#define AXWS__AXIOM_ERR_CASE(e, v, name) case v: return name;
+AXWS__DEF const char *axws_axiom_error_kind_name(int kind) {
+    switch (kind) {
+        AXWS__AXIOM_ERRORS(AXWS__AXIOM_ERR_CASE)
+    default: return "unknown";
+    }
+}
+#undef AXWS__AXIOM_ERR_CASE
+
+/* ---- small helpers */
+
+static int64_t axws__ax_wall(const axws_axiom *a) {
+    return a->cfg.wall_clock ? a->cfg.wall_clock(a->cfg.wall_clock_user) : (int64_t)time(NULL);
+}
+
+static uint32_t axws__ax_random32(axws_axiom *a) {
+    uint8_t b[4];
+    axws__random(&a->ws, b, sizeof b);
+    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+/* RFC 6265 4.1.1 cookie-octet: what a token may contain to travel in a Cookie header. */
+static int axws__cookie_value_ok(const char *s, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x21 || ch > 0x7E || ch == '"' || ch == ',' || ch == ';' || ch == '\\') return 0;
+    }
+    return 1;
+}
+
+static int axws__ax_copy_token(char *dst, const char *src, size_t n) {
+    if (n > AXWS_AXIOM_TOKEN_MAX || !axws__cookie_value_ok(src, n)) return AXWS_EAUTH;
+    memcpy(dst, src, n);
+    dst[n] = 0;
+    return AXWS_OK;
+}
+
+static void axws__ax_error(axws_axiom *a, axws_axiom_error_kind kind, int code, const char *text) {
+    axws_axiom_error e;
+    memset(&e, 0, sizeof e);
+    e.kind = kind;
+    e.code = code;
+    e.text = text;
+    if (kind == AXWS_AXIOM_ERR_HTTP || kind == AXWS_AXIOM_ERR_AUTH) e.http_status = a->ws.http_status;
+    if (a->cfg.log) a->cfg.log(a->cfg.log_user, text);
+    if (a->cfg.handler.on_error) a->cfg.handler.on_error(a, &e, a->cfg.handler.user);
+}
+
+/* The exp claim of a JWT (RFC 7519 4.1.4), or 0. The payload is base64url JSON. */
+static int64_t axws__jwt_exp(const char *jwt) {
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    char json[AXWS_AXIOM_TOKEN_MAX];
+    const char *p = strchr(jwt, '.'), *end;
+    size_t n = 0;
+    uint32_t acc = 0;
+    int bits = 0, want_value = 0;
+    axws_json j;
+    axws_json_token t;
+    int64_t exp = 0;
+    if (!p) return 0;
+    end = strchr(++p, '.');
+    if (!end) return 0;
+    for (; p < end; p++) {
+        const char *q = strchr(b64, *p);
+        if (!q || !*p) return 0;
+        acc = acc << 6 | (uint32_t)(q - b64);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            if (n == sizeof json) return 0;
+            json[n++] = (char)(acc >> bits);
+        }
+    }
+    axws_json_init(&j, NULL, 0);
+    axws_json_feed(&j, json, n);
+    axws_json_end(&j);
+    for (;;) {
+        int r = axws_json_next(&j, &t);
+        if (r <= 0 || r == AXWS_JSON_DONE) break;
+        if (r == AXWS_JSON_KEY && t.depth == 1) want_value = t.len == 3 && memcmp(t.data, "exp", 3) == 0;
+        else if (want_value && r == AXWS_JSON_NUMBER && t.depth == 1 && !t.more) {
+            if (axws_json_to_int64(t.data, t.len, &exp) != 0) exp = 0;
+            want_value = 0;
+        } else if (t.depth <= 1) {
+            want_value = 0;
+        }
+    }
+    return exp > 0 ? exp : 0;
+}
+
+/* Read {"access_token": "...", "refresh_token": "..."} from the token file. */
+static int axws__ax_read_token_file(axws_axiom *a, const char *path) {
+    char buf[3 * AXWS_AXIOM_TOKEN_MAX + 512];
+    size_t n;
+    FILE *f = fopen(path, "rb");
+    axws_json j;
+    axws_json_token t;
+    char *dst = NULL;
+    if (!f) return AXWS_EFILE;
+    n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    if (n == sizeof buf) return AXWS_EFILE;
+    axws_json_init(&j, NULL, 0);
+    axws_json_feed(&j, buf, n);
+    axws_json_end(&j);
+    for (;;) {
+        int r = axws_json_next(&j, &t);
+        if (r == AXWS_JSON_DONE) break;
+        if (r <= 0) return AXWS_EFILE;
+        if (r == AXWS_JSON_KEY && t.depth == 1) {
+            dst = (t.len == 12 && memcmp(t.data, "access_token", 12) == 0)    ? a->access
+                  : (t.len == 13 && memcmp(t.data, "refresh_token", 13) == 0) ? a->refresh
+                                                                              : NULL;
+        } else if (r == AXWS_JSON_STRING && dst && t.depth == 1) {
+            char tok[AXWS_AXIOM_TOKEN_MAX + 1];
+            size_t len = 0;
+            if (axws_json_unescape(t.data, t.len, tok, sizeof tok - 1, &len) != 0 ||
+                axws__ax_copy_token(dst, tok, len) != 0)
+                return AXWS_EAUTH;
+            dst = NULL;
+        } else if (t.depth <= 1) {
+            dst = NULL;
+        }
+    }
+    a->tokens_from_file = 1;
+    return AXWS_OK;
+}
+
+/* Write the tokens back without ever leaving a truncated file: a temporary file with mode
+   0600, flushed to disk, renamed over the old one. */
+static int axws__ax_write_token_file(axws_axiom *a) {
+    char tmp[300], body[3 * AXWS_AXIOM_TOKEN_MAX + 256], when[40] = "null";
+    int fd, n, ok;
+    if (strlen(a->token_file) + 16 > sizeof tmp) return AXWS_EFILE;
+    if (a->access_exp) {
+        time_t t = (time_t)a->access_exp;
+        struct tm tm;
+        if (gmtime_r(&t, &tm)) strftime(when, sizeof when, "\"%Y-%m-%dT%H:%M:%SZ\"", &tm);
+    }
+    n = snprintf(body, sizeof body, "{\"access_token\": \"%s\", \"refresh_token\": \"%s\", \"expires_at\": %s}\n",
+                 a->access, a->refresh, when);
+    if (n < 0 || (size_t)n >= sizeof body) return AXWS_EFILE;
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", a->token_file, (long)getpid());
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return AXWS_EFILE;
+    ok = write(fd, body, (size_t)n) == n && fsync(fd) == 0;
+    ok = close(fd) == 0 && ok;
+    if (!ok || rename(tmp, a->token_file) != 0) {
+        unlink(tmp);
+        return AXWS_EFILE;
+    }
+    return AXWS_OK;
+}
+
+static void axws__ax_ws_event(axws_conn *c, const axws_event *ev, void *user);
+static void axws__ax_http_event(axws_conn *c, const axws_event *ev, void *user);
+
+AXWS__DEF int axws_axiom_init(axws_axiom *a, const axws_axiom_config *cfg) {
+    axws_config wc;
+    const char *acc = NULL, *ref = NULL;
+    int r;
+    AXWS_ASSERT(a != NULL && cfg != NULL);
+    memset(a, 0, sizeof *a);
+    a->cfg = *cfg;
+    a->host_index = -1;
+    if ((unsigned)cfg->region >= AXWS_REGION_COUNT || !cfg->msg_buf || !cfg->msg_size) return AXWS_EINVAL;
+    if (!a->cfg.keepalive_ms) a->cfg.keepalive_ms = 30000;
+    if (!a->cfg.dead_peer_ms) a->cfg.dead_peer_ms = a->cfg.keepalive_ms > 0 ? 2 * a->cfg.keepalive_ms : -1;
+    if (!a->cfg.connect_timeout_ms) a->cfg.connect_timeout_ms = 10000;
+    if (!a->cfg.backoff_base_ms) a->cfg.backoff_base_ms = 500;
+    if (!a->cfg.backoff_cap_ms) a->cfg.backoff_cap_ms = 30000;
+    if (!a->cfg.healthy_ms) a->cfg.healthy_ms = 60000;
+    if (!a->cfg.pacing_ms) a->cfg.pacing_ms = 100;
+    if (!a->cfg.refresh_ahead_s) a->cfg.refresh_ahead_s = 120;
+    if (!a->cfg.token_check_ms) a->cfg.token_check_ms = 600000;
+
+    memset(&wc, 0, sizeof wc);
+    wc.rx_buf = cfg->rx_buf; wc.rx_size = cfg->rx_size;
+    wc.tx_buf = cfg->tx_buf; wc.tx_size = cfg->tx_size;
+    wc.connect_timeout_ms = a->cfg.connect_timeout_ms;
+    wc.handshake_timeout_ms = a->cfg.connect_timeout_ms;
+    wc.keepalive_ms = a->cfg.keepalive_ms > 0 ? a->cfg.keepalive_ms : 0;
+    wc.dead_peer_ms = a->cfg.dead_peer_ms > 0 ? a->cfg.dead_peer_ms : 0;
+    wc.on_event = axws__ax_ws_event;
+    wc.user = a;
+    wc.resolve = cfg->resolve; wc.resolve_user = cfg->resolve_user;
+    wc.random = cfg->random; wc.random_user = cfg->random_user;
+    wc.log = cfg->log; wc.log_user = cfg->log_user;
+#ifndef AXWS_NO_TLS
+    wc.trust_anchors = cfg->trust_anchors;
+    wc.trust_anchor_count = cfg->trust_anchor_count;
+    wc.servername = cfg->servername;
+    wc.insecure_skip_verify = cfg->insecure_skip_verify;
+#endif
+    r = axws_init(&a->ws, &wc);
+    if (r) return r;
+    wc.rx_buf = a->http_rx; wc.rx_size = sizeof a->http_rx;
+    wc.tx_buf = a->http_tx; wc.tx_size = sizeof a->http_tx;
+    wc.max_handshake = sizeof a->http_tx;
+    wc.keepalive_ms = wc.dead_peer_ms = 0;
+    wc.on_event = axws__ax_http_event;
+    r = axws_init(&a->http, &wc);
+    if (r) return r;
+    axws_axiom_decoder_init(&a->dec, cfg->msg_buf, cfg->msg_size);
+
+    /* tokens: given, else the environment, else the token file */
+    acc = cfg->access_token;
+    ref = cfg->refresh_token;
+    if (!acc && !ref && !cfg->no_env) {
+        acc = getenv("AXIOM_ACCESS_TOKEN");
+        ref = getenv("AXIOM_REFRESH_TOKEN");
+    }
+    if (cfg->token_file && strlen(cfg->token_file) >= sizeof a->token_file) return AXWS_EINVAL;
+    snprintf(a->token_file, sizeof a->token_file, "%s", cfg->token_file ? cfg->token_file : ".axiom_tokens.json");
+    if (acc || ref) {
+        if ((acc && axws__ax_copy_token(a->access, acc, strlen(acc))) ||
+            (ref && axws__ax_copy_token(a->refresh, ref, strlen(ref))))
+            return AXWS_EAUTH;
+    } else {
+        r = axws__ax_read_token_file(a, a->token_file);
+        if (r == AXWS_EAUTH || (r && cfg->token_file)) return r;
+    }
+    a->access_exp = a->access[0] ? axws__jwt_exp(a->access) : 0;
+    return AXWS_OK;
+}
+
+/* ---- connecting */
+
+/* The upgrade headers of PROTOCOL.md 2; a program's line replaces the default of its name. */
+static void axws__ax_build_headers(axws_axiom *a) {
+    static const char *const defaults[] = {
+        "Origin: https://axiom.trade",
+        "User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36",
+        "Cache-Control: no-cache",
+        "Pragma: no-cache",
+        "Accept-Language: en-US,en;q=0.9",
+    };
+    const char *const *h;
+    int n = 0, i;
+    int have_cookie = 0;
+    for (h = a->cfg.headers; h && *h; h++) have_cookie |= axws__ieq(*h, 7, "cookie:");
+    if (!have_cookie && (a->access[0] || a->refresh[0])) {
+        snprintf(a->cookie, sizeof a->cookie, "Cookie: auth-access-token=%s; auth-refresh-token=%s", a->access,
+                 a->refresh);
+        a->headers[n++] = a->cookie;
+    }
+    for (i = 0; i < AXWS__COUNT(defaults); i++) {
+        size_t nl = (size_t)(strchr(defaults[i], ':') - defaults[i]) + 1;
+        int overridden = 0;
+        for (h = a->cfg.headers; h && *h; h++)
+            if (strlen(*h) >= nl && axws__lower((unsigned char)**h) == axws__lower((unsigned char)defaults[i][0])) {
+                size_t k;
+                for (k = 0; k < nl && axws__lower((unsigned char)(*h)[k]) == axws__lower((unsigned char)defaults[i][k]); k++)
+                    ;
+                overridden |= k == nl;
+            }
+        if (!overridden) a->headers[n++] = defaults[i];
+    }
+    for (h = a->cfg.headers; h && *h && n < AXWS__COUNT(a->headers) - 1; h++) a->headers[n++] = *h;
+    a->headers[n] = NULL;
+}
+
+static int axws__ax_start_refresh(axws_axiom *a, int64_t now);
+
+static int64_t axws__ax_backoff(axws_axiom *a, int attempts) {
+    /* exponential backoff with full jitter: uniform in [0, min(cap, base * 2^attempts)] */
+    int64_t window = a->cfg.backoff_base_ms;
+    int i;
+    for (i = 0; i < attempts && window < a->cfg.backoff_cap_ms; i++) window *= 2;
+    if (window > a->cfg.backoff_cap_ms) window = a->cfg.backoff_cap_ms;
+    return (int64_t)(axws__ax_random32(a) % (uint32_t)(window + 1));
+}
+
+static void axws__ax_schedule_retry(axws_axiom *a, int64_t now, int64_t at_least_ms) {
+    int64_t delay = axws__ax_backoff(a, a->attempts);
+    if (delay < at_least_ms) delay = at_least_ms;
+    a->attempts++;
+    a->next_attempt = now + delay;
+    if (!a->next_attempt) a->next_attempt = 1;
+}
+
+static void axws__ax_attempt(axws_axiom *a, int64_t now) {
+    const char *url;
+    int r;
+    a->next_attempt = 0;
+    if (!a->want_up || a->attempt_live) return;
+    if (!a->access[0] || (a->access_exp && axws__ax_wall(a) >= a->access_exp)) {
+        if (a->refresh[0]) {
+            a->connect_after_refresh = 1;
+            if (!a->refresh_busy && !a->next_refresh) axws__ax_start_refresh(a, now);
+            return;
+        }
+        axws__ax_error(a, AXWS_AXIOM_ERR_AUTH, AXWS_EAUTH,
+                       a->access[0] ? "the access token has expired and there is no refresh token"
+                                    : "no access token (set one, AXIOM_ACCESS_TOKEN, or a token file)");
+        if (a->cfg.no_auto_reconnect) a->want_up = 0;
+        else axws__ax_schedule_retry(a, now, 0);
+        return;
+    }
+    if (a->token_price) {
+        url = a->cfg.token_price_url ? a->cfg.token_price_url : AXWS__TOKEN_PRICE_URL;
+    } else if (a->cfg.url) {
+        url = a->cfg.url;
+    } else {
+        const char *const *hosts;
+        int count = axws_region_hosts(a->cfg.region, &hosts);
+        /* a random host first, then the next one on every attempt (PROTOCOL.md 1) */
+        a->host_index = a->host_index < 0 ? (int)(axws__ax_random32(a) % (uint32_t)count)
+                                          : (a->host_index + 1) % count;
+        snprintf(a->url, sizeof a->url, "wss://%s/", hosts[a->host_index]);
+        url = a->url;
+    }
+    if (url != a->url) snprintf(a->url, sizeof a->url, "%s", url);
+    axws__ax_build_headers(a);
+    a->ws.cfg.headers = a->headers;
+    a->attempt_live = 1;
+    r = axws_connect(&a->ws, a->url, now);
+    if (r) {
+        a->attempt_live = 0;
+        snprintf(a->text, sizeof a->text, "cannot connect to %s: %s", a->url, axws_strerror(r));
+        axws__ax_error(a, AXWS_AXIOM_ERR_CONNECTION, r, a->text);
+        if (a->cfg.no_auto_reconnect || r == AXWS_EURL || r == AXWS_EINVAL || r == AXWS_ENOTLS) a->want_up = 0;
+        else axws__ax_schedule_retry(a, now, 0);
+    }
+}
+
+static int axws__ax_connect(axws_axiom *a, int token_price, int64_t now) {
+    AXWS_ASSERT(a != NULL);
+    if (a->want_up && (a->attempt_live || a->next_attempt || a->connect_after_refresh)) return AXWS_ESTATE;
+    a->want_up = 1;
+    a->token_price = token_price;
+    a->attempts = 0;
+    a->auth_retried = 0;
+    axws__ax_attempt(a, now);
+    return a->want_up ? AXWS_OK : AXWS_ECONNECT;
+}
+
+AXWS__DEF int axws_axiom_connect(axws_axiom *a, int64_t now_ms) { return axws__ax_connect(a, 0, now_ms); }
+AXWS__DEF int axws_axiom_connect_token_price(axws_axiom *a, int64_t now_ms) { return axws__ax_connect(a, 1, now_ms); }
+
+AXWS__DEF int axws_axiom_disconnect(axws_axiom *a, int64_t now_ms) {
+    AXWS_ASSERT(a != NULL);
+    a->want_up = 0;
+    a->reconnect_now = 0;
+    a->next_attempt = 0;
+    a->connect_after_refresh = 0;
+    if (axws_get_state(&a->ws) == AXWS_STATE_OPEN) return axws_close(&a->ws, AXWS_CLOSE_NORMAL, NULL, now_ms);
+    if (axws_get_state(&a->ws) != AXWS_STATE_CLOSED && axws_get_state(&a->ws) != AXWS_STATE_CLOSING) {
+        axws_abort(&a->ws); /* not up yet: nothing to hand-shake, no callbacks owed */
+        a->attempt_live = 0;
+    }
+    return AXWS_OK;
+}
+
+AXWS__DEF int axws_axiom_reconnect(axws_axiom *a, int64_t now_ms) {
+    AXWS_ASSERT(a != NULL);
+    a->want_up = 1;
+    a->next_attempt = 0;
+    if (a->attempt_live) {
+        a->reconnect_now = 1;
+        if (axws_get_state(&a->ws) == AXWS_STATE_OPEN) return axws_close(&a->ws, AXWS_CLOSE_NORMAL, NULL, now_ms);
+        if (axws_get_state(&a->ws) != AXWS_STATE_CLOSING) {
+            axws_abort(&a->ws);
+            a->attempt_live = 0;
+            a->reconnect_now = 0;
+            axws__ax_attempt(a, now_ms);
+        }
+        return AXWS_OK;
+    }
+    axws__ax_attempt(a, now_ms);
+    return AXWS_OK;
+}
+
+AXWS__DEF int axws_axiom_is_connected(const axws_axiom *a) {
+    AXWS_ASSERT(a != NULL);
+    return a->up && axws_get_state(&a->ws) == AXWS_STATE_OPEN;
+}
+
+AXWS__DEF void axws_axiom_set_auto_reconnect(axws_axiom *a, int on) {
+    AXWS_ASSERT(a != NULL);
+    a->cfg.no_auto_reconnect = !on;
+}
+
+/* ---- subscriptions */
+
+static int axws__ax_find(char (*table)[AXWS_AXIOM_ROOM_MAX + 1], int count, const char *room) {
+    int i;
+    for (i = 0; i < count; i++)
+        if (strcmp(table[i], room) == 0) return i;
+    return -1;
+}
+
+AXWS__DEF int axws_axiom_subscribe(axws_axiom *a, const char *room) {
+    size_t n;
+    uint32_t st = AXWS__UTF8_ACCEPT;
+    int leave;
+    AXWS_ASSERT(a != NULL);
+    if (!room) return AXWS_EINVAL;
+    n = strlen(room);
+    if (!n || n > AXWS_AXIOM_ROOM_MAX || axws__utf8_scan(&st, (const uint8_t *)room, n) || st != AXWS__UTF8_ACCEPT)
+        return AXWS_EINVAL;
+    if (axws__ax_find(a->rooms, a->room_count, room) >= 0) return AXWS_OK; /* never twice */
+    if (a->room_count == AXWS_AXIOM_MAX_ROOMS) return AXWS_EFULL;
+    memcpy(a->rooms[a->room_count], room, n + 1);
+    a->room_joined[a->room_count] = 0;
+    leave = axws__ax_find(a->leaves, a->leave_count, room);
+    if (leave >= 0) {
+        /* its leave was not sent yet: the server still has it joined */
+        memmove(a->leaves[leave], a->leaves[leave + 1], (size_t)(a->leave_count - leave - 1) * sizeof a->leaves[0]);
+        a->leave_count--;
+        a->room_joined[a->room_count] = a->conn_gen;
+    }
+    a->room_count++;
+    return AXWS_OK;
+}
+
+AXWS__DEF int axws_axiom_unsubscribe(axws_axiom *a, const char *room) {
+    int i;
+    AXWS_ASSERT(a != NULL);
+    if (!room || (i = axws__ax_find(a->rooms, a->room_count, room)) < 0) return AXWS_EINVAL;
+    if (a->up && a->room_joined[i] == a->conn_gen) {
+        memcpy(a->leaves[a->leave_count], a->rooms[i], sizeof a->rooms[i]);
+        a->leave_count++;
+    }
+    memmove(a->rooms[i], a->rooms[i + 1], (size_t)(a->room_count - i - 1) * sizeof a->rooms[0]);
+    memmove(&a->room_joined[i], &a->room_joined[i + 1], (size_t)(a->room_count - i - 1) * sizeof a->room_joined[0]);
+    a->room_count--;
+    return AXWS_OK;
+}
+
+AXWS__DEF int axws_axiom_subscribe_new_tokens(axws_axiom *a) { return axws_axiom_subscribe(a, "new_pairs"); }
+
+AXWS__DEF int axws_axiom_subscribe_token_price(axws_axiom *a, const char *mint) {
+    return axws_axiom_subscribe(a, mint);
+}
+
+AXWS__DEF int axws_axiom_subscribe_wallet_transactions(axws_axiom *a, const char *wallet) {
+    char room[AXWS_AXIOM_ROOM_MAX + 2];
+    if (!wallet || strlen(wallet) + 2 > AXWS_AXIOM_ROOM_MAX) return AXWS_EINVAL;
+    snprintf(room, sizeof room, "v:%s", wallet);
+    return axws_axiom_subscribe(a, room);
+}
+
+AXWS__DEF int axws_axiom_subscription_count(const axws_axiom *a) { AXWS_ASSERT(a != NULL); return a->room_count; }
+
+AXWS__DEF const char *axws_axiom_subscription(const axws_axiom *a, int index) {
+    AXWS_ASSERT(a != NULL);
+    return index >= 0 && index < a->room_count ? a->rooms[index] : NULL;
+}
+
+AXWS__DEF int axws_axiom_send_text(axws_axiom *a, const char *text, size_t len) {
+    AXWS_ASSERT(a != NULL);
+    if (!axws_axiom_is_connected(a)) return AXWS_ENOTCONN;
+    return axws_send_text(&a->ws, text, len);
+}
+
+/* {"action":"join","room":"..."} with the room escaped as a JSON string (RFC 8259 7). */
+static int axws__ax_send_action(axws_axiom *a, const char *action, const char *room) {
+    char buf[64 + 6 * AXWS_AXIOM_ROOM_MAX];
+    size_t n = 0;
+    const char *p;
+    n += (size_t)snprintf(buf, sizeof buf, "{\"action\":\"%s\",\"room\":\"", action);
+    for (p = room; *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (ch == '"' || ch == '\\') { buf[n++] = '\\'; buf[n++] = (char)ch; }
+        else if (ch < 0x20) n += (size_t)snprintf(buf + n, sizeof buf - n, "\\u%04x", ch);
+        else buf[n++] = (char)ch;
+    }
+    buf[n++] = '"';
+    buf[n++] = '}';
+    return axws_send_text(&a->ws, buf, n);
+}
+
+/* One subscription message per pacing slot: pending leaves first, then joins in order. */
+static void axws__ax_pump_rooms(axws_axiom *a, int64_t now) {
+    while (a->up && axws_get_state(&a->ws) == AXWS_STATE_OPEN && now >= a->next_send) {
+        int i;
+        if (a->leave_count) {
+            if (axws__ax_send_action(a, "leave", a->leaves[0]) != AXWS_OK) return;
+            memmove(a->leaves[0], a->leaves[1], (size_t)(a->leave_count - 1) * sizeof a->leaves[0]);
+            a->leave_count--;
+        } else {
+            for (i = 0; i < a->room_count && a->room_joined[i] == a->conn_gen; i++)
+                ;
+            if (i == a->room_count) return;
+            if (axws__ax_send_action(a, "join", a->rooms[i]) != AXWS_OK) return;
+            a->room_joined[i] = a->conn_gen;
+        }
+        if (a->cfg.pacing_ms > 0) a->next_send = now + a->cfg.pacing_ms;
+    }
+}
+
+static int axws__ax_rooms_pending(const axws_axiom *a) {
+    int i;
+    if (a->leave_count) return 1;
+    for (i = 0; i < a->room_count; i++)
+        if (a->room_joined[i] != a->conn_gen) return 1;
+    return 0;
+}
+
+/* ---- the stream's events */
+
+static void axws__ax_deliver(void *user, const axws_axiom_msg *m);
+
+static void axws__ax_connection_lost(axws_axiom *a, const axws_event *ev) {
+    const axws_conn *c = &a->ws;
+    int err = ev->error, was_up = a->up;
+    int64_t now = c->now, at_least = 0;
+    a->attempt_live = 0;
+    a->up = 0;
+    if (was_up && now - a->connected_at >= a->cfg.healthy_ms) a->attempts = 0;
+    /* what happened, as one sentence without any token in it */
+    if (err == AXWS_EHTTP) {
+        size_t n = 0;
+        const char *ra = axws_header(c, "retry-after", 0, &n);
+        snprintf(a->text, sizeof a->text, "upgrade refused by %s: HTTP %d", a->url, c->http_status);
+        if (c->http_status == 429 && ra && n && n < 10) {
+            char tmp[12];
+            memcpy(tmp, ra, n);
+            tmp[n] = 0;
+            at_least = (int64_t)atol(tmp) * 1000; /* RFC 9110 10.2.3, in seconds */
+        }
+    } else if (err) {
+        snprintf(a->text, sizeof a->text, "%s %s: %s%s%s", was_up ? "connection to" : "cannot connect to", a->url,
+                 axws_strerror(err), c->sys_errno ? ": " : "", c->sys_errno ? strerror(c->sys_errno) : "");
+    } else if (c->sent_close && !a->want_up) {
+        snprintf(a->text, sizeof a->text, "disconnect requested");
+    } else {
+        snprintf(a->text, sizeof a->text, "closed by the server with code %d%s%.*s", ev->close_code,
+                 ev->len ? ": " : "", (int)ev->len, ev->data ? (const char *)ev->data : "");
+        if (ev->close_code == AXWS_CLOSE_TRY_AGAIN) /* 1013: wait the whole backoff window */
+            at_least = a->cfg.backoff_cap_ms < a->cfg.backoff_base_ms << (a->attempts < 6 ? a->attempts : 6)
+                           ? a->cfg.backoff_cap_ms
+                           : a->cfg.backoff_base_ms << (a->attempts < 6 ? a->attempts : 6);
+    }
+    if (err) {
+        axws_axiom_error_kind kind = AXWS_AXIOM_ERR_CONNECTION;
+        if (err == AXWS_EHTTP) kind = (c->http_status == 401 || c->http_status == 403) ? AXWS_AXIOM_ERR_AUTH : AXWS_AXIOM_ERR_HTTP;
+        else if (err == AXWS_EPROTO || err == AXWS_EUTF8 || err == AXWS_ETOOBIG || err == AXWS_EHANDSHAKE) kind = AXWS_AXIOM_ERR_WEBSOCKET;
+        else if (err == AXWS_EIO && was_up) kind = AXWS_AXIOM_ERR_RECEIVE;
+        {
+            axws_axiom_error e;
+            memset(&e, 0, sizeof e);
+            e.kind = kind;
+            e.code = err;
+            e.http_status = c->http_status;
+            e.close_code = axws_sent_close_code(c);
+            e.sys_errno = c->sys_errno;
+#ifdef AXWS__HAVE_TLS
+            e.tls_error = axws_tls_error(c);
+#endif
+            e.text = a->text;
+            if (a->cfg.log) a->cfg.log(a->cfg.log_user, a->text);
+            if (a->cfg.handler.on_error) a->cfg.handler.on_error(a, &e, a->cfg.handler.user);
+        }
+    }
+    if (was_up && a->cfg.handler.on_disconnected) a->cfg.handler.on_disconnected(a, a->text, a->cfg.handler.user);
+    if (!a->want_up) return;
+    if (a->reconnect_now) {
+        a->reconnect_now = 0;
+        a->next_attempt = now ? now : 1; /* at once, from step */
+        return;
+    }
+    if (err == AXWS_EHTTP && (c->http_status == 401 || c->http_status == 403) && !a->auth_retried && a->refresh[0]) {
+        a->auth_retried = 1; /* one refresh, then one retry */
+        a->connect_after_refresh = 1;
+        if (!a->refresh_busy) axws__ax_start_refresh(a, now);
+        return;
+    }
+    if (a->cfg.no_auto_reconnect) {
+        a->want_up = 0;
+        return;
+    }
+    axws__ax_schedule_retry(a, now, at_least > a->retry_after_ms ? at_least : a->retry_after_ms);
+}
+
+static void axws__ax_ws_event(axws_conn *c, const axws_event *ev, void *user) {
+    axws_axiom *a = (axws_axiom *)user;
+    switch (ev->type) {
+    case AXWS_EV_OPEN: {
+        static const char hex[] = "0123456789abcdef";
+        uint8_t id[8];
+        int i;
+        a->up = 1;
+        a->conn_gen++;
+        if (!a->conn_gen) a->conn_gen = 1;
+        a->leave_count = 0; /* a new connection has joined nothing */
+        a->connected_at = c->now;
+        a->next_send = c->now;
+        a->auth_retried = 0;
+        axws__random(c, id, sizeof id);
+        memcpy(a->session_id, "axws-", 5);
+        for (i = 0; i < 8; i++) {
+            a->session_id[5 + 2 * i] = hex[id[i] >> 4];
+            a->session_id[6 + 2 * i] = hex[id[i] & 15];
+        }
+        a->session_id[21] = 0;
+        axws_axiom_decoder_reset(&a->dec);
+        if (a->cfg.handler.on_connected) a->cfg.handler.on_connected(a, a->session_id, a->cfg.handler.user);
+        break;
+    }
+    case AXWS_EV_CHUNK: {
+        int r = axws_axiom_decoder_chunk(&a->dec, ev->data, ev->len, ev->fin, axws__ax_deliver, a);
+        if (r < 0) {
+            snprintf(a->text, sizeof a->text, "a message from %s is not valid JSON: %s", a->url, axws_json_strerror(r));
+            axws__ax_error(a, AXWS_AXIOM_ERR_SERIALIZATION, r, a->text);
+        }
+        break;
+    }
+    case AXWS_EV_CLOSE:
+        axws__ax_connection_lost(a, ev);
+        break;
+    default:
+        break;
+    }
+}
+
+static void axws__ax_deliver(void *user, const axws_axiom_msg *m) {
+    axws_axiom *a = (axws_axiom *)user;
+    if (a->cfg.handler.on_message) a->cfg.handler.on_message(a, m, a->cfg.handler.user);
+}
+
+/* ---- token refresh (PROTOCOL.md 3) */
+
+static int axws__ax_start_refresh(axws_axiom *a, int64_t now) {
+    char url[300], body[40];
+    const char *hdrs[5];
+    int r, n;
+    if (a->refresh_busy) return AXWS_OK;
+    if (!a->refresh[0]) return AXWS_EAUTH;
+    if (a->cfg.api_url) {
+        size_t l = strlen(a->cfg.api_url);
+        snprintf(url, sizeof url, "%s%srefresh-access-token", a->cfg.api_url, l && a->cfg.api_url[l - 1] == '/' ? "" : "/");
+    } else {
+        snprintf(url, sizeof url, "https://%s/refresh-access-token",
+                 axws__api_hosts[axws__ax_random32(a) % (uint32_t)AXWS__COUNT(axws__api_hosts)]);
+    }
+    if (a->access[0])
+        snprintf(a->cookie, sizeof a->cookie, "Cookie: auth-refresh-token=%s; auth-access-token=%s", a->refresh, a->access);
+    else
+        snprintf(a->cookie, sizeof a->cookie, "Cookie: auth-refresh-token=%s", a->refresh);
+    hdrs[0] = a->cookie;
+    hdrs[1] = "Content-Type: application/json";
+    hdrs[2] = "Origin: https://axiom.trade";
+    hdrs[3] = "User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36";
+    hdrs[4] = NULL;
+    n = snprintf(body, sizeof body, "{\"v\":%lld}", (long long)axws__ax_wall(a) * 1000);
+    a->refresh_ok = 0;
+    a->refresh_status = 0;
+    a->next_refresh = 0;
+    a->last_refresh = now;
+    r = axws_http_request(&a->http, url, "POST", hdrs, body, (size_t)n, now);
+    if (r) {
+        snprintf(a->text, sizeof a->text, "token refresh could not start (%s): %s", url, axws_strerror(r));
+        axws__ax_error(a, AXWS_AXIOM_ERR_AUTH, r, a->text);
+        a->refresh_failures++;
+        a->next_refresh = now + axws__ax_backoff(a, a->refresh_failures) + 1;
+        return r;
+    }
+    a->refresh_busy = 1;
+    return AXWS_OK;
+}
+
+/* `name=value; attrs` -> the value, if the cookie is `name`. */
+static const char *axws__cookie_value(const char *h, size_t n, const char *name, size_t *len) {
+    size_t nl = strlen(name);
+    const char *semi;
+    while (n && (*h == ' ' || *h == '\t')) { h++; n--; }
+    if (n <= nl || memcmp(h, name, nl) != 0 || h[nl] != '=') return NULL;
+    h += nl + 1;
+    n -= nl + 1;
+    semi = (const char *)memchr(h, ';', n);
+    *len = semi ? (size_t)(semi - h) : n;
+    return h;
+}
+
+static void axws__ax_http_event(axws_conn *c, const axws_event *ev, void *user) {
+    axws_axiom *a = (axws_axiom *)user;
+    int64_t now = c->now;
+    if (ev->type == AXWS_EV_HTTP_RESPONSE) {
+        int i;
+        a->refresh_status = ev->status;
+        if (ev->status < 200 || ev->status > 299) return;
+        for (i = 0;; i++) {
+            size_t n = 0, vl = 0;
+            const char *h = axws_header(c, "set-cookie", i, &n), *v;
+            if (!h) break;
+            if ((v = axws__cookie_value(h, n, "auth-access-token", &vl)) && vl &&
+                axws__ax_copy_token(a->access, v, vl) == 0)
+                a->refresh_ok = 1;
+            else if ((v = axws__cookie_value(h, n, "auth-refresh-token", &vl)) && vl)
+                axws__ax_copy_token(a->refresh, v, vl);
+        }
+        return;
+    }
+    if (ev->type != AXWS_EV_CLOSE) return;
+    a->refresh_busy = 0;
+    if (a->refresh_ok) {
+        a->refresh_failures = 0;
+        a->access_exp = axws__jwt_exp(a->access);
+        if (a->tokens_from_file && axws__ax_write_token_file(a) != 0) {
+            snprintf(a->text, sizeof a->text, "could not write the refreshed tokens to %s", a->token_file);
+            axws__ax_error(a, AXWS_AXIOM_ERR_AUTH, AXWS_EFILE, a->text);
+        }
+        if (a->cfg.handler.on_tokens) a->cfg.handler.on_tokens(a, a->access, a->refresh, a->cfg.handler.user);
+        if (a->connect_after_refresh) {
+            a->connect_after_refresh = 0;
+            if (a->want_up && !a->attempt_live) a->next_attempt = now ? now : 1;
+        }
+        return;
+    }
+    if (ev->error)
+        snprintf(a->text, sizeof a->text, "token refresh failed: %s%s%s", axws_strerror(ev->error),
+                 c->sys_errno ? ": " : "", c->sys_errno ? strerror(c->sys_errno) : "");
+    else
+        snprintf(a->text, sizeof a->text, "token refresh failed: HTTP %d%s", a->refresh_status,
+                 a->refresh_status >= 200 && a->refresh_status < 300 ? " without a new access token" : "");
+    {
+        axws_axiom_error e;
+        memset(&e, 0, sizeof e);
+        e.kind = AXWS_AXIOM_ERR_AUTH;
+        e.code = ev->error ? ev->error : AXWS_EAUTH;
+        e.http_status = a->refresh_status;
+        e.sys_errno = c->sys_errno;
+        e.text = a->text;
+        if (a->cfg.log) a->cfg.log(a->cfg.log_user, a->text);
+        if (a->cfg.handler.on_error) a->cfg.handler.on_error(a, &e, a->cfg.handler.user);
+    }
+    /* never silently dead: try again with backoff */
+    a->refresh_failures++;
+    a->next_refresh = now + axws__ax_backoff(a, a->refresh_failures) + 1;
+}
+
+AXWS__DEF int axws_axiom_set_tokens(axws_axiom *a, const char *access_token, const char *refresh_token) {
+    char acc[AXWS_AXIOM_TOKEN_MAX + 1], ref[AXWS_AXIOM_TOKEN_MAX + 1];
+    AXWS_ASSERT(a != NULL);
+    if ((access_token && axws__ax_copy_token(acc, access_token, strlen(access_token))) ||
+        (refresh_token && axws__ax_copy_token(ref, refresh_token, strlen(refresh_token))))
+        return AXWS_EAUTH;
+    if (access_token) memcpy(a->access, acc, strlen(acc) + 1);
+    if (refresh_token) memcpy(a->refresh, ref, strlen(ref) + 1);
+    a->access_exp = a->access[0] ? axws__jwt_exp(a->access) : 0;
+    return AXWS_OK;
+}
+
+AXWS__DEF int axws_axiom_refresh_token(axws_axiom *a, int64_t now_ms) {
+    AXWS_ASSERT(a != NULL);
+    return axws__ax_start_refresh(a, now_ms);
+}
+
+AXWS__DEF int64_t axws_axiom_token_expiry(const axws_axiom *a) { AXWS_ASSERT(a != NULL); return a->access_exp; }
+
+/* ---- the loop */
+
+/* When the access token should be refreshed, in this clock's milliseconds (0: not known). */
+static int64_t axws__ax_refresh_due(const axws_axiom *a, int64_t now) {
+    if (!a->access_exp || !a->refresh[0]) return 0;
+    return now + (a->access_exp - a->cfg.refresh_ahead_s - axws__ax_wall(a)) * 1000;
+}
+
+AXWS__DEF int axws_axiom_pollfds(const axws_axiom *a, struct pollfd *fds, int max) {
+    int n;
+    AXWS_ASSERT(a != NULL);
+    n = axws_pollfds(&a->ws, fds, max);
+    return n + axws_pollfds(&a->http, fds + n, max - n);
+}
+
+AXWS__DEF int axws_axiom_timeout_ms(const axws_axiom *a, int64_t now_ms) {
+    int64_t t = INT64_MAX;
+    int w;
+    AXWS_ASSERT(a != NULL);
+    w = axws_timeout_ms(&a->ws, now_ms);
+    if (w >= 0) t = now_ms + w;
+    w = axws_timeout_ms(&a->http, now_ms);
+    if (w >= 0 && now_ms + w < t) t = now_ms + w;
+    if (a->next_attempt && a->next_attempt < t) t = a->next_attempt;
+    if (a->next_refresh && a->next_refresh < t) t = a->next_refresh;
+    if (a->up && axws__ax_rooms_pending(a) && a->next_send < t) t = a->next_send;
+    if (a->want_up && !a->refresh_busy) {
+        int64_t due = axws__ax_refresh_due(a, now_ms);
+        if (due && due < a->last_refresh + 10000) due = a->last_refresh + 10000;
+        if (due && due < t) t = due;
+        if (a->next_token_check && a->next_token_check < t) t = a->next_token_check;
+    }
+    if (t == INT64_MAX) return -1;
+    if (t <= now_ms) return 0;
+    return t - now_ms > INT32_MAX ? INT32_MAX : (int)(t - now_ms);
+}
+
+AXWS__DEF int axws_axiom_step(axws_axiom *a, const struct pollfd *fds, int nfds, int64_t now_ms) {
+    AXWS_ASSERT(a != NULL);
+    axws_step(&a->ws, fds, nfds, now_ms);
+    axws_step(&a->http, fds, nfds, now_ms);
+    if (!a->next_token_check) a->next_token_check = now_ms + a->cfg.token_check_ms;
+    if (!a->refresh_busy && a->refresh[0] && a->want_up) {
+        int64_t due = axws__ax_refresh_due(a, now_ms);
+        int check = now_ms >= a->next_token_check;
+        if (check) a->next_token_check = now_ms + a->cfg.token_check_ms;
+        /* a token that comes back already inside the window waits for the next check
+           instead of being refreshed again at once */
+        if (a->next_refresh ? now_ms >= a->next_refresh
+                            : ((due && now_ms >= due && now_ms - a->last_refresh >= 10000) ||
+                               (check && !a->access_exp)))
+            axws__ax_start_refresh(a, now_ms);
+    }
+    if (a->next_attempt && now_ms >= a->next_attempt) axws__ax_attempt(a, now_ms);
+    axws__ax_pump_rooms(a, now_ms);
+    return AXWS_OK;
+}
+
+AXWS__DEF const axws_conn *axws_axiom_conn(const axws_axiom *a) { AXWS_ASSERT(a != NULL); return &a->ws; }
+AXWS__DEF const char *axws_axiom_url(const axws_axiom *a) { AXWS_ASSERT(a != NULL); return a->url; }
 /* <<axiom-client */
 /* <<axiom */
 
