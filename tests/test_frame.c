@@ -1821,16 +1821,35 @@ static void test_send_wouldblock(void) {
     memset(&o, 0, sizeof o);
     o.tx_size = 1024;
 
-    AXT_CASE("send: a message that does not fit is refused whole (AXWS_EWOULDBLOCK)");
+    AXT_CASE("send: a message that can never fit tx_buf is AXWS_ETOOBIG");
     t = tc_open(&o);
     free0 = axws_tx_free(&t->c);
     CHECK(free0 > 900 && free0 <= 1024);
-    /* free0 - 8: a 16-bit length header (2 + 2) and the key (4) make it exactly free0 */
+    /* free0 - 8: a 16-bit length header (2 + 2) and the key (4) make it exactly free0; one
+       byte more cannot fit even the empty buffer */
     rc = axws_send_binary(&t->c, pl, free0 - 8 + 1);
-    CHECK_EQ(rc, AXWS_EWOULDBLOCK);
+    CHECK_EQ(rc, AXWS_ETOOBIG);
+    rc = axws_send_binary(&t->c, pl, 2000);
+    CHECK_EQ(rc, AXWS_ETOOBIG);
     CHECK(axws_output(&t->c, &n) == NULL || n == 0); /* nothing partial */
     CHECK_EQ(axws_tx_free(&t->c), free0);
+    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_OPEN); /* not fatal */
     rc = axws_send_binary(&t->c, pl, free0 - 8);
+    CHECK_EQ(rc, 0);
+    tc_drain(t);
+    t->out.len = 0;
+
+    AXT_CASE("send: a message that does not fit the free space now is refused whole (AXWS_EWOULDBLOCK)");
+    CHECK_EQ(axws_tx_free(&t->c), free0);
+    CHECK_EQ(axws_send_text(&t->c, "x", 1), 0); /* 2 + 4 + 1 = 7 bytes queued */
+    CHECK_EQ(axws_tx_free(&t->c), free0 - 7);
+    rc = axws_send_binary(&t->c, pl, free0 - 7 - 8 + 1); /* would fit an empty buffer */
+    CHECK_EQ(rc, AXWS_EWOULDBLOCK);
+    n = 0;
+    axws_output(&t->c, &n);
+    CHECK_EQ(n, 7); /* nothing partial */
+    CHECK_EQ(axws_tx_free(&t->c), free0 - 7);
+    rc = axws_send_binary(&t->c, pl, free0 - 7 - 8);
     CHECK_EQ(rc, 0);
     before = 0;
     axws_output(&t->c, &before);
@@ -1939,7 +1958,7 @@ static void test_send_fragments(void) {
         bytes joined = {0};
         size_t off = 0;
         int i, nf, ok = 1;
-        CHECK_EQ(axws_send_binary(&t->c, big, 100000), AXWS_EWOULDBLOCK);
+        CHECK_EQ(axws_send_binary(&t->c, big, 100000), AXWS_ETOOBIG); /* never fits 4 KiB */
         while (off < 100000) {
             size_t part = 100000 - off < 3000 ? 100000 - off : 3000;
             int rc = axws_send_fragment(&t->c, off == 0 ? AXWS_OP_BINARY : AXWS_OP_CONT, big + off, part, off + part == 100000);
