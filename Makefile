@@ -80,3 +80,11 @@ demo: deps examples
 
 clean:
 	rm -rf $(B) fuzz/out
+
+# ---- JSON benchmark (issue 4): the libraries tests/bench/bench_json.c compares against.
+# simdjson is C++, reached through a small shim compiled with $(CXX).
+BENCH_LIBS_bench_json := $(B)/bench/simdjson_shim.o -lyajl -lcjson -lsimdjson -lstdc++
+$(B)/bench/bench_json: $(B)/bench/simdjson_shim.o
+$(B)/bench/simdjson_shim.o: tests/bench/simdjson_shim.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 -O2 -march=native -c $< -o $@

@@ -385,11 +385,13 @@ AXWS_API int64_t axws_now_ms(void);
 
    Strings, keys and numbers come as spans into the piece being read (t.data, t.len; strings
    without the quotes and with escapes still in them, t.escaped says whether any). When a
-   piece ends inside one of them, what was read so far comes as a chunk with t.more = 1 and
-   the rest follows in the next tokens of the same type with t.cont = 1 (the last has
-   t.more = 0; a last chunk may be empty). Nothing is copied and there is no length limit.
-   A number can only end at the byte after it, so a number at the very end of a piece comes
-   as a chunk unless axws_json_end() was already called. axws_json_unescape*() decode.
+   piece boundary cuts one of them, a token of up to AXWS_JSON_CARRY (128) bytes is
+   reassembled inside the tokenizer and still comes whole (that copy is the only one). A
+   longer one comes as chunks: t.more = 1 on every chunk but the last, t.cont = 1 on every
+   chunk but the first, all of the same type and offset (a last chunk may be empty); there
+   is no length limit. A number can only end at the byte after it, so a number at the very
+   end of a piece waits for the next piece (or axws_json_end()). axws_json_unescape*()
+   decode strings; axws_json_to_int64/_to_double convert numbers.
 
    Strict: trailing commas, leading zeros, "+1", ".5", "1.", bad or short escapes, raw
    control characters in strings, invalid UTF-8 (overlong forms, encoded surrogates, code
@@ -399,12 +401,13 @@ AXWS_API int64_t axws_now_ms(void);
    (RFC 8259 section 8.2 leaves them to the implementation); the unescape helpers report
    them (see there). A byte-order mark is refused (section 8.1: "MUST NOT add").
 
-   SIZES: sizeof(axws_json) is about 100 bytes on 64-bit targets. The nesting stack holds
+   SIZES: sizeof(axws_json) is about 260 bytes on 64-bit targets (128 of them the carry). The nesting stack holds
    one bit per level: a caller-given stack of N bytes allows 8*N levels (AXWS_JSON_STACK_BYTES
    gives N for a depth). With no stack (NULL, 0) the built-in one allows AXWS_JSON_DEFAULT_DEPTH
    = 64 levels: 64 nested arrays are accepted, the 65th '[' is AXWS_JSON_EDEPTH. */
 
 #define AXWS_JSON_DEFAULT_DEPTH 64
+#define AXWS_JSON_CARRY 128 /* a cut token up to this long is reassembled, not chunked */
 #define AXWS_JSON_STACK_BYTES(depth) (((size_t)(depth) + 7u) / 8u)
 
 /* X(name, value, text): the tokenizer's own codes (all negative) and axws_json_strerror(). */
@@ -458,8 +461,9 @@ typedef enum axws_json_type {
     AXWS_JSON_DONE = 11          /* one complete document and axws_json_end() was called */
 } axws_json_type;
 
-/* One token; filled by axws_json_next(). data points into the piece being read and is valid
-   until the next axws_json_feed() (the program owns the piece). */
+/* One token; filled by axws_json_next(). data points into the piece being read, or into the
+   tokenizer itself for a token reassembled across pieces; it is valid until the next
+   axws_json_next() or axws_json_feed() call (the program owns the pieces). */
 typedef struct axws_json_token {
     axws_json_type type;
     const char *data;  /* KEY/STRING: bytes between the quotes, escapes kept; NUMBER: text */
@@ -489,8 +493,12 @@ typedef struct axws_json {
     uint8_t sub;           /* lexical sub-state within a split token */
     uint8_t utf_need;      /* UTF-8 continuation bytes still expected */
     uint8_t utf_lo, utf_hi;/* allowed range of the next continuation byte */
-    uint8_t tok_escaped, tok_integer, tok_chunked, eof, started;
+    uint8_t tok_escaped, tok_integer, tok_chunked, tok_key, eof;
+    uint8_t pend, pend_type, pend_more; /* a chunk to hand out on the next call */
+    size_t pend_first, pend_end;
+    size_t carry_len;
     uint8_t inline_stack[AXWS_JSON_STACK_BYTES(AXWS_JSON_DEFAULT_DEPTH)];
+    char carry[AXWS_JSON_CARRY]; /* start of a short token cut by a piece boundary */
 } axws_json;
 
 /* Prepare `j` for a new document. `stack`/`stack_size`: optional caller storage for the
@@ -807,7 +815,7 @@ AXWS_API void axws_json_reset(axws_json *j) {
 
 AXWS_API int axws_json_feed(axws_json *j, const void *data, size_t len) {
     if (j->err) return j->err;
-    if (j->pos != j->len) return AXWS_JSON_EFEED;
+    if (j->pos != j->len || j->pend) return AXWS_JSON_EFEED;
     if (j->eof) return AXWS_JSON_EFEED;
     j->base += j->len;
     j->buf = (const uint8_t *)data;
@@ -869,8 +877,17 @@ static int axws__json_unexpected(axws_json *j, size_t p, uint8_t c) {
     return axws__json_fail(j, AXWS_JSON_EUNEXPECTED, p);
 }
 
-static void axws__json_after_value(axws_json *j) {
-    j->expect = (uint8_t)(j->depth ? AXWS__JSON_X_COMMA : AXWS__JSON_X_DONE);
+/* After a value that ended before b[p]: in compact JSON a ',' usually follows at once, so
+   take it here and save a trip through the dispatch. Returns the new position. */
+static size_t axws__json_after_value_at(axws_json *j, const uint8_t *b, size_t p, size_t n) {
+    if (!j->depth) { j->expect = AXWS__JSON_X_DONE; return p; }
+    if (p < n && b[p] == ',') {
+        j->expect = (uint8_t)(AXWS__JSON_TOP_IS_OBJECT(j) ? AXWS__JSON_X_OBJ_NEXT
+                                                           : AXWS__JSON_X_ARR_NEXT);
+        return p + 1;
+    }
+    j->expect = AXWS__JSON_X_COMMA;
+    return p;
 }
 
 /* The piece is used up with no token in progress (or a token with nothing new). */
@@ -885,20 +902,52 @@ static int axws__json_at_end(axws_json *j) {
     return axws__json_fail(j, AXWS_JSON_EEOF, j->len);
 }
 
-/* Fill a span token; `first` is where the token's bytes start in this piece. */
-static int axws__json_span(axws_json *j, axws_json_token *t, int type, size_t first, size_t end,
-                           int more) {
+/* Fill a data token. */
+static int axws__json_span(axws_json *j, axws_json_token *t, int type, const uint8_t *data,
+                           size_t len, int more) {
     t->type = (axws_json_type)type;
-    t->data = (const char *)j->buf + first;
-    t->len = end - first;
+    t->data = (const char *)data;
+    t->len = len;
     t->offset = j->tok_offset;
     t->depth = j->depth;
     t->more = (uint8_t)more;
     t->cont = j->tok_chunked;
-    t->escaped = j->tok_escaped;
-    t->integer = j->tok_integer;
+    t->escaped = j->tok_escaped; /* 0 for numbers */
+    t->integer = j->tok_integer; /* 0 for strings */
     j->tok_chunked = (uint8_t)more;
     return type;
+}
+
+/* Hand out bytes [first, end) of the current piece as the token in progress, or its part;
+   `done`: the token ends here. A short token cut by piece boundaries is gathered in the
+   carry and handed out whole; when the carry would overflow it becomes the first chunk and
+   this piece's part follows on the next call. Returns the type, or 0 when there is nothing
+   to hand out yet. */
+static int axws__json_deliver(axws_json *j, axws_json_token *t, int type, size_t first,
+                              size_t end, int done) {
+    size_t part = end - first;
+    if (!j->tok_chunked) {
+        if (j->carry_len + part <= AXWS_JSON_CARRY) {
+            if (part) memcpy(j->carry + j->carry_len, j->buf + first, part);
+            j->carry_len += part;
+            if (!done) return 0;
+            part = j->carry_len;
+            j->carry_len = 0;
+            return axws__json_span(j, t, type, (const uint8_t *)j->carry, part, 0);
+        }
+        if (j->carry_len) {
+            axws__json_span(j, t, type, (const uint8_t *)j->carry, j->carry_len, 1);
+            j->carry_len = 0;
+            j->pend = 1;
+            j->pend_type = (uint8_t)type;
+            j->pend_first = first;
+            j->pend_end = end;
+            j->pend_more = (uint8_t)!done;
+            return type;
+        }
+    }
+    if (!part && !done) return 0;
+    return axws__json_span(j, t, type, j->buf + first, part, !done);
 }
 
 /* Byte-at-a-time string scanning for the rare states: an escape or a UTF-8 sequence that
@@ -936,8 +985,7 @@ static long long axws__json_str_slow(axws_json *j, const uint8_t *b, size_t p, s
 static int axws__json_string(axws_json *j, axws_json_token *t, size_t p) {
     const uint8_t *b = j->buf;
     size_t n = j->len, first = p;
-    int type = j->tok_integer ? AXWS_JSON_KEY : AXWS_JSON_STRING; /* tok_integer doubles as
-                                                                    "is a key" for strings */
+    int type = j->tok_key ? AXWS_JSON_KEY : AXWS_JSON_STRING;
     for (;;) {
         uint8_t c;
         if (AXWS__JSON_UNLIKELY(j->sub || j->utf_need)) {
@@ -959,27 +1007,30 @@ static int axws__json_string(axws_json *j, axws_json_token *t, size_t p) {
 #endif
         while (p < n && !axws__json_stop[b[p]]) p++;
         if (p == n) {
-            /* the piece ended inside the string: hand out what we have */
+            /* the piece ended inside the string: keep or hand out what we have */
+            int r;
             j->pos = n;
             j->lex = AXWS__JSON_LEX_STRING;
-            if (p == first) return axws__json_at_end(j);
-            axws__json_span(j, t, type, first, p, 1);
-            t->integer = 0;
-            return type;
+            if (j->eof) return axws__json_fail(j, AXWS_JSON_EEOF, n);
+            r = axws__json_deliver(j, t, type, first, p, 0);
+            return r ? r : AXWS_JSON_NEED_MORE;
         }
 #if AXWS__JSON_CTZ_LE
     stop:
 #endif
         c = b[p];
-        if (c == '"') {
+        if (AXWS__JSON_LIKELY(c == '"')) {
+            size_t end = p++;
             j->lex = AXWS__JSON_LEX_NONE;
-            j->pos = p + 1;
-            axws__json_span(j, t, type, first, p, 0);
-            t->integer = 0;
-            j->tok_chunked = 0;
-            if (type == AXWS_JSON_KEY) j->expect = AXWS__JSON_X_COLON;
-            else axws__json_after_value(j);
-            return type;
+            if (type == AXWS_JSON_KEY) {
+                /* the ':' usually follows at once */
+                if (p < n && b[p] == ':') { j->expect = AXWS__JSON_X_VALUE; p++; }
+                else j->expect = AXWS__JSON_X_COLON;
+                j->pos = p;
+            } else j->pos = axws__json_after_value_at(j, b, p, n);
+            if (AXWS__JSON_LIKELY(!j->carry_len))
+                return axws__json_span(j, t, type, b + first, end - first, 0);
+            return axws__json_deliver(j, t, type, first, end, 1);
         }
         if (c == '\\') {
             j->tok_escaped = 1;
@@ -1103,19 +1154,15 @@ static int axws__json_number(axws_json *j, axws_json_token *t, size_t p) {
             return axws__json_fail(j, AXWS_JSON_ENUMBER, p);
         j->sub = 0;
         j->lex = AXWS__JSON_LEX_NONE;
-        j->pos = p;
-        axws__json_span(j, t, AXWS_JSON_NUMBER, first, p, 0);
-        t->escaped = 0;
-        j->tok_chunked = 0;
-        axws__json_after_value(j);
-        return AXWS_JSON_NUMBER;
+        j->pos = axws__json_after_value_at(j, j->buf, p, n);
+        if (AXWS__JSON_LIKELY(!j->carry_len))
+            return axws__json_span(j, t, AXWS_JSON_NUMBER, j->buf + first, p - first, 0);
+        return axws__json_deliver(j, t, AXWS_JSON_NUMBER, first, p, 1);
     }
     j->lex = AXWS__JSON_LEX_NUMBER;
     j->pos = n;
-    if (p == first) return axws__json_at_end(j);
-    axws__json_span(j, t, AXWS_JSON_NUMBER, first, p, 1);
-    t->escaped = 0;
-    return AXWS_JSON_NUMBER;
+    r = axws__json_deliver(j, t, AXWS_JSON_NUMBER, first, p, 0);
+    return r ? (int)r : AXWS_JSON_NEED_MORE;
 }
 
 static const char *axws__json_literal_text(int type) {
@@ -1138,14 +1185,13 @@ static int axws__json_literal(axws_json *j, axws_json_token *t, size_t p, int ty
     }
     j->sub = 0;
     j->lex = AXWS__JSON_LEX_NONE;
-    j->pos = p;
     t->type = (axws_json_type)type;
     t->data = NULL;
     t->len = 0;
     t->offset = j->tok_offset;
     t->depth = j->depth;
     t->more = t->cont = t->escaped = t->integer = 0;
-    axws__json_after_value(j);
+    j->pos = axws__json_after_value_at(j, j->buf, p, n);
     return type;
 }
 
@@ -1164,20 +1210,29 @@ AXWS_API int axws_json_next(axws_json *j, axws_json_token *t) {
     const uint8_t *b = j->buf;
     size_t p = j->pos, n = j->len;
     if (AXWS__JSON_UNLIKELY(j->err)) return j->err;
+    if (AXWS__JSON_UNLIKELY(j->pend)) {
+        j->pend = 0;
+        return axws__json_span(j, t, j->pend_type, b + j->pend_first, j->pend_end - j->pend_first,
+                               j->pend_more);
+    }
     if (AXWS__JSON_UNLIKELY(j->lex != AXWS__JSON_LEX_NONE)) return axws__json_resume(j, t);
     for (;;) {
         uint8_t c;
-        while (p < n && axws__json_ws(b[p])) p++;
-        if (p == n) return axws__json_at_end(j);
+        if (AXWS__JSON_UNLIKELY(p == n)) return axws__json_at_end(j);
         c = b[p];
+        if (c <= 0x20 && axws__json_ws(c)) {
+            p++;
+            continue;
+        }
         switch (c) {
         case '"':
             j->tok_offset = j->base + p;
             j->tok_escaped = 0;
             j->tok_chunked = 0;
-            if (j->expect <= AXWS__JSON_X_ARR_NEXT) j->tok_integer = 0;
+            j->tok_integer = 0;
+            if (j->expect <= AXWS__JSON_X_ARR_NEXT) j->tok_key = 0;
             else if (j->expect == AXWS__JSON_X_OBJ_FIRST || j->expect == AXWS__JSON_X_OBJ_NEXT)
-                j->tok_integer = 1;
+                j->tok_key = 1;
             else return axws__json_unexpected(j, p, c);
             return axws__json_string(j, t, p + 1);
         case ',':
@@ -1213,8 +1268,11 @@ AXWS_API int axws_json_next(axws_json *j, axws_json_token *t) {
                 t->type = c == '}' ? AXWS_JSON_END_OBJECT : AXWS_JSON_END_ARRAY;
                 t->offset = j->base + p;
                 t->depth = j->depth;
-                axws__json_after_value(j);
-                break;
+                j->pos = axws__json_after_value_at(j, b, p + 1, n);
+                t->data = NULL;
+                t->len = 0;
+                t->more = t->cont = t->escaped = t->integer = 0;
+                return t->type;
             }
             if (j->expect == AXWS__JSON_X_OBJ_FIRST || j->expect == AXWS__JSON_X_ARR_FIRST)
                 return axws__json_fail(j, AXWS_JSON_EMISMATCH, p);
@@ -1224,6 +1282,7 @@ AXWS_API int axws_json_next(axws_json *j, axws_json_token *t) {
             if (j->expect > AXWS__JSON_X_ARR_NEXT) return axws__json_unexpected(j, p, c);
             j->tok_offset = j->base + p;
             j->tok_integer = 1;
+            j->tok_escaped = 0;
             j->tok_chunked = 0;
             j->sub = 0;
             return axws__json_number(j, t, p);

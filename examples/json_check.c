@@ -44,7 +44,7 @@ static int usage(void) {
 }
 
 int main(int argc, char **argv) {
-    size_t chunk = 0, cap = 1 << 16, have = 0, off = 0;
+    size_t chunk = 0, cap = 1 << 16, have = 0, off = 0, ulen;
     int tokens = 0, i, r = AXWS_JSON_NEED_MORE;
     const char *path = NULL;
     FILE *f = stdin;
@@ -92,9 +92,10 @@ int main(int argc, char **argv) {
     }
     if (f != stdin) fclose(f);
     if (chunk == 0 || chunk > have) chunk = have ? have : 1;
-    /* unescaped output of one piece is at most its length plus 4 (a U+FFFD for a high
-       surrogate left pending by the previous piece, then at most as long as the input) */
-    ubuf = (char *)malloc(chunk + 8);
+    /* a token's part is at most one piece or AXWS_JSON_CARRY bytes long, and unescaped it
+       grows by at most 4 (a U+FFFD for a high surrogate left pending by the part before) */
+    ulen = (chunk > AXWS_JSON_CARRY ? chunk : AXWS_JSON_CARRY) + 8;
+    ubuf = (char *)malloc(ulen);
     if (!ubuf) { perror("malloc"); return 2; }
 
     axws_json_init(&j, NULL, 0);
@@ -113,7 +114,7 @@ int main(int argc, char **argv) {
             size_t wrote;
             if (!t.cont) {
                 fputs(" \"", stdout);
-                axws_json_unescape_init(&u, ubuf, chunk + 8);
+                axws_json_unescape_init(&u, ubuf, ulen);
             }
             /* print each piece's part as it comes: take the output and rewind the buffer */
             axws_json_unescape_add(&u, t.data, t.len);

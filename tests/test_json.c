@@ -342,7 +342,6 @@ static void test_token_fields(void) {
     axws_json j;
     axws_json_token k;
     const char *doc = "{\"a\\n\":[1.5,\"x\"]}";
-    int r;
     AXT_CASE("token fields");
     axws_json_init(&j, NULL, 0);
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE); /* nothing fed yet */
@@ -372,43 +371,87 @@ static void test_token_fields(void) {
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_DONE);
     CHECK_EQ(axws_json_feed(&j, "x", 1), AXWS_JSON_EFEED);   /* after the end */
 
-    /* a string split into three pieces: chunks with more/cont, offsets of the token */
+    /* a short string split into three pieces comes whole, reassembled in the carry */
     axws_json_reset(&j);
     axws_json_feed(&j, "[\"ab", 4);
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_BEGIN_ARRAY);
-    r = axws_json_next(&j, &k);
-    CHECK_EQ(r, AXWS_JSON_STRING);
-    CHECK(k.len == 2 && memcmp(k.data, "ab", 2) == 0 && k.more == 1 && k.cont == 0);
-    CHECK_EQ(k.offset, 1);
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
-    axws_json_feed(&j, "\\u00", 4);
-    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_STRING);
-    CHECK(k.len == 4 && k.more == 1 && k.cont == 1 && k.escaped == 1 && k.offset == 1);
+    CHECK_EQ(axws_json_feed(&j, "\\u00", 4), 0);
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
-    axws_json_feed(&j, "e9\"", 3);
+    CHECK_EQ(axws_json_feed(&j, "e9\"", 3), 0);
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_STRING);
-    CHECK(k.len == 2 && k.more == 0 && k.cont == 1 && k.offset == 1);
+    CHECK(k.len == 8 && memcmp(k.data, "ab\\u00e9", 8) == 0 && k.more == 0 && k.cont == 0);
+    CHECK(k.escaped == 1 && k.offset == 1);
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
     axws_json_feed(&j, "12", 2);
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_EEXPECT_COMMA);
     CHECK_EQ(axws_json_error_offset(&j), 11);
     CHECK_EQ(axws_json_error(&j), AXWS_JSON_EEXPECT_COMMA);
 
-    /* a number at the end of a piece is a chunk unless the end was announced */
+    /* a long string cut by pieces comes as chunks: more/cont, the token's offset */
+    {
+        static char longs[300];
+        size_t i;
+        axws_json_reset(&j);
+        longs[0] = '[';
+        longs[1] = '"';
+        for (i = 2; i < 299; i++) longs[i] = (char)('a' + i % 26);
+        axws_json_feed(&j, longs, 100); /* 98 bytes of string: carried */
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_BEGIN_ARRAY);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
+        axws_json_feed(&j, longs + 100, 100); /* would overflow the carry: two chunks */
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_STRING);
+        CHECK(k.len == 98 && k.more == 1 && k.cont == 0 && k.offset == 1 && k.data[0] == 'c');
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_STRING);
+        CHECK(k.len == 100 && k.more == 1 && k.cont == 1 && k.offset == 1 && k.data == longs + 100);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
+        axws_json_feed(&j, longs + 200, 99);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_STRING);
+        CHECK(k.len == 99 && k.more == 1 && k.cont == 1);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
+        axws_json_feed(&j, "\"]", 2);
+        axws_json_end(&j);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_STRING);
+        CHECK(k.len == 0 && k.more == 0 && k.cont == 1);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_END_ARRAY);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_DONE);
+        /* first piece already past the carry size: chunks straight from the pieces */
+        axws_json_reset(&j);
+        axws_json_feed(&j, longs, 200);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_BEGIN_ARRAY);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_STRING);
+        CHECK(k.len == 198 && k.more == 1 && k.cont == 0 && k.data == longs + 2);
+        /* a carried start, then a piece that keeps it under the limit, then one past it */
+        axws_json_reset(&j);
+        axws_json_feed(&j, "[\"abc", 5);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_BEGIN_ARRAY);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
+        axws_json_feed(&j, longs + 2, 120);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
+        axws_json_feed(&j, longs + 2, 10);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_STRING);
+        CHECK(k.len == 123 && k.more == 1 && k.cont == 0 && k.data[0] == 'a');
+        CHECK_EQ(axws_json_feed(&j, "x", 1), AXWS_JSON_EFEED); /* a chunk is pending */
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_STRING);
+        CHECK(k.len == 10 && k.more == 1 && k.cont == 1 && k.data == longs + 2);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
+    }
+
+    /* a number at the end of a piece waits for the next piece or the end */
     axws_json_reset(&j);
     axws_json_feed(&j, "12", 2);
-    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NUMBER);
-    CHECK(k.more == 1 && k.len == 2 && k.integer == 1);
+    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
+    axws_json_feed(&j, "3", 1);
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
     axws_json_end(&j);
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NUMBER);
-    CHECK(k.more == 0 && k.cont == 1 && k.len == 0);
+    CHECK(k.more == 0 && k.cont == 0 && k.len == 3 && memcmp(k.data, "123", 3) == 0);
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_DONE);
     axws_json_reset(&j);
     axws_json_feed(&j, "12", 2);
     axws_json_end(&j);
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NUMBER);
-    CHECK(k.more == 0 && k.cont == 0 && k.len == 2);
+    CHECK(k.more == 0 && k.cont == 0 && k.len == 2 && k.data[0] == '1');
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_DONE);
 }
 
