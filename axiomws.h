@@ -1022,6 +1022,21 @@ static int axws__json_string(axws_json *j, axws_json_token *t, size_t p) {
                 }
                 p += 16;
             }
+            if (p < n && n >= 16) {
+                /* the tail: load the piece's last 16 bytes (all inside the piece) and drop
+                   the ones before p, rather than walking the tail byte by byte */
+                size_t base = n - 16;
+                __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(b + base));
+                __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote),
+                                                        _mm_cmpeq_epi8(x, bslash)),
+                                           _mm_cmplt_epi8(x, space));
+                unsigned mask = (unsigned)_mm_movemask_epi8(hit) >> (p - base);
+                if (mask) {
+                    p += (size_t)__builtin_ctz(mask);
+                    goto stop;
+                }
+                p = n;
+            }
         }
 #endif
 #if AXWS__JSON_CTZ_LE
@@ -1173,9 +1188,51 @@ done:
     return (long long)p;
 }
 
+/* The end of a run of ASCII digits from p (eight at a time where possible). */
+static size_t axws__json_digits(const uint8_t *b, size_t p, size_t n) {
+#if AXWS__JSON_CTZ_LE
+    while (p + 8 <= n) {
+        uint64_t x, nd;
+        memcpy(&x, b + p, 8);
+        /* a byte is a digit iff its high nibble is 3 and adding 6 keeps it 3; carries only
+           go upwards from a non-digit, so the lowest non-zero byte is the first non-digit */
+        nd = ((x & 0xF0F0F0F0F0F0F0F0ULL) ^ 0x3030303030303030ULL) |
+             (((x + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) ^ 0x3030303030303030ULL);
+        if (nd) return p + (size_t)(__builtin_ctzll(nd) >> 3);
+        p += 8;
+    }
+#endif
+    while (p < n && axws__json_digit(b[p])) p++;
+    return p;
+}
+
 static int axws__json_number(axws_json *j, axws_json_token *t, size_t p) {
     size_t n = j->len, first = p;
-    long long r = axws__json_num_scan(j, j->buf, p, n);
+    const uint8_t *b = j->buf;
+    long long r;
+    if (AXWS__JSON_LIKELY(j->sub == AXWS__JSON_N_START)) {
+        /* the common shapes -?[1-9][0-9]* and -?(0|[1-9][0-9]*)\.[0-9]+ ending inside the
+           piece; anything else (exponents, errors, the piece's end) takes the full state
+           machine below from the start */
+        size_t q = p + (b[p] == '-');
+        if (q < n && b[q] >= '1' && b[q] <= '9') q = axws__json_digits(b, q + 1, n);
+        else if (q < n && b[q] == '0') q++;
+        else q = n;
+        if (q < n && b[q] == '.') {
+            size_t f = axws__json_digits(b, q + 1, n);
+            q = f > q + 1 ? f : n;
+            j->tok_integer = 0;
+        }
+        if (q < n && !axws__json_digit(b[q]) && (b[q] | 0x20) != 'e' && b[q] != '.') {
+            j->lex = AXWS__JSON_LEX_NONE;
+            j->pos = axws__json_after_value_at(j, b, q, n);
+            if (AXWS__JSON_LIKELY(!j->carry_len))
+                return axws__json_span(j, t, AXWS_JSON_NUMBER, b + first, q - first, 0);
+            return axws__json_deliver(j, t, AXWS_JSON_NUMBER, first, q, 1);
+        }
+        j->tok_integer = 1;
+    }
+    r = axws__json_num_scan(j, b, p, n);
     if (r < 0) return (int)r;
     p = (size_t)r;
     if (j->sub == 0xFF || (p == n && j->eof)) {
