@@ -394,17 +394,29 @@ AXWS_API int64_t axws_now_ms(void);
    decode strings; axws_json_to_int64/_to_double convert numbers.
 
    Strict: trailing commas, leading zeros, "+1", ".5", "1.", bad or short escapes, raw
-   control characters in strings, invalid UTF-8 (overlong forms, encoded surrogates, code
-   points above U+10FFFF, truncated sequences) anywhere in the input, comments, single
-   quotes, NaN/Infinity, anything but whitespace after the document, and nesting deeper
-   than the stack allows are all errors. Escapes of lone surrogates ("\ud800") are accepted
+   control characters in strings, invalid UTF-8 in strings (overlong forms, encoded
+   surrogates, code points above U+10FFFF, truncated sequences; outside strings any
+   non-ASCII byte is an unexpected character), comments, single quotes, NaN/Infinity,
+   anything but whitespace after the document, and nesting deeper than the limit are all
+   errors, each with its own code. Escapes of lone surrogates ("\ud800") are accepted
    (RFC 8259 section 8.2 leaves them to the implementation); the unescape helpers report
-   them (see there). A byte-order mark is refused (section 8.1: "MUST NOT add").
+   them (see there). A byte-order mark is refused (section 8.1 allows either choice).
+   Errors are sticky: every later next() returns the same code.
 
-   SIZES: sizeof(axws_json) is about 260 bytes on 64-bit targets (128 of them the carry). The nesting stack holds
-   one bit per level: a caller-given stack of N bytes allows 8*N levels (AXWS_JSON_STACK_BYTES
-   gives N for a depth). With no stack (NULL, 0) the built-in one allows AXWS_JSON_DEFAULT_DEPTH
-   = 64 levels: 64 nested arrays are accepted, the 65th '[' is AXWS_JSON_EDEPTH. */
+   SIZES: sizeof(axws_json) is 256 bytes on 64-bit targets (128 of them the carry). The
+   nesting stack holds one bit per level: a caller-given stack of N bytes allows 8*N levels
+   (AXWS_JSON_STACK_BYTES(depth) gives N; axws_json_set_max_depth() sets an exact limit).
+   With no stack (NULL, 0) the built-in one allows AXWS_JSON_DEFAULT_DEPTH = 64 levels: 64
+   nested arrays are accepted, the 65th '[' is AXWS_JSON_EDEPTH. axws_json_paths is about
+   2.5 KB, axws_json_unescaper 48 bytes. Nothing else is used; no function allocates.
+
+   SPEED: string bodies are scanned 16 bytes at a time with SSE2 where the compiler offers
+   it (x86-64), else 8 at a time with portable SWAR arithmetic; defining AXWS_JSON_NO_SIMD
+   keeps the portable scan only. Digit runs are scanned 8 at a time. tests/bench/bench_json.c
+   compares with jsmn, yajl, cJSON and simdjson.
+
+   THREADS: a tokenizer, unescaper or path set is used by one thread at a time; different
+   objects are independent. All functions are reentrant (no globals but constant tables). */
 
 #define AXWS_JSON_DEFAULT_DEPTH 64
 #define AXWS_JSON_CARRY 128 /* a cut token up to this long is reassembled, not chunked */
@@ -584,9 +596,10 @@ AXWS_API int axws_json_to_double(const char *s, size_t len, double *out);
    tree is built. Patterns: keys separated by '.', array positions as [N]; '*' matches any
    key, [*] any position:  "room", "content.token_address", "content.pair.tokenName",
    "content[2]", "content[*]", "content.*".  Keys in patterns are compared byte for byte
-   with the keys' raw text (keys containing escapes are unescaped first when they fit 128
-   bytes; a longer escaped key never matches). A pattern cannot name a key containing '.',
-   '[' or '*'.
+   with the documents' keys after unescaping ("tok\u0065n" matches "token"); a key longer
+   than 128 bytes matches only if it arrives whole (in one piece, or reassembled) and
+   without escapes. A pattern cannot name a key containing '.', '[', ']' or '*'. At most
+   AXWS_JSON_PATH_MAX_PARTS parts; values nested deeper than that match nothing.
 
    Use: axws_json_paths_init() with up to AXWS_JSON_MAX_PATHS patterns (borrowed strings,
    at most AXWS_JSON_PATH_MAX_PARTS parts each), then pass every token the tokenizer returns,
@@ -594,7 +607,22 @@ AXWS_API int axws_json_to_double(const char *s, size_t len, double *out);
    the path of that token's value (for scalars, every chunk; for BEGIN_OBJECT/BEGIN_ARRAY,
    the container as a whole; for KEY, the value that follows), or -1. Also
    axws_json_paths_reset() between documents. The cost per token is a few bit operations
-   plus, for keys, one comparison per pattern still alive at that depth. */
+   plus, for keys, one comparison per pattern still alive at that depth.
+
+       static const char *const want[] = {"room", "content.token_address", "content[*]"};
+       axws_json_paths m;
+       axws_json_paths_init(&m, want, 3);
+       while ((r = axws_json_next(&j, &t)) > 0 && r != AXWS_JSON_DONE)
+           switch (axws_json_paths_token(&m, &t)) {
+           case 0: ...t.data/t.len is the room (r == AXWS_JSON_STRING)...
+           case 1: ...the token address...
+           case 2: ...one element of a content array (t.depth says which level)...
+           }
+
+   Matching is by position in the document, so the order of keys does not matter; a
+   decoder that needs one field to interpret another (the room before the content) keeps
+   what it saw and decides at AXWS_JSON_DONE. For KEY tokens the return value announces
+   the value that follows (useful to capture a container's offset). */
 #define AXWS_JSON_MAX_PATHS 64
 #define AXWS_JSON_PATH_MAX_PARTS 15
 typedef struct axws_json_paths {

@@ -854,6 +854,54 @@ static void test_paths(void) {
         if (!CHECK(strcmp(seen, "-1 -1 -1 5 2 5 -1 -1 -1 -1 ") == 0)) fprintf(stderr, "  %s\n", seen);
     }
     (void)got;
+    /* deep nesting past AXWS_JSON_PATH_MAX_PARTS, and keys past the 128-byte key buffer */
+    {
+        static const char *const deep[] = {"a.a.a", "[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]",
+                                           "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"};
+        char d3[200];
+        size_t n3 = 0;
+        int i, hits = 0;
+        CHECK_EQ(axws_json_paths_init(&m, deep, 3), 0);
+        for (i = 0; i < 40; i++) d3[n3++] = '[';
+        for (i = 0; i < 40; i++) d3[n3++] = ']';
+        axws_json_init(&j, NULL, 0);
+        axws_json_feed(&j, d3, n3);
+        axws_json_end(&j);
+        while ((r = axws_json_next(&j, &k)) > 0 && r != AXWS_JSON_DONE)
+            if (axws_json_paths_token(&m, &k) == 1) hits++;
+        CHECK_EQ(r, AXWS_JSON_DONE);
+        CHECK_EQ(hits, 1); /* the 16th '[' is at [0]x15 */
+        CHECK_EQ(m.depth, 0);
+        /* the 140-byte key: whole it matches; cut into pieces it comes in chunks and
+           cannot (documented) */
+        for (split = 0; split < 2; split++) {
+            size_t off = 0, len;
+            snprintf(seen, sizeof seen, "{\"%s\":1,\"a\":{\"a\":{\"a\":2}}}", deep[2]);
+            len = strlen(seen);
+            axws_json_paths_reset(&m);
+            axws_json_init(&j, NULL, 0);
+            hits = 0;
+            r = AXWS_JSON_NEED_MORE;
+            for (;;) {
+                int id;
+                if (r == AXWS_JSON_NEED_MORE) {
+                    size_t n = split ? 60 : len;
+                    if (n > len - off) n = len - off;
+                    axws_json_feed(&j, seen + off, n);
+                    off += n;
+                    if (off == len) axws_json_end(&j);
+                }
+                r = axws_json_next(&j, &k);
+                if (r < 0 || r == AXWS_JSON_DONE) break;
+                if (r == AXWS_JSON_NEED_MORE) continue;
+                id = axws_json_paths_token(&m, &k);
+                if (id == 2 && r == AXWS_JSON_NUMBER) hits += 10;
+                if (id == 0 && r == AXWS_JSON_NUMBER) hits += 1;
+            }
+            CHECK_EQ(r, AXWS_JSON_DONE);
+            CHECK_EQ(hits, split ? 1 : 11);
+        }
+    }
 }
 
 int main(void) {
