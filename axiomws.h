@@ -384,14 +384,14 @@ AXWS_API int64_t axws_now_ms(void);
        r < 0:                    an AXWS_JSON_E* error at byte axws_json_error_offset()
 
    Strings, keys and numbers come as spans into the piece being read (t.data, t.len; strings
-   without the quotes and with escapes still in them, t.escaped says whether any). When a
-   piece boundary cuts one of them, a token of up to AXWS_JSON_CARRY (128) bytes is
-   reassembled inside the tokenizer and still comes whole (that copy is the only one). A
-   longer one comes as chunks: t.more = 1 on every chunk but the last, t.cont = 1 on every
-   chunk but the first, all of the same type and offset (a last chunk may be empty); there
-   is no length limit. A number can only end at the byte after it, so a number at the very
-   end of a piece waits for the next piece (or axws_json_end()). axws_json_unescape*()
-   decode strings; axws_json_to_int64/_to_double convert numbers.
+   without the quotes and with escapes still in them, t.escaped says whether any). Nothing
+   is copied and there is no length limit: when a piece ends inside one of them, what was
+   read so far comes as a chunk with t.more = 1, and the rest follows in the next tokens of
+   the same type and offset with t.cont = 1 (the last has t.more = 0 and may be empty). A
+   number can only end at the byte after it, so a number at the very end of a piece comes
+   as a chunk unless axws_json_end() was already called. Programs that would rather get
+   short tokens whole can give the tokenizer a carry buffer (axws_json_set_carry()).
+   axws_json_unescape*() decode strings; axws_json_to_int64/_to_double convert numbers.
 
    Strict: trailing commas, leading zeros, "+1", ".5", "1.", bad or short escapes, raw
    control characters in strings, invalid UTF-8 in strings (overlong forms, encoded
@@ -403,7 +403,7 @@ AXWS_API int64_t axws_now_ms(void);
    them (see there). A byte-order mark is refused (section 8.1 allows either choice).
    Errors are sticky: every later next() returns the same code.
 
-   SIZES: sizeof(axws_json) is 256 bytes on 64-bit targets (128 of them the carry). The
+   SIZES: sizeof(axws_json) is 136 bytes on 64-bit targets. The
    nesting stack holds one bit per level: a caller-given stack of N bytes allows 8*N levels
    (AXWS_JSON_STACK_BYTES(depth) gives N; axws_json_set_max_depth() sets an exact limit).
    With no stack (NULL, 0) the built-in one allows AXWS_JSON_DEFAULT_DEPTH = 64 levels: 64
@@ -419,7 +419,6 @@ AXWS_API int64_t axws_now_ms(void);
    objects are independent. All functions are reentrant (no globals but constant tables). */
 
 #define AXWS_JSON_DEFAULT_DEPTH 64
-#define AXWS_JSON_CARRY 128 /* a cut token up to this long is reassembled, not chunked */
 #define AXWS_JSON_STACK_BYTES(depth) (((size_t)(depth) + 7u) / 8u)
 
 /* X(name, value, text): the tokenizer's own codes (all negative) and axws_json_strerror(). */
@@ -473,9 +472,10 @@ typedef enum axws_json_type {
     AXWS_JSON_DONE = 11          /* one complete document and axws_json_end() was called */
 } axws_json_type;
 
-/* One token; filled by axws_json_next(). data points into the piece being read, or into the
-   tokenizer itself for a token reassembled across pieces; it is valid until the next
-   axws_json_next() or axws_json_feed() call (the program owns the pieces). */
+/* One token; filled by axws_json_next(). data points into the piece being read (valid as
+   long as the program keeps that piece), or into the carry buffer for a token reassembled
+   there (valid until the tokenizer reaches the end of the current piece: use it before
+   the next call that returns AXWS_JSON_NEED_MORE). */
 typedef struct axws_json_token {
     axws_json_type type;
     const char *data;  /* KEY/STRING: bytes between the quotes, escapes kept; NUMBER: text */
@@ -508,15 +508,20 @@ typedef struct axws_json {
     uint8_t tok_escaped, tok_integer, tok_chunked, tok_key, eof;
     uint8_t pend, pend_type, pend_more; /* a chunk to hand out on the next call */
     size_t pend_first, pend_end;
-    size_t carry_len;
+    char *carry;           /* optional, caller's: a short token cut by a piece boundary */
+    size_t carry_cap, carry_len;
     uint8_t inline_stack[AXWS_JSON_STACK_BYTES(AXWS_JSON_DEFAULT_DEPTH)];
-    char carry[AXWS_JSON_CARRY]; /* start of a short token cut by a piece boundary */
 } axws_json;
 
 /* Prepare `j` for a new document. `stack`/`stack_size`: optional caller storage for the
    nesting stack (8*stack_size levels; borrowed until the tokenizer is dropped); NULL, 0
    uses the built-in 64 levels. */
 AXWS_API void axws_json_init(axws_json *j, void *stack, size_t stack_size);
+/* Optional: a carry buffer of `size` bytes (borrowed; NULL, 0 turns it off, the default).
+   With it, a string, key or number of at most `size` bytes that a piece boundary cuts is
+   copied there and handed out whole (t.data then points into buf, not into a piece); only
+   longer ones come as chunks. Call before the first token; axws_json_reset() keeps it. */
+AXWS_API void axws_json_set_carry(axws_json *j, void *buf, size_t size);
 /* Lower the depth limit to `max_depth` levels (at most what the stack holds; larger values
    are capped). Call before the first token. */
 AXWS_API void axws_json_set_max_depth(axws_json *j, uint32_t max_depth);
@@ -838,6 +843,12 @@ AXWS_API void axws_json_init(axws_json *j, void *stack, size_t stack_size) {
     }
 }
 
+AXWS_API void axws_json_set_carry(axws_json *j, void *buf, size_t size) {
+    j->carry = buf && size ? (char *)buf : NULL;
+    j->carry_cap = j->carry ? size : 0;
+    j->carry_len = 0;
+}
+
 AXWS_API void axws_json_set_max_depth(axws_json *j, uint32_t max_depth) {
     uint32_t cap = j->stack == j->inline_stack ? (uint32_t)AXWS_JSON_DEFAULT_DEPTH : j->stack_levels;
     j->max_depth = max_depth < cap ? max_depth : cap;
@@ -846,11 +857,15 @@ AXWS_API void axws_json_set_max_depth(axws_json *j, uint32_t max_depth) {
 AXWS_API void axws_json_reset(axws_json *j) {
     uint8_t *stack = j->stack;
     uint32_t max_depth = j->max_depth, levels = j->stack_levels;
+    char *carry = j->carry;
+    size_t carry_cap = j->carry_cap;
     int own = stack == j->inline_stack;
     memset(j, 0, sizeof *j);
     j->stack = own ? j->inline_stack : stack;
     j->max_depth = max_depth;
     j->stack_levels = levels;
+    j->carry = carry;
+    j->carry_cap = carry_cap;
 }
 
 AXWS_API int axws_json_feed(axws_json *j, const void *data, size_t len) {
@@ -959,15 +974,15 @@ static int axws__json_span(axws_json *j, axws_json_token *t, int type, const uin
 }
 
 /* Hand out bytes [first, end) of the current piece as the token in progress, or its part;
-   `done`: the token ends here. A short token cut by piece boundaries is gathered in the
-   carry and handed out whole; when the carry would overflow it becomes the first chunk and
+   `done`: the token ends here. With a carry buffer, a short token cut by piece boundaries
+   is gathered there and handed out whole; when the carry would overflow it becomes the first chunk and
    this piece's part follows on the next call. Returns the type, or 0 when there is nothing
    to hand out yet. */
 static int axws__json_deliver(axws_json *j, axws_json_token *t, int type, size_t first,
                               size_t end, int done) {
     size_t part = end - first;
     if (!j->tok_chunked) {
-        if (j->carry_len + part <= AXWS_JSON_CARRY) {
+        if (j->carry_len + part <= j->carry_cap) {
             if (part) memcpy(j->carry + j->carry_len, j->buf + first, part);
             j->carry_len += part;
             if (!done) return 0;

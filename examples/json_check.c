@@ -92,9 +92,9 @@ int main(int argc, char **argv) {
     }
     if (f != stdin) fclose(f);
     if (chunk == 0 || chunk > have) chunk = have ? have : 1;
-    /* a token's part is at most one piece or AXWS_JSON_CARRY bytes long, and unescaped it
-       grows by at most 4 (a U+FFFD for a high surrogate left pending by the part before) */
-    ulen = (chunk > AXWS_JSON_CARRY ? chunk : AXWS_JSON_CARRY) + 8;
+    /* a token's part is at most one piece long, and unescaped it grows by at most 4 (a
+       U+FFFD for a high surrogate left pending by the part before) */
+    ulen = chunk + 8;
     ubuf = (char *)malloc(ulen);
     if (!ubuf) { perror("malloc"); return 2; }
 

@@ -54,6 +54,9 @@ static const char tok_code[] = "?{}[]KSNTFZ";
 
 /* Tokenize `in`, cutting it before each offset in cuts[] (sorted). Each token is written as
    CODE OFFSET [":" DATA] and a space; chunks of one token are joined. */
+static char carry_buf[24];
+static size_t carry_size; /* 0: no carry buffer (the default), else use carry_buf */
+
 static void run(const char *in, size_t len, const size_t *cuts, size_t ncuts, transcript *t,
                 void *stack, size_t stack_size) {
     axws_json j;
@@ -61,11 +64,12 @@ static void run(const char *in, size_t len, const size_t *cuts, size_t ncuts, tr
     size_t piece = 0, off = 0;
     int r = AXWS_JSON_NEED_MORE, in_chunk = 0, chunk_type = 0;
     uint64_t chunk_off = 0;
-    size_t tok_start = 0;
+    size_t tok_start = 0, chunk_total = 0;
     char head[64];
     memset(t, 0, sizeof *t);
     tr_put(t, "", 0);
     axws_json_init(&j, stack, stack_size);
+    if (carry_size) axws_json_set_carry(&j, carry_buf, carry_size);
     for (;;) {
         if (r == AXWS_JSON_NEED_MORE) {
             size_t end = piece < ncuts ? cuts[piece] : len;
@@ -79,6 +83,9 @@ static void run(const char *in, size_t len, const size_t *cuts, size_t ncuts, tr
         r = axws_json_next(&j, &k);
         if (r < 0 || r == AXWS_JSON_DONE) break;
         if (r == AXWS_JSON_NEED_MORE) continue;
+        /* with a carry, only a token longer than it may come in chunks */
+        chunk_total = k.cont ? chunk_total + k.len : k.len;
+        if (carry_size && k.cont && !k.more && chunk_total <= carry_size) t->bad_chunking = 1;
         if (k.cont) {
             if (!in_chunk || chunk_type != r || chunk_off != k.offset) t->bad_chunking = 1;
         } else {
@@ -118,16 +125,22 @@ static int run_all_ways(const char *name, const char *in, size_t len, transcript
     run_whole(in, len, whole);
     ok &= CHECK(!whole->bad_chunking);
     for (i = 0; i < len; i++) cuts[i] = i + 1;
-    run(in, len, cuts, len, &t, NULL, 0);
-    if (!(t.verdict == whole->verdict && t.err_off == whole->err_off &&
-          strcmp(t.s, whole->s) == 0 && !t.bad_chunking)) {
-        ok = 0;
-        fprintf(stderr, "%s: byte-at-a-time differs: %d@%llu vs %d@%llu\n  %.300s\n  %.300s\n",
-                name, t.verdict, (unsigned long long)t.err_off, whole->verdict,
-                (unsigned long long)whole->err_off, t.s, whole->s);
+    for (round = 0; round < 2; round++) {
+        carry_size = round ? sizeof carry_buf : 0;
+        run(in, len, cuts, len, &t, NULL, 0);
+        if (!(t.verdict == whole->verdict && t.err_off == whole->err_off &&
+              strcmp(t.s, whole->s) == 0 && !t.bad_chunking)) {
+            ok = 0;
+            fprintf(stderr, "%s: byte-at-a-time (carry %zu) differs: %d@%llu vs %d@%llu\n  %.300s\n  %.300s\n",
+                    name, carry_size, t.verdict, (unsigned long long)t.err_off, whole->verdict,
+                    (unsigned long long)whole->err_off, t.s, whole->s);
+        }
+        tr_free(&t);
     }
-    tr_free(&t);
     for (round = 0; round < random_rounds && len > 1; round++) {
+        /* odd rounds with a small carry buffer, so both reassembly and its overflow into
+           chunks are exercised */
+        carry_size = round & 1 ? 5 + (size_t)(rnd() % (sizeof carry_buf - 4)) : 0;
         size_t n = 0, pos = 0;
         while (pos < len) {
             pos += 1 + (size_t)(rnd() % (round & 1 ? 4 : 1 + len / 3 + 1));
@@ -138,10 +151,12 @@ static int run_all_ways(const char *name, const char *in, size_t len, transcript
         if (!(t.verdict == whole->verdict && t.err_off == whole->err_off &&
               strcmp(t.s, whole->s) == 0 && !t.bad_chunking)) {
             ok = 0;
-            fprintf(stderr, "%s: random split differs: %d vs %d\n", name, t.verdict, whole->verdict);
+            fprintf(stderr, "%s: random split (carry %zu) differs: %d vs %d\n", name, carry_size,
+                    t.verdict, whole->verdict);
         }
         tr_free(&t);
     }
+    carry_size = 0;
     free(cuts);
     CHECK(ok);
     return whole->verdict;
@@ -339,6 +354,7 @@ static void test_depth(void) {
 
 /* Token fields: depth, escaped, integer, chunk flags; feed misuse. */
 static void test_token_fields(void) {
+    char carry[128];
     axws_json j;
     axws_json_token k;
     const char *doc = "{\"a\\n\":[1.5,\"x\"]}";
@@ -371,8 +387,38 @@ static void test_token_fields(void) {
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_DONE);
     CHECK_EQ(axws_json_feed(&j, "x", 1), AXWS_JSON_EFEED);   /* after the end */
 
-    /* a short string split into three pieces comes whole, reassembled in the carry */
+    /* without a carry buffer (the default) a string cut by pieces comes as chunks */
     axws_json_reset(&j);
+    axws_json_feed(&j, "[\"ab", 4);
+    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_BEGIN_ARRAY);
+    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_STRING);
+    CHECK(k.len == 2 && memcmp(k.data, "ab", 2) == 0 && k.more == 1 && k.cont == 0);
+    CHECK_EQ(k.offset, 1);
+    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
+    axws_json_feed(&j, "\\u00", 4);
+    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_STRING);
+    CHECK(k.len == 4 && k.more == 1 && k.cont == 1 && k.escaped == 1 && k.offset == 1);
+    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
+    axws_json_feed(&j, "e9\"", 3);
+    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_STRING);
+    CHECK(k.len == 2 && k.more == 0 && k.cont == 1 && k.offset == 1);
+    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
+    axws_json_feed(&j, "1", 1);
+    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_EEXPECT_COMMA);
+    /* a number at the end of a piece: a chunk, then an empty last chunk */
+    axws_json_reset(&j);
+    axws_json_feed(&j, "12", 2);
+    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NUMBER);
+    CHECK(k.more == 1 && k.len == 2 && k.integer == 1);
+    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
+    axws_json_end(&j);
+    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NUMBER);
+    CHECK(k.more == 0 && k.cont == 1 && k.len == 0);
+    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_DONE);
+
+    /* with a carry buffer, a short string split into three pieces comes whole */
+    axws_json_reset(&j);
+    axws_json_set_carry(&j, carry, sizeof carry);
     axws_json_feed(&j, "[\"ab", 4);
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_BEGIN_ARRAY);
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
@@ -388,11 +434,12 @@ static void test_token_fields(void) {
     CHECK_EQ(axws_json_error_offset(&j), 11);
     CHECK_EQ(axws_json_error(&j), AXWS_JSON_EEXPECT_COMMA);
 
-    /* a long string cut by pieces comes as chunks: more/cont, the token's offset */
+    /* a string longer than the carry comes as chunks: more/cont, the token's offset */
     {
         static char longs[300];
         size_t i;
         axws_json_reset(&j);
+        CHECK(j.carry == carry); /* reset keeps the carry */
         longs[0] = '[';
         longs[1] = '"';
         for (i = 2; i < 299; i++) longs[i] = (char)('a' + i % 26);
@@ -437,8 +484,9 @@ static void test_token_fields(void) {
         CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
     }
 
-    /* a number at the end of a piece waits for the next piece or the end */
+    /* with the carry, a number at the end of a piece waits for the next piece or the end */
     axws_json_reset(&j);
+    axws_json_set_carry(&j, carry, sizeof carry);
     axws_json_feed(&j, "12", 2);
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
     axws_json_feed(&j, "3", 1);
