@@ -1101,6 +1101,9 @@ static int axws__json_string(axws_json *j, axws_json_token *t, size_t p) {
             j->pos = n;
             j->lex = AXWS__JSON_LEX_STRING;
             if (j->eof) return axws__json_fail(j, AXWS_JSON_EEOF, n);
+            if (!j->carry_cap) /* no carry: what this piece held is a chunk */
+                return p > first ? axws__json_span(j, t, type, b + first, p - first, 1)
+                                 : AXWS_JSON_NEED_MORE;
             r = axws__json_deliver(j, t, type, first, p, 0);
             return r ? r : AXWS_JSON_NEED_MORE;
         }
