@@ -574,8 +574,16 @@ typedef struct axws_json_unescaper {
     uint8_t lone;      /* a lone surrogate was replaced */
     uint8_t bad;       /* malformed escape seen */
     uint8_t trunc;     /* a sequence did not fit */
+    uint8_t flags;     /* AXWS_JSON_UNESCAPE_* */
 } axws_json_unescaper;
 AXWS_API void axws_json_unescape_init(axws_json_unescaper *u, char *out, size_t cap);
+/* Option: write an escaped lone surrogate as its own 3-byte form (generalized UTF-8, also
+   called WTF-8: "\ud800" becomes ED A0 80) instead of U+FFFD, for programs that must
+   reproduce the string exactly. The result is still AXWS_JSON_ESURROGATE. Such bytes
+   never come from the input itself (the tokenizer refuses them there). */
+#define AXWS_JSON_UNESCAPE_WTF8 1u
+AXWS_API void axws_json_unescape_init_flags(axws_json_unescaper *u, char *out, size_t cap,
+                                            unsigned flags);
 AXWS_API void axws_json_unescape_add(axws_json_unescaper *u, const char *raw, size_t len);
 /* Returns 0, AXWS_JSON_ETRUNCATED, AXWS_JSON_ESURROGATE or AXWS_JSON_EESCAPE; *out_len
    (optional) gets the full length. */
@@ -1500,19 +1508,32 @@ static void axws__json_put_cp(axws_json_unescaper *u, uint32_t cp) {
     axws__json_put(u, e, k);
 }
 
-/* A pending high surrogate not followed by a low one: U+FFFD, and remember it. */
+/* An escaped lone surrogate: U+FFFD (or itself with AXWS_JSON_UNESCAPE_WTF8), and
+   remember that one was seen. */
+static void axws__json_put_lone(axws_json_unescaper *u, uint32_t cp) {
+    u->lone = 1;
+    axws__json_put_cp(u, (u->flags & AXWS_JSON_UNESCAPE_WTF8) ? cp : 0xFFFD);
+}
+
+/* A pending high surrogate not followed by a low one. */
 static void axws__json_flush_hi(axws_json_unescaper *u) {
     if (u->hi) {
+        uint32_t hi = u->hi;
         u->hi = 0;
-        u->lone = 1;
-        axws__json_put_cp(u, 0xFFFD);
+        axws__json_put_lone(u, hi);
     }
 }
 
-AXWS_API void axws_json_unescape_init(axws_json_unescaper *u, char *out, size_t cap) {
+AXWS_API void axws_json_unescape_init_flags(axws_json_unescaper *u, char *out, size_t cap,
+                                            unsigned flags) {
     memset(u, 0, sizeof *u);
     u->out = out;
     u->cap = out ? cap : 0;
+    u->flags = (uint8_t)flags;
+}
+
+AXWS_API void axws_json_unescape_init(axws_json_unescaper *u, char *out, size_t cap) {
+    axws_json_unescape_init_flags(u, out, cap, 0);
 }
 
 AXWS_API void axws_json_unescape_add(axws_json_unescaper *u, const char *raw, size_t len) {
@@ -1565,7 +1586,7 @@ AXWS_API void axws_json_unescape_add(axws_json_unescaper *u, const char *raw, si
             axws__json_flush_hi(u);
         }
         if (u->cp >= 0xD800 && u->cp <= 0xDBFF) u->hi = u->cp;
-        else if (u->cp >= 0xDC00 && u->cp <= 0xDFFF) { u->lone = 1; axws__json_put_cp(u, 0xFFFD); }
+        else if (u->cp >= 0xDC00 && u->cp <= 0xDFFF) axws__json_put_lone(u, u->cp);
         else axws__json_put_cp(u, u->cp);
     }
 }

@@ -636,6 +636,11 @@ static void test_unescape(void) {
     CHECK(n == 7 && memcmp(out, "\xef\xbf\xbd\xf0\x90\x80\x80", 7) == 0);
     CHECK_EQ(axws_json_unescape("\\ud800\\n", 8, out, sizeof out, &n), AXWS_JSON_ESURROGATE);
     CHECK(n == 4 && memcmp(out, "\xef\xbf\xbd\n", 4) == 0);
+    /* the WTF-8 option keeps lone surrogates as themselves */
+    axws_json_unescape_init_flags(&u, out, sizeof out, AXWS_JSON_UNESCAPE_WTF8);
+    axws_json_unescape_add(&u, "\\udfff\\ud800\\ud83d\\ude00\\udbff", 30);
+    CHECK_EQ(axws_json_unescape_finish(&u, &n), AXWS_JSON_ESURROGATE);
+    CHECK(n == 13 && memcmp(out, "\xed\xbf\xbf\xed\xa0\x80\xf0\x9f\x98\x80\xed\xaf\xbf", 13) == 0);
     /* truncation: reported, never a cut sequence */
     CHECK_EQ(axws_json_unescape("abcdef", 6, out, 4, &n), AXWS_JSON_ETRUNCATED);
     CHECK(n == 4 && memcmp(out, "abcd", 4) == 0);
