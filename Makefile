@@ -88,3 +88,5 @@ $(B)/bench/bench_json: $(B)/bench/simdjson_shim.o
 $(B)/bench/simdjson_shim.o: tests/bench/simdjson_shim.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) -std=c++17 -O2 -march=native -c $< -o $@
+# tests/test_json_swar.c includes tests/test_json.c
+$(B)/tests/test_json_swar $(B)/asan/tests/test_json_swar: tests/test_json.c
