@@ -754,9 +754,14 @@ struct axws_conn {
 /* ======================================================================== JSON tokenizer
    Layout: the grammar is a small "what may come next" state (expect) plus a bit stack of
    open containers; tokens that a piece boundary cuts in two keep a lexical state (lex, sub,
-   utf_*) so the next piece resumes at the exact byte. String bodies are scanned eight
-   bytes at a time (SWAR) for '"', '\\', control bytes and non-ASCII; only those stop the
-   scan. Numbers, literals and punctuation are short and handled byte by byte. */
+   utf_*) so the next piece resumes at the exact byte. axws_json_next() is small and takes
+   the common cases (a string, key or number starting right here) straight to their
+   scanners; everything else goes through axws__json_next_slow(). String bodies are scanned
+   16 bytes (SSE2) or 8 bytes (SWAR) at a time for '"', '\\', control bytes and non-ASCII;
+   only those stop the scan, and UTF-8 is validated only past a non-ASCII byte. Digit runs
+   are scanned 8 at a time; the full number state machine runs only for exponents, errors
+   and numbers cut by a piece boundary. A ':' or ',' right after a token is consumed with
+   it, which saves a trip through the dispatch for most tokens of compact JSON. */
 #include <string.h>
 #include <float.h>
 #if defined(__SSE2__) && !defined(AXWS_JSON_NO_SIMD)
@@ -778,7 +783,9 @@ enum {
     AXWS__JSON_X_COMMA,           /* after a value inside a container */
     AXWS__JSON_X_DONE             /* after the top-level value: only whitespace */
 };
-enum { AXWS__JSON_LEX_NONE = 0, AXWS__JSON_LEX_STRING, AXWS__JSON_LEX_NUMBER, AXWS__JSON_LEX_LITERAL };
+enum {
+    AXWS__JSON_LEX_NONE = 0, AXWS__JSON_LEX_STRING, AXWS__JSON_LEX_NUMBER, AXWS__JSON_LEX_LITERAL
+};
 /* number sub-states (RFC 8259 section 6 grammar) */
 enum {
     AXWS__JSON_N_START = 0, AXWS__JSON_N_MINUS, AXWS__JSON_N_ZERO, AXWS__JSON_N_INT,
@@ -858,7 +865,8 @@ AXWS_API void axws_json_set_carry(axws_json *j, void *buf, size_t size) {
 }
 
 AXWS_API void axws_json_set_max_depth(axws_json *j, uint32_t max_depth) {
-    uint32_t cap = j->stack == j->inline_stack ? (uint32_t)AXWS_JSON_DEFAULT_DEPTH : j->stack_levels;
+    uint32_t cap = j->stack == j->inline_stack ? (uint32_t)AXWS_JSON_DEFAULT_DEPTH
+                                               : j->stack_levels;
     j->max_depth = max_depth < cap ? max_depth : cap;
 }
 
@@ -942,7 +950,8 @@ static int axws__json_unexpected(axws_json *j, size_t p, uint8_t c) {
 
 /* After a value that ended before b[p]: in compact JSON a ',' usually follows at once, so
    take it here and save a trip through the dispatch. Returns the new position. */
-static AXWS__JSON_INLINE size_t axws__json_after_value_at(axws_json *j, const uint8_t *b, size_t p, size_t n) {
+static AXWS__JSON_INLINE size_t axws__json_after_value_at(axws_json *j, const uint8_t *b,
+                                                          size_t p, size_t n) {
     if (!j->depth) { j->expect = AXWS__JSON_X_DONE; return p; }
     if (p < n && b[p] == ',') {
         j->expect = (uint8_t)(AXWS__JSON_TOP_IS_OBJECT(j) ? AXWS__JSON_X_OBJ_NEXT
@@ -983,9 +992,9 @@ static int axws__json_span(axws_json *j, axws_json_token *t, int type, const uin
 
 /* Hand out bytes [first, end) of the current piece as the token in progress, or its part;
    `done`: the token ends here. With a carry buffer, a short token cut by piece boundaries
-   is gathered there and handed out whole; when the carry would overflow it becomes the first chunk and
-   this piece's part follows on the next call. Returns the type, or 0 when there is nothing
-   to hand out yet. */
+   is gathered there and handed out whole; when the carry would overflow it becomes the
+   first chunk and this piece's part follows on the next call. Returns the type, or 0 when
+   there is nothing to hand out yet. */
 static int axws__json_deliver(axws_json *j, axws_json_token *t, int type, size_t first,
                               size_t end, int done) {
     size_t part = end - first;
@@ -1171,7 +1180,8 @@ static int axws__json_string(axws_json *j, axws_json_token *t, size_t p) {
                 else if (c == 0xF4) hi = 0x8F; /* above U+10FFFF */
             }
             if (p + need < n) {
-                if (b[p + 1] < lo || b[p + 1] > hi) return axws__json_fail(j, AXWS_JSON_EUTF8, p + 1);
+                if (b[p + 1] < lo || b[p + 1] > hi)
+                    return axws__json_fail(j, AXWS_JSON_EUTF8, p + 1);
                 if (need >= 2 && (b[p + 2] & 0xC0) != 0x80)
                     return axws__json_fail(j, AXWS_JSON_EUTF8, p + 2);
                 if (need == 3 && (b[p + 3] & 0xC0) != 0x80)
@@ -1497,7 +1507,9 @@ static void axws__json_put_cp(axws_json_unescaper *u, uint32_t cp) {
     char e[4];
     size_t k;
     if (cp < 0x80) { e[0] = (char)cp; k = 1; }
-    else if (cp < 0x800) { e[0] = (char)(0xC0 | (cp >> 6)); e[1] = (char)(0x80 | (cp & 0x3F)); k = 2; }
+    else if (cp < 0x800) {
+        e[0] = (char)(0xC0 | (cp >> 6)); e[1] = (char)(0x80 | (cp & 0x3F)); k = 2;
+    }
     else if (cp < 0x10000) {
         e[0] = (char)(0xE0 | (cp >> 12)); e[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
         e[2] = (char)(0x80 | (cp & 0x3F)); k = 3;
@@ -1982,8 +1994,10 @@ static int axws__json_path_split(const char *pat, uint16_t *parts, int *np) {
         } else {
             size_t s = i;
             while (pat[i] && pat[i] != '.' && pat[i] != '[' && pat[i] != ']') {
-                if (pat[i] == '*' && (i != s || (pat[i + 1] && pat[i + 1] != '.' && pat[i + 1] != '[')))
-                    return AXWS_JSON_EPATH; /* '*' only as a whole part */
+                /* '*' only as a whole part */
+                if (pat[i] == '*' &&
+                    (i != s || (pat[i + 1] && pat[i + 1] != '.' && pat[i + 1] != '[')))
+                    return AXWS_JSON_EPATH;
                 i++;
             }
             if (i == s || pat[i] == ']') return AXWS_JSON_EPATH;
