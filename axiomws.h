@@ -1463,7 +1463,8 @@ static const uint8_t axws__json_quote_kind[8] = {0, 0, 0, 1, 1, 2, 2, 2};
 AXWS_API int axws_json_next(axws_json *j, axws_json_token *t) {
     size_t p = j->pos;
     /* the common cases first, in a small function: a string or key, or a number, that
-       starts right here with nothing pending */
+       starts right here with nothing pending; a string that continues in a new piece; a
+       piece that is used up */
     if (AXWS__JSON_LIKELY(p < j->len && !(j->err | j->pend | j->lex))) {
         uint8_t c = j->buf[p], kind = axws__json_quote_kind[j->expect];
         if (c == '"' && kind < 2) {
@@ -1482,6 +1483,9 @@ AXWS_API int axws_json_next(axws_json *j, axws_json_token *t) {
             j->sub = 0;
             return axws__json_number(j, t, p);
         }
+    } else if (!(j->err | j->pend)) {
+        if (p == j->len && !j->eof) return AXWS_JSON_NEED_MORE;
+        if (p < j->len && j->lex == AXWS__JSON_LEX_STRING) return axws__json_string(j, t, p);
     }
     return axws__json_next_slow(j, t);
 }
