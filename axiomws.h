@@ -1754,6 +1754,8 @@ static void axws__json_big_shl(axws__json_big *a, long bits) {
     size_t limbs = (size_t)bits / 32, i;
     unsigned sh = (unsigned)bits % 32;
     if (a->n == 0 || bits <= 0) return;
+    /* never reached with the sizes above; clamp rather than overrun if it ever were */
+    if (a->n + 1 >= AXWS__JSON_BIG_LIMBS) return;
     if (a->n + limbs + 1 > AXWS__JSON_BIG_LIMBS) limbs = AXWS__JSON_BIG_LIMBS - a->n - 1;
     if (sh) {
         uint32_t top = a->d[a->n - 1] >> (32 - sh);
