@@ -68,7 +68,7 @@ fuzz-replay: $(FUZZ_REPLAY)
 fuzz: deps $(FUZZ_BIN)
 	@for t in $(FUZZ_BIN); do n=$${t##*/}; mkdir -p fuzz/out/$$n; \
 	  d=""; [ -f fuzz/$$n.dict ] && d="-dict=fuzz/$$n.dict"; \
-	  $$t -max_total_time=$(FUZZ_TIME) $$d fuzz/out/$$n fuzz/corpus/$$n || exit 1; done
+	  $$t -max_total_time=$(FUZZ_TIME) -artifact_prefix=fuzz/ $$d fuzz/out/$$n fuzz/corpus/$$n || exit 1; done
 
 test: deps all $(ASAN_BIN) $(EX_ASAN) $(FUZZ_REPLAY) $(B)/notls/echo
 	@tests/run.sh
@@ -88,3 +88,12 @@ clean:
 
 # >>tls: the TLS benchmark talks to an OpenSSL server (Debian libssl-dev)
 BENCH_LIBS_bench_tls := -lssl -lcrypto
+# ---- JSON benchmark (issue 4): the libraries tests/bench/bench_json.c compares against.
+# simdjson is C++, reached through a small shim compiled with $(CXX).
+BENCH_LIBS_bench_json := $(B)/bench/simdjson_shim.o -lyajl -lcjson -lsimdjson -lstdc++
+$(B)/bench/bench_json: $(B)/bench/simdjson_shim.o
+$(B)/bench/simdjson_shim.o: tests/bench/simdjson_shim.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 -O2 -march=native -c $< -o $@
+# tests/test_json_swar.c includes tests/test_json.c
+$(B)/tests/test_json_swar $(B)/asan/tests/test_json_swar: tests/test_json.c
