@@ -22,7 +22,7 @@ FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
 
-.PHONY: all deps deps-bench test demo bench fuzz fuzz-replay examples clean
+.PHONY: all deps deps-bench test demo bench fuzz fuzz-replay examples clean soak
 all: examples $(TEST_BIN)
 
 deps:
@@ -79,6 +79,10 @@ $(B)/bench/%: tests/bench/%.c axiomws.h
 
 bench: deps-bench $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
+
+# 10,000 reconnect cycles against the stand-in under ASan+UBSan (make test runs 200)
+soak: deps $(B)/asan/tests/test_soak
+	SOAK_CYCLES=$${SOAK_CYCLES:-10000} $(B)/asan/tests/test_soak
 
 demo: deps examples
 	@tests/demo.sh
