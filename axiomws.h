@@ -2200,6 +2200,48 @@ static int axws__data(axws_conn *c, const uint8_t *d, size_t take) {
 
 static size_t axws__hs_feed(axws_conn *c, const uint8_t *p, size_t n);
 
+/* The common case in one step: a whole unfragmented text or binary frame with a 7-bit
+   length, all of it in p[0..n). Returns the bytes it took, or 0 to leave the frame to the
+   general path (which also diagnoses everything unusual). */
+static size_t axws__small_frame(axws_conn *c, const uint8_t *p, size_t n) {
+    uint8_t b0 = p[0], b1 = p[1];
+    size_t len = b1;
+    int op = b0 & 0x0F;
+    axws_event ev;
+    /* FIN set, RSV clear, TEXT or BINARY, unmasked, length < 126, nothing in progress */
+    if ((b0 & 0xF0) != 0x80 || (op != AXWS_OP_TEXT && op != AXWS_OP_BINARY) || b1 >= 126 ||
+        c->msg_opcode || n < 2 + len)
+        return 0;
+    if (op == AXWS_OP_TEXT) {
+        /* short ASCII text is checked a word at a time right here */
+        uint64_t hi = 0;
+        size_t k = 0;
+        for (; k + 8 <= len; k += 8) hi |= axws__load64(p + 2 + k);
+        for (; k < len; k++) hi |= p[2 + k];
+        if (hi & 0x8080808080808080ull) {
+            uint32_t st = AXWS__UTF8_ACCEPT;
+            if (axws__utf8_scan(&st, p + 2, len) != 0 || st != AXWS__UTF8_ACCEPT) return 0;
+        }
+    }
+    ev.type = AXWS_EV_CHUNK;
+    ev.opcode = op;
+    ev.data = len ? p + 2 : NULL;
+    ev.len = len;
+    ev.offset = 0;
+    ev.fin = 1;
+    ev.close_code = 0;
+    ev.error = 0;
+    ev.status = 0;
+    if (c->cfg.msg_buf) {
+        if (len > c->cfg.msg_size) return 0;
+        if (len) memcpy(c->cfg.msg_buf, p + 2, len);
+        ev.type = AXWS_EV_MESSAGE;
+        ev.data = len ? (const uint8_t *)c->cfg.msg_buf : NULL;
+    }
+    axws__emit(c, &ev);
+    return 2 + len;
+}
+
 AXWS__DEF size_t axws_feed(axws_conn *c, const void *data, size_t len, int64_t now_ms) {
     const uint8_t *p = (const uint8_t *)data;
     size_t i = 0;
@@ -2221,7 +2263,9 @@ AXWS__DEF size_t axws_feed(axws_conn *c, const void *data, size_t len, int64_t n
             continue;
         }
         if (!c->in_frame) {
-            i += axws__read_header(c, p + i, len - i);
+            size_t used = 0;
+            if (c->hdr_have == 0 && len - i >= 2) used = axws__small_frame(c, p + i, len - i);
+            i += used ? used : axws__read_header(c, p + i, len - i);
             continue;
         }
         {
