@@ -36,6 +36,13 @@ CONFIGURATION MACROS (NAME - default - meaning)
                                     the handshake and an OS random pool for mask keys.
                                     Changes struct layouts: set it the same in every file.
    AXWS_ASSERT(x)         - assert(x) - how programmer errors (NULL objects) are caught.
+   AXWS_JSON_NO_SIMD      - unset - the JSON scanner uses portable 8-byte words only.
+   AXWS_AXIOM_MAX_ROOMS   - 64    - rooms one Axiom client remembers.      } these change
+   AXWS_AXIOM_ROOM_MAX    - 95    - longest room name in bytes.             } struct layouts:
+   AXWS_AXIOM_TOKEN_MAX   - 2047  - longest access or refresh token.        } set them the
+   AXWS_AXIOM_CAPTURE_MAX, AXWS_AXIOM_RAW_MAX, AXWS_AXIOM_ARENA_SIZE,       } same in every
+   AXWS_AXIOM_MAX_VALUES, AXWS_AXIOM_MAX_BALANCES - see the >>axiom-msg-decl   } file.
+                            section: what an oversize message keeps.
 
 CONVENTIONS
    Public names start with axws_ / AXWS_, private ones with axws__. Every length is a size_t.
@@ -48,7 +55,8 @@ MEMORY
    in axws_config; they must stay valid and untouched until the connection is CLOSED and not
    reconnected. One buffer does double duty: the upgrade response is assembled in tx_buf
    (which is idle while the client waits for it), so no separate header buffer exists.
-       rx_buf   socket reads (plain ws:// only)               >= AXWS_MIN_RX bytes
+       rx_buf   socket reads (ws://), or BearSSL's records     >= AXWS_MIN_RX bytes (ws://),
+                (wss://, unless tls_buf is given)              >= AXWS_TLS_BUF_MIN (wss://)
        tx_buf   queued outgoing frames, then the upgrade       >= AXWS_MIN_TX bytes
                 response (bounded by max_handshake)
        msg_buf  whole-message reassembly (optional: without   the largest message accepted
@@ -81,12 +89,35 @@ THE STEP LOOP
    bytes and returns how many it consumed (it stops consuming when it cannot queue a reply:
    back-pressure), axws_tick() runs the timers.
 
+TLS
+   wss:// URLs go through BearSSL's client engine inside the same step loop: TLS 1.2, ECDHE
+   with AES-GCM (first when the CPU has AES instructions) or ChaCha20-Poly1305. The
+   certificate is always verified against cfg.trust_anchors (axws_tls_anchors_pem/_file
+   decode PEM into a caller buffer; examples/ta_gen.c compiles anchors into a program) and
+   the server name (cfg.servername, default the URL host) unless cfg.insecure_skip_verify
+   is set. BearSSL does not match IP addresses: for 127.0.0.1 give a servername. A
+   reconnect to the same server resumes the TLS session. Details in the >>tls-decl section.
+
+JSON
+   A streaming pull tokenizer (axws_json_*), strict RFC 8259, resumable at any byte, no
+   allocation, with number conversion, unescaping and a path matcher for picking fields out
+   while tokens stream past. Usable on its own; see the >>json-decl section.
+
+AXIOM CLIENT
+   axws_axiom_* is the axiomtrade-rs WebSocketClient in C: regions, tokens (refreshed ahead
+   of expiry through a second, short-lived HTTPS connection in the same loop), rooms that
+   survive reconnects, typed messages (axws_axiom_msg), and four callbacks. See the
+   >>axiom-client-decl and >>axiom-msg-decl sections.
+
 LIMITATIONS
    No permessage-deflate (extensions are refused). No HTTP proxy support. No redirects are
-   followed (the Location header is exposed). TLS is 1.2 at most (BearSSL).
+   followed (the Location header is exposed). TLS is 1.2 at most (BearSSL). Non-minimal
+   frame length encodings are refused (RFC 6455 5.2 says MUST). The default resolver and
+   the Axiom token file use blocking libc calls (see MEMORY and AXIOM CLIENT).
 
 HISTORY
-   0.1.0  first release: RFC 6455 client engine.
+   0.1.0  first release: RFC 6455 client engine, TLS through BearSSL, the JSON tokenizer,
+          the Axiom Trade client.
 */
 #ifndef AXIOMWS_H_INCLUDED
 #define AXIOMWS_H_INCLUDED
@@ -236,7 +267,7 @@ typedef int (*axws_resolve_fn)(void *user, const char *host, int port,
                                struct sockaddr_storage *out, socklen_t *lens, int max);
 
 /* Random bytes: fill buf[0..len). Used for the handshake key and mask keys. The default is
-   BearSSL's HMAC-DRBG seeded once from the OS (without TLS: an OS random pool refilled in
+   BearSSL's AES-CTR DRBG seeded once from the OS (without TLS: an OS random pool refilled in
    blocks). Tests inject their own to make runs deterministic. */
 typedef void (*axws_random_fn)(void *user, void *buf, size_t len);
 
@@ -1486,10 +1517,10 @@ struct axws_conn {
     uint8_t close_reason_len;
 
     /* random pool for mask keys, refilled in blocks */
-    uint8_t rnd[64];
-    uint8_t rnd_used;
+    uint8_t rnd[256];
+    uint16_t rnd_used;
 #ifndef AXWS_NO_TLS
-    br_hmac_drbg_context drbg;
+    br_aesctr_drbg_context drbg;
     int drbg_seeded;
     /* >>tls-state (owned by the TLS layer) */
     br_ssl_client_context tls_cc;   /* BearSSL's client engine (3.7 KB) */
@@ -1734,24 +1765,27 @@ static void axws__accept_value(const char *key, char out[32]) {
 }
 
 /* Random bytes for keys and masks: the program's generator when given, else a pool
-   refilled 64 bytes at a time (never a system call per frame). With BearSSL the pool comes
-   from an HMAC-DRBG seeded once from the OS; without it, straight from the OS. */
+   refilled 256 bytes at a time (never a system call per frame). With BearSSL the pool comes
+   from an AES-CTR DRBG seeded once from the OS; without it, straight from the OS. */
 static void axws__fill_pool(axws_conn *c) {
 #ifndef AXWS_NO_TLS
     if (!c->drbg_seeded) {
+        /* AES-CTR DRBG: a mask key costs a few ns (HMAC-DRBG took ~250 ns a key) */
+        const br_block_ctr_class *aes = br_aes_x86ni_ctr_get_vtable();
         br_prng_seeder seeder = br_prng_seeder_system(NULL);
-        br_hmac_drbg_init(&c->drbg, &br_sha256_vtable, NULL, 0);
+        if (!aes) aes = &br_aes_ct_ctr_vtable;
+        br_aesctr_drbg_init(&c->drbg, aes, NULL, 0);
         if (!seeder || !seeder(&c->drbg.vtable)) {
             /* No OS seeder: mix in what varies. Weak, but mask keys only need to be
                unpredictable to scripts in a browser sandbox, which we are not. */
             struct timespec ts;
             clock_gettime(CLOCK_MONOTONIC, &ts);
-            br_hmac_drbg_update(&c->drbg, &ts, sizeof ts);
-            br_hmac_drbg_update(&c->drbg, &c, sizeof c);
+            br_aesctr_drbg_update(&c->drbg, &ts, sizeof ts);
+            br_aesctr_drbg_update(&c->drbg, &c, sizeof c);
         }
         c->drbg_seeded = 1;
     }
-    br_hmac_drbg_generate(&c->drbg, c->rnd, sizeof c->rnd);
+    br_aesctr_drbg_generate(&c->drbg, c->rnd, sizeof c->rnd);
 #else
     size_t got = 0;
 #if defined(__linux__)
@@ -1788,7 +1822,7 @@ static void axws__random(axws_conn *c, uint8_t *out, size_t n) {
         take = sizeof c->rnd - c->rnd_used;
         if (take > n) take = n;
         memcpy(out, c->rnd + c->rnd_used, take);
-        c->rnd_used = (uint8_t)(c->rnd_used + take);
+        c->rnd_used = (uint16_t)(c->rnd_used + take);
         out += take; n -= take;
     }
 }
