@@ -1600,6 +1600,9 @@ struct axws_axiom {
 /* ############################################################################ implementation */
 #if defined(AXIOMWS_IMPLEMENTATION) && !defined(AXIOMWS__IMPLEMENTED)
 #define AXIOMWS__IMPLEMENTED
+#if defined(__GLIBC__) && !defined(__USE_XOPEN2K8)
+#error "axiomws.h needs POSIX.1-2008: include it before any system header, or compile with -D_POSIX_C_SOURCE=200809L (strict -std=c99 turns POSIX off)"
+#endif
 
 /* >>util */
 #include <errno.h>
