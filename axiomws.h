@@ -4890,24 +4890,31 @@ static void axws__axiom_put_escaped(axws__axiom_w *w, const char *s, size_t n) {
     axws__axiom_put(w, s + n - run, run);
 }
 
-/* A double in a form that reads back to the same value, whatever the locale: the
-   shortest of %.15g..%.17g that round-trips, with the locale's decimal point mapped to
-   '.'. Not finite: null (JSON has no such numbers). */
+/* printf's %g output in JSON form whatever the locale: digits, sign and exponent kept,
+   anything else (the locale's decimal point, one or more bytes) becomes one '.'. */
+static size_t axws__axiom_fix_decimal(const char *b, size_t k, char *o) {
+    size_t i, n = 0;
+    for (i = 0; i < k; i++) {
+        char c = b[i];
+        if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e') o[n++] = c;
+        else if (n == 0 || o[n - 1] != '.') o[n++] = '.';
+    }
+    return n;
+}
+
+/* A double in a form that reads back to the same value: the shortest of %.15g..%.17g
+   that round-trips (read back by our own locale-free parser). Not finite: null (JSON has
+   no such numbers). */
 static void axws__axiom_put_double(axws__axiom_w *w, double v) {
     char b[40], o[40];
     int prec;
-    size_t i, n = 0;
+    size_t n = 0;
     if (!isfinite(v)) { axws__axiom_puts(w, "null"); return; }
     for (prec = 15; prec <= 17; prec++) {
         double back;
         int k = snprintf(b, sizeof b, "%.*g", prec, v);
         if (k <= 0 || (size_t)k >= sizeof b) continue;
-        n = 0;
-        for (i = 0; i < (size_t)k; i++) {
-            char c = b[i];
-            if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e') o[n++] = c;
-            else if (n == 0 || o[n - 1] != '.') o[n++] = '.'; /* any decimal point */
-        }
+        n = axws__axiom_fix_decimal(b, (size_t)k, o);
         if (axws_json_to_double(o, n, &back) == 0 && back == v) break;
     }
     axws__axiom_put(w, o, n);
@@ -4991,14 +4998,14 @@ static void axws__axiom_put_field(axws__axiom_w *w, const axws__axiom_field *f, 
     else axws__axiom_put_value(w, &v);
 }
 
-/* An object rebuilt from the fields of a table (write = 0 entries when nested is 1). */
+/* An object rebuilt from the fields of a table whose write flag is `want`. */
 static void axws__axiom_put_object(axws__axiom_w *w, const axws__axiom_field *f, size_t n,
-                                   const void *base, int nested) {
+                                   const void *base, int want) {
     size_t i, k = 0;
     axws__axiom_put(w, "{", 1);
     for (i = 0; i < n; i++) {
         axws_axiom_value v;
-        if (f[i].write == nested) continue;
+        if (f[i].write != want) continue;
         v = axws__axiom_field_view(&f[i], base);
         if (!axws__axiom_writable(&v)) continue;
         axws__axiom_put_field(w, &f[i], base, k++ == 0);
@@ -5052,7 +5059,7 @@ AXWS__DEF int axws_axiom_msg_write_json(const axws_axiom_msg *m, char *out, size
                 axws__axiom_put(&w, "[", 1);
                 for (k = 0; k < n; k++) {
                     if (k) axws__axiom_put(&w, ",", 1);
-                    axws__axiom_put_object(&w, axws__axiom_f_token_balance, 4, &b->list[k], 0);
+                    axws__axiom_put_object(&w, axws__axiom_f_token_balance, 4, &b->list[k], 1);
                 }
                 axws__axiom_put(&w, "]", 1);
                 w.trunc = 1;
