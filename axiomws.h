@@ -4375,6 +4375,9 @@ static void axws__axiom_piece(axws_axiom_decoder *d, const char *p, size_t n, in
         else if (r < 0) {
             d->err = r;
             d->err_offset = axws_json_error_offset(&d->json);
+            /* a value cut by the error is not a value (it may end inside a UTF-8 sequence) */
+            if (d->cap_slot >= 0) d->slots[d->cap_slot].gen = 0;
+            d->cap_slot = -1;
         } else if (d->streaming) {
             int i; /* the piece is used up: open captures keep their part of it */
             for (i = 0; i < d->nranges; i++)
@@ -4439,8 +4442,9 @@ AXWS__DEF axws_axiom_num axws_axiom_value_num(const axws_axiom_value *v) {
     n.raw_len = v->len;
     if (!(v->flags & AXWS_AXIOM_PRESENT) || v->type == AXWS_JSON_NULL) return n;
     if (v->type == AXWS_JSON_STRING) {
-        /* a number sent as a string ("49"): the body must be a JSON number as a whole */
-        if ((v->flags & (AXWS_AXIOM_ESCAPED | AXWS_AXIOM_TRUNCATED)) ||
+        /* a number sent as a string ("49"): the body must be a JSON number as a whole,
+           no longer than what an oversize message keeps (so both read the same) */
+        if ((v->flags & (AXWS_AXIOM_ESCAPED | AXWS_AXIOM_TRUNCATED)) || v->len > AXWS_AXIOM_CAPTURE_MAX ||
             axws_json_to_double(v->ptr, v->len, &n.value) == AXWS_JSON_ENUMBER) {
             n.value = 0;
             n.flags |= AXWS_AXIOM_MISMATCH;
@@ -4670,7 +4674,9 @@ static int axws__axiom_room_kind(const axws_axiom_decoder *d, const axws_axiom_m
     int ct = m->content.type;
     char tmp[32];
     axws_axiom_str room = m->room;
-    if (room.type != AXWS_JSON_STRING || (room.flags & AXWS_AXIOM_TRUNCATED)) return AXWS_AXIOM_KIND_RAW;
+    if (room.type != AXWS_JSON_STRING) return AXWS_AXIOM_KIND_RAW;
+    /* a name cut short (oversize) can only match by its prefix, as it would whole */
+    if (room.flags & AXWS_AXIOM_TRUNCATED) room.len = axws__axiom_safe_prefix(room.ptr, room.len);
     if (room.flags & AXWS_AXIOM_ESCAPED) { /* rare: compare the decoded name's start */
         size_t n;
         axws_json_unescape(room.ptr, room.len, tmp, sizeof tmp, &n);

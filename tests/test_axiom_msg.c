@@ -798,6 +798,11 @@ static void test_malformed(void) {
     CHECK(str_eq(&ref.m.room, "sol_price"));
     CHECK_EQ(ref.m.json_error, AXWS_JSON_ECOMMA);
     CHECK_EQ(ref.m.json_error_offset, strlen("{\"room\":\"sol_price\",\"content\":[1,"));
+    /* ... but not a room the error cut short (found by fuzzing: it ended inside UTF-8) */
+    dec1("{\"room\":\"sol-pri\xc8");
+    CHECK(ref.m.flags & AXWS_AXIOM_MSG_UNDECODABLE);
+    CHECK_EQ(ref.m.room.flags, 0);
+    check_json_line(&ref.m, ref.json, ref.json_len);
     /* control characters and bad UTF-8 in an undecodable frame are escaped in --json */
     dec1("a\"b\\\x01\xc3\xa9\xff\xed\xa0\x80");
     CHECK(strstr(ref.json, "\"content\":\"a\\\"b\\\\\\u0001\xc3\xa9\\ufffd\\ufffd\\ufffd\\ufffd\"") != NULL);
