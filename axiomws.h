@@ -638,8 +638,8 @@ AXWS_API int axws_json_paths_token(axws_json_paths *m, const axws_json_token *t)
 /* ======================================================================== Axiom messages
 
    The typed decoder for what the Axiom service sends (PROTOCOL.md section 5), built on the
-   JSON tokenizer above: one tokenizer pass per message, fields selected with the path
-   matcher while tokens stream past, no tree and no malloc. It works on its own (tests and
+   JSON tokenizer above: one tokenizer pass per message, fields picked by their key and
+   nesting while tokens stream past, no tree and no malloc. It works on its own (tests and
    tools feed it bytes) and is what the Axiom client calls for every text message.
 
        static unsigned char rx[65536];
@@ -979,6 +979,7 @@ typedef struct axws__axiom_range {
 } axws__axiom_range;
 
 #define AXWS__AXIOM_RANGES 8
+#define AXWS__AXIOM_DEPTH 8
 
 /* The decoder. Transparent so it can live anywhere; treat every field as private. */
 typedef struct axws_axiom_decoder {
@@ -1014,8 +1015,9 @@ typedef struct axws_axiom_decoder {
     size_t arena_len;
     const char *frame;      /* whole-message view (in place or in buf) */
     size_t frame_kept;      /* bytes of the frame at `frame` */
+    uint8_t ctx[AXWS__AXIOM_DEPTH];  /* per depth: what the keys/values there are */
+    uint8_t khash[4][128];           /* key tables' hash indexes */
     axws_json json;
-    axws_json_paths paths;
     axws__axiom_slot slots[AXWS__AXS_COUNT];
     axws_axiom_msg msg;
     char content_cap[AXWS_AXIOM_RAW_MAX];
@@ -4000,24 +4002,23 @@ AXWS__DEF const char *axws_location(const axws_conn *c, size_t *len) {
 /* >>axiom */
 /* >>axiom-msg */
 /* ======================================================================== Axiom messages
-   Layout: one tokenizer pass; the path matcher says in which context a key or value sits
-   (top level, content object, content array, content.pair, token_balances entries); keys
-   in those contexts are looked up in small tables to a slot; values land in slots (views,
-   or copies in the arena for oversize messages). Nothing is cleared per message: a slot
+   Layout: one tokenizer pass; a context per nesting depth says what the keys and values
+   there are (top level, content object, content array, content.pair, token_balances and
+   its entries: the few paths this protocol has; a generic path matcher cost more than
+   the tokenizer itself on small messages); keys in those contexts are found through small
+   hash tables to a slot; values land in slots (views, or copies in the arena for oversize
+   messages). Nothing is cleared per message: a slot
    belongs to the message when its gen matches. At the end the room and content types pick
    the kind and a per-kind table copies slots into the message's typed struct; the same
    table names the fields for axws_axiom_msg_write_json. */
 #include <stdio.h>
 #include <math.h>
 
-/* path patterns: the index is the context */
+/* What the keys or values at one depth are. */
 enum {
-    AXWS__AXP_ROOM = 0, AXWS__AXP_CONTENT, AXWS__AXP_TOP, AXWS__AXP_CFIELD, AXWS__AXP_CELEM,
-    AXWS__AXP_PAIR, AXWS__AXP_BELEM, AXWS__AXP_BFIELD, AXWS__AXP_COUNT
+    AXWS__AXC_NONE = 0, AXWS__AXC_TOP, AXWS__AXC_CFIELD, AXWS__AXC_PAIR, AXWS__AXC_BFIELD,
+    AXWS__AXC_CELEM, AXWS__AXC_BELEM
 };
-static const char *const axws__axiom_patterns[AXWS__AXP_COUNT] = {
-    "room", "content", "*", "content.*", "content[*]", "content.pair.*",
-    "token_balances[*]", "token_balances[*].*"};
 
 typedef struct axws__axiom_key {
     const char *name;
@@ -4029,7 +4030,9 @@ typedef struct axws__axiom_key {
 #define AXWS__AXK_C(n) {#n, sizeof #n - 1, AXWS__AXS_C_##n},
 #define AXWS__AXK_P(n) {#n, sizeof #n - 1, AXWS__AXS_P_##n},
 #define AXWS__AXK_B(n) {#n, sizeof #n - 1, AXWS__AXS_B_##n - AXWS__AXS_BAL},
-static const axws__axiom_key axws__axiom_keys_top[] = {AXWS__AXIOM_TOP_FIELDS(AXWS__AXK_T)};
+static const axws__axiom_key axws__axiom_keys_top[] = {
+    {"room", 4, AXWS__AXS_ROOM}, {"content", 7, AXWS__AXS_CONTENT},
+    AXWS__AXIOM_TOP_FIELDS(AXWS__AXK_T)};
 static const axws__axiom_key axws__axiom_keys_content[] = {AXWS__AXIOM_CONTENT_FIELDS(AXWS__AXK_C)};
 static const axws__axiom_key axws__axiom_keys_pair[] = {AXWS__AXIOM_PAIR_FIELDS(AXWS__AXK_P)};
 static const axws__axiom_key axws__axiom_keys_bal[] = {AXWS__AXIOM_BAL_FIELDS(AXWS__AXK_B)};
@@ -4038,12 +4041,39 @@ static const axws__axiom_key axws__axiom_keys_bal[] = {AXWS__AXIOM_BAL_FIELDS(AX
 #undef AXWS__AXK_P
 #undef AXWS__AXK_B
 
-static int axws__axiom_lookup(const axws__axiom_key *tab, size_t n, const char *k, size_t len) {
-    size_t i;
+/* the key table of contexts TOP, CFIELD, PAIR, BFIELD (in that order, from 1) */
+static const axws__axiom_key *const axws__axiom_key_tab[4] = {
+    axws__axiom_keys_top, axws__axiom_keys_content, axws__axiom_keys_pair, axws__axiom_keys_bal};
+static const uint8_t axws__axiom_key_count[4] = {
+    sizeof axws__axiom_keys_top / sizeof axws__axiom_keys_top[0],
+    sizeof axws__axiom_keys_content / sizeof axws__axiom_keys_content[0],
+    sizeof axws__axiom_keys_pair / sizeof axws__axiom_keys_pair[0],
+    sizeof axws__axiom_keys_bal / sizeof axws__axiom_keys_bal[0]};
+
+static unsigned axws__axiom_hash(const char *k, size_t n) {
+    return (unsigned)(n * 7u + (uint8_t)k[0] * 3u + (uint8_t)k[n - 1] * 5u + (uint8_t)k[n / 2]) & 127u;
+}
+
+/* Open addressing over 128 entries per table (at most 45 keys each: under half full). */
+static void axws__axiom_hash_init(axws_axiom_decoder *d) {
+    int t, i;
+    memset(d->khash, 0xFF, sizeof d->khash);
+    for (t = 0; t < 4; t++)
+        for (i = 0; i < axws__axiom_key_count[t]; i++) {
+            const axws__axiom_key *e = &axws__axiom_key_tab[t][i];
+            unsigned h = axws__axiom_hash(e->name, e->len);
+            while (d->khash[t][h] != 0xFF) h = (h + 1) & 127u;
+            d->khash[t][h] = (uint8_t)i;
+        }
+}
+
+static int axws__axiom_lookup(const axws_axiom_decoder *d, int t, const char *k, size_t len) {
+    unsigned h, i;
     if (!len) return -1;
-    for (i = 0; i < n; i++)
-        if (tab[i].len == len && tab[i].name[0] == k[0] && memcmp(tab[i].name, k, len) == 0)
-            return tab[i].slot;
+    for (h = axws__axiom_hash(k, len); (i = d->khash[t][h]) != 0xFF; h = (h + 1) & 127u) {
+        const axws__axiom_key *e = &axws__axiom_key_tab[t][i];
+        if (e->len == len && memcmp(e->name, k, len) == 0) return e->slot;
+    }
     return -1;
 }
 
@@ -4060,7 +4090,7 @@ AXWS__DEF void axws_axiom_decoder_init(axws_axiom_decoder *d, void *buf, size_t 
     d->buf = (unsigned char *)buf;
     d->size = buf ? size : 0;
     axws_json_init(&d->json, NULL, 0);
-    axws_json_paths_init(&d->paths, axws__axiom_patterns, AXWS__AXP_COUNT);
+    axws__axiom_hash_init(d);
 }
 
 AXWS__DEF void axws_axiom_decoder_set_raw_fn(axws_axiom_decoder *d, axws_axiom_raw_fn fn,
@@ -4082,7 +4112,6 @@ static void axws__axiom_begin(axws_axiom_decoder *d) {
         d->gen = 1;
     }
     axws_json_reset(&d->json);
-    axws_json_paths_reset(&d->paths);
     d->in_msg = 1;
     d->have = 0;
     d->msg_len = 0;
@@ -4236,8 +4265,8 @@ static void axws__axiom_close(axws_axiom_decoder *d, const axws_json_token *t) {
     }
 }
 
-/* The slot a value goes to (and bookkeeping of array positions), or -1. */
-static int axws__axiom_target(axws_axiom_decoder *d, const axws_json_token *t, int id) {
+/* The slot a value in context c goes to (and bookkeeping of array positions), or -1. */
+static int axws__axiom_target(axws_axiom_decoder *d, const axws_json_token *t, int c) {
     int slot = -1;
     if (t->depth == 0) {
         d->top_type = t->type;
@@ -4246,21 +4275,17 @@ static int axws__axiom_target(axws_axiom_decoder *d, const axws_json_token *t, i
         d->content_start = t->offset;
         return AXWS__AXS_CONTENT;
     }
-    switch (id) {
-    case AXWS__AXP_ROOM: slot = AXWS__AXS_ROOM; break;
-    case AXWS__AXP_CONTENT:
-        slot = AXWS__AXS_CONTENT;
-        if (d->slots[slot].gen != d->gen) d->content_start = t->offset;
-        break;
-    case AXWS__AXP_TOP: case AXWS__AXP_CFIELD: case AXWS__AXP_PAIR: case AXWS__AXP_BFIELD:
+    switch (c) {
+    case AXWS__AXC_TOP: case AXWS__AXC_CFIELD: case AXWS__AXC_PAIR: case AXWS__AXC_BFIELD:
         slot = d->field;
         d->field = -1;
+        if (slot == AXWS__AXS_CONTENT && d->slots[slot].gen != d->gen) d->content_start = t->offset;
         break;
-    case AXWS__AXP_CELEM:
+    case AXWS__AXC_CELEM:
         if (d->nvalues < AXWS_AXIOM_MAX_VALUES) slot = AXWS__AXS_VALUES + (int)d->nvalues;
         d->nvalues++;
         break;
-    case AXWS__AXP_BELEM:
+    case AXWS__AXC_BELEM:
         d->nbal++;
         if (t->type != AXWS_JSON_BEGIN_OBJECT) d->bal_bad = 1;
         else {
@@ -4278,10 +4303,12 @@ static int axws__axiom_target(axws_axiom_decoder *d, const axws_json_token *t, i
     return slot;
 }
 
-static void axws__axiom_on_key(axws_axiom_decoder *d, const axws_json_token *t, int id) {
+/* A key in context c (TOP, CFIELD, PAIR or BFIELD): which slot its value goes to. */
+static void axws__axiom_on_key(axws_axiom_decoder *d, const axws_json_token *t, int c) {
     const char *k = t->data;
     size_t n = t->len;
     char tmp[sizeof d->key];
+    int slot;
     d->field = -1;
     if (t->more || t->cont) {
         if (!t->cont) { d->key_len = 0; d->key_bad = 0; }
@@ -4291,29 +4318,14 @@ static void axws__axiom_on_key(axws_axiom_decoder *d, const axws_json_token *t, 
         k = d->key;
         n = d->key_len;
     }
-    if (id < AXWS__AXP_TOP) return; /* none, or room/content: the value's id says */
     if (t->escaped) {
         if (axws_json_unescape(k, n, tmp, sizeof tmp, &n) != 0) return;
         k = tmp;
     }
-    switch (id) {
-    case AXWS__AXP_TOP:
-        d->field = axws__axiom_lookup(axws__axiom_keys_top, sizeof axws__axiom_keys_top / sizeof axws__axiom_keys_top[0], k, n);
-        break;
-    case AXWS__AXP_CFIELD:
-        d->field = axws__axiom_lookup(axws__axiom_keys_content, sizeof axws__axiom_keys_content / sizeof axws__axiom_keys_content[0], k, n);
-        break;
-    case AXWS__AXP_PAIR:
-        d->field = axws__axiom_lookup(axws__axiom_keys_pair, sizeof axws__axiom_keys_pair / sizeof axws__axiom_keys_pair[0], k, n);
-        break;
-    case AXWS__AXP_BFIELD:
-        if (d->in_bal && d->bal_group >= 0) {
-            int f = axws__axiom_lookup(axws__axiom_keys_bal, AXWS__AXS_BAL_N, k, n);
-            if (f >= 0) d->field = AXWS__AXS_BAL + d->bal_group * AXWS__AXS_BAL_N + f;
-        }
-        break;
-    default: break;
-    }
+    slot = axws__axiom_lookup(d, c - AXWS__AXC_TOP, k, n);
+    if (slot >= 0 && c == AXWS__AXC_BFIELD)
+        slot = d->in_bal ? AXWS__AXS_BAL + d->bal_group * AXWS__AXS_BAL_N + slot : -1;
+    d->field = slot;
 }
 
 /* A token_balances entry ended: does it have the fields BalanceUpdate requires? */
@@ -4328,18 +4340,31 @@ static void axws__axiom_bal_end(axws_axiom_decoder *d) {
 }
 
 static void axws__axiom_token(axws_axiom_decoder *d, const axws_json_token *t) {
-    int id = axws_json_paths_token(&d->paths, t), slot;
+    uint32_t dep = t->depth;
+    int c = dep < AXWS__AXIOM_DEPTH ? d->ctx[dep] : AXWS__AXC_NONE, slot;
     switch (t->type) {
-    case AXWS_JSON_KEY: axws__axiom_on_key(d, t, id); return;
+    case AXWS_JSON_KEY:
+        if (c >= AXWS__AXC_TOP && c <= AXWS__AXC_BFIELD) axws__axiom_on_key(d, t, c);
+        return;
     case AXWS_JSON_BEGIN_OBJECT:
-    case AXWS_JSON_BEGIN_ARRAY:
-        slot = axws__axiom_target(d, t, id);
+    case AXWS_JSON_BEGIN_ARRAY: {
+        int obj = t->type == AXWS_JSON_BEGIN_OBJECT;
+        uint8_t cc = AXWS__AXC_NONE;
+        slot = axws__axiom_target(d, t, c);
+        /* what the children of this container are */
+        if (dep == 0) cc = obj ? AXWS__AXC_TOP : AXWS__AXC_NONE;
+        else if (slot == AXWS__AXS_CONTENT) cc = obj ? AXWS__AXC_CFIELD : AXWS__AXC_CELEM;
+        else if (slot == AXWS__AXS_T_token_balances) cc = obj ? AXWS__AXC_NONE : AXWS__AXC_BELEM;
+        else if (slot == AXWS__AXS_C_pair) cc = obj ? AXWS__AXC_PAIR : AXWS__AXC_NONE;
+        else if (c == AXWS__AXC_BELEM && obj) cc = AXWS__AXC_BFIELD;
+        if (dep + 1 < AXWS__AXIOM_DEPTH) d->ctx[dep + 1] = cc;
         if (slot >= 0) axws__axiom_open(d, slot, t);
         return;
+    }
     case AXWS_JSON_END_OBJECT:
     case AXWS_JSON_END_ARRAY:
-        if (d->nranges && d->ranges[d->nranges - 1].depth == t->depth) axws__axiom_close(d, t);
-        if (d->in_bal && t->depth == d->bal_depth) axws__axiom_bal_end(d);
+        if (d->nranges && d->ranges[d->nranges - 1].depth == dep) axws__axiom_close(d, t);
+        if (d->in_bal && dep == d->bal_depth) axws__axiom_bal_end(d);
         return;
     default:
         if (t->cont) {
@@ -4349,7 +4374,7 @@ static void axws__axiom_token(axws_axiom_decoder *d, const axws_json_token *t) {
             }
             return;
         }
-        slot = axws__axiom_target(d, t, id);
+        slot = axws__axiom_target(d, t, c);
         if (slot >= 0) axws__axiom_scalar(d, slot, t);
         return;
     }
@@ -4858,6 +4883,7 @@ static void axws__axiom_puts(axws__axiom_w *w, const char *s) { axws__axiom_put(
 static void axws__axiom_put_escaped(axws__axiom_w *w, const char *s, size_t n) {
     static const char hex[] = "0123456789abcdef";
     size_t i = 0, run = 0;
+    if (!n) return;
     while (i < n) {
         uint8_t c = (uint8_t)s[i];
         size_t k = 0;
