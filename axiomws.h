@@ -4341,7 +4341,7 @@ static void axws__axiom_bal_end(axws_axiom_decoder *d) {
 
 static void axws__axiom_token(axws_axiom_decoder *d, const axws_json_token *t) {
     uint32_t dep = t->depth;
-    int c = dep < AXWS__AXIOM_DEPTH ? d->ctx[dep] : AXWS__AXC_NONE, slot;
+    int c = dep < AXWS__AXIOM_DEPTH ? (int)d->ctx[dep] : (int)AXWS__AXC_NONE, slot;
     switch (t->type) {
     case AXWS_JSON_KEY:
         if (c >= AXWS__AXC_TOP && c <= AXWS__AXC_BFIELD) axws__axiom_on_key(d, t, c);
