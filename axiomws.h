@@ -643,7 +643,7 @@ AXWS_API int axws_json_paths_token(axws_json_paths *m, const axws_json_token *t)
    tools feed it bytes) and is what the Axiom client calls for every text message.
 
        static unsigned char rx[65536];
-       static axws_axiom_decoder dec;              -- about 16 KB: keep it off small stacks
+       static axws_axiom_decoder dec;              -- about 15 KB: keep it off small stacks
        axws_axiom_decoder_init(&dec, rx, sizeof rx);
        -- for each incoming text message, its bytes in order, in one or more pieces:
        r = axws_axiom_decoder_chunk(&dec, data, len, fin, on_msg, user);
@@ -656,8 +656,10 @@ AXWS_API int axws_json_paths_token(axws_json_paths *m, const axws_json_token *t)
    piece that overflows on, the tokenizer is fed as pieces arrive and values are copied as
    they stream past: strings and numbers up to AXWS_AXIOM_CAPTURE_MAX bytes each (longer
    ones keep their first bytes and carry AXWS_AXIOM_TRUNCATED), nested objects and arrays
-   (protocol_details, pair, token_balances, content) up to AXWS_AXIOM_RAW_MAX bytes, all of
-   one message together up to AXWS_AXIOM_ARENA_SIZE bytes; m->flags then has
+   (protocol_details, pair, token_balances, content; and the whole frame, which is the
+   content of objects without a room and of undecodable frames) up to AXWS_AXIOM_RAW_MAX
+   bytes (or what the buffer holds, if more), all strings and numbers of one message
+   together up to AXWS_AXIOM_ARENA_SIZE bytes; m->flags then has
    AXWS_AXIOM_MSG_OVERSIZE. Such a message's bytes are handed, as they arrive, to the
    optional raw-chunk callback (axws_axiom_decoder_set_raw_fn): every byte of the frame
    once, in order, with its offset and fin on the last piece; m->content_offset and
@@ -1001,8 +1003,7 @@ typedef struct axws_axiom_decoder {
     int field;              /* slot for the value after the current key, -1 none */
     int cap_slot;           /* scalar being captured in chunks, -1 none */
     int top_type;
-    int key_bad;
-    size_t key_len;
+    axws_json_unescaper kesc;  /* a key arriving in chunks, decoded */
     char key[48];
     size_t nvalues, nbal;
     int bal_group, bal_bad;
@@ -1022,6 +1023,7 @@ typedef struct axws_axiom_decoder {
     axws_axiom_msg msg;
     char content_cap[AXWS_AXIOM_RAW_MAX];
     char inner_cap[AXWS_AXIOM_RAW_MAX];
+    char frame_cap[AXWS_AXIOM_RAW_MAX];   /* oversize: the frame's first bytes */
     char arena[AXWS_AXIOM_ARENA_SIZE];
 } axws_axiom_decoder;
 
@@ -4119,8 +4121,6 @@ static void axws__axiom_begin(axws_axiom_decoder *d) {
     d->err_offset = 0;
     d->field = d->cap_slot = -1;
     d->top_type = 0;
-    d->key_bad = 0;
-    d->key_len = 0;
     d->nvalues = d->nbal = 0;
     d->bal_group = -1;
     d->bal_bad = d->in_bal = 0;
@@ -4310,15 +4310,13 @@ static void axws__axiom_on_key(axws_axiom_decoder *d, const axws_json_token *t, 
     char tmp[sizeof d->key];
     int slot;
     d->field = -1;
+    /* keys are compared decoded; one longer than 48 bytes decoded is no field of ours */
     if (t->more || t->cont) {
-        if (!t->cont) { d->key_len = 0; d->key_bad = 0; }
-        if (d->key_len + t->len > sizeof d->key) d->key_bad = 1;
-        else { memcpy(d->key + d->key_len, t->data, t->len); d->key_len += t->len; }
-        if (t->more || d->key_bad) return;
+        if (!t->cont) axws_json_unescape_init(&d->kesc, d->key, sizeof d->key);
+        axws_json_unescape_add(&d->kesc, t->data, t->len);
+        if (t->more || axws_json_unescape_finish(&d->kesc, &n) != 0) return;
         k = d->key;
-        n = d->key_len;
-    }
-    if (t->escaped) {
+    } else if (t->escaped) {
         if (axws_json_unescape(k, n, tmp, sizeof tmp, &n) != 0) return;
         k = tmp;
     }
@@ -4751,6 +4749,7 @@ static void axws__axiom_assemble(axws_axiom_decoder *d) {
     m->frame_len = d->msg_len;
     if (d->streaming) m->flags |= AXWS_AXIOM_MSG_OVERSIZE;
     m->room = axws__axiom_str(d, AXWS__AXS_ROOM);
+    if (d->truncated) m->flags |= AXWS_AXIOM_MSG_TRUNCATED;
     if (d->err || !d->done) {
         m->kind = AXWS_AXIOM_KIND_RAW;
         m->flags |= AXWS_AXIOM_MSG_UNDECODABLE;
@@ -4759,7 +4758,6 @@ static void axws__axiom_assemble(axws_axiom_decoder *d) {
         axws__axiom_frame_content(d, m, 0);
         return;
     }
-    if (d->truncated) m->flags |= AXWS_AXIOM_MSG_TRUNCATED;
     m->content = axws__axiom_val(d, AXWS__AXS_CONTENT);
     m->content_offset = d->content_start;
     m->content_len = d->content_end - d->content_start;
@@ -4837,10 +4835,20 @@ AXWS__DEF int axws_axiom_decoder_chunk(axws_axiom_decoder *d, const void *data, 
         d->piece_base = 0;
         d->frame = (const char *)d->buf;
         d->frame_kept = d->have;
-        if (d->raw_fn && d->have) d->raw_fn(d->raw_user, d->frame, d->have, 0, 0);
-        axws__axiom_piece(d, d->frame, d->have, 1, 0);
+        if (d->have < sizeof d->frame_cap) { /* keep more of the frame than buf holds */
+            if (d->have) memcpy(d->frame_cap, d->buf, d->have);
+            d->frame = d->frame_cap;
+        }
+        if (d->raw_fn && d->have) d->raw_fn(d->raw_user, (const char *)d->buf, d->have, 0, 0);
+        axws__axiom_piece(d, (const char *)d->buf, d->have, 1, 0);
     }
     if (d->raw_fn) d->raw_fn(d->raw_user, p, len, d->msg_len, fin);
+    if (d->frame == d->frame_cap && d->frame_kept < sizeof d->frame_cap) {
+        size_t k = sizeof d->frame_cap - d->frame_kept;
+        if (k > len) k = len;
+        if (k) memcpy(d->frame_cap + d->frame_kept, p, k);
+        d->frame_kept += k;
+    }
     d->msg_len += len;
     axws__axiom_piece(d, p, len, 0, fin);
     if (!fin) return 0;
