@@ -649,29 +649,58 @@ AXWS_API int axws_json_paths_token(axws_json_paths *m, const axws_json_token *t)
        r = axws_axiom_decoder_chunk(&dec, data, len, fin, on_msg, user);
        -- on_msg(user, m) runs once per message, from inside the call with fin = 1
 
+   READING A MESSAGE. Switch on m->kind and read the member of m->u named after it (the
+   other members hold nothing meaningful; RAW has none: use m->room and m->content):
+
+       static void on_msg(void *user, const axws_axiom_msg *m) {
+           if (m->kind == AXWS_AXIOM_KIND_NEW_PAIR) {
+               const axws_axiom_new_pair *p = &m->u.new_pair;
+               char name[256]; size_t n;
+               axws_axiom_str_unescape(&p->token_name, name, sizeof name, &n);
+               if (p->supply.flags & AXWS_AXIOM_PRESENT) printf("%.*s supply %g\n",
+                                                              (int)n, name, p->supply.value);
+               if (p->website.flags & AXWS_AXIOM_NULL) ...   -- null, not absent
+           } else if (m->kind == AXWS_AXIOM_KIND_SOL_PRICE) {
+               double usd = m->u.sol_price.price.value;
+           }
+       }
+
+   WITH THE WEBSOCKET ENGINE. Give the engine no msg_buf (streaming mode: a message larger
+   than msg_size would otherwise close the connection with 1009) and pass every
+   AXWS_EV_CHUNK of a text message: chunk(&dec, ev->data, ev->len, ev->fin, ...). A
+   message that arrives in one chunk is decoded in place, without a copy. With msg_buf,
+   pass each AXWS_EV_MESSAGE with fin = 1. After a connection is lost mid-message, call
+   axws_axiom_decoder_reset(). The callback must not feed the same decoder.
+
    BUFFERS. A message given in one call (fin = 1, nothing pending) is decoded in place:
    views point into `data`. A message given in pieces is gathered in the caller's buffer
    when it fits, then decoded there: views point into that buffer. Either way views are
    valid only during the callback. A message that does not fit still decodes: from the
    piece that overflows on, the tokenizer is fed as pieces arrive and values are copied as
    they stream past: strings and numbers up to AXWS_AXIOM_CAPTURE_MAX bytes each (longer
-   ones keep their first bytes and carry AXWS_AXIOM_TRUNCATED), nested objects and arrays
-   (protocol_details, pair, token_balances, content; and the whole frame, which is the
-   content of objects without a room and of undecodable frames) up to AXWS_AXIOM_RAW_MAX
-   bytes (or what the buffer holds, if more), all strings and numbers of one message
-   together up to AXWS_AXIOM_ARENA_SIZE bytes; m->flags then has
-   AXWS_AXIOM_MSG_OVERSIZE. Such a message's bytes are handed, as they arrive, to the
-   optional raw-chunk callback (axws_axiom_decoder_set_raw_fn): every byte of the frame
-   once, in order, with its offset and fin on the last piece; m->content_offset and
-   m->content_len then say where the content value lay in the frame.
+   ones keep their first bytes and carry AXWS_AXIOM_TRUNCATED; a string never ends inside
+   an escape or a UTF-8 sequence once unescaped or written), nested objects and arrays
+   (protocol_details, pair, token_balances, content, trade positions) up to
+   AXWS_AXIOM_RAW_MAX bytes each, the frame itself (the content of objects without a room
+   and of undecodable frames) up to AXWS_AXIOM_RAW_MAX or the buffer's size, whichever is
+   more, and all strings and numbers of one message together up to AXWS_AXIOM_ARENA_SIZE
+   bytes. m->flags then has AXWS_AXIOM_MSG_OVERSIZE (and AXWS_AXIOM_MSG_TRUNCATED when
+   something was cut). A value cut short fails the type checks below that need all of it
+   (an integer timestamp), so only then can an oversize message decode differently.
+   The bytes of an oversize message go, as they arrive, to the optional raw-chunk callback
+   (axws_axiom_decoder_set_raw_fn): every byte of the frame once, in order, with its
+   offset, fin on the last piece; m->content_offset and m->content_len then say where the
+   content value lay in the frame.
 
-   KINDS (room, and content's JSON type; anything else is AXWS_AXIOM_KIND_RAW):
-       new_pairs + object            NEW_PAIR (every field that is present; missing ones
-                                     are absent, so a partial object still decodes)
+   KINDS (by room, and content's JSON type; anything else is AXWS_AXIOM_KIND_RAW):
+       new_pairs + object            NEW_PAIR: every field that is present; missing ones
+                                     are absent (flags 0), so a partial object such as
+                                     frames.jsonl line 14 still decodes. Content that is
+                                     not an object (line 15) or missing (line 16): RAW.
        sol_price + number            SOL_PRICE          block_hash + string   BLOCK_HASH
        sol-priority-fee + number     PRIORITY_FEE       connection_monitor + number
                                                         CONNECTION_MONITOR
-       e-<token> + string holding a number, or a number       ACTIVE_USERS
+       e-<token> + string holding a number, or a number       ACTIVE_USERS (QUOTED)
        s:<token> + object with a numeric active_users         ACTIVE_USERS
        v:<wallet> + object           WALLET_TRADE       t:<pair>, f:<pair> + array   TRADE
    Top-level objects without a "room" key are tried, in order, as MarketUpdate, OrderUpdate,
@@ -683,10 +712,12 @@ AXWS_API int axws_json_paths_token(axws_json_paths *m, const axws_json_token *t)
    numeric amount and value_usd); extra fields are ignored. An object with a "room" key is
    never one of these (a room message whose content has "reason" is not a disconnect).
    Everything else is RAW: m->room (if any) and m->content (the content value; for objects
-   without a room and for non-objects, the whole frame). A frame that is not JSON is RAW
-   with AXWS_AXIOM_MSG_UNDECODABLE, m->content is the frame's text, and the call returns
-   the tokenizer's error (m->json_error): the client reports a serialization error; the
-   decoder is ready for the next message. Duplicate keys: the first occurrence counts.
+   without a room, the whole frame; for a top-level array or scalar, that value). A frame
+   that is not JSON is RAW with AXWS_AXIOM_MSG_UNDECODABLE, m->content holds the frame's
+   bytes (type 0), m->room the room if one was read before the error, and the call
+   returns the tokenizer's error (also in m->json_error, at m->json_error_offset): the
+   client reports a serialization error; the decoder is ready for the next message.
+   Duplicate keys: the first occurrence counts.
 
    VALUES. Strings are raw views (escapes kept; AXWS_AXIOM_ESCAPED says there are some;
    axws_axiom_str_unescape() decodes). Numbers carry their text, the double (correctly
@@ -876,6 +907,9 @@ typedef struct axws_axiom_error_msg {
 #define AXWS_AXIOM_MSG_UNDECODABLE 0x01u /* not JSON: RAW, content = the frame's text */
 #define AXWS_AXIOM_MSG_OVERSIZE 0x02u    /* did not fit the buffer: values were copied */
 #define AXWS_AXIOM_MSG_TRUNCATED 0x04u   /* some value has AXWS_AXIOM_TRUNCATED */
+#define AXWS_AXIOM_MSG_NO_SPLICE 0x08u   /* write_json: the object has a key the line uses
+                                            itself ("event", "kind", ...): write the
+                                            decoded fields one by one instead */
 
 /* One decoded message; handed to the callback, valid only during it. */
 typedef struct axws_axiom_msg {
@@ -1013,6 +1047,7 @@ typedef struct axws_axiom_decoder {
     int nranges;
     axws__axiom_range ranges[AXWS__AXIOM_RANGES];
     int inner_busy, truncated;
+    int reserved;           /* 1: the top object, 2: the content object has a key --json uses */
     size_t arena_len;
     const char *frame;      /* whole-message view (in place or in buf) */
     size_t frame_kept;      /* bytes of the frame at `frame` */
@@ -4032,16 +4067,24 @@ typedef struct axws__axiom_key {
 #define AXWS__AXK_C(n) {#n, sizeof #n - 1, AXWS__AXS_C_##n},
 #define AXWS__AXK_P(n) {#n, sizeof #n - 1, AXWS__AXS_P_##n},
 #define AXWS__AXK_B(n) {#n, sizeof #n - 1, AXWS__AXS_B_##n - AXWS__AXS_BAL},
+/* keys the --json line uses itself: an object holding one cannot be spliced into it */
+#define AXWS__AXIOM_RESERVED -2
+#define AXWS__AXK_RESERVED                                                                     \
+    {"event", 5, AXWS__AXIOM_RESERVED}, {"kind", 4, AXWS__AXIOM_RESERVED},                     \
+    {"truncated", 9, AXWS__AXIOM_RESERVED}, {"undecodable", 11, AXWS__AXIOM_RESERVED},
 static const axws__axiom_key axws__axiom_keys_top[] = {
-    {"room", 4, AXWS__AXS_ROOM}, {"content", 7, AXWS__AXS_CONTENT},
+    {"room", 4, AXWS__AXS_ROOM}, {"content", 7, AXWS__AXS_CONTENT}, AXWS__AXK_RESERVED
     AXWS__AXIOM_TOP_FIELDS(AXWS__AXK_T)};
-static const axws__axiom_key axws__axiom_keys_content[] = {AXWS__AXIOM_CONTENT_FIELDS(AXWS__AXK_C)};
+static const axws__axiom_key axws__axiom_keys_content[] = {
+    {"room", 4, AXWS__AXIOM_RESERVED}, AXWS__AXK_RESERVED
+    AXWS__AXIOM_CONTENT_FIELDS(AXWS__AXK_C)};
 static const axws__axiom_key axws__axiom_keys_pair[] = {AXWS__AXIOM_PAIR_FIELDS(AXWS__AXK_P)};
 static const axws__axiom_key axws__axiom_keys_bal[] = {AXWS__AXIOM_BAL_FIELDS(AXWS__AXK_B)};
 #undef AXWS__AXK_T
 #undef AXWS__AXK_C
 #undef AXWS__AXK_P
 #undef AXWS__AXK_B
+#undef AXWS__AXK_RESERVED
 
 /* the key table of contexts TOP, CFIELD, PAIR, BFIELD (in that order, from 1) */
 static const axws__axiom_key *const axws__axiom_key_tab[4] = {
@@ -4126,7 +4169,7 @@ static void axws__axiom_begin(axws_axiom_decoder *d) {
     d->bal_bad = d->in_bal = 0;
     d->content_start = d->content_end = 0;
     d->nranges = 0;
-    d->inner_busy = d->truncated = 0;
+    d->inner_busy = d->truncated = d->reserved = 0;
     d->arena_len = 0;
     d->frame = NULL;
     d->frame_kept = 0;
@@ -4321,6 +4364,10 @@ static void axws__axiom_on_key(axws_axiom_decoder *d, const axws_json_token *t, 
         k = tmp;
     }
     slot = axws__axiom_lookup(d, c - AXWS__AXC_TOP, k, n);
+    if (slot == AXWS__AXIOM_RESERVED) {
+        d->reserved |= c == AXWS__AXC_TOP ? 1 : 2;
+        slot = -1;
+    }
     if (slot >= 0 && c == AXWS__AXC_BFIELD)
         slot = d->in_bal ? AXWS__AXS_BAL + d->bal_group * AXWS__AXS_BAL_N + slot : -1;
     d->field = slot;
@@ -4766,8 +4813,10 @@ static void axws__axiom_assemble(axws_axiom_decoder *d) {
     else {
         /* only objects without a room field can be the typed shapes */
         m->kind = (axws_axiom_kind)axws__axiom_shape(d);
-        if (m->kind == AXWS_AXIOM_KIND_RAW) axws__axiom_frame_content(d, m, AXWS_JSON_BEGIN_OBJECT);
+        axws__axiom_frame_content(d, m, AXWS_JSON_BEGIN_OBJECT);
     }
+    if ((d->reserved & (m->room.flags & AXWS_AXIOM_PRESENT ? 2 : 1)) && m->kind != AXWS_AXIOM_KIND_RAW)
+        m->flags |= AXWS_AXIOM_MSG_NO_SPLICE;
     tab = &axws__axiom_tables[m->kind];
     if (tab->n) axws__axiom_fill(d, tab->f, tab->n, 0, &m->u);
     switch (m->kind) {
@@ -4960,6 +5009,33 @@ static void axws__axiom_put_double(axws__axiom_w *w, double v) {
     axws__axiom_put(w, o, n);
 }
 
+/* Raw JSON text on one line: a valid document can hold LF, CR and TAB only as whitespace
+   between tokens (RFC 8259 section 7: never raw inside strings), so they are dropped. */
+static void axws__axiom_put_compact(axws__axiom_w *w, const char *p, size_t n) {
+    size_t i, run = 0;
+    for (i = 0; i < n; i++) {
+        char c = p[i];
+        if (c != '\n' && c != '\r' && c != '\t') { run++; continue; }
+        axws__axiom_put(w, p + i - run, run);
+        run = 0;
+    }
+    axws__axiom_put(w, p + n - run, run);
+}
+
+/* The members of a raw object, after a comma, so they join the line's own. */
+static void axws__axiom_put_members(axws__axiom_w *w, const char *p, size_t n) {
+    size_t a = 0, z = n;
+    while (a < z && p[a] != '{') a++;
+    while (z > a && p[z - 1] != '}') z--;
+    if (z - a < 2) return;
+    a++;
+    z--;
+    while (a < z && (p[a] == ' ' || p[a] == '\n' || p[a] == '\r' || p[a] == '\t')) a++;
+    if (a == z) return; /* {} */
+    axws__axiom_put(w, ",", 1);
+    axws__axiom_put_compact(w, p + a, z - a);
+}
+
 /* Can this view be written whole? Containers cut short cannot. */
 static int axws__axiom_writable(const axws_axiom_value *v) {
     if (!(v->flags & AXWS_AXIOM_PRESENT)) return 0;
@@ -4991,7 +5067,7 @@ static void axws__axiom_put_value(axws__axiom_w *w, const axws_axiom_value *v) {
         axws__axiom_put(w, "\"", 1);
         break;
     }
-    default: axws__axiom_put(w, v->ptr, v->len); break;
+    default: axws__axiom_put_compact(w, v->ptr, v->len); break;
     }
 }
 
@@ -5077,6 +5153,16 @@ AXWS__DEF int axws_axiom_msg_write_json(const axws_axiom_msg *m, char *out, size
         }
     }
     tab = m->kind >= 0 && m->kind < AXWS_AXIOM_KIND_COUNT ? &axws__axiom_tables[m->kind] : NULL;
+    /* An object content (or an object without a room) that is whole is copied member by
+       member: every field under its source name exactly as received, known or not. */
+    if (tab && m->kind != AXWS_AXIOM_KIND_RAW && m->kind != AXWS_AXIOM_KIND_TRADE &&
+        m->content.type == AXWS_JSON_BEGIN_OBJECT && axws__axiom_writable(&m->content) &&
+        !(m->flags & AXWS_AXIOM_MSG_NO_SPLICE)) {
+        axws__axiom_put_members(&w, m->content.ptr, m->content.len);
+        tab = NULL;
+        if (m->kind == AXWS_AXIOM_KIND_ACTIVE_USERS) goto done;
+    } else if (m->content.type == AXWS_JSON_BEGIN_OBJECT && (m->content.flags & AXWS_AXIOM_TRUNCATED))
+        w.trunc = 1; /* cut short: the decoded fields only, unknown ones are lost */
     if (tab)
         for (i = 0; i < tab->n; i++) {
             const axws__axiom_field *f = &tab->f[i];
@@ -5151,6 +5237,7 @@ AXWS__DEF int axws_axiom_msg_write_json(const axws_axiom_msg *m, char *out, size
         break;
     default: break;
     }
+done:
     if (w.trunc) axws__axiom_puts(&w, ",\"truncated\":true");
     axws__axiom_put(&w, "}", 1);
     if (w.len >= w.cap) {
