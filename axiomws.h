@@ -1092,17 +1092,28 @@ AXWS_API axws_axiom_num axws_axiom_value_num(const axws_axiom_value *v);
 AXWS_API axws_axiom_str axws_axiom_value_str(const axws_axiom_value *v);
 
 /* Write the line axiom_stream --json prints for `m` (without a newline): one JSON object
-   {"event":"message","kind":...,"room":...,<fields>}. Fields go under their source names
-   (content's fields for object contents; "content" for scalar contents; t:/f: arrays get
-   the eleven names plus "values", the whole array; RAW messages "content"); nested objects
-   and lists are copied through; numbers as they were received (the text always reads back
-   to the same double; integers stay integers); null kept; absent fields left out; strings
-   copied with their original (valid) escapes. A value cut short in an oversize message is
-   written as far as it is complete, with "truncated":true added; containers that cannot
-   be written whole are left out (pair and token_balances are rebuilt from their fields).
-   UNDECODABLE messages carry "content" as a string of the frame's text (escaped, invalid
-   UTF-8 as U+FFFD) and "undecodable":true. out gets a terminating NUL when it fits.
-   Returns the length, or AXWS_ENOBUFS when cap is too small. */
+   {"event":"message","kind":"<kind name>","room":"<room>", ...fields}; "room" is left
+   out when the message has none. The fields, under their source names:
+     object contents (new_pair, wallet_trade, active_users from s:) and objects without a
+       room (the typed shapes): the object's members copied as received, known or not
+       (when a member is named like one of the line's own keys - event, kind, room,
+       truncated, undecodable - the decoded fields are written one by one instead);
+     scalar contents (sol_price, block_hash, priority_fee, connection_monitor, and e-):
+       "content"; e- adds "active_users" as a number;
+     trade arrays: the eleven names of PROTOCOL.md section 5 and "values", the array;
+     RAW: "content" (absent when the message had none; for an object without a room,
+       the whole object); UNDECODABLE: "content" as a string holding the frame's bytes
+       (escaped; bytes that are not UTF-8 become U+FFFD) and "undecodable":true.
+   Nested objects and lists are copied through; numbers are written as received (their
+   text reads back to the same double; integers stay integers; a number without text is
+   written as the shortest %.15g..%.17g that reads back exactly, never with the locale's
+   decimal point); null is kept; absent fields are left out; strings keep their original,
+   valid escapes; LF, CR and TAB between tokens are dropped so the line stays one line.
+   An oversize message that lost something is written from what it kept, with
+   "truncated":true: strings up to their last whole character, objects rebuilt from their
+   decoded fields (pair, token_balances, trade values), nested values that were cut left
+   out. out gets a terminating NUL when it fits. Returns the length (without the NUL), or
+   AXWS_ENOBUFS when cap is too small (out then holds an empty string when cap > 0). */
 AXWS_API int axws_axiom_msg_write_json(const axws_axiom_msg *m, char *out, size_t cap);
 /* <<axiom-msg-decl */
 
