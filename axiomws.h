@@ -4513,6 +4513,16 @@ static size_t axws__axiom_safe_prefix(const char *p, size_t n) {
     return i;
 }
 
+/* An integer literal of at most 18 digits (a valid JSON number: no check of the grammar). */
+static int axws__axiom_small_int(const char *p, size_t n, int64_t *out) {
+    size_t i = p[0] == '-';
+    uint64_t v = 0;
+    if (n - i > 18 || n == i) return 0;
+    for (; i < n; i++) v = v * 10 + (uint64_t)(p[i] - '0');
+    *out = p[0] == '-' ? -(int64_t)v : (int64_t)v;
+    return 1;
+}
+
 AXWS__DEF axws_axiom_num axws_axiom_value_num(const axws_axiom_value *v) {
     axws_axiom_num n;
     AXWS_ASSERT(v != NULL);
@@ -4546,9 +4556,20 @@ AXWS__DEF axws_axiom_num axws_axiom_value_num(const axws_axiom_value *v) {
         n.value = NAN;
         return n;
     }
+    if ((v->flags & AXWS_AXIOM_INTEGER) && axws__axiom_small_int(v->ptr, v->len, &n.integer)) {
+        /* up to 18 digits: exact, and int64 -> double rounds to nearest like a parse */
+        n.value = (double)n.integer;
+        if (n.integer == 0 && v->ptr[0] == '-') n.value = -0.0;
+        n.flags |= AXWS_AXIOM_INTEGER;
+        return n;
+    }
     axws_json_to_double(v->ptr, v->len, &n.value); /* ERANGE leaves +-HUGE_VAL */
-    if (axws_json_to_int64(v->ptr, v->len, &n.integer) != 0) n.integer = 0;
-    else if (v->flags & AXWS_AXIOM_INTEGER) n.flags |= AXWS_AXIOM_INTEGER;
+    if (v->flags & AXWS_AXIOM_INTEGER) { /* 19 digits or more: exact when within int64 */
+        if (axws_json_to_int64(v->ptr, v->len, &n.integer) == 0) n.flags |= AXWS_AXIOM_INTEGER;
+        else n.integer = 0;
+    } else if (n.value >= -9223372036854775808.0 && n.value < 9223372036854775808.0 &&
+               (double)(int64_t)n.value == n.value)
+        n.integer = (int64_t)n.value; /* 1.5e2: whole, taken from the double (no libm) */
     return n;
 }
 
@@ -5023,11 +5044,21 @@ static void axws__axiom_put_double(axws__axiom_w *w, double v) {
 /* Raw JSON text on one line: a valid document can hold LF, CR and TAB only as whitespace
    between tokens (RFC 8259 section 7: never raw inside strings), so they are dropped. */
 static void axws__axiom_put_compact(axws__axiom_w *w, const char *p, size_t n) {
-    size_t i, run = 0;
-    for (i = 0; i < n; i++) {
-        char c = p[i];
+    size_t i = 0, run = 0;
+    while (i < n) {
+        char c;
+        if (i + 8 <= n) { /* eight bytes at once when none is below 0x20 */
+            uint64_t x;
+            memcpy(&x, p + i, 8);
+            if (!((x - 0x2020202020202020ULL) & ~x & 0x8080808080808080ULL)) {
+                i += 8;
+                run += 8;
+                continue;
+            }
+        }
+        c = p[i++];
         if (c != '\n' && c != '\r' && c != '\t') { run++; continue; }
-        axws__axiom_put(w, p + i - run, run);
+        axws__axiom_put(w, p + i - 1 - run, run);
         run = 0;
     }
     axws__axiom_put(w, p + n - run, run);

@@ -1104,6 +1104,20 @@ static void test_write_json(void) {
     CHECK(int_eq(&dec1(cases[5])->u.connection_monitor.timestamp_ms, INT64_MAX));
     CHECK_EQ(ref.m.u.connection_monitor.timestamp_ms.integer, INT64_MAX);
     CHECK(ref.m.u.connection_monitor.timestamp_ms.flags & AXWS_AXIOM_INTEGER);
+    /* integer: exact for integer literals, from the double for other whole numbers */
+    dec1("{\"room\":\"sol_price\",\"content\":1.5e2}");
+    CHECK(ref.m.u.sol_price.price.integer == 150 && !(ref.m.u.sol_price.price.flags & AXWS_AXIOM_INTEGER));
+    dec1("{\"room\":\"sol_price\",\"content\":2.5}");
+    CHECK(ref.m.u.sol_price.price.integer == 0 && ref.m.u.sol_price.price.value == 2.5);
+    dec1("{\"room\":\"sol_price\",\"content\":-0}");
+    CHECK(ref.m.u.sol_price.price.value == 0 && signbit(ref.m.u.sol_price.price.value));
+    CHECK(ref.m.u.sol_price.price.flags & AXWS_AXIOM_INTEGER);
+    dec1("{\"room\":\"sol_price\",\"content\":-999999999999999999}"); /* 18 digits */
+    CHECK(int_eq(&ref.m.u.sol_price.price, -999999999999999999LL));
+    CHECK_EQ(ref.m.u.sol_price.price.value, -1e18);
+    dec1("{\"room\":\"sol_price\",\"content\":-9223372036854775809}"); /* below int64 */
+    CHECK(!(ref.m.u.sol_price.price.flags & AXWS_AXIOM_INTEGER) && ref.m.u.sol_price.price.integer == 0);
+    CHECK_EQ(ref.m.u.sol_price.price.value, -9223372036854775808.0);
     /* every size below the length fails cleanly; the exact size plus NUL works */
     dec1("{\"room\":\"new_pairs\",\"content\":{\"token_name\":\"x\",\"supply\":5}}");
     n = ref.json_len;
