@@ -743,6 +743,10 @@ AXWS_API int axws_json_paths_token(axws_json_paths *m, const axws_json_token *t)
 #define AXWS_AXIOM_MAX_BALANCES 16   /* BalanceUpdate: token balances kept (count tells all) */
 #endif
 /* The five limits above change struct layouts: set them the same in every file. */
+#if AXWS_AXIOM_MAX_VALUES < 11 || AXWS_AXIOM_MAX_BALANCES < 1 || AXWS_AXIOM_CAPTURE_MAX < 32 || \
+    AXWS_AXIOM_RAW_MAX < 64 || AXWS_AXIOM_ARENA_SIZE < AXWS_AXIOM_CAPTURE_MAX
+#error "axiomws: AXWS_AXIOM_MAX_VALUES >= 11 (the named trade fields), MAX_BALANCES >= 1, CAPTURE_MAX >= 32, RAW_MAX >= 64, ARENA_SIZE >= CAPTURE_MAX"
+#endif
 
 /* X(NAME, name): one list yields the enum and axws_axiom_kind_name() ("new_pair", ...),
    the names axiom_stream --json prints as "kind". */

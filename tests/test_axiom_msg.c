@@ -1016,6 +1016,14 @@ static void test_oversize(void) {
     CHECK_EQ(got.m.content_offset, strlen("{\"room\":\"v:w\",\"content\":"));
     CHECK_EQ(got.m.content_len, n - got.m.content_offset - 1);
     CHECK_EQ(got.m.frame_len, n);
+    /* a message that fits is not handed to the raw-chunk callback */
+    rr.b.n = 0;
+    rr.fins = 0;
+    axws_axiom_decoder_chunk(&dec, "{\"room\":", 8, 0, on_msg, &got);
+    axws_axiom_decoder_chunk(&dec, "\"x\"}", 4, 1, on_msg, &got);
+    CHECK_EQ(rr.b.n, 0);
+    CHECK_EQ(rr.fins, 0);
+    CHECK_EQ(got.m.flags, 0);
     free(rr.b.s);
 
     /* a trade array longer than the positions kept, oversize: values rebuilt, count whole */
