@@ -93,6 +93,5 @@ int main(void) {
         }
         printf("new_pairs oversize (64 B buffer, 1 KB pieces): %.0f ns\n", (now_s() - t0) / (double)iters * 1e9);
     }
-    printf("0 passed, 0 failed\n");
     return 0;
 }
