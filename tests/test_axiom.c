@@ -472,6 +472,61 @@ static void test_token_file_kill(void) {
     CHECK_EQ(intact, 25);
 }
 
+/* The resolver hook sees every host the client wants (region hosts and refresh hosts alike)
+   and sends them all to the stand-in. */
+static char asked[16][64];
+static int nasked;
+static int resolve_to_standin(void *user, const char *host, int port, struct sockaddr_storage *out,
+                              socklen_t *lens, int max) {
+    struct sockaddr_in *sin = (struct sockaddr_in *)&out[0];
+    (void)user; (void)max; (void)port;
+    if (nasked < 16) snprintf(asked[nasked++], sizeof asked[0], "%s", host);
+    memset(sin, 0, sizeof *sin);
+    sin->sin_family = AF_INET;
+    sin->sin_port = htons((uint16_t)S.port);
+    sin->sin_addr.s_addr = htonl(0x7F000001);
+    lens[0] = sizeof *sin;
+    return 1;
+}
+
+static void test_region_hosts(void) {
+    axws_axiom_config cfg;
+    axws_axiom a;
+    ctx t;
+    int one = 1;
+    static const char *const headers[] = { "User-Agent: axws-test/1", "X-Extra: yes", NULL };
+    AXT_CASE("a region: a random host first, the next one on every reconnect, through the resolver hook");
+    setup_cfg(&cfg, &t);
+    cfg.url = NULL;
+    cfg.api_url = NULL;
+    cfg.region = AXWS_REGION_US_WEST;
+    cfg.resolve = resolve_to_standin;
+    cfg.headers = headers;
+    nasked = 0;
+    CHECK_EQ(axws_axiom_init(&a, &cfg), 0);
+    CHECK_EQ(axws_axiom_connect(&a, axws_now_ms()), 0);
+    CHECK(wait_connected(&a, &t, 1));
+    CHECK(nasked == 1 && (strcmp(asked[0], "socket8.axiom.trade") == 0 || strcmp(asked[0], "cluster-usw2.axiom.trade") == 0));
+    CHECK(strstr(axws_axiom_url(&a), asked[0]) != NULL);
+    fault("{\"drop\":true}");
+    CHECK(wait_connected(&a, &t, 2));
+    CHECK(nasked == 2 && strcmp(asked[0], asked[1]) != 0);
+    fault("{\"drop\":true}");
+    CHECK(wait_connected(&a, &t, 3));
+    CHECK(nasked == 3 && strcmp(asked[0], asked[2]) == 0);
+
+    AXT_CASE("the upgrade's default headers give way to the program's");
+    CHECK(standin_count(&S, "\"event\":\"upgrade\"", "\"user-agent\":\"axws-test/1\"", "\"x-extra\":\"yes\"", (const char *)NULL) >= 3);
+    CHECK_EQ(standin_count(&S, "\"x-extra\":\"yes\"", "\"user-agent\":\"Mozilla", (const char *)NULL), 0); /* replaced, not doubled */
+
+    AXT_CASE("the refresh goes to one of the apiN hosts, through the same hook");
+    CHECK_EQ(axws_axiom_refresh_token(&a, axws_now_ms()), 0);
+    CHECK(run(&a, &t, 5000, c_tokens, &one));
+    CHECK(nasked == 4 && strncmp(asked[3], "api", 3) == 0 && strstr(asked[3], ".axiom.trade") != NULL);
+    axws_axiom_disconnect(&a, axws_now_ms());
+    run(&a, &t, 300, c_closed, NULL);
+}
+
 static void run_suite(const char *label) {
     printf("-- %s\n", label);
     fflush(stdout);
@@ -510,7 +565,10 @@ int main(void) {
         CHECK(axws_tls_anchors_file(&anchors, anchor_buf, sizeof anchor_buf, ca) > 0)) {
         tas = anchors.anchors;
         ta_count = anchors.count;
-        if (CHECK(standin_start(&S, cert, key, args) == 0)) run_suite("wss:// (TLS, test CA)");
+        if (CHECK(standin_start(&S, cert, key, args) == 0)) {
+            run_suite("wss:// (TLS, test CA)");
+            test_region_hosts(); /* wss:// only, as the real hosts are */
+        }
     }
     standin_stop_all();
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
