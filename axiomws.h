@@ -138,6 +138,7 @@ HISTORY
 #include <stdint.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 #ifndef AXWS_NO_TLS
 #include <bearssl.h>
 #endif
@@ -358,8 +359,9 @@ AXWS_API int axws_init(axws_conn *c, const axws_config *cfg);
 /* Start connecting to `url`. Resolution uses cfg.resolve (default getaddrinfo, which may
    block). Returns 0 (progress continues in axws_step) or an error. */
 AXWS_API int axws_connect(axws_conn *c, const char *url, int64_t now_ms);
-/* The same with addresses resolved by the program; nothing blocks. */
-AXWS_API int axws_connect_addr(axws_conn *c, const char *url, const struct sockaddr *addrs,
+/* The same with addresses resolved by the program (IPv4 or IPv6, tried in order, at most
+   AXWS_MAX_ADDRS); nothing blocks. */
+AXWS_API int axws_connect_addr(axws_conn *c, const char *url, const struct sockaddr_storage *addrs,
                                const socklen_t *lens, int count, int64_t now_ms);
 /* The same over a socket the program has connected (or is connecting, non-blocking). The
    library owns `fd` from now on and closes it. */
@@ -1529,7 +1531,11 @@ struct axws_conn {
     int fd;             /* -1 when none */
     int secure;
     int addr_index, addr_count;
-    struct sockaddr_storage addrs[AXWS_MAX_ADDRS];
+    union {             /* IPv4 or IPv6: 28 bytes, not sockaddr_storage's 128 */
+        struct sockaddr sa;
+        struct sockaddr_in in4;
+        struct sockaddr_in6 in6;
+    } addrs[AXWS_MAX_ADDRS];
     socklen_t addr_lens[AXWS_MAX_ADDRS];
     size_t rx_len;      /* plain ws://: received bytes waiting in rx_buf */
 
@@ -1567,8 +1573,7 @@ struct axws_conn {
     uint32_t utf8_state;
     uint8_t ctl[125];   /* control frame payload being gathered */
     uint8_t ctl_len;
-    uint8_t close_reason[123];
-    uint8_t close_reason_len;
+    uint8_t close_reason_len; /* the reason stays in ctl[2..]: nothing is parsed after a close */
 
     /* random pool for mask keys, refilled in blocks */
     uint8_t rnd[256];
@@ -1977,7 +1982,7 @@ static void axws__finish(axws_conn *c, int notify) {
     memset(&ev, 0, sizeof ev);
     ev.type = AXWS_EV_CLOSE;
     ev.close_code = c->close_code;
-    ev.data = c->close_reason_len ? c->close_reason : NULL;
+    ev.data = c->close_reason_len ? c->ctl + 2 : NULL;
     ev.len = c->close_reason_len;
     ev.error = c->error;
     axws__emit(c, &ev);
@@ -2132,7 +2137,6 @@ static int axws__finish_control(axws_conn *c) {
                 return 0;
             }
             c->close_reason_len = (uint8_t)(c->ctl_len - 2);
-            memcpy(c->close_reason, c->ctl + 2, c->close_reason_len);
         }
         c->close_rcvd = 1;
         c->close_code = code;
@@ -5009,14 +5013,14 @@ static int axws__socket_setup(int fd) {
 static int axws__try_next_addr(axws_conn *c, int from_step) {
     int last_errno = 0;
     while (c->addr_index < c->addr_count) {
-        const struct sockaddr_storage *sa = &c->addrs[c->addr_index];
+        const struct sockaddr *sa = &c->addrs[c->addr_index].sa;
         socklen_t len = c->addr_lens[c->addr_index];
         int fd;
         c->addr_index++;
 #ifdef SOCK_CLOEXEC
-        fd = socket(sa->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 #else
-        fd = socket(sa->ss_family, SOCK_STREAM, 0);
+        fd = socket(sa->sa_family, SOCK_STREAM, 0);
 #endif
         if (fd < 0 || axws__socket_setup(fd) != 0) {
             last_errno = errno;
@@ -5084,18 +5088,35 @@ static int axws__resolve_default(void *user, const char *host, int port,
     return n ? n : AXWS_ERESOLVE;
 }
 
+/* Keep the IPv4 and IPv6 addresses among those given, then start with the first. */
+static int axws__use_addrs(axws_conn *c, const struct sockaddr_storage *addrs, const socklen_t *lens, int count) {
+    int i;
+    c->addr_count = 0;
+    for (i = 0; i < count && c->addr_count < AXWS_MAX_ADDRS; i++) {
+        if ((addrs[i].ss_family != AF_INET && addrs[i].ss_family != AF_INET6) || lens[i] > sizeof c->addrs[0])
+            continue;
+        memcpy(&c->addrs[c->addr_count], &addrs[i], lens[i]);
+        c->addr_lens[c->addr_count++] = lens[i];
+    }
+    if (!c->addr_count) return c->error = AXWS_EINVAL;
+    c->state = AXWS_STATE_CONNECTING;
+    return axws__try_next_addr(c, 0);
+}
+
 /* Resolve and start connecting for a WebSocket (rq NULL) or an HTTP request. */
 static int axws__connect_url(axws_conn *c, const char *url, int64_t now_ms, const axws__request *rq) {
     axws_url u;
     char storage[1024];
     int n, r = axws__begin(c, url, now_ms, &u, storage, sizeof storage, rq);
     if (r) return r;
-    n = (c->cfg.resolve ? c->cfg.resolve : axws__resolve_default)(
-        c->cfg.resolve_user, u.host, u.port, c->addrs, c->addr_lens, AXWS_MAX_ADDRS);
-    if (n <= 0) return c->error = n < 0 ? n : AXWS_ERESOLVE;
-    c->addr_count = n > AXWS_MAX_ADDRS ? AXWS_MAX_ADDRS : n;
-    c->state = AXWS_STATE_CONNECTING;
-    return axws__try_next_addr(c, 0);
+    {
+        struct sockaddr_storage found[AXWS_MAX_ADDRS];
+        socklen_t lens[AXWS_MAX_ADDRS];
+        n = (c->cfg.resolve ? c->cfg.resolve : axws__resolve_default)(c->cfg.resolve_user, u.host, u.port,
+                                                                       found, lens, AXWS_MAX_ADDRS);
+        if (n <= 0) return c->error = n < 0 ? n : AXWS_ERESOLVE;
+        return axws__use_addrs(c, found, lens, n > AXWS_MAX_ADDRS ? AXWS_MAX_ADDRS : n);
+    }
 }
 
 AXWS__DEF int axws_connect(axws_conn *c, const char *url, int64_t now_ms) {
@@ -5129,23 +5150,14 @@ static void axws__http_answered(axws_conn *c) {
     axws__finish(c, 1);
 }
 
-AXWS__DEF int axws_connect_addr(axws_conn *c, const char *url, const struct sockaddr *addrs,
+AXWS__DEF int axws_connect_addr(axws_conn *c, const char *url, const struct sockaddr_storage *addrs,
                                 const socklen_t *lens, int count, int64_t now_ms) {
     axws_url u;
     char storage[1024];
-    int i, r = axws__begin(c, url, now_ms, &u, storage, sizeof storage, NULL);
+    int r = axws__begin(c, url, now_ms, &u, storage, sizeof storage, NULL);
     if (r) return r;
     if (count <= 0 || !addrs || !lens) return c->error = AXWS_EINVAL;
-    for (i = 0; i < count && i < AXWS_MAX_ADDRS; i++) {
-        const struct sockaddr *sa =
-            (const struct sockaddr *)((const char *)addrs + (size_t)i * sizeof(struct sockaddr_storage));
-        if (lens[i] > sizeof(struct sockaddr_storage)) return c->error = AXWS_EINVAL;
-        memcpy(&c->addrs[i], sa, lens[i]);
-        c->addr_lens[i] = lens[i];
-    }
-    c->addr_count = i;
-    c->state = AXWS_STATE_CONNECTING;
-    return axws__try_next_addr(c, 0);
+    return axws__use_addrs(c, addrs, lens, count);
 }
 
 AXWS__DEF int axws_connect_fd(axws_conn *c, const char *url, int fd, int64_t now_ms) {
@@ -5409,7 +5421,7 @@ AXWS__DEF const char *axws_subprotocol(const axws_conn *c) {
 AXWS__DEF const char *axws_close_reason(const axws_conn *c, size_t *len) {
     AXWS_ASSERT(c != NULL);
     if (len) *len = c->close_reason_len;
-    return (const char *)c->close_reason;
+    return (const char *)c->ctl + 2;
 }
 
 /* The reason phrase and Location of a refused upgrade stay in tx_buf, idle once CLOSED. */
