@@ -290,6 +290,24 @@ static void on_signal(int sig) {
     stop_signal = 1;
 }
 
+/* Run the step loop until `end` (0: no end) or a signal; closing: also until the stream is
+   closed. One poll over the client's sockets (the stream, and a token refresh when one is
+   under way), as long as the client's own timers allow. */
+static int64_t pump(int64_t now, int64_t end, int closing) {
+    while (!stop_signal && (!end || now < end)) {
+        struct pollfd fds[AXWS_AXIOM_MAX_POLLFDS];
+        int n = axws_axiom_pollfds(&client, fds, AXWS_AXIOM_MAX_POLLFDS), i;
+        int wait = axws_axiom_timeout_ms(&client, now);
+        if (closing && axws_get_state(axws_axiom_conn(&client)) == AXWS_STATE_CLOSED) break;
+        if (end && (wait < 0 || now + wait > end)) wait = (int)(end - now);
+        if (poll(fds, (nfds_t)n, wait) < 0)
+            for (i = 0; i < n; i++) fds[i].revents = 0; /* EINTR: nothing is ready */
+        now = axws_now_ms();
+        axws_axiom_step(&client, fds, n, now);
+    }
+    return now;
+}
+
 int main(int argc, char **argv) {
     axws_axiom_config cfg;
     const char *url = NULL;
@@ -301,14 +319,20 @@ int main(int argc, char **argv) {
     memset(&cfg, 0, sizeof cfg);
     for (i = 1; i < argc; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int takes = strcmp(o, "--url") == 0 || strcmp(o, "--region") == 0 || strcmp(o, "--api-url") == 0 ||
-                    strcmp(o, "--token-file") == 0 || strcmp(o, "--token") == 0 ||
-                    strcmp(o, "--alert-pct") == 0 || strcmp(o, "--duration") == 0;
         if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
             usage(NULL);
             return 0;
         }
-        if (takes && !v) return usage("an option is missing its value");
+        if (strcmp(o, "--token-price") == 0) {
+            token_price = 1;
+            continue;
+        }
+        if (strcmp(o, "--new-tokens") == 0) {
+            show_new_pairs = 1;
+            continue;
+        }
+        if (!v) return usage(strncmp(o, "--", 2) == 0 ? "an option is missing its value" : "unknown argument");
+        i++;
         if (strcmp(o, "--url") == 0) url = v;
         else if (strcmp(o, "--region") == 0) {
             if ((region = axws_region_from_name(v)) < 0) return usage("unknown region");
@@ -320,15 +344,8 @@ int main(int argc, char **argv) {
             if (parse_number(v, 0.001, 1000, &alert_pct)) return usage("--alert-pct wants a number above 0");
         } else if (strcmp(o, "--duration") == 0) {
             if (parse_number(v, 0, 1e7, &duration)) return usage("--duration wants seconds (0: until Ctrl-C)");
-        } else if (strcmp(o, "--token-price") == 0) {
-            token_price = 1;
-            i--;
-        } else if (strcmp(o, "--new-tokens") == 0) {
-            show_new_pairs = 1;
-            i--;
         } else
             return usage("unknown argument");
-        i++;
     }
     if (token_count == 0) /* the seed's tokens */
         for (i = 0; i < 3; i++) add_token(known[i].mint);
@@ -372,32 +389,13 @@ int main(int argc, char **argv) {
         return 1;
     }
 
-    while (!stop_signal && (!end || now < end)) {
-        struct pollfd fds[AXWS_AXIOM_MAX_POLLFDS];
-        int n = axws_axiom_pollfds(&client, fds, AXWS_AXIOM_MAX_POLLFDS);
-        int wait = axws_axiom_timeout_ms(&client, now);
-        if (end && (wait < 0 || now + wait > end)) wait = (int)(end - now);
-        if (poll(fds, (nfds_t)n, wait) < 0)
-            for (i = 0; i < n; i++) fds[i].revents = 0; /* EINTR: nothing is ready */
-        now = axws_now_ms();
-        axws_axiom_step(&client, fds, n, now);
-    }
+    now = pump(now, end, 0);
 
     /* graceful shutdown: close handshake with 1000; the client bounds the wait */
     say("%s: disconnecting", stop_signal ? "signal received" : "time is up");
     axws_axiom_disconnect(&client, now);
-    stop_signal = 0;
-    end = now + 5000;
-    while (axws_get_state(axws_axiom_conn(&client)) != AXWS_STATE_CLOSED && now < end && !stop_signal) {
-        struct pollfd fds[AXWS_AXIOM_MAX_POLLFDS];
-        int n = axws_axiom_pollfds(&client, fds, AXWS_AXIOM_MAX_POLLFDS);
-        int wait = axws_axiom_timeout_ms(&client, now);
-        if (wait < 0 || wait > 100) wait = 100;
-        if (poll(fds, (nfds_t)n, wait) < 0)
-            for (i = 0; i < n; i++) fds[i].revents = 0;
-        now = axws_now_ms();
-        axws_axiom_step(&client, fds, n, now);
-    }
+    stop_signal = 0; /* a second Ctrl-C cuts the wait short */
+    now = pump(now, now + 5000, 1);
     summary((double)(now - start) / 1000);
     return connections > 0 ? 0 : 1;
 }
