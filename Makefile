@@ -85,3 +85,6 @@ demo: deps examples
 
 clean:
 	rm -rf $(B) fuzz/out
+
+# >>tls: the TLS benchmark talks to an OpenSSL server (Debian libssl-dev)
+BENCH_LIBS_bench_tls := -lssl -lcrypto

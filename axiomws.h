@@ -280,10 +280,24 @@ typedef struct axws_config {
     void *log_user;
 #ifndef AXWS_NO_TLS
     /* >>tls-config (owned by the TLS layer) */
-    const br_x509_trust_anchor *trust_anchors; /* wss://: anchors to verify against */
+    /* wss:// only. See "TLS" in the top comment for the whole story. */
+    void *tls_buf;             /* TLS record buffers: >= AXWS_TLS_BUF_MIN bytes (records
+                                  in, small records out) or AXWS_TLS_BUF_FULL (full-duplex,
+                                  full-size records both ways). When NULL, rx_buf is used
+                                  (it is otherwise idle on a wss:// connection) */
+    size_t tls_size;
+    const br_x509_trust_anchor *trust_anchors; /* anchors to verify against (borrowed; see
+                                  axws_tls_anchors_pem/_file and examples/ta_gen.c) */
     size_t trust_anchor_count;
-    const char *servername;    /* name to verify and send as SNI; default: the URL host */
-    int insecure_skip_verify;  /* 1 = accept any certificate. Dangerous; off by default */
+    const char *servername;    /* name to verify and send as SNI; default: the URL host.
+                                  Required when the URL host is an IP literal */
+    int insecure_skip_verify;  /* 1 = accept ANY certificate (no chain, name or date check):
+                                  anyone on the path can read and change the traffic. Off
+                                  by default; for tests against throw-away servers only */
+    int tls_no_resume;         /* 1 = never offer the saved session (full handshakes) */
+    int64_t (*tls_time)(void *user); /* wall clock for certificate validity: seconds since
+                                  the Unix epoch; default time(NULL). Tests inject it */
+    void *tls_time_user;
     /* <<tls-config */
 #endif
 } axws_config;
@@ -644,6 +658,93 @@ AXWS_API int axws_json_paths_token(axws_json_paths *m, const axws_json_token *t)
 /* <<json-decl */
 
 /* >>tls-decl */
+#ifndef AXWS_NO_TLS
+/* ------------------------------------------------------------------------ TLS (wss://)
+   TLS 1.2 through BearSSL's client engine, driven by axws_step() without blocking (never
+   br_sslio). ECDHE key exchange with AEAD suites only: AES-GCM first when the CPU has AES
+   instructions, ChaCha20-Poly1305 first otherwise. The server certificate is always verified
+   (chain to cfg.trust_anchors, validity dates, and the server name) unless the program sets
+   cfg.insecure_skip_verify.
+
+   Server name: cfg.servername, else the URL host. It is sent as SNI and matched against the
+   certificate's DNS names, so the address dialled may differ from the name verified
+   (connect to 127.0.0.1, verify "localhost"). IP-literal policy: RFC 6066 section 3 forbids
+   an IP address in SNI and BearSSL does not match iPAddress entries of certificates, so a
+   wss:// URL with an IP-literal host and no cfg.servername fails with AXWS_ETLS and
+   axws_tls_error() == AXWS_TLS_ERR_IP_HOST (with insecure_skip_verify it connects, sending
+   no SNI). An IP literal given as cfg.servername is refused the same way.
+
+   Memory: the connection object holds BearSSL's client and X.509 contexts; the records
+   live in cfg.tls_buf (the first AXWS_TLS_IN_SIZE bytes receive, the rest sends). BearSSL
+   cuts outgoing records to the largest power of two that fits the output part (at least
+   512), so only AXWS_TLS_BUF_MIN, AXWS_TLS_IN_SIZE + 1024 + 85, ... up to AXWS_TLS_BUF_FULL
+   are worth choosing. Received application data is parsed in place in BearSSL's buffer. */
+
+/* Receive part: one TLS 1.2 record of 2^14 plaintext bytes with AEAD overhead: 5 header +
+   16384 + 8 explicit nonce + 16 tag (RFC 5246 6.2.3; AES-GCM per RFC 5288; ChaCha20 needs
+   less). BearSSL's BR_SSL_BUFSIZE_INPUT also covers CBC suites, which are never offered. */
+#define AXWS_TLS_IN_SIZE (5 + 16384 + 8 + 16)
+#define AXWS_TLS_OUT_OVERHEAD 85                       /* BearSSL's per-record reserve */
+#define AXWS_TLS_OUT_MIN (512 + AXWS_TLS_OUT_OVERHEAD)  /* 512-byte outgoing records */
+#define AXWS_TLS_OUT_FULL (16384 + AXWS_TLS_OUT_OVERHEAD)
+#define AXWS_TLS_BUF_MIN (AXWS_TLS_IN_SIZE + AXWS_TLS_OUT_MIN)   /* small output layout */
+#define AXWS_TLS_BUF_FULL (AXWS_TLS_IN_SIZE + AXWS_TLS_OUT_FULL) /* full-duplex layout */
+
+/* TLS error details beyond BearSSL's own codes (which are 1..63 and 256/512 + alert). */
+#define AXWS_TLS_ERR_EOF 1024        /* the server closed TCP during the TLS handshake */
+#define AXWS_TLS_ERR_IP_HOST 1025    /* IP-literal host without cfg.servername */
+#define AXWS_TLS_ERR_NO_ANCHORS 1026 /* verification on but no trust anchors configured */
+#define AXWS_TLS_ERR_PLAINTEXT 1027  /* the server answered in plain HTTP, not TLS */
+
+/* The TLS detail of a connection that failed with AXWS_ETLS: a BearSSL error code
+   (BR_ERR_*, BR_ERR_X509_*, BR_ERR_RECV_FATAL_ALERT + alert, BR_ERR_SEND_FATAL_ALERT +
+   alert) or AXWS_TLS_ERR_*; 0 when TLS did not fail. */
+AXWS_API int axws_tls_error(const axws_conn *c);
+/* A static, readable description of a code from axws_tls_error(). */
+AXWS_API const char *axws_tls_strerror(int tls_err);
+/* 1 when the last TLS handshake of `c` resumed a saved session (abbreviated handshake). */
+AXWS_API int axws_tls_resumed(const axws_conn *c);
+/* Name of the negotiated cipher suite, or NULL before the handshake / on ws://. */
+AXWS_API const char *axws_tls_suite(const axws_conn *c);
+/* Forget the saved TLS session so the next connect makes a full handshake. The session
+   (BearSSL's br_ssl_session_parameters, kept in `c`) is otherwise offered again when `c`
+   reconnects to the same server name and port. */
+AXWS_API void axws_tls_forget_session(axws_conn *c);
+
+/* Private: the X.509 "engine" used with insecure_skip_verify. It takes the server's key
+   from the first certificate and checks nothing. */
+typedef struct axws__tls_any {
+    const br_x509_class *vtable;
+    br_x509_decoder_context dec;
+    uint32_t certs;
+} axws__tls_any;
+
+/* Trust anchors decoded from PEM into a caller buffer. */
+typedef struct axws_tls_anchors {
+    const br_x509_trust_anchor *anchors; /* out: the array, inside buf */
+    size_t count;   /* out: anchors stored */
+    size_t needed;  /* out: bytes of buf the whole set needs (also set on AXWS_ENOBUFS) */
+    size_t skipped; /* out: PEM objects that are not certificates, and certificates whose
+                       key BearSSL cannot use (e.g. Ed25519) */
+} axws_tls_anchors;
+
+/* Decode every CERTIFICATE in `pem` (one or many, as in /etc/ssl/certs/ca-certificates.crt)
+   into trust anchors: the br_x509_trust_anchor array and the names and keys it points to
+   are all stored in buf[0..size), which must stay valid while connections use them
+   (cfg.trust_anchors = out->anchors, cfg.trust_anchor_count = out->count). A CA
+   certificate becomes a CA anchor; any other certificate is trusted directly (pinning a
+   self-signed server). Returns the count (> 0), AXWS_ENOBUFS when buf is too small
+   (out->needed bytes always suffice), AXWS_EINVAL when the text holds no usable
+   certificate or a malformed one (out->count then says how many decoded before it).
+   Allocates nothing. */
+AXWS_API int axws_tls_anchors_pem(axws_tls_anchors *out, void *buf, size_t size,
+                                  const void *pem, size_t pem_len);
+/* The same from a file, read in 4 KiB pieces. It uses fopen(), which allocates inside
+   libc; programs that must avoid that read the file themselves and call
+   axws_tls_anchors_pem(). Returns also AXWS_EIO when the file cannot be read. */
+AXWS_API int axws_tls_anchors_file(axws_tls_anchors *out, void *buf, size_t size,
+                                   const char *path);
+#endif
 /* <<tls-decl */
 
 /* >>axiom-decl */
@@ -1181,12 +1282,13 @@ typedef struct axws_axiom_config {
     const char *token_price_url; /* default wss://socket8.axiom.trade/ */
     const char *api_url;         /* refresh endpoint base; default https://apiN.axiom.trade
                                     with N picked at random */
-    /* tokens: given here (copied), else AXIOM_ACCESS_TOKEN / AXIOM_REFRESH_TOKEN from the
-       environment (unless no_env), else the token file */
+    /* tokens: given here (copied); else the token file named here; else
+       AXIOM_ACCESS_TOKEN / AXIOM_REFRESH_TOKEN from the environment (unless no_env); else
+       ./.axiom_tokens.json when it exists */
     const char *access_token;
     const char *refresh_token;
-    const char *token_file;      /* default ".axiom_tokens.json" when tokens come from no
-                                    other source; written back (atomically) after refresh */
+    const char *token_file;      /* the reference's format; written back (atomically) after
+                                    a refresh when the tokens came from it */
     int no_env;
     /* upgrade request (PROTOCOL.md 2): a line in `headers` replaces the default header of
        the same name (Cookie, Origin, User-Agent, Cache-Control, Pragma, Accept-Language) */
@@ -1201,8 +1303,9 @@ typedef struct axws_axiom_config {
     int pacing_ms;               /* between subscription messages; default 100; -1 = none */
     int refresh_ahead_s;         /* refresh this long before the access token expires; 120 */
     int token_check_ms;          /* how often to check the token; default 600000 (10 min) */
-    /* buffers (required): the stream's socket reads and output queue, and the message
-       buffer: a message that fits is decoded in place (strings are views into it) */
+    /* buffers (required): the stream's socket reads (for wss:// BearSSL's records live
+       there: at least AXWS_TLS_BUF_MIN bytes), its output queue, and the message buffer:
+       a message that fits is decoded in place (strings are views into it) */
     void *rx_buf; size_t rx_size;
     void *tx_buf; size_t tx_size;
     void *msg_buf; size_t msg_size;
@@ -1257,6 +1360,8 @@ AXWS_API int axws_axiom_send_text(axws_axiom *a, const char *text, size_t len);
 AXWS_API int axws_axiom_set_tokens(axws_axiom *a, const char *access_token, const char *refresh_token);
 /* Refresh the access token now (non-blocking; the result arrives through the callbacks). */
 AXWS_API int axws_axiom_refresh_token(axws_axiom *a, int64_t now_ms);
+/* 1 when the client has an access or a refresh token to work with. */
+AXWS_API int axws_axiom_has_token(const axws_axiom *a);
 /* Seconds since 1970 when the access token expires (from its JWT exp), or 0 if unknown. */
 AXWS_API int64_t axws_axiom_token_expiry(const axws_axiom *a);
 
@@ -1338,6 +1443,20 @@ struct axws_conn {
     br_hmac_drbg_context drbg;
     int drbg_seeded;
     /* >>tls-state (owned by the TLS layer) */
+    br_ssl_client_context tls_cc;   /* BearSSL's client engine (3.7 KB) */
+    union {                         /* certificate checks, used during the handshake only */
+        br_x509_minimal_context minimal;
+        axws__tls_any any;          /* insecure_skip_verify */
+    } tls_x509;
+    br_ssl_session_parameters tls_session; /* kept across reconnects for resumption */
+    uint32_t tls_session_key;       /* hash of server name and port of tls_session; 0 = none */
+    uint32_t tls_conn_key;          /* the same for the current connection */
+    int tls_err;                    /* BearSSL code or AXWS_TLS_ERR_*, 0 = none */
+    uint8_t tls_offered;            /* the saved session was offered */
+    uint8_t tls_resumed;            /* the last handshake was abbreviated */
+    uint8_t tls_flush;              /* app data handed to BearSSL since the last flush */
+    uint8_t tls_closing;            /* we sent close_notify */
+    uint8_t tls_got_data;           /* some bytes arrived (for the plain-HTTP diagnosis) */
     /* <<tls-state */
 #endif
 };
@@ -1384,7 +1503,11 @@ struct axws_axiom {
     char text[1024];          /* error and reason sentences */
     char cookie[2 * AXWS_AXIOM_TOKEN_MAX + 64];
     const char *headers[24];
+#ifdef AXWS_NO_TLS
     uint8_t http_rx[1024];
+#else
+    uint8_t http_rx[AXWS_TLS_BUF_MIN]; /* https:// refresh: BearSSL's records live here */
+#endif
     uint8_t http_tx[2 * AXWS_AXIOM_TOKEN_MAX + 1024];
 };
 /* <<axiom-client-struct */
@@ -3694,6 +3817,645 @@ AXWS_API int axws_json_paths_token(axws_json_paths *m, const axws_json_token *t)
 /* <<json */
 
 /* >>tls */
+#ifndef AXWS_NO_TLS
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <sys/types.h>
+#ifndef AXWS_ASSERT
+#include <assert.h>
+#define AXWS_ASSERT(x) assert(x)
+#endif
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0 /* platforms without it use SO_NOSIGPIPE on the socket */
+#endif
+
+/* Tells >>conn that the axws__tls_* seam exists. */
+#define AXWS__HAVE_TLS 1
+
+/* ---- cipher suites: TLS 1.2, ECDHE (forward secrecy), AEAD only. The first half of the
+   list is what this CPU runs fastest: AES-GCM with AES-NI (constant-time and quick),
+   otherwise ChaCha20-Poly1305 (constant-time in software, where table-free AES is slow). */
+static const uint16_t axws__tls_suites_aes[] = {
+    BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,       BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,       BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256};
+static const uint16_t axws__tls_suites_chacha[] = {
+    BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,       BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,       BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384};
+
+static int axws__tls_have_aesni(void) {
+    /* BearSSL returns NULL when the CPU (or the build) lacks AES-NI / PCLMULQDQ. */
+    return br_aes_x86ni_ctr_get_vtable() != NULL && br_ghash_pclmul_get() != 0;
+}
+
+AXWS__DEF const char *axws_tls_suite(const axws_conn *c) {
+    AXWS_ASSERT(c != NULL);
+    if (!c->secure) return NULL;
+    switch (c->tls_cc.eng.session.cipher_suite) {
+    case BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: return "ECDHE-ECDSA-AES128-GCM-SHA256";
+    case BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: return "ECDHE-RSA-AES128-GCM-SHA256";
+    case BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: return "ECDHE-ECDSA-AES256-GCM-SHA384";
+    case BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: return "ECDHE-RSA-AES256-GCM-SHA384";
+    case BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: return "ECDHE-ECDSA-CHACHA20-POLY1305";
+    case BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: return "ECDHE-RSA-CHACHA20-POLY1305";
+    default: return NULL;
+    }
+}
+
+/* ---- error texts */
+#define AXWS__TLS_ALERTS(X)                                                         \
+    X(0, "close_notify") X(10, "unexpected_message") X(20, "bad_record_mac")       \
+    X(22, "record_overflow") X(30, "decompression_failure")                        \
+    X(42, "bad_certificate") X(43, "unsupported_certificate")                      \
+    X(44, "certificate_revoked") X(45, "certificate_expired")                      \
+    X(46, "certificate_unknown") X(47, "illegal_parameter") X(48, "unknown_ca")    \
+    X(49, "access_denied") X(50, "decode_error") X(51, "decrypt_error")            \
+    X(71, "insufficient_security") X(80, "internal_error") X(90, "user_canceled")   \
+    X(100, "no_renegotiation") X(110, "unsupported_extension")                     \
+    X(112, "unrecognized_name") X(120, "no_application_protocol")
+
+AXWS__DEF const char *axws_tls_strerror(int e) {
+    switch (e) {
+    case 0: return "no TLS error";
+    case AXWS_TLS_ERR_EOF: return "the server closed the connection during the TLS handshake";
+    case AXWS_TLS_ERR_IP_HOST:
+        return "the host is an IP address: set a server name to verify (cfg.servername); "
+               "certificates are matched by DNS name only and SNI cannot carry an IP";
+    case AXWS_TLS_ERR_NO_ANCHORS:
+        return "no trust anchors configured (cfg.trust_anchors), so no certificate can be verified";
+    case AXWS_TLS_ERR_PLAINTEXT:
+        return "the server answered in plain HTTP, not TLS (is it a ws:// rather than wss:// endpoint?)";
+    case BR_ERR_BAD_PARAM: return "TLS: bad parameter given to BearSSL";
+    case BR_ERR_BAD_STATE: return "TLS: engine used in the wrong state";
+    case BR_ERR_UNSUPPORTED_VERSION:
+        return "the server answered with a TLS version other than 1.2 (this client speaks only "
+               "TLS 1.2), or with something that is not TLS at all";
+    case BR_ERR_BAD_VERSION: return "TLS: record with an unexpected protocol version (not a TLS server?)";
+    case BR_ERR_BAD_LENGTH: return "TLS: record with an impossible length (not a TLS server?)";
+    case BR_ERR_TOO_LARGE: return "TLS: record larger than the input buffer (not a TLS server?)";
+    case BR_ERR_BAD_MAC: return "TLS: record failed decryption / authentication (data corrupted or forged)";
+    case BR_ERR_NO_RANDOM: return "TLS: no entropy source for the random generator";
+    case BR_ERR_UNKNOWN_TYPE: return "TLS: record of an unknown type (not a TLS server?)";
+    case BR_ERR_UNEXPECTED: return "TLS: unexpected message from the server";
+    case BR_ERR_BAD_CCS: return "TLS: invalid ChangeCipherSpec";
+    case BR_ERR_BAD_ALERT: return "TLS: malformed alert";
+    case BR_ERR_BAD_HANDSHAKE: return "TLS: malformed handshake message";
+    case BR_ERR_OVERSIZED_ID: return "TLS: server sent an oversized session ID";
+    case BR_ERR_BAD_CIPHER_SUITE: return "TLS: server chose a cipher suite we did not offer";
+    case BR_ERR_BAD_COMPRESSION: return "TLS: server chose compression";
+    case BR_ERR_BAD_FRAGLEN: return "TLS: server sent a bad max fragment length answer";
+    case BR_ERR_BAD_SECRENEG: return "TLS: secure renegotiation failure";
+    case BR_ERR_EXTRA_EXTENSION: return "TLS: server sent an extension we did not ask for";
+    case BR_ERR_BAD_SNI: return "TLS: invalid server name";
+    case BR_ERR_BAD_HELLO_DONE: return "TLS: invalid ServerHelloDone";
+    case BR_ERR_LIMIT_EXCEEDED: return "TLS: internal limit exceeded (e.g. certificate chain too long)";
+    case BR_ERR_BAD_FINISHED: return "TLS: Finished message mismatch (handshake tampered with?)";
+    case BR_ERR_RESUME_MISMATCH: return "TLS: server resumed a session with different parameters";
+    case BR_ERR_INVALID_ALGORITHM: return "TLS: server used an algorithm we do not support";
+    case BR_ERR_BAD_SIGNATURE: return "TLS: server's key exchange signature is invalid";
+    case BR_ERR_WRONG_KEY_USAGE: return "TLS: server certificate key not usable for this key exchange";
+    case BR_ERR_NO_CLIENT_AUTH: return "TLS: server requires a client certificate (not supported)";
+    case BR_ERR_IO: return "TLS: I/O error";
+    case BR_ERR_X509_INVALID_VALUE: case BR_ERR_X509_TRUNCATED: case BR_ERR_X509_INNER_TRUNC:
+    case BR_ERR_X509_BAD_TAG_CLASS: case BR_ERR_X509_BAD_TAG_VALUE: case BR_ERR_X509_INDEFINITE_LENGTH:
+    case BR_ERR_X509_EXTRA_ELEMENT: case BR_ERR_X509_UNEXPECTED: case BR_ERR_X509_NOT_CONSTRUCTED:
+    case BR_ERR_X509_NOT_PRIMITIVE: case BR_ERR_X509_PARTIAL_BYTE: case BR_ERR_X509_BAD_BOOLEAN:
+    case BR_ERR_X509_OVERFLOW: case BR_ERR_X509_BAD_DN: case BR_ERR_X509_BAD_TIME:
+        return "certificate: malformed certificate";
+    case BR_ERR_X509_EMPTY_CHAIN: return "certificate: the server sent no certificate";
+    case BR_ERR_X509_UNSUPPORTED: return "certificate: unsupported algorithm or extension";
+    case BR_ERR_X509_LIMIT_EXCEEDED: return "certificate: chain or name too long";
+    case BR_ERR_X509_WRONG_KEY_TYPE: return "certificate: key type does not match the signature";
+    case BR_ERR_X509_BAD_SIGNATURE: return "certificate: signature invalid";
+    case BR_ERR_X509_TIME_UNKNOWN: return "certificate: the current time is unknown, validity cannot be checked";
+    case BR_ERR_X509_EXPIRED: return "certificate: expired or not yet valid (checked against the wall clock)";
+    case BR_ERR_X509_DN_MISMATCH: return "certificate: issuer/subject names do not chain";
+    case BR_ERR_X509_BAD_SERVER_NAME: return "certificate: does not match the server name (name mismatch)";
+    case BR_ERR_X509_CRITICAL_EXTENSION: return "certificate: unknown critical extension";
+    case BR_ERR_X509_NOT_CA: return "certificate: an intermediate is not a CA";
+    case BR_ERR_X509_FORBIDDEN_KEY_USAGE: return "certificate: key usage forbids this use";
+    case BR_ERR_X509_WEAK_PUBLIC_KEY: return "certificate: public key too weak";
+    case BR_ERR_X509_NOT_TRUSTED: return "certificate: not trusted (no chain to a configured trust anchor)";
+    case BR_ERR_RECV_FATAL_ALERT + 70:
+        return "the server sent a protocol_version alert: it refuses TLS 1.2, so it speaks only "
+               "TLS 1.3 (BearSSL, and so this client, stops at TLS 1.2)";
+    case BR_ERR_RECV_FATAL_ALERT + 40:
+        return "the server sent a handshake_failure alert: no common TLS 1.2 ECDHE AEAD suite, "
+               "curve or signature algorithm (a TLS 1.3-only server may also answer so)";
+    case BR_ERR_SEND_FATAL_ALERT + 70: return "we sent a protocol_version alert";
+    case BR_ERR_SEND_FATAL_ALERT + 40: return "we sent a handshake_failure alert";
+#define AXWS__TLS_ALERT_CASE(n, name)                                              \
+    case BR_ERR_RECV_FATAL_ALERT + n: return "the server sent the fatal TLS alert " name; \
+    case BR_ERR_SEND_FATAL_ALERT + n: return "we sent the fatal TLS alert " name;
+        AXWS__TLS_ALERTS(AXWS__TLS_ALERT_CASE)
+#undef AXWS__TLS_ALERT_CASE
+    default:
+        if (e > BR_ERR_SEND_FATAL_ALERT && e < BR_ERR_SEND_FATAL_ALERT + 256)
+            return "we sent a fatal TLS alert";
+        if (e > BR_ERR_RECV_FATAL_ALERT && e < BR_ERR_RECV_FATAL_ALERT + 256)
+            return "the server sent a fatal TLS alert";
+        return "unknown TLS error";
+    }
+}
+
+AXWS__DEF int axws_tls_error(const axws_conn *c) {
+    AXWS_ASSERT(c != NULL);
+    return c->secure ? c->tls_err : 0;
+}
+
+AXWS__DEF int axws_tls_resumed(const axws_conn *c) {
+    AXWS_ASSERT(c != NULL);
+    return c->tls_resumed;
+}
+
+AXWS__DEF void axws_tls_forget_session(axws_conn *c) {
+    AXWS_ASSERT(c != NULL);
+    memset(&c->tls_session, 0, sizeof c->tls_session);
+    c->tls_session_key = 0;
+}
+
+/* ---- insecure_skip_verify: an X.509 "engine" that only extracts the end-entity key.
+   BearSSL needs the key for the ECDHE signature; the minimal engine would refuse it. */
+static void axws__any_dn(void *ctx, const void *buf, size_t len) { (void)ctx; (void)buf; (void)len; }
+
+static void axws__any_start_chain(const br_x509_class **ctx, const char *server_name) {
+    axws__tls_any *a = (axws__tls_any *)(void *)ctx;
+    (void)server_name;
+    a->certs = 0;
+}
+static void axws__any_start_cert(const br_x509_class **ctx, uint32_t length) {
+    axws__tls_any *a = (axws__tls_any *)(void *)ctx;
+    (void)length;
+    if (a->certs == 0) br_x509_decoder_init(&a->dec, axws__any_dn, NULL);
+}
+static void axws__any_append(const br_x509_class **ctx, const unsigned char *buf, size_t len) {
+    axws__tls_any *a = (axws__tls_any *)(void *)ctx;
+    if (a->certs == 0) br_x509_decoder_push(&a->dec, buf, len);
+}
+static void axws__any_end_cert(const br_x509_class **ctx) {
+    axws__tls_any *a = (axws__tls_any *)(void *)ctx;
+    a->certs++;
+}
+static unsigned axws__any_end_chain(const br_x509_class **ctx) {
+    axws__tls_any *a = (axws__tls_any *)(void *)ctx;
+    if (a->certs == 0) return BR_ERR_X509_EMPTY_CHAIN;
+    return (unsigned)br_x509_decoder_last_error(&a->dec);
+}
+static const br_x509_pkey *axws__any_get_pkey(const br_x509_class *const *ctx, unsigned *usages) {
+    const axws__tls_any *a = (const axws__tls_any *)(const void *)ctx;
+    if (usages != NULL) *usages = BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN;
+    return (a->dec.decoded && a->dec.err == 0) ? &a->dec.pkey : NULL;
+}
+static const br_x509_class axws__tls_any_vtable = {
+    sizeof(axws__tls_any), axws__any_start_chain, axws__any_start_cert, axws__any_append,
+    axws__any_end_cert,    axws__any_end_chain,   axws__any_get_pkey};
+
+/* ---- connection setup */
+
+/* An IPv4 or IPv6 literal (a DNS name never contains ':'). */
+static int axws__tls_is_ip(const char *name) {
+    unsigned char a[16];
+    return strchr(name, ':') != NULL || inet_pton(AF_INET, name, a) == 1;
+}
+
+/* Which server a saved session belongs to: FNV-1a over the name and the peer's port. */
+static uint32_t axws__tls_session_key(const axws_conn *c, const char *name) {
+    uint32_t h = 2166136261u;
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    unsigned port = 0;
+    memset(&ss, 0, sizeof ss);
+    if (getpeername(c->fd, (struct sockaddr *)&ss, &sl) == 0) {
+        if (ss.ss_family == AF_INET) port = ntohs(((const struct sockaddr_in *)(const void *)&ss)->sin_port);
+        else if (ss.ss_family == AF_INET6) port = ntohs(((const struct sockaddr_in6 *)(const void *)&ss)->sin6_port);
+    }
+    for (; *name; name++) h = (h ^ (uint8_t)*name) * 16777619u;
+    h = (h ^ (port & 0xff)) * 16777619u;
+    h = (h ^ (port >> 8)) * 16777619u;
+    return h ? h : 1;
+}
+
+static int axws__tls_setup(axws_conn *c, int64_t now_ms) {
+    static const br_hash_class *const hashes[] = {&br_sha256_vtable, &br_sha384_vtable,
+                                                  &br_sha512_vtable, &br_sha224_vtable};
+    br_ssl_client_context *cc = &c->tls_cc;
+    br_ssl_engine_context *eng = &cc->eng;
+    const char *name = (c->cfg.servername && c->cfg.servername[0]) ? c->cfg.servername : c->host;
+    unsigned char *buf = (unsigned char *)(c->cfg.tls_buf ? c->cfg.tls_buf : c->cfg.rx_buf);
+    size_t size = c->cfg.tls_buf ? c->cfg.tls_size : c->cfg.rx_size;
+    size_t i, out;
+    int ip = axws__tls_is_ip(name), resume = 0, aes = axws__tls_have_aesni();
+    c->tls_err = 0;
+    c->tls_resumed = 0;
+    c->tls_flush = 0;
+    c->tls_closing = 0;
+    c->tls_got_data = 0;
+    if (buf == NULL || size < AXWS_TLS_BUF_MIN) return AXWS_ENOBUFS;
+    if (!c->cfg.insecure_skip_verify) {
+        /* RFC 6066 3: "Literal IPv4 and IPv6 addresses are not permitted in HostName", and
+           BearSSL matches only dNSName entries: without a name nothing could be verified. */
+        if (ip) { c->tls_err = AXWS_TLS_ERR_IP_HOST; return AXWS_ETLS; }
+        if (c->cfg.trust_anchors == NULL || c->cfg.trust_anchor_count == 0) {
+            c->tls_err = AXWS_TLS_ERR_NO_ANCHORS;
+            return AXWS_ETLS;
+        }
+    }
+    br_ssl_client_zero(cc);
+    br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
+    br_ssl_engine_set_suites(eng, aes ? axws__tls_suites_aes : axws__tls_suites_chacha,
+                             sizeof axws__tls_suites_aes / sizeof axws__tls_suites_aes[0]);
+    /* No renegotiation: the certificate engine is then idle after the first handshake. */
+    br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION);
+    br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
+    br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
+    br_ssl_engine_set_default_aes_gcm(eng); /* picks AES-NI + PCLMUL when present */
+    br_ssl_engine_set_default_chapol(eng);
+    br_ssl_engine_set_default_ec(eng);
+    br_ssl_engine_set_default_rsavrfy(eng);
+    br_ssl_engine_set_default_ecdsa(eng);
+    for (i = 0; i < sizeof hashes / sizeof hashes[0]; i++)
+        br_ssl_engine_set_hash(eng, (int)((hashes[i]->desc >> BR_HASHDESC_ID_OFF) & BR_HASHDESC_ID_MASK),
+                               hashes[i]);
+    br_ssl_engine_set_x509(eng, c->cfg.insecure_skip_verify ? &c->tls_x509.any.vtable
+                                                             : &c->tls_x509.minimal.vtable);
+    out = size - AXWS_TLS_IN_SIZE;
+    if (out > AXWS_TLS_OUT_FULL) out = AXWS_TLS_OUT_FULL;
+    br_ssl_engine_set_buffers_bidi(eng, buf, AXWS_TLS_IN_SIZE, buf + AXWS_TLS_IN_SIZE, out);
+    c->tls_conn_key = axws__tls_session_key(c, name);
+    if (!c->cfg.tls_no_resume && c->tls_session_key == c->tls_conn_key &&
+        c->tls_session.session_id_len > 0) {
+        /* BearSSL 0.6 resumes by session ID (RFC 5246 7.4.1.2); the parameters must be in
+           the engine before the reset that builds the ClientHello. */
+        br_ssl_engine_set_session_parameters(eng, &c->tls_session);
+        resume = 1;
+    }
+    /* NULL name: no SNI and no name check; reached only with insecure_skip_verify. */
+    if (!br_ssl_client_reset(cc, ip ? NULL : name, resume)) {
+        c->tls_err = br_ssl_engine_last_error(eng);
+        return AXWS_ETLS;
+    }
+    /* The certificate engine is filled in last: nothing reads the server name (c->host) or
+       the connect-phase fields after this point, so the X.509 context could share their
+       memory (it is used only from here until the handshake ends). The engine calls it
+       first when the server's Certificate arrives. */
+    if (c->cfg.insecure_skip_verify) {
+        c->tls_x509.any.vtable = &axws__tls_any_vtable;
+    } else {
+        br_x509_minimal_context *xm = &c->tls_x509.minimal;
+        int64_t s = c->cfg.tls_time ? c->cfg.tls_time(c->cfg.tls_time_user) : (int64_t)time(NULL);
+        br_x509_minimal_init(xm, &br_sha256_vtable, c->cfg.trust_anchors, c->cfg.trust_anchor_count);
+        /* SHA-1 is left out on purpose: certificates signed with it are refused. */
+        for (i = 0; i < sizeof hashes / sizeof hashes[0]; i++)
+            br_x509_minimal_set_hash(xm, (int)((hashes[i]->desc >> BR_HASHDESC_ID_OFF) & BR_HASHDESC_ID_MASK),
+                                     hashes[i]);
+        br_x509_minimal_set_rsa(xm, br_rsa_pkcs1_vrfy_get_default());
+        br_x509_minimal_set_ecdsa(xm, br_ec_get_default(), br_ecdsa_vrfy_asn1_get_default());
+        if (s < 1) s = 1; /* 0/0 would make BearSSL read the clock itself */
+        /* BearSSL counts days from 1 January of year 0 (proleptic Gregorian); the Unix
+           epoch is day 719528. */
+        br_x509_minimal_set_time(xm, (uint32_t)(s / 86400 + 719528), (uint32_t)(s % 86400));
+    }
+    c->tls_offered = (uint8_t)resume;
+    c->state = AXWS_STATE_TLS;
+    /* connect_timeout_ms covers TCP and TLS; a connect() that completed at once set none */
+    if (!c->deadline) c->deadline = now_ms + c->cfg.connect_timeout_ms;
+    return 0;
+}
+
+/* TCP is up: start the TLS handshake. A refusal (buffer, name policy, anchors) fails the
+   connection here, with the detail in axws_tls_error(). */
+static int axws__tls_begin(axws_conn *c, int64_t now_ms) {
+    int r = axws__tls_setup(c, now_ms);
+    if (r) axws__fail(c, r, 0);
+    return r;
+}
+
+/* The handshake finished: keep the session for the next connect, let the upgrade flow. */
+static void axws__tls_established(axws_conn *c) {
+    br_ssl_session_parameters sp;
+    br_ssl_engine_get_session_parameters(&c->tls_cc.eng, &sp);
+    /* The server resumed when it echoed the session ID we offered (RFC 5246 7.4.1.3). */
+    c->tls_resumed = (uint8_t)(c->tls_offered && sp.session_id_len == c->tls_session.session_id_len &&
+                               memcmp(sp.session_id, c->tls_session.session_id, sp.session_id_len) == 0);
+    c->tls_session = sp;
+    c->tls_session_key = sp.session_id_len ? c->tls_conn_key : 0;
+    c->state = AXWS_STATE_HANDSHAKE;
+}
+
+/* The TLS failed with BearSSL's code `err`. */
+static int axws__tls_failed(axws_conn *c, int err) {
+    const unsigned char *ib = c->tls_cc.eng.ibuf;
+    if (c->state == AXWS_STATE_TLS && c->tls_got_data && ib != NULL && memcmp(ib, "HTTP/", 5) == 0)
+        err = AXWS_TLS_ERR_PLAINTEXT;
+    c->tls_err = err;
+    /* RFC 5246 7.2.2: a session that ended in a fatal alert must not be resumed. */
+    axws_tls_forget_session(c);
+    return axws__fail(c, AXWS_ETLS, 0);
+}
+
+/* The TCP stream ended (recv returned 0). */
+static int axws__tls_eof(axws_conn *c, int64_t now_ms) {
+    if (c->state == AXWS_STATE_TLS) return axws__tls_failed(c, AXWS_TLS_ERR_EOF);
+    /* A TCP end without close_notify could be a truncation attack; the WebSocket layer
+       already treats a stream that ends without its own close handshake as an error
+       (RFC 6455 7.1.5: 1006), so the core decides. */
+    axws_feed_eof(c, now_ms);
+    return c->error;
+}
+
+static int axws__tls_pump(axws_conn *c, short revents, int64_t now_ms) {
+    br_ssl_engine_context *eng = &c->tls_cc.eng;
+    int can_read = (revents & (POLLIN | POLLHUP | POLLERR)) != 0;
+    unsigned gen = c->gen; /* changes when a callback ends or restarts the connection */
+    for (;;) {
+        unsigned st;
+        int progress = 0;
+        if (c->gen != gen || c->state == AXWS_STATE_CLOSED) return c->error;
+        st = br_ssl_engine_current_state(eng);
+        if (st & BR_SSL_CLOSED) {
+            int err = br_ssl_engine_last_error(eng);
+            if (err != BR_ERR_OK) return axws__tls_failed(c, err);
+            if (c->tls_closing) return 0;
+            /* The server's close_notify (RFC 5246 7.2.1): the byte stream has ended. */
+            return axws__tls_eof(c, now_ms);
+        }
+        if (c->state == AXWS_STATE_TLS && (st & (BR_SSL_SENDAPP | BR_SSL_RECVAPP)))
+            axws__tls_established(c);
+        if (st & BR_SSL_SENDREC) {
+            size_t len;
+            unsigned char *p = br_ssl_engine_sendrec_buf(eng, &len);
+            ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
+            if (n > 0) {
+                br_ssl_engine_sendrec_ack(eng, (size_t)n);
+                progress = 1;
+            } else if (n < 0 && errno == EINTR) {
+                progress = 1;
+            } else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+                return axws__fail(c, AXWS_EIO, errno);
+            }
+        }
+        if (st & BR_SSL_RECVAPP) {
+            /* Zero copy: the core parses straight out of BearSSL's decrypted record and
+               consumes what it can; the rest stays for the next round (back-pressure). */
+            size_t len, used;
+            unsigned char *p = br_ssl_engine_recvapp_buf(eng, &len);
+            used = axws_feed(c, p, len, now_ms);
+            if (c->gen != gen || c->state == AXWS_STATE_CLOSED) return c->error;
+            if (used > 0) {
+                br_ssl_engine_recvapp_ack(eng, used);
+                progress = 1;
+            }
+        }
+        if ((st & BR_SSL_SENDAPP) && c->state != AXWS_STATE_TLS) {
+            size_t olen;
+            const uint8_t *o = axws_output(c, &olen);
+            if (olen > 0) {
+                size_t alen;
+                unsigned char *p = br_ssl_engine_sendapp_buf(eng, &alen);
+                if (olen > alen) olen = alen;
+                memcpy(p, o, olen);
+                br_ssl_engine_sendapp_ack(eng, olen); /* a full buffer becomes a record */
+                axws_output_ack(c, olen);
+                c->tls_flush = 1;
+                progress = 1;
+            } else if (c->tls_flush) {
+                br_ssl_engine_flush(eng, 0); /* the core's queue is empty: seal a record */
+                c->tls_flush = 0;
+                progress = 1;
+            }
+        }
+        if ((st & BR_SSL_RECVREC) && can_read) {
+            size_t len;
+            unsigned char *p = br_ssl_engine_recvrec_buf(eng, &len);
+            ssize_t n = recv(c->fd, p, len, 0);
+            if (n > 0) {
+                c->tls_got_data = 1;
+                br_ssl_engine_recvrec_ack(eng, (size_t)n);
+                progress = 1;
+                /* A short read emptied the socket: poll will say when more arrives. */
+                if ((size_t)n < len) can_read = 0;
+            } else if (n == 0) {
+                return axws__tls_eof(c, now_ms);
+            } else if (errno == EINTR) {
+                progress = 1;
+            } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                can_read = 0;
+            } else {
+                return axws__fail(c, AXWS_EIO, errno);
+            }
+        }
+        if (!progress) return 0;
+    }
+}
+
+static short axws__tls_events(const axws_conn *c) {
+    unsigned st = br_ssl_engine_current_state(&c->tls_cc.eng);
+    short ev = 0;
+    if (st & BR_SSL_CLOSED) return 0;
+    if (st & BR_SSL_SENDREC) ev |= POLLOUT;
+    if (st & BR_SSL_RECVREC) ev |= POLLIN;
+    if ((st & BR_SSL_SENDAPP) && c->state != AXWS_STATE_TLS) {
+        size_t n = 0;
+        (void)axws_output(c, &n);
+        /* Queued WebSocket bytes still to move into the engine: the socket is almost
+           always writable, so poll returns at once and step moves them. */
+        if (n > 0 || c->tls_flush) ev |= POLLOUT;
+    }
+    return ev;
+}
+
+static void axws__tls_shutdown(axws_conn *c) {
+    br_ssl_engine_context *eng = &c->tls_cc.eng;
+    int i;
+    if (c->tls_closing || (br_ssl_engine_current_state(eng) & BR_SSL_CLOSED)) return;
+    c->tls_closing = 1;
+    br_ssl_engine_close(eng); /* queues close_notify (RFC 5246 7.2.1) */
+    for (i = 0; i < 4; i++) { /* best effort: whatever the socket takes now */
+        size_t len;
+        unsigned char *p;
+        ssize_t n;
+        if (!(br_ssl_engine_current_state(eng) & BR_SSL_SENDREC)) break;
+        p = br_ssl_engine_sendrec_buf(eng, &len);
+        n = send(c->fd, p, len, MSG_NOSIGNAL);
+        if (n <= 0) break;
+        br_ssl_engine_sendrec_ack(eng, (size_t)n);
+    }
+}
+
+/* ---- trust anchors from PEM. One pass, no allocation: names and keys are appended at the
+   front of the buffer, the br_x509_trust_anchor array grows down from its (aligned) end. */
+#define AXWS__TA_ALIGN 16
+typedef struct axws__ta_loader {
+    unsigned char *buf;
+    size_t top;        /* aligned end of buf: the array is [top - count*sizeof, top) */
+    size_t data_len;   /* bytes of names and keys stored */
+    size_t data_need;  /* bytes of names and keys needed (stored or not) */
+    size_t cert_data;  /* data_len / data_need where the current certificate began */
+    size_t cert_need;
+    size_t count, total, skipped;
+    int full;          /* the buffer ran out: keep counting only */
+    int cert_full;     /* `full` when the current certificate began */
+    int in_cert;
+    br_pem_decoder_context pem;
+    br_x509_decoder_context dec;
+} axws__ta_loader;
+
+static void axws__ta_data(axws__ta_loader *l, const void *p, size_t n) {
+    l->data_need += n;
+    if (l->full) return;
+    if (l->data_len + n + (l->count + 1) * sizeof(br_x509_trust_anchor) > l->top) {
+        l->full = 1;
+        return;
+    }
+    memcpy(l->buf + l->data_len, p, n);
+    l->data_len += n;
+}
+static void axws__ta_dn(void *ctx, const void *p, size_t n) { axws__ta_data((axws__ta_loader *)ctx, p, n); }
+static void axws__ta_der(void *ctx, const void *p, size_t n) {
+    axws__ta_loader *l = (axws__ta_loader *)ctx;
+    if (l->in_cert) br_x509_decoder_push(&l->dec, p, n);
+}
+
+static int axws__ta_end(axws__ta_loader *l) {
+    int err = br_x509_decoder_last_error(&l->dec);
+    const br_x509_pkey *pk;
+    size_t dn_len = l->data_need - l->cert_need, at = l->data_len;
+    if (err == BR_ERR_X509_UNSUPPORTED) { /* a key type BearSSL cannot use */
+        l->skipped++;
+        l->data_len = l->cert_data;
+        l->data_need = l->cert_need;
+        l->full = l->cert_full;
+        return 0;
+    }
+    if (err != 0) return AXWS_EINVAL;
+    pk = br_x509_decoder_get_pkey(&l->dec);
+    if (pk->key_type == BR_KEYTYPE_RSA) {
+        axws__ta_data(l, pk->key.rsa.n, pk->key.rsa.nlen);
+        axws__ta_data(l, pk->key.rsa.e, pk->key.rsa.elen);
+    } else {
+        axws__ta_data(l, pk->key.ec.q, pk->key.ec.qlen);
+    }
+    l->total++;
+    if (!l->full) {
+        br_x509_trust_anchor *ta =
+            (br_x509_trust_anchor *)(void *)(l->buf + l->top - (l->count + 1) * sizeof *ta);
+        unsigned char *d = l->buf + l->cert_data;
+        memset(ta, 0, sizeof *ta);
+        ta->dn.data = d;
+        ta->dn.len = dn_len;
+        ta->flags = br_x509_decoder_isCA(&l->dec) ? BR_X509_TA_CA : 0;
+        ta->pkey.key_type = pk->key_type;
+        (void)at;
+        if (pk->key_type == BR_KEYTYPE_RSA) {
+            ta->pkey.key.rsa.n = d + dn_len;
+            ta->pkey.key.rsa.nlen = pk->key.rsa.nlen;
+            ta->pkey.key.rsa.e = d + dn_len + pk->key.rsa.nlen;
+            ta->pkey.key.rsa.elen = pk->key.rsa.elen;
+        } else {
+            ta->pkey.key.ec.curve = pk->key.ec.curve;
+            ta->pkey.key.ec.q = d + dn_len;
+            ta->pkey.key.ec.qlen = pk->key.ec.qlen;
+        }
+        l->count++;
+    }
+    return 0;
+}
+
+static int axws__ta_push(axws__ta_loader *l, const unsigned char *p, size_t n) {
+    while (n > 0) {
+        size_t k = br_pem_decoder_push(&l->pem, p, n);
+        int ev = br_pem_decoder_event(&l->pem);
+        p += k;
+        n -= k;
+        if (ev == BR_PEM_BEGIN_OBJ) {
+            const char *name = br_pem_decoder_name(&l->pem);
+            l->in_cert = strcmp(name, "CERTIFICATE") == 0 || strcmp(name, "X509 CERTIFICATE") == 0;
+            if (l->in_cert) {
+                l->cert_data = l->data_len;
+                l->cert_need = l->data_need;
+                l->cert_full = l->full;
+                br_x509_decoder_init(&l->dec, axws__ta_dn, l);
+            } else {
+                l->skipped++;
+            }
+        } else if (ev == BR_PEM_END_OBJ) {
+            if (l->in_cert) {
+                int r = axws__ta_end(l);
+                l->in_cert = 0;
+                if (r < 0) return r;
+            }
+        } else if (ev == BR_PEM_ERROR) {
+            return AXWS_EINVAL;
+        } else if (k == 0) {
+            break;
+        }
+    }
+    return 0;
+}
+
+static void axws__ta_start(axws__ta_loader *l, void *buf, size_t size) {
+    memset(l, 0, sizeof *l);
+    l->buf = (unsigned char *)buf;
+    if (buf != NULL) l->top = size - (size_t)(((uintptr_t)l->buf + size) % AXWS__TA_ALIGN);
+    if (buf == NULL || l->top > size) l->top = 0;
+    br_pem_decoder_init(&l->pem);
+    br_pem_decoder_setdest(&l->pem, axws__ta_der, l);
+}
+
+static int axws__ta_finish(axws__ta_loader *l, axws_tls_anchors *out, int r) {
+    /* A final newline ends an "-----END ...-----" line that the text left open. */
+    if (r == 0) r = axws__ta_push(l, (const unsigned char *)"\n", 1);
+    out->count = l->count;
+    out->skipped = l->skipped;
+    out->needed = l->data_need + l->total * sizeof(br_x509_trust_anchor) + AXWS__TA_ALIGN - 1;
+    out->anchors = l->count ? (const br_x509_trust_anchor *)(const void *)(l->buf + l->top -
+                                                                             l->count * sizeof(br_x509_trust_anchor))
+                            : NULL;
+    if (r < 0) return r;
+    if (l->in_cert) return AXWS_EINVAL; /* truncated object */
+    if (l->full) {
+        out->count = 0;
+        out->anchors = NULL;
+        return AXWS_ENOBUFS;
+    }
+    if (l->count == 0) return AXWS_EINVAL;
+    return (int)l->count;
+}
+
+AXWS__DEF int axws_tls_anchors_pem(axws_tls_anchors *out, void *buf, size_t size, const void *pem,
+                                  size_t pem_len) {
+    axws__ta_loader l;
+    AXWS_ASSERT(out != NULL);
+    memset(out, 0, sizeof *out);
+    if (pem == NULL && pem_len > 0) return AXWS_EINVAL;
+    axws__ta_start(&l, buf, size);
+    return axws__ta_finish(&l, out, axws__ta_push(&l, (const unsigned char *)pem, pem_len));
+}
+
+AXWS__DEF int axws_tls_anchors_file(axws_tls_anchors *out, void *buf, size_t size, const char *path) {
+    axws__ta_loader l;
+    unsigned char chunk[4096];
+    FILE *f;
+    int r = 0;
+    AXWS_ASSERT(out != NULL && path != NULL);
+    memset(out, 0, sizeof *out);
+    f = fopen(path, "rb"); /* allocates its FILE inside libc (see the declaration) */
+    if (f == NULL) return AXWS_EIO;
+    axws__ta_start(&l, buf, size);
+    for (;;) {
+        size_t n = fread(chunk, 1, sizeof chunk, f);
+        if (n > 0) r = axws__ta_push(&l, chunk, n);
+        if (r < 0 || n < sizeof chunk) break;
+    }
+    if (r == 0 && ferror(f)) r = AXWS_EIO;
+    fclose(f);
+    return axws__ta_finish(&l, out, r);
+}
+#endif /* AXWS_NO_TLS */
 /* <<tls */
 
 /* >>conn */
@@ -5630,6 +6392,8 @@ AXWS__DEF int axws_axiom_init(axws_axiom *a, const axws_axiom_config *cfg) {
     wc.trust_anchor_count = cfg->trust_anchor_count;
     wc.servername = cfg->servername;
     wc.insecure_skip_verify = cfg->insecure_skip_verify;
+    wc.tls_time = cfg->wall_clock;
+    wc.tls_time_user = cfg->wall_clock_user;
 #endif
     r = axws_init(&a->ws, &wc);
     if (r) return r;
@@ -5642,15 +6406,18 @@ AXWS__DEF int axws_axiom_init(axws_axiom *a, const axws_axiom_config *cfg) {
     if (r) return r;
     axws_axiom_decoder_init(&a->dec, cfg->msg_buf, cfg->msg_size);
 
-    /* tokens: given, else the environment, else the token file */
+    /* tokens: given; else a token file the program named; else the environment; else
+       ./.axiom_tokens.json if it exists */
     acc = cfg->access_token;
     ref = cfg->refresh_token;
-    if (!acc && !ref && !cfg->no_env) {
-        acc = getenv("AXIOM_ACCESS_TOKEN");
-        ref = getenv("AXIOM_REFRESH_TOKEN");
-    }
     if (cfg->token_file && strlen(cfg->token_file) >= sizeof a->token_file) return AXWS_EINVAL;
     snprintf(a->token_file, sizeof a->token_file, "%s", cfg->token_file ? cfg->token_file : ".axiom_tokens.json");
+    if (!acc && !ref && !cfg->token_file && !cfg->no_env) {
+        acc = getenv("AXIOM_ACCESS_TOKEN");
+        ref = getenv("AXIOM_REFRESH_TOKEN");
+        if (acc && !*acc) acc = NULL;
+        if (ref && !*ref) ref = NULL;
+    }
     if (acc || ref) {
         if ((acc && axws__ax_copy_token(a->access, acc, strlen(acc))) ||
             (ref && axws__ax_copy_token(a->refresh, ref, strlen(ref))))
@@ -6185,6 +6952,11 @@ AXWS__DEF int axws_axiom_set_tokens(axws_axiom *a, const char *access_token, con
 AXWS__DEF int axws_axiom_refresh_token(axws_axiom *a, int64_t now_ms) {
     AXWS_ASSERT(a != NULL);
     return axws__ax_start_refresh(a, now_ms);
+}
+
+AXWS__DEF int axws_axiom_has_token(const axws_axiom *a) {
+    AXWS_ASSERT(a != NULL);
+    return a->access[0] || a->refresh[0];
 }
 
 AXWS__DEF int64_t axws_axiom_token_expiry(const axws_axiom *a) { AXWS_ASSERT(a != NULL); return a->access_exp; }

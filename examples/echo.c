@@ -1,12 +1,18 @@
 /* examples/echo.c - a WebSocket echo client: sends back every message it receives.
 
-   echo [-v] [--timeout SECONDS] URL
+   echo [-v] [--timeout SECONDS] [--ca FILE] [--servername NAME] [--insecure] URL
 
    Connects to URL (ws:// or wss://), sends back every text or binary message unchanged and
    with the same type, and exits 0 when the connection ends with a close handshake (any
    valid code, or none). Anything else -- a protocol failure, an abnormal closure, a
    timeout -- exits non-zero with the error on stderr. Nothing is printed on stdout unless
    -v is given, then one line per event. Messages up to 16 MiB are echoed.
+
+   wss:// options: --ca FILE reads the trust anchors from a PEM file (default: the system
+   bundle /etc/ssl/certs/ca-certificates.crt); --servername NAME verifies the certificate
+   for NAME (and sends it as SNI) instead of the URL's host -- required when the URL's host
+   is an IP address; --insecure accepts any certificate and says so loudly on stderr. The
+   Host header always carries the URL's host.
 
    Shows: the step loop with poll(), whole-message mode, flow control (a message whose echo
    does not fit the output queue yet pauses input until it does), the error getters.
@@ -31,6 +37,9 @@ static int verbose;
 static int pending_opcode;
 static const void *pending_data;
 static size_t pending_len;
+#ifndef AXWS_NO_TLS
+static unsigned char anchor_buf[1 << 18]; /* room for a system bundle of ~140 CAs (~71 KB) */
+#endif
 
 static void on_event(axws_conn *c, const axws_event *ev, void *user) {
     (void)user;
@@ -63,7 +72,7 @@ static void on_event(axws_conn *c, const axws_event *ev, void *user) {
 }
 
 static int usage(void) {
-    fprintf(stderr, "usage: echo [-v] [--timeout SECONDS] URL\n");
+    fprintf(stderr, "usage: echo [-v] [--timeout SECONDS] [--ca FILE] [--servername NAME] [--insecure] URL\n");
     return 2;
 }
 
@@ -78,6 +87,9 @@ static void report_error(const axws_conn *c) {
         text = axws_location(c, &n);
         if (text) fprintf(stderr, " (Location: %.*s)", (int)n, text);
     }
+#ifndef AXWS_NO_TLS
+    if (axws_tls_error(c)) fprintf(stderr, ": %s (TLS error %d)", axws_tls_strerror(axws_tls_error(c)), axws_tls_error(c));
+#endif
     if (axws_sys_errno(c)) fprintf(stderr, " (%s)", strerror(axws_sys_errno(c)));
     if (axws_sent_close_code(c)) fprintf(stderr, " [sent close %d]", axws_sent_close_code(c));
     fprintf(stderr, "\n");
@@ -90,9 +102,14 @@ int main(int argc, char **argv) {
     axws_config cfg;
     axws_conn conn;
     int64_t deadline = 0;
+    const char *ca = NULL, *servername = NULL;
+    int insecure = 0;
 
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-v") == 0) verbose = 1;
+        else if (strcmp(argv[i], "--ca") == 0 && i + 1 < argc) ca = argv[++i];
+        else if (strcmp(argv[i], "--servername") == 0 && i + 1 < argc) servername = argv[++i];
+        else if (strcmp(argv[i], "--insecure") == 0) insecure = 1;
         else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
             char *end;
             timeout_s = strtod(argv[++i], &end);
@@ -107,6 +124,29 @@ int main(int argc, char **argv) {
     cfg.tx_buf = tx_buf; cfg.tx_size = sizeof tx_buf;
     cfg.msg_buf = msg_buf; cfg.msg_size = sizeof msg_buf;
     cfg.on_event = on_event;
+#ifndef AXWS_NO_TLS
+    /* wss:// records go through rx_buf (64 KiB >= AXWS_TLS_BUF_FULL: full-duplex) */
+    cfg.servername = servername;
+    if (insecure) {
+        fprintf(stderr, "echo: WARNING: --insecure: the server's certificate is NOT verified; anyone on "
+                        "the path can read and change this connection\n");
+        cfg.insecure_skip_verify = 1;
+    } else if (ca || strncmp(url, "wss://", 6) == 0) {
+        axws_tls_anchors ta;
+        const char *file = ca ? ca : "/etc/ssl/certs/ca-certificates.crt";
+        int r = axws_tls_anchors_file(&ta, anchor_buf, sizeof anchor_buf, file);
+        if (r < 0) {
+            fprintf(stderr, "echo: trust anchors from %s: %s", file, axws_strerror(r));
+            if (r == AXWS_ENOBUFS) fprintf(stderr, " (%zu bytes needed)", ta.needed);
+            fprintf(stderr, "\n");
+            return 1;
+        }
+        cfg.trust_anchors = ta.anchors;
+        cfg.trust_anchor_count = ta.count;
+    }
+#else
+    if (ca || servername || insecure) { fprintf(stderr, "echo: built without TLS\n"); return 1; }
+#endif
     if (axws_init(&conn, &cfg) != AXWS_OK) { fprintf(stderr, "echo: bad configuration\n"); return 1; }
     if (axws_connect(&conn, url, axws_now_ms()) != AXWS_OK && axws_get_state(&conn) == AXWS_STATE_CLOSED) {
         report_error(&conn);
