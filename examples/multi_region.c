@@ -1,8 +1,8 @@
 /* examples/multi_region.c - the seed's WebSocketManager: several connections in one poll loop.
 
    multi_region [--region NAME]... [--url [NAME=]URL]... [--token [CONN=]MINT]...
-                [--room [CONN=]ROOM]... [--pacing-ms MS] [--api-url URL]
-                [--token-file FILE] [--report SECONDS] [-v] [--duration SECONDS]
+                [--room [CONN=]ROOM]... [--pacing-ms MS] [--ca FILE] [--servername NAME]
+                [--api-url URL] [--token-file FILE] [--report SECONDS] [-v] [--duration SECONDS]
 
    Opens one client per --region (named after the region) and per --url (named NAME, or
    url1, url2, ...), default USWest and EUCentral. Every connection subscribes to the given
@@ -25,6 +25,11 @@
    every client gracefully (close 1000) and exits 0. Bad arguments exit 2; a configuration
    error, or a connection that never got connected, exits 1. Tokens come from --token-file,
    AXIOM_ACCESS_TOKEN / AXIOM_REFRESH_TOKEN, or ./.axiom_tokens.json; never printed.
+
+   wss:// and the https:// refresh are verified against --ca FILE (PEM; default: the system
+   bundle, /etc/ssl/certs/ca-certificates.crt) with the name --servername (default: the
+   URL's host; give "localhost" when the URL says 127.0.0.1 and the certificate names
+   localhost). A run where every URL is plain ws:// / http:// loads no CA.
 
    Shows: many clients without threads, each with its own caller-owned buffers, one handler
    shared through the user pointer, axws_axiom_pollfds / timeout_ms / step for several clients,
@@ -146,11 +151,24 @@ static void on_disconnected(axws_axiom *a, const char *reason, void *user) {
     say("[%s] disconnected: %s", c->name, reason);
 }
 
+/* The TLS detail of an error, when there is one: "" or " (TLS: ...)". */
+static const char *tls_detail(const axws_axiom_error *e, char *out, size_t cap) {
+    out[0] = 0;
+#ifndef AXWS_NO_TLS
+    if (e->tls_error) snprintf(out, cap, " (TLS: %s)", axws_tls_strerror(e->tls_error));
+#else
+    (void)e;
+    (void)cap;
+#endif
+    return out;
+}
+
 static void on_error(axws_axiom *a, const axws_axiom_error *e, void *user) {
     conn *c = (conn *)user;
+    char tls[128];
     (void)a;
     c->errors++;
-    say("[%s] error [%s] %s", c->name, axws_axiom_error_kind_name(e->kind), e->text);
+    say("[%s] error [%s] %s%s", c->name, axws_axiom_error_kind_name(e->kind), e->text, tls_detail(e, tls, sizeof tls));
 }
 
 static void report(void) {
@@ -184,11 +202,32 @@ static void final_report(void) {
     fflush(stdout);
 }
 
+#ifndef AXWS_NO_TLS
+static unsigned char anchor_buf[1 << 18]; /* the system bundle takes about 200 KB */
+
+/* Trust anchors for wss:// and for https:// (the token refresh): --ca FILE, else the system
+   bundle. A run where every URL is plain (ws://, http://) and no --ca is given loads none. */
+static int load_anchors(axws_axiom_config *cfg, const char *prog, const char *ca, int all_plain) {
+    static axws_tls_anchors anchors;
+    const char *path = ca ? ca : "/etc/ssl/certs/ca-certificates.crt";
+    int r;
+    if (!ca && all_plain) return 0;
+    r = axws_tls_anchors_file(&anchors, anchor_buf, sizeof anchor_buf, path);
+    if (r <= 0) {
+        fprintf(stderr, "%s: cannot load trust anchors from %s: %s\n", prog, path, axws_strerror(r));
+        return -1;
+    }
+    cfg->trust_anchors = anchors.anchors;
+    cfg->trust_anchor_count = anchors.count;
+    return 0;
+}
+#endif
+
 static int usage(const char *why) {
     if (why) fprintf(stderr, "multi_region: %s\n", why);
     fprintf(stderr, "usage: multi_region [--region NAME]... [--url [NAME=]URL]... [--token [CONN=]MINT]...\n"
-                    "                    [--room [CONN=]ROOM]... [--pacing-ms MS] [--api-url URL]\n"
-                    "                    [--token-file FILE] [--report SECONDS] [-v] [--duration SECONDS]\n"
+                    "                    [--room [CONN=]ROOM]... [--pacing-ms MS] [--ca FILE] [--servername NAME]\n"
+                    "                    [--api-url URL] [--token-file FILE] [--report SECONDS] [-v] [--duration SECONDS]\n"
                     "regions: Global, USWest, USCentral, USEast, EUWest, EUCentral, EUEast, Asia, Australia\n");
     return 2;
 }
@@ -272,7 +311,9 @@ static int64_t pump(int64_t now, int64_t end, int closing) {
 }
 
 int main(int argc, char **argv) {
+    const char *ca = NULL, *servername = NULL;
     const char *api_url = NULL, *token_file = NULL;
+    axws_axiom_config base;
     double duration = 0, report_s = 5;
     int i, j, r, never = 0;
     int64_t start, now, next_report;
@@ -311,6 +352,14 @@ int main(int argc, char **argv) {
         } else if (strcmp(o, "--room") == 0) {
             if (add_sub(v, 0)) return usage("--room wants [CONN=]ROOM");
         } else if (strcmp(o, "--api-url") == 0) api_url = v;
+        else if (strcmp(o, "--ca") == 0 || strcmp(o, "--servername") == 0) {
+#ifdef AXWS_NO_TLS
+            return usage("this build has no TLS (AXWS_NO_TLS): --ca and --servername do not apply");
+#else
+            if (o[2] == 'c') ca = v;
+            else servername = v;
+#endif
+        }
         else if (strcmp(o, "--token-file") == 0) token_file = v;
         else if (strcmp(o, "--pacing-ms") == 0) {
             long ms = strtol(v, &e, 10);
@@ -337,10 +386,25 @@ int main(int argc, char **argv) {
     for (i = 0; i < sub_count; i++)
         if (subs[i].conn && !find_conn(subs[i].conn, subs[i].conn_len)) return usage("--token/--room names an unknown connection");
 
+    /* what every client shares: the refresh endpoint, the token file, pacing, TLS trust */
+    memset(&base, 0, sizeof base);
+    base.api_url = api_url;
+    base.token_file = token_file;
+    base.pacing_ms = pacing_ms;
+#ifndef AXWS_NO_TLS
+    base.servername = servername;
+    {
+        int all_plain = api_url && strncmp(api_url, "http://", 7) == 0;
+        for (i = 0; i < conn_count; i++) all_plain &= conns[i].url && strncmp(conns[i].url, "ws://", 5) == 0;
+        if (load_anchors(&base, "multi_region", ca, all_plain)) return 1;
+    }
+#else
+    (void)ca;
+    (void)servername;
+#endif
     for (i = 0; i < conn_count; i++) {
         conn *c = &conns[i];
-        axws_axiom_config cfg;
-        memset(&cfg, 0, sizeof cfg);
+        axws_axiom_config cfg = base;
         cfg.handler.on_message = on_message;
         cfg.handler.on_connected = on_connected;
         cfg.handler.on_disconnected = on_disconnected;
@@ -348,14 +412,16 @@ int main(int argc, char **argv) {
         cfg.handler.user = c; /* one handler, told apart by its user pointer */
         cfg.region = c->region;
         cfg.url = c->url;
-        cfg.api_url = api_url;
-        cfg.token_file = token_file;
-        cfg.pacing_ms = pacing_ms;
         cfg.rx_buf = rx_bufs[i]; cfg.rx_size = sizeof rx_bufs[i];
         cfg.tx_buf = tx_bufs[i]; cfg.tx_size = sizeof tx_bufs[i];
         cfg.msg_buf = msg_bufs[i]; cfg.msg_size = sizeof msg_bufs[i];
         if ((r = axws_axiom_init(c->client, &cfg)) != 0) {
             fprintf(stderr, "multi_region: cannot set up %s: %s\n", c->name, axws_strerror(r));
+            return 1;
+        }
+        if (!axws_axiom_has_token(c->client)) {
+            fprintf(stderr, "multi_region: no tokens: give --token-file, set AXIOM_ACCESS_TOKEN (and "
+                            "AXIOM_REFRESH_TOKEN), or put them in ./.axiom_tokens.json\n");
             return 1;
         }
         for (j = 0; j < sub_count; j++) {

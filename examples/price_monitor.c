@@ -1,7 +1,7 @@
 /* examples/price_monitor.c - the seed's "Complete Example: Multi-Token Price Monitor" in C.
 
-   price_monitor [--url URL | --region NAME] [--token-price] [--api-url URL]
-                 [--token-file FILE] [--token MINT]... [--alert-pct P] [--new-tokens]
+   price_monitor [--url URL | --region NAME] [--token-price] [--ca FILE] [--servername NAME]
+                 [--api-url URL] [--token-file FILE] [--token MINT]... [--alert-pct P] [--new-tokens]
                  [--duration SECONDS]
 
    Subscribes to the price rooms of several tokens (default: SOL, USDC and BONK, the mints of
@@ -24,6 +24,11 @@
    Tokens come from --token-file, AXIOM_ACCESS_TOKEN / AXIOM_REFRESH_TOKEN, or
    ./.axiom_tokens.json; they are never printed. One line per event, flushed per line.
    This is what `make demo` runs (against the local stand-in unless real tokens are set).
+
+   wss:// and the https:// refresh are verified against --ca FILE (PEM; default: the system
+   bundle, /etc/ssl/certs/ca-certificates.crt) with the name --servername (default: the
+   URL's host; give "localhost" when the URL says 127.0.0.1 and the certificate names
+   localhost). A run where every URL is plain ws:// / http:// loads no CA.
 
    Shows: the handler's four callbacks, subscriptions made before connecting (joined, paced,
    once connected, and joined again after every reconnect), RAW messages whose content is a
@@ -201,11 +206,24 @@ static void on_disconnected(axws_axiom *a, const char *reason, void *user) {
     say("disconnected: %s", reason);
 }
 
+/* The TLS detail of an error, when there is one: "" or " (TLS: ...)". */
+static const char *tls_detail(const axws_axiom_error *e, char *out, size_t cap) {
+    out[0] = 0;
+#ifndef AXWS_NO_TLS
+    if (e->tls_error) snprintf(out, cap, " (TLS: %s)", axws_tls_strerror(e->tls_error));
+#else
+    (void)e;
+    (void)cap;
+#endif
+    return out;
+}
+
 static void on_error(axws_axiom *a, const axws_axiom_error *e, void *user) {
+    char tls[128];
     (void)a;
     (void)user;
     error_count++;
-    say("error [%s] %s%s", axws_axiom_error_kind_name(e->kind), e->text,
+    say("error [%s] %s%s%s", axws_axiom_error_kind_name(e->kind), e->text, tls_detail(e, tls, sizeof tls),
         e->kind == AXWS_AXIOM_ERR_AUTH && e->code == AXWS_EAUTH && !e->http_status
             ? " (give --token-file, or set AXIOM_ACCESS_TOKEN)" : "");
 }
@@ -237,11 +255,32 @@ static void summary(double seconds) {
 
 /* ---- arguments */
 
+#ifndef AXWS_NO_TLS
+static unsigned char anchor_buf[1 << 18]; /* the system bundle takes about 200 KB */
+
+/* Trust anchors for wss:// and for https:// (the token refresh): --ca FILE, else the system
+   bundle. A run where every URL is plain (ws://, http://) and no --ca is given loads none. */
+static int load_anchors(axws_axiom_config *cfg, const char *prog, const char *ca, int all_plain) {
+    static axws_tls_anchors anchors;
+    const char *path = ca ? ca : "/etc/ssl/certs/ca-certificates.crt";
+    int r;
+    if (!ca && all_plain) return 0;
+    r = axws_tls_anchors_file(&anchors, anchor_buf, sizeof anchor_buf, path);
+    if (r <= 0) {
+        fprintf(stderr, "%s: cannot load trust anchors from %s: %s\n", prog, path, axws_strerror(r));
+        return -1;
+    }
+    cfg->trust_anchors = anchors.anchors;
+    cfg->trust_anchor_count = anchors.count;
+    return 0;
+}
+#endif
+
 static int usage(const char *why) {
     if (why) fprintf(stderr, "price_monitor: %s\n", why);
     fprintf(stderr,
-            "usage: price_monitor [--url URL | --region NAME] [--token-price] [--api-url URL]\n"
-            "                     [--token-file FILE] [--token MINT]... [--alert-pct P] [--new-tokens]\n"
+            "usage: price_monitor [--url URL | --region NAME] [--token-price] [--ca FILE] [--servername NAME]\n"
+            "                     [--api-url URL] [--token-file FILE] [--token MINT]... [--alert-pct P] [--new-tokens]\n"
             "                     [--duration SECONDS]\n"
             "regions: Global (default), USWest, USCentral, USEast, EUWest, EUCentral, EUEast, Asia, Australia\n");
     return 2;
@@ -309,6 +348,7 @@ static int64_t pump(int64_t now, int64_t end, int closing) {
 }
 
 int main(int argc, char **argv) {
+    const char *ca = NULL, *servername = NULL;
     axws_axiom_config cfg;
     const char *url = NULL;
     double duration = 300;
@@ -337,6 +377,14 @@ int main(int argc, char **argv) {
         else if (strcmp(o, "--region") == 0) {
             if ((region = axws_region_from_name(v)) < 0) return usage("unknown region");
         } else if (strcmp(o, "--api-url") == 0) cfg.api_url = v;
+        else if (strcmp(o, "--ca") == 0 || strcmp(o, "--servername") == 0) {
+#ifdef AXWS_NO_TLS
+            return usage("this build has no TLS (AXWS_NO_TLS): --ca and --servername do not apply");
+#else
+            if (o[2] == 'c') ca = v;
+            else servername = v;
+#endif
+        }
         else if (strcmp(o, "--token-file") == 0) cfg.token_file = v;
         else if (strcmp(o, "--token") == 0) {
             if (add_token(v) != 0) return usage("--token wants a mint address (base58, 32-44 characters) or SOL, USDC, BONK, WIF");
@@ -360,9 +408,23 @@ int main(int argc, char **argv) {
     cfg.rx_buf = rx_buf; cfg.rx_size = sizeof rx_buf;
     cfg.tx_buf = tx_buf; cfg.tx_size = sizeof tx_buf;
     cfg.msg_buf = msg_buf; cfg.msg_size = sizeof msg_buf;
+#ifndef AXWS_NO_TLS
+    cfg.servername = servername; /* e.g. "localhost" when the URL says 127.0.0.1 */
+    if (load_anchors(&cfg, "price_monitor", ca,
+                     url && strncmp(url, "ws://", 5) == 0 && cfg.api_url && strncmp(cfg.api_url, "http://", 7) == 0))
+        return 1;
+#else
+    (void)ca;
+    (void)servername;
+#endif
     r = axws_axiom_init(&client, &cfg);
     if (r) {
         fprintf(stderr, "price_monitor: cannot set up the client: %s\n", axws_strerror(r));
+        return 1;
+    }
+    if (!axws_axiom_has_token(&client)) {
+        fprintf(stderr, "price_monitor: no tokens: give --token-file, set AXIOM_ACCESS_TOKEN (and AXIOM_REFRESH_TOKEN), "
+                        "or put them in ./.axiom_tokens.json\n");
         return 1;
     }
 

@@ -1,7 +1,7 @@
 /* examples/wallet_watch.c - watch wallets' trades (the seed's wallet transaction monitoring).
 
-   wallet_watch --wallet ADDR [--wallet ADDR]... [--url URL | --region NAME]
-                [--api-url URL] [--token-file FILE] [--duration SECONDS]
+   wallet_watch --wallet ADDR [--wallet ADDR]... [--url URL | --region NAME] [--ca FILE]
+                [--servername NAME] [--api-url URL] [--token-file FILE] [--duration SECONDS]
 
    Subscribes to the transactions of each wallet (room `v:<wallet>`) and prints one line per
    trade: buy or sell, the token's ticker and name (from the trade's `pair` object), the token
@@ -13,6 +13,11 @@
    base58) exit 2; a configuration error, or never getting connected, exits 1. Tokens come
    from --token-file, AXIOM_ACCESS_TOKEN / AXIOM_REFRESH_TOKEN, or ./.axiom_tokens.json;
    never printed. One line per event, flushed per line.
+
+   wss:// and the https:// refresh are verified against --ca FILE (PEM; default: the system
+   bundle, /etc/ssl/certs/ca-certificates.crt) with the name --servername (default: the
+   URL's host; give "localhost" when the URL says 127.0.0.1 and the certificate names
+   localhost). A run where every URL is plain ws:// / http:// loads no CA.
 
    Shows: subscribe_wallet_transactions, the typed WALLET_TRADE message (top-level fields and
    the camelCase fields of its nested `pair` object), the room a message came from.
@@ -135,16 +140,50 @@ static void on_disconnected(axws_axiom *a, const char *reason, void *user) {
     say("disconnected: %s", reason);
 }
 
+/* The TLS detail of an error, when there is one: "" or " (TLS: ...)". */
+static const char *tls_detail(const axws_axiom_error *e, char *out, size_t cap) {
+    out[0] = 0;
+#ifndef AXWS_NO_TLS
+    if (e->tls_error) snprintf(out, cap, " (TLS: %s)", axws_tls_strerror(e->tls_error));
+#else
+    (void)e;
+    (void)cap;
+#endif
+    return out;
+}
+
 static void on_error(axws_axiom *a, const axws_axiom_error *e, void *user) {
+    char tls[128];
     (void)a;
     (void)user;
-    say("error [%s] %s", axws_axiom_error_kind_name(e->kind), e->text);
+    say("error [%s] %s%s", axws_axiom_error_kind_name(e->kind), e->text, tls_detail(e, tls, sizeof tls));
 }
+
+#ifndef AXWS_NO_TLS
+static unsigned char anchor_buf[1 << 18]; /* the system bundle takes about 200 KB */
+
+/* Trust anchors for wss:// and for https:// (the token refresh): --ca FILE, else the system
+   bundle. A run where every URL is plain (ws://, http://) and no --ca is given loads none. */
+static int load_anchors(axws_axiom_config *cfg, const char *prog, const char *ca, int all_plain) {
+    static axws_tls_anchors anchors;
+    const char *path = ca ? ca : "/etc/ssl/certs/ca-certificates.crt";
+    int r;
+    if (!ca && all_plain) return 0;
+    r = axws_tls_anchors_file(&anchors, anchor_buf, sizeof anchor_buf, path);
+    if (r <= 0) {
+        fprintf(stderr, "%s: cannot load trust anchors from %s: %s\n", prog, path, axws_strerror(r));
+        return -1;
+    }
+    cfg->trust_anchors = anchors.anchors;
+    cfg->trust_anchor_count = anchors.count;
+    return 0;
+}
+#endif
 
 static int usage(const char *why) {
     if (why) fprintf(stderr, "wallet_watch: %s\n", why);
-    fprintf(stderr, "usage: wallet_watch --wallet ADDR [--wallet ADDR]... [--url URL | --region NAME]\n"
-                    "                    [--api-url URL] [--token-file FILE] [--duration SECONDS]\n");
+    fprintf(stderr, "usage: wallet_watch --wallet ADDR [--wallet ADDR]... [--url URL | --region NAME] [--ca FILE]\n"
+                    "                    [--servername NAME] [--api-url URL] [--token-file FILE] [--duration SECONDS]\n");
     return 2;
 }
 
@@ -177,6 +216,7 @@ static int64_t pump(int64_t now, int64_t end, int closing) {
 }
 
 int main(int argc, char **argv) {
+    const char *ca = NULL, *servername = NULL;
     axws_axiom_config cfg;
     double duration = 0;
     int i, r, region = AXWS_REGION_GLOBAL;
@@ -195,6 +235,14 @@ int main(int argc, char **argv) {
         else if (strcmp(o, "--region") == 0) {
             if ((region = axws_region_from_name(v)) < 0) return usage("unknown region (Global, USWest, ..., Australia)");
         } else if (strcmp(o, "--api-url") == 0) cfg.api_url = v;
+        else if (strcmp(o, "--ca") == 0 || strcmp(o, "--servername") == 0) {
+#ifdef AXWS_NO_TLS
+            return usage("this build has no TLS (AXWS_NO_TLS): --ca and --servername do not apply");
+#else
+            if (o[2] == 'c') ca = v;
+            else servername = v;
+#endif
+        }
         else if (strcmp(o, "--token-file") == 0) cfg.token_file = v;
         else if (strcmp(o, "--wallet") == 0) {
             if (!is_address(v)) return usage("--wallet wants a wallet address (base58, 32-44 characters)");
@@ -218,8 +266,22 @@ int main(int argc, char **argv) {
     cfg.rx_buf = rx_buf; cfg.rx_size = sizeof rx_buf;
     cfg.tx_buf = tx_buf; cfg.tx_size = sizeof tx_buf;
     cfg.msg_buf = msg_buf; cfg.msg_size = sizeof msg_buf;
+#ifndef AXWS_NO_TLS
+    cfg.servername = servername; /* e.g. "localhost" when the URL says 127.0.0.1 */
+    if (load_anchors(&cfg, "wallet_watch", ca,
+                     cfg.url && strncmp(cfg.url, "ws://", 5) == 0 && cfg.api_url && strncmp(cfg.api_url, "http://", 7) == 0))
+        return 1;
+#else
+    (void)ca;
+    (void)servername;
+#endif
     if ((r = axws_axiom_init(&client, &cfg)) != 0) {
         fprintf(stderr, "wallet_watch: cannot set up the client: %s\n", axws_strerror(r));
+        return 1;
+    }
+    if (!axws_axiom_has_token(&client)) {
+        fprintf(stderr, "wallet_watch: no tokens: give --token-file, set AXIOM_ACCESS_TOKEN (and AXIOM_REFRESH_TOKEN), "
+                        "or put them in ./.axiom_tokens.json\n");
         return 1;
     }
     memset(&sa, 0, sizeof sa);
