@@ -151,7 +151,7 @@ static void on_price(token *t, double price, const char *source) {
 }
 
 static void on_message(axws_axiom *a, const axws_axiom_msg *m, void *user) {
-    char b1[256], b2[256], b3[64];
+    char b1[256], b2[256], b3[64], b4[40];
     token *t;
     (void)a;
     (void)user;
@@ -179,9 +179,9 @@ static void on_message(axws_axiom *a, const axws_axiom_msg *m, void *user) {
         new_pairs++;
         if (show_new_pairs) {
             const axws_axiom_new_pair *p = &m->u.new_pair;
-            say("new    %s (%s) %s liquidity %s SOL", text(&p->token_ticker, b1, sizeof b1),
+            say("new    %s (%s) on %s, initial liquidity %s SOL", text(&p->token_ticker, b1, sizeof b1),
                 text(&p->token_name, b2, sizeof b2), text(&p->protocol, b3, sizeof b3),
-                (p->initial_liquidity_sol.flags & AXWS_AXIOM_PRESENT) ? fmt_price(b3, sizeof b3, p->initial_liquidity_sol.value) : "-");
+                (p->initial_liquidity_sol.flags & AXWS_AXIOM_PRESENT) ? fmt_price(b4, sizeof b4, p->initial_liquidity_sol.value) : "-");
         }
         break;
     case AXWS_AXIOM_KIND_ERROR:
