@@ -359,8 +359,7 @@ int main(int argc, char **argv) {
             if (o[2] == 'c') ca = v;
             else servername = v;
 #endif
-        }
-        else if (strcmp(o, "--token-file") == 0) token_file = v;
+        } else if (strcmp(o, "--token-file") == 0) token_file = v;
         else if (strcmp(o, "--pacing-ms") == 0) {
             long ms = strtol(v, &e, 10);
             if (e == v || *e || ms < 0 || ms > 60000) return usage("--pacing-ms wants milliseconds (0: none)");

@@ -169,7 +169,7 @@ int main(int argc, char **argv) {
     const char *ca = NULL, *servername = NULL;
     axws_axiom_config cfg;
     double duration = 30;
-    int i, r, region = AXWS_REGION_GLOBAL;
+    int i, r, region = -1;
     int64_t start, now;
     struct sigaction sa;
 
@@ -192,8 +192,7 @@ int main(int argc, char **argv) {
             if (o[2] == 'c') ca = v;
             else servername = v;
 #endif
-        }
-        else if (strcmp(o, "--token-file") == 0) cfg.token_file = v;
+        } else if (strcmp(o, "--token-file") == 0) cfg.token_file = v;
         else if (strcmp(o, "--duration") == 0) {
             char *e;
             errno = 0;
@@ -203,11 +202,12 @@ int main(int argc, char **argv) {
             return usage("unknown argument");
     }
 
+    if (cfg.url && region >= 0) return usage("--url and --region exclude each other");
     cfg.handler.on_message = on_message;
     cfg.handler.on_connected = on_connected;
     cfg.handler.on_disconnected = on_disconnected;
     cfg.handler.on_error = on_error;
-    cfg.region = (axws_region)region;
+    cfg.region = region < 0 ? AXWS_REGION_GLOBAL : (axws_region)region;
     cfg.rx_buf = rx_buf; cfg.rx_size = sizeof rx_buf;
     cfg.tx_buf = tx_buf; cfg.tx_size = sizeof tx_buf;
     cfg.msg_buf = msg_buf; cfg.msg_size = sizeof msg_buf;

@@ -352,7 +352,7 @@ int main(int argc, char **argv) {
     axws_axiom_config cfg;
     const char *url = NULL;
     double duration = 300;
-    int token_price = 0, i, r, region = AXWS_REGION_GLOBAL;
+    int token_price = 0, i, r, region = -1;
     int64_t start, end, now;
     struct sigaction sa;
 
@@ -384,8 +384,7 @@ int main(int argc, char **argv) {
             if (o[2] == 'c') ca = v;
             else servername = v;
 #endif
-        }
-        else if (strcmp(o, "--token-file") == 0) cfg.token_file = v;
+        } else if (strcmp(o, "--token-file") == 0) cfg.token_file = v;
         else if (strcmp(o, "--token") == 0) {
             if (add_token(v) != 0) return usage("--token wants a mint address (base58, 32-44 characters) or SOL, USDC, BONK, WIF");
         } else if (strcmp(o, "--alert-pct") == 0) {
@@ -398,11 +397,12 @@ int main(int argc, char **argv) {
     if (token_count == 0) /* the seed's tokens */
         for (i = 0; i < 3; i++) add_token(known[i].mint);
 
+    if (url && region >= 0) return usage("--url and --region exclude each other");
     cfg.handler.on_message = on_message;
     cfg.handler.on_connected = on_connected;
     cfg.handler.on_disconnected = on_disconnected;
     cfg.handler.on_error = on_error;
-    cfg.region = (axws_region)region;
+    cfg.region = region < 0 ? AXWS_REGION_GLOBAL : (axws_region)region;
     if (token_price) cfg.token_price_url = url; /* NULL: the real token-price socket */
     else cfg.url = url;                          /* NULL: the region's hosts */
     cfg.rx_buf = rx_buf; cfg.rx_size = sizeof rx_buf;

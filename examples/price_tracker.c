@@ -305,7 +305,7 @@ int main(int argc, char **argv) {
     axws_axiom_config cfg;
     const char *url = NULL;
     double duration = 0;
-    int token_price = 0, i, r, region = AXWS_REGION_GLOBAL;
+    int token_price = 0, i, r, region = -1;
     int64_t start, now;
     struct sigaction sa;
 
@@ -333,8 +333,7 @@ int main(int argc, char **argv) {
             if (o[2] == 'c') ca = v;
             else servername = v;
 #endif
-        }
-        else if (strcmp(o, "--token-file") == 0) cfg.token_file = v;
+        } else if (strcmp(o, "--token-file") == 0) cfg.token_file = v;
         else if (strcmp(o, "--token") == 0) {
             if (!token_arg(v, strlen(v))) return usage("--token wants a mint address or SOL, USDC, BONK, WIF");
         } else if (strcmp(o, "--above") == 0 || strcmp(o, "--below") == 0) {
@@ -350,11 +349,12 @@ int main(int argc, char **argv) {
     if (!price_count)
         for (i = 0; i < 3; i++) token_arg(known[i].mint, strlen(known[i].mint));
 
+    if (url && region >= 0) return usage("--url and --region exclude each other");
     cfg.handler.on_message = on_message;
     cfg.handler.on_connected = on_connected;
     cfg.handler.on_disconnected = on_disconnected;
     cfg.handler.on_error = on_error;
-    cfg.region = (axws_region)region;
+    cfg.region = region < 0 ? AXWS_REGION_GLOBAL : (axws_region)region;
     if (token_price) cfg.token_price_url = url;
     else cfg.url = url;
     cfg.rx_buf = rx_buf; cfg.rx_size = sizeof rx_buf;

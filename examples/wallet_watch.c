@@ -219,7 +219,7 @@ int main(int argc, char **argv) {
     const char *ca = NULL, *servername = NULL;
     axws_axiom_config cfg;
     double duration = 0;
-    int i, r, region = AXWS_REGION_GLOBAL;
+    int i, r, region = -1;
     int64_t start, now;
     struct sigaction sa;
 
@@ -242,8 +242,7 @@ int main(int argc, char **argv) {
             if (o[2] == 'c') ca = v;
             else servername = v;
 #endif
-        }
-        else if (strcmp(o, "--token-file") == 0) cfg.token_file = v;
+        } else if (strcmp(o, "--token-file") == 0) cfg.token_file = v;
         else if (strcmp(o, "--wallet") == 0) {
             if (!is_address(v)) return usage("--wallet wants a wallet address (base58, 32-44 characters)");
             if (wallet_count == MAX_WALLETS) return usage("too many wallets");
@@ -258,11 +257,12 @@ int main(int argc, char **argv) {
     }
     if (!wallet_count) return usage("give at least one --wallet");
 
+    if (cfg.url && region >= 0) return usage("--url and --region exclude each other");
     cfg.handler.on_message = on_message;
     cfg.handler.on_connected = on_connected;
     cfg.handler.on_disconnected = on_disconnected;
     cfg.handler.on_error = on_error;
-    cfg.region = (axws_region)region;
+    cfg.region = region < 0 ? AXWS_REGION_GLOBAL : (axws_region)region;
     cfg.rx_buf = rx_buf; cfg.rx_size = sizeof rx_buf;
     cfg.tx_buf = tx_buf; cfg.tx_size = sizeof tx_buf;
     cfg.msg_buf = msg_buf; cfg.msg_size = sizeof msg_buf;

@@ -89,6 +89,7 @@ check "new_tokens --region Mars exits 2" bad new_tokens --region Mars
 check "price_monitor --token nonsense exits 2" bad price_monitor --token nonsense
 check "price_monitor --duration x exits 2" bad price_monitor --duration x
 check "price_monitor --alert-pct -1 exits 2" bad price_monitor --alert-pct -1
+check "price_monitor --url with --region exits 2" bad price_monitor --url ws://127.0.0.1:1/ --region USWest
 check "price_tracker --above BONK exits 2" bad price_tracker --above BONK
 check "price_tracker --below SOL=abc exits 2" bad price_tracker --below SOL=abc
 check "wallet_watch without --wallet exits 2" bad wallet_watch --duration 1
