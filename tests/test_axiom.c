@@ -58,7 +58,7 @@ static void on_tokens(axws_axiom *a, const char *acc, const char *ref, void *use
 static int64_t wall(void *user) { return (int64_t)time(NULL) + ((ctx *)user)->wall_offset; }
 
 static standin S;
-static char tmpdir[256], tokfile[300];
+static char tmpdir[64], tokfile[128];
 static axws_tls_anchors anchors; /* the test CA, for the wss:// round */
 static unsigned char anchor_buf[16384];
 static const br_x509_trust_anchor *tas;
@@ -425,6 +425,53 @@ static void test_http_errors(void) {
     run(&a, &t, 300, c_closed, NULL);
 }
 
+/* A writer killed at any moment never leaves the token file truncated or mixed: it is
+   replaced whole (temporary file, fsync, rename) or not at all. */
+static void test_token_file_kill(void) {
+    static axws_axiom w;
+    int round, intact = 0;
+    char path[200];
+    AXT_CASE("the token file survives its writer being killed midway");
+    snprintf(path, sizeof path, "%s/kill.json", tmpdir);
+    memset(&w, 0, sizeof w);
+    snprintf(w.token_file, sizeof w.token_file, "%s", path);
+    memset(w.access, 'A', 1500);
+    memset(w.refresh, 'R', 1500);
+    CHECK_EQ(axws__ax_write_token_file(&w), 0);
+    for (round = 0; round < 25; round++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            unsigned i;
+            for (i = 0;; i++) {
+                memset(w.access, 'a' + (int)(i % 26), 1500);
+                w.access_exp = 1700000000 + i;
+                axws__ax_write_token_file(&w);
+            }
+        }
+        {
+            struct timespec ts;
+            ts.tv_sec = 0;
+            ts.tv_nsec = (2000 + (long)(round * 397) % 9000) * 1000L;
+            nanosleep(&ts, NULL);
+        }
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        {
+            axws_axiom_config cfg;
+            static axws_axiom r;
+            memset(&cfg, 0, sizeof cfg);
+            cfg.token_file = path;
+            cfg.msg_buf = msgbuf; cfg.msg_size = sizeof msgbuf;
+            cfg.rx_buf = rx; cfg.rx_size = sizeof rx;
+            cfg.tx_buf = tx; cfg.tx_size = sizeof tx;
+            /* it parses, and both tokens are whole */
+            intact += axws_axiom_init(&r, &cfg) == 0 && strlen(r.access) == 1500 && strlen(r.refresh) == 1500 &&
+                      r.refresh[1499] == 'R' && r.access[0] == r.access[1499];
+        }
+    }
+    CHECK_EQ(intact, 25);
+}
+
 static void run_suite(const char *label) {
     printf("-- %s\n", label);
     fflush(stdout);
@@ -451,6 +498,7 @@ int main(void) {
     }
     run_suite("ws:// (plain)");
     standin_stop(&S);
+    test_token_file_kill();
 
     /* the same over wss://, with a CA made for this run */
     snprintf(cmd, sizeof cmd, "tests/peers/mkcerts.sh '%s' >/dev/null 2>&1", tmpdir);
