@@ -28,13 +28,15 @@ if [[ -n ${AXIOM_ACCESS_TOKEN:-} || -f .axiom_tokens.json ]]; then
 fi
 
 tmp=$(mktemp -d /tmp/axws-demo.XXXXXX)
-standin=
+standin= monitor=
 cleanup() {
+    # the monitor first (SIGINT: it disconnects gracefully), then the stand-in
+    [[ -n $monitor ]] && kill -INT "$monitor" 2>/dev/null && wait "$monitor" 2>/dev/null
     [[ -n $standin ]] && kill "$standin" 2>/dev/null && wait "$standin" 2>/dev/null
     rm -rf "$tmp"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP PIPE
 
 tls_args=() scheme=ws api=http mon_tls=()
 if tests/peers/mkcerts.sh "$tmp/pki" >"$tmp/mkcerts.log" 2>&1; then
@@ -89,6 +91,7 @@ ctl GET /__state || echo "demo: the state request failed"
 
 wait $monitor
 rc=$?
+monitor=
 sleep 0.2 # let the indenting sed write its last lines
 echo "demo: price_monitor exited $rc; stopping the stand-in"
 exit $rc
