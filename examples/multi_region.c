@@ -2,7 +2,8 @@
 
    multi_region [--region NAME]... [--url [NAME=]URL]... [--token [CONN=]MINT]...
                 [--room [CONN=]ROOM]... [--pacing-ms MS] [--ca FILE] [--servername NAME]
-                [--api-url URL] [--token-file FILE] [--report SECONDS] [-v] [--duration SECONDS]
+                [--api-url URL] [--token-file FILE] [--report SECONDS] [--no-auto-reconnect] [-v]
+                [--duration SECONDS]
 
    Opens one client per --region (named after the region) and per --url (named NAME, or
    url1, url2, ...), default USWest and EUCentral. Every connection subscribes to the given
@@ -17,9 +18,12 @@
    shows it: when the first message of each room came, counted from the upgrade.
 
    Prints connection events (connected, disconnected, errors, one line each, with the
-   connection's name), every message with -v, a count line per connection every --report
-   seconds (default 5; 0 = only at the end), and at the end per connection: connections,
-   messages by kind, and per room its message count and its first message's delay.
+   connection's name), every message with -v, a line per connection every --report seconds
+   (default 5; 0 = only at the end) with its state, count and subscriptions, and at the end
+   per connection: connections, messages by kind, and per room its message count and its
+   first message's delay. With --no-auto-reconnect (set_auto_reconnect(false)) the report is
+   also the seed's connection health check: a connection found down is reconnected by hand
+   (is_connected, reconnect), and its rooms are joined again.
 
    Runs until --duration seconds (default 0 = until Ctrl-C) or Ctrl-C, then disconnects
    every client gracefully (close 1000) and exits 0. Bad arguments exit 2; a configuration
@@ -33,7 +37,8 @@
 
    Shows: many clients without threads, each with its own caller-owned buffers, one handler
    shared through the user pointer, axws_axiom_pollfds / timeout_ms / step for several clients,
-   cfg.pacing_ms, regions by name.
+   cfg.pacing_ms, regions by name, get_subscriptions, set_auto_reconnect, is_connected and
+   reconnect.
    Build: make build/multi_region   (or: cc -std=c99 -D_POSIX_C_SOURCE=200809L -I.
           examples/multi_region.c -o multi_region -lbearssl) */
 #define AXIOMWS_IMPLEMENTATION
@@ -60,7 +65,7 @@ typedef struct conn {
     const char *url;          /* NULL: the region's hosts */
     axws_axiom *client;
     int64_t up_at;            /* when the current connection's upgrade completed */
-    long connects, disconnects, errors, messages;
+    long connects, disconnects, errors, messages, manual_reconnects;
     long kinds[AXWS_AXIOM_KIND_COUNT];
     int room_count;
     char rooms[MAX_SUBS][AXWS_AXIOM_ROOM_MAX + 1];
@@ -72,6 +77,7 @@ static conn conns[MAX_CONNS];
 static int conn_count;
 static int verbose;
 static int pacing_ms = 100;
+static int auto_reconnect = 1;
 static volatile sig_atomic_t stop_signal;
 
 /* --token / --room given before the connections exist: applied once they all do */
@@ -171,13 +177,29 @@ static void on_error(axws_axiom *a, const axws_axiom_error *e, void *user) {
     say("[%s] error [%s] %s%s", c->name, axws_axiom_error_kind_name(e->kind), e->text, tls_detail(e, tls, sizeof tls));
 }
 
-static void report(void) {
-    int i;
+/* Every --report seconds: each connection's state, count and subscriptions (the seed's
+   get_subscriptions). Without auto-reconnect this is also the seed's health check: a
+   connection found down is reconnected by hand (is_connected, then reconnect). */
+static void report(int64_t now) {
+    int i, k;
     for (i = 0; i < conn_count; i++) {
-        const conn *c = &conns[i];
-        say("[%s] %s, %ld message%s, %d subscription%s", c->name,
+        conn *c = &conns[i];
+        char subs_text[512];
+        size_t used = 0;
+        int n = axws_axiom_subscription_count(c->client);
+        subs_text[0] = 0;
+        for (k = 0; k < n && used + 64 < sizeof subs_text; k++)
+            used += (size_t)snprintf(subs_text + used, sizeof subs_text - used, "%s%s", k ? ", " : "",
+                                     room_label(axws_axiom_subscription(c->client, k)));
+        say("[%s] %s, %ld message%s, subscriptions: %s", c->name,
             axws_axiom_is_connected(c->client) ? "connected" : "not connected", c->messages, c->messages == 1 ? "" : "s",
-            axws_axiom_subscription_count(c->client), axws_axiom_subscription_count(c->client) == 1 ? "" : "s");
+            n ? subs_text : "none");
+        if (!auto_reconnect && !axws_axiom_is_connected(c->client)) {
+            int r = axws_axiom_reconnect(c->client, now);
+            c->manual_reconnects++;
+            if (r) say("[%s] reconnect failed: %s", c->name, axws_strerror(r));
+            else say("[%s] connection lost, reconnecting (health check)", c->name);
+        }
     }
 }
 
@@ -189,6 +211,7 @@ static void final_report(void) {
         printf("  %s: %ld connection%s, %ld disconnect%s, %ld error%s, %ld message%s", c->name, c->connects,
                c->connects == 1 ? "" : "s", c->disconnects, c->disconnects == 1 ? "" : "s", c->errors,
                c->errors == 1 ? "" : "s", c->messages, c->messages == 1 ? "" : "s");
+        if (!auto_reconnect) printf(", %ld reconnect%s by the health check", c->manual_reconnects, c->manual_reconnects == 1 ? "" : "s");
         for (k = 0, shown = 0; k < AXWS_AXIOM_KIND_COUNT; k++)
             if (c->kinds[k]) printf("%s%s %ld", shown++ ? ", " : " (", axws_axiom_kind_name(k), c->kinds[k]);
         printf("%s\n", shown ? ")" : "");
@@ -227,7 +250,8 @@ static int usage(const char *why) {
     if (why) fprintf(stderr, "multi_region: %s\n", why);
     fprintf(stderr, "usage: multi_region [--region NAME]... [--url [NAME=]URL]... [--token [CONN=]MINT]...\n"
                     "                    [--room [CONN=]ROOM]... [--pacing-ms MS] [--ca FILE] [--servername NAME]\n"
-                    "                    [--api-url URL] [--token-file FILE] [--report SECONDS] [-v] [--duration SECONDS]\n"
+                    "                    [--api-url URL] [--token-file FILE] [--report SECONDS] [--no-auto-reconnect] [-v]\n"
+                    "                    [--duration SECONDS]\n"
                     "regions: Global, USWest, USCentral, USEast, EUWest, EUCentral, EUEast, Asia, Australia\n");
     return 2;
 }
@@ -330,6 +354,10 @@ int main(int argc, char **argv) {
             verbose = 1;
             continue;
         }
+        if (strcmp(o, "--no-auto-reconnect") == 0) {
+            auto_reconnect = 0;
+            continue;
+        }
         if (!v) return usage(strncmp(o, "--", 2) == 0 ? "an option is missing its value" : "unknown argument");
         i++;
         if (strcmp(o, "--region") == 0) {
@@ -418,6 +446,7 @@ int main(int argc, char **argv) {
             fprintf(stderr, "multi_region: cannot set up %s: %s\n", c->name, axws_strerror(r));
             return 1;
         }
+        axws_axiom_set_auto_reconnect(c->client, auto_reconnect); /* the seed's set_auto_reconnect */
         if (!axws_axiom_has_token(c->client)) {
             fprintf(stderr, "multi_region: no tokens: give --token-file, set AXIOM_ACCESS_TOKEN (and "
                             "AXIOM_REFRESH_TOKEN), or put them in ./.axiom_tokens.json\n");
@@ -458,7 +487,7 @@ int main(int argc, char **argv) {
         int64_t until = next_report && (!end || next_report < end) ? next_report : end;
         now = pump(now, until, 0);
         if (stop_signal || (end && now >= end)) break;
-        report();
+        report(now);
         next_report += (int64_t)(report_s * 1000);
     }
     say("%s: disconnecting every connection", stop_signal ? "signal received" : "time is up");

@@ -4,7 +4,7 @@
 # prints prices and alerts, reconnects after a forced drop (its rooms joined again) and ends
 # with its summary; price_tracker fires above/below alerts and stops gracefully on SIGINT;
 # wallet_watch prints wallet trades; multi_region drives two connections in one loop and
-# reports both; every example exits 0 after its graceful disconnect, 2 on bad arguments and 1
+# reports both, and without auto-reconnect its health check reconnects by hand; every example exits 0 after its graceful disconnect, 2 on bad arguments and 1
 # without tokens; no token ever appears in any output.
 #
 # Two stand-ins: A over wss:// (a test CA from tests/peers/mkcerts.sh; the examples get --ca
@@ -70,6 +70,9 @@ run wallet wallet_watch "${A[@]}" --wallet $WALLET --duration 2
 run multi multi_region --url "east=wss://127.0.0.1:$port_A/" --url "west=wss://127.0.0.1:$port_A/" \
     --api-url "https://127.0.0.1:$port_A" --token-file "$tmp/A.tokens" --ca "$tmp/pki/ca.pem" --servername localhost \
     --room west=block_hash --token east=BONK --pacing-ms 150 --duration 2.5
+# the seed's health check on B (dropped with price_monitor): auto-reconnect off, reconnect by hand
+run health multi_region --url "h=ws://127.0.0.1:$port_B/" --api-url "http://127.0.0.1:$port_B" \
+    --token-file "$tmp/B.tokens" --room sol_price --no-auto-reconnect --report 1 --duration 3.5
 # Ctrl-C: price_tracker without --duration, interrupted after a second and a half
 (timeout 20 "$BIN/price_tracker" "${A[@]}" >"$tmp/sigint.out" 2>&1 & p=$!; sleep 1.5; kill -INT $p; wait $p
  echo $? >"$tmp/sigint.rc") &
@@ -105,7 +108,7 @@ check "price_monitor without any token exits 1" \
     bash -c '"$0" --url ws://127.0.0.1:1/ --api-url http://127.0.0.1:1 --token-file "$1" --duration 1 >/dev/null 2>&1; [[ $? -eq 1 ]]' \
     "$BIN/price_monitor" "$tmp/empty.json"
 
-wait_all() { local n; for n in new_tokens monitor tracker wallet multi sigint; do
+wait_all() { local n; for n in new_tokens monitor tracker wallet multi health sigint; do
     for _ in $(seq 150); do [[ -s $tmp/$n.rc ]] && break; sleep 0.1; done; done; }
 wait_all
 
@@ -162,6 +165,13 @@ check "multi_region counts east's messages" has multi '^  east: 1 connection, 1 
 check "multi_region counts west's messages" has multi '^  west: 1 connection, 1 disconnect, 0 errors, [1-9][0-9]* messages \(block_hash [1-9]'
 check "multi_region per room" has multi '^    BONK +[1-9][0-9]* messages, first [0-9]+ ms after the upgrade'
 check "multi_region disconnects both" [ "$(grep -c 'disconnected: disconnect requested' "$tmp/multi.out")" = 2 ]
+
+# multi_region's health check (no auto-reconnect)
+check "multi_region --no-auto-reconnect exits 0" [ "$(rc health)" = 0 ]
+check "the health check lists the subscriptions" has health '\[h\] connected, [0-9]+ messages?, subscriptions: sol_price$'
+check "the health check finds the connection down" has health '\[h\] not connected, '
+check "the health check reconnects by hand" has health '\[h\] connection lost, reconnecting \(health check\)'
+check "the health check's reconnect is counted" has health '^  h: 2 connections, 2 disconnects, 1 error, [1-9][0-9]* messages, 1 reconnect by the health check'
 
 # Ctrl-C
 check "price_tracker exits 0 after SIGINT" [ "$(rc sigint)" = 0 ]
