@@ -1,0 +1,500 @@
+/* examples/multi_region.c - the seed's WebSocketManager: several connections in one poll loop.
+
+   multi_region [--region NAME]... [--url [NAME=]URL]... [--token [CONN=]MINT]...
+                [--room [CONN=]ROOM]... [--pacing-ms MS] [--ca FILE] [--servername NAME]
+                [--api-url URL] [--token-file FILE] [--report SECONDS] [--no-auto-reconnect] [-v]
+                [--duration SECONDS]
+
+   Opens one client per --region (named after the region) and per --url (named NAME, or
+   url1, url2, ...), default USWest and EUCentral. Every connection subscribes to the given
+   token prices and rooms -- all of them, or with CONN= only that connection's (the seed's
+   subscribe_to_token(connection_name, token)); with none given, each subscribes to sol_price
+   and the SOL, USDC and BONK prices. All clients are driven by ONE poll() over every
+   client's sockets (axws_axiom_pollfds of each into one array, the smallest of their
+   timeouts, then each client's step with its own slice).
+
+   Subscriptions are rate limited by the clients themselves (--pacing-ms, default 100: the
+   seed's "Rate Limiting Subscriptions" interval), also after every reconnect; the report
+   shows it: when the first message of each room came, counted from the upgrade.
+
+   Prints connection events (connected, disconnected, errors, one line each, with the
+   connection's name), every message with -v, a line per connection every --report seconds
+   (default 5; 0 = only at the end) with its state, count and subscriptions, and at the end
+   per connection: connections, messages by kind, and per room its message count and its
+   first message's delay. With --no-auto-reconnect (set_auto_reconnect(false)) the report is
+   also the seed's connection health check: a connection found down is reconnected by hand
+   (is_connected, reconnect), and its rooms are joined again.
+
+   Runs until --duration seconds (default 0 = until Ctrl-C) or Ctrl-C, then disconnects
+   every client gracefully (close 1000) and exits 0. Bad arguments exit 2; a configuration
+   error, or a connection that never got connected, exits 1. Tokens come from --token-file,
+   AXIOM_ACCESS_TOKEN / AXIOM_REFRESH_TOKEN, or ./.axiom_tokens.json; never printed.
+
+   wss:// and the https:// refresh are verified against --ca FILE (PEM; default: the system
+   bundle, /etc/ssl/certs/ca-certificates.crt) with the name --servername (default: the
+   URL's host; give "localhost" when the URL says 127.0.0.1 and the certificate names
+   localhost). A run where every URL is plain ws:// / http:// loads no CA.
+
+   Shows: many clients without threads, each with its own caller-owned buffers, one handler
+   shared through the user pointer, axws_axiom_pollfds / timeout_ms / step for several clients,
+   cfg.pacing_ms, regions by name, get_subscriptions, set_auto_reconnect, is_connected and
+   reconnect.
+   Build: make build/multi_region   (or: cc -std=c99 -D_POSIX_C_SOURCE=200809L -I.
+          examples/multi_region.c -o multi_region -lbearssl) */
+#define AXIOMWS_IMPLEMENTATION
+#include "axiomws.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_CONNS 8
+#define MAX_SUBS 32
+
+/* every client its own buffers and object (the client is large: static, not on a stack) */
+static unsigned char rx_bufs[MAX_CONNS][1 << 17], tx_bufs[MAX_CONNS][1 << 16], msg_bufs[MAX_CONNS][1 << 17];
+static axws_axiom clients[MAX_CONNS];
+
+typedef struct conn {
+    char name[32];
+    axws_region region;
+    const char *url;          /* NULL: the region's hosts */
+    axws_axiom *client;
+    int64_t up_at;            /* when the current connection's upgrade completed */
+    long connects, disconnects, errors, messages, manual_reconnects;
+    long kinds[AXWS_AXIOM_KIND_COUNT];
+    int room_count;
+    char rooms[MAX_SUBS][AXWS_AXIOM_ROOM_MAX + 1];
+    long room_messages[MAX_SUBS];
+    int64_t room_first_ms[MAX_SUBS]; /* first message after the first upgrade; -1 none yet */
+} conn;
+
+static conn conns[MAX_CONNS];
+static int conn_count;
+static int verbose;
+static int pacing_ms = 100;
+static int auto_reconnect = 1;
+static volatile sig_atomic_t stop_signal;
+
+/* --token / --room given before the connections exist: applied once they all do */
+static struct { const char *conn; size_t conn_len; char room[AXWS_AXIOM_ROOM_MAX + 1]; } subs[MAX_SUBS];
+static int sub_count;
+
+static const struct { const char *symbol, *mint; } known[] = {
+    { "SOL", "So11111111111111111111111111111111111111112" },
+    { "USDC", "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v" },
+    { "BONK", "DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263" },
+    { "WIF", "EKpQGSJtjMFqKZ9KQanSqYXRcF8fBopzLHYxdM65zcjm" },
+};
+
+static void say(const char *fmt, ...) {
+    char when[16];
+    time_t t = time(NULL);
+    struct tm tm;
+    va_list ap;
+    strftime(when, sizeof when, "%H:%M:%S", gmtime_r(&t, &tm));
+    printf("%s ", when);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+    fflush(stdout);
+}
+
+/* A room's name as printed: the known symbol for a mint. */
+static const char *room_label(const char *room) {
+    size_t i;
+    for (i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(room, known[i].mint) == 0) return known[i].symbol;
+    return room;
+}
+
+static void on_message(axws_axiom *a, const axws_axiom_msg *m, void *user) {
+    conn *c = (conn *)user;
+    int i;
+    (void)a;
+    c->messages++;
+    c->kinds[m->kind]++;
+    if (m->room.flags & AXWS_AXIOM_PRESENT)
+        for (i = 0; i < c->room_count; i++)
+            if (strlen(c->rooms[i]) == m->room.len && memcmp(c->rooms[i], m->room.ptr, m->room.len) == 0) {
+                c->room_messages[i]++;
+                if (c->room_first_ms[i] < 0) c->room_first_ms[i] = axws_now_ms() - c->up_at;
+            }
+    if (verbose) {
+        char label[AXWS_AXIOM_ROOM_MAX + 1];
+        if (m->room.flags & AXWS_AXIOM_PRESENT) {
+            snprintf(label, sizeof label, "%.*s", (int)m->room.len, m->room.ptr);
+        } else {
+            snprintf(label, sizeof label, "(no room)");
+        }
+        if (m->kind == AXWS_AXIOM_KIND_SOL_PRICE)
+            say("[%s] sol_price %.2f", c->name, m->u.sol_price.price.value);
+        else if (m->kind == AXWS_AXIOM_KIND_RAW && m->content.type == AXWS_JSON_NUMBER)
+            say("[%s] %s %.10g", c->name, room_label(label), axws_axiom_value_num(&m->content).value);
+        else
+            say("[%s] %s %s", c->name, axws_axiom_kind_name(m->kind), room_label(label));
+    }
+}
+
+static void on_connected(axws_axiom *a, const char *session_id, void *user) {
+    conn *c = (conn *)user;
+    c->connects++;
+    c->up_at = axws_now_ms();
+    say("[%s] connected to %s (session %s), joining %d room%s %d ms apart", c->name, axws_axiom_url(a), session_id,
+        axws_axiom_subscription_count(a), axws_axiom_subscription_count(a) == 1 ? "" : "s",
+        pacing_ms > 0 ? pacing_ms : 0);
+}
+
+static void on_disconnected(axws_axiom *a, const char *reason, void *user) {
+    conn *c = (conn *)user;
+    (void)a;
+    c->disconnects++;
+    say("[%s] disconnected: %s", c->name, reason);
+}
+
+/* The TLS detail of an error, when there is one: "" or " (TLS: ...)". */
+static const char *tls_detail(const axws_axiom_error *e, char *out, size_t cap) {
+    out[0] = 0;
+#ifndef AXWS_NO_TLS
+    if (e->tls_error) snprintf(out, cap, " (TLS: %s)", axws_tls_strerror(e->tls_error));
+#else
+    (void)e;
+    (void)cap;
+#endif
+    return out;
+}
+
+static void on_error(axws_axiom *a, const axws_axiom_error *e, void *user) {
+    conn *c = (conn *)user;
+    char tls[128];
+    (void)a;
+    c->errors++;
+    say("[%s] error [%s] %s%s", c->name, axws_axiom_error_kind_name(e->kind), e->text, tls_detail(e, tls, sizeof tls));
+}
+
+/* Every --report seconds: each connection's state, count and subscriptions (the seed's
+   get_subscriptions). Without auto-reconnect this is also the seed's health check: a
+   connection found down is reconnected by hand (is_connected, then reconnect). */
+static void report(int64_t now) {
+    int i, k;
+    for (i = 0; i < conn_count; i++) {
+        conn *c = &conns[i];
+        char subs_text[512];
+        size_t used = 0;
+        int n = axws_axiom_subscription_count(c->client);
+        subs_text[0] = 0;
+        for (k = 0; k < n && used + 64 < sizeof subs_text; k++)
+            used += (size_t)snprintf(subs_text + used, sizeof subs_text - used, "%s%s", k ? ", " : "",
+                                     room_label(axws_axiom_subscription(c->client, k)));
+        say("[%s] %s, %ld message%s, subscriptions: %s", c->name,
+            axws_axiom_is_connected(c->client) ? "connected" : "not connected", c->messages, c->messages == 1 ? "" : "s",
+            n ? subs_text : "none");
+        if (!auto_reconnect && !axws_axiom_is_connected(c->client)) {
+            int r = axws_axiom_reconnect(c->client, now);
+            c->manual_reconnects++;
+            if (r) say("[%s] reconnect failed: %s", c->name, axws_strerror(r));
+            else say("[%s] connection lost, reconnecting (health check)", c->name);
+        }
+    }
+}
+
+static void final_report(void) {
+    int i, k, r, shown;
+    printf("summary:\n");
+    for (i = 0; i < conn_count; i++) {
+        const conn *c = &conns[i];
+        printf("  %s: %ld connection%s, %ld disconnect%s, %ld error%s, %ld message%s", c->name, c->connects,
+               c->connects == 1 ? "" : "s", c->disconnects, c->disconnects == 1 ? "" : "s", c->errors,
+               c->errors == 1 ? "" : "s", c->messages, c->messages == 1 ? "" : "s");
+        if (!auto_reconnect) printf(", %ld reconnect%s by the health check", c->manual_reconnects, c->manual_reconnects == 1 ? "" : "s");
+        for (k = 0, shown = 0; k < AXWS_AXIOM_KIND_COUNT; k++)
+            if (c->kinds[k]) printf("%s%s %ld", shown++ ? ", " : " (", axws_axiom_kind_name(k), c->kinds[k]);
+        printf("%s\n", shown ? ")" : "");
+        for (r = 0; r < c->room_count; r++) {
+            printf("    %-12.44s %6ld message%s", room_label(c->rooms[r]), c->room_messages[r],
+                   c->room_messages[r] == 1 ? " " : "s");
+            if (c->room_first_ms[r] >= 0) printf(", first %lld ms after the upgrade", (long long)c->room_first_ms[r]);
+            printf("\n");
+        }
+    }
+    fflush(stdout);
+}
+
+#ifndef AXWS_NO_TLS
+static unsigned char anchor_buf[1 << 18]; /* the system bundle takes about 200 KB */
+
+/* Trust anchors for wss:// and for https:// (the token refresh): --ca FILE, else the system
+   bundle. A run where every URL is plain (ws://, http://) and no --ca is given loads none. */
+static int load_anchors(axws_axiom_config *cfg, const char *prog, const char *ca, int all_plain) {
+    static axws_tls_anchors anchors;
+    const char *path = ca ? ca : "/etc/ssl/certs/ca-certificates.crt";
+    int r;
+    if (!ca && all_plain) return 0;
+    r = axws_tls_anchors_file(&anchors, anchor_buf, sizeof anchor_buf, path);
+    if (r <= 0) {
+        fprintf(stderr, "%s: cannot load trust anchors from %s: %s\n", prog, path, axws_strerror(r));
+        return -1;
+    }
+    cfg->trust_anchors = anchors.anchors;
+    cfg->trust_anchor_count = anchors.count;
+    return 0;
+}
+#endif
+
+static int usage(const char *why) {
+    if (why) fprintf(stderr, "multi_region: %s\n", why);
+    fprintf(stderr, "usage: multi_region [--region NAME]... [--url [NAME=]URL]... [--token [CONN=]MINT]...\n"
+                    "                    [--room [CONN=]ROOM]... [--pacing-ms MS] [--ca FILE] [--servername NAME]\n"
+                    "                    [--api-url URL] [--token-file FILE] [--report SECONDS] [--no-auto-reconnect] [-v]\n"
+                    "                    [--duration SECONDS]\n"
+                    "regions: Global, USWest, USCentral, USEast, EUWest, EUCentral, EUEast, Asia, Australia\n");
+    return 2;
+}
+
+static int is_address(const char *s) {
+    size_t n = strlen(s), i;
+    if (n < 32 || n > 44) return 0;
+    for (i = 0; i < n; i++)
+        if (!strchr("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz", s[i])) return 0;
+    return 1;
+}
+
+static conn *find_conn(const char *name, size_t len) {
+    int i;
+    for (i = 0; i < conn_count; i++)
+        if (strlen(conns[i].name) == len && memcmp(conns[i].name, name, len) == 0) return &conns[i];
+    return NULL;
+}
+
+static int add_conn(const char *name, size_t name_len, axws_region region, const char *url) {
+    conn *c;
+    if (conn_count == MAX_CONNS || !name_len || name_len >= sizeof c->name || find_conn(name, name_len)) return -1;
+    c = &conns[conn_count];
+    memcpy(c->name, name, name_len);
+    c->name[name_len] = 0;
+    c->region = region;
+    c->url = url;
+    c->client = &clients[conn_count];
+    conn_count++;
+    return 0;
+}
+
+/* [CONN=]VALUE: CONN is a connection name when the part before '=' has no ':' or '/'. */
+static int add_sub(const char *arg, int is_token) {
+    const char *eq = strchr(arg, '='), *value = arg;
+    size_t i;
+    if (sub_count == MAX_SUBS) return -1;
+    subs[sub_count].conn = NULL;
+    if (eq && eq > arg && !memchr(arg, ':', (size_t)(eq - arg)) && !memchr(arg, '/', (size_t)(eq - arg))) {
+        subs[sub_count].conn = arg;
+        subs[sub_count].conn_len = (size_t)(eq - arg);
+        value = eq + 1;
+    }
+    if (is_token) {
+        for (i = 0; i < sizeof known / sizeof known[0]; i++)
+            if (strcmp(value, known[i].symbol) == 0) value = known[i].mint;
+        if (!is_address(value)) return -1;
+    }
+    if (!*value || strlen(value) > AXWS_AXIOM_ROOM_MAX) return -1;
+    snprintf(subs[sub_count].room, sizeof subs[sub_count].room, "%s", value);
+    sub_count++;
+    return 0;
+}
+
+static void on_signal(int sig) {
+    (void)sig;
+    stop_signal = 1;
+}
+
+/* The one poll loop: every client's sockets in one array; each client steps with its slice. */
+static int64_t pump(int64_t now, int64_t end, int closing) {
+    while (!stop_signal && (!end || now < end)) {
+        struct pollfd fds[MAX_CONNS * AXWS_AXIOM_MAX_POLLFDS];
+        int first[MAX_CONNS], count[MAX_CONNS], n = 0, wait = -1, i, open = 0;
+        for (i = 0; i < conn_count; i++) {
+            int w = axws_axiom_timeout_ms(conns[i].client, now);
+            first[i] = n;
+            count[i] = axws_axiom_pollfds(conns[i].client, fds + n, AXWS_AXIOM_MAX_POLLFDS);
+            n += count[i];
+            if (w >= 0 && (wait < 0 || w < wait)) wait = w;
+            open += axws_get_state(axws_axiom_conn(conns[i].client)) != AXWS_STATE_CLOSED;
+        }
+        if (closing && !open) break;
+        if (end && (wait < 0 || now + wait > end)) wait = (int)(end - now);
+        if (poll(fds, (nfds_t)n, wait) < 0)
+            for (i = 0; i < n; i++) fds[i].revents = 0; /* EINTR: nothing is ready */
+        now = axws_now_ms();
+        for (i = 0; i < conn_count; i++) axws_axiom_step(conns[i].client, fds + first[i], count[i], now);
+    }
+    return now;
+}
+
+int main(int argc, char **argv) {
+    const char *ca = NULL, *servername = NULL;
+    const char *api_url = NULL, *token_file = NULL;
+    axws_axiom_config base;
+    double duration = 0, report_s = 5;
+    int i, j, r, never = 0;
+    int64_t start, now, next_report;
+    struct sigaction sa;
+
+    for (i = 1; i < argc; i++) {
+        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        char *e;
+        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+            usage(NULL);
+            return 0;
+        }
+        if (strcmp(o, "-v") == 0) {
+            verbose = 1;
+            continue;
+        }
+        if (strcmp(o, "--no-auto-reconnect") == 0) {
+            auto_reconnect = 0;
+            continue;
+        }
+        if (!v) return usage(strncmp(o, "--", 2) == 0 ? "an option is missing its value" : "unknown argument");
+        i++;
+        if (strcmp(o, "--region") == 0) {
+            int reg = axws_region_from_name(v);
+            if (reg < 0) return usage("unknown region");
+            if (add_conn(axws_region_name((axws_region)reg), strlen(axws_region_name((axws_region)reg)),
+                         (axws_region)reg, NULL))
+                return usage("too many connections, or a region twice");
+        } else if (strcmp(o, "--url") == 0) {
+            const char *eq = strchr(v, '=');
+            char name[16];
+            if (eq && eq > v && !memchr(v, ':', (size_t)(eq - v)) && !memchr(v, '/', (size_t)(eq - v))) {
+                if (add_conn(v, (size_t)(eq - v), AXWS_REGION_GLOBAL, eq + 1)) return usage("too many connections, or a name twice");
+            } else {
+                snprintf(name, sizeof name, "url%d", conn_count + 1);
+                if (add_conn(name, strlen(name), AXWS_REGION_GLOBAL, v)) return usage("too many connections");
+            }
+        } else if (strcmp(o, "--token") == 0) {
+            if (add_sub(v, 1)) return usage("--token wants [CONN=]MINT (a base58 address, or SOL, USDC, BONK, WIF)");
+        } else if (strcmp(o, "--room") == 0) {
+            if (add_sub(v, 0)) return usage("--room wants [CONN=]ROOM");
+        } else if (strcmp(o, "--api-url") == 0) api_url = v;
+        else if (strcmp(o, "--ca") == 0 || strcmp(o, "--servername") == 0) {
+#ifdef AXWS_NO_TLS
+            return usage("this build has no TLS (AXWS_NO_TLS): --ca and --servername do not apply");
+#else
+            if (o[2] == 'c') ca = v;
+            else servername = v;
+#endif
+        } else if (strcmp(o, "--token-file") == 0) token_file = v;
+        else if (strcmp(o, "--pacing-ms") == 0) {
+            long ms = strtol(v, &e, 10);
+            if (e == v || *e || ms < 0 || ms > 60000) return usage("--pacing-ms wants milliseconds (0: none)");
+            pacing_ms = ms ? (int)ms : -1; /* the config's "none" is -1 (0 means the default) */
+        } else if (strcmp(o, "--duration") == 0 || strcmp(o, "--report") == 0) {
+            double d;
+            errno = 0;
+            d = strtod(v, &e);
+            if (errno || e == v || *e || !(d >= 0 && d <= 1e7)) return usage("--duration and --report want seconds");
+            if (o[2] == 'd') duration = d;
+            else report_s = d;
+        } else
+            return usage("unknown argument");
+    }
+    if (!conn_count) { /* the seed's manager example: two regions */
+        add_conn("USWest", 6, AXWS_REGION_US_WEST, NULL);
+        add_conn("EUCentral", 9, AXWS_REGION_EU_CENTRAL, NULL);
+    }
+    if (!sub_count) {
+        add_sub("sol_price", 0);
+        for (i = 0; i < 3; i++) add_sub(known[i].mint, 1);
+    }
+    for (i = 0; i < sub_count; i++)
+        if (subs[i].conn && !find_conn(subs[i].conn, subs[i].conn_len)) return usage("--token/--room names an unknown connection");
+
+    /* what every client shares: the refresh endpoint, the token file, pacing, TLS trust */
+    memset(&base, 0, sizeof base);
+    base.api_url = api_url;
+    base.token_file = token_file;
+    base.pacing_ms = pacing_ms;
+#ifndef AXWS_NO_TLS
+    base.servername = servername;
+    {
+        int all_plain = api_url && strncmp(api_url, "http://", 7) == 0;
+        for (i = 0; i < conn_count; i++) all_plain &= conns[i].url && strncmp(conns[i].url, "ws://", 5) == 0;
+        if (load_anchors(&base, "multi_region", ca, all_plain)) return 1;
+    }
+#else
+    (void)ca;
+    (void)servername;
+#endif
+    for (i = 0; i < conn_count; i++) {
+        conn *c = &conns[i];
+        axws_axiom_config cfg = base;
+        cfg.handler.on_message = on_message;
+        cfg.handler.on_connected = on_connected;
+        cfg.handler.on_disconnected = on_disconnected;
+        cfg.handler.on_error = on_error;
+        cfg.handler.user = c; /* one handler, told apart by its user pointer */
+        cfg.region = c->region;
+        cfg.url = c->url;
+        cfg.rx_buf = rx_bufs[i]; cfg.rx_size = sizeof rx_bufs[i];
+        cfg.tx_buf = tx_bufs[i]; cfg.tx_size = sizeof tx_bufs[i];
+        cfg.msg_buf = msg_bufs[i]; cfg.msg_size = sizeof msg_bufs[i];
+        if ((r = axws_axiom_init(c->client, &cfg)) != 0) {
+            fprintf(stderr, "multi_region: cannot set up %s: %s\n", c->name, axws_strerror(r));
+            return 1;
+        }
+        axws_axiom_set_auto_reconnect(c->client, auto_reconnect); /* the seed's set_auto_reconnect */
+        if (!axws_axiom_has_token(c->client)) {
+            fprintf(stderr, "multi_region: no tokens: give --token-file, set AXIOM_ACCESS_TOKEN (and "
+                            "AXIOM_REFRESH_TOKEN), or put them in ./.axiom_tokens.json\n");
+            return 1;
+        }
+        for (j = 0; j < sub_count; j++) {
+            if (subs[j].conn && (strlen(c->name) != subs[j].conn_len || memcmp(c->name, subs[j].conn, subs[j].conn_len)))
+                continue;
+            if (axws_axiom_subscribe(c->client, subs[j].room) != 0) {
+                fprintf(stderr, "multi_region: cannot subscribe %s to %s\n", c->name, subs[j].room);
+                return 1;
+            }
+            for (r = 0; r < c->room_count && strcmp(c->rooms[r], subs[j].room) != 0; r++)
+                ;
+            if (r == c->room_count && r < MAX_SUBS) { /* the client keeps each room once: so do we */
+                snprintf(c->rooms[c->room_count], sizeof c->rooms[0], "%s", subs[j].room);
+                c->room_first_ms[c->room_count] = -1;
+                c->room_count++;
+            }
+        }
+    }
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal; /* no SA_RESTART: poll() returns at once */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    start = now = axws_now_ms();
+    for (i = 0; i < conn_count; i++)
+        if ((r = axws_axiom_connect(conns[i].client, now)) != 0) {
+            fprintf(stderr, "multi_region: cannot connect %s: %s\n", conns[i].name, axws_strerror(r));
+            return 1;
+        }
+    next_report = report_s > 0 ? start + (int64_t)(report_s * 1000) : 0;
+    for (;;) {
+        int64_t end = duration > 0 ? start + (int64_t)(duration * 1000) : 0;
+        int64_t until = next_report && (!end || next_report < end) ? next_report : end;
+        now = pump(now, until, 0);
+        if (stop_signal || (end && now >= end)) break;
+        report(now);
+        next_report += (int64_t)(report_s * 1000);
+    }
+    say("%s: disconnecting every connection", stop_signal ? "signal received" : "time is up");
+    for (i = 0; i < conn_count; i++) axws_axiom_disconnect(conns[i].client, now);
+    stop_signal = 0;
+    pump(now, now + 5000, 1);
+    final_report();
+    for (i = 0; i < conn_count; i++) never |= conns[i].connects == 0;
+    return never ? 1 : 0;
+}
