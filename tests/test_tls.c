@@ -121,7 +121,8 @@ static int start_s_server(const char *name, const char *extra, int *kid) {
 }
 
 /* A misbehaving TLS server: accepts one connection, reads the ClientHello, then
-   mode 0 closes, mode 1 answers with garbage, mode 2 answers with an HTTP error. */
+   mode 0 closes, mode 1 answers with garbage, mode 2 answers with an HTTP error,
+   mode 3 says nothing for 3 s. */
 static int start_fake(int mode) {
     struct sockaddr_in sa;
     socklen_t sl = sizeof sa;
@@ -145,7 +146,7 @@ static int start_fake(int mode) {
         for (i = 0; i < (int)sizeof junk; i++) junk[i] = (unsigned char)(i * 37 + 11);
         if (mode == 1 && write(s, junk, sizeof junk) < 0) _exit(1);
         if (mode == 2 && write(s, http, sizeof http - 1) < 0) _exit(1);
-        if (mode != 0) poll(NULL, 0, 300);
+        if (mode != 0) poll(NULL, 0, mode == 3 ? 3000 : 300);
         close(s);
         _exit(0);
     }
@@ -154,6 +155,18 @@ static int start_fake(int mode) {
     kid_in[nkids] = -1;
     nkids++;
     return ntohs(sa.sin_port);
+}
+
+/* Whether this machine has an IPv6 loopback to test on. */
+static int have_ipv6(void) {
+    struct sockaddr_in6 sa;
+    int fd = socket(AF_INET6, SOCK_STREAM, 0), ok;
+    memset(&sa, 0, sizeof sa);
+    sa.sin6_family = AF_INET6;
+    sa.sin6_addr = in6addr_loopback;
+    ok = fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+    if (fd >= 0) close(fd);
+    return ok;
 }
 
 /* ------------------------------------------------------------------ the client under test */
@@ -520,6 +533,7 @@ static void test_failures(int py_port) {
     CHECK_EQ(attempt(wss(port), 1, "localhost", &tls), AXWS_EHTTP); /* s_server -www: HTTP 200 */
     CHECK_EQ(tls, 0);
     stop_kid(kid);
+    }
 
     AXT_CASE("expired (clock in 2100)");
     fake_time = 4102444800; /* 2100-01-01 */
@@ -553,6 +567,31 @@ static void test_failures(int py_port) {
     CHECK_EQ(attempt(wss(port), 0, "localhost", &tls), AXWS_ETLS);
     CHECK_EQ(tls, AXWS_TLS_ERR_PLAINTEXT);
 
+    AXT_CASE("silent server: the TLS handshake times out");
+    port = start_fake(3);
+    {
+        tclient *t = setup(5, NULL, 0);
+        int64_t t0 = axws_now_ms();
+        t->c.cfg.connect_timeout_ms = 300;
+        run_one(t, wss(port));
+        CHECK_EQ(axws_error(&t->c), AXWS_ETIMEDOUT);
+        CHECK(axws_now_ms() - t0 < 2000);
+    }
+
+    AXT_CASE("IPv6 literal host without servername");
+    if (!have_ipv6()) {
+        printf("SKIP IPv6 cases: no ::1 on this machine\n");
+    } else {
+    port = start_s_server("ec", "-tls1_2", &kid); /* s_server listens on [::] */
+    snprintf(u, sizeof u, "wss://[::1]:%d/", port);
+    CHECK_EQ(attempt(u, 0, NULL, &tls), AXWS_ETLS);
+    CHECK_EQ(tls, AXWS_TLS_ERR_IP_HOST);
+    AXT_CASE("IPv6 literal host, name verified: localhost");
+    CHECK_EQ(attempt(u, 0, "localhost", &tls), AXWS_EHTTP); /* TLS fine; s_server -www is no WebSocket */
+    CHECK_EQ(tls, 0);
+    stop_kid(kid);
+    }
+
     AXT_CASE("IP host without servername");
     CHECK_EQ(attempt(wss(py_port), 0, NULL, &tls), AXWS_ETLS);
     CHECK_EQ(tls, AXWS_TLS_ERR_IP_HOST);
@@ -569,6 +608,19 @@ static void test_failures(int py_port) {
         t->c.cfg.servername = NULL;
         run_one(t, u);
         check_echo("wss://localhost", t, 1000);
+    }
+
+    AXT_CASE("records in rx_buf when tls_buf is unset");
+    {
+        static const size_t two[] = {10, 40000};
+        static unsigned char rxb[AXWS_TLS_BUF_FULL + 100];
+        tclient *t = setup(6, two, 2);
+        t->c.cfg.tls_buf = NULL;
+        t->c.cfg.tls_size = 0;
+        t->c.cfg.rx_buf = rxb;
+        t->c.cfg.rx_size = sizeof rxb;
+        run_one(t, wss(py_port));
+        check_echo("records in rx_buf", t, 1000);
     }
 
     AXT_CASE("no trust anchors");
