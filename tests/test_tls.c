@@ -533,7 +533,6 @@ static void test_failures(int py_port) {
     CHECK_EQ(attempt(wss(port), 1, "localhost", &tls), AXWS_EHTTP); /* s_server -www: HTTP 200 */
     CHECK_EQ(tls, 0);
     stop_kid(kid);
-    }
 
     AXT_CASE("expired (clock in 2100)");
     fake_time = 4102444800; /* 2100-01-01 */
