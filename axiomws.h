@@ -149,7 +149,11 @@ extern "C" {
     X(AXWS_EDEADPEER, -15, "nothing received from the peer within the dead-peer timeout")   \
     X(AXWS_ENOBUFS, -16, "a configured buffer is too small")                                 \
     X(AXWS_ETLS, -17, "TLS failure")                                                         \
-    X(AXWS_ENOTLS, -18, "wss:// is not available in a build with AXWS_NO_TLS")
+    X(AXWS_ENOTLS, -18, "wss:// is not available in a build with AXWS_NO_TLS")            \
+    X(AXWS_EAUTH, -19, "no usable access token, or the service refused it")                 \
+    X(AXWS_ENOTCONN, -20, "not connected")                                                   \
+    X(AXWS_EFULL, -21, "the subscription table is full")                                     \
+    X(AXWS_EFILE, -22, "token file could not be read or written")
 
 #define AXWS__ENUM_ITEM(name, value, text) name = value,
 enum { AXWS__ERRORS(AXWS__ENUM_ITEM) AXWS__ERR_LAST_ };
@@ -200,7 +204,9 @@ typedef enum axws_event_type {
     AXWS_EV_PING,     /* a ping arrived (the pong is sent automatically): data, len */
     AXWS_EV_PONG,     /* a pong arrived: data, len */
     AXWS_EV_CLOSE,    /* the connection is finished: close_code, data/len = reason, error */
-    AXWS_EV_ERROR     /* a fatal error happened (a CLOSE event follows): error */
+    AXWS_EV_ERROR,    /* a fatal error happened (a CLOSE event follows): error */
+    AXWS_EV_HTTP_RESPONSE /* axws_http_request: the response head arrived: status;
+                             axws_header() works during this callback */
 } axws_event_type;
 
 /* Passed to the event callback; valid only during the callback (data points into the
@@ -214,6 +220,7 @@ typedef struct axws_event {
     int fin;             /* CHUNK: 1 on the message's last chunk */
     int close_code;      /* CLOSE: the peer's code, 1005 (none), or 1006 (no close frame) */
     int error;           /* ERROR, CLOSE: the sticky error, 0 for a clean close */
+    int status;          /* HTTP_RESPONSE: the HTTP status */
 } axws_event;
 
 typedef struct axws_conn axws_conn;
@@ -327,6 +334,16 @@ AXWS_API int axws_connect_addr(axws_conn *c, const char *url, const struct socka
    library owns `fd` from now on and closes it. */
 AXWS_API int axws_connect_fd(axws_conn *c, const char *url, int fd, int64_t now_ms);
 
+/* One HTTP/1.1 request through the same machinery (resolver, TLS, step loop), for small
+   REST calls next to a WebSocket (the Axiom token refresh). `url` is http:// or https://;
+   `headers` (NULL-terminated "Name: value" lines, CR/LF refused) replace cfg.headers for
+   this request; `body` (optional) is sent with a Content-Length. Request and body must fit
+   tx_buf. The response head arrives as AXWS_EV_HTTP_RESPONSE (axws_header() works during
+   that callback); the body is not read, and the connection then ends (CLOSE event). */
+AXWS_API int axws_http_request(axws_conn *c, const char *url, const char *method,
+                               const char *const *headers, const void *body, size_t body_len,
+                               int64_t now_ms);
+
 /* Fill up to `max` pollfd entries; returns how many (0 when CLOSED). */
 AXWS_API int axws_pollfds(const axws_conn *c, struct pollfd *fds, int max);
 /* Milliseconds until the next deadline, 0 when step has work now, -1 for none. */
@@ -336,7 +353,9 @@ AXWS_API int axws_timeout_ms(const axws_conn *c, int64_t now_ms);
 AXWS_API int axws_step(axws_conn *c, const struct pollfd *fds, int nfds, int64_t now_ms);
 
 /* Queue a whole message (masked with a fresh key). Returns 0, AXWS_EWOULDBLOCK when it
-   does not fit the free space of tx_buf (nothing is queued), AXWS_ESTATE when not OPEN. */
+   does not fit the free space of tx_buf now (nothing is queued; retry after step),
+   AXWS_ETOOBIG when it could never fit tx_buf (send it in fragments), AXWS_ESTATE when not
+   OPEN. */
 AXWS_API int axws_send(axws_conn *c, int opcode, const void *data, size_t len);
 AXWS_API int axws_send_text(axws_conn *c, const char *text, size_t len);
 AXWS_API int axws_send_binary(axws_conn *c, const void *data, size_t len);
@@ -349,6 +368,12 @@ AXWS_API int axws_ping(axws_conn *c, const void *data, size_t len);
    bytes). The connection becomes CLOSING and ends after the peer answers or
    close_timeout_ms. */
 AXWS_API int axws_close(axws_conn *c, int code, const char *reason, int64_t now_ms);
+/* Flow control: while paused, no received data is parsed (so no events fire and msg_buf
+   is left alone) and the socket is not read; the peer is slowed by TCP. A callback that
+   cannot take a message now (e.g. its reply does not fit tx_buf) pauses, keeps working on
+   the message it has, and resumes later; parsing stops right after the current frame. */
+AXWS_API void axws_pause_input(axws_conn *c, int paused);
+
 /* Drop the connection at once (no handshake). */
 AXWS_API void axws_abort(axws_conn *c);
 
@@ -366,7 +391,8 @@ AXWS_API int axws_sent_close_code(const axws_conn *c);  /* what we sent, 0 if no
 AXWS_API int axws_sys_errno(const axws_conn *c);        /* errno of a socket failure */
 AXWS_API const char *axws_subprotocol(const axws_conn *c); /* negotiated, or NULL */
 /* A response header of the 101 (case-insensitive name; index selects among repeats).
-   Valid only during the AXWS_EV_OPEN callback; NULL when absent. */
+   Valid during the AXWS_EV_OPEN (or AXWS_EV_HTTP_RESPONSE) callback, and after an upgrade
+   refused with a status other than 101 until the next connect; NULL when absent. */
 AXWS_API const char *axws_header(const axws_conn *c, const char *name, int index, size_t *len);
 
 /* ======================================================================== the core (no I/O) */
@@ -390,6 +416,245 @@ AXWS_API void axws_tick(axws_conn *c, int64_t now_ms);
 AXWS_API int64_t axws_now_ms(void);
 
 /* >>json-decl */
+/* ======================================================================== JSON
+
+   A streaming pull tokenizer for JSON (RFC 8259), usable on its own: no socket, no malloc,
+   no locale. Input arrives in pieces of any size (a piece may end at any byte, even inside
+   a string escape or a UTF-8 sequence); the program asks for one token at a time.
+
+       axws_json j;  axws_json_token t;  int r;
+       axws_json_init(&j, NULL, 0);                  -- 64 levels of nesting, built in
+       axws_json_feed(&j, piece, piece_len);         -- borrowed until next() says NEED_MORE
+       while ((r = axws_json_next(&j, &t)) > 0 && r != AXWS_JSON_DONE) { ...use t... }
+       r == AXWS_JSON_NEED_MORE: feed the next piece (or axws_json_end() when there is none)
+       r == AXWS_JSON_DONE:      exactly one valid document was read, and the input ended
+       r < 0:                    an AXWS_JSON_E* error at byte axws_json_error_offset()
+
+   Strings, keys and numbers come as spans into the piece being read (t.data, t.len; strings
+   without the quotes and with escapes still in them, t.escaped says whether any). When a
+   piece ends inside one of them, what was read so far comes as a chunk with t.more = 1 and
+   the rest follows in the next tokens of the same type with t.cont = 1 (the last has
+   t.more = 0; a last chunk may be empty). Nothing is copied and there is no length limit.
+   A number can only end at the byte after it, so a number at the very end of a piece comes
+   as a chunk unless axws_json_end() was already called. axws_json_unescape*() decode.
+
+   Strict: trailing commas, leading zeros, "+1", ".5", "1.", bad or short escapes, raw
+   control characters in strings, invalid UTF-8 (overlong forms, encoded surrogates, code
+   points above U+10FFFF, truncated sequences) anywhere in the input, comments, single
+   quotes, NaN/Infinity, anything but whitespace after the document, and nesting deeper
+   than the stack allows are all errors. Escapes of lone surrogates ("\ud800") are accepted
+   (RFC 8259 section 8.2 leaves them to the implementation); the unescape helpers report
+   them (see there). A byte-order mark is refused (section 8.1: "MUST NOT add").
+
+   SIZES: sizeof(axws_json) is about 100 bytes on 64-bit targets. The nesting stack holds
+   one bit per level: a caller-given stack of N bytes allows 8*N levels (AXWS_JSON_STACK_BYTES
+   gives N for a depth). With no stack (NULL, 0) the built-in one allows AXWS_JSON_DEFAULT_DEPTH
+   = 64 levels: 64 nested arrays are accepted, the 65th '[' is AXWS_JSON_EDEPTH. */
+
+#define AXWS_JSON_DEFAULT_DEPTH 64
+#define AXWS_JSON_STACK_BYTES(depth) (((size_t)(depth) + 7u) / 8u)
+
+/* X(name, value, text): the tokenizer's own codes (all negative) and axws_json_strerror(). */
+#define AXWS__JSON_ERRORS(X)                                                                 \
+    X(AXWS_JSON_EUNEXPECTED, -101, "unexpected character")                                  \
+    X(AXWS_JSON_EEOF, -102, "unexpected end of input")                                       \
+    X(AXWS_JSON_EEMPTY, -103, "empty input: no JSON value")                                  \
+    X(AXWS_JSON_ETRAILING, -104, "data after the end of the document")                      \
+    X(AXWS_JSON_EDEPTH, -105, "nesting deeper than the limit")                               \
+    X(AXWS_JSON_ECOMMA, -106, "trailing comma")                                              \
+    X(AXWS_JSON_EEXPECT_VALUE, -107, "expected a value")                                     \
+    X(AXWS_JSON_EEXPECT_KEY, -108, "expected a string key")                                  \
+    X(AXWS_JSON_EEXPECT_COLON, -109, "expected ':' after a key")                             \
+    X(AXWS_JSON_EEXPECT_COMMA, -110, "expected ',' or a closing bracket")                   \
+    X(AXWS_JSON_EMISMATCH, -111, "closing bracket does not match the opening one")          \
+    X(AXWS_JSON_ENUMBER, -112, "malformed number")                                           \
+    X(AXWS_JSON_ELEADING_ZERO, -113, "leading zero in a number")                            \
+    X(AXWS_JSON_ELITERAL, -114, "invalid literal (expected true, false or null)")           \
+    X(AXWS_JSON_ENANINF, -115, "NaN and Infinity are not JSON")                              \
+    X(AXWS_JSON_ECOMMENT, -116, "comments are not JSON")                                     \
+    X(AXWS_JSON_EQUOTE, -117, "single quotes are not JSON")                                  \
+    X(AXWS_JSON_ECONTROL, -118, "raw control character in a string")                        \
+    X(AXWS_JSON_EESCAPE, -119, "invalid escape sequence")                                    \
+    X(AXWS_JSON_EUTF8, -120, "invalid UTF-8")                                                \
+    X(AXWS_JSON_EBOM, -121, "byte-order mark before the document")                          \
+    X(AXWS_JSON_EFEED, -122, "fed a new piece before the previous one was consumed")        \
+    X(AXWS_JSON_ERANGE, -123, "number out of range for the conversion")                     \
+    X(AXWS_JSON_ENOTINT, -124, "number is not an integer")                                   \
+    X(AXWS_JSON_ETRUNCATED, -125, "output buffer too small: result truncated")              \
+    X(AXWS_JSON_ESURROGATE, -126, "escape of a lone UTF-16 surrogate (written as U+FFFD)")  \
+    X(AXWS_JSON_EINVAL, -127, "invalid argument")                                            \
+    X(AXWS_JSON_EPATH, -128, "malformed path pattern or too many paths")
+
+#define AXWS__JSON_ENUM_ITEM(name, value, text) name = value,
+enum { AXWS__JSON_ERRORS(AXWS__JSON_ENUM_ITEM) AXWS__JSON_ERR_LAST_ };
+#undef AXWS__JSON_ENUM_ITEM
+
+/* What axws_json_next() returns (besides negative errors). Token types are 1..10. */
+typedef enum axws_json_type {
+    AXWS_JSON_NEED_MORE = 0,     /* the piece is used up: feed more, or call axws_json_end() */
+    AXWS_JSON_BEGIN_OBJECT = 1,
+    AXWS_JSON_END_OBJECT,
+    AXWS_JSON_BEGIN_ARRAY,
+    AXWS_JSON_END_ARRAY,
+    AXWS_JSON_KEY,               /* data/len: the raw key (or a chunk of it) */
+    AXWS_JSON_STRING,            /* data/len: the raw string value (or a chunk of it) */
+    AXWS_JSON_NUMBER,            /* data/len: the number's text (or a chunk of it) */
+    AXWS_JSON_TRUE,
+    AXWS_JSON_FALSE,
+    AXWS_JSON_NULL,
+    AXWS_JSON_DONE = 11          /* one complete document and axws_json_end() was called */
+} axws_json_type;
+
+/* One token; filled by axws_json_next(). data points into the piece being read and is valid
+   until the next axws_json_feed() (the program owns the piece). */
+typedef struct axws_json_token {
+    axws_json_type type;
+    const char *data;  /* KEY/STRING: bytes between the quotes, escapes kept; NUMBER: text */
+    size_t len;
+    uint64_t offset;   /* byte offset in the whole input of the token's first byte (the
+                          opening quote of strings); chunks repeat the token's offset */
+    uint32_t depth;    /* containers around the token: 0 for the top-level value; keys and
+                          values directly inside the top object are at depth 1 */
+    uint8_t more;      /* 1: a chunk; the same token continues in the next token */
+    uint8_t cont;      /* 1: this chunk continues the previous token */
+    uint8_t escaped;   /* KEY/STRING: a backslash was seen in the token so far */
+    uint8_t integer;   /* NUMBER: no fraction and no exponent in the token so far */
+} axws_json_token;
+
+/* The tokenizer. Transparent so it can live anywhere; treat every field as private. */
+typedef struct axws_json {
+    const uint8_t *buf;    /* current piece (borrowed) */
+    size_t len, pos;
+    uint64_t base;         /* offset of buf[0] in the whole input */
+    uint8_t *stack;        /* one bit per level: 1 = object */
+    uint32_t max_depth, depth, stack_levels;
+    uint64_t tok_offset;   /* offset of the token being read across pieces */
+    uint64_t err_offset;
+    int err;               /* sticky first error (0 = none) */
+    uint8_t expect;        /* grammar state (AXWS__JSON_X_*) */
+    uint8_t lex;           /* split-token state: 0 none, else string/number/literal */
+    uint8_t sub;           /* lexical sub-state within a split token */
+    uint8_t utf_need;      /* UTF-8 continuation bytes still expected */
+    uint8_t utf_lo, utf_hi;/* allowed range of the next continuation byte */
+    uint8_t tok_escaped, tok_integer, tok_chunked, eof, started;
+    uint8_t inline_stack[AXWS_JSON_STACK_BYTES(AXWS_JSON_DEFAULT_DEPTH)];
+} axws_json;
+
+/* Prepare `j` for a new document. `stack`/`stack_size`: optional caller storage for the
+   nesting stack (8*stack_size levels; borrowed until the tokenizer is dropped); NULL, 0
+   uses the built-in 64 levels. */
+AXWS_API void axws_json_init(axws_json *j, void *stack, size_t stack_size);
+/* Lower the depth limit to `max_depth` levels (at most what the stack holds; larger values
+   are capped). Call before the first token. */
+AXWS_API void axws_json_set_max_depth(axws_json *j, uint32_t max_depth);
+/* Start over for a new document with the same stack and limit (offsets restart at 0). */
+AXWS_API void axws_json_reset(axws_json *j);
+/* Hand the next piece of input to the tokenizer. The piece is borrowed until the next feed;
+   it may only be given once next() has returned AXWS_JSON_NEED_MORE for the previous one (or
+   before the first next()). Returns 0, AXWS_JSON_EFEED (previous piece not used up; nothing
+   changes) or the sticky error. An empty piece is fine. */
+AXWS_API int axws_json_feed(axws_json *j, const void *data, size_t len);
+/* Say the input has ended: after the current piece there is nothing more. */
+AXWS_API void axws_json_end(axws_json *j);
+/* The next token into *t. Returns its type (1..10), AXWS_JSON_NEED_MORE, AXWS_JSON_DONE, or
+   a negative AXWS_JSON_E* error (sticky: later calls return it again). */
+AXWS_API int axws_json_next(axws_json *j, axws_json_token *t);
+/* The sticky error (0 if none), and the byte offset in the whole input where it was found. */
+AXWS_API int axws_json_error(const axws_json *j);
+AXWS_API uint64_t axws_json_error_offset(const axws_json *j);
+/* Current nesting depth (open containers). */
+AXWS_API uint32_t axws_json_depth(const axws_json *j);
+/* A static description of any AXWS_JSON_E* code
+      ("unknown error" for anything else). */
+AXWS_API const char *axws_json_strerror(int err);
+/* A static name for a token type ("begin_object", "key", ...; "need_more", "done"). */
+AXWS_API const char *axws_json_type_name(int type);
+
+/* ---- unescaping strings and keys ------------------------------------------------------
+   Turns the raw bytes of a string (as the tokenizer returns them: valid, escapes kept)
+   into UTF-8 in out[0..cap). Surrogate pairs (\ud83d\ude00) become one 4-byte sequence. An
+   escape of a lone surrogate becomes U+FFFD (EF BF BD) and the result is then
+   AXWS_JSON_ESURROGATE (the output is complete and usable; only the code is a warning). If
+   out is too small, as much as fits is written (never a cut UTF-8 sequence) and the result
+   is AXWS_JSON_ETRUNCATED (this wins over ESURROGATE). *out_len (optional) gets the bytes
+   written; the chunked form below also tells the full length needed (u.len). Input that is
+   not a valid tokenizer string (a bad or unfinished escape) gives AXWS_JSON_EESCAPE. The
+   output is not NUL-terminated and may contain U+0000 (from "\u0000"). */
+AXWS_API int axws_json_unescape(const char *raw, size_t len, char *out, size_t cap,
+                                size_t *out_len);
+
+/* The same for a string that arrives as chunks: init with the output buffer, add each
+   chunk in order (escapes may be split between chunks), finish for the result. */
+typedef struct axws_json_unescaper {
+    char *out;
+    size_t cap;
+    size_t len;        /* bytes the whole result needs (may exceed cap) */
+    size_t wlen;       /* bytes written to out so far */
+    uint32_t hi;       /* pending high surrogate, 0 if none */
+    uint32_t cp;       /* \u digits gathered */
+    uint8_t state;     /* 0 plain, 1 after '\\', 2..5 reading hex digits */
+    uint8_t lone;      /* a lone surrogate was replaced */
+    uint8_t bad;       /* malformed escape seen */
+    uint8_t trunc;     /* a sequence did not fit */
+} axws_json_unescaper;
+AXWS_API void axws_json_unescape_init(axws_json_unescaper *u, char *out, size_t cap);
+AXWS_API void axws_json_unescape_add(axws_json_unescaper *u, const char *raw, size_t len);
+/* Returns 0, AXWS_JSON_ETRUNCATED, AXWS_JSON_ESURROGATE or AXWS_JSON_EESCAPE; *out_len
+   (optional) gets the full length. */
+AXWS_API int axws_json_unescape_finish(axws_json_unescaper *u, size_t *out_len);
+
+/* ---- numbers ----------------------------------------------------------------------------
+   Both take a whole number's text (join chunks first; a number that needs more than a few
+   hundred bytes is unusual) and validate it against the RFC 8259 grammar (else
+   AXWS_JSON_ENUMBER). Neither depends on the locale. */
+
+/* To int64: integers, and also fractions or exponents whose value is a whole number
+   ("1.50e2" is 150). Returns 0, AXWS_JSON_ENOTINT (has a fractional part; *out untouched)
+   or AXWS_JSON_ERANGE (outside int64; *out saturated to INT64_MIN/INT64_MAX). */
+AXWS_API int axws_json_to_int64(const char *s, size_t len, int64_t *out);
+/* To double, correctly rounded (round-half-even, the same as strtod in the C locale):
+   exact arithmetic where doubles are exact, and an exact big-integer comparison otherwise.
+   Returns 0, or AXWS_JSON_ERANGE when the value overflows (*out = +-HUGE_VAL, like strtod);
+   underflow to zero or to a subnormal is not an error. */
+AXWS_API int axws_json_to_double(const char *s, size_t len, double *out);
+
+/* ---- selecting fields by path ---------------------------------------------------------
+   A path set recognises, while tokens stream past, the values found at given paths - no
+   tree is built. Patterns: keys separated by '.', array positions as [N]; '*' matches any
+   key, [*] any position:  "room", "content.token_address", "content.pair.tokenName",
+   "content[2]", "content[*]", "content.*".  Keys in patterns are compared byte for byte
+   with the keys' raw text (keys containing escapes are unescaped first when they fit 128
+   bytes; a longer escaped key never matches). A pattern cannot name a key containing '.',
+   '[' or '*'.
+
+   Use: axws_json_paths_init() with up to AXWS_JSON_MAX_PATHS patterns (borrowed strings,
+   at most AXWS_JSON_PATH_MAX_PARTS parts each), then pass every token the tokenizer returns,
+   in order, to axws_json_paths_token(). It returns the index of the first pattern matching
+   the path of that token's value (for scalars, every chunk; for BEGIN_OBJECT/BEGIN_ARRAY,
+   the container as a whole; for KEY, the value that follows), or -1. Also
+   axws_json_paths_reset() between documents. The cost per token is a few bit operations
+   plus, for keys, one comparison per pattern still alive at that depth. */
+#define AXWS_JSON_MAX_PATHS 64
+#define AXWS_JSON_PATH_MAX_PARTS 15
+typedef struct axws_json_paths {
+    const char *const *pattern;
+    size_t count;
+    uint64_t all;                                 /* one bit per pattern */
+    uint64_t alive[AXWS_JSON_PATH_MAX_PARTS + 2]; /* per depth: patterns matching so far */
+    uint64_t ends[AXWS_JSON_PATH_MAX_PARTS + 2];  /* patterns with exactly d parts */
+    uint64_t cur;                                 /* after a key: patterns matching it */
+    uint32_t index[AXWS_JSON_PATH_MAX_PARTS + 2]; /* array position per depth */
+    uint16_t part[AXWS_JSON_MAX_PATHS][AXWS_JSON_PATH_MAX_PARTS]; /* part offsets */
+    uint8_t is_array[AXWS_JSON_PATH_MAX_PARTS + 2];
+    uint32_t depth;                               /* open containers */
+    int last_id;                                  /* answer for a chunked scalar's rest */
+    axws_json_unescaper kesc;                     /* chunked or escaped keys */
+    char kbuf[128];
+} axws_json_paths;
+/* Returns 0 or AXWS_JSON_EPATH (too many patterns, too many parts, malformed). */
+AXWS_API int axws_json_paths_init(axws_json_paths *m, const char *const *patterns, size_t count);
+AXWS_API void axws_json_paths_reset(axws_json_paths *m);
+AXWS_API int axws_json_paths_token(axws_json_paths *m, const axws_json_token *t);
 /* <<json-decl */
 
 /* >>tls-decl */
@@ -483,6 +748,627 @@ AXWS_API int axws_tls_anchors_file(axws_tls_anchors *out, void *buf, size_t size
 /* <<tls-decl */
 
 /* >>axiom-decl */
+/* >>axiom-msg-decl */
+/* ======================================================================== Axiom messages
+
+   The typed decoder for what the Axiom service sends (PROTOCOL.md section 5), built on the
+   JSON tokenizer above: one tokenizer pass per message, fields selected with the path
+   matcher while tokens stream past, no tree and no malloc. It works on its own (tests and
+   tools feed it bytes) and is what the Axiom client calls for every text message.
+
+       static unsigned char rx[65536];
+       static axws_axiom_decoder dec;              -- about 16 KB: keep it off small stacks
+       axws_axiom_decoder_init(&dec, rx, sizeof rx);
+       -- for each incoming text message, its bytes in order, in one or more pieces:
+       r = axws_axiom_decoder_chunk(&dec, data, len, fin, on_msg, user);
+       -- on_msg(user, m) runs once per message, from inside the call with fin = 1
+
+   BUFFERS. A message given in one call (fin = 1, nothing pending) is decoded in place:
+   views point into `data`. A message given in pieces is gathered in the caller's buffer
+   when it fits, then decoded there: views point into that buffer. Either way views are
+   valid only during the callback. A message that does not fit still decodes: from the
+   piece that overflows on, the tokenizer is fed as pieces arrive and values are copied as
+   they stream past: strings and numbers up to AXWS_AXIOM_CAPTURE_MAX bytes each (longer
+   ones keep their first bytes and carry AXWS_AXIOM_TRUNCATED), nested objects and arrays
+   (protocol_details, pair, token_balances, content) up to AXWS_AXIOM_RAW_MAX bytes, all of
+   one message together up to AXWS_AXIOM_ARENA_SIZE bytes; m->flags then has
+   AXWS_AXIOM_MSG_OVERSIZE. Such a message's bytes are handed, as they arrive, to the
+   optional raw-chunk callback (axws_axiom_decoder_set_raw_fn): every byte of the frame
+   once, in order, with its offset and fin on the last piece; m->content_offset and
+   m->content_len then say where the content value lay in the frame.
+
+   KINDS (room, and content's JSON type; anything else is AXWS_AXIOM_KIND_RAW):
+       new_pairs + object            NEW_PAIR (every field that is present; missing ones
+                                     are absent, so a partial object still decodes)
+       sol_price + number            SOL_PRICE          block_hash + string   BLOCK_HASH
+       sol-priority-fee + number     PRIORITY_FEE       connection_monitor + number
+                                                        CONNECTION_MONITOR
+       e-<token> + string holding a number, or a number       ACTIVE_USERS
+       s:<token> + object with a numeric active_users         ACTIVE_USERS
+       v:<wallet> + object           WALLET_TRADE       t:<pair>, f:<pair> + array   TRADE
+   Top-level objects without a "room" key are tried, in order, as MarketUpdate, OrderUpdate,
+   TradeUpdate, BalanceUpdate, Error, Connected, Disconnected: the first whose required
+   fields are all present with the right JSON types wins (strings are strings, f64 fields
+   are numbers, timestamp and code are integer literals within int64, status and side are
+   one of their names, transaction_hash / error_message of OrderUpdate may be null or
+   absent, every token_balances entry is an object with string token_mint and symbol and
+   numeric amount and value_usd); extra fields are ignored. An object with a "room" key is
+   never one of these (a room message whose content has "reason" is not a disconnect).
+   Everything else is RAW: m->room (if any) and m->content (the content value; for objects
+   without a room and for non-objects, the whole frame). A frame that is not JSON is RAW
+   with AXWS_AXIOM_MSG_UNDECODABLE, m->content is the frame's text, and the call returns
+   the tokenizer's error (m->json_error): the client reports a serialization error; the
+   decoder is ready for the next message. Duplicate keys: the first occurrence counts.
+
+   VALUES. Strings are raw views (escapes kept; AXWS_AXIOM_ESCAPED says there are some;
+   axws_axiom_str_unescape() decodes). Numbers carry their text, the double (correctly
+   rounded, locale-free) and, for integer literals within int64, the integer. Every view
+   has flags: 0 = absent; AXWS_AXIOM_PRESENT (the key was there), with AXWS_AXIOM_NULL for
+   null, AXWS_AXIOM_MISMATCH when the JSON type is not the expected one (the view then
+   holds the value's own text, `type` says what it is), AXWS_AXIOM_QUOTED for a number
+   given as a string ("49"). */
+
+#ifndef AXWS_AXIOM_CAPTURE_MAX
+#define AXWS_AXIOM_CAPTURE_MAX 256   /* oversize messages: bytes kept per string or number */
+#endif
+#ifndef AXWS_AXIOM_RAW_MAX
+#define AXWS_AXIOM_RAW_MAX 1024      /* oversize messages: bytes kept per nested object/array */
+#endif
+#ifndef AXWS_AXIOM_ARENA_SIZE
+#define AXWS_AXIOM_ARENA_SIZE 4096   /* oversize messages: bytes kept per message in all */
+#endif
+#ifndef AXWS_AXIOM_MAX_VALUES
+#define AXWS_AXIOM_MAX_VALUES 32     /* trade arrays: positions kept (count tells all) */
+#endif
+#ifndef AXWS_AXIOM_MAX_BALANCES
+#define AXWS_AXIOM_MAX_BALANCES 16   /* BalanceUpdate: token balances kept (count tells all) */
+#endif
+/* The five limits above change struct layouts: set them the same in every file. */
+
+/* X(NAME, name): one list yields the enum and axws_axiom_kind_name() ("new_pair", ...),
+   the names axiom_stream --json prints as "kind". */
+#define AXWS_AXIOM_KINDS(X)                                                                   \
+    X(NEW_PAIR, new_pair) X(SOL_PRICE, sol_price) X(BLOCK_HASH, block_hash)                  \
+    X(PRIORITY_FEE, priority_fee) X(CONNECTION_MONITOR, connection_monitor)                  \
+    X(ACTIVE_USERS, active_users) X(WALLET_TRADE, wallet_trade) X(TRADE, trade)              \
+    X(MARKET_UPDATE, market_update) X(ORDER_UPDATE, order_update)                            \
+    X(TRADE_UPDATE, trade_update) X(BALANCE_UPDATE, balance_update) X(ERROR, error)          \
+    X(CONNECTED, connected) X(DISCONNECTED, disconnected) X(RAW, raw)
+
+#define AXWS__AXIOM_KIND_ITEM(NAME, name) AXWS_AXIOM_KIND_##NAME,
+typedef enum axws_axiom_kind { AXWS_AXIOM_KINDS(AXWS__AXIOM_KIND_ITEM) AXWS_AXIOM_KIND_COUNT } axws_axiom_kind;
+#undef AXWS__AXIOM_KIND_ITEM
+
+/* A static name for a kind ("new_pair", ..., "raw"; "unknown" outside the enum). */
+AXWS_API const char *axws_axiom_kind_name(int kind);
+
+/* Flags of a value view (0 = absent). */
+#define AXWS_AXIOM_PRESENT 0x01u   /* the field exists (with any value, null included) */
+#define AXWS_AXIOM_NULL 0x02u      /* its value is null */
+#define AXWS_AXIOM_TRUNCATED 0x04u /* only the first bytes were kept (oversize message) */
+#define AXWS_AXIOM_ESCAPED 0x08u   /* a string with backslash escapes: unescape to read */
+#define AXWS_AXIOM_INTEGER 0x10u   /* a number without fraction or exponent (num: that
+                                      also fits int64, so `integer` holds it) */
+#define AXWS_AXIOM_MISMATCH 0x20u  /* present with an unexpected JSON type (see `type`) */
+#define AXWS_AXIOM_QUOTED 0x40u    /* num: the value was a string holding a JSON number */
+
+/* A string field. ptr/len: the string's bytes between the quotes, escapes kept (for a
+   MISMATCH, the value's own JSON text). type: the JSON type found (AXWS_JSON_STRING,
+   AXWS_JSON_NULL, ...; 0 when absent). */
+typedef struct axws_axiom_str {
+    const char *ptr;
+    size_t len;
+    unsigned flags;
+    int type;
+} axws_axiom_str;
+
+/* A number field. value: the double; integer: the value when it is a whole number within
+   int64 (also "1.5e2" -> 150), else 0; raw/raw_len: the number's text (or the string's
+   body for QUOTED / MISMATCH); TRUNCATED numbers have value NaN. */
+typedef struct axws_axiom_num {
+    double value;
+    int64_t integer;
+    const char *raw;
+    size_t raw_len;
+    unsigned flags;
+    int type;
+} axws_axiom_num;
+
+/* Any JSON value. type: AXWS_JSON_BEGIN_OBJECT / BEGIN_ARRAY (ptr/len: the JSON text),
+   STRING (the bytes between the quotes, escapes kept), NUMBER (its text), TRUE / FALSE /
+   NULL (ptr NULL, len 0); 0 when absent. */
+typedef struct axws_axiom_value {
+    const char *ptr;
+    size_t len;
+    unsigned flags;
+    int type;
+} axws_axiom_value;
+
+/* new_pairs: every field of PROTOCOL.md section 5. */
+typedef struct axws_axiom_new_pair {
+    axws_axiom_str pair_address, signature, token_address, token_name, token_ticker,
+        token_image, token_uri;
+    axws_axiom_num token_decimals;
+    axws_axiom_str pair_sol_account, pair_token_account, protocol;
+    axws_axiom_value protocol_details;               /* object, kept as raw JSON */
+    axws_axiom_str created_at, open_trading, updated_at, website, twitter, telegram,
+        discord, mint_authority, freeze_authority, deployer_address;
+    axws_axiom_num supply, initial_liquidity_sol, initial_liquidity_token, top_10_holders,
+        lp_burned;
+    axws_axiom_value extra;                          /* object or null, raw JSON */
+    axws_axiom_num slot;
+    axws_axiom_str display_protocol;
+    axws_axiom_num dev_holds_percent, snipers_hold_percent;
+} axws_axiom_new_pair;
+
+/* v:<wallet>: one wallet trade, with the fields of its camelCase `pair` object. */
+typedef struct axws_axiom_wallet_trade {
+    axws_axiom_str created_at;
+    axws_axiom_num liquidity_sol, liquidity_token;
+    axws_axiom_str maker_address;
+    axws_axiom_num price_sol, price_usd;
+    axws_axiom_str signature;
+    axws_axiom_num token_amount, total_sol, total_usd;
+    axws_axiom_str type;                             /* "buy" / "sell" */
+    axws_axiom_str pair_address;
+    axws_axiom_value pair;                           /* the whole pair object, raw JSON */
+    axws_axiom_str pair_token_address, pair_token_name, pair_token_ticker, pair_token_image,
+        pair_protocol;
+    axws_axiom_num pair_supply, pair_token_decimals;
+    axws_axiom_str pair_created_at;
+} axws_axiom_wallet_trade;
+
+/* t:<pair> / f:<pair>: a positional trade array. The first eleven positions by name
+   (PROTOCOL.md section 5; past timestamp_ms the meanings are guesses), and every position
+   as a value view. count is the array's length; values[] holds the first
+   AXWS_AXIOM_MAX_VALUES of them. */
+typedef struct axws_axiom_trade {
+    axws_axiom_str signature, wallet;
+    axws_axiom_num timestamp_ms, type, sol_amount, token_amount, price, market_cap_sol,
+        market_cap_usd, liquidity_sol, supply;
+    size_t count;
+    axws_axiom_value values[AXWS_AXIOM_MAX_VALUES];
+} axws_axiom_trade;
+
+typedef enum axws_axiom_order_status {
+    AXWS_AXIOM_STATUS_UNKNOWN = 0,
+    AXWS_AXIOM_STATUS_PENDING,
+    AXWS_AXIOM_STATUS_PROCESSING,
+    AXWS_AXIOM_STATUS_PARTIALLY_FILLED,
+    AXWS_AXIOM_STATUS_FILLED,
+    AXWS_AXIOM_STATUS_CANCELLED,
+    AXWS_AXIOM_STATUS_FAILED
+} axws_axiom_order_status;
+
+typedef enum axws_axiom_side { AXWS_AXIOM_SIDE_UNKNOWN = 0, AXWS_AXIOM_SIDE_BUY, AXWS_AXIOM_SIDE_SELL } axws_axiom_side;
+
+typedef struct axws_axiom_market_update {
+    axws_axiom_str token_mint, symbol;
+    axws_axiom_num price_usd, price_sol, price_change_24h, volume_24h, market_cap, timestamp;
+} axws_axiom_market_update;
+
+typedef struct axws_axiom_order_update {
+    axws_axiom_str order_id, status, transaction_hash, token_mint, side;
+    axws_axiom_num amount, price, filled_amount, timestamp;
+    axws_axiom_str error_message;
+    axws_axiom_order_status status_code;
+    axws_axiom_side side_code;
+} axws_axiom_order_update;
+
+typedef struct axws_axiom_trade_update {
+    axws_axiom_str token_mint, side;
+    axws_axiom_num price, amount, total_value, timestamp;
+    axws_axiom_str transaction_hash;
+    axws_axiom_side side_code;
+} axws_axiom_trade_update;
+
+typedef struct axws_axiom_token_balance {
+    axws_axiom_str token_mint, symbol;
+    axws_axiom_num amount, value_usd;
+} axws_axiom_token_balance;
+
+/* count: entries in token_balances; list[] holds the first AXWS_AXIOM_MAX_BALANCES
+   (more = 1 when count is larger). */
+typedef struct axws_axiom_balance_update {
+    axws_axiom_str wallet_address;
+    axws_axiom_num sol_balance;
+    axws_axiom_value token_balances;                 /* the whole list, raw JSON */
+    axws_axiom_num total_value_usd, timestamp;
+    size_t count;
+    int more;
+    axws_axiom_token_balance list[AXWS_AXIOM_MAX_BALANCES];
+} axws_axiom_balance_update;
+
+typedef struct axws_axiom_error_msg {
+    axws_axiom_num code;
+    axws_axiom_str message;
+} axws_axiom_error_msg;
+
+/* Message flags. */
+#define AXWS_AXIOM_MSG_UNDECODABLE 0x01u /* not JSON: RAW, content = the frame's text */
+#define AXWS_AXIOM_MSG_OVERSIZE 0x02u    /* did not fit the buffer: values were copied */
+#define AXWS_AXIOM_MSG_TRUNCATED 0x04u   /* some value has AXWS_AXIOM_TRUNCATED */
+
+/* One decoded message; handed to the callback, valid only during it. */
+typedef struct axws_axiom_msg {
+    axws_axiom_kind kind;
+    unsigned flags;            /* AXWS_AXIOM_MSG_* */
+    axws_axiom_str room;       /* absent for messages without a room */
+    axws_axiom_value content;  /* the content value; for messages without a room and for
+                                  undecodable ones, the whole frame (type 0 when not JSON) */
+    uint64_t frame_len;        /* bytes in the whole message */
+    uint64_t content_offset;   /* where content lies in the frame (0/frame_len when the */
+    uint64_t content_len;      /* content is the whole frame) */
+    int json_error;            /* UNDECODABLE: the AXWS_JSON_E* code, else 0 */
+    uint64_t json_error_offset;
+    union {
+        axws_axiom_new_pair new_pair;
+        struct { axws_axiom_num price; } sol_price;          /* USD per SOL */
+        struct { axws_axiom_str hash; } block_hash;
+        struct { axws_axiom_num fee; } priority_fee;
+        struct { axws_axiom_num timestamp_ms; } connection_monitor;
+        struct { axws_axiom_num active_users; } active_users; /* e-: QUOTED */
+        axws_axiom_wallet_trade wallet_trade;
+        axws_axiom_trade trade;
+        axws_axiom_market_update market_update;
+        axws_axiom_order_update order_update;
+        axws_axiom_trade_update trade_update;
+        axws_axiom_balance_update balance_update;
+        axws_axiom_error_msg error;
+        struct { axws_axiom_str session_id; } connected;
+        struct { axws_axiom_str reason; } disconnected;
+    } u;
+} axws_axiom_msg;
+
+/* Called once per message from inside axws_axiom_decoder_chunk(); `m` and every view in
+   it are valid only during the call. */
+typedef void (*axws_axiom_msg_fn)(void *user, const axws_axiom_msg *m);
+/* Oversize messages only: the frame's bytes as they arrive (offset in the frame; fin = 1
+   on the last piece, which comes before the message callback). */
+typedef void (*axws_axiom_raw_fn)(void *user, const char *data, size_t len, uint64_t offset,
+                                  int fin);
+
+/* The private field lists (used for the decoder's layout). */
+#define AXWS__AXIOM_TOP_FIELDS(X)                                                             \
+    X(token_mint) X(symbol) X(price_usd) X(price_sol) X(price_change_24h) X(volume_24h)      \
+    X(market_cap) X(timestamp) X(order_id) X(status) X(transaction_hash) X(side) X(amount)   \
+    X(price) X(filled_amount) X(error_message) X(total_value) X(wallet_address)              \
+    X(sol_balance) X(token_balances) X(total_value_usd) X(code) X(message) X(session_id)     \
+    X(reason)
+#define AXWS__AXIOM_CONTENT_FIELDS(X)                                                         \
+    X(pair_address) X(signature) X(token_address) X(token_name) X(token_ticker)              \
+    X(token_image) X(token_uri) X(token_decimals) X(pair_sol_account) X(pair_token_account)  \
+    X(protocol) X(protocol_details) X(created_at) X(open_trading) X(updated_at) X(website)   \
+    X(twitter) X(telegram) X(discord) X(mint_authority) X(freeze_authority)                  \
+    X(deployer_address) X(supply) X(initial_liquidity_sol) X(initial_liquidity_token)        \
+    X(top_10_holders) X(lp_burned) X(extra) X(slot) X(display_protocol)                      \
+    X(dev_holds_percent) X(snipers_hold_percent) X(liquidity_sol) X(liquidity_token)         \
+    X(maker_address) X(price_sol) X(price_usd) X(token_amount) X(total_sol) X(total_usd)     \
+    X(type) X(pair) X(active_users)
+#define AXWS__AXIOM_PAIR_FIELDS(X)                                                            \
+    X(tokenAddress) X(tokenName) X(tokenTicker) X(tokenImage) X(protocol) X(supply)          \
+    X(tokenDecimals) X(pairCreatedAt)
+#define AXWS__AXIOM_BAL_FIELDS(X) X(token_mint) X(symbol) X(amount) X(value_usd)
+
+#define AXWS__AXIOM_SLOT_T(n) AXWS__AXS_T_##n,
+#define AXWS__AXIOM_SLOT_C(n) AXWS__AXS_C_##n,
+#define AXWS__AXIOM_SLOT_P(n) AXWS__AXS_P_##n,
+#define AXWS__AXIOM_SLOT_B(n) AXWS__AXS_B_##n,
+enum {
+    AXWS__AXS_ROOM = 0,
+    AXWS__AXS_CONTENT,
+    AXWS__AXIOM_TOP_FIELDS(AXWS__AXIOM_SLOT_T)
+    AXWS__AXIOM_CONTENT_FIELDS(AXWS__AXIOM_SLOT_C)
+    AXWS__AXIOM_PAIR_FIELDS(AXWS__AXIOM_SLOT_P)
+    /* token_balances entries: (MAX_BALANCES + 1 scratch) groups; the names are group 0 */
+    AXWS__AXIOM_BAL_FIELDS(AXWS__AXIOM_SLOT_B)
+    AXWS__AXS_BAL_END_,
+    AXWS__AXS_BAL = AXWS__AXS_B_token_mint,
+    AXWS__AXS_BAL_N = AXWS__AXS_BAL_END_ - AXWS__AXS_BAL,
+    AXWS__AXS_VALUES = AXWS__AXS_BAL + AXWS__AXS_BAL_N * (AXWS_AXIOM_MAX_BALANCES + 1),
+    AXWS__AXS_COUNT = AXWS__AXS_VALUES + AXWS_AXIOM_MAX_VALUES
+};
+#undef AXWS__AXIOM_SLOT_T
+#undef AXWS__AXIOM_SLOT_C
+#undef AXWS__AXIOM_SLOT_P
+#undef AXWS__AXIOM_SLOT_B
+
+/* A captured value: private. */
+typedef struct axws__axiom_slot {
+    const char *ptr;
+    size_t len;
+    uint32_t gen;     /* == decoder's gen: set in the current message */
+    uint8_t type;     /* axws_json_type */
+    uint8_t flags;    /* AXWS_AXIOM_* */
+} axws__axiom_slot;
+
+/* An object or array being captured: private. */
+typedef struct axws__axiom_range {
+    int slot;
+    uint32_t depth;
+    uint64_t start;   /* offset of '{' or '[' in the frame */
+    char *cap;        /* oversize: where its bytes are copied (NULL: nowhere) */
+    size_t cap_size, len;
+    uint8_t copied, trunc;
+} axws__axiom_range;
+
+#define AXWS__AXIOM_RANGES 8
+
+/* The decoder. Transparent so it can live anywhere; treat every field as private. */
+typedef struct axws_axiom_decoder {
+    unsigned char *buf;
+    size_t size;
+    size_t have;            /* bytes gathered in buf for the message in progress */
+    uint64_t msg_len;       /* bytes of the message so far */
+    int in_msg, streaming, done, err;
+    uint64_t err_offset;
+    uint32_t gen;
+    axws_axiom_raw_fn raw_fn;
+    void *raw_user;
+    /* the piece being tokenized */
+    const char *piece;
+    uint64_t piece_base;
+    size_t piece_len;
+    int piece_stable;
+    /* token state */
+    int field;              /* slot for the value after the current key, -1 none */
+    int cap_slot;           /* scalar being captured in chunks, -1 none */
+    int top_type;
+    int key_bad;
+    size_t key_len;
+    char key[48];
+    size_t nvalues, nbal;
+    int bal_group, bal_bad;
+    uint32_t bal_depth;
+    int in_bal;
+    uint64_t content_start, content_end;
+    int nranges;
+    axws__axiom_range ranges[AXWS__AXIOM_RANGES];
+    int inner_busy, truncated;
+    size_t arena_len;
+    const char *frame;      /* whole-message view (in place or in buf) */
+    size_t frame_kept;      /* bytes of the frame at `frame` */
+    axws_json json;
+    axws_json_paths paths;
+    axws__axiom_slot slots[AXWS__AXS_COUNT];
+    axws_axiom_msg msg;
+    char content_cap[AXWS_AXIOM_RAW_MAX];
+    char inner_cap[AXWS_AXIOM_RAW_MAX];
+    char arena[AXWS_AXIOM_ARENA_SIZE];
+} axws_axiom_decoder;
+
+/* Prepare `d`. buf/size: the caller's buffer for messages that arrive in pieces (borrowed
+   for the decoder's life; may be NULL/0: then only whole messages are decoded in place and
+   every other one takes the oversize path). */
+AXWS_API void axws_axiom_decoder_init(axws_axiom_decoder *d, void *buf, size_t size);
+/* Optional: receive the bytes of oversize messages as they arrive (see above). */
+AXWS_API void axws_axiom_decoder_set_raw_fn(axws_axiom_decoder *d, axws_axiom_raw_fn fn,
+                                            void *user);
+/* The next piece of the current text message (len may be 0; fin = 1 on its last piece).
+   On the last piece `cb` (optional) gets the decoded message. Returns 0, or on the last
+   piece of a message that was not valid JSON a negative AXWS_JSON_E* code (the message
+   was still delivered, RAW and UNDECODABLE). Pieces of one message may come from
+   different buffers; each is borrowed only during the call. */
+AXWS_API int axws_axiom_decoder_chunk(axws_axiom_decoder *d, const void *data, size_t len,
+                                      int fin, axws_axiom_msg_fn cb, void *user);
+/* Forget a message in progress (the connection was lost mid-message). */
+AXWS_API void axws_axiom_decoder_reset(axws_axiom_decoder *d);
+
+/* Decode a string view into out[0..cap) as UTF-8 (escapes resolved; copied as is when it
+   has none). *len (optional) gets the bytes written. Returns 0, AXWS_JSON_ETRUNCATED (out
+   too small: as much as fits, never a cut UTF-8 sequence), AXWS_JSON_ESURROGATE (a lone
+   surrogate became U+FFFD) or AXWS_JSON_EINVAL (not a string). A TRUNCATED view decodes
+   up to its last whole character. */
+AXWS_API int axws_axiom_str_unescape(const axws_axiom_str *s, char *out, size_t cap,
+                                     size_t *len);
+/* Read any value view as a number (NUMBER, or a STRING holding a JSON number: QUOTED). */
+AXWS_API axws_axiom_num axws_axiom_value_num(const axws_axiom_value *v);
+/* Read any value view as a string field (MISMATCH unless it is a string). */
+AXWS_API axws_axiom_str axws_axiom_value_str(const axws_axiom_value *v);
+
+/* Write the line axiom_stream --json prints for `m` (without a newline): one JSON object
+   {"event":"message","kind":...,"room":...,<fields>}. Fields go under their source names
+   (content's fields for object contents; "content" for scalar contents; t:/f: arrays get
+   the eleven names plus "values", the whole array; RAW messages "content"); nested objects
+   and lists are copied through; numbers as they were received (the text always reads back
+   to the same double; integers stay integers); null kept; absent fields left out; strings
+   copied with their original (valid) escapes. A value cut short in an oversize message is
+   written as far as it is complete, with "truncated":true added; containers that cannot
+   be written whole are left out (pair and token_balances are rebuilt from their fields).
+   UNDECODABLE messages carry "content" as a string of the frame's text (escaped, invalid
+   UTF-8 as U+FFFD) and "undecodable":true. out gets a terminating NUL when it fits.
+   Returns the length, or AXWS_ENOBUFS when cap is too small. */
+AXWS_API int axws_axiom_msg_write_json(const axws_axiom_msg *m, char *out, size_t cap);
+/* <<axiom-msg-decl */
+
+/* >>axiom-client-decl */
+/* ======================================================================== the Axiom client
+
+   The C form of the axiomtrade-rs WebSocketClient: one client per stream, a region (or an
+   explicit URL), tokens, subscriptions that survive reconnects, typed messages, and a
+   handler of four callbacks -- pumped by the same poll loop as everything else:
+
+       axws_axiom_pollfds(&a, fds, AXWS_AXIOM_MAX_POLLFDS);   -- up to two sockets: the
+       poll(fds, n, axws_axiom_timeout_ms(&a, now));            stream, and a token refresh
+       axws_axiom_step(&a, fds, n, axws_now_ms());              when one is under way
+
+   Callbacks fire only from inside axws_axiom_step() and may call subscribe, unsubscribe,
+   send or disconnect. Nothing blocks except the default resolver (cfg.resolve as in the
+   engine) and the token file, which is read at init and rewritten after a refresh with
+   plain stdio (fopen allocates inside libc; programs that avoid it pass tokens directly
+   and handle on_tokens themselves). */
+
+#define AXWS_AXIOM_MAX_POLLFDS 2
+#ifndef AXWS_AXIOM_MAX_ROOMS
+#define AXWS_AXIOM_MAX_ROOMS 64   /* rooms one client remembers; same in every file */
+#endif
+#ifndef AXWS_AXIOM_ROOM_MAX
+#define AXWS_AXIOM_ROOM_MAX 95    /* longest room name in bytes; same in every file */
+#endif
+#ifndef AXWS_AXIOM_TOKEN_MAX
+#define AXWS_AXIOM_TOKEN_MAX 2047 /* longest token in bytes; same in every file */
+#endif
+
+/* Regions and their hosts (PROTOCOL.md 1). X(enum, name) */
+#define AXWS__REGIONS(X)                          \
+    X(AXWS_REGION_GLOBAL, "Global")               \
+    X(AXWS_REGION_US_WEST, "USWest")              \
+    X(AXWS_REGION_US_CENTRAL, "USCentral")        \
+    X(AXWS_REGION_US_EAST, "USEast")              \
+    X(AXWS_REGION_EU_WEST, "EUWest")              \
+    X(AXWS_REGION_EU_CENTRAL, "EUCentral")        \
+    X(AXWS_REGION_EU_EAST, "EUEast")              \
+    X(AXWS_REGION_ASIA, "Asia")                   \
+    X(AXWS_REGION_AUSTRALIA, "Australia")
+#define AXWS__REGION_ENUM(e, name) e,
+typedef enum axws_region { AXWS__REGIONS(AXWS__REGION_ENUM) AXWS_REGION_COUNT } axws_region;
+#undef AXWS__REGION_ENUM
+
+/* "Global", "USWest", ... */
+AXWS_API const char *axws_region_name(axws_region r);
+/* The region named `name` (case-insensitive, as the seed spells them), or -1. */
+AXWS_API int axws_region_from_name(const char *name);
+/* The region's hosts: *hosts gets a static array; returns how many. */
+AXWS_API int axws_region_hosts(axws_region r, const char *const **hosts);
+
+/* Error kinds, one per layer, as the seed's WebSocketError. X(enum, value, name) */
+#define AXWS__AXIOM_ERRORS(X)                                    \
+    X(AXWS_AXIOM_ERR_AUTH, 1, "authentication")                  \
+    X(AXWS_AXIOM_ERR_CONNECTION, 2, "connection")                \
+    X(AXWS_AXIOM_ERR_NOT_CONNECTED, 3, "not connected")          \
+    X(AXWS_AXIOM_ERR_SEND, 4, "send")                            \
+    X(AXWS_AXIOM_ERR_RECEIVE, 5, "receive")                      \
+    X(AXWS_AXIOM_ERR_SERIALIZATION, 6, "serialization")          \
+    X(AXWS_AXIOM_ERR_WEBSOCKET, 7, "websocket")                  \
+    X(AXWS_AXIOM_ERR_HTTP, 8, "http")
+#define AXWS__AXIOM_ERR_ENUM(e, v, name) e = v,
+typedef enum axws_axiom_error_kind { AXWS__AXIOM_ERRORS(AXWS__AXIOM_ERR_ENUM) AXWS_AXIOM_ERR_LAST_ } axws_axiom_error_kind;
+#undef AXWS__AXIOM_ERR_ENUM
+/* "authentication", "connection", ... */
+AXWS_API const char *axws_axiom_error_kind_name(int kind);
+
+/* What the error callback gets. Valid during the callback. The text never holds a token. */
+typedef struct axws_axiom_error {
+    axws_axiom_error_kind kind;
+    int code;          /* the AXWS_E* behind it */
+    int http_status;   /* AUTH/HTTP: the status of the upgrade or refresh, else 0 */
+    int close_code;    /* WEBSOCKET/CONNECTION: the close code, else 0 */
+    int tls_error;     /* CONNECTION: BearSSL's error code, else 0 */
+    int sys_errno;     /* CONNECTION/SEND/RECEIVE: errno, else 0 */
+    const char *text;  /* a readable sentence */
+} axws_axiom_error;
+
+typedef struct axws_axiom axws_axiom;
+
+/* The handler: the seed's MessageHandler trait. Any member may be NULL. */
+typedef struct axws_axiom_handler {
+    /* a decoded message (see axws_axiom_msg); valid during the call */
+    void (*on_message)(axws_axiom *a, const axws_axiom_msg *m, void *user);
+    /* once per successful upgrade; session_id is made by the client for this connection */
+    void (*on_connected)(axws_axiom *a, const char *session_id, void *user);
+    /* once per loss of a connection that was up (also after disconnect()) */
+    void (*on_disconnected)(axws_axiom *a, const char *reason, void *user);
+    void (*on_error)(axws_axiom *a, const axws_axiom_error *e, void *user);
+    /* optional: new tokens arrived from a refresh (e.g. to store them yourself) */
+    void (*on_tokens)(axws_axiom *a, const char *access_token, const char *refresh_token, void *user);
+    void *user;
+} axws_axiom_handler;
+
+/* Zero means default for every field. */
+typedef struct axws_axiom_config {
+    axws_axiom_handler handler;
+    axws_region region;          /* default AXWS_REGION_GLOBAL */
+    const char *url;             /* instead of the region: ws:// or wss:// (tests, relays) */
+    const char *token_price_url; /* default wss://socket8.axiom.trade/ */
+    const char *api_url;         /* refresh endpoint base; default https://apiN.axiom.trade
+                                    with N picked at random */
+    /* tokens: given here (copied), else AXIOM_ACCESS_TOKEN / AXIOM_REFRESH_TOKEN from the
+       environment (unless no_env), else the token file */
+    const char *access_token;
+    const char *refresh_token;
+    const char *token_file;      /* default ".axiom_tokens.json" when tokens come from no
+                                    other source; written back (atomically) after refresh */
+    int no_env;
+    /* upgrade request (PROTOCOL.md 2): a line in `headers` replaces the default header of
+       the same name (Cookie, Origin, User-Agent, Cache-Control, Pragma, Accept-Language) */
+    const char *const *headers;
+    int no_auto_reconnect;       /* auto-reconnect is on unless this is set */
+    int keepalive_ms;            /* ping interval; default 30000; -1 = never */
+    int dead_peer_ms;            /* silence that counts as dead; default 2 * keepalive */
+    int connect_timeout_ms;      /* TCP + TLS + upgrade; default 10000 */
+    int backoff_base_ms;         /* default 500 */
+    int backoff_cap_ms;          /* default 30000 */
+    int healthy_ms;              /* a connection up this long resets the backoff; 60000 */
+    int pacing_ms;               /* between subscription messages; default 100; -1 = none */
+    int refresh_ahead_s;         /* refresh this long before the access token expires; 120 */
+    int token_check_ms;          /* how often to check the token; default 600000 (10 min) */
+    /* buffers (required): the stream's socket reads and output queue, and the message
+       buffer: a message that fits is decoded in place (strings are views into it) */
+    void *rx_buf; size_t rx_size;
+    void *tx_buf; size_t tx_size;
+    void *msg_buf; size_t msg_size;
+    /* as in axws_config */
+    axws_resolve_fn resolve; void *resolve_user;
+    axws_random_fn random; void *random_user;
+    axws_log_fn log; void *log_user;
+    int64_t (*wall_clock)(void *user);  /* seconds since 1970; default time() */
+    void *wall_clock_user;
+#ifndef AXWS_NO_TLS
+    const br_x509_trust_anchor *trust_anchors;
+    size_t trust_anchor_count;
+    const char *servername;      /* name to verify instead of the URL's host */
+    int insecure_skip_verify;
+#endif
+} axws_axiom_config;
+
+/* The seed's WebSocketClient::new / with_region: set up `a` (caller-allocated) from `cfg`.
+   Reads tokens from the given values, the environment or the token file. Returns 0,
+   AXWS_EINVAL/AXWS_ENOBUFS (bad configuration), AXWS_EAUTH (a token with bytes that may
+   not appear in a header) or AXWS_EFILE (token file named but unreadable). No token at all
+   is not an error here: connect will report it (or refresh first if there is a refresh
+   token). */
+AXWS_API int axws_axiom_init(axws_axiom *a, const axws_axiom_config *cfg);
+/* connect(): start connecting to the region's (or cfg.url's) stream. */
+AXWS_API int axws_axiom_connect(axws_axiom *a, int64_t now_ms);
+/* connect_token_price(): the dedicated token-price socket. */
+AXWS_API int axws_axiom_connect_token_price(axws_axiom *a, int64_t now_ms);
+/* disconnect(): close handshake with 1000 (bounded wait), no reconnect. */
+AXWS_API int axws_axiom_disconnect(axws_axiom *a, int64_t now_ms);
+/* reconnect(): drop the current connection (if any) and connect again at once, to the next
+   host; every subscription is joined again. */
+AXWS_API int axws_axiom_reconnect(axws_axiom *a, int64_t now_ms);
+AXWS_API int axws_axiom_is_connected(const axws_axiom *a);
+AXWS_API void axws_axiom_set_auto_reconnect(axws_axiom *a, int on);
+/* get_subscriptions(): the rooms, in the order they were subscribed. */
+AXWS_API int axws_axiom_subscription_count(const axws_axiom *a);
+AXWS_API const char *axws_axiom_subscription(const axws_axiom *a, int index);
+/* subscribe_new_tokens(), subscribe_token_price(mint), subscribe_wallet_transactions(addr),
+   and any room. The room is recorded (once) and joined now if connected, else on the next
+   connect; joins are paced cfg.pacing_ms apart. Returns 0, AXWS_EINVAL (empty, too long,
+   not UTF-8), AXWS_EFULL. */
+AXWS_API int axws_axiom_subscribe_new_tokens(axws_axiom *a);
+AXWS_API int axws_axiom_subscribe_token_price(axws_axiom *a, const char *mint);
+AXWS_API int axws_axiom_subscribe_wallet_transactions(axws_axiom *a, const char *wallet);
+AXWS_API int axws_axiom_subscribe(axws_axiom *a, const char *room);
+/* Forget a room (a leave is sent if it was joined). AXWS_EINVAL if not subscribed. */
+AXWS_API int axws_axiom_unsubscribe(axws_axiom *a, const char *room);
+/* Send a text frame as is. AXWS_ENOTCONN when not connected, AXWS_EWOULDBLOCK when full. */
+AXWS_API int axws_axiom_send_text(axws_axiom *a, const char *text, size_t len);
+/* Replace the tokens (copied). Used at the next upgrade. */
+AXWS_API int axws_axiom_set_tokens(axws_axiom *a, const char *access_token, const char *refresh_token);
+/* Refresh the access token now (non-blocking; the result arrives through the callbacks). */
+AXWS_API int axws_axiom_refresh_token(axws_axiom *a, int64_t now_ms);
+/* Seconds since 1970 when the access token expires (from its JWT exp), or 0 if unknown. */
+AXWS_API int64_t axws_axiom_token_expiry(const axws_axiom *a);
+
+AXWS_API int axws_axiom_pollfds(const axws_axiom *a, struct pollfd *fds, int max);
+AXWS_API int axws_axiom_timeout_ms(const axws_axiom *a, int64_t now_ms);
+AXWS_API int axws_axiom_step(axws_axiom *a, const struct pollfd *fds, int nfds, int64_t now_ms);
+/* The stream's connection, for its getters (axws_error, axws_close_code, ...). */
+AXWS_API const axws_conn *axws_axiom_conn(const axws_axiom *a);
+/* The URL of the current (or last) connection attempt. */
+AXWS_API const char *axws_axiom_url(const axws_axiom *a);
+/* <<axiom-client-decl */
 /* <<axiom-decl */
 
 /* ======================================================================== the object
@@ -512,7 +1398,7 @@ struct axws_conn {
     /* timers (monotonic ms; 0 = unset) */
     int64_t deadline;   /* connect, handshake or close deadline of the current state */
     int64_t last_rx;    /* last time bytes arrived */
-    int64_t next_ping;  /* keepalive */
+    int64_t last_ping;  /* keepalive: when the last ping went out */
 
     /* output queue in tx_buf: bytes [tx_head, tx_tail) */
     size_t tx_head, tx_tail;
@@ -526,6 +1412,9 @@ struct axws_conn {
     size_t hs_reason_off, hs_reason_len;
     size_t hs_location_off, hs_location_len;
     int has_location;
+    int http_mode;      /* axws_http_request: no upgrade, one response head */
+    int pending_errno;  /* connect failed inside axws_connect*: reported by the next step */
+    int input_paused;   /* axws_pause_input */
     char subprotocol[64];
     char host[256];     /* URL host, also the default TLS server name */
 
@@ -567,6 +1456,53 @@ struct axws_conn {
     /* <<tls-state */
 #endif
 };
+
+/* >>axiom-client-struct (needs axws_conn complete) */
+struct axws_axiom {
+    axws_axiom_config cfg;
+    axws_conn ws;             /* the stream */
+    axws_conn http;           /* the token refresh, when one is under way */
+    axws_axiom_decoder dec;
+    int want_up;              /* the program asked to be connected */
+    int token_price;          /* connect to the token-price socket */
+    int up;                   /* on_connected fired, on_disconnected not yet */
+    int attempt_live;         /* ws is connecting or connected for us */
+    int reconnect_now;        /* reconnect(): connect again as soon as the stream is down */
+    int attempts;             /* failed attempts since the last healthy connection */
+    int host_index;           /* region host of the current attempt; -1 before the first */
+    int auth_retried;         /* a 401/403 already led to one refresh and retry */
+    int64_t next_attempt;     /* when to try again (0: not waiting) */
+    int64_t connected_at;
+    int64_t next_send;        /* pacing of subscription messages */
+    unsigned conn_gen;        /* per connection; rooms joined on it carry it */
+    int room_count;
+    unsigned room_joined[AXWS_AXIOM_MAX_ROOMS];
+    char rooms[AXWS_AXIOM_MAX_ROOMS][AXWS_AXIOM_ROOM_MAX + 1];
+    int leave_count;          /* leaves waiting for their pacing slot */
+    char leaves[AXWS_AXIOM_MAX_ROOMS][AXWS_AXIOM_ROOM_MAX + 1];
+    char access[AXWS_AXIOM_TOKEN_MAX + 1];
+    char refresh[AXWS_AXIOM_TOKEN_MAX + 1];
+    int64_t access_exp;       /* JWT exp, 0 unknown */
+    int tokens_from_file;
+    char token_file[256];
+    int refresh_busy;         /* the http connection carries a refresh */
+    int connect_after_refresh;
+    int refresh_failures;
+    int64_t next_refresh;     /* retry of a failed refresh (0: none) */
+    int64_t next_token_check;
+    int64_t last_refresh;     /* when the last refresh started */
+    int refresh_ok;           /* the response carried a new access token */
+    int refresh_status;
+    int64_t retry_after_ms;   /* from a 429 */
+    char url[320];
+    char session_id[24];
+    char text[1024];          /* error and reason sentences */
+    char cookie[2 * AXWS_AXIOM_TOKEN_MAX + 64];
+    const char *headers[24];
+    uint8_t http_rx[1024];
+    uint8_t http_tx[2 * AXWS_AXIOM_TOKEN_MAX + 1024];
+};
+/* <<axiom-client-struct */
 
 #ifdef __cplusplus
 }
@@ -924,7 +1860,7 @@ static size_t axws__frame_header_size(size_t len) {
 static int axws__queue_frame(axws_conn *c, int b0, const void *data, size_t len) {
     size_t hl = axws__frame_header_size(len);
     uint8_t *p;
-    if (len > c->cfg.tx_size) return AXWS_EWOULDBLOCK;
+    if (len > c->cfg.tx_size || hl + len > c->cfg.tx_size) return AXWS_ETOOBIG; /* never fits */
     p = axws__tx_reserve(c, hl + len);
     if (!p) return AXWS_EWOULDBLOCK;
     p[0] = (uint8_t)b0;
@@ -1216,7 +2152,7 @@ AXWS__DEF size_t axws_feed(axws_conn *c, const void *data, size_t len, int64_t n
     if (len) c->last_rx = now_ms;
     if (c->reply_pending && axws__finish_control(c) != 0) return 0;
     while (c->gen == gen && (i < len || (c->in_frame && c->fr_left == 0))) {
-        if (c->state == AXWS_STATE_CLOSED || c->state < AXWS_STATE_HANDSHAKE) break;
+        if (c->state == AXWS_STATE_CLOSED || c->state < AXWS_STATE_HANDSHAKE || c->input_paused) break;
         if (c->finish_on_flush || c->close_rcvd) {
             i = len; /* RFC 6455 5.5.1: nothing after a close (or a failure) is processed */
             break;
@@ -1333,7 +2269,8 @@ static int axws__is_tchar(int ch) { /* RFC 7230 3.2.6 token characters */
            (ch != 0 && strchr("!#$%&'*+-.^_`|~", ch) != NULL);
 }
 
-AXWS__DEF int axws_parse_url(const char *url, axws_url *out, char *storage, size_t storage_size) {
+static int axws__parse_url(const char *url, axws_url *out, char *storage, size_t storage_size,
+                           int allow_http) {
     const char *p, *host, *host_end, *rest;
     size_t hlen, plen, i;
     long port = 0;
@@ -1345,6 +2282,11 @@ AXWS__DEF int axws_parse_url(const char *url, axws_url *out, char *storage, size
         p = url + 5;
     } else if (axws__ieq(url, 6, "wss://") && url[5] == '/') {
         p = url + 6;
+        out->secure = 1;
+    } else if (allow_http && axws__ieq(url, 7, "http://") && url[6] == '/') {
+        p = url + 7;
+    } else if (allow_http && axws__ieq(url, 8, "https://") && url[7] == '/') {
+        p = url + 8;
         out->secure = 1;
     } else {
         return AXWS_EURL;
@@ -1404,6 +2346,10 @@ AXWS__DEF int axws_parse_url(const char *url, axws_url *out, char *storage, size
     return AXWS_OK;
 }
 
+AXWS__DEF int axws_parse_url(const char *url, axws_url *out, char *storage, size_t storage_size) {
+    return axws__parse_url(url, out, storage, storage_size, 0);
+}
+
 /* ---- the upgrade request (RFC 6455 4.1) */
 
 typedef struct { char *p; size_t n, cap; int overflow; } axws__buf;
@@ -1417,55 +2363,80 @@ static void axws__puts(axws__buf *b, const char *s) { axws__put(b, s, strlen(s))
 
 static int axws__has_crlf(const char *s) { return strpbrk(s, "\r\n") != NULL; }
 
-static int axws__build_request(axws_conn *c, const axws_url *u) {
-    uint8_t key[16];
-    char key64[32], port[16];
+static void axws__put_uint(axws__buf *b, unsigned long v) {
+    char tmp[24];
+    int n = 0;
+    do { tmp[sizeof tmp - 1 - n++] = (char)('0' + v % 10); v /= 10; } while (v);
+    axws__put(b, tmp + sizeof tmp - n, (size_t)n);
+}
+
+/* What to send: an upgrade (method NULL) or a plain HTTP request. */
+typedef struct {
+    const char *method;
+    const char *const *headers;
+    const void *body;
+    size_t body_len;
+} axws__request;
+
+static int axws__headers_ok(const char *const *h) {
+    for (; h && *h; h++) {
+        const char *colon = strchr(*h, ':'), *q;
+        if (axws__has_crlf(*h) || !colon || colon == *h) return 0;
+        for (q = *h; q < colon; q++) if (!axws__is_tchar((unsigned char)*q)) return 0;
+    }
+    return 1;
+}
+
+static int axws__build_request(axws_conn *c, const axws_url *u, const axws__request *rq) {
     axws__buf b;
-    const char *const *h;
+    const char *const *h = rq ? rq->headers : c->cfg.headers;
     b.p = (char *)c->cfg.tx_buf; b.n = 0; b.cap = c->cfg.tx_size; b.overflow = 0;
     if ((c->cfg.origin && axws__has_crlf(c->cfg.origin)) ||
-        (c->cfg.subprotocols && axws__has_crlf(c->cfg.subprotocols)))
+        (c->cfg.subprotocols && axws__has_crlf(c->cfg.subprotocols)) || !axws__headers_ok(h) ||
+        (rq && (!rq->method || !*rq->method || axws__has_crlf(rq->method) || strchr(rq->method, ' '))))
         return AXWS_EINVAL;
-    for (h = c->cfg.headers; h && *h; h++) {
-        const char *colon = strchr(*h, ':'), *q;
-        if (axws__has_crlf(*h) || !colon || colon == *h) return AXWS_EINVAL;
-        for (q = *h; q < colon; q++) if (!axws__is_tchar((unsigned char)*q)) return AXWS_EINVAL;
-    }
-    axws__random(c, key, sizeof key); /* 4.1: a random 16-byte value, base64-encoded */
-    axws__base64(key64, key, sizeof key);
-    axws__accept_value(key64, c->accept);
-    axws__puts(&b, "GET ");
+    axws__puts(&b, rq ? rq->method : "GET");
+    axws__puts(&b, " ");
     axws__puts(&b, u->path);
     axws__puts(&b, " HTTP/1.1\r\nHost: ");
     if (u->host_is_ipv6) axws__puts(&b, "[");
     axws__puts(&b, u->host);
     if (u->host_is_ipv6) axws__puts(&b, "]");
-    if (u->port != (u->secure ? 443 : 80)) {
-        int n = 0, v = u->port;
-        char tmp[8];
-        while (v) { tmp[n++] = (char)('0' + v % 10); v /= 10; }
-        port[0] = ':';
-        for (v = 0; v < n; v++) port[1 + v] = tmp[n - 1 - v];
-        axws__put(&b, port, (size_t)n + 1);
+    if (u->port != (u->secure ? 443 : 80)) { /* RFC 7230 5.4: the port only when not default */
+        axws__puts(&b, ":");
+        axws__put_uint(&b, (unsigned long)u->port);
     }
-    axws__puts(&b, "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ");
-    axws__puts(&b, key64);
-    axws__puts(&b, "\r\nSec-WebSocket-Version: 13\r\n");
-    if (c->cfg.origin) {
-        axws__puts(&b, "Origin: ");
-        axws__puts(&b, c->cfg.origin);
+    axws__puts(&b, "\r\n");
+    if (!rq) {
+        uint8_t key[16];
+        char key64[32];
+        axws__random(c, key, sizeof key); /* RFC 6455 4.1: a random 16-byte value, base64 */
+        axws__base64(key64, key, sizeof key);
+        axws__accept_value(key64, c->accept);
+        axws__puts(&b, "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ");
+        axws__puts(&b, key64);
+        axws__puts(&b, "\r\nSec-WebSocket-Version: 13\r\n");
+        if (c->cfg.origin) {
+            axws__puts(&b, "Origin: ");
+            axws__puts(&b, c->cfg.origin);
+            axws__puts(&b, "\r\n");
+        }
+        if (c->cfg.subprotocols) {
+            axws__puts(&b, "Sec-WebSocket-Protocol: ");
+            axws__puts(&b, c->cfg.subprotocols);
+            axws__puts(&b, "\r\n");
+        }
+    } else {
+        axws__puts(&b, "Connection: close\r\nContent-Length: ");
+        axws__put_uint(&b, (unsigned long)rq->body_len);
         axws__puts(&b, "\r\n");
     }
-    if (c->cfg.subprotocols) {
-        axws__puts(&b, "Sec-WebSocket-Protocol: ");
-        axws__puts(&b, c->cfg.subprotocols);
-        axws__puts(&b, "\r\n");
-    }
-    for (h = c->cfg.headers; h && *h; h++) {
+    for (; h && *h; h++) {
         axws__puts(&b, *h);
         axws__puts(&b, "\r\n");
     }
     axws__puts(&b, "\r\n");
+    if (rq && rq->body_len) axws__put(&b, (const char *)rq->body, rq->body_len);
     if (b.overflow) return AXWS_ENOBUFS;
     c->tx_head = 0;
     c->tx_tail = b.n;
@@ -1481,18 +2452,23 @@ static const char *axws__trim(const char *s, const char *e, size_t *len) {
     return s;
 }
 
-/* Is `token` one of the comma-separated elements of v[0..n)? (case-insensitive) */
-static int axws__has_token(const char *v, size_t n, const char *token) {
+/* Is `token` one of the comma-separated elements of v[0..n)? Case-insensitive for HTTP
+   tokens (Upgrade, Connection); exact for subprotocol names (RFC 6455 11.3.4). */
+static int axws__has_token_cs(const char *v, size_t n, const char *token, int exact) {
     const char *e = v + n;
     while (v < e) {
         const char *comma = (const char *)memchr(v, ',', (size_t)(e - v));
         const char *end = comma ? comma : e;
         size_t tl;
         const char *t = axws__trim(v, end, &tl);
-        if (axws__ieq(t, tl, token)) return 1;
+        if (exact ? (strlen(token) == tl && memcmp(t, token, tl) == 0) : axws__ieq(t, tl, token)) return 1;
         v = comma ? comma + 1 : e;
     }
     return 0;
+}
+
+static int axws__has_token(const char *v, size_t n, const char *token) {
+    return axws__has_token_cs(v, n, token, 0);
 }
 
 /* Walk header lines of the response in r[0..n): calls back (name, value) for each.
@@ -1548,6 +2524,7 @@ static int axws__hs_header(void *ctx, const char *name, size_t nlen, const char 
 }
 
 static void axws__opened(axws_conn *c);
+static void axws__http_answered(axws_conn *c);
 
 /* The whole response head is in tx_buf[0..hs_len). */
 static void axws__hs_parse(axws_conn *c) {
@@ -1567,6 +2544,8 @@ static void axws__hs_parse(axws_conn *c) {
         status = status * 10 + (r[i] - '0');
     }
     if (r[12] != ' ' && r[12] != '\r') { axws__fail(c, AXWS_EHANDSHAKE, 0); return; }
+    for (i = 13; r + i < eol - 1; i++) /* RFC 7230 3.1.2: reason-phrase is HTAB, SP, VCHAR, obs-text */
+        if (((unsigned char)r[i] < 0x20 && r[i] != '\t') || r[i] == 0x7F) { axws__fail(c, AXWS_EHANDSHAKE, 0); return; }
     c->http_status = status;
     if (r[12] == ' ') {
         c->hs_reason_off = 13;
@@ -1575,6 +2554,11 @@ static void axws__hs_parse(axws_conn *c) {
     memset(&k, 0, sizeof k);
     k.c = c;
     bad = axws__each_header(r, n, axws__hs_header, &k) != 0;
+    if (c->http_mode) {
+        if (bad) axws__fail(c, AXWS_EHANDSHAKE, 0);
+        else axws__http_answered(c);
+        return;
+    }
     if (status != 101) {
         if (k.location) {
             c->has_location = 1;
@@ -1596,7 +2580,7 @@ static void axws__hs_parse(axws_conn *c) {
         if (offered) {
             memcpy(c->subprotocol, k.protocol, k.protocol_len);
             c->subprotocol[k.protocol_len] = 0;
-            offered = axws__has_token(c->cfg.subprotocols, strlen(c->cfg.subprotocols), c->subprotocol);
+            offered = axws__has_token_cs(c->cfg.subprotocols, strlen(c->cfg.subprotocols), c->subprotocol, 1);
         }
         if (!offered) {
             c->subprotocol[0] = 0;
@@ -1647,7 +2631,9 @@ AXWS__DEF const char *axws_header(const axws_conn *c, const char *name, int inde
     axws__header_query q;
     AXWS_ASSERT(c != NULL && name != NULL);
     if (len) *len = 0;
-    if (!c->hs_valid || index < 0) return NULL;
+    /* readable during the OPEN/HTTP_RESPONSE callback, and after a refused upgrade */
+    if (!(c->hs_valid || (c->state == AXWS_STATE_CLOSED && c->error == AXWS_EHTTP)) || index < 0)
+        return NULL;
     q.name = name; q.index = index; q.val = NULL; q.len = 0;
     axws__each_header((const char *)c->cfg.tx_buf, c->hs_len, axws__find_header, &q);
     if (q.val && len) *len = q.len;
@@ -1656,6 +2642,1170 @@ AXWS__DEF const char *axws_header(const axws_conn *c, const char *name, int inde
 /* <<http */
 
 /* >>json */
+/* ======================================================================== JSON tokenizer
+   Layout: the grammar is a small "what may come next" state (expect) plus a bit stack of
+   open containers; tokens that a piece boundary cuts in two keep a lexical state (lex, sub,
+   utf_*) so the next piece resumes at the exact byte. String bodies are scanned eight
+   bytes at a time (SWAR) for '"', '\\', control bytes and non-ASCII; only those stop the
+   scan. Numbers, literals and punctuation are short and handled byte by byte. */
+#include <string.h>
+#include <float.h>
+
+enum {
+    AXWS__JSON_X_VALUE = 0,       /* a value: top level, or after ':' */
+    AXWS__JSON_X_ARR_FIRST,       /* after '[': a value or ']' */
+    AXWS__JSON_X_ARR_NEXT,        /* after ',' in an array: a value (']' = trailing comma) */
+    AXWS__JSON_X_OBJ_FIRST,       /* after '{': a key or '}' */
+    AXWS__JSON_X_OBJ_NEXT,        /* after ',' in an object: a key ('}' = trailing comma) */
+    AXWS__JSON_X_COLON,           /* after a key */
+    AXWS__JSON_X_COMMA,           /* after a value inside a container */
+    AXWS__JSON_X_DONE             /* after the top-level value: only whitespace */
+};
+enum { AXWS__JSON_LEX_NONE = 0, AXWS__JSON_LEX_STRING, AXWS__JSON_LEX_NUMBER, AXWS__JSON_LEX_LITERAL };
+/* number sub-states (RFC 8259 section 6 grammar) */
+enum {
+    AXWS__JSON_N_START = 0, AXWS__JSON_N_MINUS, AXWS__JSON_N_ZERO, AXWS__JSON_N_INT,
+    AXWS__JSON_N_DOT, AXWS__JSON_N_FRAC, AXWS__JSON_N_E, AXWS__JSON_N_ESIGN, AXWS__JSON_N_EXP
+};
+
+#define AXWS__JSON_ONES 0x0101010101010101ULL
+#define AXWS__JSON_HIGHS 0x8080808080808080ULL
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define AXWS__JSON_CTZ_LE 1
+#define AXWS__JSON_LIKELY(x) __builtin_expect(!!(x), 1)
+#define AXWS__JSON_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define AXWS__JSON_CTZ_LE 0
+#define AXWS__JSON_LIKELY(x) (x)
+#define AXWS__JSON_UNLIKELY(x) (x)
+#endif
+
+/* 1 for bytes that stop the string scan: '"', '\\', controls (< 0x20) and non-ASCII. */
+static const uint8_t axws__json_stop[256] = {
+    1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+    0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+    0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,
+    0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+    1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+    1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+    1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+    1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1
+};
+
+/* Mask with the high bit set in every byte of x that stops the scan. Borrows can only
+   add false hits above a true one, so the lowest hit is always exact. */
+static uint64_t axws__json_swar_stop(uint64_t x) {
+    uint64_t q = x ^ (AXWS__JSON_ONES * 0x22u), s = x ^ (AXWS__JSON_ONES * 0x5Cu);
+    return ((q - AXWS__JSON_ONES) | (s - AXWS__JSON_ONES) | (x - AXWS__JSON_ONES * 0x20u) | x) &
+           AXWS__JSON_HIGHS;
+}
+
+static int axws__json_ws(uint8_t c) { return c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09; }
+static int axws__json_digit(uint8_t c) { return (unsigned)(c - '0') < 10u; }
+static int axws__json_hex(uint8_t c) {
+    return (unsigned)(c - '0') < 10u || (unsigned)((c | 0x20) - 'a') < 6u;
+}
+
+static int axws__json_fail(axws_json *j, int err, size_t p) {
+    j->err = err;
+    j->err_offset = j->base + p;
+    j->pos = p;
+    return err;
+}
+
+#define AXWS__JSON_TOP_IS_OBJECT(j) \
+    (((j)->stack[((j)->depth - 1) >> 3] >> (((j)->depth - 1) & 7)) & 1)
+
+AXWS_API void axws_json_init(axws_json *j, void *stack, size_t stack_size) {
+    memset(j, 0, sizeof *j);
+    if (stack && stack_size) {
+        j->stack = (uint8_t *)stack;
+        /* one bit per level; cap so the depth counter never overflows */
+        j->max_depth = stack_size > 0x1FFFFFFFu ? 0xFFFFFFF8u : (uint32_t)(stack_size * 8u);
+        j->stack_levels = j->max_depth;
+    } else {
+        j->stack = j->inline_stack;
+        j->max_depth = AXWS_JSON_DEFAULT_DEPTH;
+    }
+}
+
+AXWS_API void axws_json_set_max_depth(axws_json *j, uint32_t max_depth) {
+    uint32_t cap = j->stack == j->inline_stack ? (uint32_t)AXWS_JSON_DEFAULT_DEPTH : j->stack_levels;
+    j->max_depth = max_depth < cap ? max_depth : cap;
+}
+
+AXWS_API void axws_json_reset(axws_json *j) {
+    uint8_t *stack = j->stack;
+    uint32_t max_depth = j->max_depth, levels = j->stack_levels;
+    int own = stack == j->inline_stack;
+    memset(j, 0, sizeof *j);
+    j->stack = own ? j->inline_stack : stack;
+    j->max_depth = max_depth;
+    j->stack_levels = levels;
+}
+
+AXWS_API int axws_json_feed(axws_json *j, const void *data, size_t len) {
+    if (j->err) return j->err;
+    if (j->pos != j->len) return AXWS_JSON_EFEED;
+    if (j->eof) return AXWS_JSON_EFEED;
+    j->base += j->len;
+    j->buf = (const uint8_t *)data;
+    j->len = data ? len : 0;
+    j->pos = 0;
+    return 0;
+}
+
+AXWS_API void axws_json_end(axws_json *j) { j->eof = 1; }
+AXWS_API int axws_json_error(const axws_json *j) { return j->err; }
+AXWS_API uint64_t axws_json_error_offset(const axws_json *j) { return j->err_offset; }
+AXWS_API uint32_t axws_json_depth(const axws_json *j) { return j->depth; }
+
+AXWS_API const char *axws_json_strerror(int err) {
+#define AXWS__JSON_STR_ITEM(name, value, text) case value: return text;
+    switch (err) {
+    case 0: return "success";
+    AXWS__JSON_ERRORS(AXWS__JSON_STR_ITEM)
+    default: return "unknown error";
+    }
+#undef AXWS__JSON_STR_ITEM
+}
+
+AXWS_API const char *axws_json_type_name(int type) {
+    static const char *const names[] = {"need_more", "begin_object", "end_object",
+                                        "begin_array", "end_array", "key", "string",
+                                        "number", "true", "false", "null", "done"};
+    return type >= 0 && type <= AXWS_JSON_DONE ? names[type] : "error";
+}
+
+/* Classify an unexpected byte c at p for a clear message. */
+static int axws__json_unexpected(axws_json *j, size_t p, uint8_t c) {
+    int value = j->expect <= AXWS__JSON_X_ARR_NEXT;
+    if (c == '/') return axws__json_fail(j, AXWS_JSON_ECOMMENT, p);
+    if (c == '\'') return axws__json_fail(j, AXWS_JSON_EQUOTE, p);
+    switch (j->expect) {
+    case AXWS__JSON_X_DONE: return axws__json_fail(j, AXWS_JSON_ETRAILING, p);
+    case AXWS__JSON_X_COLON: return axws__json_fail(j, AXWS_JSON_EEXPECT_COLON, p);
+    case AXWS__JSON_X_COMMA: return axws__json_fail(j, AXWS_JSON_EEXPECT_COMMA, p);
+    case AXWS__JSON_X_OBJ_FIRST:
+    case AXWS__JSON_X_OBJ_NEXT:
+        if (c == '}') return axws__json_fail(j, AXWS_JSON_ECOMMA, p);
+        return axws__json_fail(j, AXWS_JSON_EEXPECT_KEY, p);
+    default: break;
+    }
+    if (value) {
+        static const char starts[] = "{}[],:\"-0123456789tfn \t\r\n";
+        if (c == ']' && j->expect == AXWS__JSON_X_ARR_NEXT)
+            return axws__json_fail(j, AXWS_JSON_ECOMMA, p);
+        if (c == 'N' || c == 'I') return axws__json_fail(j, AXWS_JSON_ENANINF, p);
+        if (c == '+' || c == '.') return axws__json_fail(j, AXWS_JSON_ENUMBER, p);
+        if (c == 0xEF && j->depth == 0 && j->base + p == 0)
+            return axws__json_fail(j, AXWS_JSON_EBOM, p);
+        /* a byte that begins nothing at all, versus punctuation in the wrong place */
+        if (c == 0 || !memchr(starts, c, sizeof starts - 1))
+            return axws__json_fail(j, AXWS_JSON_EUNEXPECTED, p);
+        return axws__json_fail(j, AXWS_JSON_EEXPECT_VALUE, p);
+    }
+    return axws__json_fail(j, AXWS_JSON_EUNEXPECTED, p);
+}
+
+static void axws__json_after_value(axws_json *j) {
+    j->expect = (uint8_t)(j->depth ? AXWS__JSON_X_COMMA : AXWS__JSON_X_DONE);
+}
+
+/* The piece is used up with no token in progress (or a token with nothing new). */
+static int axws__json_at_end(axws_json *j) {
+    j->pos = j->len;
+    if (!j->eof) return AXWS_JSON_NEED_MORE;
+    if (j->lex == AXWS__JSON_LEX_STRING) return axws__json_fail(j, AXWS_JSON_EEOF, j->len);
+    if (j->lex == AXWS__JSON_LEX_LITERAL) return axws__json_fail(j, AXWS_JSON_ELITERAL, j->len);
+    if (j->expect == AXWS__JSON_X_DONE) return AXWS_JSON_DONE;
+    if (j->expect == AXWS__JSON_X_VALUE && j->depth == 0)
+        return axws__json_fail(j, AXWS_JSON_EEMPTY, j->len);
+    return axws__json_fail(j, AXWS_JSON_EEOF, j->len);
+}
+
+/* Fill a span token; `first` is where the token's bytes start in this piece. */
+static int axws__json_span(axws_json *j, axws_json_token *t, int type, size_t first, size_t end,
+                           int more) {
+    t->type = (axws_json_type)type;
+    t->data = (const char *)j->buf + first;
+    t->len = end - first;
+    t->offset = j->tok_offset;
+    t->depth = j->depth;
+    t->more = (uint8_t)more;
+    t->cont = j->tok_chunked;
+    t->escaped = j->tok_escaped;
+    t->integer = j->tok_integer;
+    j->tok_chunked = (uint8_t)more;
+    return type;
+}
+
+/* Byte-at-a-time string scanning for the rare states: an escape or a UTF-8 sequence that
+   a piece boundary cut, or one too close to the end of the piece for the fast path. Runs
+   from p until the pending sequence is complete. Returns the new position or an error. */
+static long long axws__json_str_slow(axws_json *j, const uint8_t *b, size_t p, size_t n) {
+    while (p < n && (j->sub || j->utf_need)) {
+        uint8_t c = b[p];
+        if (j->utf_need) {
+            /* RFC 3629 section 4: the allowed range of the first continuation byte excludes
+               overlong forms, surrogates (ED A0..BF) and code points above U+10FFFF */
+            if (c < j->utf_lo || c > j->utf_hi) return axws__json_fail(j, AXWS_JSON_EUTF8, p);
+            j->utf_lo = 0x80;
+            j->utf_hi = 0xBF;
+            j->utf_need--;
+        } else if (j->sub == 1) {
+            switch (c) {
+            case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+                j->sub = 0;
+                break;
+            case 'u': j->sub = 2; break;
+            default: return axws__json_fail(j, AXWS_JSON_EESCAPE, p);
+            }
+        } else {
+            if (!axws__json_hex(c)) return axws__json_fail(j, AXWS_JSON_EESCAPE, p);
+            j->sub = (uint8_t)(j->sub == 5 ? 0 : j->sub + 1);
+        }
+        p++;
+    }
+    return (long long)p;
+}
+
+/* Scan a string body starting at p (just after the opening quote, or at the start of a
+   piece when resuming). `first` is where this piece's part of the token starts. */
+static int axws__json_string(axws_json *j, axws_json_token *t, size_t p) {
+    const uint8_t *b = j->buf;
+    size_t n = j->len, first = p;
+    int type = j->tok_integer ? AXWS_JSON_KEY : AXWS_JSON_STRING; /* tok_integer doubles as
+                                                                    "is a key" for strings */
+    for (;;) {
+        uint8_t c;
+        if (AXWS__JSON_UNLIKELY(j->sub || j->utf_need)) {
+            long long r = axws__json_str_slow(j, b, p, n);
+            if (r < 0) return (int)r;
+            p = (size_t)r;
+        }
+#if AXWS__JSON_CTZ_LE
+        while (p + 8 <= n) {
+            uint64_t x, m;
+            memcpy(&x, b + p, 8);
+            m = axws__json_swar_stop(x);
+            if (m) {
+                p += (size_t)(__builtin_ctzll(m) >> 3);
+                goto stop;
+            }
+            p += 8;
+        }
+#endif
+        while (p < n && !axws__json_stop[b[p]]) p++;
+        if (p == n) {
+            /* the piece ended inside the string: hand out what we have */
+            j->pos = n;
+            j->lex = AXWS__JSON_LEX_STRING;
+            if (p == first) return axws__json_at_end(j);
+            axws__json_span(j, t, type, first, p, 1);
+            t->integer = 0;
+            return type;
+        }
+#if AXWS__JSON_CTZ_LE
+    stop:
+#endif
+        c = b[p];
+        if (c == '"') {
+            j->lex = AXWS__JSON_LEX_NONE;
+            j->pos = p + 1;
+            axws__json_span(j, t, type, first, p, 0);
+            t->integer = 0;
+            j->tok_chunked = 0;
+            if (type == AXWS_JSON_KEY) j->expect = AXWS__JSON_X_COLON;
+            else axws__json_after_value(j);
+            return type;
+        }
+        if (c == '\\') {
+            j->tok_escaped = 1;
+            if (p + 6 <= n) {
+                uint8_t e = b[p + 1];
+                if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' ||
+                    e == 'r' || e == 't') {
+                    p += 2;
+                    continue;
+                }
+                if (e == 'u') {
+                    int k;
+                    for (k = 2; k < 6; k++)
+                        if (!axws__json_hex(b[p + k]))
+                            return axws__json_fail(j, AXWS_JSON_EESCAPE, p + (size_t)k);
+                    p += 6;
+                    continue;
+                }
+                return axws__json_fail(j, AXWS_JSON_EESCAPE, p + 1);
+            }
+            j->sub = 1;
+            p++;
+            continue;
+        }
+        if (c < 0x20) return axws__json_fail(j, AXWS_JSON_ECONTROL, p);
+        /* UTF-8 (RFC 3629 section 4) */
+        {
+            uint8_t need, lo = 0x80, hi = 0xBF;
+            if (c < 0xC2 || c > 0xF4) return axws__json_fail(j, AXWS_JSON_EUTF8, p);
+            if (c < 0xE0) need = 1;
+            else if (c < 0xF0) {
+                need = 2;
+                if (c == 0xE0) lo = 0xA0;      /* overlong */
+                else if (c == 0xED) hi = 0x9F; /* UTF-16 surrogates */
+            } else {
+                need = 3;
+                if (c == 0xF0) lo = 0x90;      /* overlong */
+                else if (c == 0xF4) hi = 0x8F; /* above U+10FFFF */
+            }
+            if (p + need < n) {
+                if (b[p + 1] < lo || b[p + 1] > hi) return axws__json_fail(j, AXWS_JSON_EUTF8, p + 1);
+                if (need >= 2 && (b[p + 2] & 0xC0) != 0x80)
+                    return axws__json_fail(j, AXWS_JSON_EUTF8, p + 2);
+                if (need == 3 && (b[p + 3] & 0xC0) != 0x80)
+                    return axws__json_fail(j, AXWS_JSON_EUTF8, p + 3);
+                p += (size_t)need + 1;
+                continue;
+            }
+            j->utf_need = need;
+            j->utf_lo = lo;
+            j->utf_hi = hi;
+            p++;
+        }
+    }
+}
+
+/* Run the number state machine from p. Returns the end position (the number ended before
+   it, or n), or an error. */
+static long long axws__json_num_scan(axws_json *j, const uint8_t *b, size_t p, size_t n) {
+    uint8_t s = j->sub;
+    for (; p < n; p++) {
+        uint8_t c = b[p];
+        switch (s) {
+        case AXWS__JSON_N_START:
+            if (c == '-') { s = AXWS__JSON_N_MINUS; break; }
+            /* fall through */
+        case AXWS__JSON_N_MINUS:
+            if (c == '0') { s = AXWS__JSON_N_ZERO; break; }
+            if (c >= '1' && c <= '9') { s = AXWS__JSON_N_INT; break; }
+            return axws__json_fail(j, c == 'I' ? AXWS_JSON_ENANINF : AXWS_JSON_ENUMBER, p);
+        case AXWS__JSON_N_ZERO:
+            if (axws__json_digit(c)) return axws__json_fail(j, AXWS_JSON_ELEADING_ZERO, p);
+            goto after_int;
+        case AXWS__JSON_N_INT:
+            while (p < n && axws__json_digit(b[p])) p++;
+            if (p == n) goto out;
+            c = b[p];
+        after_int:
+            if (c == '.') { s = AXWS__JSON_N_DOT; j->tok_integer = 0; break; }
+            if ((c | 0x20) == 'e') { s = AXWS__JSON_N_E; j->tok_integer = 0; break; }
+            goto done;
+        case AXWS__JSON_N_DOT:
+            if (!axws__json_digit(c)) return axws__json_fail(j, AXWS_JSON_ENUMBER, p);
+            s = AXWS__JSON_N_FRAC;
+            break;
+        case AXWS__JSON_N_FRAC:
+            while (p < n && axws__json_digit(b[p])) p++;
+            if (p == n) goto out;
+            if ((b[p] | 0x20) == 'e') { s = AXWS__JSON_N_E; break; }
+            goto done;
+        case AXWS__JSON_N_E:
+            if (c == '+' || c == '-') { s = AXWS__JSON_N_ESIGN; break; }
+            /* fall through */
+        case AXWS__JSON_N_ESIGN:
+            if (!axws__json_digit(c)) return axws__json_fail(j, AXWS_JSON_ENUMBER, p);
+            s = AXWS__JSON_N_EXP;
+            break;
+        default: /* AXWS__JSON_N_EXP */
+            while (p < n && axws__json_digit(b[p])) p++;
+            if (p == n) goto out;
+            goto done;
+        }
+    }
+out:
+    j->sub = s;
+    return (long long)n;
+done:
+    j->sub = 0xFF; /* complete */
+    return (long long)p;
+}
+
+static int axws__json_number(axws_json *j, axws_json_token *t, size_t p) {
+    size_t n = j->len, first = p;
+    long long r = axws__json_num_scan(j, j->buf, p, n);
+    if (r < 0) return (int)r;
+    p = (size_t)r;
+    if (j->sub == 0xFF || (p == n && j->eof)) {
+        uint8_t s = j->sub;
+        if (s != 0xFF && s != AXWS__JSON_N_ZERO && s != AXWS__JSON_N_INT &&
+            s != AXWS__JSON_N_FRAC && s != AXWS__JSON_N_EXP)
+            return axws__json_fail(j, AXWS_JSON_ENUMBER, p);
+        j->sub = 0;
+        j->lex = AXWS__JSON_LEX_NONE;
+        j->pos = p;
+        axws__json_span(j, t, AXWS_JSON_NUMBER, first, p, 0);
+        t->escaped = 0;
+        j->tok_chunked = 0;
+        axws__json_after_value(j);
+        return AXWS_JSON_NUMBER;
+    }
+    j->lex = AXWS__JSON_LEX_NUMBER;
+    j->pos = n;
+    if (p == first) return axws__json_at_end(j);
+    axws__json_span(j, t, AXWS_JSON_NUMBER, first, p, 1);
+    t->escaped = 0;
+    return AXWS_JSON_NUMBER;
+}
+
+static const char *axws__json_literal_text(int type) {
+    return type == AXWS_JSON_TRUE ? "true" : type == AXWS_JSON_FALSE ? "false" : "null";
+}
+
+/* Match the rest of a literal from p; j->sub bytes are already matched. */
+static int axws__json_literal(axws_json *j, axws_json_token *t, size_t p, int type) {
+    const char *lit = axws__json_literal_text(type);
+    size_t n = j->len, want = type == AXWS_JSON_FALSE ? 5 : 4;
+    while (j->sub < want) {
+        if (p == n) {
+            j->lex = AXWS__JSON_LEX_LITERAL;
+            j->tok_integer = (uint8_t)type; /* remembers which literal */
+            return axws__json_at_end(j);
+        }
+        if (j->buf[p] != (uint8_t)lit[j->sub]) return axws__json_fail(j, AXWS_JSON_ELITERAL, p);
+        p++;
+        j->sub++;
+    }
+    j->sub = 0;
+    j->lex = AXWS__JSON_LEX_NONE;
+    j->pos = p;
+    t->type = (axws_json_type)type;
+    t->data = NULL;
+    t->len = 0;
+    t->offset = j->tok_offset;
+    t->depth = j->depth;
+    t->more = t->cont = t->escaped = t->integer = 0;
+    axws__json_after_value(j);
+    return type;
+}
+
+static int axws__json_resume(axws_json *j, axws_json_token *t) {
+    if (j->pos == j->len && !j->eof) return AXWS_JSON_NEED_MORE;
+    switch (j->lex) {
+    case AXWS__JSON_LEX_STRING:
+        if (j->pos == j->len) return axws__json_fail(j, AXWS_JSON_EEOF, j->len);
+        return axws__json_string(j, t, j->pos);
+    case AXWS__JSON_LEX_NUMBER: return axws__json_number(j, t, j->pos);
+    default: return axws__json_literal(j, t, j->pos, j->tok_integer);
+    }
+}
+
+AXWS_API int axws_json_next(axws_json *j, axws_json_token *t) {
+    const uint8_t *b = j->buf;
+    size_t p = j->pos, n = j->len;
+    if (AXWS__JSON_UNLIKELY(j->err)) return j->err;
+    if (AXWS__JSON_UNLIKELY(j->lex != AXWS__JSON_LEX_NONE)) return axws__json_resume(j, t);
+    for (;;) {
+        uint8_t c;
+        while (p < n && axws__json_ws(b[p])) p++;
+        if (p == n) return axws__json_at_end(j);
+        c = b[p];
+        switch (c) {
+        case '"':
+            j->tok_offset = j->base + p;
+            j->tok_escaped = 0;
+            j->tok_chunked = 0;
+            if (j->expect <= AXWS__JSON_X_ARR_NEXT) j->tok_integer = 0;
+            else if (j->expect == AXWS__JSON_X_OBJ_FIRST || j->expect == AXWS__JSON_X_OBJ_NEXT)
+                j->tok_integer = 1;
+            else return axws__json_unexpected(j, p, c);
+            return axws__json_string(j, t, p + 1);
+        case ',':
+            if (j->expect != AXWS__JSON_X_COMMA) return axws__json_unexpected(j, p, c);
+            j->expect = (uint8_t)(AXWS__JSON_TOP_IS_OBJECT(j) ? AXWS__JSON_X_OBJ_NEXT
+                                                              : AXWS__JSON_X_ARR_NEXT);
+            p++;
+            continue;
+        case ':':
+            if (j->expect != AXWS__JSON_X_COLON) return axws__json_unexpected(j, p, c);
+            j->expect = AXWS__JSON_X_VALUE;
+            p++;
+            continue;
+        case '{':
+        case '[':
+            if (j->expect > AXWS__JSON_X_ARR_NEXT) return axws__json_unexpected(j, p, c);
+            if (j->depth >= j->max_depth) return axws__json_fail(j, AXWS_JSON_EDEPTH, p);
+            t->type = c == '{' ? AXWS_JSON_BEGIN_OBJECT : AXWS_JSON_BEGIN_ARRAY;
+            t->offset = j->base + p;
+            t->depth = j->depth;
+            if (c == '{') j->stack[j->depth >> 3] |= (uint8_t)(1u << (j->depth & 7));
+            else j->stack[j->depth >> 3] &= (uint8_t)~(1u << (j->depth & 7));
+            j->depth++;
+            j->expect = (uint8_t)(c == '{' ? AXWS__JSON_X_OBJ_FIRST : AXWS__JSON_X_ARR_FIRST);
+            break;
+        case '}':
+        case ']':
+            if (j->expect == AXWS__JSON_X_COMMA ||
+                j->expect == (c == '}' ? AXWS__JSON_X_OBJ_FIRST : AXWS__JSON_X_ARR_FIRST)) {
+                if ((int)AXWS__JSON_TOP_IS_OBJECT(j) != (c == '}'))
+                    return axws__json_fail(j, AXWS_JSON_EMISMATCH, p);
+                j->depth--;
+                t->type = c == '}' ? AXWS_JSON_END_OBJECT : AXWS_JSON_END_ARRAY;
+                t->offset = j->base + p;
+                t->depth = j->depth;
+                axws__json_after_value(j);
+                break;
+            }
+            if (j->expect == AXWS__JSON_X_OBJ_FIRST || j->expect == AXWS__JSON_X_ARR_FIRST)
+                return axws__json_fail(j, AXWS_JSON_EMISMATCH, p);
+            return axws__json_unexpected(j, p, c);
+        case '-': case '0': case '1': case '2': case '3': case '4':
+        case '5': case '6': case '7': case '8': case '9':
+            if (j->expect > AXWS__JSON_X_ARR_NEXT) return axws__json_unexpected(j, p, c);
+            j->tok_offset = j->base + p;
+            j->tok_integer = 1;
+            j->tok_chunked = 0;
+            j->sub = 0;
+            return axws__json_number(j, t, p);
+        case 't': case 'f': case 'n':
+            if (j->expect > AXWS__JSON_X_ARR_NEXT) return axws__json_unexpected(j, p, c);
+            j->tok_offset = j->base + p;
+            j->sub = 1;
+            return axws__json_literal(j, t, p + 1,
+                                      c == 't' ? AXWS_JSON_TRUE
+                                               : c == 'f' ? AXWS_JSON_FALSE : AXWS_JSON_NULL);
+        default: return axws__json_unexpected(j, p, c);
+        }
+        /* punctuation tokens */
+        j->pos = p + 1;
+        t->data = NULL;
+        t->len = 0;
+        t->more = t->cont = t->escaped = t->integer = 0;
+        return t->type;
+    }
+}
+
+/* ---------------------------------------------------------------- unescaping */
+
+static void axws__json_put(axws_json_unescaper *u, const char *s, size_t k) {
+    u->len += k;
+    if (u->trunc) return;
+    if (u->cap - u->wlen >= k) {
+        memcpy(u->out + u->wlen, s, k);
+        u->wlen += k;
+    } else {
+        /* as much as fits; a cut UTF-8 sequence is trimmed in finish */
+        size_t room = u->cap - u->wlen;
+        if (room) memcpy(u->out + u->wlen, s, room);
+        u->wlen = u->cap;
+        u->trunc = 1;
+    }
+}
+
+static void axws__json_put_cp(axws_json_unescaper *u, uint32_t cp) {
+    char e[4];
+    size_t k;
+    if (cp < 0x80) { e[0] = (char)cp; k = 1; }
+    else if (cp < 0x800) { e[0] = (char)(0xC0 | (cp >> 6)); e[1] = (char)(0x80 | (cp & 0x3F)); k = 2; }
+    else if (cp < 0x10000) {
+        e[0] = (char)(0xE0 | (cp >> 12)); e[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        e[2] = (char)(0x80 | (cp & 0x3F)); k = 3;
+    } else {
+        e[0] = (char)(0xF0 | (cp >> 18)); e[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        e[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); e[3] = (char)(0x80 | (cp & 0x3F)); k = 4;
+    }
+    axws__json_put(u, e, k);
+}
+
+/* A pending high surrogate not followed by a low one: U+FFFD, and remember it. */
+static void axws__json_flush_hi(axws_json_unescaper *u) {
+    if (u->hi) {
+        u->hi = 0;
+        u->lone = 1;
+        axws__json_put_cp(u, 0xFFFD);
+    }
+}
+
+AXWS_API void axws_json_unescape_init(axws_json_unescaper *u, char *out, size_t cap) {
+    memset(u, 0, sizeof *u);
+    u->out = out;
+    u->cap = out ? cap : 0;
+}
+
+AXWS_API void axws_json_unescape_add(axws_json_unescaper *u, const char *raw, size_t len) {
+    size_t i = 0;
+    while (i < len) {
+        uint8_t c = (uint8_t)raw[i];
+        if (u->state == 0) {
+            const char *bs;
+            size_t run;
+            if (c != '\\') axws__json_flush_hi(u);
+            bs = (const char *)memchr(raw + i, '\\', len - i);
+            run = bs ? (size_t)(bs - (raw + i)) : len - i;
+            if (run) axws__json_put(u, raw + i, run);
+            i += run;
+            if (i < len) { u->state = 1; i++; }
+            continue;
+        }
+        i++;
+        if (u->state == 1) {
+            char e;
+            if (c == 'u') { u->state = 2; u->cp = 0; continue; }
+            axws__json_flush_hi(u);
+            switch (c) {
+            case '"': e = '"'; break;
+            case '\\': e = '\\'; break;
+            case '/': e = '/'; break;
+            case 'b': e = '\b'; break;
+            case 'f': e = '\f'; break;
+            case 'n': e = '\n'; break;
+            case 'r': e = '\r'; break;
+            case 't': e = '\t'; break;
+            default: u->bad = 1; u->state = 0; continue;
+            }
+            axws__json_put(u, &e, 1);
+            u->state = 0;
+            continue;
+        }
+        /* hex digits, states 2..5 */
+        if (!axws__json_hex(c)) { u->bad = 1; u->state = 0; continue; }
+        u->cp = (u->cp << 4) | (uint32_t)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+        if (u->state < 5) { u->state++; continue; }
+        u->state = 0;
+        /* RFC 8259 section 7: a pair of escaped surrogates is one code point */
+        if (u->hi) {
+            if (u->cp >= 0xDC00 && u->cp <= 0xDFFF) {
+                axws__json_put_cp(u, 0x10000 + ((u->hi - 0xD800) << 10) + (u->cp - 0xDC00));
+                u->hi = 0;
+                continue;
+            }
+            axws__json_flush_hi(u);
+        }
+        if (u->cp >= 0xD800 && u->cp <= 0xDBFF) u->hi = u->cp;
+        else if (u->cp >= 0xDC00 && u->cp <= 0xDFFF) { u->lone = 1; axws__json_put_cp(u, 0xFFFD); }
+        else axws__json_put_cp(u, u->cp);
+    }
+}
+
+AXWS_API int axws_json_unescape_finish(axws_json_unescaper *u, size_t *out_len) {
+    if (u->state != 0) u->bad = 1;
+    u->state = 0;
+    axws__json_flush_hi(u);
+    if (u->trunc && u->wlen) {
+        /* never leave a cut UTF-8 sequence at the end */
+        size_t k = u->wlen, back = 0;
+        while (back < 4 && k > 0 && ((uint8_t)u->out[k - 1] & 0xC0) == 0x80) { k--; back++; }
+        if (k > 0) {
+            uint8_t lead = (uint8_t)u->out[k - 1];
+            size_t need = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+            if (need > back + 1) u->wlen = k - 1;
+        }
+    }
+    if (out_len) *out_len = u->wlen;
+    if (u->bad) return AXWS_JSON_EESCAPE;
+    if (u->trunc) return AXWS_JSON_ETRUNCATED;
+    if (u->lone) return AXWS_JSON_ESURROGATE;
+    return 0;
+}
+
+AXWS_API int axws_json_unescape(const char *raw, size_t len, char *out, size_t cap,
+                                size_t *out_len) {
+    axws_json_unescaper u;
+    axws_json_unescape_init(&u, out, cap);
+    axws_json_unescape_add(&u, raw, len);
+    return axws_json_unescape_finish(&u, out_len);
+}
+
+/* ---------------------------------------------------------------- numbers */
+
+/* A validated number: sign, the digits of the integer and fraction parts, the exponent. */
+typedef struct axws__json_num {
+    int neg;
+    const char *ip; size_t il;   /* integer digits */
+    const char *fp; size_t fl;   /* fraction digits */
+    long exp;                    /* saturated to +-100000000 */
+} axws__json_num;
+
+static int axws__json_num_parse(const char *s, size_t len, axws__json_num *o) {
+    size_t i = 0;
+    memset(o, 0, sizeof *o);
+    if (!s) return AXWS_JSON_ENUMBER;
+    if (i < len && s[i] == '-') { o->neg = 1; i++; }
+    o->ip = s + i;
+    if (i < len && s[i] == '0') i++;
+    else if (i < len && s[i] >= '1' && s[i] <= '9')
+        while (i < len && axws__json_digit((uint8_t)s[i])) i++;
+    else return AXWS_JSON_ENUMBER;
+    o->il = (size_t)(s + i - o->ip);
+    if (i < len && s[i] == '.') {
+        i++;
+        o->fp = s + i;
+        while (i < len && axws__json_digit((uint8_t)s[i])) i++;
+        o->fl = (size_t)(s + i - o->fp);
+        if (!o->fl) return AXWS_JSON_ENUMBER;
+    }
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        int eneg = 0;
+        size_t d0;
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-')) { eneg = s[i] == '-'; i++; }
+        d0 = i;
+        while (i < len && axws__json_digit((uint8_t)s[i])) {
+            if (o->exp < 100000000L) o->exp = o->exp * 10 + (s[i] - '0');
+            i++;
+        }
+        if (i == d0) return AXWS_JSON_ENUMBER;
+        if (eneg) o->exp = -o->exp;
+    }
+    return i == len ? 0 : AXWS_JSON_ENUMBER;
+}
+
+static uint8_t axws__json_num_digit(const axws__json_num *o, size_t k) {
+    return (uint8_t)((k < o->il ? o->ip[k] : o->fp[k - o->il]) - '0');
+}
+
+/* Significant digits: [*lo, *hi) of the int+fraction digit sequence without leading and
+   trailing zeros; the value is digits * 10^(*e10). Returns the count (0 for zero). */
+static size_t axws__json_num_sig(const axws__json_num *o, size_t *lo, long *e10) {
+    size_t total = o->il + o->fl, a = 0, z = total;
+    while (a < total && axws__json_num_digit(o, a) == 0) a++;
+    while (z > a && axws__json_num_digit(o, z - 1) == 0) z--;
+    *lo = a;
+    *e10 = o->exp - (long)o->fl + (long)(total - z);
+    return z - a;
+}
+
+AXWS_API int axws_json_to_int64(const char *s, size_t len, int64_t *out) {
+    axws__json_num o;
+    size_t lo, n, k;
+    long e10;
+    uint64_t v = 0, lim;
+    int r = axws__json_num_parse(s, len, &o);
+    if (r) return r;
+    n = axws__json_num_sig(&o, &lo, &e10);
+    if (n == 0) { *out = 0; return 0; }
+    if (e10 < 0) return AXWS_JSON_ENOTINT;
+    lim = o.neg ? (uint64_t)1 << 63 : ((uint64_t)1 << 63) - 1;
+    if ((long)n + e10 > 19) goto range;
+    for (k = 0; k < n; k++) v = v * 10 + axws__json_num_digit(&o, lo + k);
+    for (; e10 > 0; e10--) v *= 10; /* at most 19 digits in all: fits uint64 */
+    if (v > lim) goto range;
+    *out = o.neg ? (int64_t)(0 - v) : (int64_t)v;
+    if (o.neg && v == lim) *out = INT64_MIN;
+    return 0;
+range:
+    *out = o.neg ? INT64_MIN : INT64_MAX;
+    return AXWS_JSON_ERANGE;
+}
+
+/* Exact big integers for the double conversion: little-endian 32-bit limbs, on the stack.
+   Sizes are bounded: at most 801 significant digits (see below) and exponents where the
+   value is between 1e-325 and 1e311 keep every operand under 3000 bits. */
+#define AXWS__JSON_BIG_LIMBS 128
+typedef struct axws__json_big {
+    size_t n;
+    uint32_t d[AXWS__JSON_BIG_LIMBS];
+} axws__json_big;
+
+static void axws__json_big_set(axws__json_big *a, uint64_t v) {
+    a->n = 0;
+    while (v) { a->d[a->n++] = (uint32_t)v; v >>= 32; }
+}
+
+static void axws__json_big_muladd(axws__json_big *a, uint32_t m, uint32_t add) {
+    uint64_t carry = add;
+    size_t i;
+    for (i = 0; i < a->n; i++) {
+        uint64_t x = (uint64_t)a->d[i] * m + carry;
+        a->d[i] = (uint32_t)x;
+        carry = x >> 32;
+    }
+    if (carry && a->n < AXWS__JSON_BIG_LIMBS) a->d[a->n++] = (uint32_t)carry;
+}
+
+static void axws__json_big_mul_pow5(axws__json_big *a, long e) {
+    static const uint32_t p5[14] = {1, 5, 25, 125, 625, 3125, 15625, 78125, 390625, 1953125,
+                                    9765625, 48828125, 244140625, 1220703125};
+    while (e >= 13) { axws__json_big_muladd(a, p5[13], 0); e -= 13; }
+    if (e > 0) axws__json_big_muladd(a, p5[e], 0);
+}
+
+static void axws__json_big_shl(axws__json_big *a, long bits) {
+    size_t limbs = (size_t)bits / 32, i;
+    unsigned sh = (unsigned)bits % 32;
+    if (a->n == 0 || bits <= 0) return;
+    if (a->n + limbs + 1 > AXWS__JSON_BIG_LIMBS) limbs = AXWS__JSON_BIG_LIMBS - a->n - 1;
+    if (sh) {
+        uint32_t top = a->d[a->n - 1] >> (32 - sh);
+        for (i = a->n - 1; i > 0; i--) a->d[i] = (a->d[i] << sh) | (a->d[i - 1] >> (32 - sh));
+        a->d[0] <<= sh;
+        if (top) a->d[a->n++] = top;
+    }
+    if (limbs) {
+        memmove(a->d + limbs, a->d, a->n * sizeof a->d[0]);
+        memset(a->d, 0, limbs * sizeof a->d[0]);
+        a->n += limbs;
+    }
+}
+
+/* r = a * f (f < 2^64) */
+static void axws__json_big_mul64(axws__json_big *r, const axws__json_big *a, uint64_t f) {
+    uint32_t lo = (uint32_t)f, hi = (uint32_t)(f >> 32);
+    size_t i;
+    uint64_t carry = 0;
+    r->n = 0;
+    if (a->n == 0 || f == 0) return;
+    for (i = 0; i < a->n && i < AXWS__JSON_BIG_LIMBS; i++) {
+        uint64_t x = (uint64_t)a->d[i] * lo + carry;
+        r->d[i] = (uint32_t)x;
+        carry = x >> 32;
+    }
+    r->n = i;
+    if (r->n < AXWS__JSON_BIG_LIMBS) r->d[r->n++] = (uint32_t)carry;
+    if (hi) {
+        carry = 0;
+        if (r->n < AXWS__JSON_BIG_LIMBS) r->d[r->n++] = 0;
+        for (i = 0; i < a->n && i + 1 < r->n; i++) {
+            uint64_t x = (uint64_t)a->d[i] * hi + r->d[i + 1] + carry;
+            r->d[i + 1] = (uint32_t)x;
+            carry = x >> 32;
+        }
+        for (i = a->n + 1; carry && i < r->n; i++) {
+            uint64_t x = (uint64_t)r->d[i] + carry;
+            r->d[i] = (uint32_t)x;
+            carry = x >> 32;
+        }
+    }
+    while (r->n && r->d[r->n - 1] == 0) r->n--;
+}
+
+static int axws__json_big_cmp(const axws__json_big *a, const axws__json_big *b) {
+    size_t i;
+    if (a->n != b->n) return a->n < b->n ? -1 : 1;
+    for (i = a->n; i > 0; i--)
+        if (a->d[i - 1] != b->d[i - 1]) return a->d[i - 1] < b->d[i - 1] ? -1 : 1;
+    return 0;
+}
+
+/* Exactly-representable powers of ten up to 1e22; the rest are the compiler's correctly
+   rounded constants, used only for the first guess. */
+static const double axws__json_pow10[309] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+    1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+    1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26, 1e27, 1e28, 1e29,
+    1e30, 1e31, 1e32, 1e33, 1e34, 1e35, 1e36, 1e37, 1e38, 1e39,
+    1e40, 1e41, 1e42, 1e43, 1e44, 1e45, 1e46, 1e47, 1e48, 1e49,
+    1e50, 1e51, 1e52, 1e53, 1e54, 1e55, 1e56, 1e57, 1e58, 1e59,
+    1e60, 1e61, 1e62, 1e63, 1e64, 1e65, 1e66, 1e67, 1e68, 1e69,
+    1e70, 1e71, 1e72, 1e73, 1e74, 1e75, 1e76, 1e77, 1e78, 1e79,
+    1e80, 1e81, 1e82, 1e83, 1e84, 1e85, 1e86, 1e87, 1e88, 1e89,
+    1e90, 1e91, 1e92, 1e93, 1e94, 1e95, 1e96, 1e97, 1e98, 1e99,
+    1e100, 1e101, 1e102, 1e103, 1e104, 1e105, 1e106, 1e107, 1e108, 1e109,
+    1e110, 1e111, 1e112, 1e113, 1e114, 1e115, 1e116, 1e117, 1e118, 1e119,
+    1e120, 1e121, 1e122, 1e123, 1e124, 1e125, 1e126, 1e127, 1e128, 1e129,
+    1e130, 1e131, 1e132, 1e133, 1e134, 1e135, 1e136, 1e137, 1e138, 1e139,
+    1e140, 1e141, 1e142, 1e143, 1e144, 1e145, 1e146, 1e147, 1e148, 1e149,
+    1e150, 1e151, 1e152, 1e153, 1e154, 1e155, 1e156, 1e157, 1e158, 1e159,
+    1e160, 1e161, 1e162, 1e163, 1e164, 1e165, 1e166, 1e167, 1e168, 1e169,
+    1e170, 1e171, 1e172, 1e173, 1e174, 1e175, 1e176, 1e177, 1e178, 1e179,
+    1e180, 1e181, 1e182, 1e183, 1e184, 1e185, 1e186, 1e187, 1e188, 1e189,
+    1e190, 1e191, 1e192, 1e193, 1e194, 1e195, 1e196, 1e197, 1e198, 1e199,
+    1e200, 1e201, 1e202, 1e203, 1e204, 1e205, 1e206, 1e207, 1e208, 1e209,
+    1e210, 1e211, 1e212, 1e213, 1e214, 1e215, 1e216, 1e217, 1e218, 1e219,
+    1e220, 1e221, 1e222, 1e223, 1e224, 1e225, 1e226, 1e227, 1e228, 1e229,
+    1e230, 1e231, 1e232, 1e233, 1e234, 1e235, 1e236, 1e237, 1e238, 1e239,
+    1e240, 1e241, 1e242, 1e243, 1e244, 1e245, 1e246, 1e247, 1e248, 1e249,
+    1e250, 1e251, 1e252, 1e253, 1e254, 1e255, 1e256, 1e257, 1e258, 1e259,
+    1e260, 1e261, 1e262, 1e263, 1e264, 1e265, 1e266, 1e267, 1e268, 1e269,
+    1e270, 1e271, 1e272, 1e273, 1e274, 1e275, 1e276, 1e277, 1e278, 1e279,
+    1e280, 1e281, 1e282, 1e283, 1e284, 1e285, 1e286, 1e287, 1e288, 1e289,
+    1e290, 1e291, 1e292, 1e293, 1e294, 1e295, 1e296, 1e297, 1e298, 1e299,
+    1e300, 1e301, 1e302, 1e303, 1e304, 1e305, 1e306, 1e307, 1e308
+};
+
+static double axws__json_bits_to_double(uint64_t u) { double d; memcpy(&d, &u, 8); return d; }
+static uint64_t axws__json_double_to_bits(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }
+
+/* Context of the exact comparison: value = D * 10^E. */
+typedef struct axws__json_exact {
+    axws__json_big base; /* E >= 0: D * 5^E;  E < 0: 5^-E */
+    axws__json_big digits; /* D (E < 0 only) */
+    long e10;
+} axws__json_exact;
+
+/* Compare D*10^E with f * 2^g. */
+static int axws__json_exact_cmp(const axws__json_exact *x, uint64_t f, long g) {
+    axws__json_big l, r;
+    long l2, r2, k;
+    if (x->e10 >= 0) {
+        l = x->base; l2 = x->e10;
+        axws__json_big_set(&r, f); r2 = g;
+    } else {
+        l = x->digits; l2 = 0;
+        axws__json_big_mul64(&r, &x->base, f); r2 = g - x->e10;
+    }
+    k = l2 < r2 ? l2 : r2;
+    axws__json_big_shl(&l, l2 - k);
+    axws__json_big_shl(&r, r2 - k);
+    return axws__json_big_cmp(&l, &r);
+}
+
+AXWS_API int axws_json_to_double(const char *s, size_t len, double *out) {
+    axws__json_num o;
+    size_t lo, n, k, i;
+    long e10, e;
+    uint64_t w = 0, bits;
+    double z;
+    int r = axws__json_num_parse(s, len, &o), iter;
+    if (r) return r;
+    n = axws__json_num_sig(&o, &lo, &e10);
+    if (n == 0) { *out = o.neg ? -0.0 : 0.0; return 0; }
+    /* value in [10^(e10+n-1), 10^(e10+n)): beyond 1e310 it overflows, below 1e-324 (under
+       half the smallest subnormal, 4.9e-324) it rounds to zero */
+    if (e10 + (long)n > 310) { z = DBL_MAX * 2.0; goto finish; }
+    if (e10 + (long)n < -324) { z = 0.0; goto finish; }
+    k = n < 19 ? n : 19;
+    for (i = 0; i < k; i++) w = w * 10 + axws__json_num_digit(&o, lo + i);
+    e = e10 + (long)(n - k);
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+    /* Clinger's fast path: w and 10^|e| are exact doubles, so one correctly rounded
+       operation gives the correctly rounded result */
+    if (n == k && w <= ((uint64_t)1 << 53) && e >= -22 && e <= 22) {
+        z = e >= 0 ? (double)w * axws__json_pow10[e] : (double)w / axws__json_pow10[-e];
+        goto finish;
+    }
+    if (n == k && e > 22 && e <= 22 + 15) {
+        uint64_t ww = w;
+        long ee = e;
+        while (ee > 22 && ww <= ((uint64_t)1 << 53) / 10) { ww *= 10; ee--; }
+        if (ee == 22 && ww <= ((uint64_t)1 << 53)) {
+            z = (double)ww * 1e22;
+            goto finish;
+        }
+    }
+#endif
+    {
+        /* A guess within a few units in the last place, then exact comparisons with the
+           halfway points around it until it is the correctly rounded value. */
+        axws__json_exact x;
+        size_t use = n, d;
+        uint32_t chunk = 0, mul = 1;
+        if (e >= 0) z = e > 308 ? DBL_MAX : (double)w * axws__json_pow10[e];
+        else if (e >= -308) z = (double)w / axws__json_pow10[-e];
+        else z = (double)w / 1e308 / axws__json_pow10[-e - 308];
+        if (z > DBL_MAX) z = DBL_MAX;
+        /* A halfway point between doubles has at most 767 significant digits, so digits
+           past the 800th only matter as "some were non-zero": replace them by one '1'. */
+        x.e10 = e10;
+        if (n > 800) { use = 800; x.e10 = e10 + (long)(n - 800) - 1; }
+        axws__json_big_set(&x.digits, 0);
+        for (d = 0; d < use; d++) {
+            chunk = chunk * 10 + axws__json_num_digit(&o, lo + d);
+            mul *= 10;
+            if (mul == 1000000000u) {
+                axws__json_big_muladd(&x.digits, mul, chunk);
+                if (x.digits.n == 0 && chunk) axws__json_big_set(&x.digits, chunk);
+                chunk = 0; mul = 1;
+            }
+        }
+        if (n > 800) { chunk = chunk * 10 + 1; mul *= 10; }
+        if (mul > 1) {
+            if (x.digits.n == 0) axws__json_big_set(&x.digits, chunk);
+            else axws__json_big_muladd(&x.digits, mul, chunk);
+        }
+        if (x.e10 >= 0) {
+            x.base = x.digits;
+            axws__json_big_mul_pow5(&x.base, x.e10);
+        } else {
+            axws__json_big_set(&x.base, 1);
+            axws__json_big_mul_pow5(&x.base, -x.e10);
+        }
+        for (iter = 0; iter < 64; iter++) {
+            uint64_t m;
+            long g;
+            int c;
+            bits = axws__json_double_to_bits(z);
+            if ((bits >> 52) == 0x7FF) break; /* rounded up past DBL_MAX: infinity */
+            m = bits & (((uint64_t)1 << 52) - 1);
+            if (bits >> 52) { m |= (uint64_t)1 << 52; g = (long)(bits >> 52) - 1075; }
+            else g = -1074;
+            /* upper halfway point (2m+1) * 2^(g-1) */
+            c = axws__json_exact_cmp(&x, 2 * m + 1, g - 1);
+            if (c > 0 || (c == 0 && (m & 1))) { z = axws__json_bits_to_double(bits + 1); continue; }
+            if (c == 0 || m == 0) break;
+            /* lower halfway point; below a power of two the gap is half as wide */
+            if ((m == ((uint64_t)1 << 52)) && (bits >> 52) > 1)
+                c = axws__json_exact_cmp(&x, 4 * m - 1, g - 2);
+            else
+                c = axws__json_exact_cmp(&x, 2 * m - 1, g - 1);
+            if (c < 0 || (c == 0 && (m & 1))) { z = axws__json_bits_to_double(bits - 1); continue; }
+            break;
+        }
+    }
+finish:
+    *out = o.neg ? -z : z;
+    return z > DBL_MAX ? AXWS_JSON_ERANGE : 0;
+}
+
+/* ---------------------------------------------------------------- paths */
+
+static int axws__json_ctz64(uint64_t m) {
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_ctzll(m);
+#else
+    int k = 0;
+    while (!(m & 1)) { m >>= 1; k++; }
+    return k;
+#endif
+}
+
+static int axws__json_path_split(const char *pat, uint16_t *parts, int *np) {
+    size_t i = 0;
+    int k = 0;
+    if (!pat || !pat[0]) return AXWS_JSON_EPATH;
+    for (;;) {
+        if (k == AXWS_JSON_PATH_MAX_PARTS || i > 0xFFFF) return AXWS_JSON_EPATH;
+        parts[k++] = (uint16_t)i;
+        if (pat[i] == '[') {
+            i++;
+            if (pat[i] == '*') i++;
+            else {
+                if (!axws__json_digit((uint8_t)pat[i])) return AXWS_JSON_EPATH;
+                while (axws__json_digit((uint8_t)pat[i])) i++;
+            }
+            if (pat[i] != ']') return AXWS_JSON_EPATH;
+            i++;
+        } else {
+            size_t s = i;
+            while (pat[i] && pat[i] != '.' && pat[i] != '[' && pat[i] != ']') {
+                if (pat[i] == '*' && (i != s || (pat[i + 1] && pat[i + 1] != '.' && pat[i + 1] != '[')))
+                    return AXWS_JSON_EPATH; /* '*' only as a whole part */
+                i++;
+            }
+            if (i == s || pat[i] == ']') return AXWS_JSON_EPATH;
+        }
+        if (!pat[i]) break;
+        if (pat[i] == '.') {
+            i++;
+            if (!pat[i] || pat[i] == '.' || pat[i] == '[') return AXWS_JSON_EPATH;
+        } else if (pat[i] != '[') return AXWS_JSON_EPATH;
+    }
+    *np = k;
+    return 0;
+}
+
+AXWS_API void axws_json_paths_reset(axws_json_paths *m) {
+    m->depth = 0;
+    m->cur = 0;
+    m->last_id = -1;
+    m->alive[1] = m->all;
+}
+
+AXWS_API int axws_json_paths_init(axws_json_paths *m, const char *const *patterns, size_t count) {
+    size_t i;
+    memset(m, 0, sizeof *m);
+    if (count > AXWS_JSON_MAX_PATHS || (count && !patterns)) return AXWS_JSON_EPATH;
+    m->pattern = patterns;
+    m->count = count;
+    for (i = 0; i < count; i++) {
+        int np = 0, r = axws__json_path_split(patterns[i], m->part[i], &np);
+        if (r) { memset(m, 0, sizeof *m); return r; }
+        m->ends[np] |= (uint64_t)1 << i;
+        m->all |= (uint64_t)1 << i;
+    }
+    axws_json_paths_reset(m);
+    return 0;
+}
+
+/* Does part `d` of pattern p (a key part) match the key? */
+static int axws__json_path_key(const axws_json_paths *m, int p, uint32_t d, const char *key,
+                               size_t len) {
+    const char *s = m->pattern[p] + m->part[p][d];
+    size_t k = 0;
+    if (s[0] == '[') return 0;
+    if (s[0] == '*' && (s[1] == 0 || s[1] == '.' || s[1] == '[')) return 1;
+    while (k < len && s[k] == key[k] && s[k] != '.' && s[k] != '[' && s[k]) k++;
+    return k == len && (s[k] == 0 || s[k] == '.' || s[k] == '[');
+}
+
+/* Patterns whose part d-1 matches the current value's position in the container at depth d. */
+static uint64_t axws__json_path_value(axws_json_paths *m) {
+    uint32_t d = m->depth;
+    uint64_t alive, out = 0;
+    if (d == 0) return m->all;
+    if (d > AXWS_JSON_PATH_MAX_PARTS) return 0;
+    if (!m->is_array[d]) return m->cur;
+    m->index[d]++;
+    for (alive = m->alive[d]; alive; alive &= alive - 1) {
+        int p = axws__json_ctz64(alive);
+        const char *s = m->pattern[p] + m->part[p][d - 1];
+        uint64_t v = 0;
+        if (s[0] != '[') continue;
+        if (s[1] == '*') { out |= (uint64_t)1 << p; continue; }
+        for (s++; *s != ']'; s++) v = v * 10 + (uint64_t)(*s - '0');
+        if (v == m->index[d]) out |= (uint64_t)1 << p;
+    }
+    return out;
+}
+
+static int axws__json_first(uint64_t mask) { return mask ? axws__json_ctz64(mask) : -1; }
+
+AXWS_API int axws_json_paths_token(axws_json_paths *m, const axws_json_token *t) {
+    uint32_t d = m->depth;
+    uint64_t mask;
+    int id;
+    switch (t->type) {
+    case AXWS_JSON_KEY: {
+        const char *key = t->data;
+        size_t len = t->len;
+        uint64_t alive, out = 0;
+        if (t->cont || t->more || t->escaped) {
+            /* decode keys that are escaped or arrive in chunks into kbuf */
+            if (!t->cont) axws_json_unescape_init(&m->kesc, m->kbuf, sizeof m->kbuf);
+            axws_json_unescape_add(&m->kesc, t->data, t->len);
+            if (t->more) return -1;
+            if (axws_json_unescape_finish(&m->kesc, &len) == AXWS_JSON_ETRUNCATED) {
+                m->cur = 0;
+                return -1;
+            }
+            key = m->kbuf;
+        }
+        if (d == 0 || d > AXWS_JSON_PATH_MAX_PARTS) { m->cur = 0; return -1; }
+        for (alive = m->alive[d]; alive; alive &= alive - 1) {
+            int p = axws__json_ctz64(alive);
+            if (axws__json_path_key(m, p, d - 1, key, len)) out |= (uint64_t)1 << p;
+        }
+        m->cur = out;
+        return axws__json_first(out & m->ends[d]);
+    }
+    case AXWS_JSON_BEGIN_OBJECT:
+    case AXWS_JSON_BEGIN_ARRAY:
+        mask = axws__json_path_value(m);
+        id = d <= AXWS_JSON_PATH_MAX_PARTS ? axws__json_first(mask & m->ends[d]) : -1;
+        m->depth = d + 1;
+        if (d + 1 <= AXWS_JSON_PATH_MAX_PARTS) {
+            m->alive[d + 1] = mask & ~m->ends[d];
+            m->is_array[d + 1] = (uint8_t)(t->type == AXWS_JSON_BEGIN_ARRAY);
+            m->index[d + 1] = (uint32_t)-1;
+            m->cur = 0;
+        }
+        return id;
+    case AXWS_JSON_END_OBJECT:
+    case AXWS_JSON_END_ARRAY:
+        if (m->depth) m->depth--;
+        return -1;
+    case AXWS_JSON_STRING:
+    case AXWS_JSON_NUMBER:
+    case AXWS_JSON_TRUE:
+    case AXWS_JSON_FALSE:
+    case AXWS_JSON_NULL:
+        if (t->cont) return m->last_id;
+        mask = axws__json_path_value(m);
+        m->last_id = d <= AXWS_JSON_PATH_MAX_PARTS ? axws__json_first(mask & m->ends[d]) : -1;
+        return m->last_id;
+    default: return -1;
+    }
+}
 /* <<json */
 
 /* >>tls */
@@ -2333,19 +4483,21 @@ AXWS__DEF int axws_init(axws_conn *c, const axws_config *cfg) {
 static void axws__reset(axws_conn *c) {
     c->gen++;
     c->state = AXWS_STATE_CLOSED;
-    c->error = c->sys_errno = c->http_status = 0;
+    c->error = c->sys_errno = c->http_status = c->pending_errno = 0;
     c->close_code = c->sent_close = c->close_rcvd = c->finish_on_flush = c->eof = 0;
     c->fd = -1;
     c->secure = 0;
     c->addr_index = c->addr_count = 0;
     c->rx_len = 0;
-    c->deadline = c->last_rx = c->next_ping = 0;
+    c->deadline = c->last_rx = c->last_ping = 0;
     c->tx_head = c->tx_tail = 0;
     c->tx_frag_open = c->reply_pending = 0;
     c->hs_len = 0;
     c->hs_valid = 0;
+    c->input_paused = 0;
     c->hs_reason_off = c->hs_reason_len = c->hs_location_off = c->hs_location_len = 0;
     c->has_location = 0;
+    c->http_mode = 0;
     c->subprotocol[0] = 0;
     c->hdr_have = 0;
     c->in_frame = 0;
@@ -2358,10 +4510,16 @@ static void axws__reset(axws_conn *c) {
 }
 
 static void axws__transport_close(axws_conn *c) {
+    int i;
+    uint8_t sink[4096];
     if (c->fd < 0) return;
 #ifdef AXWS__HAVE_TLS
     if (c->secure) axws__tls_shutdown(c);
 #endif
+    /* Unread input makes close() send a reset, which can destroy the close frame we just
+       sent before the peer reads it: discard what is already here first (bounded). */
+    for (i = 0; i < 64 && recv(c->fd, sink, sizeof sink, MSG_DONTWAIT) > 0; i++)
+        ;
     close(c->fd);
     c->fd = -1;
 }
@@ -2374,7 +4532,7 @@ static void axws__opened(axws_conn *c) {
     c->state = AXWS_STATE_OPEN;
     c->deadline = 0;
     c->last_rx = c->now;
-    if (c->cfg.keepalive_ms) c->next_ping = c->now + c->cfg.keepalive_ms;
+    c->last_ping = c->now;
     c->tx_head = c->tx_tail = c->hs_len;
     c->hs_valid = 1;
     memset(&ev, 0, sizeof ev);
@@ -2385,7 +4543,7 @@ static void axws__opened(axws_conn *c) {
     if (c->tx_head == c->tx_tail) c->tx_head = c->tx_tail = 0;
 }
 
-static int axws__start_request(axws_conn *c, const axws_url *u) {
+static int axws__start_request(axws_conn *c, const axws_url *u, const axws__request *rq) {
     int r;
     size_t hl = strlen(u->host);
     if (hl >= sizeof c->host) return AXWS_EURL;
@@ -2394,7 +4552,8 @@ static int axws__start_request(axws_conn *c, const axws_url *u) {
 #ifndef AXWS__HAVE_TLS
     if (u->secure) return AXWS_ENOTLS;
 #endif
-    r = axws__build_request(c, u);
+    r = axws__build_request(c, u, rq);
+    c->http_mode = rq != NULL;
     return r;
 }
 
@@ -2404,7 +4563,7 @@ AXWS__DEF int axws_start(axws_conn *c, const axws_url *url, int64_t now_ms) {
     if (c->state != AXWS_STATE_CLOSED) return AXWS_ESTATE;
     axws__reset(c);
     c->now = now_ms;
-    r = axws__start_request(c, url);
+    r = axws__start_request(c, url, NULL);
     if (r) return c->error = r;
     c->state = AXWS_STATE_HANDSHAKE;
     c->deadline = now_ms + c->cfg.handshake_timeout_ms;
@@ -2437,8 +4596,10 @@ static int axws__socket_setup(int fd) {
     return 0;
 }
 
-/* Try the remaining addresses in turn until one connects or is in progress. */
-static int axws__try_next_addr(axws_conn *c) {
+/* Try the remaining addresses in turn until one connects or is in progress. Called from
+   the program's axws_connect*, a failure is reported from the next step instead (events
+   come only from inside step): the connection stays CONNECTING, due at once. */
+static int axws__try_next_addr(axws_conn *c, int from_step) {
     int last_errno = 0;
     while (c->addr_index < c->addr_count) {
         const struct sockaddr_storage *sa = &c->addrs[c->addr_index];
@@ -2468,18 +4629,24 @@ static int axws__try_next_addr(axws_conn *c) {
         last_errno = errno;
         close(fd);
     }
+    if (!from_step) {
+        c->pending_errno = last_errno ? last_errno : ECONNREFUSED;
+        c->state = AXWS_STATE_CONNECTING;
+        c->deadline = c->now;
+        return AXWS_OK;
+    }
     return axws__fail(c, AXWS_ECONNECT, last_errno);
 }
 
 static int axws__begin(axws_conn *c, const char *url, int64_t now_ms, axws_url *u, char *storage,
-                       size_t storage_size) {
+                       size_t storage_size, const axws__request *rq) {
     int r;
     AXWS_ASSERT(c != NULL && url != NULL);
     if (c->state != AXWS_STATE_CLOSED) return AXWS_ESTATE;
     axws__reset(c);
     c->now = now_ms;
-    r = axws_parse_url(url, u, storage, storage_size);
-    if (!r) r = axws__start_request(c, u);
+    r = axws__parse_url(url, u, storage, storage_size, rq != NULL);
+    if (!r) r = axws__start_request(c, u, rq);
     if (!r && !u->secure && (!c->cfg.rx_buf || c->cfg.rx_size < AXWS_MIN_RX)) r = AXWS_ENOBUFS;
     if (r) c->error = r;
     return r;
@@ -2510,24 +4677,56 @@ static int axws__resolve_default(void *user, const char *host, int port,
     return n ? n : AXWS_ERESOLVE;
 }
 
-AXWS__DEF int axws_connect(axws_conn *c, const char *url, int64_t now_ms) {
+/* Resolve and start connecting for a WebSocket (rq NULL) or an HTTP request. */
+static int axws__connect_url(axws_conn *c, const char *url, int64_t now_ms, const axws__request *rq) {
     axws_url u;
     char storage[1024];
-    int n, r = axws__begin(c, url, now_ms, &u, storage, sizeof storage);
+    int n, r = axws__begin(c, url, now_ms, &u, storage, sizeof storage, rq);
     if (r) return r;
     n = (c->cfg.resolve ? c->cfg.resolve : axws__resolve_default)(
         c->cfg.resolve_user, u.host, u.port, c->addrs, c->addr_lens, AXWS_MAX_ADDRS);
     if (n <= 0) return c->error = n < 0 ? n : AXWS_ERESOLVE;
     c->addr_count = n > AXWS_MAX_ADDRS ? AXWS_MAX_ADDRS : n;
     c->state = AXWS_STATE_CONNECTING;
-    return axws__try_next_addr(c);
+    return axws__try_next_addr(c, 0);
+}
+
+AXWS__DEF int axws_connect(axws_conn *c, const char *url, int64_t now_ms) {
+    return axws__connect_url(c, url, now_ms, NULL);
+}
+
+AXWS__DEF int axws_http_request(axws_conn *c, const char *url, const char *method,
+                                const char *const *headers, const void *body, size_t body_len,
+                                int64_t now_ms) {
+    axws__request rq;
+    rq.method = method;
+    rq.headers = headers;
+    rq.body = body;
+    rq.body_len = body_len;
+    return axws__connect_url(c, url, now_ms, &rq);
+}
+
+/* axws_http_request: the response head is in; hand it over, then end quietly. */
+static void axws__http_answered(axws_conn *c) {
+    axws_event ev;
+    unsigned gen = c->gen;
+    c->hs_valid = 1;
+    memset(&ev, 0, sizeof ev);
+    ev.type = AXWS_EV_HTTP_RESPONSE;
+    ev.status = c->http_status;
+    axws__emit(c, &ev);
+    if (c->gen != gen) return;
+    c->hs_valid = 0;
+    c->close_rcvd = 1; /* not an abnormal end */
+    c->close_code = 0;
+    axws__finish(c, 1);
 }
 
 AXWS__DEF int axws_connect_addr(axws_conn *c, const char *url, const struct sockaddr *addrs,
                                 const socklen_t *lens, int count, int64_t now_ms) {
     axws_url u;
     char storage[1024];
-    int i, r = axws__begin(c, url, now_ms, &u, storage, sizeof storage);
+    int i, r = axws__begin(c, url, now_ms, &u, storage, sizeof storage, NULL);
     if (r) return r;
     if (count <= 0 || !addrs || !lens) return c->error = AXWS_EINVAL;
     for (i = 0; i < count && i < AXWS_MAX_ADDRS; i++) {
@@ -2539,13 +4738,13 @@ AXWS__DEF int axws_connect_addr(axws_conn *c, const char *url, const struct sock
     }
     c->addr_count = i;
     c->state = AXWS_STATE_CONNECTING;
-    return axws__try_next_addr(c);
+    return axws__try_next_addr(c, 0);
 }
 
 AXWS__DEF int axws_connect_fd(axws_conn *c, const char *url, int fd, int64_t now_ms) {
     axws_url u;
     char storage[1024];
-    int r = axws__begin(c, url, now_ms, &u, storage, sizeof storage);
+    int r = axws__begin(c, url, now_ms, &u, storage, sizeof storage, NULL);
     if (r) {
         close(fd);
         return r;
@@ -2574,7 +4773,7 @@ AXWS__DEF int axws_pollfds(const axws_conn *c, struct pollfd *fds, int max) {
     }
 #endif
     else {
-        if (c->rx_len < c->cfg.rx_size) ev |= POLLIN;
+        if (c->rx_len < c->cfg.rx_size && !c->input_paused) ev |= POLLIN;
         if (c->tx_tail != c->tx_head) ev |= POLLOUT;
     }
     fds[0].fd = c->fd;
@@ -2583,12 +4782,17 @@ AXWS__DEF int axws_pollfds(const axws_conn *c, struct pollfd *fds, int max) {
     return 1;
 }
 
+/* A keepalive ping goes out after keepalive_ms without anything received or pinged. */
+static int64_t axws__ping_due(const axws_conn *c) {
+    return (c->last_rx > c->last_ping ? c->last_rx : c->last_ping) + c->cfg.keepalive_ms;
+}
+
 static int64_t axws__next_deadline(const axws_conn *c) {
     int64_t t = INT64_MAX;
     if (c->state == AXWS_STATE_CLOSED) return t;
     if (c->deadline) t = c->deadline;
     if (c->state == AXWS_STATE_OPEN) {
-        if (c->cfg.keepalive_ms && c->next_ping < t) t = c->next_ping;
+        if (c->cfg.keepalive_ms && axws__ping_due(c) < t) t = axws__ping_due(c);
         if (c->cfg.dead_peer_ms && c->last_rx + c->cfg.dead_peer_ms < t) t = c->last_rx + c->cfg.dead_peer_ms;
     }
     return t;
@@ -2597,6 +4801,8 @@ static int64_t axws__next_deadline(const axws_conn *c) {
 AXWS__DEF int axws_timeout_ms(const axws_conn *c, int64_t now_ms) {
     int64_t t;
     AXWS_ASSERT(c != NULL);
+    /* received bytes wait while the request is written: feeding them can progress now */
+    if (c->rx_len && c->tx_head == c->tx_tail && c->state >= AXWS_STATE_HANDSHAKE && !c->input_paused) return 0;
     t = axws__next_deadline(c);
     if (t == INT64_MAX) return -1;
     if (t <= now_ms) return 0;
@@ -2609,8 +4815,13 @@ AXWS__DEF void axws_tick(axws_conn *c, int64_t now_ms) {
     switch (c->state) {
     case AXWS_STATE_CONNECTING:
         if (c->deadline && now_ms >= c->deadline) {
-            if (c->fd >= 0) { close(c->fd); c->fd = -1; }
-            if (c->addr_index < c->addr_count) axws__try_next_addr(c);
+            if (c->fd < 0) { /* every address failed inside axws_connect* */
+                axws__fail(c, AXWS_ECONNECT, c->pending_errno);
+                break;
+            }
+            close(c->fd);
+            c->fd = -1;
+            if (c->addr_index < c->addr_count) axws__try_next_addr(c, 1);
             else axws__fail(c, AXWS_ETIMEDOUT, ETIMEDOUT);
         }
         break;
@@ -2623,10 +4834,9 @@ AXWS__DEF void axws_tick(axws_conn *c, int64_t now_ms) {
             axws__fail_close(c, AXWS_EDEADPEER, AXWS_CLOSE_GOING_AWAY, 0);
             break;
         }
-        if (c->cfg.keepalive_ms && now_ms >= c->next_ping) {
+        if (c->cfg.keepalive_ms && now_ms >= axws__ping_due(c)) {
             /* if the queue is full the ping waits for the next tick */
-            if (axws__queue_frame(c, 0x80 | AXWS_OP_PING, NULL, 0) == AXWS_OK)
-                c->next_ping = now_ms + c->cfg.keepalive_ms;
+            if (axws__queue_frame(c, 0x80 | AXWS_OP_PING, NULL, 0) == AXWS_OK) c->last_ping = now_ms;
         }
         break;
     case AXWS_STATE_CLOSING:
@@ -2679,7 +4889,7 @@ static void axws__plain_pump(axws_conn *c, short revents) {
         }
         axws__plain_flush(c);
         if (c->gen != gen || c->state == AXWS_STATE_CLOSED) return;
-        if (c->rx_len == c->cfg.rx_size || c->eof) break; /* back-pressure, or done */
+        if (c->rx_len == c->cfg.rx_size || c->eof || c->input_paused) break; /* back-pressure, or done */
         if (!(revents & (POLLIN | POLLHUP | POLLERR)) || reads++ == 16) break;
         {
             ssize_t r = recv(c->fd, rx + c->rx_len, c->cfg.rx_size - c->rx_len, 0);
@@ -2719,7 +4929,7 @@ AXWS__DEF int axws_step(axws_conn *c, const struct pollfd *fds, int nfds, int64_
         if (err) {
             close(c->fd);
             c->fd = -1;
-            if (c->addr_index < c->addr_count) axws__try_next_addr(c);
+            if (c->addr_index < c->addr_count) axws__try_next_addr(c, 1);
             else axws__fail(c, AXWS_ECONNECT, err);
         } else {
             axws__tcp_connected(c);
@@ -2767,6 +4977,11 @@ AXWS__DEF int axws_close(axws_conn *c, int code, const char *reason, int64_t now
     return AXWS_OK;
 }
 
+AXWS__DEF void axws_pause_input(axws_conn *c, int paused) {
+    AXWS_ASSERT(c != NULL);
+    c->input_paused = paused != 0;
+}
+
 AXWS__DEF void axws_abort(axws_conn *c) {
     AXWS_ASSERT(c != NULL);
     axws__finish(c, 0);
@@ -2809,6 +5024,1986 @@ AXWS__DEF const char *axws_location(const axws_conn *c, size_t *len) {
 /* <<conn */
 
 /* >>axiom */
+/* >>axiom-msg */
+/* ======================================================================== Axiom messages
+   Layout: one tokenizer pass; the path matcher says in which context a key or value sits
+   (top level, content object, content array, content.pair, token_balances entries); keys
+   in those contexts are looked up in small tables to a slot; values land in slots (views,
+   or copies in the arena for oversize messages). Nothing is cleared per message: a slot
+   belongs to the message when its gen matches. At the end the room and content types pick
+   the kind and a per-kind table copies slots into the message's typed struct; the same
+   table names the fields for axws_axiom_msg_write_json. */
+#include <stdio.h>
+#include <math.h>
+
+/* path patterns: the index is the context */
+enum {
+    AXWS__AXP_ROOM = 0, AXWS__AXP_CONTENT, AXWS__AXP_TOP, AXWS__AXP_CFIELD, AXWS__AXP_CELEM,
+    AXWS__AXP_PAIR, AXWS__AXP_BELEM, AXWS__AXP_BFIELD, AXWS__AXP_COUNT
+};
+static const char *const axws__axiom_patterns[AXWS__AXP_COUNT] = {
+    "room", "content", "*", "content.*", "content[*]", "content.pair.*",
+    "token_balances[*]", "token_balances[*].*"};
+
+typedef struct axws__axiom_key {
+    const char *name;
+    size_t len;
+    int slot;
+} axws__axiom_key;
+
+#define AXWS__AXK_T(n) {#n, sizeof #n - 1, AXWS__AXS_T_##n},
+#define AXWS__AXK_C(n) {#n, sizeof #n - 1, AXWS__AXS_C_##n},
+#define AXWS__AXK_P(n) {#n, sizeof #n - 1, AXWS__AXS_P_##n},
+#define AXWS__AXK_B(n) {#n, sizeof #n - 1, AXWS__AXS_B_##n - AXWS__AXS_BAL},
+static const axws__axiom_key axws__axiom_keys_top[] = {AXWS__AXIOM_TOP_FIELDS(AXWS__AXK_T)};
+static const axws__axiom_key axws__axiom_keys_content[] = {AXWS__AXIOM_CONTENT_FIELDS(AXWS__AXK_C)};
+static const axws__axiom_key axws__axiom_keys_pair[] = {AXWS__AXIOM_PAIR_FIELDS(AXWS__AXK_P)};
+static const axws__axiom_key axws__axiom_keys_bal[] = {AXWS__AXIOM_BAL_FIELDS(AXWS__AXK_B)};
+#undef AXWS__AXK_T
+#undef AXWS__AXK_C
+#undef AXWS__AXK_P
+#undef AXWS__AXK_B
+
+static int axws__axiom_lookup(const axws__axiom_key *tab, size_t n, const char *k, size_t len) {
+    size_t i;
+    if (!len) return -1;
+    for (i = 0; i < n; i++)
+        if (tab[i].len == len && tab[i].name[0] == k[0] && memcmp(tab[i].name, k, len) == 0)
+            return tab[i].slot;
+    return -1;
+}
+
+AXWS__DEF const char *axws_axiom_kind_name(int kind) {
+#define AXWS__AXIOM_KIND_STR(NAME, name) #name,
+    static const char *const names[] = {AXWS_AXIOM_KINDS(AXWS__AXIOM_KIND_STR)};
+#undef AXWS__AXIOM_KIND_STR
+    return kind >= 0 && kind < AXWS_AXIOM_KIND_COUNT ? names[kind] : "unknown";
+}
+
+AXWS__DEF void axws_axiom_decoder_init(axws_axiom_decoder *d, void *buf, size_t size) {
+    AXWS_ASSERT(d != NULL);
+    memset(d, 0, sizeof *d);
+    d->buf = (unsigned char *)buf;
+    d->size = buf ? size : 0;
+    axws_json_init(&d->json, NULL, 0);
+    axws_json_paths_init(&d->paths, axws__axiom_patterns, AXWS__AXP_COUNT);
+}
+
+AXWS__DEF void axws_axiom_decoder_set_raw_fn(axws_axiom_decoder *d, axws_axiom_raw_fn fn,
+                                             void *user) {
+    AXWS_ASSERT(d != NULL);
+    d->raw_fn = fn;
+    d->raw_user = user;
+}
+
+AXWS__DEF void axws_axiom_decoder_reset(axws_axiom_decoder *d) {
+    AXWS_ASSERT(d != NULL);
+    d->in_msg = 0;
+}
+
+static void axws__axiom_begin(axws_axiom_decoder *d) {
+    if (++d->gen == 0) { /* wrapped: old slots could look current */
+        size_t i;
+        for (i = 0; i < AXWS__AXS_COUNT; i++) d->slots[i].gen = 0;
+        d->gen = 1;
+    }
+    axws_json_reset(&d->json);
+    axws_json_paths_reset(&d->paths);
+    d->in_msg = 1;
+    d->have = 0;
+    d->msg_len = 0;
+    d->streaming = d->done = d->err = 0;
+    d->err_offset = 0;
+    d->field = d->cap_slot = -1;
+    d->top_type = 0;
+    d->key_bad = 0;
+    d->key_len = 0;
+    d->nvalues = d->nbal = 0;
+    d->bal_group = -1;
+    d->bal_bad = d->in_bal = 0;
+    d->content_start = d->content_end = 0;
+    d->nranges = 0;
+    d->inner_busy = d->truncated = 0;
+    d->arena_len = 0;
+    d->frame = NULL;
+    d->frame_kept = 0;
+}
+
+/* ---------------------------------------------------------------- capture */
+
+static void axws__axiom_append(axws_axiom_decoder *d, axws__axiom_slot *s, const char *p, size_t n) {
+    size_t room = AXWS_AXIOM_CAPTURE_MAX > s->len ? AXWS_AXIOM_CAPTURE_MAX - s->len : 0;
+    size_t left = AXWS_AXIOM_ARENA_SIZE - d->arena_len, k = n;
+    if (room > left) room = left;
+    if (k > room) {
+        k = room;
+        s->flags |= AXWS_AXIOM_TRUNCATED;
+        d->truncated = 1;
+    }
+    if (k) memcpy(d->arena + d->arena_len, p, k);
+    d->arena_len += k;
+    s->len += k;
+}
+
+/* Offset in the frame of a position in the current piece. */
+static uint64_t axws__axiom_off(const axws_axiom_decoder *d, const char *p) {
+    return d->piece_base + (uint64_t)(p - d->piece);
+}
+
+static void axws__axiom_scalar_end(axws_axiom_decoder *d, int slot, const axws_json_token *t) {
+    axws__axiom_slot *s = &d->slots[slot];
+    if (t->escaped) s->flags |= AXWS_AXIOM_ESCAPED;
+    if (t->type == AXWS_JSON_NUMBER && t->integer) s->flags |= AXWS_AXIOM_INTEGER;
+    d->cap_slot = -1;
+    if (slot == AXWS__AXS_CONTENT) {
+        if (t->type == AXWS_JSON_STRING) d->content_end = axws__axiom_off(d, t->data + t->len) + 1;
+        else if (t->type == AXWS_JSON_NUMBER) d->content_end = axws__axiom_off(d, t->data + t->len);
+        else d->content_end = t->offset + (t->type == AXWS_JSON_FALSE ? 5 : 4);
+    }
+}
+
+static void axws__axiom_scalar(axws_axiom_decoder *d, int slot, const axws_json_token *t) {
+    axws__axiom_slot *s = &d->slots[slot];
+    s->gen = d->gen;
+    s->type = (uint8_t)t->type;
+    s->flags = AXWS_AXIOM_PRESENT | (t->type == AXWS_JSON_NULL ? AXWS_AXIOM_NULL : 0u);
+    s->ptr = NULL;
+    s->len = 0;
+    if (t->type != AXWS_JSON_STRING && t->type != AXWS_JSON_NUMBER) {
+        axws__axiom_scalar_end(d, slot, t);
+        return;
+    }
+    if (!t->more && d->piece_stable) {
+        s->ptr = t->data;
+        s->len = t->len;
+    } else {
+        s->ptr = d->arena + d->arena_len;
+        axws__axiom_append(d, s, t->data, t->len);
+        if (t->more) {
+            d->cap_slot = slot;
+            return;
+        }
+    }
+    axws__axiom_scalar_end(d, slot, t);
+}
+
+/* Copy [from, to) of the current piece into an oversize range capture. */
+static void axws__axiom_range_copy(axws_axiom_decoder *d, axws__axiom_range *r, uint64_t from,
+                                   uint64_t to) {
+    size_t n, k;
+    if (from < d->piece_base) from = d->piece_base;
+    if (from >= to) return;
+    r->copied = 1;
+    n = (size_t)(to - from);
+    k = r->cap ? r->cap_size - r->len : 0;
+    if (k > n) k = n;
+    if (k) memcpy(r->cap + r->len, d->piece + (from - d->piece_base), k);
+    r->len += k;
+    if (k < n) r->trunc = 1;
+}
+
+static void axws__axiom_open(axws_axiom_decoder *d, int slot, const axws_json_token *t) {
+    axws__axiom_slot *s = &d->slots[slot];
+    axws__axiom_range *r;
+    s->gen = d->gen;
+    s->type = (uint8_t)t->type;
+    s->flags = AXWS_AXIOM_PRESENT;
+    s->ptr = NULL;
+    s->len = 0;
+    if (d->nranges == AXWS__AXIOM_RANGES) { /* deeper than any known shape nests */
+        s->flags |= AXWS_AXIOM_TRUNCATED;
+        d->truncated = 1;
+        return;
+    }
+    r = &d->ranges[d->nranges++];
+    r->slot = slot;
+    r->depth = t->depth;
+    r->start = t->offset;
+    r->len = 0;
+    r->copied = r->trunc = 0;
+    r->cap = NULL;
+    r->cap_size = 0;
+    if (d->streaming) {
+        /* content has its own buffer; one nested value at a time uses the other, which
+           is moved into the arena when it closes */
+        if (slot == AXWS__AXS_CONTENT) { r->cap = d->content_cap; r->cap_size = sizeof d->content_cap; }
+        else if (!d->inner_busy) { r->cap = d->inner_cap; r->cap_size = sizeof d->inner_cap; d->inner_busy = 1; }
+    }
+}
+
+static void axws__axiom_close(axws_axiom_decoder *d, const axws_json_token *t) {
+    axws__axiom_range *r = &d->ranges[d->nranges - 1];
+    axws__axiom_slot *s = &d->slots[r->slot];
+    uint64_t end = t->offset + 1;
+    d->nranges--;
+    if (r->slot == AXWS__AXS_CONTENT) d->content_end = end;
+    if (!r->copied && d->piece_stable) {
+        s->ptr = d->piece + (r->start - d->piece_base);
+        s->len = (size_t)(end - r->start);
+        return;
+    }
+    axws__axiom_range_copy(d, r, r->start, end);
+    if (r->cap == d->inner_cap) {
+        size_t k = AXWS_AXIOM_ARENA_SIZE - d->arena_len;
+        if (k > r->len) k = r->len;
+        else r->trunc = 1;
+        memcpy(d->arena + d->arena_len, r->cap, k);
+        s->ptr = d->arena + d->arena_len;
+        s->len = k;
+        d->arena_len += k;
+        d->inner_busy = 0;
+    } else {
+        s->ptr = r->cap;
+        s->len = r->len;
+    }
+    if (r->trunc || !r->cap) {
+        s->flags |= AXWS_AXIOM_TRUNCATED;
+        d->truncated = 1;
+    }
+}
+
+/* The slot a value goes to (and bookkeeping of array positions), or -1. */
+static int axws__axiom_target(axws_axiom_decoder *d, const axws_json_token *t, int id) {
+    int slot = -1;
+    if (t->depth == 0) {
+        d->top_type = t->type;
+        if (t->type == AXWS_JSON_BEGIN_OBJECT) return -1;
+        /* a top-level array or scalar is the content of a message without room */
+        d->content_start = t->offset;
+        return AXWS__AXS_CONTENT;
+    }
+    switch (id) {
+    case AXWS__AXP_ROOM: slot = AXWS__AXS_ROOM; break;
+    case AXWS__AXP_CONTENT:
+        slot = AXWS__AXS_CONTENT;
+        if (d->slots[slot].gen != d->gen) d->content_start = t->offset;
+        break;
+    case AXWS__AXP_TOP: case AXWS__AXP_CFIELD: case AXWS__AXP_PAIR: case AXWS__AXP_BFIELD:
+        slot = d->field;
+        d->field = -1;
+        break;
+    case AXWS__AXP_CELEM:
+        if (d->nvalues < AXWS_AXIOM_MAX_VALUES) slot = AXWS__AXS_VALUES + (int)d->nvalues;
+        d->nvalues++;
+        break;
+    case AXWS__AXP_BELEM:
+        d->nbal++;
+        if (t->type != AXWS_JSON_BEGIN_OBJECT) d->bal_bad = 1;
+        else {
+            int i;
+            d->bal_group = d->nbal <= AXWS_AXIOM_MAX_BALANCES ? (int)d->nbal - 1 : AXWS_AXIOM_MAX_BALANCES;
+            for (i = 0; i < AXWS__AXS_BAL_N; i++)
+                d->slots[AXWS__AXS_BAL + d->bal_group * AXWS__AXS_BAL_N + i].gen = 0;
+            d->in_bal = 1;
+            d->bal_depth = t->depth;
+        }
+        return -1;
+    default: return -1;
+    }
+    if (slot >= 0 && d->slots[slot].gen == d->gen) return -1; /* duplicate key: first wins */
+    return slot;
+}
+
+static void axws__axiom_on_key(axws_axiom_decoder *d, const axws_json_token *t, int id) {
+    const char *k = t->data;
+    size_t n = t->len;
+    char tmp[sizeof d->key];
+    d->field = -1;
+    if (t->more || t->cont) {
+        if (!t->cont) { d->key_len = 0; d->key_bad = 0; }
+        if (d->key_len + t->len > sizeof d->key) d->key_bad = 1;
+        else { memcpy(d->key + d->key_len, t->data, t->len); d->key_len += t->len; }
+        if (t->more || d->key_bad) return;
+        k = d->key;
+        n = d->key_len;
+    }
+    if (id < AXWS__AXP_TOP) return; /* none, or room/content: the value's id says */
+    if (t->escaped) {
+        if (axws_json_unescape(k, n, tmp, sizeof tmp, &n) != 0) return;
+        k = tmp;
+    }
+    switch (id) {
+    case AXWS__AXP_TOP:
+        d->field = axws__axiom_lookup(axws__axiom_keys_top, sizeof axws__axiom_keys_top / sizeof axws__axiom_keys_top[0], k, n);
+        break;
+    case AXWS__AXP_CFIELD:
+        d->field = axws__axiom_lookup(axws__axiom_keys_content, sizeof axws__axiom_keys_content / sizeof axws__axiom_keys_content[0], k, n);
+        break;
+    case AXWS__AXP_PAIR:
+        d->field = axws__axiom_lookup(axws__axiom_keys_pair, sizeof axws__axiom_keys_pair / sizeof axws__axiom_keys_pair[0], k, n);
+        break;
+    case AXWS__AXP_BFIELD:
+        if (d->in_bal && d->bal_group >= 0) {
+            int f = axws__axiom_lookup(axws__axiom_keys_bal, AXWS__AXS_BAL_N, k, n);
+            if (f >= 0) d->field = AXWS__AXS_BAL + d->bal_group * AXWS__AXS_BAL_N + f;
+        }
+        break;
+    default: break;
+    }
+}
+
+/* A token_balances entry ended: does it have the fields BalanceUpdate requires? */
+static void axws__axiom_bal_end(axws_axiom_decoder *d) {
+    const axws__axiom_slot *g = &d->slots[AXWS__AXS_BAL + d->bal_group * AXWS__AXS_BAL_N];
+    static const uint8_t want[AXWS__AXS_BAL_N] = {AXWS_JSON_STRING, AXWS_JSON_STRING,
+                                                  AXWS_JSON_NUMBER, AXWS_JSON_NUMBER};
+    int i;
+    for (i = 0; i < AXWS__AXS_BAL_N; i++)
+        if (g[i].gen != d->gen || g[i].type != want[i]) d->bal_bad = 1;
+    d->in_bal = 0;
+}
+
+static void axws__axiom_token(axws_axiom_decoder *d, const axws_json_token *t) {
+    int id = axws_json_paths_token(&d->paths, t), slot;
+    switch (t->type) {
+    case AXWS_JSON_KEY: axws__axiom_on_key(d, t, id); return;
+    case AXWS_JSON_BEGIN_OBJECT:
+    case AXWS_JSON_BEGIN_ARRAY:
+        slot = axws__axiom_target(d, t, id);
+        if (slot >= 0) axws__axiom_open(d, slot, t);
+        return;
+    case AXWS_JSON_END_OBJECT:
+    case AXWS_JSON_END_ARRAY:
+        if (d->nranges && d->ranges[d->nranges - 1].depth == t->depth) axws__axiom_close(d, t);
+        if (d->in_bal && t->depth == d->bal_depth) axws__axiom_bal_end(d);
+        return;
+    default:
+        if (t->cont) {
+            if (d->cap_slot >= 0) {
+                axws__axiom_append(d, &d->slots[d->cap_slot], t->data, t->len);
+                if (!t->more) axws__axiom_scalar_end(d, d->cap_slot, t);
+            }
+            return;
+        }
+        slot = axws__axiom_target(d, t, id);
+        if (slot >= 0) axws__axiom_scalar(d, slot, t);
+        return;
+    }
+}
+
+/* Tokenize one piece of the message. */
+static void axws__axiom_piece(axws_axiom_decoder *d, const char *p, size_t n, int stable, int fin) {
+    axws_json_token t;
+    int r;
+    d->piece = p;
+    d->piece_len = n;
+    d->piece_stable = stable;
+    if (d->err || d->done) goto out;
+    axws_json_feed(&d->json, p, n);
+    if (fin) axws_json_end(&d->json);
+    for (;;) {
+        r = axws_json_next(&d->json, &t);
+        if (r > 0 && r < AXWS_JSON_DONE) {
+            axws__axiom_token(d, &t);
+            continue;
+        }
+        if (r == AXWS_JSON_DONE) d->done = 1;
+        else if (r < 0) {
+            d->err = r;
+            d->err_offset = axws_json_error_offset(&d->json);
+        } else if (d->streaming) {
+            int i; /* the piece is used up: open captures keep their part of it */
+            for (i = 0; i < d->nranges; i++)
+                axws__axiom_range_copy(d, &d->ranges[i], d->ranges[i].start, d->piece_base + n);
+        }
+        break;
+    }
+out:
+    d->piece_base += n;
+}
+
+/* ---------------------------------------------------------------- assembly */
+
+static axws_axiom_value axws__axiom_val(const axws_axiom_decoder *d, int slot) {
+    axws_axiom_value v;
+    const axws__axiom_slot *s = &d->slots[slot];
+    if (s->gen != d->gen) {
+        memset(&v, 0, sizeof v);
+        return v;
+    }
+    v.ptr = s->ptr;
+    v.len = s->len;
+    v.flags = s->flags;
+    v.type = s->type;
+    return v;
+}
+
+AXWS__DEF axws_axiom_str axws_axiom_value_str(const axws_axiom_value *v) {
+    axws_axiom_str s;
+    AXWS_ASSERT(v != NULL);
+    s.ptr = v->ptr;
+    s.len = v->len;
+    s.flags = v->flags;
+    s.type = v->type;
+    if ((s.flags & AXWS_AXIOM_PRESENT) && s.type != AXWS_JSON_STRING && s.type != AXWS_JSON_NULL)
+        s.flags |= AXWS_AXIOM_MISMATCH;
+    return s;
+}
+
+/* Largest prefix of a string body (valid JSON string content) that ends on a whole
+   escape and a whole UTF-8 sequence: what is left of a TRUNCATED string. */
+static size_t axws__axiom_safe_prefix(const char *p, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        uint8_t c = (uint8_t)p[i];
+        size_t k;
+        if (c == '\\') k = i + 1 < n && p[i + 1] == 'u' ? 6 : 2;
+        else k = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        if (i + k > n) break;
+        i += k;
+    }
+    return i;
+}
+
+AXWS__DEF axws_axiom_num axws_axiom_value_num(const axws_axiom_value *v) {
+    axws_axiom_num n;
+    AXWS_ASSERT(v != NULL);
+    memset(&n, 0, sizeof n);
+    n.flags = v->flags & (AXWS_AXIOM_PRESENT | AXWS_AXIOM_NULL | AXWS_AXIOM_TRUNCATED);
+    n.type = v->type;
+    n.raw = v->ptr;
+    n.raw_len = v->len;
+    if (!(v->flags & AXWS_AXIOM_PRESENT) || v->type == AXWS_JSON_NULL) return n;
+    if (v->type == AXWS_JSON_STRING) {
+        /* a number sent as a string ("49"): the body must be a JSON number as a whole */
+        if ((v->flags & (AXWS_AXIOM_ESCAPED | AXWS_AXIOM_TRUNCATED)) ||
+            axws_json_to_double(v->ptr, v->len, &n.value) == AXWS_JSON_ENUMBER) {
+            n.value = 0;
+            n.flags |= AXWS_AXIOM_MISMATCH;
+            return n;
+        }
+        n.flags |= AXWS_AXIOM_QUOTED;
+        if (axws_json_to_int64(v->ptr, v->len, &n.integer) != 0) n.integer = 0;
+        else if (!memchr(v->ptr, '.', v->len) && !memchr(v->ptr, 'e', v->len) &&
+                 !memchr(v->ptr, 'E', v->len))
+            n.flags |= AXWS_AXIOM_INTEGER;
+        return n;
+    }
+    if (v->type != AXWS_JSON_NUMBER) {
+        n.flags |= AXWS_AXIOM_MISMATCH;
+        return n;
+    }
+    if (v->flags & AXWS_AXIOM_TRUNCATED) {
+        n.value = NAN;
+        return n;
+    }
+    axws_json_to_double(v->ptr, v->len, &n.value); /* ERANGE leaves +-HUGE_VAL */
+    if (axws_json_to_int64(v->ptr, v->len, &n.integer) != 0) n.integer = 0;
+    else if (v->flags & AXWS_AXIOM_INTEGER) n.flags |= AXWS_AXIOM_INTEGER;
+    return n;
+}
+
+static axws_axiom_str axws__axiom_str(const axws_axiom_decoder *d, int slot) {
+    axws_axiom_value v = axws__axiom_val(d, slot);
+    return axws_axiom_value_str(&v);
+}
+
+static axws_axiom_num axws__axiom_num(const axws_axiom_decoder *d, int slot) {
+    axws_axiom_value v = axws__axiom_val(d, slot);
+    return axws_axiom_value_num(&v);
+}
+
+/* Field tables: the typed struct's members, their slots and their JSON names. */
+enum { AXWS__AXF_STR = 0, AXWS__AXF_NUM, AXWS__AXF_VAL };
+typedef struct axws__axiom_field {
+    const char *name;
+    int slot;
+    size_t off;
+    uint8_t ftype;
+    uint8_t write;   /* written by write_json (0: part of a nested object) */
+} axws__axiom_field;
+
+#define AXWS__AXF(st, m, name, slot, ft, w) {name, slot, offsetof(st, m), AXWS__AXF_##ft, w}
+#define AXWS__NP(m, ft) AXWS__AXF(axws_axiom_new_pair, m, #m, AXWS__AXS_C_##m, ft, 1)
+static const axws__axiom_field axws__axiom_f_new_pair[] = {
+    AXWS__NP(pair_address, STR), AXWS__NP(signature, STR), AXWS__NP(token_address, STR),
+    AXWS__NP(token_name, STR), AXWS__NP(token_ticker, STR), AXWS__NP(token_image, STR),
+    AXWS__NP(token_uri, STR), AXWS__NP(token_decimals, NUM), AXWS__NP(pair_sol_account, STR),
+    AXWS__NP(pair_token_account, STR), AXWS__NP(protocol, STR), AXWS__NP(protocol_details, VAL),
+    AXWS__NP(created_at, STR), AXWS__NP(open_trading, STR), AXWS__NP(updated_at, STR),
+    AXWS__NP(website, STR), AXWS__NP(twitter, STR), AXWS__NP(telegram, STR),
+    AXWS__NP(discord, STR), AXWS__NP(mint_authority, STR), AXWS__NP(freeze_authority, STR),
+    AXWS__NP(deployer_address, STR), AXWS__NP(supply, NUM), AXWS__NP(initial_liquidity_sol, NUM),
+    AXWS__NP(initial_liquidity_token, NUM), AXWS__NP(top_10_holders, NUM),
+    AXWS__NP(lp_burned, NUM), AXWS__NP(extra, VAL), AXWS__NP(slot, NUM),
+    AXWS__NP(display_protocol, STR), AXWS__NP(dev_holds_percent, NUM),
+    AXWS__NP(snipers_hold_percent, NUM)};
+#undef AXWS__NP
+#define AXWS__WT(m, ft) AXWS__AXF(axws_axiom_wallet_trade, m, #m, AXWS__AXS_C_##m, ft, 1)
+#define AXWS__WP(m, key, ft) AXWS__AXF(axws_axiom_wallet_trade, m, #key, AXWS__AXS_P_##key, ft, 0)
+static const axws__axiom_field axws__axiom_f_wallet_trade[] = {
+    AXWS__WT(created_at, STR), AXWS__WT(liquidity_sol, NUM), AXWS__WT(liquidity_token, NUM),
+    AXWS__WT(maker_address, STR), AXWS__WT(price_sol, NUM), AXWS__WT(price_usd, NUM),
+    AXWS__WT(signature, STR), AXWS__WT(token_amount, NUM), AXWS__WT(total_sol, NUM),
+    AXWS__WT(total_usd, NUM), AXWS__WT(type, STR), AXWS__WT(pair_address, STR),
+    AXWS__WT(pair, VAL),
+    AXWS__WP(pair_token_address, tokenAddress, STR), AXWS__WP(pair_token_name, tokenName, STR),
+    AXWS__WP(pair_token_ticker, tokenTicker, STR), AXWS__WP(pair_token_image, tokenImage, STR),
+    AXWS__WP(pair_protocol, protocol, STR), AXWS__WP(pair_supply, supply, NUM),
+    AXWS__WP(pair_token_decimals, tokenDecimals, NUM),
+    AXWS__WP(pair_created_at, pairCreatedAt, STR)};
+#undef AXWS__WT
+#undef AXWS__WP
+#define AXWS__TR(m, i, ft) AXWS__AXF(axws_axiom_trade, m, #m, AXWS__AXS_VALUES + (i), ft, 1)
+static const axws__axiom_field axws__axiom_f_trade[] = {
+    AXWS__TR(signature, 0, STR), AXWS__TR(wallet, 1, STR), AXWS__TR(timestamp_ms, 2, NUM),
+    AXWS__TR(type, 3, NUM), AXWS__TR(sol_amount, 4, NUM), AXWS__TR(token_amount, 5, NUM),
+    AXWS__TR(price, 6, NUM), AXWS__TR(market_cap_sol, 7, NUM), AXWS__TR(market_cap_usd, 8, NUM),
+    AXWS__TR(liquidity_sol, 9, NUM), AXWS__TR(supply, 10, NUM)};
+#undef AXWS__TR
+#define AXWS__MU(m, ft) AXWS__AXF(axws_axiom_market_update, m, #m, AXWS__AXS_T_##m, ft, 1)
+static const axws__axiom_field axws__axiom_f_market_update[] = {
+    AXWS__MU(token_mint, STR), AXWS__MU(symbol, STR), AXWS__MU(price_usd, NUM),
+    AXWS__MU(price_sol, NUM), AXWS__MU(price_change_24h, NUM), AXWS__MU(volume_24h, NUM),
+    AXWS__MU(market_cap, NUM), AXWS__MU(timestamp, NUM)};
+#undef AXWS__MU
+#define AXWS__OU(m, ft) AXWS__AXF(axws_axiom_order_update, m, #m, AXWS__AXS_T_##m, ft, 1)
+static const axws__axiom_field axws__axiom_f_order_update[] = {
+    AXWS__OU(order_id, STR), AXWS__OU(status, STR), AXWS__OU(transaction_hash, STR),
+    AXWS__OU(token_mint, STR), AXWS__OU(side, STR), AXWS__OU(amount, NUM), AXWS__OU(price, NUM),
+    AXWS__OU(filled_amount, NUM), AXWS__OU(timestamp, NUM), AXWS__OU(error_message, STR)};
+#undef AXWS__OU
+#define AXWS__TU(m, ft) AXWS__AXF(axws_axiom_trade_update, m, #m, AXWS__AXS_T_##m, ft, 1)
+static const axws__axiom_field axws__axiom_f_trade_update[] = {
+    AXWS__TU(token_mint, STR), AXWS__TU(side, STR), AXWS__TU(price, NUM), AXWS__TU(amount, NUM),
+    AXWS__TU(total_value, NUM), AXWS__TU(timestamp, NUM), AXWS__TU(transaction_hash, STR)};
+#undef AXWS__TU
+#define AXWS__BU(m, ft) AXWS__AXF(axws_axiom_balance_update, m, #m, AXWS__AXS_T_##m, ft, 1)
+static const axws__axiom_field axws__axiom_f_balance_update[] = {
+    AXWS__BU(wallet_address, STR), AXWS__BU(sol_balance, NUM), AXWS__BU(token_balances, VAL),
+    AXWS__BU(total_value_usd, NUM), AXWS__BU(timestamp, NUM)};
+#undef AXWS__BU
+#define AXWS__BL(m, ft) AXWS__AXF(axws_axiom_token_balance, m, #m, AXWS__AXS_B_##m - AXWS__AXS_BAL, ft, 1)
+static const axws__axiom_field axws__axiom_f_token_balance[] = {
+    AXWS__BL(token_mint, STR), AXWS__BL(symbol, STR), AXWS__BL(amount, NUM), AXWS__BL(value_usd, NUM)};
+#undef AXWS__BL
+static const axws__axiom_field axws__axiom_f_error[] = {
+    AXWS__AXF(axws_axiom_error_msg, code, "code", AXWS__AXS_T_code, NUM, 1),
+    AXWS__AXF(axws_axiom_error_msg, message, "message", AXWS__AXS_T_message, STR, 1)};
+/* single-member structs: the member is at offset 0 */
+static const axws__axiom_field axws__axiom_f_connected[] = {{"session_id", AXWS__AXS_T_session_id, 0, AXWS__AXF_STR, 1}};
+static const axws__axiom_field axws__axiom_f_disconnected[] = {{"reason", AXWS__AXS_T_reason, 0, AXWS__AXF_STR, 1}};
+static const axws__axiom_field axws__axiom_f_content_num[] = {{"content", AXWS__AXS_CONTENT, 0, AXWS__AXF_NUM, 1}};
+static const axws__axiom_field axws__axiom_f_content_str[] = {{"content", AXWS__AXS_CONTENT, 0, AXWS__AXF_STR, 1}};
+#undef AXWS__AXF
+
+typedef struct axws__axiom_table {
+    const axws__axiom_field *f;
+    size_t n;
+} axws__axiom_table;
+
+#define AXWS__AXT(a) {a, sizeof a / sizeof a[0]}
+static const axws__axiom_table axws__axiom_tables[AXWS_AXIOM_KIND_COUNT] = {
+    AXWS__AXT(axws__axiom_f_new_pair), AXWS__AXT(axws__axiom_f_content_num),
+    AXWS__AXT(axws__axiom_f_content_str), AXWS__AXT(axws__axiom_f_content_num),
+    AXWS__AXT(axws__axiom_f_content_num), {NULL, 0} /* active_users: by hand */,
+    AXWS__AXT(axws__axiom_f_wallet_trade), AXWS__AXT(axws__axiom_f_trade),
+    AXWS__AXT(axws__axiom_f_market_update), AXWS__AXT(axws__axiom_f_order_update),
+    AXWS__AXT(axws__axiom_f_trade_update), AXWS__AXT(axws__axiom_f_balance_update),
+    AXWS__AXT(axws__axiom_f_error), AXWS__AXT(axws__axiom_f_connected),
+    AXWS__AXT(axws__axiom_f_disconnected), {NULL, 0} /* raw */};
+#undef AXWS__AXT
+
+static void axws__axiom_fill(const axws_axiom_decoder *d, const axws__axiom_field *f, size_t n,
+                             int base_slot, void *dst) {
+    size_t i;
+    char *b = (char *)dst;
+    for (i = 0; i < n; i++) {
+        int slot = base_slot + f[i].slot;
+        switch (f[i].ftype) {
+        case AXWS__AXF_STR: *(axws_axiom_str *)(void *)(b + f[i].off) = axws__axiom_str(d, slot); break;
+        case AXWS__AXF_NUM: *(axws_axiom_num *)(void *)(b + f[i].off) = axws__axiom_num(d, slot); break;
+        default: *(axws_axiom_value *)(void *)(b + f[i].off) = axws__axiom_val(d, slot); break;
+        }
+    }
+}
+
+/* Compare a string slot's text with a literal (escapes resolved). */
+static int axws__axiom_str_is(const axws_axiom_decoder *d, int slot, const char *lit) {
+    const axws__axiom_slot *s = &d->slots[slot];
+    size_t n = strlen(lit), m;
+    char tmp[32];
+    if (s->gen != d->gen || s->type != AXWS_JSON_STRING || (s->flags & AXWS_AXIOM_TRUNCATED)) return 0;
+    if (!(s->flags & AXWS_AXIOM_ESCAPED)) return s->len == n && memcmp(s->ptr, lit, n) == 0;
+    if (axws_json_unescape(s->ptr, s->len, tmp, sizeof tmp, &m) != 0) return 0;
+    return m == n && memcmp(tmp, lit, n) == 0;
+}
+
+static int axws__axiom_status(const axws_axiom_decoder *d, int slot) {
+    static const char *const names[] = {"pending", "processing", "partially_filled",
+                                        "filled", "cancelled", "failed"};
+    int i;
+    for (i = 0; i < 6; i++)
+        if (axws__axiom_str_is(d, slot, names[i])) return i + 1;
+    return AXWS_AXIOM_STATUS_UNKNOWN;
+}
+
+static int axws__axiom_side(const axws_axiom_decoder *d, int slot) {
+    if (axws__axiom_str_is(d, slot, "buy")) return AXWS_AXIOM_SIDE_BUY;
+    if (axws__axiom_str_is(d, slot, "sell")) return AXWS_AXIOM_SIDE_SELL;
+    return AXWS_AXIOM_SIDE_UNKNOWN;
+}
+
+/* Type checks of the typed shapes (PROTOCOL.md section 5). */
+static int axws__axiom_has(const axws_axiom_decoder *d, int slot, int type) {
+    return d->slots[slot].gen == d->gen && d->slots[slot].type == type;
+}
+static int axws__axiom_has_int(const axws_axiom_decoder *d, int slot) {
+    const axws__axiom_slot *s = &d->slots[slot];
+    int64_t v;
+    return axws__axiom_has(d, slot, AXWS_JSON_NUMBER) && (s->flags & AXWS_AXIOM_INTEGER) &&
+           !(s->flags & AXWS_AXIOM_TRUNCATED) && axws_json_to_int64(s->ptr, s->len, &v) == 0;
+}
+static int axws__axiom_opt_str(const axws_axiom_decoder *d, int slot) {
+    return d->slots[slot].gen != d->gen || d->slots[slot].type == AXWS_JSON_NULL ||
+           d->slots[slot].type == AXWS_JSON_STRING;
+}
+
+#define AXWS__S(n) axws__axiom_has(d, AXWS__AXS_T_##n, AXWS_JSON_STRING)
+#define AXWS__N(n) axws__axiom_has(d, AXWS__AXS_T_##n, AXWS_JSON_NUMBER)
+#define AXWS__I(n) axws__axiom_has_int(d, AXWS__AXS_T_##n)
+static int axws__axiom_shape(const axws_axiom_decoder *d) {
+    if (AXWS__S(token_mint) && AXWS__S(symbol) && AXWS__N(price_usd) && AXWS__N(price_sol) &&
+        AXWS__N(price_change_24h) && AXWS__N(volume_24h) && AXWS__N(market_cap) && AXWS__I(timestamp))
+        return AXWS_AXIOM_KIND_MARKET_UPDATE;
+    if (AXWS__S(order_id) && axws__axiom_status(d, AXWS__AXS_T_status) &&
+        axws__axiom_opt_str(d, AXWS__AXS_T_transaction_hash) && AXWS__S(token_mint) &&
+        axws__axiom_side(d, AXWS__AXS_T_side) && AXWS__N(amount) && AXWS__N(price) &&
+        AXWS__N(filled_amount) && AXWS__I(timestamp) && axws__axiom_opt_str(d, AXWS__AXS_T_error_message))
+        return AXWS_AXIOM_KIND_ORDER_UPDATE;
+    if (AXWS__S(token_mint) && axws__axiom_side(d, AXWS__AXS_T_side) && AXWS__N(price) &&
+        AXWS__N(amount) && AXWS__N(total_value) && AXWS__I(timestamp) && AXWS__S(transaction_hash))
+        return AXWS_AXIOM_KIND_TRADE_UPDATE;
+    if (AXWS__S(wallet_address) && AXWS__N(sol_balance) &&
+        axws__axiom_has(d, AXWS__AXS_T_token_balances, AXWS_JSON_BEGIN_ARRAY) && !d->bal_bad &&
+        AXWS__N(total_value_usd) && AXWS__I(timestamp))
+        return AXWS_AXIOM_KIND_BALANCE_UPDATE;
+    if (AXWS__I(code) && AXWS__S(message)) return AXWS_AXIOM_KIND_ERROR;
+    if (AXWS__S(session_id)) return AXWS_AXIOM_KIND_CONNECTED;
+    if (AXWS__S(reason)) return AXWS_AXIOM_KIND_DISCONNECTED;
+    return AXWS_AXIOM_KIND_RAW;
+}
+#undef AXWS__S
+#undef AXWS__N
+#undef AXWS__I
+
+static int axws__axiom_prefix(const axws_axiom_str *room, const char *p) {
+    return room->len >= 2 && room->ptr[0] == p[0] && room->ptr[1] == p[1];
+}
+
+/* The kind of a room message, by room name and content type. */
+static int axws__axiom_room_kind(const axws_axiom_decoder *d, const axws_axiom_msg *m) {
+    int ct = m->content.type;
+    char tmp[32];
+    axws_axiom_str room = m->room;
+    if (room.type != AXWS_JSON_STRING || (room.flags & AXWS_AXIOM_TRUNCATED)) return AXWS_AXIOM_KIND_RAW;
+    if (room.flags & AXWS_AXIOM_ESCAPED) { /* rare: compare the decoded name's start */
+        size_t n;
+        axws_json_unescape(room.ptr, room.len, tmp, sizeof tmp, &n);
+        room.ptr = tmp;
+        room.len = n;
+    }
+#define AXWS__ROOM_IS(lit) (room.len == sizeof lit - 1 && memcmp(room.ptr, lit, sizeof lit - 1) == 0)
+    if (AXWS__ROOM_IS("new_pairs")) return ct == AXWS_JSON_BEGIN_OBJECT ? AXWS_AXIOM_KIND_NEW_PAIR : AXWS_AXIOM_KIND_RAW;
+    if (AXWS__ROOM_IS("sol_price")) return ct == AXWS_JSON_NUMBER ? AXWS_AXIOM_KIND_SOL_PRICE : AXWS_AXIOM_KIND_RAW;
+    if (AXWS__ROOM_IS("block_hash")) return ct == AXWS_JSON_STRING ? AXWS_AXIOM_KIND_BLOCK_HASH : AXWS_AXIOM_KIND_RAW;
+    if (AXWS__ROOM_IS("sol-priority-fee")) return ct == AXWS_JSON_NUMBER ? AXWS_AXIOM_KIND_PRIORITY_FEE : AXWS_AXIOM_KIND_RAW;
+    if (AXWS__ROOM_IS("connection_monitor")) return ct == AXWS_JSON_NUMBER ? AXWS_AXIOM_KIND_CONNECTION_MONITOR : AXWS_AXIOM_KIND_RAW;
+#undef AXWS__ROOM_IS
+    if (axws__axiom_prefix(&room, "e-")) {
+        axws_axiom_num n = axws_axiom_value_num(&m->content);
+        if (ct == AXWS_JSON_NUMBER || (n.flags & AXWS_AXIOM_QUOTED)) return AXWS_AXIOM_KIND_ACTIVE_USERS;
+        return AXWS_AXIOM_KIND_RAW;
+    }
+    if (axws__axiom_prefix(&room, "s:"))
+        return ct == AXWS_JSON_BEGIN_OBJECT && axws__axiom_has(d, AXWS__AXS_C_active_users, AXWS_JSON_NUMBER)
+                   ? AXWS_AXIOM_KIND_ACTIVE_USERS : AXWS_AXIOM_KIND_RAW;
+    if (axws__axiom_prefix(&room, "v:"))
+        return ct == AXWS_JSON_BEGIN_OBJECT ? AXWS_AXIOM_KIND_WALLET_TRADE : AXWS_AXIOM_KIND_RAW;
+    if (axws__axiom_prefix(&room, "t:") || axws__axiom_prefix(&room, "f:"))
+        return ct == AXWS_JSON_BEGIN_ARRAY ? AXWS_AXIOM_KIND_TRADE : AXWS_AXIOM_KIND_RAW;
+    return AXWS_AXIOM_KIND_RAW;
+}
+
+/* The whole frame as content (messages without a room, undecodable ones). */
+static void axws__axiom_frame_content(axws_axiom_decoder *d, axws_axiom_msg *m, int type) {
+    m->content.ptr = d->frame;
+    m->content.len = d->frame_kept;
+    m->content.type = type;
+    m->content.flags = AXWS_AXIOM_PRESENT;
+    if (d->frame_kept < d->msg_len) {
+        m->content.flags |= AXWS_AXIOM_TRUNCATED;
+        m->flags |= AXWS_AXIOM_MSG_TRUNCATED;
+    }
+    m->content_offset = 0;
+    m->content_len = d->msg_len;
+}
+
+static void axws__axiom_assemble(axws_axiom_decoder *d) {
+    axws_axiom_msg *m = &d->msg;
+    const axws__axiom_table *tab;
+    memset(m, 0, offsetof(axws_axiom_msg, u));
+    m->frame_len = d->msg_len;
+    if (d->streaming) m->flags |= AXWS_AXIOM_MSG_OVERSIZE;
+    m->room = axws__axiom_str(d, AXWS__AXS_ROOM);
+    if (d->err || !d->done) {
+        m->kind = AXWS_AXIOM_KIND_RAW;
+        m->flags |= AXWS_AXIOM_MSG_UNDECODABLE;
+        m->json_error = d->err ? d->err : AXWS_JSON_EEOF;
+        m->json_error_offset = d->err ? d->err_offset : d->msg_len;
+        axws__axiom_frame_content(d, m, 0);
+        return;
+    }
+    if (d->truncated) m->flags |= AXWS_AXIOM_MSG_TRUNCATED;
+    m->content = axws__axiom_val(d, AXWS__AXS_CONTENT);
+    m->content_offset = d->content_start;
+    m->content_len = d->content_end - d->content_start;
+    if (d->top_type != AXWS_JSON_BEGIN_OBJECT) m->kind = AXWS_AXIOM_KIND_RAW;
+    else if (m->room.flags & AXWS_AXIOM_PRESENT) m->kind = (axws_axiom_kind)axws__axiom_room_kind(d, m);
+    else {
+        /* only objects without a room field can be the typed shapes */
+        m->kind = (axws_axiom_kind)axws__axiom_shape(d);
+        if (m->kind == AXWS_AXIOM_KIND_RAW) axws__axiom_frame_content(d, m, AXWS_JSON_BEGIN_OBJECT);
+    }
+    tab = &axws__axiom_tables[m->kind];
+    if (tab->n) axws__axiom_fill(d, tab->f, tab->n, 0, &m->u);
+    switch (m->kind) {
+    case AXWS_AXIOM_KIND_ACTIVE_USERS:
+        m->u.active_users.active_users = axws__axiom_num(d, m->content.type == AXWS_JSON_BEGIN_OBJECT
+                                                                ? AXWS__AXS_C_active_users
+                                                                : AXWS__AXS_CONTENT);
+        break;
+    case AXWS_AXIOM_KIND_TRADE: {
+        size_t i, n = d->nvalues < AXWS_AXIOM_MAX_VALUES ? d->nvalues : AXWS_AXIOM_MAX_VALUES;
+        m->u.trade.count = d->nvalues;
+        for (i = 0; i < n; i++) m->u.trade.values[i] = axws__axiom_val(d, AXWS__AXS_VALUES + (int)i);
+        break;
+    }
+    case AXWS_AXIOM_KIND_ORDER_UPDATE:
+        m->u.order_update.status_code = (axws_axiom_order_status)axws__axiom_status(d, AXWS__AXS_T_status);
+        m->u.order_update.side_code = (axws_axiom_side)axws__axiom_side(d, AXWS__AXS_T_side);
+        break;
+    case AXWS_AXIOM_KIND_TRADE_UPDATE:
+        m->u.trade_update.side_code = (axws_axiom_side)axws__axiom_side(d, AXWS__AXS_T_side);
+        break;
+    case AXWS_AXIOM_KIND_BALANCE_UPDATE: {
+        axws_axiom_balance_update *b = &m->u.balance_update;
+        size_t i;
+        b->count = d->nbal;
+        b->more = d->nbal > AXWS_AXIOM_MAX_BALANCES;
+        for (i = 0; i < d->nbal && i < AXWS_AXIOM_MAX_BALANCES; i++)
+            axws__axiom_fill(d, axws__axiom_f_token_balance, 4,
+                             AXWS__AXS_BAL + (int)i * AXWS__AXS_BAL_N, &b->list[i]);
+        break;
+    }
+    default: break;
+    }
+}
+
+AXWS__DEF int axws_axiom_decoder_chunk(axws_axiom_decoder *d, const void *data, size_t len,
+                                       int fin, axws_axiom_msg_fn cb, void *user) {
+    const char *p = (const char *)data;
+    int r;
+    AXWS_ASSERT(d != NULL);
+    if (!p) len = 0;
+    if (!d->in_msg) axws__axiom_begin(d);
+    if (!d->streaming) {
+        if (fin && d->have == 0) { /* the whole message in one call: decode in place */
+            d->piece_base = 0;
+            d->frame = p;
+            d->frame_kept = len;
+            d->msg_len = len;
+            axws__axiom_piece(d, p, len, 1, 1);
+            goto deliver;
+        }
+        if (len <= d->size - d->have) {
+            if (len) memcpy(d->buf + d->have, p, len);
+            d->have += len;
+            d->msg_len += len;
+            if (!fin) return 0;
+            d->piece_base = 0;
+            d->frame = (const char *)d->buf;
+            d->frame_kept = d->have;
+            axws__axiom_piece(d, d->frame, d->have, 1, 1);
+            goto deliver;
+        }
+        /* it does not fit: decode what was gathered, then every piece as it comes */
+        d->streaming = 1;
+        d->piece_base = 0;
+        d->frame = (const char *)d->buf;
+        d->frame_kept = d->have;
+        if (d->raw_fn && d->have) d->raw_fn(d->raw_user, d->frame, d->have, 0, 0);
+        axws__axiom_piece(d, d->frame, d->have, 1, 0);
+    }
+    if (d->raw_fn) d->raw_fn(d->raw_user, p, len, d->msg_len, fin);
+    d->msg_len += len;
+    axws__axiom_piece(d, p, len, 0, fin);
+    if (!fin) return 0;
+deliver:
+    axws__axiom_assemble(d);
+    d->in_msg = 0;
+    r = d->msg.json_error;
+    if (cb) cb(user, &d->msg);
+    return r;
+}
+
+AXWS__DEF int axws_axiom_str_unescape(const axws_axiom_str *s, char *out, size_t cap, size_t *len) {
+    size_t n, got = 0;
+    int r;
+    AXWS_ASSERT(s != NULL);
+    if (len) *len = 0;
+    if (s->type != AXWS_JSON_STRING) return AXWS_JSON_EINVAL;
+    n = s->flags & AXWS_AXIOM_TRUNCATED ? axws__axiom_safe_prefix(s->ptr, s->len) : s->len;
+    r = axws_json_unescape(s->ptr, n, out, cap, &got);
+    if (len) *len = got;
+    return r;
+}
+
+/* ---------------------------------------------------------------- write_json */
+
+typedef struct axws__axiom_w {
+    char *out;
+    size_t cap, len;
+    int trunc;
+} axws__axiom_w;
+
+static void axws__axiom_put(axws__axiom_w *w, const char *s, size_t n) {
+    if (n && w->len < w->cap) memcpy(w->out + w->len, s, n <= w->cap - w->len ? n : w->cap - w->len);
+    w->len += n;
+}
+static void axws__axiom_puts(axws__axiom_w *w, const char *s) { axws__axiom_put(w, s, strlen(s)); }
+
+/* Arbitrary bytes as a JSON string body: escapes for '"', '\\' and controls (RFC 8259
+   section 7), U+FFFD for bytes that are not UTF-8 (RFC 3629 section 4 ranges). */
+static void axws__axiom_put_escaped(axws__axiom_w *w, const char *s, size_t n) {
+    static const char hex[] = "0123456789abcdef";
+    size_t i = 0, run = 0;
+    while (i < n) {
+        uint8_t c = (uint8_t)s[i];
+        size_t k = 0;
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') { i++; run++; continue; }
+        axws__axiom_put(w, s + i - run, run);
+        run = 0;
+        if (c < 0x80) {
+            char e[6];
+            e[0] = '\\';
+            switch (c) {
+            case '"': e[1] = '"'; k = 2; break;
+            case '\\': e[1] = '\\'; k = 2; break;
+            case '\n': e[1] = 'n'; k = 2; break;
+            case '\r': e[1] = 'r'; k = 2; break;
+            case '\t': e[1] = 't'; k = 2; break;
+            default: e[1] = 'u'; e[2] = '0'; e[3] = '0'; e[4] = hex[c >> 4]; e[5] = hex[c & 15]; k = 6;
+            }
+            axws__axiom_put(w, e, k);
+            i++;
+            continue;
+        }
+        {
+            uint8_t lo = 0x80, hi = 0xBF;
+            size_t need = 0, j;
+            if (c >= 0xC2 && c <= 0xDF) need = 1;
+            else if (c >= 0xE0 && c <= 0xEF) { need = 2; if (c == 0xE0) lo = 0xA0; if (c == 0xED) hi = 0x9F; }
+            else if (c >= 0xF0 && c <= 0xF4) { need = 3; if (c == 0xF0) lo = 0x90; if (c == 0xF4) hi = 0x8F; }
+            for (j = 1; need && j <= need; j++) {
+                uint8_t b = i + j < n ? (uint8_t)s[i + j] : 0;
+                if (b < (j == 1 ? lo : 0x80) || b > (j == 1 ? hi : 0xBF)) { need = 0; break; }
+            }
+            if (need) { axws__axiom_put(w, s + i, need + 1); i += need + 1; }
+            else { axws__axiom_puts(w, "\\ufffd"); i++; }
+        }
+    }
+    axws__axiom_put(w, s + n - run, run);
+}
+
+/* A double in a form that reads back to the same value, whatever the locale: the
+   shortest of %.15g..%.17g that round-trips, with the locale's decimal point mapped to
+   '.'. Not finite: null (JSON has no such numbers). */
+static void axws__axiom_put_double(axws__axiom_w *w, double v) {
+    char b[40], o[40];
+    int prec;
+    size_t i, n = 0;
+    if (!isfinite(v)) { axws__axiom_puts(w, "null"); return; }
+    for (prec = 15; prec <= 17; prec++) {
+        double back;
+        int k = snprintf(b, sizeof b, "%.*g", prec, v);
+        if (k <= 0 || (size_t)k >= sizeof b) continue;
+        n = 0;
+        for (i = 0; i < (size_t)k; i++) {
+            char c = b[i];
+            if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e') o[n++] = c;
+            else if (n == 0 || o[n - 1] != '.') o[n++] = '.'; /* any decimal point */
+        }
+        if (axws_json_to_double(o, n, &back) == 0 && back == v) break;
+    }
+    axws__axiom_put(w, o, n);
+}
+
+/* Can this view be written whole? Containers cut short cannot. */
+static int axws__axiom_writable(const axws_axiom_value *v) {
+    if (!(v->flags & AXWS_AXIOM_PRESENT)) return 0;
+    if ((v->type == AXWS_JSON_BEGIN_OBJECT || v->type == AXWS_JSON_BEGIN_ARRAY) &&
+        ((v->flags & AXWS_AXIOM_TRUNCATED) || !v->ptr))
+        return 0;
+    return v->type != 0;
+}
+
+static void axws__axiom_put_value(axws__axiom_w *w, const axws_axiom_value *v) {
+    switch (v->type) {
+    case AXWS_JSON_NULL: axws__axiom_puts(w, "null"); break;
+    case AXWS_JSON_TRUE: axws__axiom_puts(w, "true"); break;
+    case AXWS_JSON_FALSE: axws__axiom_puts(w, "false"); break;
+    case AXWS_JSON_NUMBER:
+        if (v->flags & AXWS_AXIOM_TRUNCATED) { /* a number cut short: its digits, quoted */
+            axws__axiom_put(w, "\"", 1);
+            axws__axiom_put(w, v->ptr, v->len);
+            axws__axiom_put(w, "\"", 1);
+            w->trunc = 1;
+        } else axws__axiom_put(w, v->ptr, v->len);
+        break;
+    case AXWS_JSON_STRING: {
+        /* the body is valid JSON string text as received: copied through */
+        size_t n = v->len;
+        if (v->flags & AXWS_AXIOM_TRUNCATED) { n = axws__axiom_safe_prefix(v->ptr, v->len); w->trunc = 1; }
+        axws__axiom_put(w, "\"", 1);
+        axws__axiom_put(w, v->ptr, n);
+        axws__axiom_put(w, "\"", 1);
+        break;
+    }
+    default: axws__axiom_put(w, v->ptr, v->len); break;
+    }
+}
+
+static void axws__axiom_put_key(axws__axiom_w *w, const char *name) {
+    axws__axiom_put(w, ",\"", 2);
+    axws__axiom_puts(w, name);
+    axws__axiom_put(w, "\":", 2);
+}
+
+/* One field of a typed struct as a value view. */
+static axws_axiom_value axws__axiom_field_view(const axws__axiom_field *f, const void *base) {
+    const char *b = (const char *)base + f->off;
+    axws_axiom_value v;
+    if (f->ftype == AXWS__AXF_NUM) {
+        const axws_axiom_num *n = (const axws_axiom_num *)(const void *)b;
+        v.ptr = n->raw;
+        v.len = n->raw_len;
+        v.flags = n->flags;
+        v.type = n->type;
+    } else if (f->ftype == AXWS__AXF_STR) {
+        const axws_axiom_str *s = (const axws_axiom_str *)(const void *)b;
+        v.ptr = s->ptr;
+        v.len = s->len;
+        v.flags = s->flags;
+        v.type = s->type;
+    } else v = *(const axws_axiom_value *)(const void *)b;
+    return v;
+}
+
+static void axws__axiom_put_field(axws__axiom_w *w, const axws__axiom_field *f, const void *base,
+                                  int first) {
+    axws_axiom_value v = axws__axiom_field_view(f, base);
+    if (!axws__axiom_writable(&v)) {
+        if (v.flags & AXWS_AXIOM_PRESENT) w->trunc = 1;
+        return;
+    }
+    if (first) {
+        axws__axiom_put(w, "\"", 1);
+        axws__axiom_puts(w, f->name);
+        axws__axiom_put(w, "\":", 2);
+    } else axws__axiom_put_key(w, f->name);
+    if (f->ftype == AXWS__AXF_NUM && v.type == AXWS_JSON_NUMBER && !v.ptr)
+        axws__axiom_put_double(w, ((const axws_axiom_num *)(const void *)((const char *)base + f->off))->value);
+    else axws__axiom_put_value(w, &v);
+}
+
+/* An object rebuilt from the fields of a table (write = 0 entries when nested is 1). */
+static void axws__axiom_put_object(axws__axiom_w *w, const axws__axiom_field *f, size_t n,
+                                   const void *base, int nested) {
+    size_t i, k = 0;
+    axws__axiom_put(w, "{", 1);
+    for (i = 0; i < n; i++) {
+        axws_axiom_value v;
+        if (f[i].write == nested) continue;
+        v = axws__axiom_field_view(&f[i], base);
+        if (!axws__axiom_writable(&v)) continue;
+        axws__axiom_put_field(w, &f[i], base, k++ == 0);
+    }
+    axws__axiom_put(w, "}", 1);
+}
+
+AXWS__DEF int axws_axiom_msg_write_json(const axws_axiom_msg *m, char *out, size_t cap) {
+    axws__axiom_w w;
+    const axws__axiom_table *tab;
+    size_t i;
+    AXWS_ASSERT(m != NULL);
+    w.out = out;
+    w.cap = out ? cap : 0;
+    w.len = 0;
+    w.trunc = 0;
+    axws__axiom_puts(&w, "{\"event\":\"message\",\"kind\":\"");
+    axws__axiom_puts(&w, axws_axiom_kind_name(m->kind));
+    axws__axiom_put(&w, "\"", 1);
+    if (m->room.flags & AXWS_AXIOM_PRESENT) {
+        axws_axiom_value v;
+        v.ptr = m->room.ptr;
+        v.len = m->room.len;
+        v.flags = m->room.flags;
+        v.type = m->room.type;
+        if (axws__axiom_writable(&v)) {
+            axws__axiom_put_key(&w, "room");
+            axws__axiom_put_value(&w, &v);
+        }
+    }
+    tab = m->kind >= 0 && m->kind < AXWS_AXIOM_KIND_COUNT ? &axws__axiom_tables[m->kind] : NULL;
+    if (tab)
+        for (i = 0; i < tab->n; i++) {
+            const axws__axiom_field *f = &tab->f[i];
+            axws_axiom_value v;
+            if (!f->write) continue;
+            v = axws__axiom_field_view(f, &m->u);
+            /* nested values cut short: pair and token_balances are rebuilt from their fields */
+            if (m->kind == AXWS_AXIOM_KIND_WALLET_TRADE && f->off == offsetof(axws_axiom_wallet_trade, pair) &&
+                (v.flags & AXWS_AXIOM_PRESENT) && v.type == AXWS_JSON_BEGIN_OBJECT && !axws__axiom_writable(&v)) {
+                axws__axiom_put_key(&w, "pair");
+                axws__axiom_put_object(&w, tab->f, tab->n, &m->u, 0);
+                w.trunc = 1;
+                continue;
+            }
+            if (m->kind == AXWS_AXIOM_KIND_BALANCE_UPDATE &&
+                f->off == offsetof(axws_axiom_balance_update, token_balances) && !axws__axiom_writable(&v)) {
+                const axws_axiom_balance_update *b = &m->u.balance_update;
+                size_t k, n = b->count < AXWS_AXIOM_MAX_BALANCES ? b->count : AXWS_AXIOM_MAX_BALANCES;
+                axws__axiom_put_key(&w, "token_balances");
+                axws__axiom_put(&w, "[", 1);
+                for (k = 0; k < n; k++) {
+                    if (k) axws__axiom_put(&w, ",", 1);
+                    axws__axiom_put_object(&w, axws__axiom_f_token_balance, 4, &b->list[k], 0);
+                }
+                axws__axiom_put(&w, "]", 1);
+                w.trunc = 1;
+                continue;
+            }
+            axws__axiom_put_field(&w, f, &m->u, 0);
+        }
+    switch (m->kind) {
+    case AXWS_AXIOM_KIND_ACTIVE_USERS: {
+        const axws_axiom_num *n = &m->u.active_users.active_users;
+        if (m->content.type != AXWS_JSON_BEGIN_OBJECT && axws__axiom_writable(&m->content)) {
+            axws__axiom_put_key(&w, "content");
+            axws__axiom_put_value(&w, &m->content);
+        }
+        if ((n->flags & AXWS_AXIOM_PRESENT) && n->raw && !(n->flags & (AXWS_AXIOM_MISMATCH | AXWS_AXIOM_TRUNCATED))) {
+            axws__axiom_put_key(&w, "active_users");
+            axws__axiom_put(&w, n->raw, n->raw_len); /* QUOTED: the body is a JSON number */
+        }
+        break;
+    }
+    case AXWS_AXIOM_KIND_TRADE:
+        axws__axiom_put_key(&w, "values");
+        if (axws__axiom_writable(&m->content)) axws__axiom_put_value(&w, &m->content);
+        else {
+            const axws_axiom_trade *t = &m->u.trade;
+            size_t n = t->count < AXWS_AXIOM_MAX_VALUES ? t->count : AXWS_AXIOM_MAX_VALUES;
+            axws__axiom_put(&w, "[", 1);
+            for (i = 0; i < n; i++) {
+                if (i) axws__axiom_put(&w, ",", 1);
+                if (axws__axiom_writable(&t->values[i])) axws__axiom_put_value(&w, &t->values[i]);
+                else axws__axiom_puts(&w, "null");
+            }
+            axws__axiom_put(&w, "]", 1);
+            w.trunc = 1;
+        }
+        break;
+    case AXWS_AXIOM_KIND_RAW:
+        if (m->flags & AXWS_AXIOM_MSG_UNDECODABLE) {
+            axws__axiom_put_key(&w, "content");
+            axws__axiom_put(&w, "\"", 1);
+            axws__axiom_put_escaped(&w, m->content.ptr, m->content.len);
+            axws__axiom_put(&w, "\"", 1);
+            if (m->content.flags & AXWS_AXIOM_TRUNCATED) w.trunc = 1;
+            axws__axiom_puts(&w, ",\"undecodable\":true");
+        } else if (axws__axiom_writable(&m->content)) {
+            axws__axiom_put_key(&w, "content");
+            axws__axiom_put_value(&w, &m->content);
+        } else if (m->content.flags & AXWS_AXIOM_PRESENT) w.trunc = 1;
+        break;
+    default: break;
+    }
+    if (w.trunc) axws__axiom_puts(&w, ",\"truncated\":true");
+    axws__axiom_put(&w, "}", 1);
+    if (w.len >= w.cap) {
+        if (w.cap) out[0] = 0;
+        return AXWS_ENOBUFS;
+    }
+    out[w.len] = 0;
+    return (int)w.len;
+}
+/* <<axiom-msg */
+
+/* >>axiom-client */
+#include <stdio.h>
+#include <stdlib.h>
+
+#define AXWS__REGION_NAME(e, name) name,
+static const char *const axws__region_names[] = { AXWS__REGIONS(AXWS__REGION_NAME) };
+#undef AXWS__REGION_NAME
+
+static const char *const axws__hosts_global[] = { "cluster9.axiom.trade" };
+static const char *const axws__hosts_usw[] = { "socket8.axiom.trade", "cluster-usw2.axiom.trade" };
+static const char *const axws__hosts_usc[] = { "cluster3.axiom.trade", "cluster-usc2.axiom.trade" };
+static const char *const axws__hosts_use[] = { "cluster5.axiom.trade", "cluster-use2.axiom.trade" };
+static const char *const axws__hosts_euw[] = { "cluster6.axiom.trade", "cluster-euw2.axiom.trade" };
+static const char *const axws__hosts_euc[] = { "cluster2.axiom.trade", "cluster-euc2.axiom.trade" };
+static const char *const axws__hosts_eue[] = { "cluster8.axiom.trade" };
+static const char *const axws__hosts_asia[] = { "cluster4.axiom.trade" };
+static const char *const axws__hosts_au[] = { "cluster7.axiom.trade" };
+static const char *const axws__api_hosts[] = { "api2.axiom.trade", "api3.axiom.trade", "api6.axiom.trade",
+                                               "api7.axiom.trade", "api8.axiom.trade", "api9.axiom.trade",
+                                               "api10.axiom.trade" };
+#define AXWS__TOKEN_PRICE_URL "wss://socket8.axiom.trade/"
+#define AXWS__COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+AXWS__DEF const char *axws_region_name(axws_region r) {
+    return (unsigned)r < AXWS_REGION_COUNT ? axws__region_names[r] : "unknown";
+}
+
+AXWS__DEF int axws_region_from_name(const char *name) {
+    int i;
+    if (!name) return -1;
+    for (i = 0; i < AXWS_REGION_COUNT; i++)
+        if (axws__ieq(name, strlen(name), axws__region_names[i])) return i;
+    return -1;
+}
+
+AXWS__DEF int axws_region_hosts(axws_region r, const char *const **hosts) {
+    switch (r) {
+    case AXWS_REGION_US_WEST: *hosts = axws__hosts_usw; return AXWS__COUNT(axws__hosts_usw);
+    case AXWS_REGION_US_CENTRAL: *hosts = axws__hosts_usc; return AXWS__COUNT(axws__hosts_usc);
+    case AXWS_REGION_US_EAST: *hosts = axws__hosts_use; return AXWS__COUNT(axws__hosts_use);
+    case AXWS_REGION_EU_WEST: *hosts = axws__hosts_euw; return AXWS__COUNT(axws__hosts_euw);
+    case AXWS_REGION_EU_CENTRAL: *hosts = axws__hosts_euc; return AXWS__COUNT(axws__hosts_euc);
+    case AXWS_REGION_EU_EAST: *hosts = axws__hosts_eue; return AXWS__COUNT(axws__hosts_eue);
+    case AXWS_REGION_ASIA: *hosts = axws__hosts_asia; return AXWS__COUNT(axws__hosts_asia);
+    case AXWS_REGION_AUSTRALIA: *hosts = axws__hosts_au; return AXWS__COUNT(axws__hosts_au);
+    default: *hosts = axws__hosts_global; return AXWS__COUNT(axws__hosts_global);
+    }
+}
+
+#define AXWS__AXIOM_ERR_CASE(e, v, name) case v: return name;
+AXWS__DEF const char *axws_axiom_error_kind_name(int kind) {
+    switch (kind) {
+        AXWS__AXIOM_ERRORS(AXWS__AXIOM_ERR_CASE)
+    default: return "unknown";
+    }
+}
+#undef AXWS__AXIOM_ERR_CASE
+
+/* ---- small helpers */
+
+static int64_t axws__ax_wall(const axws_axiom *a) {
+    return a->cfg.wall_clock ? a->cfg.wall_clock(a->cfg.wall_clock_user) : (int64_t)time(NULL);
+}
+
+static uint32_t axws__ax_random32(axws_axiom *a) {
+    uint8_t b[4];
+    axws__random(&a->ws, b, sizeof b);
+    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+/* RFC 6265 4.1.1 cookie-octet: what a token may contain to travel in a Cookie header. */
+static int axws__cookie_value_ok(const char *s, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x21 || ch > 0x7E || ch == '"' || ch == ',' || ch == ';' || ch == '\\') return 0;
+    }
+    return 1;
+}
+
+static int axws__ax_copy_token(char *dst, const char *src, size_t n) {
+    if (n > AXWS_AXIOM_TOKEN_MAX || !axws__cookie_value_ok(src, n)) return AXWS_EAUTH;
+    memcpy(dst, src, n);
+    dst[n] = 0;
+    return AXWS_OK;
+}
+
+static void axws__ax_error(axws_axiom *a, axws_axiom_error_kind kind, int code, const char *text) {
+    axws_axiom_error e;
+    memset(&e, 0, sizeof e);
+    e.kind = kind;
+    e.code = code;
+    e.text = text;
+    if (kind == AXWS_AXIOM_ERR_HTTP || kind == AXWS_AXIOM_ERR_AUTH) e.http_status = a->ws.http_status;
+    if (a->cfg.log) a->cfg.log(a->cfg.log_user, text);
+    if (a->cfg.handler.on_error) a->cfg.handler.on_error(a, &e, a->cfg.handler.user);
+}
+
+/* The exp claim of a JWT (RFC 7519 4.1.4), or 0. The payload is base64url JSON. */
+static int64_t axws__jwt_exp(const char *jwt) {
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    char json[AXWS_AXIOM_TOKEN_MAX];
+    const char *p = strchr(jwt, '.'), *end;
+    size_t n = 0;
+    uint32_t acc = 0;
+    int bits = 0, want_value = 0;
+    axws_json j;
+    axws_json_token t;
+    int64_t exp = 0;
+    if (!p) return 0;
+    end = strchr(++p, '.');
+    if (!end) return 0;
+    for (; p < end; p++) {
+        const char *q = strchr(b64, *p);
+        if (!q || !*p) return 0;
+        acc = acc << 6 | (uint32_t)(q - b64);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            if (n == sizeof json) return 0;
+            json[n++] = (char)(acc >> bits);
+        }
+    }
+    axws_json_init(&j, NULL, 0);
+    axws_json_feed(&j, json, n);
+    axws_json_end(&j);
+    for (;;) {
+        int r = axws_json_next(&j, &t);
+        if (r <= 0 || r == AXWS_JSON_DONE) break;
+        if (r == AXWS_JSON_KEY && t.depth == 1) want_value = t.len == 3 && memcmp(t.data, "exp", 3) == 0;
+        else if (want_value && r == AXWS_JSON_NUMBER && t.depth == 1 && !t.more) {
+            if (axws_json_to_int64(t.data, t.len, &exp) != 0) exp = 0;
+            want_value = 0;
+        } else if (t.depth <= 1) {
+            want_value = 0;
+        }
+    }
+    return exp > 0 ? exp : 0;
+}
+
+/* Read {"access_token": "...", "refresh_token": "..."} from the token file. */
+static int axws__ax_read_token_file(axws_axiom *a, const char *path) {
+    char buf[3 * AXWS_AXIOM_TOKEN_MAX + 512];
+    size_t n;
+    FILE *f = fopen(path, "rb");
+    axws_json j;
+    axws_json_token t;
+    char *dst = NULL;
+    if (!f) return AXWS_EFILE;
+    n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    if (n == sizeof buf) return AXWS_EFILE;
+    axws_json_init(&j, NULL, 0);
+    axws_json_feed(&j, buf, n);
+    axws_json_end(&j);
+    for (;;) {
+        int r = axws_json_next(&j, &t);
+        if (r == AXWS_JSON_DONE) break;
+        if (r <= 0) return AXWS_EFILE;
+        if (r == AXWS_JSON_KEY && t.depth == 1) {
+            dst = (t.len == 12 && memcmp(t.data, "access_token", 12) == 0)    ? a->access
+                  : (t.len == 13 && memcmp(t.data, "refresh_token", 13) == 0) ? a->refresh
+                                                                              : NULL;
+        } else if (r == AXWS_JSON_STRING && dst && t.depth == 1) {
+            char tok[AXWS_AXIOM_TOKEN_MAX + 1];
+            size_t len = 0;
+            if (axws_json_unescape(t.data, t.len, tok, sizeof tok - 1, &len) != 0 ||
+                axws__ax_copy_token(dst, tok, len) != 0)
+                return AXWS_EAUTH;
+            dst = NULL;
+        } else if (t.depth <= 1) {
+            dst = NULL;
+        }
+    }
+    a->tokens_from_file = 1;
+    return AXWS_OK;
+}
+
+/* Write the tokens back without ever leaving a truncated file: a temporary file with mode
+   0600, flushed to disk, renamed over the old one. */
+static int axws__ax_write_token_file(axws_axiom *a) {
+    char tmp[300], body[3 * AXWS_AXIOM_TOKEN_MAX + 256], when[40] = "null";
+    int fd, n, ok;
+    if (strlen(a->token_file) + 16 > sizeof tmp) return AXWS_EFILE;
+    if (a->access_exp) {
+        time_t t = (time_t)a->access_exp;
+        struct tm tm;
+        if (gmtime_r(&t, &tm)) strftime(when, sizeof when, "\"%Y-%m-%dT%H:%M:%SZ\"", &tm);
+    }
+    n = snprintf(body, sizeof body, "{\"access_token\": \"%s\", \"refresh_token\": \"%s\", \"expires_at\": %s}\n",
+                 a->access, a->refresh, when);
+    if (n < 0 || (size_t)n >= sizeof body) return AXWS_EFILE;
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", a->token_file, (long)getpid());
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return AXWS_EFILE;
+    ok = write(fd, body, (size_t)n) == n && fsync(fd) == 0;
+    ok = close(fd) == 0 && ok;
+    if (!ok || rename(tmp, a->token_file) != 0) {
+        unlink(tmp);
+        return AXWS_EFILE;
+    }
+    return AXWS_OK;
+}
+
+static void axws__ax_ws_event(axws_conn *c, const axws_event *ev, void *user);
+static void axws__ax_http_event(axws_conn *c, const axws_event *ev, void *user);
+
+AXWS__DEF int axws_axiom_init(axws_axiom *a, const axws_axiom_config *cfg) {
+    axws_config wc;
+    const char *acc = NULL, *ref = NULL;
+    int r;
+    AXWS_ASSERT(a != NULL && cfg != NULL);
+    memset(a, 0, sizeof *a);
+    a->cfg = *cfg;
+    a->host_index = -1;
+    if ((unsigned)cfg->region >= AXWS_REGION_COUNT || !cfg->msg_buf || !cfg->msg_size) return AXWS_EINVAL;
+    if (!a->cfg.keepalive_ms) a->cfg.keepalive_ms = 30000;
+    if (!a->cfg.dead_peer_ms) a->cfg.dead_peer_ms = a->cfg.keepalive_ms > 0 ? 2 * a->cfg.keepalive_ms : -1;
+    if (!a->cfg.connect_timeout_ms) a->cfg.connect_timeout_ms = 10000;
+    if (!a->cfg.backoff_base_ms) a->cfg.backoff_base_ms = 500;
+    if (!a->cfg.backoff_cap_ms) a->cfg.backoff_cap_ms = 30000;
+    if (!a->cfg.healthy_ms) a->cfg.healthy_ms = 60000;
+    if (!a->cfg.pacing_ms) a->cfg.pacing_ms = 100;
+    if (!a->cfg.refresh_ahead_s) a->cfg.refresh_ahead_s = 120;
+    if (!a->cfg.token_check_ms) a->cfg.token_check_ms = 600000;
+
+    memset(&wc, 0, sizeof wc);
+    wc.rx_buf = cfg->rx_buf; wc.rx_size = cfg->rx_size;
+    wc.tx_buf = cfg->tx_buf; wc.tx_size = cfg->tx_size;
+    wc.connect_timeout_ms = a->cfg.connect_timeout_ms;
+    wc.handshake_timeout_ms = a->cfg.connect_timeout_ms;
+    wc.keepalive_ms = a->cfg.keepalive_ms > 0 ? a->cfg.keepalive_ms : 0;
+    wc.dead_peer_ms = a->cfg.dead_peer_ms > 0 ? a->cfg.dead_peer_ms : 0;
+    wc.on_event = axws__ax_ws_event;
+    wc.user = a;
+    wc.resolve = cfg->resolve; wc.resolve_user = cfg->resolve_user;
+    wc.random = cfg->random; wc.random_user = cfg->random_user;
+    wc.log = cfg->log; wc.log_user = cfg->log_user;
+#ifndef AXWS_NO_TLS
+    wc.trust_anchors = cfg->trust_anchors;
+    wc.trust_anchor_count = cfg->trust_anchor_count;
+    wc.servername = cfg->servername;
+    wc.insecure_skip_verify = cfg->insecure_skip_verify;
+#endif
+    r = axws_init(&a->ws, &wc);
+    if (r) return r;
+    wc.rx_buf = a->http_rx; wc.rx_size = sizeof a->http_rx;
+    wc.tx_buf = a->http_tx; wc.tx_size = sizeof a->http_tx;
+    wc.max_handshake = sizeof a->http_tx;
+    wc.keepalive_ms = wc.dead_peer_ms = 0;
+    wc.on_event = axws__ax_http_event;
+    r = axws_init(&a->http, &wc);
+    if (r) return r;
+    axws_axiom_decoder_init(&a->dec, cfg->msg_buf, cfg->msg_size);
+
+    /* tokens: given, else the environment, else the token file */
+    acc = cfg->access_token;
+    ref = cfg->refresh_token;
+    if (!acc && !ref && !cfg->no_env) {
+        acc = getenv("AXIOM_ACCESS_TOKEN");
+        ref = getenv("AXIOM_REFRESH_TOKEN");
+    }
+    if (cfg->token_file && strlen(cfg->token_file) >= sizeof a->token_file) return AXWS_EINVAL;
+    snprintf(a->token_file, sizeof a->token_file, "%s", cfg->token_file ? cfg->token_file : ".axiom_tokens.json");
+    if (acc || ref) {
+        if ((acc && axws__ax_copy_token(a->access, acc, strlen(acc))) ||
+            (ref && axws__ax_copy_token(a->refresh, ref, strlen(ref))))
+            return AXWS_EAUTH;
+    } else {
+        r = axws__ax_read_token_file(a, a->token_file);
+        if (r == AXWS_EAUTH || (r && cfg->token_file)) return r;
+    }
+    a->access_exp = a->access[0] ? axws__jwt_exp(a->access) : 0;
+    return AXWS_OK;
+}
+
+/* ---- connecting */
+
+/* The upgrade headers of PROTOCOL.md 2; a program's line replaces the default of its name. */
+static void axws__ax_build_headers(axws_axiom *a) {
+    static const char *const defaults[] = {
+        "Origin: https://axiom.trade",
+        "User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36",
+        "Cache-Control: no-cache",
+        "Pragma: no-cache",
+        "Accept-Language: en-US,en;q=0.9",
+    };
+    const char *const *h;
+    int n = 0, i;
+    int have_cookie = 0;
+    for (h = a->cfg.headers; h && *h; h++) have_cookie |= axws__ieq(*h, 7, "cookie:");
+    if (!have_cookie && (a->access[0] || a->refresh[0])) {
+        snprintf(a->cookie, sizeof a->cookie, "Cookie: auth-access-token=%s; auth-refresh-token=%s", a->access,
+                 a->refresh);
+        a->headers[n++] = a->cookie;
+    }
+    for (i = 0; i < AXWS__COUNT(defaults); i++) {
+        size_t nl = (size_t)(strchr(defaults[i], ':') - defaults[i]) + 1;
+        int overridden = 0;
+        for (h = a->cfg.headers; h && *h; h++)
+            if (strlen(*h) >= nl && axws__lower((unsigned char)**h) == axws__lower((unsigned char)defaults[i][0])) {
+                size_t k;
+                for (k = 0; k < nl && axws__lower((unsigned char)(*h)[k]) == axws__lower((unsigned char)defaults[i][k]); k++)
+                    ;
+                overridden |= k == nl;
+            }
+        if (!overridden) a->headers[n++] = defaults[i];
+    }
+    for (h = a->cfg.headers; h && *h && n < AXWS__COUNT(a->headers) - 1; h++) a->headers[n++] = *h;
+    a->headers[n] = NULL;
+}
+
+static int axws__ax_start_refresh(axws_axiom *a, int64_t now);
+
+static int64_t axws__ax_backoff(axws_axiom *a, int attempts) {
+    /* exponential backoff with full jitter: uniform in [0, min(cap, base * 2^attempts)] */
+    int64_t window = a->cfg.backoff_base_ms;
+    int i;
+    for (i = 0; i < attempts && window < a->cfg.backoff_cap_ms; i++) window *= 2;
+    if (window > a->cfg.backoff_cap_ms) window = a->cfg.backoff_cap_ms;
+    return (int64_t)(axws__ax_random32(a) % (uint32_t)(window + 1));
+}
+
+static void axws__ax_schedule_retry(axws_axiom *a, int64_t now, int64_t at_least_ms) {
+    int64_t delay = axws__ax_backoff(a, a->attempts);
+    if (delay < at_least_ms) delay = at_least_ms;
+    a->attempts++;
+    a->next_attempt = now + delay;
+    if (!a->next_attempt) a->next_attempt = 1;
+}
+
+static void axws__ax_attempt(axws_axiom *a, int64_t now) {
+    const char *url;
+    int r;
+    a->next_attempt = 0;
+    if (!a->want_up || a->attempt_live) return;
+    if (!a->access[0] || (a->access_exp && axws__ax_wall(a) >= a->access_exp)) {
+        if (a->refresh[0]) {
+            a->connect_after_refresh = 1;
+            if (!a->refresh_busy && !a->next_refresh) axws__ax_start_refresh(a, now);
+            return;
+        }
+        axws__ax_error(a, AXWS_AXIOM_ERR_AUTH, AXWS_EAUTH,
+                       a->access[0] ? "the access token has expired and there is no refresh token"
+                                    : "no access token (set one, AXIOM_ACCESS_TOKEN, or a token file)");
+        if (a->cfg.no_auto_reconnect) a->want_up = 0;
+        else axws__ax_schedule_retry(a, now, 0);
+        return;
+    }
+    if (a->token_price) {
+        url = a->cfg.token_price_url ? a->cfg.token_price_url : AXWS__TOKEN_PRICE_URL;
+    } else if (a->cfg.url) {
+        url = a->cfg.url;
+    } else {
+        const char *const *hosts;
+        int count = axws_region_hosts(a->cfg.region, &hosts);
+        /* a random host first, then the next one on every attempt (PROTOCOL.md 1) */
+        a->host_index = a->host_index < 0 ? (int)(axws__ax_random32(a) % (uint32_t)count)
+                                          : (a->host_index + 1) % count;
+        snprintf(a->url, sizeof a->url, "wss://%s/", hosts[a->host_index]);
+        url = a->url;
+    }
+    if (url != a->url) snprintf(a->url, sizeof a->url, "%s", url);
+    axws__ax_build_headers(a);
+    a->ws.cfg.headers = a->headers;
+    a->attempt_live = 1;
+    r = axws_connect(&a->ws, a->url, now);
+    if (r) {
+        a->attempt_live = 0;
+        snprintf(a->text, sizeof a->text, "cannot connect to %s: %s", a->url, axws_strerror(r));
+        axws__ax_error(a, AXWS_AXIOM_ERR_CONNECTION, r, a->text);
+        if (a->cfg.no_auto_reconnect || r == AXWS_EURL || r == AXWS_EINVAL || r == AXWS_ENOTLS) a->want_up = 0;
+        else axws__ax_schedule_retry(a, now, 0);
+    }
+}
+
+static int axws__ax_connect(axws_axiom *a, int token_price, int64_t now) {
+    AXWS_ASSERT(a != NULL);
+    if (a->want_up && (a->attempt_live || a->next_attempt || a->connect_after_refresh)) return AXWS_ESTATE;
+    a->want_up = 1;
+    a->token_price = token_price;
+    a->attempts = 0;
+    a->auth_retried = 0;
+    axws__ax_attempt(a, now);
+    return a->want_up ? AXWS_OK : AXWS_ECONNECT;
+}
+
+AXWS__DEF int axws_axiom_connect(axws_axiom *a, int64_t now_ms) { return axws__ax_connect(a, 0, now_ms); }
+AXWS__DEF int axws_axiom_connect_token_price(axws_axiom *a, int64_t now_ms) { return axws__ax_connect(a, 1, now_ms); }
+
+AXWS__DEF int axws_axiom_disconnect(axws_axiom *a, int64_t now_ms) {
+    AXWS_ASSERT(a != NULL);
+    a->want_up = 0;
+    a->reconnect_now = 0;
+    a->next_attempt = 0;
+    a->connect_after_refresh = 0;
+    if (axws_get_state(&a->ws) == AXWS_STATE_OPEN) return axws_close(&a->ws, AXWS_CLOSE_NORMAL, NULL, now_ms);
+    if (axws_get_state(&a->ws) != AXWS_STATE_CLOSED && axws_get_state(&a->ws) != AXWS_STATE_CLOSING) {
+        axws_abort(&a->ws); /* not up yet: nothing to hand-shake, no callbacks owed */
+        a->attempt_live = 0;
+    }
+    return AXWS_OK;
+}
+
+AXWS__DEF int axws_axiom_reconnect(axws_axiom *a, int64_t now_ms) {
+    AXWS_ASSERT(a != NULL);
+    a->want_up = 1;
+    a->next_attempt = 0;
+    if (a->attempt_live) {
+        a->reconnect_now = 1;
+        if (axws_get_state(&a->ws) == AXWS_STATE_OPEN) return axws_close(&a->ws, AXWS_CLOSE_NORMAL, NULL, now_ms);
+        if (axws_get_state(&a->ws) != AXWS_STATE_CLOSING) {
+            axws_abort(&a->ws);
+            a->attempt_live = 0;
+            a->reconnect_now = 0;
+            axws__ax_attempt(a, now_ms);
+        }
+        return AXWS_OK;
+    }
+    axws__ax_attempt(a, now_ms);
+    return AXWS_OK;
+}
+
+AXWS__DEF int axws_axiom_is_connected(const axws_axiom *a) {
+    AXWS_ASSERT(a != NULL);
+    return a->up && axws_get_state(&a->ws) == AXWS_STATE_OPEN;
+}
+
+AXWS__DEF void axws_axiom_set_auto_reconnect(axws_axiom *a, int on) {
+    AXWS_ASSERT(a != NULL);
+    a->cfg.no_auto_reconnect = !on;
+}
+
+/* ---- subscriptions */
+
+static int axws__ax_find(char (*table)[AXWS_AXIOM_ROOM_MAX + 1], int count, const char *room) {
+    int i;
+    for (i = 0; i < count; i++)
+        if (strcmp(table[i], room) == 0) return i;
+    return -1;
+}
+
+AXWS__DEF int axws_axiom_subscribe(axws_axiom *a, const char *room) {
+    size_t n;
+    uint32_t st = AXWS__UTF8_ACCEPT;
+    int leave;
+    AXWS_ASSERT(a != NULL);
+    if (!room) return AXWS_EINVAL;
+    n = strlen(room);
+    if (!n || n > AXWS_AXIOM_ROOM_MAX || axws__utf8_scan(&st, (const uint8_t *)room, n) || st != AXWS__UTF8_ACCEPT)
+        return AXWS_EINVAL;
+    if (axws__ax_find(a->rooms, a->room_count, room) >= 0) return AXWS_OK; /* never twice */
+    if (a->room_count == AXWS_AXIOM_MAX_ROOMS) return AXWS_EFULL;
+    memcpy(a->rooms[a->room_count], room, n + 1);
+    a->room_joined[a->room_count] = 0;
+    leave = axws__ax_find(a->leaves, a->leave_count, room);
+    if (leave >= 0) {
+        /* its leave was not sent yet: the server still has it joined */
+        memmove(a->leaves[leave], a->leaves[leave + 1], (size_t)(a->leave_count - leave - 1) * sizeof a->leaves[0]);
+        a->leave_count--;
+        a->room_joined[a->room_count] = a->conn_gen;
+    }
+    a->room_count++;
+    return AXWS_OK;
+}
+
+AXWS__DEF int axws_axiom_unsubscribe(axws_axiom *a, const char *room) {
+    int i;
+    AXWS_ASSERT(a != NULL);
+    if (!room || (i = axws__ax_find(a->rooms, a->room_count, room)) < 0) return AXWS_EINVAL;
+    if (a->up && a->room_joined[i] == a->conn_gen) {
+        memcpy(a->leaves[a->leave_count], a->rooms[i], sizeof a->rooms[i]);
+        a->leave_count++;
+    }
+    memmove(a->rooms[i], a->rooms[i + 1], (size_t)(a->room_count - i - 1) * sizeof a->rooms[0]);
+    memmove(&a->room_joined[i], &a->room_joined[i + 1], (size_t)(a->room_count - i - 1) * sizeof a->room_joined[0]);
+    a->room_count--;
+    return AXWS_OK;
+}
+
+AXWS__DEF int axws_axiom_subscribe_new_tokens(axws_axiom *a) { return axws_axiom_subscribe(a, "new_pairs"); }
+
+AXWS__DEF int axws_axiom_subscribe_token_price(axws_axiom *a, const char *mint) {
+    return axws_axiom_subscribe(a, mint);
+}
+
+AXWS__DEF int axws_axiom_subscribe_wallet_transactions(axws_axiom *a, const char *wallet) {
+    char room[AXWS_AXIOM_ROOM_MAX + 2];
+    if (!wallet || strlen(wallet) + 2 > AXWS_AXIOM_ROOM_MAX) return AXWS_EINVAL;
+    snprintf(room, sizeof room, "v:%s", wallet);
+    return axws_axiom_subscribe(a, room);
+}
+
+AXWS__DEF int axws_axiom_subscription_count(const axws_axiom *a) { AXWS_ASSERT(a != NULL); return a->room_count; }
+
+AXWS__DEF const char *axws_axiom_subscription(const axws_axiom *a, int index) {
+    AXWS_ASSERT(a != NULL);
+    return index >= 0 && index < a->room_count ? a->rooms[index] : NULL;
+}
+
+AXWS__DEF int axws_axiom_send_text(axws_axiom *a, const char *text, size_t len) {
+    AXWS_ASSERT(a != NULL);
+    if (!axws_axiom_is_connected(a)) return AXWS_ENOTCONN;
+    return axws_send_text(&a->ws, text, len);
+}
+
+/* {"action":"join","room":"..."} with the room escaped as a JSON string (RFC 8259 7). */
+static int axws__ax_send_action(axws_axiom *a, const char *action, const char *room) {
+    char buf[64 + 6 * AXWS_AXIOM_ROOM_MAX];
+    size_t n = 0;
+    const char *p;
+    n += (size_t)snprintf(buf, sizeof buf, "{\"action\":\"%s\",\"room\":\"", action);
+    for (p = room; *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (ch == '"' || ch == '\\') { buf[n++] = '\\'; buf[n++] = (char)ch; }
+        else if (ch < 0x20) n += (size_t)snprintf(buf + n, sizeof buf - n, "\\u%04x", ch);
+        else buf[n++] = (char)ch;
+    }
+    buf[n++] = '"';
+    buf[n++] = '}';
+    return axws_send_text(&a->ws, buf, n);
+}
+
+/* One subscription message per pacing slot: pending leaves first, then joins in order. */
+static void axws__ax_pump_rooms(axws_axiom *a, int64_t now) {
+    while (a->up && axws_get_state(&a->ws) == AXWS_STATE_OPEN && now >= a->next_send) {
+        int i;
+        if (a->leave_count) {
+            if (axws__ax_send_action(a, "leave", a->leaves[0]) != AXWS_OK) return;
+            memmove(a->leaves[0], a->leaves[1], (size_t)(a->leave_count - 1) * sizeof a->leaves[0]);
+            a->leave_count--;
+        } else {
+            for (i = 0; i < a->room_count && a->room_joined[i] == a->conn_gen; i++)
+                ;
+            if (i == a->room_count) return;
+            if (axws__ax_send_action(a, "join", a->rooms[i]) != AXWS_OK) return;
+            a->room_joined[i] = a->conn_gen;
+        }
+        if (a->cfg.pacing_ms > 0) a->next_send = now + a->cfg.pacing_ms;
+    }
+}
+
+static int axws__ax_rooms_pending(const axws_axiom *a) {
+    int i;
+    if (a->leave_count) return 1;
+    for (i = 0; i < a->room_count; i++)
+        if (a->room_joined[i] != a->conn_gen) return 1;
+    return 0;
+}
+
+/* ---- the stream's events */
+
+static void axws__ax_deliver(void *user, const axws_axiom_msg *m);
+
+static void axws__ax_connection_lost(axws_axiom *a, const axws_event *ev) {
+    const axws_conn *c = &a->ws;
+    int err = ev->error, was_up = a->up;
+    int64_t now = c->now, at_least = 0;
+    a->attempt_live = 0;
+    a->up = 0;
+    if (was_up && now - a->connected_at >= a->cfg.healthy_ms) a->attempts = 0;
+    /* what happened, as one sentence without any token in it */
+    if (err == AXWS_EHTTP) {
+        size_t n = 0;
+        const char *ra = axws_header(c, "retry-after", 0, &n);
+        snprintf(a->text, sizeof a->text, "upgrade refused by %s: HTTP %d", a->url, c->http_status);
+        if (c->http_status == 429 && ra && n && n < 10) {
+            char tmp[12];
+            memcpy(tmp, ra, n);
+            tmp[n] = 0;
+            at_least = (int64_t)atol(tmp) * 1000; /* RFC 9110 10.2.3, in seconds */
+        }
+    } else if (err) {
+        snprintf(a->text, sizeof a->text, "%s %s: %s%s%s", was_up ? "connection to" : "cannot connect to", a->url,
+                 axws_strerror(err), c->sys_errno ? ": " : "", c->sys_errno ? strerror(c->sys_errno) : "");
+    } else if (c->sent_close && !a->want_up) {
+        snprintf(a->text, sizeof a->text, "disconnect requested");
+    } else {
+        snprintf(a->text, sizeof a->text, "closed by the server with code %d%s%.*s", ev->close_code,
+                 ev->len ? ": " : "", (int)ev->len, ev->data ? (const char *)ev->data : "");
+        if (ev->close_code == AXWS_CLOSE_TRY_AGAIN) /* 1013: wait the whole backoff window */
+            at_least = a->cfg.backoff_cap_ms < a->cfg.backoff_base_ms << (a->attempts < 6 ? a->attempts : 6)
+                           ? a->cfg.backoff_cap_ms
+                           : a->cfg.backoff_base_ms << (a->attempts < 6 ? a->attempts : 6);
+    }
+    if (err) {
+        axws_axiom_error_kind kind = AXWS_AXIOM_ERR_CONNECTION;
+        if (err == AXWS_EHTTP) kind = (c->http_status == 401 || c->http_status == 403) ? AXWS_AXIOM_ERR_AUTH : AXWS_AXIOM_ERR_HTTP;
+        else if (err == AXWS_EPROTO || err == AXWS_EUTF8 || err == AXWS_ETOOBIG || err == AXWS_EHANDSHAKE) kind = AXWS_AXIOM_ERR_WEBSOCKET;
+        else if (err == AXWS_EIO && was_up) kind = AXWS_AXIOM_ERR_RECEIVE;
+        {
+            axws_axiom_error e;
+            memset(&e, 0, sizeof e);
+            e.kind = kind;
+            e.code = err;
+            e.http_status = c->http_status;
+            e.close_code = axws_sent_close_code(c);
+            e.sys_errno = c->sys_errno;
+#ifdef AXWS__HAVE_TLS
+            e.tls_error = axws_tls_error(c);
+#endif
+            e.text = a->text;
+            if (a->cfg.log) a->cfg.log(a->cfg.log_user, a->text);
+            if (a->cfg.handler.on_error) a->cfg.handler.on_error(a, &e, a->cfg.handler.user);
+        }
+    }
+    if (was_up && a->cfg.handler.on_disconnected) a->cfg.handler.on_disconnected(a, a->text, a->cfg.handler.user);
+    if (!a->want_up) return;
+    if (a->reconnect_now) {
+        a->reconnect_now = 0;
+        a->next_attempt = now ? now : 1; /* at once, from step */
+        return;
+    }
+    if (err == AXWS_EHTTP && (c->http_status == 401 || c->http_status == 403) && !a->auth_retried && a->refresh[0]) {
+        a->auth_retried = 1; /* one refresh, then one retry */
+        a->connect_after_refresh = 1;
+        if (!a->refresh_busy) axws__ax_start_refresh(a, now);
+        return;
+    }
+    if (a->cfg.no_auto_reconnect) {
+        a->want_up = 0;
+        return;
+    }
+    axws__ax_schedule_retry(a, now, at_least > a->retry_after_ms ? at_least : a->retry_after_ms);
+}
+
+static void axws__ax_ws_event(axws_conn *c, const axws_event *ev, void *user) {
+    axws_axiom *a = (axws_axiom *)user;
+    switch (ev->type) {
+    case AXWS_EV_OPEN: {
+        static const char hex[] = "0123456789abcdef";
+        uint8_t id[8];
+        int i;
+        a->up = 1;
+        a->conn_gen++;
+        if (!a->conn_gen) a->conn_gen = 1;
+        a->leave_count = 0; /* a new connection has joined nothing */
+        a->connected_at = c->now;
+        a->next_send = c->now;
+        a->auth_retried = 0;
+        axws__random(c, id, sizeof id);
+        memcpy(a->session_id, "axws-", 5);
+        for (i = 0; i < 8; i++) {
+            a->session_id[5 + 2 * i] = hex[id[i] >> 4];
+            a->session_id[6 + 2 * i] = hex[id[i] & 15];
+        }
+        a->session_id[21] = 0;
+        axws_axiom_decoder_reset(&a->dec);
+        if (a->cfg.handler.on_connected) a->cfg.handler.on_connected(a, a->session_id, a->cfg.handler.user);
+        break;
+    }
+    case AXWS_EV_CHUNK: {
+        int r = axws_axiom_decoder_chunk(&a->dec, ev->data, ev->len, ev->fin, axws__ax_deliver, a);
+        if (r < 0) {
+            snprintf(a->text, sizeof a->text, "a message from %s is not valid JSON: %s", a->url, axws_json_strerror(r));
+            axws__ax_error(a, AXWS_AXIOM_ERR_SERIALIZATION, r, a->text);
+        }
+        break;
+    }
+    case AXWS_EV_CLOSE:
+        axws__ax_connection_lost(a, ev);
+        break;
+    default:
+        break;
+    }
+}
+
+static void axws__ax_deliver(void *user, const axws_axiom_msg *m) {
+    axws_axiom *a = (axws_axiom *)user;
+    if (a->cfg.handler.on_message) a->cfg.handler.on_message(a, m, a->cfg.handler.user);
+}
+
+/* ---- token refresh (PROTOCOL.md 3) */
+
+static int axws__ax_start_refresh(axws_axiom *a, int64_t now) {
+    char url[300], body[40];
+    const char *hdrs[5];
+    int r, n;
+    if (a->refresh_busy) return AXWS_OK;
+    if (!a->refresh[0]) return AXWS_EAUTH;
+    if (a->cfg.api_url) {
+        size_t l = strlen(a->cfg.api_url);
+        snprintf(url, sizeof url, "%s%srefresh-access-token", a->cfg.api_url, l && a->cfg.api_url[l - 1] == '/' ? "" : "/");
+    } else {
+        snprintf(url, sizeof url, "https://%s/refresh-access-token",
+                 axws__api_hosts[axws__ax_random32(a) % (uint32_t)AXWS__COUNT(axws__api_hosts)]);
+    }
+    if (a->access[0])
+        snprintf(a->cookie, sizeof a->cookie, "Cookie: auth-refresh-token=%s; auth-access-token=%s", a->refresh, a->access);
+    else
+        snprintf(a->cookie, sizeof a->cookie, "Cookie: auth-refresh-token=%s", a->refresh);
+    hdrs[0] = a->cookie;
+    hdrs[1] = "Content-Type: application/json";
+    hdrs[2] = "Origin: https://axiom.trade";
+    hdrs[3] = "User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36";
+    hdrs[4] = NULL;
+    n = snprintf(body, sizeof body, "{\"v\":%lld}", (long long)axws__ax_wall(a) * 1000);
+    a->refresh_ok = 0;
+    a->refresh_status = 0;
+    a->next_refresh = 0;
+    a->last_refresh = now;
+    r = axws_http_request(&a->http, url, "POST", hdrs, body, (size_t)n, now);
+    if (r) {
+        snprintf(a->text, sizeof a->text, "token refresh could not start (%s): %s", url, axws_strerror(r));
+        axws__ax_error(a, AXWS_AXIOM_ERR_AUTH, r, a->text);
+        a->refresh_failures++;
+        a->next_refresh = now + axws__ax_backoff(a, a->refresh_failures) + 1;
+        return r;
+    }
+    a->refresh_busy = 1;
+    return AXWS_OK;
+}
+
+/* `name=value; attrs` -> the value, if the cookie is `name`. */
+static const char *axws__cookie_value(const char *h, size_t n, const char *name, size_t *len) {
+    size_t nl = strlen(name);
+    const char *semi;
+    while (n && (*h == ' ' || *h == '\t')) { h++; n--; }
+    if (n <= nl || memcmp(h, name, nl) != 0 || h[nl] != '=') return NULL;
+    h += nl + 1;
+    n -= nl + 1;
+    semi = (const char *)memchr(h, ';', n);
+    *len = semi ? (size_t)(semi - h) : n;
+    return h;
+}
+
+static void axws__ax_http_event(axws_conn *c, const axws_event *ev, void *user) {
+    axws_axiom *a = (axws_axiom *)user;
+    int64_t now = c->now;
+    if (ev->type == AXWS_EV_HTTP_RESPONSE) {
+        int i;
+        a->refresh_status = ev->status;
+        if (ev->status < 200 || ev->status > 299) return;
+        for (i = 0;; i++) {
+            size_t n = 0, vl = 0;
+            const char *h = axws_header(c, "set-cookie", i, &n), *v;
+            if (!h) break;
+            if ((v = axws__cookie_value(h, n, "auth-access-token", &vl)) && vl &&
+                axws__ax_copy_token(a->access, v, vl) == 0)
+                a->refresh_ok = 1;
+            else if ((v = axws__cookie_value(h, n, "auth-refresh-token", &vl)) && vl)
+                axws__ax_copy_token(a->refresh, v, vl);
+        }
+        return;
+    }
+    if (ev->type != AXWS_EV_CLOSE) return;
+    a->refresh_busy = 0;
+    if (a->refresh_ok) {
+        a->refresh_failures = 0;
+        a->access_exp = axws__jwt_exp(a->access);
+        if (a->tokens_from_file && axws__ax_write_token_file(a) != 0) {
+            snprintf(a->text, sizeof a->text, "could not write the refreshed tokens to %s", a->token_file);
+            axws__ax_error(a, AXWS_AXIOM_ERR_AUTH, AXWS_EFILE, a->text);
+        }
+        if (a->cfg.handler.on_tokens) a->cfg.handler.on_tokens(a, a->access, a->refresh, a->cfg.handler.user);
+        if (a->connect_after_refresh) {
+            a->connect_after_refresh = 0;
+            if (a->want_up && !a->attempt_live) a->next_attempt = now ? now : 1;
+        }
+        return;
+    }
+    if (ev->error)
+        snprintf(a->text, sizeof a->text, "token refresh failed: %s%s%s", axws_strerror(ev->error),
+                 c->sys_errno ? ": " : "", c->sys_errno ? strerror(c->sys_errno) : "");
+    else
+        snprintf(a->text, sizeof a->text, "token refresh failed: HTTP %d%s", a->refresh_status,
+                 a->refresh_status >= 200 && a->refresh_status < 300 ? " without a new access token" : "");
+    {
+        axws_axiom_error e;
+        memset(&e, 0, sizeof e);
+        e.kind = AXWS_AXIOM_ERR_AUTH;
+        e.code = ev->error ? ev->error : AXWS_EAUTH;
+        e.http_status = a->refresh_status;
+        e.sys_errno = c->sys_errno;
+        e.text = a->text;
+        if (a->cfg.log) a->cfg.log(a->cfg.log_user, a->text);
+        if (a->cfg.handler.on_error) a->cfg.handler.on_error(a, &e, a->cfg.handler.user);
+    }
+    /* never silently dead: try again with backoff */
+    a->refresh_failures++;
+    a->next_refresh = now + axws__ax_backoff(a, a->refresh_failures) + 1;
+}
+
+AXWS__DEF int axws_axiom_set_tokens(axws_axiom *a, const char *access_token, const char *refresh_token) {
+    char acc[AXWS_AXIOM_TOKEN_MAX + 1], ref[AXWS_AXIOM_TOKEN_MAX + 1];
+    AXWS_ASSERT(a != NULL);
+    if ((access_token && axws__ax_copy_token(acc, access_token, strlen(access_token))) ||
+        (refresh_token && axws__ax_copy_token(ref, refresh_token, strlen(refresh_token))))
+        return AXWS_EAUTH;
+    if (access_token) memcpy(a->access, acc, strlen(acc) + 1);
+    if (refresh_token) memcpy(a->refresh, ref, strlen(ref) + 1);
+    a->access_exp = a->access[0] ? axws__jwt_exp(a->access) : 0;
+    return AXWS_OK;
+}
+
+AXWS__DEF int axws_axiom_refresh_token(axws_axiom *a, int64_t now_ms) {
+    AXWS_ASSERT(a != NULL);
+    return axws__ax_start_refresh(a, now_ms);
+}
+
+AXWS__DEF int64_t axws_axiom_token_expiry(const axws_axiom *a) { AXWS_ASSERT(a != NULL); return a->access_exp; }
+
+/* ---- the loop */
+
+/* When the access token should be refreshed, in this clock's milliseconds (0: not known). */
+static int64_t axws__ax_refresh_due(const axws_axiom *a, int64_t now) {
+    if (!a->access_exp || !a->refresh[0]) return 0;
+    return now + (a->access_exp - a->cfg.refresh_ahead_s - axws__ax_wall(a)) * 1000;
+}
+
+AXWS__DEF int axws_axiom_pollfds(const axws_axiom *a, struct pollfd *fds, int max) {
+    int n;
+    AXWS_ASSERT(a != NULL);
+    n = axws_pollfds(&a->ws, fds, max);
+    return n + axws_pollfds(&a->http, fds + n, max - n);
+}
+
+AXWS__DEF int axws_axiom_timeout_ms(const axws_axiom *a, int64_t now_ms) {
+    int64_t t = INT64_MAX;
+    int w;
+    AXWS_ASSERT(a != NULL);
+    w = axws_timeout_ms(&a->ws, now_ms);
+    if (w >= 0) t = now_ms + w;
+    w = axws_timeout_ms(&a->http, now_ms);
+    if (w >= 0 && now_ms + w < t) t = now_ms + w;
+    if (a->next_attempt && a->next_attempt < t) t = a->next_attempt;
+    if (a->next_refresh && a->next_refresh < t) t = a->next_refresh;
+    if (a->up && axws__ax_rooms_pending(a) && a->next_send < t) t = a->next_send;
+    if (a->want_up && !a->refresh_busy) {
+        int64_t due = axws__ax_refresh_due(a, now_ms);
+        if (due && due < a->last_refresh + 10000) due = a->last_refresh + 10000;
+        if (due && due < t) t = due;
+        if (a->next_token_check && a->next_token_check < t) t = a->next_token_check;
+    }
+    if (t == INT64_MAX) return -1;
+    if (t <= now_ms) return 0;
+    return t - now_ms > INT32_MAX ? INT32_MAX : (int)(t - now_ms);
+}
+
+AXWS__DEF int axws_axiom_step(axws_axiom *a, const struct pollfd *fds, int nfds, int64_t now_ms) {
+    AXWS_ASSERT(a != NULL);
+    axws_step(&a->ws, fds, nfds, now_ms);
+    axws_step(&a->http, fds, nfds, now_ms);
+    if (!a->next_token_check) a->next_token_check = now_ms + a->cfg.token_check_ms;
+    if (!a->refresh_busy && a->refresh[0] && a->want_up) {
+        int64_t due = axws__ax_refresh_due(a, now_ms);
+        int check = now_ms >= a->next_token_check;
+        if (check) a->next_token_check = now_ms + a->cfg.token_check_ms;
+        /* a token that comes back already inside the window waits for the next check
+           instead of being refreshed again at once */
+        if (a->next_refresh ? now_ms >= a->next_refresh
+                            : ((due && now_ms >= due && now_ms - a->last_refresh >= 10000) ||
+                               (check && !a->access_exp)))
+            axws__ax_start_refresh(a, now_ms);
+    }
+    if (a->next_attempt && now_ms >= a->next_attempt) axws__ax_attempt(a, now_ms);
+    axws__ax_pump_rooms(a, now_ms);
+    return AXWS_OK;
+}
+
+AXWS__DEF const axws_conn *axws_axiom_conn(const axws_axiom *a) { AXWS_ASSERT(a != NULL); return &a->ws; }
+AXWS__DEF const char *axws_axiom_url(const axws_axiom *a) { AXWS_ASSERT(a != NULL); return a->url; }
+/* <<axiom-client */
 /* <<axiom */
 
 #endif /* AXIOMWS_IMPLEMENTATION */

@@ -14,7 +14,8 @@
    is an IP address; --insecure accepts any certificate and says so loudly on stderr. The
    Host header always carries the URL's host.
 
-   Shows: the step loop with poll(), whole-message mode, the error getters.
+   Shows: the step loop with poll(), whole-message mode, flow control (a message whose echo
+   does not fit the output queue yet pauses input until it does), the error getters.
    Build: make build/echo   (or: cc -std=c99 -I. examples/echo.c -o echo -lbearssl) */
 #define AXIOMWS_IMPLEMENTATION
 #include "axiomws.h"
@@ -27,12 +28,18 @@
 
 static unsigned char rx_buf[1 << 16];
 static unsigned char msg_buf[ECHO_MAX_MESSAGE];
-static unsigned char tx_buf[ECHO_MAX_MESSAGE + 64];
+/* room for two full-size echoes: a peer that writes a burst before it reads anything gets
+   its echoes queued instead of a stalled exchange */
+static unsigned char tx_buf[2 * ECHO_MAX_MESSAGE + 64];
 
 static int verbose;
 #ifndef AXWS_NO_TLS
 static unsigned char anchor_buf[1 << 18]; /* room for a system bundle of ~140 CAs (~71 KB) */
 #endif
+/* a message whose echo did not fit tx_buf yet: it stays in msg_buf while input is paused */
+static int pending_opcode;
+static const void *pending_data;
+static size_t pending_len;
 
 static void on_event(axws_conn *c, const axws_event *ev, void *user) {
     (void)user;
@@ -42,8 +49,12 @@ static void on_event(axws_conn *c, const axws_event *ev, void *user) {
         break;
     case AXWS_EV_MESSAGE:
         if (verbose) printf("message %s %zu\n", ev->opcode == AXWS_OP_TEXT ? "text" : "binary", ev->len);
-        if (axws_send(c, ev->opcode, ev->data, ev->len) != AXWS_OK)
-            fprintf(stderr, "echo: could not queue a %zu-byte echo\n", ev->len);
+        if (axws_send(c, ev->opcode, ev->data, ev->len) == AXWS_EWOULDBLOCK) {
+            pending_opcode = ev->opcode;
+            pending_data = ev->data;
+            pending_len = ev->len;
+            axws_pause_input(c, 1);
+        }
         break;
     case AXWS_EV_PING:
         if (verbose) printf("ping %zu\n", ev->len);
@@ -160,6 +171,10 @@ int main(int argc, char **argv) {
         }
         poll(pfd, (nfds_t)n, wait);
         axws_step(&conn, pfd, n, axws_now_ms());
+        if (pending_data && axws_send(&conn, pending_opcode, pending_data, pending_len) != AXWS_EWOULDBLOCK) {
+            pending_data = NULL;
+            axws_pause_input(&conn, 0);
+        }
     }
     if (timed_out) return 3;
     if (axws_error(&conn)) {

@@ -37,5 +37,9 @@ done
 for t in tests/test_*.py; do
     [[ -f $t ]] && run "$(basename "$t" .py)" /usr/bin/python3 "$t"
 done
+# the conformance suite a second time, against the ASan+UBSan build of the echo client
+[[ -f tests/test_conformance.py ]] && run test_conformance-asan env ECHO=build/asan/echo /usr/bin/python3 tests/test_conformance.py
+# ... and against the build without BearSSL (AXWS_NO_TLS: its own SHA-1 and random pool)
+[[ -x build/notls/echo ]] && run test_conformance-notls env ECHO=build/notls/echo /usr/bin/python3 tests/test_conformance.py
 echo "$total_pass passed, $total_fail failed"
 [[ $total_fail -eq 0 ]]

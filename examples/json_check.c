@@ -1,0 +1,141 @@
+/* examples/json_check.c - checks that a file is exactly one valid JSON document (RFC 8259)
+   with the axiomws streaming tokenizer, optionally printing every token.
+
+   Usage: json_check [--chunk N] [--tokens] [FILE]
+     reads FILE (or standard input) and feeds it to the tokenizer N bytes at a time
+     (N >= 1; default: the whole input at once).
+     Exit status: 0 valid, 1 invalid ("offset N: reason" on stderr), 2 usage or I/O error.
+     --tokens prints one line per token: its kind, its byte offset and, for keys and
+     strings, the unescaped value written as a JSON string (only '"', '\\' and control
+     characters are escaped; escapes of lone surrogates show as U+FFFD), for numbers the
+     raw text. A string or number cut by a piece boundary is printed as one token.
+
+   Build: make build/json_check   (or: cc -std=c99 -I. examples/json_check.c -o json_check) */
+#define AXIOMWS_IMPLEMENTATION
+#include "axiomws.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void print_json_string(const char *s, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '"': fputs("\\\"", stdout); break;
+        case '\\': fputs("\\\\", stdout); break;
+        case '\b': fputs("\\b", stdout); break;
+        case '\f': fputs("\\f", stdout); break;
+        case '\n': fputs("\\n", stdout); break;
+        case '\r': fputs("\\r", stdout); break;
+        case '\t': fputs("\\t", stdout); break;
+        default:
+            if (c < 0x20) printf("\\u%04x", c);
+            else putchar(c);
+        }
+    }
+}
+
+static int usage(void) {
+    fputs("usage: json_check [--chunk N] [--tokens] [FILE]\n", stderr);
+    return 2;
+}
+
+int main(int argc, char **argv) {
+    size_t chunk = 0, cap = 1 << 16, have = 0, off = 0;
+    int tokens = 0, i, r = AXWS_JSON_NEED_MORE;
+    const char *path = NULL;
+    FILE *f = stdin;
+    char *data, *ubuf;
+    axws_json j;
+    axws_json_token t;
+    axws_json_unescaper u;
+
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--tokens") == 0) tokens = 1;
+        else if (strcmp(argv[i], "--chunk") == 0 && i + 1 < argc) {
+            char *end;
+            unsigned long long v;
+            errno = 0;
+            v = strtoull(argv[++i], &end, 10);
+            if (errno || *end || end == argv[i] || v < 1 || argv[i][0] == '-') return usage();
+            chunk = (size_t)v;
+        } else if (strcmp(argv[i], "--") == 0 && i + 2 == argc) path = argv[++i];
+        else if (argv[i][0] == '-' && argv[i][1]) return usage();
+        else if (!path) path = argv[i];
+        else return usage();
+    }
+    if (path && strcmp(path, "-") != 0) {
+        f = fopen(path, "rb");
+        if (!f) { perror(path); return 2; }
+    }
+    /* The whole input is read first (simplest for an example); the tokenizer itself only
+       ever sees `chunk` bytes at a time. */
+    data = (char *)malloc(cap);
+    if (!data) { perror("malloc"); return 2; }
+    for (;;) {
+        size_t got;
+        if (have == cap) {
+            char *bigger = cap > ((size_t)-1) / 2 ? NULL : (char *)realloc(data, cap * 2);
+            if (!bigger) { perror("realloc"); return 2; }
+            data = bigger;
+            cap *= 2;
+        }
+        got = fread(data + have, 1, cap - have, f);
+        have += got;
+        if (got == 0) {
+            if (ferror(f)) { perror(path ? path : "stdin"); return 2; }
+            break;
+        }
+    }
+    if (f != stdin) fclose(f);
+    if (chunk == 0 || chunk > have) chunk = have ? have : 1;
+    /* unescaped output of one piece is at most its length plus 4 (a U+FFFD for a high
+       surrogate left pending by the previous piece, then at most as long as the input) */
+    ubuf = (char *)malloc(chunk + 8);
+    if (!ubuf) { perror("malloc"); return 2; }
+
+    axws_json_init(&j, NULL, 0);
+    for (;;) {
+        if (r == AXWS_JSON_NEED_MORE) {
+            size_t n = have - off < chunk ? have - off : chunk;
+            axws_json_feed(&j, data + off, n);
+            off += n;
+            if (off == have) axws_json_end(&j);
+        }
+        r = axws_json_next(&j, &t);
+        if (r < 0 || r == AXWS_JSON_DONE) break;
+        if (r == AXWS_JSON_NEED_MORE || !tokens) continue;
+        if (!t.cont) printf("%s %llu", axws_json_type_name(r), (unsigned long long)t.offset);
+        if (r == AXWS_JSON_KEY || r == AXWS_JSON_STRING) {
+            size_t wrote;
+            if (!t.cont) {
+                fputs(" \"", stdout);
+                axws_json_unescape_init(&u, ubuf, chunk + 8);
+            }
+            /* print each piece's part as it comes: take the output and rewind the buffer */
+            axws_json_unescape_add(&u, t.data, t.len);
+            if (!t.more) {
+                axws_json_unescape_finish(&u, &wrote);
+            } else wrote = u.wlen;
+            print_json_string(ubuf, wrote);
+            u.wlen = 0;
+            if (!t.more) putchar('"');
+        } else if (r == AXWS_JSON_NUMBER) {
+            if (!t.cont) putchar(' ');
+            fwrite(t.data, 1, t.len, stdout);
+        }
+        if (!t.more) putchar('\n');
+    }
+    fflush(stdout);
+    free(data);
+    free(ubuf);
+    if (r < 0) {
+        fprintf(stderr, "offset %llu: %s\n", (unsigned long long)axws_json_error_offset(&j),
+                axws_json_strerror(r));
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,447 @@
+/* tests/test_axiom.c - the Axiom client against the local stand-in (tests/peers/axiom_standin.js):
+   every seed method, subscriptions across reconnects, token refresh ahead of expiry and after
+   a 403, the token file rewritten atomically, keepalive against a stalled server, a malformed
+   message followed by a good one, server close codes, 429 with Retry-After. */
+#define AXIOMWS_IMPLEMENTATION
+#include "axiomws.h"
+#include "harness.h"
+#include "standin.h"
+#include <sys/stat.h>
+
+static unsigned char rx[1 << 17], tx[1 << 16], msgbuf[1 << 16];
+
+typedef struct {
+    int connected, disconnected, errors[16], kinds[AXWS_AXIOM_KIND_COUNT], tokens;
+    int undecodable;
+    char session[64], last_session[64], reason[512], error_text[512];
+    int last_error_kind, last_http;
+    double last_sol_price;
+    char last_pair_ticker[64];
+    int order[64], norder; /* kinds in arrival order */
+    int64_t wall_offset;
+} ctx;
+
+static void on_message(axws_axiom *a, const axws_axiom_msg *m, void *user) {
+    ctx *t = (ctx *)user;
+    (void)a;
+    t->kinds[m->kind]++;
+    if (t->norder < 64) t->order[t->norder++] = m->kind;
+    if (m->flags & AXWS_AXIOM_MSG_UNDECODABLE) t->undecodable++;
+    if (m->kind == AXWS_AXIOM_KIND_SOL_PRICE) t->last_sol_price = m->u.sol_price.price.value;
+}
+static void on_connected(axws_axiom *a, const char *session, void *user) {
+    ctx *t = (ctx *)user;
+    (void)a;
+    t->connected++;
+    snprintf(t->last_session, sizeof t->last_session, "%s", t->session);
+    snprintf(t->session, sizeof t->session, "%s", session);
+}
+static void on_disconnected(axws_axiom *a, const char *reason, void *user) {
+    ctx *t = (ctx *)user;
+    (void)a;
+    t->disconnected++;
+    snprintf(t->reason, sizeof t->reason, "%s", reason);
+}
+static void on_error(axws_axiom *a, const axws_axiom_error *e, void *user) {
+    ctx *t = (ctx *)user;
+    (void)a;
+    t->errors[e->kind]++;
+    t->last_error_kind = e->kind;
+    t->last_http = e->http_status;
+    snprintf(t->error_text, sizeof t->error_text, "%s", e->text);
+}
+static void on_tokens(axws_axiom *a, const char *acc, const char *ref, void *user) {
+    (void)a; (void)acc; (void)ref;
+    ((ctx *)user)->tokens++;
+    ((ctx *)user)->wall_offset = 0; /* a test that jumped the clock comes back to now */
+}
+static int64_t wall(void *user) { return (int64_t)time(NULL) + ((ctx *)user)->wall_offset; }
+
+static standin S;
+static char tmpdir[256], tokfile[300];
+
+static void setup_cfg(axws_axiom_config *cfg, ctx *t) {
+    memset(cfg, 0, sizeof *cfg);
+    memset(t, 0, sizeof *t);
+    cfg->handler.on_message = on_message;
+    cfg->handler.on_connected = on_connected;
+    cfg->handler.on_disconnected = on_disconnected;
+    cfg->handler.on_error = on_error;
+    cfg->handler.on_tokens = on_tokens;
+    cfg->handler.user = t;
+    cfg->url = S.url;
+    cfg->api_url = S.api;
+    cfg->token_file = tokfile;
+    cfg->no_env = 1;
+    cfg->rx_buf = rx; cfg->rx_size = sizeof rx;
+    cfg->tx_buf = tx; cfg->tx_size = sizeof tx;
+    cfg->msg_buf = msgbuf; cfg->msg_size = sizeof msgbuf;
+    cfg->backoff_base_ms = 50;
+    cfg->backoff_cap_ms = 400;
+    cfg->pacing_ms = 20;
+    cfg->wall_clock = wall;
+    cfg->wall_clock_user = t;
+}
+
+/* Run the client until cond() holds or `ms` pass. */
+typedef int (*cond_fn)(axws_axiom *a, ctx *t, void *arg);
+static int run(axws_axiom *a, ctx *t, int ms, cond_fn cond, void *arg) {
+    int64_t end = axws_now_ms() + ms;
+    while (axws_now_ms() < end) {
+        struct pollfd p[AXWS_AXIOM_MAX_POLLFDS];
+        int n, w;
+        if (cond && cond(a, t, arg)) return 1;
+        n = axws_axiom_pollfds(a, p, AXWS_AXIOM_MAX_POLLFDS);
+        w = axws_axiom_timeout_ms(a, axws_now_ms());
+        if (w < 0 || w > 20) w = 20;
+        poll(p, (nfds_t)n, w);
+        axws_axiom_step(a, p, n, axws_now_ms());
+        standin_pump(&S);
+    }
+    return cond ? cond(a, t, arg) : 1;
+}
+
+static int c_connected(axws_axiom *a, ctx *t, void *arg) { (void)a; return t->connected >= *(int *)arg; }
+static int c_disconnected(axws_axiom *a, ctx *t, void *arg) { (void)a; return t->disconnected >= *(int *)arg; }
+static int c_kind(axws_axiom *a, ctx *t, void *arg) { (void)a; return t->kinds[*(int *)arg] > 0; }
+static int c_log(axws_axiom *a, ctx *t, void *arg) {
+    const char **needles = (const char **)arg;
+    (void)a; (void)t;
+    return standin_count(&S, needles[0], needles[1], needles[2], (const char *)NULL) >= 1;
+}
+static int c_closed(axws_axiom *a, ctx *t, void *arg) {
+    (void)t; (void)arg;
+    return axws_get_state(axws_axiom_conn(a)) == AXWS_STATE_CLOSED && !axws_axiom_is_connected(a);
+}
+static int c_error_kind(axws_axiom *a, ctx *t, void *arg) { (void)a; return t->errors[*(int *)arg] > 0; }
+
+static int wait_connected(axws_axiom *a, ctx *t, int n) { return run(a, t, 5000, c_connected, &n); }
+static int wait_disconnected(axws_axiom *a, ctx *t, int n) { return run(a, t, 5000, c_disconnected, &n); }
+static int wait_log(axws_axiom *a, ctx *t, const char *n1, const char *n2, const char *n3) {
+    const char *needles[3];
+    needles[0] = n1; needles[1] = n2; needles[2] = n3;
+    return run(a, t, 5000, c_log, (void *)needles);
+}
+static int wait_kind(axws_axiom *a, ctx *t, int kind) { return run(a, t, 5000, c_kind, &kind); }
+
+static int fault(const char *json) { return standin_control(&S, "/__fault", json, NULL, 0); }
+
+/* The rooms of the open connection, in join order, as the stand-in logged them. */
+static int joins_for(const char *room) { return standin_count(&S, "\"event\":\"join\"", room, (const char *)NULL); }
+
+static void test_basic(void) {
+    axws_axiom_config cfg;
+    axws_axiom a;
+    ctx t;
+    int i;
+    const char *mint = "DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263";
+    AXT_CASE("connect, subscribe, messages, unsubscribe, disconnect");
+    setup_cfg(&cfg, &t);
+    CHECK_EQ(axws_axiom_init(&a, &cfg), 0);
+    CHECK(axws_axiom_token_expiry(&a) > (int64_t)time(NULL));
+    /* subscribing while disconnected records the room */
+    CHECK_EQ(axws_axiom_subscribe_new_tokens(&a), 0);
+    CHECK_EQ(axws_axiom_subscribe(&a, "sol_price"), 0);
+    CHECK_EQ(axws_axiom_subscribe_token_price(&a, mint), 0);
+    CHECK_EQ(axws_axiom_subscribe_wallet_transactions(&a, "7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU"), 0);
+    CHECK_EQ(axws_axiom_subscribe(&a, "sol_price"), 0); /* twice: still once */
+    CHECK_EQ(axws_axiom_subscription_count(&a), 4);
+    CHECK(strcmp(axws_axiom_subscription(&a, 0), "new_pairs") == 0);
+    CHECK(strcmp(axws_axiom_subscription(&a, 3), "v:7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU") == 0);
+    CHECK_EQ(axws_axiom_subscribe(&a, ""), AXWS_EINVAL);
+    CHECK_EQ(axws_axiom_subscribe(&a, "bad\xff"), AXWS_EINVAL);
+    CHECK_EQ(axws_axiom_send_text(&a, "x", 1), AXWS_ENOTCONN);
+    CHECK(!axws_axiom_is_connected(&a));
+    CHECK_EQ(axws_axiom_connect(&a, axws_now_ms()), 0);
+    CHECK(wait_connected(&a, &t, 1));
+    CHECK(axws_axiom_is_connected(&a));
+    CHECK(strncmp(t.session, "axws-", 5) == 0 && strlen(t.session) == 21);
+    /* the upgrade carried PROTOCOL.md 2's headers and both cookies */
+    CHECK(wait_log(&a, &t, "\"event\":\"upgrade\"", "\"status\":101", "auth-refresh-token"));
+    CHECK(standin_count(&S, "\"event\":\"upgrade\"", "\"origin\":\"https://axiom.trade\"", "\"pragma\":\"no-cache\"", (const char *)NULL) == 1);
+    /* joins in order, paced, once each */
+    CHECK(wait_log(&a, &t, "\"event\":\"join\"", "v:7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU", "\"canonical\":true"));
+    {
+        const char *p1 = strstr(S.log, "\"room\":\"new_pairs\""), *p2 = strstr(S.log, "\"room\":\"sol_price\""),
+                   *p3 = strstr(S.log, mint), *p4 = strstr(S.log, "\"room\":\"v:7xKX");
+        CHECK(p1 && p2 && p3 && p4 && p1 < p2 && p2 < p3 && p3 < p4);
+    }
+    CHECK_EQ(joins_for("\"room\":\"sol_price\""), 1);
+    CHECK(wait_kind(&a, &t, AXWS_AXIOM_KIND_NEW_PAIR));
+    CHECK(wait_kind(&a, &t, AXWS_AXIOM_KIND_SOL_PRICE));
+    CHECK(t.last_sol_price > 1 && t.last_sol_price < 10000);
+    CHECK(wait_kind(&a, &t, AXWS_AXIOM_KIND_WALLET_TRADE));
+    CHECK(wait_kind(&a, &t, AXWS_AXIOM_KIND_RAW)); /* the bare mint room's price */
+    /* unsubscribe sends a leave and forgets the room */
+    CHECK_EQ(axws_axiom_unsubscribe(&a, "sol_price"), 0);
+    CHECK_EQ(axws_axiom_unsubscribe(&a, "sol_price"), AXWS_EINVAL);
+    CHECK_EQ(axws_axiom_subscription_count(&a), 3);
+    CHECK(wait_log(&a, &t, "\"event\":\"leave\"", "\"room\":\"sol_price\"", "\"was_joined\":true"));
+    /* graceful disconnect: close 1000, once-only callback, no reconnect */
+    CHECK_EQ(axws_axiom_disconnect(&a, axws_now_ms()), 0);
+    CHECK(wait_disconnected(&a, &t, 1));
+    CHECK(strstr(t.reason, "disconnect requested") != NULL);
+    CHECK(wait_log(&a, &t, "\"event\":\"disconnect\"", "\"code\":1000", "\"by\":\"client\""));
+    run(&a, &t, 300, NULL, NULL);
+    CHECK_EQ(t.connected, 1);
+    CHECK_EQ(t.disconnected, 1);
+    CHECK(!axws_axiom_is_connected(&a));
+    for (i = 0; i < 16; i++) CHECK_EQ(t.errors[i], 0);
+}
+
+static void test_reconnect(void) {
+    axws_axiom_config cfg;
+    axws_axiom a;
+    ctx t;
+    int before;
+    AXT_CASE("auto-reconnect after a drop restores every room once, in order");
+    setup_cfg(&cfg, &t);
+    CHECK_EQ(axws_axiom_init(&a, &cfg), 0);
+    axws_axiom_subscribe(&a, "block_hash");
+    axws_axiom_subscribe(&a, "connection_monitor");
+    CHECK_EQ(axws_axiom_connect(&a, axws_now_ms()), 0);
+    CHECK(wait_connected(&a, &t, 1));
+    CHECK(wait_log(&a, &t, "\"event\":\"join\"", "connection_monitor", NULL));
+    before = joins_for("\"room\":\"block_hash\"");
+    /* a room added and one removed while the link is down */
+    CHECK_EQ(fault("{\"drop\":true}"), 200);
+    CHECK(wait_disconnected(&a, &t, 1));
+    CHECK_EQ(t.connected, 1);
+    axws_axiom_subscribe(&a, "sol-priority-fee");
+    axws_axiom_unsubscribe(&a, "connection_monitor");
+    CHECK(wait_connected(&a, &t, 2));
+    CHECK(strcmp(t.session, t.last_session) != 0);
+    CHECK(wait_log(&a, &t, "\"event\":\"join\"", "sol-priority-fee", NULL));
+    run(&a, &t, 200, NULL, NULL);
+    CHECK_EQ(joins_for("\"room\":\"block_hash\""), before + 1);
+    CHECK_EQ(joins_for("\"room\":\"connection_monitor\""), 1);
+    CHECK_EQ(joins_for("\"room\":\"sol-priority-fee\""), 1);
+    CHECK_EQ(t.disconnected, 1);
+    CHECK(wait_kind(&a, &t, AXWS_AXIOM_KIND_PRIORITY_FEE));
+
+    AXT_CASE("reconnect() keeps the rooms and fires each callback once");
+    CHECK_EQ(axws_axiom_reconnect(&a, axws_now_ms()), 0);
+    CHECK(wait_connected(&a, &t, 3));
+    CHECK_EQ(t.disconnected, 2);
+    run(&a, &t, 200, NULL, NULL);
+    CHECK_EQ(joins_for("\"room\":\"block_hash\""), before + 2);
+
+    AXT_CASE("server close 1013 and 4000: reported, then reconnected");
+    CHECK_EQ(fault("{\"close\":{\"code\":4000,\"reason\":\"go away\"}}"), 200);
+    CHECK(wait_disconnected(&a, &t, 3));
+    CHECK(strstr(t.reason, "4000") && strstr(t.reason, "go away"));
+    CHECK(wait_connected(&a, &t, 4));
+
+    AXT_CASE("set_auto_reconnect(0): a drop stays down");
+    axws_axiom_set_auto_reconnect(&a, 0);
+    CHECK_EQ(fault("{\"drop\":true}"), 200);
+    CHECK(wait_disconnected(&a, &t, 4));
+    run(&a, &t, 600, NULL, NULL);
+    CHECK_EQ(t.connected, 4);
+    CHECK(!axws_axiom_is_connected(&a));
+    CHECK(t.errors[AXWS_AXIOM_ERR_CONNECTION] >= 1); /* the drop was an abnormal closure */
+    axws_axiom_disconnect(&a, axws_now_ms());
+}
+
+static void test_keepalive(void) {
+    axws_axiom_config cfg;
+    axws_axiom a;
+    ctx t;
+    int64_t start;
+    AXT_CASE("a stalled server is detected within the keepalive timeout");
+    setup_cfg(&cfg, &t);
+    cfg.keepalive_ms = 200; /* dead after 400 ms of silence */
+    CHECK_EQ(axws_axiom_init(&a, &cfg), 0);
+    CHECK_EQ(axws_axiom_connect(&a, axws_now_ms()), 0);
+    CHECK(wait_connected(&a, &t, 1));
+    CHECK_EQ(fault("{\"stall\":true}"), 200);
+    start = axws_now_ms();
+    CHECK(wait_disconnected(&a, &t, 1));
+    CHECK(axws_now_ms() - start < 1500);
+    CHECK(strstr(t.reason, "dead-peer") != NULL);
+    CHECK(wait_connected(&a, &t, 2)); /* and it comes back */
+    axws_axiom_disconnect(&a, axws_now_ms());
+    run(&a, &t, 300, c_closed, NULL);
+    fault("{\"stall\":false}");
+}
+
+static void test_malformed(void) {
+    axws_axiom_config cfg;
+    axws_axiom a;
+    ctx t;
+    AXT_CASE("a frame that is not JSON: raw + serialization error, the connection stays up");
+    setup_cfg(&cfg, &t);
+    CHECK_EQ(axws_axiom_init(&a, &cfg), 0);
+    CHECK_EQ(axws_axiom_connect(&a, axws_now_ms()), 0);
+    CHECK(wait_connected(&a, &t, 1));
+    CHECK_EQ(standin_control(&S, "/__send", "{\"line\":25}", NULL, 0), 200);
+    CHECK_EQ(standin_control(&S, "/__send", "{\"line\":2}", NULL, 0), 200);
+    CHECK(wait_kind(&a, &t, AXWS_AXIOM_KIND_SOL_PRICE));
+    CHECK_EQ(t.undecodable, 1);
+    CHECK_EQ(t.errors[AXWS_AXIOM_ERR_SERIALIZATION], 1);
+    CHECK(t.norder >= 2 && t.order[0] == AXWS_AXIOM_KIND_RAW && t.order[1] == AXWS_AXIOM_KIND_SOL_PRICE);
+    CHECK(axws_axiom_is_connected(&a));
+    CHECK_EQ(t.disconnected, 0);
+    axws_axiom_disconnect(&a, axws_now_ms());
+    run(&a, &t, 300, c_closed, NULL);
+}
+
+static int c_tokens(axws_axiom *a, ctx *t, void *arg) { (void)a; return t->tokens >= *(int *)arg; }
+
+static void test_tokens(void) {
+    axws_axiom_config cfg;
+    axws_axiom a;
+    ctx t;
+    int one = 1, kind = AXWS_AXIOM_ERR_AUTH;
+    struct stat st;
+    char before[4096], after[4096];
+    FILE *f;
+    size_t n;
+    AXT_CASE("refresh ahead of expiry rewrites the token file atomically (0600)");
+    f = fopen(tokfile, "rb");
+    n = f ? fread(before, 1, sizeof before - 1, f) : 0;
+    if (f) fclose(f);
+    before[n] = 0;
+    setup_cfg(&cfg, &t);
+    CHECK_EQ(axws_axiom_init(&a, &cfg), 0);
+    /* jump the wall clock to 100 s before expiry: inside the 120 s refresh window */
+    t.wall_offset = axws_axiom_token_expiry(&a) - 100 - (int64_t)time(NULL);
+    CHECK_EQ(axws_axiom_connect(&a, axws_now_ms()), 0);
+    CHECK(wait_connected(&a, &t, 1));
+    CHECK(run(&a, &t, 5000, c_tokens, &one));
+    CHECK(wait_log(&a, &t, "\"event\":\"refresh\"", "\"status\":200", NULL));
+    f = fopen(tokfile, "rb");
+    n = f ? fread(after, 1, sizeof after - 1, f) : 0;
+    if (f) fclose(f);
+    after[n] = 0;
+    CHECK(n > 100 && strcmp(before, after) != 0 && strstr(after, "\"expires_at\": \"") != NULL);
+    CHECK(stat(tokfile, &st) == 0 && (st.st_mode & 0777) == 0600);
+    t.wall_offset = 0;
+    run(&a, &t, 200, NULL, NULL);
+    CHECK_EQ(t.tokens, 1); /* no refresh loop once the new token is fresh */
+
+    AXT_CASE("403 on the upgrade: one refresh, then a retry that succeeds");
+    CHECK_EQ(fault("{\"expire_tokens\":true}"), 200);
+    CHECK_EQ(fault("{\"drop\":true}"), 200);
+    CHECK(wait_disconnected(&a, &t, 1));
+    CHECK(wait_connected(&a, &t, 2));
+    CHECK_EQ(t.tokens, 2);
+    CHECK(standin_count(&S, "\"event\":\"upgrade\"", "\"status\":403", (const char *)NULL) >= 1);
+    CHECK(t.errors[AXWS_AXIOM_ERR_AUTH] >= 1 && t.last_http == 403);
+
+    AXT_CASE("a failed refresh is reported and retried, never silent");
+    CHECK_EQ(fault("{\"refresh_fault\":\"502\",\"refresh_fault_count\":2}"), 200);
+    memset(t.errors, 0, sizeof t.errors);
+    CHECK_EQ(axws_axiom_refresh_token(&a, axws_now_ms()), 0);
+    CHECK(run(&a, &t, 5000, c_error_kind, &kind));
+    CHECK(strstr(t.error_text, "502") != NULL);
+    {
+        int three = 3;
+        CHECK(run(&a, &t, 8000, c_tokens, &three)); /* retried with backoff until it worked */
+    }
+    CHECK(strstr(t.error_text, ".") == NULL || strstr(t.error_text, "eyJ") == NULL); /* no token in texts */
+    axws_axiom_disconnect(&a, axws_now_ms());
+    run(&a, &t, 300, c_closed, NULL);
+    fault("{\"clear\":true}");
+}
+
+static void test_auth_errors(void) {
+    axws_axiom_config cfg;
+    axws_axiom a;
+    ctx t;
+    int kind = AXWS_AXIOM_ERR_AUTH;
+    AXT_CASE("no token at all: an authentication error, no connection");
+    setup_cfg(&cfg, &t);
+    cfg.token_file = NULL;
+    cfg.access_token = NULL;
+    cfg.refresh_token = NULL;
+    cfg.no_auto_reconnect = 1;
+    {
+        char cwd[512];
+        CHECK(getcwd(cwd, sizeof cwd) != NULL);
+        CHECK(chdir(tmpdir) == 0); /* no ./.axiom_tokens.json there */
+        CHECK_EQ(axws_axiom_init(&a, &cfg), 0);
+        CHECK(chdir(cwd) == 0);
+    }
+    axws_axiom_connect(&a, axws_now_ms());
+    CHECK(run(&a, &t, 2000, c_error_kind, &kind));
+    CHECK_EQ(t.connected, 0);
+
+    AXT_CASE("a token with CR/LF is refused before anything is sent");
+    setup_cfg(&cfg, &t);
+    cfg.access_token = "abc\r\nX-Evil: 1";
+    CHECK_EQ(axws_axiom_init(&a, &cfg), AXWS_EAUTH);
+
+    AXT_CASE("a token the service does not know: 401 reported as authentication");
+    setup_cfg(&cfg, &t);
+    cfg.access_token = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.c2lnbmF0dXJl";
+    cfg.refresh_token = NULL;
+    cfg.no_auto_reconnect = 1;
+    CHECK_EQ(axws_axiom_init(&a, &cfg), 0);
+    CHECK_EQ(axws_axiom_token_expiry(&a), 4102444800);
+    axws_axiom_connect(&a, axws_now_ms());
+    CHECK(run(&a, &t, 3000, c_error_kind, &kind));
+    CHECK_EQ(t.last_http, 401);
+    CHECK_EQ(t.connected, 0);
+}
+
+static int c_http_errors(axws_axiom *a, ctx *t, void *arg) { (void)a; return t->errors[AXWS_AXIOM_ERR_HTTP] >= *(int *)arg; }
+
+static void test_http_errors(void) {
+    axws_axiom_config cfg;
+    axws_axiom a;
+    ctx t;
+    int64_t start;
+    AXT_CASE("502 on the upgrade is an HTTP error, retried with backoff");
+    setup_cfg(&cfg, &t);
+    CHECK_EQ(axws_axiom_init(&a, &cfg), 0);
+    CHECK_EQ(fault("{\"reject_upgrades\":2,\"reject_status\":502}"), 200);
+    CHECK_EQ(axws_axiom_connect(&a, axws_now_ms()), 0);
+    CHECK(wait_connected(&a, &t, 1));
+    CHECK_EQ(t.errors[AXWS_AXIOM_ERR_HTTP], 2);
+    CHECK_EQ(t.disconnected, 0); /* never up: no disconnected callback */
+
+    AXT_CASE("429 with Retry-After: the next attempt waits that long");
+    CHECK_EQ(fault("{\"upgrade_status\":429,\"retry_after\":1}"), 200);
+    CHECK_EQ(fault("{\"drop\":true}"), 200);
+    CHECK(wait_disconnected(&a, &t, 1));
+    {
+        int three = 3;
+        CHECK(run(&a, &t, 3000, c_http_errors, &three));
+    }
+    start = axws_now_ms();
+    CHECK_EQ(t.last_http, 429);
+    CHECK_EQ(fault("{\"upgrade_status\":null,\"retry_after\":null}"), 200);
+    CHECK(wait_connected(&a, &t, 2));
+    CHECK(axws_now_ms() - start >= 900);
+    axws_axiom_disconnect(&a, axws_now_ms());
+    run(&a, &t, 300, c_closed, NULL);
+}
+
+int main(void) {
+    static const char *args[] = { "--secret", "test-secret", "--rate", "default=20", "--write-tokens", NULL, NULL };
+    char tpl[] = "/tmp/axws-axiom-XXXXXX";
+    if (!mkdtemp(tpl)) return 1;
+    snprintf(tmpdir, sizeof tmpdir, "%s", tpl);
+    snprintf(tokfile, sizeof tokfile, "%s/tokens.json", tmpdir);
+    args[5] = tokfile;
+    if (standin_start(&S, NULL, NULL, args) != 0) {
+        printf("FAIL: the stand-in did not start\n0 passed, 1 failed\n");
+        standin_stop_all();
+        return 1;
+    }
+    test_basic();
+    test_reconnect();
+    test_keepalive();
+    test_malformed();
+    test_tokens();
+    test_auth_errors();
+    test_http_errors();
+    standin_stop_all();
+    {
+        char cmd[300];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+    }
+    return axt_report();
+}
