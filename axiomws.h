@@ -4265,8 +4265,11 @@ static void axws__tls_shutdown(axws_conn *c) {
     int i;
     if (c->tls_closing || (br_ssl_engine_current_state(eng) & BR_SSL_CLOSED)) return;
     c->tls_closing = 1;
+    /* The core may have just handed over its last bytes (a close frame: the connection
+       ends as soon as it is "written"): seal them into a record before close_notify. */
+    br_ssl_engine_flush(eng, 0);
     br_ssl_engine_close(eng); /* queues close_notify (RFC 5246 7.2.1) */
-    for (i = 0; i < 4; i++) { /* best effort: whatever the socket takes now */
+    for (i = 0; i < 64; i++) { /* best effort, never blocking: whatever the socket takes now */
         size_t len;
         unsigned char *p;
         ssize_t n;
