@@ -195,6 +195,7 @@ static unsigned char msg_bufs[NCONN][80000];
 static unsigned char big_tls[AXWS_TLS_BUF_FULL];
 static unsigned char big_tx[(16u << 20) + 64];
 static unsigned char big_msg[16u << 20];
+static unsigned char big_rx[1 << 16]; /* staging for TLS reads (few recv calls) */
 static unsigned char pattern[(16u << 20) + 64];
 static int64_t fake_time; /* seconds since the epoch for tls_time, 0 = the real clock */
 
@@ -268,6 +269,7 @@ static tclient *setup(int i, const size_t *sizes, int nsizes) {
         cfg.tls_buf = big_tls; cfg.tls_size = sizeof big_tls;
         cfg.tx_buf = big_tx; cfg.tx_size = sizeof big_tx;
         cfg.msg_buf = big_msg; cfg.msg_size = sizeof big_msg;
+        cfg.rx_buf = big_rx; cfg.rx_size = sizeof big_rx;
     } else {
         cfg.tls_buf = tls_bufs[i]; cfg.tls_size = sizeof tls_bufs[i];
         cfg.tx_buf = tx_bufs[i]; cfg.tx_size = sizeof tx_bufs[i];
@@ -480,6 +482,10 @@ static void test_proxy(int port) {
     t->frag_ping = 1;
     run_one(t, wss(pp));
     check_echo("one byte per write proxy", t, 1000);
+    t = setup(-1, sizes, 3); /* again with reads staged in rx_buf */
+    t->frag_ping = 1;
+    run_one(t, wss(pp));
+    check_echo("one byte per write proxy, staged reads", t, 1000);
 }
 
 static void test_node(void) {
