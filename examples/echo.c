@@ -89,6 +89,7 @@ static void report_error(const axws_conn *c) {
     }
 #ifndef AXWS_NO_TLS
     if (axws_tls_error(c)) fprintf(stderr, ": %s (TLS error %d)", axws_tls_strerror(axws_tls_error(c)), axws_tls_error(c));
+    if (axws_tls_error(c) == AXWS_TLS_ERR_IP_HOST) fprintf(stderr, " -- give the name to verify with --servername NAME");
 #endif
     if (axws_sys_errno(c)) fprintf(stderr, " (%s)", strerror(axws_sys_errno(c)));
     if (axws_sent_close_code(c)) fprintf(stderr, " [sent close %d]", axws_sent_close_code(c));

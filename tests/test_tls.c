@@ -698,6 +698,13 @@ static void test_resume_s_server(void) {
     CHECK_EQ(axws_error(&t->c), AXWS_EHTTP); /* s_server -www answers 200, not 101 */
     CHECK_EQ(axws_tls_error(&t->c), 0);
     CHECK_EQ(axws_tls_resumed(&t->c), 0);
+    /* s_server follows the client's order: our first suite is AES-GCM with AES-NI, else
+       ChaCha20-Poly1305 */
+    AXT_CASE("suite order");
+    CHECK(axws_tls_suite(&t->c) != NULL &&
+          strcmp(axws_tls_suite(&t->c), axws__tls_have_aesni() ? "ECDHE-RSA-AES128-GCM-SHA256"
+                                                                : "ECDHE-RSA-CHACHA20-POLY1305") == 0);
+    AXT_CASE("resumption with openssl s_server");
     run_one(t, wss(port));
     CHECK_EQ(axws_error(&t->c), AXWS_EHTTP);
     CHECK_EQ(axws_tls_resumed(&t->c), 1);
