@@ -133,6 +133,13 @@ int main(int argc, char **argv) {
                         "the path can read and change this connection\n");
         cfg.insecure_skip_verify = 1;
     } else if (ca || strncmp(url, "wss://", 6) == 0) {
+        char store[512];
+        axws_url u;
+        if (!servername && axws_parse_url(url, &u, store, sizeof store) == AXWS_OK && u.secure && u.host_is_ip) {
+            fprintf(stderr, "echo: %s names an IP address; certificates are checked by DNS name: "
+                            "give the name to verify with --servername NAME\n", url);
+            return 1;
+        }
         axws_tls_anchors ta;
         const char *file = ca ? ca : "/etc/ssl/certs/ca-certificates.crt";
         int r = axws_tls_anchors_file(&ta, anchor_buf, sizeof anchor_buf, file);
