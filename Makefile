@@ -22,7 +22,7 @@ FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
 
-.PHONY: all deps deps-bench test demo bench fuzz fuzz-replay examples clean
+.PHONY: all deps deps-bench test demo bench fuzz fuzz-replay examples clean soak
 all: examples $(TEST_BIN)
 
 deps:
@@ -68,7 +68,7 @@ fuzz-replay: $(FUZZ_REPLAY)
 fuzz: deps $(FUZZ_BIN)
 	@for t in $(FUZZ_BIN); do n=$${t##*/}; mkdir -p fuzz/out/$$n; \
 	  d=""; [ -f fuzz/$$n.dict ] && d="-dict=fuzz/$$n.dict"; \
-	  $$t -max_total_time=$(FUZZ_TIME) $$d fuzz/out/$$n fuzz/corpus/$$n || exit 1; done
+	  $$t -max_total_time=$(FUZZ_TIME) -artifact_prefix=fuzz/ $$d fuzz/out/$$n fuzz/corpus/$$n || exit 1; done
 
 test: deps all $(ASAN_BIN) $(EX_ASAN) $(FUZZ_REPLAY) $(B)/notls/echo
 	@tests/run.sh
@@ -80,6 +80,10 @@ $(B)/bench/%: tests/bench/%.c axiomws.h
 bench: deps-bench $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
 
+# 10,000 reconnect cycles against the stand-in under ASan+UBSan (make test runs 200)
+soak: deps $(B)/asan/tests/test_soak
+	SOAK_CYCLES=$${SOAK_CYCLES:-10000} $(B)/asan/tests/test_soak
+
 demo: deps examples
 	@tests/demo.sh
 
@@ -88,3 +92,12 @@ clean:
 
 # >>tls: the TLS benchmark talks to an OpenSSL server (Debian libssl-dev)
 BENCH_LIBS_bench_tls := -lssl -lcrypto
+# ---- JSON benchmark (issue 4): the libraries tests/bench/bench_json.c compares against.
+# simdjson is C++, reached through a small shim compiled with $(CXX).
+BENCH_LIBS_bench_json := $(B)/bench/simdjson_shim.o -lyajl -lcjson -lsimdjson -lstdc++
+$(B)/bench/bench_json: $(B)/bench/simdjson_shim.o
+$(B)/bench/simdjson_shim.o: tests/bench/simdjson_shim.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 -O2 -march=native -c $< -o $@
+# tests/test_json_swar.c includes tests/test_json.c
+$(B)/tests/test_json_swar $(B)/asan/tests/test_json_swar: tests/test_json.c

@@ -433,25 +433,39 @@ AXWS_API int64_t axws_now_ms(void);
        r < 0:                    an AXWS_JSON_E* error at byte axws_json_error_offset()
 
    Strings, keys and numbers come as spans into the piece being read (t.data, t.len; strings
-   without the quotes and with escapes still in them, t.escaped says whether any). When a
-   piece ends inside one of them, what was read so far comes as a chunk with t.more = 1 and
-   the rest follows in the next tokens of the same type with t.cont = 1 (the last has
-   t.more = 0; a last chunk may be empty). Nothing is copied and there is no length limit.
-   A number can only end at the byte after it, so a number at the very end of a piece comes
-   as a chunk unless axws_json_end() was already called. axws_json_unescape*() decode.
+   without the quotes and with escapes still in them, t.escaped says whether any). Nothing
+   is copied and there is no length limit: when a piece ends inside one of them, what was
+   read so far comes as a chunk with t.more = 1, and the rest follows in the next tokens of
+   the same type and offset with t.cont = 1 (the last has t.more = 0 and may be empty). A
+   number can only end at the byte after it, so a number at the very end of a piece comes
+   as a chunk unless axws_json_end() was already called. Programs that would rather get
+   short tokens whole can give the tokenizer a carry buffer (axws_json_set_carry()).
+   axws_json_unescape*() decode strings; axws_json_to_int64/_to_double convert numbers.
 
    Strict: trailing commas, leading zeros, "+1", ".5", "1.", bad or short escapes, raw
-   control characters in strings, invalid UTF-8 (overlong forms, encoded surrogates, code
-   points above U+10FFFF, truncated sequences) anywhere in the input, comments, single
-   quotes, NaN/Infinity, anything but whitespace after the document, and nesting deeper
-   than the stack allows are all errors. Escapes of lone surrogates ("\ud800") are accepted
+   control characters in strings, invalid UTF-8 in strings (overlong forms, encoded
+   surrogates, code points above U+10FFFF, truncated sequences; outside strings any
+   non-ASCII byte is an unexpected character), comments, single quotes, NaN/Infinity,
+   anything but whitespace after the document, and nesting deeper than the limit are all
+   errors, each with its own code. Escapes of lone surrogates ("\ud800") are accepted
    (RFC 8259 section 8.2 leaves them to the implementation); the unescape helpers report
-   them (see there). A byte-order mark is refused (section 8.1: "MUST NOT add").
+   them (see there). A byte-order mark is refused (section 8.1 allows either choice).
+   Errors are sticky: every later next() returns the same code.
 
-   SIZES: sizeof(axws_json) is about 100 bytes on 64-bit targets. The nesting stack holds
-   one bit per level: a caller-given stack of N bytes allows 8*N levels (AXWS_JSON_STACK_BYTES
-   gives N for a depth). With no stack (NULL, 0) the built-in one allows AXWS_JSON_DEFAULT_DEPTH
-   = 64 levels: 64 nested arrays are accepted, the 65th '[' is AXWS_JSON_EDEPTH. */
+   SIZES: sizeof(axws_json) is 136 bytes on 64-bit targets. The
+   nesting stack holds one bit per level: a caller-given stack of N bytes allows 8*N levels
+   (AXWS_JSON_STACK_BYTES(depth) gives N; axws_json_set_max_depth() sets an exact limit).
+   With no stack (NULL, 0) the built-in one allows AXWS_JSON_DEFAULT_DEPTH = 64 levels: 64
+   nested arrays are accepted, the 65th '[' is AXWS_JSON_EDEPTH. axws_json_paths is about
+   2.5 KB, axws_json_unescaper 48 bytes. Nothing else is used; no function allocates.
+
+   SPEED: string bodies are scanned 16 bytes at a time with SSE2 where the compiler offers
+   it (x86-64), else 8 at a time with portable SWAR arithmetic; defining AXWS_JSON_NO_SIMD
+   keeps the portable scan only. Digit runs are scanned 8 at a time. tests/bench/bench_json.c
+   compares with jsmn, yajl, cJSON and simdjson.
+
+   THREADS: a tokenizer, unescaper or path set is used by one thread at a time; different
+   objects are independent. All functions are reentrant (no globals but constant tables). */
 
 #define AXWS_JSON_DEFAULT_DEPTH 64
 #define AXWS_JSON_STACK_BYTES(depth) (((size_t)(depth) + 7u) / 8u)
@@ -507,8 +521,10 @@ typedef enum axws_json_type {
     AXWS_JSON_DONE = 11          /* one complete document and axws_json_end() was called */
 } axws_json_type;
 
-/* One token; filled by axws_json_next(). data points into the piece being read and is valid
-   until the next axws_json_feed() (the program owns the piece). */
+/* One token; filled by axws_json_next(). data points into the piece being read (valid as
+   long as the program keeps that piece), or into the carry buffer for a token reassembled
+   there (valid until the tokenizer reaches the end of the current piece: use it before
+   the next call that returns AXWS_JSON_NEED_MORE). */
 typedef struct axws_json_token {
     axws_json_type type;
     const char *data;  /* KEY/STRING: bytes between the quotes, escapes kept; NUMBER: text */
@@ -538,7 +554,11 @@ typedef struct axws_json {
     uint8_t sub;           /* lexical sub-state within a split token */
     uint8_t utf_need;      /* UTF-8 continuation bytes still expected */
     uint8_t utf_lo, utf_hi;/* allowed range of the next continuation byte */
-    uint8_t tok_escaped, tok_integer, tok_chunked, eof, started;
+    uint8_t tok_escaped, tok_integer, tok_chunked, tok_key, eof;
+    uint8_t pend, pend_type, pend_more; /* a chunk to hand out on the next call */
+    size_t pend_first, pend_end;
+    char *carry;           /* optional, caller's: a short token cut by a piece boundary */
+    size_t carry_cap, carry_len;
     uint8_t inline_stack[AXWS_JSON_STACK_BYTES(AXWS_JSON_DEFAULT_DEPTH)];
 } axws_json;
 
@@ -546,6 +566,11 @@ typedef struct axws_json {
    nesting stack (8*stack_size levels; borrowed until the tokenizer is dropped); NULL, 0
    uses the built-in 64 levels. */
 AXWS_API void axws_json_init(axws_json *j, void *stack, size_t stack_size);
+/* Optional: a carry buffer of `size` bytes (borrowed; NULL, 0 turns it off, the default).
+   With it, a string, key or number of at most `size` bytes that a piece boundary cuts is
+   copied there and handed out whole (t.data then points into buf, not into a piece); only
+   longer ones come as chunks. Call before the first token; axws_json_reset() keeps it. */
+AXWS_API void axws_json_set_carry(axws_json *j, void *buf, size_t size);
 /* Lower the depth limit to `max_depth` levels (at most what the stack holds; larger values
    are capped). Call before the first token. */
 AXWS_API void axws_json_set_max_depth(axws_json *j, uint32_t max_depth);
@@ -598,8 +623,16 @@ typedef struct axws_json_unescaper {
     uint8_t lone;      /* a lone surrogate was replaced */
     uint8_t bad;       /* malformed escape seen */
     uint8_t trunc;     /* a sequence did not fit */
+    uint8_t flags;     /* AXWS_JSON_UNESCAPE_* */
 } axws_json_unescaper;
 AXWS_API void axws_json_unescape_init(axws_json_unescaper *u, char *out, size_t cap);
+/* Option: write an escaped lone surrogate as its own 3-byte form (generalized UTF-8, also
+   called WTF-8: "\ud800" becomes ED A0 80) instead of U+FFFD, for programs that must
+   reproduce the string exactly. The result is still AXWS_JSON_ESURROGATE. Such bytes
+   never come from the input itself (the tokenizer refuses them there). */
+#define AXWS_JSON_UNESCAPE_WTF8 1u
+AXWS_API void axws_json_unescape_init_flags(axws_json_unescaper *u, char *out, size_t cap,
+                                            unsigned flags);
 AXWS_API void axws_json_unescape_add(axws_json_unescaper *u, const char *raw, size_t len);
 /* Returns 0, AXWS_JSON_ETRUNCATED, AXWS_JSON_ESURROGATE or AXWS_JSON_EESCAPE; *out_len
    (optional) gets the full length. */
@@ -625,9 +658,10 @@ AXWS_API int axws_json_to_double(const char *s, size_t len, double *out);
    tree is built. Patterns: keys separated by '.', array positions as [N]; '*' matches any
    key, [*] any position:  "room", "content.token_address", "content.pair.tokenName",
    "content[2]", "content[*]", "content.*".  Keys in patterns are compared byte for byte
-   with the keys' raw text (keys containing escapes are unescaped first when they fit 128
-   bytes; a longer escaped key never matches). A pattern cannot name a key containing '.',
-   '[' or '*'.
+   with the documents' keys after unescaping ("tok\u0065n" matches "token"); a key longer
+   than 128 bytes matches only if it arrives whole (in one piece, or reassembled) and
+   without escapes. A pattern cannot name a key containing '.', '[', ']' or '*'. At most
+   AXWS_JSON_PATH_MAX_PARTS parts; values nested deeper than that match nothing.
 
    Use: axws_json_paths_init() with up to AXWS_JSON_MAX_PATHS patterns (borrowed strings,
    at most AXWS_JSON_PATH_MAX_PARTS parts each), then pass every token the tokenizer returns,
@@ -635,7 +669,22 @@ AXWS_API int axws_json_to_double(const char *s, size_t len, double *out);
    the path of that token's value (for scalars, every chunk; for BEGIN_OBJECT/BEGIN_ARRAY,
    the container as a whole; for KEY, the value that follows), or -1. Also
    axws_json_paths_reset() between documents. The cost per token is a few bit operations
-   plus, for keys, one comparison per pattern still alive at that depth. */
+   plus, for keys, one comparison per pattern still alive at that depth.
+
+       static const char *const want[] = {"room", "content.token_address", "content[*]"};
+       axws_json_paths m;
+       axws_json_paths_init(&m, want, 3);
+       while ((r = axws_json_next(&j, &t)) > 0 && r != AXWS_JSON_DONE)
+           switch (axws_json_paths_token(&m, &t)) {
+           case 0: ...t.data/t.len is the room (r == AXWS_JSON_STRING)...
+           case 1: ...the token address...
+           case 2: ...one element of a content array (t.depth says which level)...
+           }
+
+   Matching is by position in the document, so the order of keys does not matter; a
+   decoder that needs one field to interpret another (the room before the content) keeps
+   what it saw and decides at AXWS_JSON_DONE. For KEY tokens the return value announces
+   the value that follows (useful to capture a container's offset). */
 #define AXWS_JSON_MAX_PATHS 64
 #define AXWS_JSON_PATH_MAX_PARTS 15
 typedef struct axws_json_paths {
@@ -1296,12 +1345,13 @@ typedef struct axws_axiom_config {
     const char *token_price_url; /* default wss://socket8.axiom.trade/ */
     const char *api_url;         /* refresh endpoint base; default https://apiN.axiom.trade
                                     with N picked at random */
-    /* tokens: given here (copied), else AXIOM_ACCESS_TOKEN / AXIOM_REFRESH_TOKEN from the
-       environment (unless no_env), else the token file */
+    /* tokens: given here (copied); else the token file named here; else
+       AXIOM_ACCESS_TOKEN / AXIOM_REFRESH_TOKEN from the environment (unless no_env); else
+       ./.axiom_tokens.json when it exists */
     const char *access_token;
     const char *refresh_token;
-    const char *token_file;      /* default ".axiom_tokens.json" when tokens come from no
-                                    other source; written back (atomically) after refresh */
+    const char *token_file;      /* the reference's format; written back (atomically) after
+                                    a refresh when the tokens came from it */
     int no_env;
     /* upgrade request (PROTOCOL.md 2): a line in `headers` replaces the default header of
        the same name (Cookie, Origin, User-Agent, Cache-Control, Pragma, Accept-Language) */
@@ -1316,8 +1366,9 @@ typedef struct axws_axiom_config {
     int pacing_ms;               /* between subscription messages; default 100; -1 = none */
     int refresh_ahead_s;         /* refresh this long before the access token expires; 120 */
     int token_check_ms;          /* how often to check the token; default 600000 (10 min) */
-    /* buffers (required): the stream's socket reads and output queue, and the message
-       buffer: a message that fits is decoded in place (strings are views into it) */
+    /* buffers (required): the stream's socket reads (for wss:// BearSSL's records live
+       there: at least AXWS_TLS_BUF_MIN bytes), its output queue, and the message buffer:
+       a message that fits is decoded in place (strings are views into it) */
     void *rx_buf; size_t rx_size;
     void *tx_buf; size_t tx_size;
     void *msg_buf; size_t msg_size;
@@ -1372,6 +1423,8 @@ AXWS_API int axws_axiom_send_text(axws_axiom *a, const char *text, size_t len);
 AXWS_API int axws_axiom_set_tokens(axws_axiom *a, const char *access_token, const char *refresh_token);
 /* Refresh the access token now (non-blocking; the result arrives through the callbacks). */
 AXWS_API int axws_axiom_refresh_token(axws_axiom *a, int64_t now_ms);
+/* 1 when the client has an access or a refresh token to work with. */
+AXWS_API int axws_axiom_has_token(const axws_axiom *a);
 /* Seconds since 1970 when the access token expires (from its JWT exp), or 0 if unknown. */
 AXWS_API int64_t axws_axiom_token_expiry(const axws_axiom *a);
 
@@ -1514,7 +1567,11 @@ struct axws_axiom {
     char text[1024];          /* error and reason sentences */
     char cookie[2 * AXWS_AXIOM_TOKEN_MAX + 64];
     const char *headers[24];
+#ifdef AXWS_NO_TLS
     uint8_t http_rx[1024];
+#else
+    uint8_t http_rx[AXWS_TLS_BUF_MIN]; /* https:// refresh: BearSSL's records live here */
+#endif
     uint8_t http_tx[2 * AXWS_AXIOM_TOKEN_MAX + 1024];
 };
 /* <<axiom-client-struct */
@@ -2660,11 +2717,24 @@ AXWS__DEF const char *axws_header(const axws_conn *c, const char *name, int inde
 /* ======================================================================== JSON tokenizer
    Layout: the grammar is a small "what may come next" state (expect) plus a bit stack of
    open containers; tokens that a piece boundary cuts in two keep a lexical state (lex, sub,
-   utf_*) so the next piece resumes at the exact byte. String bodies are scanned eight
-   bytes at a time (SWAR) for '"', '\\', control bytes and non-ASCII; only those stop the
-   scan. Numbers, literals and punctuation are short and handled byte by byte. */
+   utf_*) so the next piece resumes at the exact byte. axws_json_next() is small and takes
+   the common cases (a string, key or number starting right here) straight to their
+   scanners; everything else goes through axws__json_next_slow(). String bodies are scanned
+   16 bytes (SSE2) or 8 bytes (SWAR) at a time for '"', '\\', control bytes and non-ASCII;
+   only those stop the scan, and UTF-8 is validated only past a non-ASCII byte. Digit runs
+   are scanned 8 at a time; the full number state machine runs only for exponents, errors
+   and numbers cut by a piece boundary. A ':' or ',' right after a token is consumed with
+   it, which saves a trip through the dispatch for most tokens of compact JSON. */
 #include <string.h>
 #include <float.h>
+#if defined(__SSE2__) && !defined(AXWS_JSON_NO_SIMD)
+/* SSE2 is part of every x86-64: 16 bytes of a string per step instead of the 8 of the
+   portable SWAR scan. AXWS_JSON_NO_SIMD keeps the portable scan only. */
+#include <emmintrin.h>
+#define AXWS__JSON_SSE2 1
+#else
+#define AXWS__JSON_SSE2 0
+#endif
 
 enum {
     AXWS__JSON_X_VALUE = 0,       /* a value: top level, or after ':' */
@@ -2676,7 +2746,9 @@ enum {
     AXWS__JSON_X_COMMA,           /* after a value inside a container */
     AXWS__JSON_X_DONE             /* after the top-level value: only whitespace */
 };
-enum { AXWS__JSON_LEX_NONE = 0, AXWS__JSON_LEX_STRING, AXWS__JSON_LEX_NUMBER, AXWS__JSON_LEX_LITERAL };
+enum {
+    AXWS__JSON_LEX_NONE = 0, AXWS__JSON_LEX_STRING, AXWS__JSON_LEX_NUMBER, AXWS__JSON_LEX_LITERAL
+};
 /* number sub-states (RFC 8259 section 6 grammar) */
 enum {
     AXWS__JSON_N_START = 0, AXWS__JSON_N_MINUS, AXWS__JSON_N_ZERO, AXWS__JSON_N_INT,
@@ -2688,10 +2760,14 @@ enum {
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) && \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define AXWS__JSON_CTZ_LE 1
+#define AXWS__JSON_INLINE __inline__ __attribute__((always_inline))
+#define AXWS__JSON_NOINLINE __attribute__((noinline))
 #define AXWS__JSON_LIKELY(x) __builtin_expect(!!(x), 1)
 #define AXWS__JSON_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #else
 #define AXWS__JSON_CTZ_LE 0
+#define AXWS__JSON_NOINLINE
+#define AXWS__JSON_INLINE
 #define AXWS__JSON_LIKELY(x) (x)
 #define AXWS__JSON_UNLIKELY(x) (x)
 #endif
@@ -2745,24 +2821,35 @@ AXWS_API void axws_json_init(axws_json *j, void *stack, size_t stack_size) {
     }
 }
 
+AXWS_API void axws_json_set_carry(axws_json *j, void *buf, size_t size) {
+    j->carry = buf && size ? (char *)buf : NULL;
+    j->carry_cap = j->carry ? size : 0;
+    j->carry_len = 0;
+}
+
 AXWS_API void axws_json_set_max_depth(axws_json *j, uint32_t max_depth) {
-    uint32_t cap = j->stack == j->inline_stack ? (uint32_t)AXWS_JSON_DEFAULT_DEPTH : j->stack_levels;
+    uint32_t cap = j->stack == j->inline_stack ? (uint32_t)AXWS_JSON_DEFAULT_DEPTH
+                                               : j->stack_levels;
     j->max_depth = max_depth < cap ? max_depth : cap;
 }
 
 AXWS_API void axws_json_reset(axws_json *j) {
     uint8_t *stack = j->stack;
     uint32_t max_depth = j->max_depth, levels = j->stack_levels;
+    char *carry = j->carry;
+    size_t carry_cap = j->carry_cap;
     int own = stack == j->inline_stack;
     memset(j, 0, sizeof *j);
     j->stack = own ? j->inline_stack : stack;
     j->max_depth = max_depth;
     j->stack_levels = levels;
+    j->carry = carry;
+    j->carry_cap = carry_cap;
 }
 
 AXWS_API int axws_json_feed(axws_json *j, const void *data, size_t len) {
     if (j->err) return j->err;
-    if (j->pos != j->len) return AXWS_JSON_EFEED;
+    if (j->pos != j->len || j->pend) return AXWS_JSON_EFEED;
     if (j->eof) return AXWS_JSON_EFEED;
     j->base += j->len;
     j->buf = (const uint8_t *)data;
@@ -2824,8 +2911,18 @@ static int axws__json_unexpected(axws_json *j, size_t p, uint8_t c) {
     return axws__json_fail(j, AXWS_JSON_EUNEXPECTED, p);
 }
 
-static void axws__json_after_value(axws_json *j) {
-    j->expect = (uint8_t)(j->depth ? AXWS__JSON_X_COMMA : AXWS__JSON_X_DONE);
+/* After a value that ended before b[p]: in compact JSON a ',' usually follows at once, so
+   take it here and save a trip through the dispatch. Returns the new position. */
+static AXWS__JSON_INLINE size_t axws__json_after_value_at(axws_json *j, const uint8_t *b,
+                                                          size_t p, size_t n) {
+    if (!j->depth) { j->expect = AXWS__JSON_X_DONE; return p; }
+    if (p < n && b[p] == ',') {
+        j->expect = (uint8_t)(AXWS__JSON_TOP_IS_OBJECT(j) ? AXWS__JSON_X_OBJ_NEXT
+                                                           : AXWS__JSON_X_ARR_NEXT);
+        return p + 1;
+    }
+    j->expect = AXWS__JSON_X_COMMA;
+    return p;
 }
 
 /* The piece is used up with no token in progress (or a token with nothing new). */
@@ -2840,20 +2937,52 @@ static int axws__json_at_end(axws_json *j) {
     return axws__json_fail(j, AXWS_JSON_EEOF, j->len);
 }
 
-/* Fill a span token; `first` is where the token's bytes start in this piece. */
-static int axws__json_span(axws_json *j, axws_json_token *t, int type, size_t first, size_t end,
-                           int more) {
+/* Fill a data token. */
+static int axws__json_span(axws_json *j, axws_json_token *t, int type, const uint8_t *data,
+                           size_t len, int more) {
     t->type = (axws_json_type)type;
-    t->data = (const char *)j->buf + first;
-    t->len = end - first;
+    t->data = (const char *)data;
+    t->len = len;
     t->offset = j->tok_offset;
     t->depth = j->depth;
     t->more = (uint8_t)more;
     t->cont = j->tok_chunked;
-    t->escaped = j->tok_escaped;
-    t->integer = j->tok_integer;
+    t->escaped = j->tok_escaped; /* 0 for numbers */
+    t->integer = j->tok_integer; /* 0 for strings */
     j->tok_chunked = (uint8_t)more;
     return type;
+}
+
+/* Hand out bytes [first, end) of the current piece as the token in progress, or its part;
+   `done`: the token ends here. With a carry buffer, a short token cut by piece boundaries
+   is gathered there and handed out whole; when the carry would overflow it becomes the
+   first chunk and this piece's part follows on the next call. Returns the type, or 0 when
+   there is nothing to hand out yet. */
+static int axws__json_deliver(axws_json *j, axws_json_token *t, int type, size_t first,
+                              size_t end, int done) {
+    size_t part = end - first;
+    if (!j->tok_chunked) {
+        if (j->carry_len + part <= j->carry_cap) {
+            if (part) memcpy(j->carry + j->carry_len, j->buf + first, part);
+            j->carry_len += part;
+            if (!done) return 0;
+            part = j->carry_len;
+            j->carry_len = 0;
+            return axws__json_span(j, t, type, (const uint8_t *)j->carry, part, 0);
+        }
+        if (j->carry_len) {
+            axws__json_span(j, t, type, (const uint8_t *)j->carry, j->carry_len, 1);
+            j->carry_len = 0;
+            j->pend = 1;
+            j->pend_type = (uint8_t)type;
+            j->pend_first = first;
+            j->pend_end = end;
+            j->pend_more = (uint8_t)!done;
+            return type;
+        }
+    }
+    if (!part && !done) return 0;
+    return axws__json_span(j, t, type, j->buf + first, part, !done);
 }
 
 /* Byte-at-a-time string scanning for the rare states: an escape or a UTF-8 sequence that
@@ -2891,8 +3020,7 @@ static long long axws__json_str_slow(axws_json *j, const uint8_t *b, size_t p, s
 static int axws__json_string(axws_json *j, axws_json_token *t, size_t p) {
     const uint8_t *b = j->buf;
     size_t n = j->len, first = p;
-    int type = j->tok_integer ? AXWS_JSON_KEY : AXWS_JSON_STRING; /* tok_integer doubles as
-                                                                    "is a key" for strings */
+    int type = j->tok_key ? AXWS_JSON_KEY : AXWS_JSON_STRING;
     for (;;) {
         uint8_t c;
         if (AXWS__JSON_UNLIKELY(j->sub || j->utf_need)) {
@@ -2900,6 +3028,40 @@ static int axws__json_string(axws_json *j, axws_json_token *t, size_t p) {
             if (r < 0) return (int)r;
             p = (size_t)r;
         }
+#if AXWS__JSON_SSE2 && AXWS__JSON_CTZ_LE
+        {
+            const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+            const __m128i space = _mm_set1_epi8(0x20);
+            while (p + 16 <= n) {
+                __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(b + p));
+                /* signed compare: below 0x20 catches controls and every byte >= 0x80 */
+                __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote),
+                                                        _mm_cmpeq_epi8(x, bslash)),
+                                           _mm_cmplt_epi8(x, space));
+                unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+                if (mask) {
+                    p += (size_t)__builtin_ctz(mask);
+                    goto stop;
+                }
+                p += 16;
+            }
+            if (p < n && n >= 16) {
+                /* the tail: load the piece's last 16 bytes (all inside the piece) and drop
+                   the ones before p, rather than walking the tail byte by byte */
+                size_t base = n - 16;
+                __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(b + base));
+                __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote),
+                                                        _mm_cmpeq_epi8(x, bslash)),
+                                           _mm_cmplt_epi8(x, space));
+                unsigned mask = (unsigned)_mm_movemask_epi8(hit) >> (p - base);
+                if (mask) {
+                    p += (size_t)__builtin_ctz(mask);
+                    goto stop;
+                }
+                p = n;
+            }
+        }
+#endif
 #if AXWS__JSON_CTZ_LE
         while (p + 8 <= n) {
             uint64_t x, m;
@@ -2914,27 +3076,33 @@ static int axws__json_string(axws_json *j, axws_json_token *t, size_t p) {
 #endif
         while (p < n && !axws__json_stop[b[p]]) p++;
         if (p == n) {
-            /* the piece ended inside the string: hand out what we have */
+            /* the piece ended inside the string: keep or hand out what we have */
+            int r;
             j->pos = n;
             j->lex = AXWS__JSON_LEX_STRING;
-            if (p == first) return axws__json_at_end(j);
-            axws__json_span(j, t, type, first, p, 1);
-            t->integer = 0;
-            return type;
+            if (j->eof) return axws__json_fail(j, AXWS_JSON_EEOF, n);
+            if (!j->carry_cap) /* no carry: what this piece held is a chunk */
+                return p > first ? axws__json_span(j, t, type, b + first, p - first, 1)
+                                 : AXWS_JSON_NEED_MORE;
+            r = axws__json_deliver(j, t, type, first, p, 0);
+            return r ? r : AXWS_JSON_NEED_MORE;
         }
 #if AXWS__JSON_CTZ_LE
     stop:
 #endif
         c = b[p];
-        if (c == '"') {
+        if (AXWS__JSON_LIKELY(c == '"')) {
+            size_t end = p++;
             j->lex = AXWS__JSON_LEX_NONE;
-            j->pos = p + 1;
-            axws__json_span(j, t, type, first, p, 0);
-            t->integer = 0;
-            j->tok_chunked = 0;
-            if (type == AXWS_JSON_KEY) j->expect = AXWS__JSON_X_COLON;
-            else axws__json_after_value(j);
-            return type;
+            if (type == AXWS_JSON_KEY) {
+                /* the ':' usually follows at once */
+                if (p < n && b[p] == ':') { j->expect = AXWS__JSON_X_VALUE; p++; }
+                else j->expect = AXWS__JSON_X_COLON;
+                j->pos = p;
+            } else j->pos = axws__json_after_value_at(j, b, p, n);
+            if (AXWS__JSON_LIKELY(!j->carry_len))
+                return axws__json_span(j, t, type, b + first, end - first, 0);
+            return axws__json_deliver(j, t, type, first, end, 1);
         }
         if (c == '\\') {
             j->tok_escaped = 1;
@@ -2975,7 +3143,8 @@ static int axws__json_string(axws_json *j, axws_json_token *t, size_t p) {
                 else if (c == 0xF4) hi = 0x8F; /* above U+10FFFF */
             }
             if (p + need < n) {
-                if (b[p + 1] < lo || b[p + 1] > hi) return axws__json_fail(j, AXWS_JSON_EUTF8, p + 1);
+                if (b[p + 1] < lo || b[p + 1] > hi)
+                    return axws__json_fail(j, AXWS_JSON_EUTF8, p + 1);
                 if (need >= 2 && (b[p + 2] & 0xC0) != 0x80)
                     return axws__json_fail(j, AXWS_JSON_EUTF8, p + 2);
                 if (need == 3 && (b[p + 3] & 0xC0) != 0x80)
@@ -3046,9 +3215,51 @@ done:
     return (long long)p;
 }
 
+/* The end of a run of ASCII digits from p (eight at a time where possible). */
+static size_t axws__json_digits(const uint8_t *b, size_t p, size_t n) {
+#if AXWS__JSON_CTZ_LE
+    while (p + 8 <= n) {
+        uint64_t x, nd;
+        memcpy(&x, b + p, 8);
+        /* a byte is a digit iff its high nibble is 3 and adding 6 keeps it 3; carries only
+           go upwards from a non-digit, so the lowest non-zero byte is the first non-digit */
+        nd = ((x & 0xF0F0F0F0F0F0F0F0ULL) ^ 0x3030303030303030ULL) |
+             (((x + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) ^ 0x3030303030303030ULL);
+        if (nd) return p + (size_t)(__builtin_ctzll(nd) >> 3);
+        p += 8;
+    }
+#endif
+    while (p < n && axws__json_digit(b[p])) p++;
+    return p;
+}
+
 static int axws__json_number(axws_json *j, axws_json_token *t, size_t p) {
     size_t n = j->len, first = p;
-    long long r = axws__json_num_scan(j, j->buf, p, n);
+    const uint8_t *b = j->buf;
+    long long r;
+    if (AXWS__JSON_LIKELY(j->sub == AXWS__JSON_N_START)) {
+        /* the common shapes -?[1-9][0-9]* and -?(0|[1-9][0-9]*)\.[0-9]+ ending inside the
+           piece; anything else (exponents, errors, the piece's end) takes the full state
+           machine below from the start */
+        size_t q = p + (b[p] == '-');
+        if (q < n && b[q] >= '1' && b[q] <= '9') q = axws__json_digits(b, q + 1, n);
+        else if (q < n && b[q] == '0') q++;
+        else q = n;
+        if (q < n && b[q] == '.') {
+            size_t f = axws__json_digits(b, q + 1, n);
+            q = f > q + 1 ? f : n;
+            j->tok_integer = 0;
+        }
+        if (q < n && !axws__json_digit(b[q]) && (b[q] | 0x20) != 'e' && b[q] != '.') {
+            j->lex = AXWS__JSON_LEX_NONE;
+            j->pos = axws__json_after_value_at(j, b, q, n);
+            if (AXWS__JSON_LIKELY(!j->carry_len))
+                return axws__json_span(j, t, AXWS_JSON_NUMBER, b + first, q - first, 0);
+            return axws__json_deliver(j, t, AXWS_JSON_NUMBER, first, q, 1);
+        }
+        j->tok_integer = 1;
+    }
+    r = axws__json_num_scan(j, b, p, n);
     if (r < 0) return (int)r;
     p = (size_t)r;
     if (j->sub == 0xFF || (p == n && j->eof)) {
@@ -3058,19 +3269,15 @@ static int axws__json_number(axws_json *j, axws_json_token *t, size_t p) {
             return axws__json_fail(j, AXWS_JSON_ENUMBER, p);
         j->sub = 0;
         j->lex = AXWS__JSON_LEX_NONE;
-        j->pos = p;
-        axws__json_span(j, t, AXWS_JSON_NUMBER, first, p, 0);
-        t->escaped = 0;
-        j->tok_chunked = 0;
-        axws__json_after_value(j);
-        return AXWS_JSON_NUMBER;
+        j->pos = axws__json_after_value_at(j, j->buf, p, n);
+        if (AXWS__JSON_LIKELY(!j->carry_len))
+            return axws__json_span(j, t, AXWS_JSON_NUMBER, j->buf + first, p - first, 0);
+        return axws__json_deliver(j, t, AXWS_JSON_NUMBER, first, p, 1);
     }
     j->lex = AXWS__JSON_LEX_NUMBER;
     j->pos = n;
-    if (p == first) return axws__json_at_end(j);
-    axws__json_span(j, t, AXWS_JSON_NUMBER, first, p, 1);
-    t->escaped = 0;
-    return AXWS_JSON_NUMBER;
+    r = axws__json_deliver(j, t, AXWS_JSON_NUMBER, first, p, 0);
+    return r ? (int)r : AXWS_JSON_NEED_MORE;
 }
 
 static const char *axws__json_literal_text(int type) {
@@ -3093,14 +3300,13 @@ static int axws__json_literal(axws_json *j, axws_json_token *t, size_t p, int ty
     }
     j->sub = 0;
     j->lex = AXWS__JSON_LEX_NONE;
-    j->pos = p;
     t->type = (axws_json_type)type;
     t->data = NULL;
     t->len = 0;
     t->offset = j->tok_offset;
     t->depth = j->depth;
     t->more = t->cont = t->escaped = t->integer = 0;
-    axws__json_after_value(j);
+    j->pos = axws__json_after_value_at(j, j->buf, p, n);
     return type;
 }
 
@@ -3115,24 +3321,34 @@ static int axws__json_resume(axws_json *j, axws_json_token *t) {
     }
 }
 
-AXWS_API int axws_json_next(axws_json *j, axws_json_token *t) {
+/* Everything but the common cases, which axws_json_next() takes first. */
+static AXWS__JSON_NOINLINE int axws__json_next_slow(axws_json *j, axws_json_token *t) {
     const uint8_t *b = j->buf;
     size_t p = j->pos, n = j->len;
     if (AXWS__JSON_UNLIKELY(j->err)) return j->err;
+    if (AXWS__JSON_UNLIKELY(j->pend)) {
+        j->pend = 0;
+        return axws__json_span(j, t, j->pend_type, b + j->pend_first, j->pend_end - j->pend_first,
+                               j->pend_more);
+    }
     if (AXWS__JSON_UNLIKELY(j->lex != AXWS__JSON_LEX_NONE)) return axws__json_resume(j, t);
     for (;;) {
         uint8_t c;
-        while (p < n && axws__json_ws(b[p])) p++;
-        if (p == n) return axws__json_at_end(j);
+        if (AXWS__JSON_UNLIKELY(p == n)) return axws__json_at_end(j);
         c = b[p];
+        if (c <= 0x20 && axws__json_ws(c)) {
+            p++;
+            continue;
+        }
         switch (c) {
         case '"':
             j->tok_offset = j->base + p;
             j->tok_escaped = 0;
             j->tok_chunked = 0;
-            if (j->expect <= AXWS__JSON_X_ARR_NEXT) j->tok_integer = 0;
+            j->tok_integer = 0;
+            if (j->expect <= AXWS__JSON_X_ARR_NEXT) j->tok_key = 0;
             else if (j->expect == AXWS__JSON_X_OBJ_FIRST || j->expect == AXWS__JSON_X_OBJ_NEXT)
-                j->tok_integer = 1;
+                j->tok_key = 1;
             else return axws__json_unexpected(j, p, c);
             return axws__json_string(j, t, p + 1);
         case ',':
@@ -3168,8 +3384,11 @@ AXWS_API int axws_json_next(axws_json *j, axws_json_token *t) {
                 t->type = c == '}' ? AXWS_JSON_END_OBJECT : AXWS_JSON_END_ARRAY;
                 t->offset = j->base + p;
                 t->depth = j->depth;
-                axws__json_after_value(j);
-                break;
+                j->pos = axws__json_after_value_at(j, b, p + 1, n);
+                t->data = NULL;
+                t->len = 0;
+                t->more = t->cont = t->escaped = t->integer = 0;
+                return t->type;
             }
             if (j->expect == AXWS__JSON_X_OBJ_FIRST || j->expect == AXWS__JSON_X_ARR_FIRST)
                 return axws__json_fail(j, AXWS_JSON_EMISMATCH, p);
@@ -3179,6 +3398,7 @@ AXWS_API int axws_json_next(axws_json *j, axws_json_token *t) {
             if (j->expect > AXWS__JSON_X_ARR_NEXT) return axws__json_unexpected(j, p, c);
             j->tok_offset = j->base + p;
             j->tok_integer = 1;
+            j->tok_escaped = 0;
             j->tok_chunked = 0;
             j->sub = 0;
             return axws__json_number(j, t, p);
@@ -3198,6 +3418,39 @@ AXWS_API int axws_json_next(axws_json *j, axws_json_token *t) {
         t->more = t->cont = t->escaped = t->integer = 0;
         return t->type;
     }
+}
+
+/* What a '"' means in each grammar state: 0 a string value, 1 a key, 2 an error. */
+static const uint8_t axws__json_quote_kind[8] = {0, 0, 0, 1, 1, 2, 2, 2};
+
+AXWS_API int axws_json_next(axws_json *j, axws_json_token *t) {
+    size_t p = j->pos;
+    /* the common cases first, in a small function: a string or key, or a number, that
+       starts right here with nothing pending; a string that continues in a new piece; a
+       piece that is used up */
+    if (AXWS__JSON_LIKELY(p < j->len && !(j->err | j->pend | j->lex))) {
+        uint8_t c = j->buf[p], kind = axws__json_quote_kind[j->expect];
+        if (c == '"' && kind < 2) {
+            j->tok_offset = j->base + p;
+            j->tok_escaped = 0;
+            j->tok_chunked = 0;
+            j->tok_integer = 0;
+            j->tok_key = kind;
+            return axws__json_string(j, t, p + 1);
+        }
+        if ((axws__json_digit(c) || c == '-') && kind == 0) {
+            j->tok_offset = j->base + p;
+            j->tok_integer = 1;
+            j->tok_escaped = 0;
+            j->tok_chunked = 0;
+            j->sub = 0;
+            return axws__json_number(j, t, p);
+        }
+    } else if (!(j->err | j->pend)) {
+        if (p == j->len && !j->eof) return AXWS_JSON_NEED_MORE;
+        if (p < j->len && j->lex == AXWS__JSON_LEX_STRING) return axws__json_string(j, t, p);
+    }
+    return axws__json_next_slow(j, t);
 }
 
 /* ---------------------------------------------------------------- unescaping */
@@ -3221,7 +3474,9 @@ static void axws__json_put_cp(axws_json_unescaper *u, uint32_t cp) {
     char e[4];
     size_t k;
     if (cp < 0x80) { e[0] = (char)cp; k = 1; }
-    else if (cp < 0x800) { e[0] = (char)(0xC0 | (cp >> 6)); e[1] = (char)(0x80 | (cp & 0x3F)); k = 2; }
+    else if (cp < 0x800) {
+        e[0] = (char)(0xC0 | (cp >> 6)); e[1] = (char)(0x80 | (cp & 0x3F)); k = 2;
+    }
     else if (cp < 0x10000) {
         e[0] = (char)(0xE0 | (cp >> 12)); e[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
         e[2] = (char)(0x80 | (cp & 0x3F)); k = 3;
@@ -3232,19 +3487,32 @@ static void axws__json_put_cp(axws_json_unescaper *u, uint32_t cp) {
     axws__json_put(u, e, k);
 }
 
-/* A pending high surrogate not followed by a low one: U+FFFD, and remember it. */
+/* An escaped lone surrogate: U+FFFD (or itself with AXWS_JSON_UNESCAPE_WTF8), and
+   remember that one was seen. */
+static void axws__json_put_lone(axws_json_unescaper *u, uint32_t cp) {
+    u->lone = 1;
+    axws__json_put_cp(u, (u->flags & AXWS_JSON_UNESCAPE_WTF8) ? cp : 0xFFFD);
+}
+
+/* A pending high surrogate not followed by a low one. */
 static void axws__json_flush_hi(axws_json_unescaper *u) {
     if (u->hi) {
+        uint32_t hi = u->hi;
         u->hi = 0;
-        u->lone = 1;
-        axws__json_put_cp(u, 0xFFFD);
+        axws__json_put_lone(u, hi);
     }
 }
 
-AXWS_API void axws_json_unescape_init(axws_json_unescaper *u, char *out, size_t cap) {
+AXWS_API void axws_json_unescape_init_flags(axws_json_unescaper *u, char *out, size_t cap,
+                                            unsigned flags) {
     memset(u, 0, sizeof *u);
     u->out = out;
     u->cap = out ? cap : 0;
+    u->flags = (uint8_t)flags;
+}
+
+AXWS_API void axws_json_unescape_init(axws_json_unescaper *u, char *out, size_t cap) {
+    axws_json_unescape_init_flags(u, out, cap, 0);
 }
 
 AXWS_API void axws_json_unescape_add(axws_json_unescaper *u, const char *raw, size_t len) {
@@ -3297,7 +3565,7 @@ AXWS_API void axws_json_unescape_add(axws_json_unescaper *u, const char *raw, si
             axws__json_flush_hi(u);
         }
         if (u->cp >= 0xD800 && u->cp <= 0xDBFF) u->hi = u->cp;
-        else if (u->cp >= 0xDC00 && u->cp <= 0xDFFF) { u->lone = 1; axws__json_put_cp(u, 0xFFFD); }
+        else if (u->cp >= 0xDC00 && u->cp <= 0xDFFF) axws__json_put_lone(u, u->cp);
         else axws__json_put_cp(u, u->cp);
     }
 }
@@ -3449,6 +3717,8 @@ static void axws__json_big_shl(axws__json_big *a, long bits) {
     size_t limbs = (size_t)bits / 32, i;
     unsigned sh = (unsigned)bits % 32;
     if (a->n == 0 || bits <= 0) return;
+    /* never reached with the sizes above; clamp rather than overrun if it ever were */
+    if (a->n + 1 >= AXWS__JSON_BIG_LIMBS) return;
     if (a->n + limbs + 1 > AXWS__JSON_BIG_LIMBS) limbs = AXWS__JSON_BIG_LIMBS - a->n - 1;
     if (sh) {
         uint32_t top = a->d[a->n - 1] >> (32 - sh);
@@ -3693,8 +3963,10 @@ static int axws__json_path_split(const char *pat, uint16_t *parts, int *np) {
         } else {
             size_t s = i;
             while (pat[i] && pat[i] != '.' && pat[i] != '[' && pat[i] != ']') {
-                if (pat[i] == '*' && (i != s || (pat[i + 1] && pat[i + 1] != '.' && pat[i + 1] != '[')))
-                    return AXWS_JSON_EPATH; /* '*' only as a whole part */
+                /* '*' only as a whole part */
+                if (pat[i] == '*' &&
+                    (i != s || (pat[i + 1] && pat[i + 1] != '.' && pat[i + 1] != '[')))
+                    return AXWS_JSON_EPATH;
                 i++;
             }
             if (i == s || pat[i] == ']') return AXWS_JSON_EPATH;
@@ -6427,6 +6699,8 @@ AXWS__DEF int axws_axiom_init(axws_axiom *a, const axws_axiom_config *cfg) {
     wc.trust_anchor_count = cfg->trust_anchor_count;
     wc.servername = cfg->servername;
     wc.insecure_skip_verify = cfg->insecure_skip_verify;
+    wc.tls_time = cfg->wall_clock;
+    wc.tls_time_user = cfg->wall_clock_user;
 #endif
     r = axws_init(&a->ws, &wc);
     if (r) return r;
@@ -6439,15 +6713,18 @@ AXWS__DEF int axws_axiom_init(axws_axiom *a, const axws_axiom_config *cfg) {
     if (r) return r;
     axws_axiom_decoder_init(&a->dec, cfg->msg_buf, cfg->msg_size);
 
-    /* tokens: given, else the environment, else the token file */
+    /* tokens: given; else a token file the program named; else the environment; else
+       ./.axiom_tokens.json if it exists */
     acc = cfg->access_token;
     ref = cfg->refresh_token;
-    if (!acc && !ref && !cfg->no_env) {
-        acc = getenv("AXIOM_ACCESS_TOKEN");
-        ref = getenv("AXIOM_REFRESH_TOKEN");
-    }
     if (cfg->token_file && strlen(cfg->token_file) >= sizeof a->token_file) return AXWS_EINVAL;
     snprintf(a->token_file, sizeof a->token_file, "%s", cfg->token_file ? cfg->token_file : ".axiom_tokens.json");
+    if (!acc && !ref && !cfg->token_file && !cfg->no_env) {
+        acc = getenv("AXIOM_ACCESS_TOKEN");
+        ref = getenv("AXIOM_REFRESH_TOKEN");
+        if (acc && !*acc) acc = NULL;
+        if (ref && !*ref) ref = NULL;
+    }
     if (acc || ref) {
         if ((acc && axws__ax_copy_token(a->access, acc, strlen(acc))) ||
             (ref && axws__ax_copy_token(a->refresh, ref, strlen(ref))))
@@ -6982,6 +7259,11 @@ AXWS__DEF int axws_axiom_set_tokens(axws_axiom *a, const char *access_token, con
 AXWS__DEF int axws_axiom_refresh_token(axws_axiom *a, int64_t now_ms) {
     AXWS_ASSERT(a != NULL);
     return axws__ax_start_refresh(a, now_ms);
+}
+
+AXWS__DEF int axws_axiom_has_token(const axws_axiom *a) {
+    AXWS_ASSERT(a != NULL);
+    return a->access[0] || a->refresh[0];
 }
 
 AXWS__DEF int64_t axws_axiom_token_expiry(const axws_axiom *a) { AXWS_ASSERT(a != NULL); return a->access_exp; }

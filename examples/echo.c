@@ -33,13 +33,13 @@ static unsigned char msg_buf[ECHO_MAX_MESSAGE];
 static unsigned char tx_buf[2 * ECHO_MAX_MESSAGE + 64];
 
 static int verbose;
-#ifndef AXWS_NO_TLS
-static unsigned char anchor_buf[1 << 18]; /* room for a system bundle of ~140 CAs (~71 KB) */
-#endif
 /* a message whose echo did not fit tx_buf yet: it stays in msg_buf while input is paused */
 static int pending_opcode;
 static const void *pending_data;
 static size_t pending_len;
+#ifndef AXWS_NO_TLS
+static unsigned char anchor_buf[1 << 18]; /* room for a system bundle of ~140 CAs (~71 KB) */
+#endif
 
 static void on_event(axws_conn *c, const axws_event *ev, void *user) {
     (void)user;

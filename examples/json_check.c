@@ -6,8 +6,8 @@
      (N >= 1; default: the whole input at once).
      Exit status: 0 valid, 1 invalid ("offset N: reason" on stderr), 2 usage or I/O error.
      --tokens prints one line per token: its kind, its byte offset and, for keys and
-     strings, the unescaped value written as a JSON string (only '"', '\\' and control
-     characters are escaped; escapes of lone surrogates show as U+FFFD), for numbers the
+     strings, the unescaped value written as a JSON string (only '"', '\\', control
+     characters and lone surrogates are escaped; everything else is UTF-8), for numbers the
      raw text. A string or number cut by a piece boundary is printed as one token.
 
    Build: make build/json_check   (or: cc -std=c99 -I. examples/json_check.c -o json_check) */
@@ -23,6 +23,13 @@ static void print_json_string(const char *s, size_t n) {
     size_t i;
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (c == 0xED && i + 2 < n && ((unsigned char)s[i + 1] & 0xE0) == 0xA0) {
+            /* a lone surrogate (the unescaper's WTF-8 form): only an escape can carry it */
+            printf("\\u%04x", 0xD000u | (((unsigned)s[i + 1] & 0x3Fu) << 6) |
+                                    ((unsigned)s[i + 2] & 0x3Fu));
+            i += 2;
+            continue;
+        }
         switch (c) {
         case '"': fputs("\\\"", stdout); break;
         case '\\': fputs("\\\\", stdout); break;
@@ -44,7 +51,7 @@ static int usage(void) {
 }
 
 int main(int argc, char **argv) {
-    size_t chunk = 0, cap = 1 << 16, have = 0, off = 0;
+    size_t chunk = 0, cap = 1 << 16, have = 0, off = 0, ulen;
     int tokens = 0, i, r = AXWS_JSON_NEED_MORE;
     const char *path = NULL;
     FILE *f = stdin;
@@ -92,9 +99,10 @@ int main(int argc, char **argv) {
     }
     if (f != stdin) fclose(f);
     if (chunk == 0 || chunk > have) chunk = have ? have : 1;
-    /* unescaped output of one piece is at most its length plus 4 (a U+FFFD for a high
-       surrogate left pending by the previous piece, then at most as long as the input) */
-    ubuf = (char *)malloc(chunk + 8);
+    /* a token's part is at most one piece long, and unescaped it grows by at most 4 (a
+       U+FFFD for a high surrogate left pending by the part before) */
+    ulen = chunk + 8;
+    ubuf = (char *)malloc(ulen);
     if (!ubuf) { perror("malloc"); return 2; }
 
     axws_json_init(&j, NULL, 0);
@@ -113,7 +121,7 @@ int main(int argc, char **argv) {
             size_t wrote;
             if (!t.cont) {
                 fputs(" \"", stdout);
-                axws_json_unescape_init(&u, ubuf, chunk + 8);
+                axws_json_unescape_init_flags(&u, ubuf, ulen, AXWS_JSON_UNESCAPE_WTF8);
             }
             /* print each piece's part as it comes: take the output and rewind the buffer */
             axws_json_unescape_add(&u, t.data, t.len);

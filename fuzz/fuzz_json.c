@@ -1,7 +1,8 @@
 /* fuzz/fuzz_json.c - libFuzzer target for the streaming JSON tokenizer. The input is
    tokenized whole and again split in two at a point chosen by the fuzzer (its first two
-   bytes), and a third time one byte at a time; the tokens (chunks joined), the verdict and
-   the error offset must be the same every way. Strings of accepted documents are also
+   bytes), and a third time one byte at a time with a carry buffer whose size the first
+   byte also picks (0 = none); the tokens (chunks joined), the verdict and the error offset
+   must be the same every way. Strings of accepted documents are also
    unescaped, numbers converted, and every token passes through a path matcher. */
 #define AXIOMWS_IMPLEMENTATION
 #include "axiomws.h"
@@ -29,7 +30,9 @@ static void put(out *o, const void *p, size_t n) {
 }
 
 /* pieces: the cut points (sorted), the last piece ends at len */
-static void tokenize(const uint8_t *data, size_t len, const size_t *cuts, size_t ncuts, out *o) {
+static void tokenize(const uint8_t *data, size_t len, const size_t *cuts, size_t ncuts, out *o,
+                     size_t carry_size) {
+    static char carry[64];
     static const char *const pats[] = {"room", "content.token_address", "content[*]", "a.*", "[0]"};
     axws_json j;
     axws_json_token t;
@@ -39,6 +42,7 @@ static void tokenize(const uint8_t *data, size_t len, const size_t *cuts, size_t
     char num[64];
     size_t numlen = 0;
     axws_json_init(&j, NULL, 0);
+    if (carry_size) axws_json_set_carry(&j, carry, carry_size);
     axws_json_paths_init(&m, pats, 5);
     for (;;) {
         if (r == AXWS_JSON_NEED_MORE) {
@@ -105,13 +109,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     memset(&whole, 0, sizeof whole);
     memset(&split, 0, sizeof split);
     memset(&bytes, 0, sizeof bytes);
-    tokenize(data, size, NULL, 0, &whole);
-    tokenize(data, size, &cut, 1, &split);
+    tokenize(data, size, NULL, 0, &whole, 0);
+    tokenize(data, size, &cut, 1, &split, 0);
     same(&whole, &split);
     cuts = (size_t *)malloc((size + 1) * sizeof *cuts);
     if (!cuts) abort();
     for (i = 0; i < size; i++) cuts[i] = i + 1;
-    tokenize(data, size, cuts, size, &bytes);
+    tokenize(data, size, cuts, size, &bytes, (size_t)(data[-2] % 65));
     same(&whole, &bytes);
     free(cuts);
     free(whole.s);

@@ -31,6 +31,10 @@ done
 for t in build/asan/tests/test_*; do
     [[ -x $t ]] && run "asan/$(basename "$t")" "$t"
 done
+# fuzz targets: the committed seeds replayed under ASan+UBSan (make fuzz-replay builds them)
+for t in build/fuzz/replay_*; do
+    [[ -x $t ]] && run "$(basename "$t")" bash tests/fuzz_replay.sh "$t"
+done
 for t in tests/test_*.sh; do
     [[ -f $t ]] && run "$(basename "$t" .sh)" bash "$t"
 done

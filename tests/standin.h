@@ -2,6 +2,11 @@
    Include after axiomws.h (with the implementation) and harness.h. */
 #ifndef AXT_STANDIN_H
 #define AXT_STANDIN_H
+#if defined(__GNUC__) || defined(__clang__)
+#define AXT_MAYBE_UNUSED __attribute__((unused))
+#else
+#define AXT_MAYBE_UNUSED
+#endif
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -65,7 +70,7 @@ static void standin_pump(standin *s) {
 }
 
 /* How many stdout lines contain every one of the (NULL-terminated) needles. */
-static int standin_count(standin *s, ...) {
+AXT_MAYBE_UNUSED static int standin_count(standin *s, ...) {
     const char *needles[8];
     int n = 0, count = 0;
     char *line;
@@ -155,7 +160,7 @@ static void standin__event(axws_conn *c, const axws_event *ev, void *user) {
     if (ev->type == AXWS_EV_HTTP_RESPONSE) ((standin__reply *)user)->status = ev->status;
 }
 
-static int standin_control(standin *s, const char *path, const char *json, const br_x509_trust_anchor *tas,
+AXT_MAYBE_UNUSED static int standin_control(standin *s, const char *path, const char *json, const br_x509_trust_anchor *tas,
                            size_t ta_count) {
 #ifdef AXWS_TLS_BUF_FULL
     static unsigned char rx[AXWS_TLS_BUF_FULL], tx[8192];

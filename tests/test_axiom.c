@@ -58,7 +58,11 @@ static void on_tokens(axws_axiom *a, const char *acc, const char *ref, void *use
 static int64_t wall(void *user) { return (int64_t)time(NULL) + ((ctx *)user)->wall_offset; }
 
 static standin S;
-static char tmpdir[256], tokfile[300];
+static char tmpdir[64], tokfile[128];
+static axws_tls_anchors anchors; /* the test CA, for the wss:// round */
+static unsigned char anchor_buf[16384];
+static const br_x509_trust_anchor *tas;
+static size_t ta_count;
 
 static void setup_cfg(axws_axiom_config *cfg, ctx *t) {
     memset(cfg, 0, sizeof *cfg);
@@ -81,6 +85,9 @@ static void setup_cfg(axws_axiom_config *cfg, ctx *t) {
     cfg->pacing_ms = 20;
     cfg->wall_clock = wall;
     cfg->wall_clock_user = t;
+    cfg->trust_anchors = tas;
+    cfg->trust_anchor_count = ta_count;
+    cfg->servername = tas ? "localhost" : NULL; /* BearSSL verifies names, not IPs */
 }
 
 /* Run the client until cond() holds or `ms` pass. */
@@ -124,7 +131,7 @@ static int wait_log(axws_axiom *a, ctx *t, const char *n1, const char *n2, const
 }
 static int wait_kind(axws_axiom *a, ctx *t, int kind) { return run(a, t, 5000, c_kind, &kind); }
 
-static int fault(const char *json) { return standin_control(&S, "/__fault", json, NULL, 0); }
+static int fault(const char *json) { return standin_control(&S, "/__fault", json, tas, ta_count); }
 
 /* The rooms of the open connection, in join order, as the stand-in logged them. */
 static int joins_for(const char *room) { return standin_count(&S, "\"event\":\"join\"", room, (const char *)NULL); }
@@ -274,8 +281,8 @@ static void test_malformed(void) {
     CHECK_EQ(axws_axiom_init(&a, &cfg), 0);
     CHECK_EQ(axws_axiom_connect(&a, axws_now_ms()), 0);
     CHECK(wait_connected(&a, &t, 1));
-    CHECK_EQ(standin_control(&S, "/__send", "{\"line\":25}", NULL, 0), 200);
-    CHECK_EQ(standin_control(&S, "/__send", "{\"line\":2}", NULL, 0), 200);
+    CHECK_EQ(standin_control(&S, "/__send", "{\"line\":25}", tas, ta_count), 200);
+    CHECK_EQ(standin_control(&S, "/__send", "{\"line\":2}", tas, ta_count), 200);
     CHECK(wait_kind(&a, &t, AXWS_AXIOM_KIND_SOL_PRICE));
     CHECK_EQ(t.undecodable, 1);
     CHECK_EQ(t.errors[AXWS_AXIOM_ERR_SERIALIZATION], 1);
@@ -418,9 +425,68 @@ static void test_http_errors(void) {
     run(&a, &t, 300, c_closed, NULL);
 }
 
+/* A writer killed at any moment never leaves the token file truncated or mixed: it is
+   replaced whole (temporary file, fsync, rename) or not at all. */
+static void test_token_file_kill(void) {
+    static axws_axiom w;
+    int round, intact = 0;
+    char path[200];
+    AXT_CASE("the token file survives its writer being killed midway");
+    snprintf(path, sizeof path, "%s/kill.json", tmpdir);
+    memset(&w, 0, sizeof w);
+    snprintf(w.token_file, sizeof w.token_file, "%s", path);
+    memset(w.access, 'A', 1500);
+    memset(w.refresh, 'R', 1500);
+    CHECK_EQ(axws__ax_write_token_file(&w), 0);
+    for (round = 0; round < 25; round++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            unsigned i;
+            for (i = 0;; i++) {
+                memset(w.access, 'a' + (int)(i % 26), 1500);
+                w.access_exp = 1700000000 + i;
+                axws__ax_write_token_file(&w);
+            }
+        }
+        {
+            struct timespec ts;
+            ts.tv_sec = 0;
+            ts.tv_nsec = (2000 + (long)(round * 397) % 9000) * 1000L;
+            nanosleep(&ts, NULL);
+        }
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        {
+            axws_axiom_config cfg;
+            static axws_axiom r;
+            memset(&cfg, 0, sizeof cfg);
+            cfg.token_file = path;
+            cfg.msg_buf = msgbuf; cfg.msg_size = sizeof msgbuf;
+            cfg.rx_buf = rx; cfg.rx_size = sizeof rx;
+            cfg.tx_buf = tx; cfg.tx_size = sizeof tx;
+            /* it parses, and both tokens are whole */
+            intact += axws_axiom_init(&r, &cfg) == 0 && strlen(r.access) == 1500 && strlen(r.refresh) == 1500 &&
+                      r.refresh[1499] == 'R' && r.access[0] == r.access[1499];
+        }
+    }
+    CHECK_EQ(intact, 25);
+}
+
+static void run_suite(const char *label) {
+    printf("-- %s\n", label);
+    fflush(stdout);
+    test_basic();
+    test_reconnect();
+    test_keepalive();
+    test_malformed();
+    test_tokens();
+    test_auth_errors();
+    test_http_errors();
+}
+
 int main(void) {
     static const char *args[] = { "--secret", "test-secret", "--rate", "default=20", "--write-tokens", NULL, NULL };
-    char tpl[] = "/tmp/axws-axiom-XXXXXX";
+    char tpl[] = "/tmp/axws-axiom-XXXXXX", cmd[600], cert[300], key[300], ca[300];
     if (!mkdtemp(tpl)) return 1;
     snprintf(tmpdir, sizeof tmpdir, "%s", tpl);
     snprintf(tokfile, sizeof tokfile, "%s/tokens.json", tmpdir);
@@ -430,18 +496,24 @@ int main(void) {
         standin_stop_all();
         return 1;
     }
-    test_basic();
-    test_reconnect();
-    test_keepalive();
-    test_malformed();
-    test_tokens();
-    test_auth_errors();
-    test_http_errors();
-    standin_stop_all();
-    {
-        char cmd[300];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+    run_suite("ws:// (plain)");
+    standin_stop(&S);
+    test_token_file_kill();
+
+    /* the same over wss://, with a CA made for this run */
+    snprintf(cmd, sizeof cmd, "tests/peers/mkcerts.sh '%s' >/dev/null 2>&1", tmpdir);
+    snprintf(cert, sizeof cert, "%s/server.pem", tmpdir);
+    snprintf(key, sizeof key, "%s/server.key", tmpdir);
+    snprintf(ca, sizeof ca, "%s/ca.pem", tmpdir);
+    AXT_CASE("wss:// setup");
+    if (CHECK(system(cmd) == 0) &&
+        CHECK(axws_tls_anchors_file(&anchors, anchor_buf, sizeof anchor_buf, ca) > 0)) {
+        tas = anchors.anchors;
+        ta_count = anchors.count;
+        if (CHECK(standin_start(&S, cert, key, args) == 0)) run_suite("wss:// (TLS, test CA)");
     }
+    standin_stop_all();
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
     return axt_report();
 }

@@ -54,6 +54,9 @@ static const char tok_code[] = "?{}[]KSNTFZ";
 
 /* Tokenize `in`, cutting it before each offset in cuts[] (sorted). Each token is written as
    CODE OFFSET [":" DATA] and a space; chunks of one token are joined. */
+static char carry_buf[24];
+static size_t carry_size; /* 0: no carry buffer (the default), else use carry_buf */
+
 static void run(const char *in, size_t len, const size_t *cuts, size_t ncuts, transcript *t,
                 void *stack, size_t stack_size) {
     axws_json j;
@@ -61,11 +64,12 @@ static void run(const char *in, size_t len, const size_t *cuts, size_t ncuts, tr
     size_t piece = 0, off = 0;
     int r = AXWS_JSON_NEED_MORE, in_chunk = 0, chunk_type = 0;
     uint64_t chunk_off = 0;
-    size_t tok_start = 0;
+    size_t tok_start = 0, chunk_total = 0;
     char head[64];
     memset(t, 0, sizeof *t);
     tr_put(t, "", 0);
     axws_json_init(&j, stack, stack_size);
+    if (carry_size) axws_json_set_carry(&j, carry_buf, carry_size);
     for (;;) {
         if (r == AXWS_JSON_NEED_MORE) {
             size_t end = piece < ncuts ? cuts[piece] : len;
@@ -79,6 +83,9 @@ static void run(const char *in, size_t len, const size_t *cuts, size_t ncuts, tr
         r = axws_json_next(&j, &k);
         if (r < 0 || r == AXWS_JSON_DONE) break;
         if (r == AXWS_JSON_NEED_MORE) continue;
+        /* with a carry, only a token longer than it may come in chunks */
+        chunk_total = k.cont ? chunk_total + k.len : k.len;
+        if (carry_size && k.cont && !k.more && chunk_total <= carry_size) t->bad_chunking = 1;
         if (k.cont) {
             if (!in_chunk || chunk_type != r || chunk_off != k.offset) t->bad_chunking = 1;
         } else {
@@ -118,16 +125,22 @@ static int run_all_ways(const char *name, const char *in, size_t len, transcript
     run_whole(in, len, whole);
     ok &= CHECK(!whole->bad_chunking);
     for (i = 0; i < len; i++) cuts[i] = i + 1;
-    run(in, len, cuts, len, &t, NULL, 0);
-    if (!(t.verdict == whole->verdict && t.err_off == whole->err_off &&
-          strcmp(t.s, whole->s) == 0 && !t.bad_chunking)) {
-        ok = 0;
-        fprintf(stderr, "%s: byte-at-a-time differs: %d@%llu vs %d@%llu\n  %.300s\n  %.300s\n",
-                name, t.verdict, (unsigned long long)t.err_off, whole->verdict,
-                (unsigned long long)whole->err_off, t.s, whole->s);
+    for (round = 0; round < 2; round++) {
+        carry_size = round ? sizeof carry_buf : 0;
+        run(in, len, cuts, len, &t, NULL, 0);
+        if (!(t.verdict == whole->verdict && t.err_off == whole->err_off &&
+              strcmp(t.s, whole->s) == 0 && !t.bad_chunking)) {
+            ok = 0;
+            fprintf(stderr, "%s: byte-at-a-time (carry %zu) differs: %d@%llu vs %d@%llu\n  %.300s\n  %.300s\n",
+                    name, carry_size, t.verdict, (unsigned long long)t.err_off, whole->verdict,
+                    (unsigned long long)whole->err_off, t.s, whole->s);
+        }
+        tr_free(&t);
     }
-    tr_free(&t);
     for (round = 0; round < random_rounds && len > 1; round++) {
+        /* odd rounds with a small carry buffer, so both reassembly and its overflow into
+           chunks are exercised */
+        carry_size = round & 1 ? 5 + (size_t)(rnd() % (sizeof carry_buf - 4)) : 0;
         size_t n = 0, pos = 0;
         while (pos < len) {
             pos += 1 + (size_t)(rnd() % (round & 1 ? 4 : 1 + len / 3 + 1));
@@ -138,10 +151,12 @@ static int run_all_ways(const char *name, const char *in, size_t len, transcript
         if (!(t.verdict == whole->verdict && t.err_off == whole->err_off &&
               strcmp(t.s, whole->s) == 0 && !t.bad_chunking)) {
             ok = 0;
-            fprintf(stderr, "%s: random split differs: %d vs %d\n", name, t.verdict, whole->verdict);
+            fprintf(stderr, "%s: random split (carry %zu) differs: %d vs %d\n", name, carry_size,
+                    t.verdict, whole->verdict);
         }
         tr_free(&t);
     }
+    carry_size = 0;
     free(cuts);
     CHECK(ok);
     return whole->verdict;
@@ -339,10 +354,10 @@ static void test_depth(void) {
 
 /* Token fields: depth, escaped, integer, chunk flags; feed misuse. */
 static void test_token_fields(void) {
+    char carry[128];
     axws_json j;
     axws_json_token k;
     const char *doc = "{\"a\\n\":[1.5,\"x\"]}";
-    int r;
     AXT_CASE("token fields");
     axws_json_init(&j, NULL, 0);
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE); /* nothing fed yet */
@@ -372,12 +387,11 @@ static void test_token_fields(void) {
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_DONE);
     CHECK_EQ(axws_json_feed(&j, "x", 1), AXWS_JSON_EFEED);   /* after the end */
 
-    /* a string split into three pieces: chunks with more/cont, offsets of the token */
+    /* without a carry buffer (the default) a string cut by pieces comes as chunks */
     axws_json_reset(&j);
     axws_json_feed(&j, "[\"ab", 4);
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_BEGIN_ARRAY);
-    r = axws_json_next(&j, &k);
-    CHECK_EQ(r, AXWS_JSON_STRING);
+    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_STRING);
     CHECK(k.len == 2 && memcmp(k.data, "ab", 2) == 0 && k.more == 1 && k.cont == 0);
     CHECK_EQ(k.offset, 1);
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
@@ -389,12 +403,9 @@ static void test_token_fields(void) {
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_STRING);
     CHECK(k.len == 2 && k.more == 0 && k.cont == 1 && k.offset == 1);
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
-    axws_json_feed(&j, "12", 2);
+    axws_json_feed(&j, "1", 1);
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_EEXPECT_COMMA);
-    CHECK_EQ(axws_json_error_offset(&j), 11);
-    CHECK_EQ(axws_json_error(&j), AXWS_JSON_EEXPECT_COMMA);
-
-    /* a number at the end of a piece is a chunk unless the end was announced */
+    /* a number at the end of a piece: a chunk, then an empty last chunk */
     axws_json_reset(&j);
     axws_json_feed(&j, "12", 2);
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NUMBER);
@@ -404,11 +415,91 @@ static void test_token_fields(void) {
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NUMBER);
     CHECK(k.more == 0 && k.cont == 1 && k.len == 0);
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_DONE);
+
+    /* with a carry buffer, a short string split into three pieces comes whole */
+    axws_json_reset(&j);
+    axws_json_set_carry(&j, carry, sizeof carry);
+    axws_json_feed(&j, "[\"ab", 4);
+    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_BEGIN_ARRAY);
+    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
+    CHECK_EQ(axws_json_feed(&j, "\\u00", 4), 0);
+    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
+    CHECK_EQ(axws_json_feed(&j, "e9\"", 3), 0);
+    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_STRING);
+    CHECK(k.len == 8 && memcmp(k.data, "ab\\u00e9", 8) == 0 && k.more == 0 && k.cont == 0);
+    CHECK(k.escaped == 1 && k.offset == 1);
+    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
+    axws_json_feed(&j, "12", 2);
+    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_EEXPECT_COMMA);
+    CHECK_EQ(axws_json_error_offset(&j), 11);
+    CHECK_EQ(axws_json_error(&j), AXWS_JSON_EEXPECT_COMMA);
+
+    /* a string longer than the carry comes as chunks: more/cont, the token's offset */
+    {
+        static char longs[300];
+        size_t i;
+        axws_json_reset(&j);
+        CHECK(j.carry == carry); /* reset keeps the carry */
+        longs[0] = '[';
+        longs[1] = '"';
+        for (i = 2; i < 299; i++) longs[i] = (char)('a' + i % 26);
+        axws_json_feed(&j, longs, 100); /* 98 bytes of string: carried */
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_BEGIN_ARRAY);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
+        axws_json_feed(&j, longs + 100, 100); /* would overflow the carry: two chunks */
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_STRING);
+        CHECK(k.len == 98 && k.more == 1 && k.cont == 0 && k.offset == 1 && k.data[0] == 'c');
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_STRING);
+        CHECK(k.len == 100 && k.more == 1 && k.cont == 1 && k.offset == 1 && k.data == longs + 100);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
+        axws_json_feed(&j, longs + 200, 99);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_STRING);
+        CHECK(k.len == 99 && k.more == 1 && k.cont == 1);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
+        axws_json_feed(&j, "\"]", 2);
+        axws_json_end(&j);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_STRING);
+        CHECK(k.len == 0 && k.more == 0 && k.cont == 1);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_END_ARRAY);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_DONE);
+        /* first piece already past the carry size: chunks straight from the pieces */
+        axws_json_reset(&j);
+        axws_json_feed(&j, longs, 200);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_BEGIN_ARRAY);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_STRING);
+        CHECK(k.len == 198 && k.more == 1 && k.cont == 0 && k.data == longs + 2);
+        /* a carried start, then a piece that keeps it under the limit, then one past it */
+        axws_json_reset(&j);
+        axws_json_feed(&j, "[\"abc", 5);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_BEGIN_ARRAY);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
+        axws_json_feed(&j, longs + 2, 120);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
+        axws_json_feed(&j, longs + 2, 10);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_STRING);
+        CHECK(k.len == 123 && k.more == 1 && k.cont == 0 && k.data[0] == 'a');
+        CHECK_EQ(axws_json_feed(&j, "x", 1), AXWS_JSON_EFEED); /* a chunk is pending */
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_STRING);
+        CHECK(k.len == 10 && k.more == 1 && k.cont == 1 && k.data == longs + 2);
+        CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
+    }
+
+    /* with the carry, a number at the end of a piece waits for the next piece or the end */
+    axws_json_reset(&j);
+    axws_json_set_carry(&j, carry, sizeof carry);
+    axws_json_feed(&j, "12", 2);
+    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
+    axws_json_feed(&j, "3", 1);
+    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NEED_MORE);
+    axws_json_end(&j);
+    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NUMBER);
+    CHECK(k.more == 0 && k.cont == 0 && k.len == 3 && memcmp(k.data, "123", 3) == 0);
+    CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_DONE);
     axws_json_reset(&j);
     axws_json_feed(&j, "12", 2);
     axws_json_end(&j);
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_NUMBER);
-    CHECK(k.more == 0 && k.cont == 0 && k.len == 2);
+    CHECK(k.more == 0 && k.cont == 0 && k.len == 2 && k.data[0] == '1');
     CHECK_EQ(axws_json_next(&j, &k), AXWS_JSON_DONE);
 }
 
@@ -545,6 +636,11 @@ static void test_unescape(void) {
     CHECK(n == 7 && memcmp(out, "\xef\xbf\xbd\xf0\x90\x80\x80", 7) == 0);
     CHECK_EQ(axws_json_unescape("\\ud800\\n", 8, out, sizeof out, &n), AXWS_JSON_ESURROGATE);
     CHECK(n == 4 && memcmp(out, "\xef\xbf\xbd\n", 4) == 0);
+    /* the WTF-8 option keeps lone surrogates as themselves */
+    axws_json_unescape_init_flags(&u, out, sizeof out, AXWS_JSON_UNESCAPE_WTF8);
+    axws_json_unescape_add(&u, "\\udfff\\ud800\\ud83d\\ude00\\udbff", 30);
+    CHECK_EQ(axws_json_unescape_finish(&u, &n), AXWS_JSON_ESURROGATE);
+    CHECK(n == 13 && memcmp(out, "\xed\xbf\xbf\xed\xa0\x80\xf0\x9f\x98\x80\xed\xaf\xbf", 13) == 0);
     /* truncation: reported, never a cut sequence */
     CHECK_EQ(axws_json_unescape("abcdef", 6, out, 4, &n), AXWS_JSON_ETRUNCATED);
     CHECK(n == 4 && memcmp(out, "abcd", 4) == 0);
@@ -811,6 +907,54 @@ static void test_paths(void) {
         if (!CHECK(strcmp(seen, "-1 -1 -1 5 2 5 -1 -1 -1 -1 ") == 0)) fprintf(stderr, "  %s\n", seen);
     }
     (void)got;
+    /* deep nesting past AXWS_JSON_PATH_MAX_PARTS, and keys past the 128-byte key buffer */
+    {
+        static const char *const deep[] = {"a.a.a", "[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]",
+                                           "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"};
+        char d3[200];
+        size_t n3 = 0;
+        int i, hits = 0;
+        CHECK_EQ(axws_json_paths_init(&m, deep, 3), 0);
+        for (i = 0; i < 40; i++) d3[n3++] = '[';
+        for (i = 0; i < 40; i++) d3[n3++] = ']';
+        axws_json_init(&j, NULL, 0);
+        axws_json_feed(&j, d3, n3);
+        axws_json_end(&j);
+        while ((r = axws_json_next(&j, &k)) > 0 && r != AXWS_JSON_DONE)
+            if (axws_json_paths_token(&m, &k) == 1) hits++;
+        CHECK_EQ(r, AXWS_JSON_DONE);
+        CHECK_EQ(hits, 1); /* the 16th '[' is at [0]x15 */
+        CHECK_EQ(m.depth, 0);
+        /* the 140-byte key: whole it matches; cut into pieces it comes in chunks and
+           cannot (documented) */
+        for (split = 0; split < 2; split++) {
+            size_t off = 0, len;
+            snprintf(seen, sizeof seen, "{\"%s\":1,\"a\":{\"a\":{\"a\":2}}}", deep[2]);
+            len = strlen(seen);
+            axws_json_paths_reset(&m);
+            axws_json_init(&j, NULL, 0);
+            hits = 0;
+            r = AXWS_JSON_NEED_MORE;
+            for (;;) {
+                int id;
+                if (r == AXWS_JSON_NEED_MORE) {
+                    size_t n = split ? 60 : len;
+                    if (n > len - off) n = len - off;
+                    axws_json_feed(&j, seen + off, n);
+                    off += n;
+                    if (off == len) axws_json_end(&j);
+                }
+                r = axws_json_next(&j, &k);
+                if (r < 0 || r == AXWS_JSON_DONE) break;
+                if (r == AXWS_JSON_NEED_MORE) continue;
+                id = axws_json_paths_token(&m, &k);
+                if (id == 2 && r == AXWS_JSON_NUMBER) hits += 10;
+                if (id == 0 && r == AXWS_JSON_NUMBER) hits += 1;
+            }
+            CHECK_EQ(r, AXWS_JSON_DONE);
+            CHECK_EQ(hits, split ? 1 : 11);
+        }
+    }
 }
 
 int main(void) {
