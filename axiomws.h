@@ -729,7 +729,10 @@ AXWS_API int axws_json_paths_token(axws_json_paths *m, const axws_json_token *t)
    live in cfg.tls_buf (the first AXWS_TLS_IN_SIZE bytes receive, the rest sends). BearSSL
    cuts outgoing records to the largest power of two that fits the output part (at least
    512), so only AXWS_TLS_BUF_MIN, AXWS_TLS_IN_SIZE + 1024 + 85, ... up to AXWS_TLS_BUF_FULL
-   are worth choosing. Received application data is parsed in place in BearSSL's buffer
+   are worth choosing. With an output part below AXWS_TLS_OUT_FULL BearSSL also offers the
+   RFC 6066 max_fragment_length extension with that size: servers that support it (OpenSSL
+   does) then send records that small too, at about 29 bytes of overhead each; servers that
+   ignore it send full records, which the receive part always holds. Received application data is parsed in place in BearSSL's buffer
    (no copy); outgoing frames are copied once from tx_buf into BearSSL's record buffer.
    Measured with gcc on x86-64: sizeof(axws_conn) is about 9.3 KB, of which BearSSL's client
    context is 3,720 B and its X.509 context 3,168 B; a whole wss:// connection in the small
