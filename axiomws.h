@@ -776,6 +776,10 @@ AXWS_API const char *axws_tls_suite(const axws_conn *c);
    (BearSSL's br_ssl_session_parameters, kept in `c`) is otherwise offered again when `c`
    reconnects to the same server name and port. */
 AXWS_API void axws_tls_forget_session(axws_conn *c);
+/* Give `dst` the session saved in `src` (nothing if src has none), so that a fresh object
+   connecting to the same server name and port resumes too: a pool of connections needs
+   one full handshake, not one each. Call it while dst is CLOSED. */
+AXWS_API void axws_tls_share_session(axws_conn *dst, const axws_conn *src);
 
 /* Private: the X.509 "engine" used with insecure_skip_verify. It takes the server's key
    from the first certificate and checks nothing. */
@@ -4258,6 +4262,13 @@ AXWS__DEF void axws_tls_forget_session(axws_conn *c) {
     AXWS_ASSERT(c != NULL);
     memset(&c->tls_session, 0, sizeof c->tls_session);
     c->tls_session_key = 0;
+}
+
+AXWS__DEF void axws_tls_share_session(axws_conn *dst, const axws_conn *src) {
+    AXWS_ASSERT(dst != NULL && src != NULL);
+    if (!src->tls_session_key) return;
+    dst->tls_session = src->tls_session;
+    dst->tls_session_key = src->tls_session_key;
 }
 
 /* ---- insecure_skip_verify: an X.509 "engine" that only extracts the end-entity key.

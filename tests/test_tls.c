@@ -467,6 +467,19 @@ static void test_many(int port) {
     }
     AXT_CASE("50 TLS connections in one poll loop");
     CHECK_EQ(ok, NCONN);
+    /* a pool: 10 fresh objects take the session of the first one and all resume */
+    AXT_CASE("shared session");
+    {
+        int resumed = 0;
+        for (i = 1; i <= 10; i++) {
+            ts[i] = setup(i, sizes, 1);
+            axws_tls_share_session(&ts[i]->c, &clients[0].c);
+            CHECK_EQ(axws_connect(&ts[i]->c, wss(port), axws_now_ms()), 0);
+        }
+        run_all(ts + 1, 10);
+        for (i = 1; i <= 10; i++) resumed += axws_tls_resumed(&ts[i]->c) && ts[i]->error == 0 && ts[i]->echoes == 1;
+        CHECK_EQ(resumed, 10);
+    }
 }
 
 static void test_proxy(int port) {
