@@ -8,8 +8,8 @@
    layout, a one-byte-per-write proxy, session resumption against openssl s_server and
    Python, and every failure with its expected error: wrong CA, wrong name, expired and
    not-yet-valid (injected clock), TLS-1.3-only server, a server dropping the handshake,
-   garbage and plain HTTP instead of a ServerHello, IP host without a name, no anchors,
-   a too-small buffer. Every server is started here on port 0 and killed at exit. */
+   garbage and plain HTTP instead of a ServerHello, a silent server (timeout), IPv4 and
+   IPv6 literal hosts without a name, no anchors, a too-small buffer. Every server is started here on port 0 and killed at exit. */
 #define AXIOMWS_IMPLEMENTATION
 #include "axiomws.h"
 #include "harness.h"
