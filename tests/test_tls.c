@@ -2,14 +2,16 @@
 
    Generates a throw-away PKI with the openssl command (tests/peers/gen_certs.sh) into a
    temporary directory, then checks: trust anchors from PEM (memory, file, system bundle,
-   too-small buffers), echo over wss:// against Python websockets (tests/peers/wss_echo.py)
+   too-small buffers); echo over wss:// against Python websockets (tests/peers/wss_echo.py)
    and Node ws (tests/peers/node_echo.js, when present) with sizes 0 B..16 MiB, fragments,
-   ping/pong and both closes, 50 TLS connections in one poll loop, the small-output buffer
-   layout, a one-byte-per-write proxy, session resumption against openssl s_server and
-   Python, and every failure with its expected error: wrong CA, wrong name, expired and
-   not-yet-valid (injected clock), TLS-1.3-only server, a server dropping the handshake,
-   garbage and plain HTTP instead of a ServerHello, a silent server (timeout), IPv4 and
-   IPv6 literal hosts without a name, no anchors, a too-small buffer. Every server is started here on port 0 and killed at exit. */
+   ping/pong and both closes; 50 TLS connections in one poll loop; a pool of 10 sharing one
+   session; the small-output layout; reads staged in rx_buf; a one-byte-per-write proxy;
+   session resumption against openssl s_server and Python; the suite order; compiled-in
+   anchors from examples/ta_gen; and every failure with its expected error: wrong CA, wrong
+   name, expired and not-yet-valid (injected clock), TLS-1.3-only server, a server dropping
+   the handshake, garbage and plain HTTP instead of a ServerHello, a silent server
+   (timeout), IPv4 and IPv6 literal hosts without a name, no anchors, a too-small buffer.
+   Every server is started here on port 0 and killed at exit. */
 #define AXIOMWS_IMPLEMENTATION
 #include "axiomws.h"
 #include "harness.h"
