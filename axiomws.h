@@ -36,6 +36,13 @@ CONFIGURATION MACROS (NAME - default - meaning)
                                     the handshake and an OS random pool for mask keys.
                                     Changes struct layouts: set it the same in every file.
    AXWS_ASSERT(x)         - assert(x) - how programmer errors (NULL objects) are caught.
+   AXWS_JSON_NO_SIMD      - unset - the JSON scanner uses portable 8-byte words only.
+   AXWS_AXIOM_MAX_ROOMS   - 64    - rooms one Axiom client remembers.      } these change
+   AXWS_AXIOM_ROOM_MAX    - 95    - longest room name in bytes.             } struct layouts:
+   AXWS_AXIOM_TOKEN_MAX   - 2047  - longest access or refresh token.        } set them the
+   AXWS_AXIOM_CAPTURE_MAX, AXWS_AXIOM_RAW_MAX, AXWS_AXIOM_ARENA_SIZE,       } same in every
+   AXWS_AXIOM_MAX_VALUES, AXWS_AXIOM_MAX_BALANCES - see the >>axiom-msg-decl   } file.
+                            section: what an oversize message keeps.
 
 CONVENTIONS
    Public names start with axws_ / AXWS_, private ones with axws__. Every length is a size_t.
@@ -48,7 +55,8 @@ MEMORY
    in axws_config; they must stay valid and untouched until the connection is CLOSED and not
    reconnected. One buffer does double duty: the upgrade response is assembled in tx_buf
    (which is idle while the client waits for it), so no separate header buffer exists.
-       rx_buf   socket reads (plain ws:// only)               >= AXWS_MIN_RX bytes
+       rx_buf   socket reads (ws://), or BearSSL's records     >= AXWS_MIN_RX bytes (ws://),
+                (wss://, unless tls_buf is given)              >= AXWS_TLS_BUF_MIN (wss://)
        tx_buf   queued outgoing frames, then the upgrade       >= AXWS_MIN_TX bytes
                 response (bounded by max_handshake)
        msg_buf  whole-message reassembly (optional: without   the largest message accepted
@@ -81,12 +89,35 @@ THE STEP LOOP
    bytes and returns how many it consumed (it stops consuming when it cannot queue a reply:
    back-pressure), axws_tick() runs the timers.
 
+TLS
+   wss:// URLs go through BearSSL's client engine inside the same step loop: TLS 1.2, ECDHE
+   with AES-GCM (first when the CPU has AES instructions) or ChaCha20-Poly1305. The
+   certificate is always verified against cfg.trust_anchors (axws_tls_anchors_pem/_file
+   decode PEM into a caller buffer; examples/ta_gen.c compiles anchors into a program) and
+   the server name (cfg.servername, default the URL host) unless cfg.insecure_skip_verify
+   is set. BearSSL does not match IP addresses: for 127.0.0.1 give a servername. A
+   reconnect to the same server resumes the TLS session. Details in the >>tls-decl section.
+
+JSON
+   A streaming pull tokenizer (axws_json_*), strict RFC 8259, resumable at any byte, no
+   allocation, with number conversion, unescaping and a path matcher for picking fields out
+   while tokens stream past. Usable on its own; see the >>json-decl section.
+
+AXIOM CLIENT
+   axws_axiom_* is the axiomtrade-rs WebSocketClient in C: regions, tokens (refreshed ahead
+   of expiry through a second, short-lived HTTPS connection in the same loop), rooms that
+   survive reconnects, typed messages (axws_axiom_msg), and four callbacks. See the
+   >>axiom-client-decl and >>axiom-msg-decl sections.
+
 LIMITATIONS
    No permessage-deflate (extensions are refused). No HTTP proxy support. No redirects are
-   followed (the Location header is exposed). TLS is 1.2 at most (BearSSL).
+   followed (the Location header is exposed). TLS is 1.2 at most (BearSSL). Non-minimal
+   frame length encodings are refused (RFC 6455 5.2 says MUST). The default resolver and
+   the Axiom token file use blocking libc calls (see MEMORY and AXIOM CLIENT).
 
 HISTORY
-   0.1.0  first release: RFC 6455 client engine.
+   0.1.0  first release: RFC 6455 client engine, TLS through BearSSL, the JSON tokenizer,
+          the Axiom Trade client.
 */
 #ifndef AXIOMWS_H_INCLUDED
 #define AXIOMWS_H_INCLUDED
@@ -236,7 +267,7 @@ typedef int (*axws_resolve_fn)(void *user, const char *host, int port,
                                struct sockaddr_storage *out, socklen_t *lens, int max);
 
 /* Random bytes: fill buf[0..len). Used for the handshake key and mask keys. The default is
-   BearSSL's HMAC-DRBG seeded once from the OS (without TLS: an OS random pool refilled in
+   BearSSL's AES-CTR DRBG seeded once from the OS (without TLS: an OS random pool refilled in
    blocks). Tests inject their own to make runs deterministic. */
 typedef void (*axws_random_fn)(void *user, void *buf, size_t len);
 
@@ -822,16 +853,39 @@ AXWS_API int axws_tls_anchors_file(axws_tls_anchors *out, void *buf, size_t size
 /* ======================================================================== Axiom messages
 
    The typed decoder for what the Axiom service sends (PROTOCOL.md section 5), built on the
-   JSON tokenizer above: one tokenizer pass per message, fields selected with the path
-   matcher while tokens stream past, no tree and no malloc. It works on its own (tests and
+   JSON tokenizer above: one tokenizer pass per message, fields picked by their key and
+   nesting while tokens stream past, no tree and no malloc. It works on its own (tests and
    tools feed it bytes) and is what the Axiom client calls for every text message.
 
        static unsigned char rx[65536];
-       static axws_axiom_decoder dec;              -- about 16 KB: keep it off small stacks
+       static axws_axiom_decoder dec;              -- about 15 KB: keep it off small stacks
        axws_axiom_decoder_init(&dec, rx, sizeof rx);
        -- for each incoming text message, its bytes in order, in one or more pieces:
        r = axws_axiom_decoder_chunk(&dec, data, len, fin, on_msg, user);
        -- on_msg(user, m) runs once per message, from inside the call with fin = 1
+
+   READING A MESSAGE. Switch on m->kind and read the member of m->u named after it (the
+   other members hold nothing meaningful; RAW has none: use m->room and m->content):
+
+       static void on_msg(void *user, const axws_axiom_msg *m) {
+           if (m->kind == AXWS_AXIOM_KIND_NEW_PAIR) {
+               const axws_axiom_new_pair *p = &m->u.new_pair;
+               char name[256]; size_t n;
+               axws_axiom_str_unescape(&p->token_name, name, sizeof name, &n);
+               if (p->supply.flags & AXWS_AXIOM_PRESENT) printf("%.*s supply %g\n",
+                                                              (int)n, name, p->supply.value);
+               if (p->website.flags & AXWS_AXIOM_NULL) ...   -- null, not absent
+           } else if (m->kind == AXWS_AXIOM_KIND_SOL_PRICE) {
+               double usd = m->u.sol_price.price.value;
+           }
+       }
+
+   WITH THE WEBSOCKET ENGINE. Give the engine no msg_buf (streaming mode: a message larger
+   than msg_size would otherwise close the connection with 1009) and pass every
+   AXWS_EV_CHUNK of a text message: chunk(&dec, ev->data, ev->len, ev->fin, ...). A
+   message that arrives in one chunk is decoded in place, without a copy. With msg_buf,
+   pass each AXWS_EV_MESSAGE with fin = 1. After a connection is lost mid-message, call
+   axws_axiom_decoder_reset(). The callback must not feed the same decoder.
 
    BUFFERS. A message given in one call (fin = 1, nothing pending) is decoded in place:
    views point into `data`. A message given in pieces is gathered in the caller's buffer
@@ -839,21 +893,29 @@ AXWS_API int axws_tls_anchors_file(axws_tls_anchors *out, void *buf, size_t size
    valid only during the callback. A message that does not fit still decodes: from the
    piece that overflows on, the tokenizer is fed as pieces arrive and values are copied as
    they stream past: strings and numbers up to AXWS_AXIOM_CAPTURE_MAX bytes each (longer
-   ones keep their first bytes and carry AXWS_AXIOM_TRUNCATED), nested objects and arrays
-   (protocol_details, pair, token_balances, content) up to AXWS_AXIOM_RAW_MAX bytes, all of
-   one message together up to AXWS_AXIOM_ARENA_SIZE bytes; m->flags then has
-   AXWS_AXIOM_MSG_OVERSIZE. Such a message's bytes are handed, as they arrive, to the
-   optional raw-chunk callback (axws_axiom_decoder_set_raw_fn): every byte of the frame
-   once, in order, with its offset and fin on the last piece; m->content_offset and
-   m->content_len then say where the content value lay in the frame.
+   ones keep their first bytes and carry AXWS_AXIOM_TRUNCATED; a string never ends inside
+   an escape or a UTF-8 sequence once unescaped or written), nested objects and arrays
+   (protocol_details, pair, token_balances, content, trade positions) up to
+   AXWS_AXIOM_RAW_MAX bytes each, the frame itself (the content of objects without a room
+   and of undecodable frames) up to AXWS_AXIOM_RAW_MAX or the buffer's size, whichever is
+   more, and all strings and numbers of one message together up to AXWS_AXIOM_ARENA_SIZE
+   bytes. m->flags then has AXWS_AXIOM_MSG_OVERSIZE (and AXWS_AXIOM_MSG_TRUNCATED when
+   something was cut). A value cut short fails the type checks below that need all of it
+   (an integer timestamp), so only then can an oversize message decode differently.
+   The bytes of an oversize message go, as they arrive, to the optional raw-chunk callback
+   (axws_axiom_decoder_set_raw_fn): every byte of the frame once, in order, with its
+   offset, fin on the last piece; m->content_offset and m->content_len then say where the
+   content value lay in the frame.
 
-   KINDS (room, and content's JSON type; anything else is AXWS_AXIOM_KIND_RAW):
-       new_pairs + object            NEW_PAIR (every field that is present; missing ones
-                                     are absent, so a partial object still decodes)
+   KINDS (by room, and content's JSON type; anything else is AXWS_AXIOM_KIND_RAW):
+       new_pairs + object            NEW_PAIR: every field that is present; missing ones
+                                     are absent (flags 0), so a partial object such as
+                                     frames.jsonl line 14 still decodes. Content that is
+                                     not an object (line 15) or missing (line 16): RAW.
        sol_price + number            SOL_PRICE          block_hash + string   BLOCK_HASH
        sol-priority-fee + number     PRIORITY_FEE       connection_monitor + number
                                                         CONNECTION_MONITOR
-       e-<token> + string holding a number, or a number       ACTIVE_USERS
+       e-<token> + string holding a number, or a number       ACTIVE_USERS (QUOTED)
        s:<token> + object with a numeric active_users         ACTIVE_USERS
        v:<wallet> + object           WALLET_TRADE       t:<pair>, f:<pair> + array   TRADE
    Top-level objects without a "room" key are tried, in order, as MarketUpdate, OrderUpdate,
@@ -865,10 +927,12 @@ AXWS_API int axws_tls_anchors_file(axws_tls_anchors *out, void *buf, size_t size
    numeric amount and value_usd); extra fields are ignored. An object with a "room" key is
    never one of these (a room message whose content has "reason" is not a disconnect).
    Everything else is RAW: m->room (if any) and m->content (the content value; for objects
-   without a room and for non-objects, the whole frame). A frame that is not JSON is RAW
-   with AXWS_AXIOM_MSG_UNDECODABLE, m->content is the frame's text, and the call returns
-   the tokenizer's error (m->json_error): the client reports a serialization error; the
-   decoder is ready for the next message. Duplicate keys: the first occurrence counts.
+   without a room, the whole frame; for a top-level array or scalar, that value). A frame
+   that is not JSON is RAW with AXWS_AXIOM_MSG_UNDECODABLE, m->content holds the frame's
+   bytes (type 0), m->room the room if one was read before the error, and the call
+   returns the tokenizer's error (also in m->json_error, at m->json_error_offset): the
+   client reports a serialization error; the decoder is ready for the next message.
+   Duplicate keys: the first occurrence counts.
 
    VALUES. Strings are raw views (escapes kept; AXWS_AXIOM_ESCAPED says there are some;
    axws_axiom_str_unescape() decodes). Numbers carry their text, the double (correctly
@@ -894,6 +958,10 @@ AXWS_API int axws_tls_anchors_file(axws_tls_anchors *out, void *buf, size_t size
 #define AXWS_AXIOM_MAX_BALANCES 16   /* BalanceUpdate: token balances kept (count tells all) */
 #endif
 /* The five limits above change struct layouts: set them the same in every file. */
+#if AXWS_AXIOM_MAX_VALUES < 11 || AXWS_AXIOM_MAX_BALANCES < 1 || AXWS_AXIOM_CAPTURE_MAX < 32 || \
+    AXWS_AXIOM_RAW_MAX < 64 || AXWS_AXIOM_ARENA_SIZE < AXWS_AXIOM_CAPTURE_MAX
+#error "axiomws: AXWS_AXIOM_MAX_VALUES >= 11 (the named trade fields), MAX_BALANCES >= 1, CAPTURE_MAX >= 32, RAW_MAX >= 64, ARENA_SIZE >= CAPTURE_MAX"
+#endif
 
 /* X(NAME, name): one list yields the enum and axws_axiom_kind_name() ("new_pair", ...),
    the names axiom_stream --json prints as "kind". */
@@ -1058,6 +1126,9 @@ typedef struct axws_axiom_error_msg {
 #define AXWS_AXIOM_MSG_UNDECODABLE 0x01u /* not JSON: RAW, content = the frame's text */
 #define AXWS_AXIOM_MSG_OVERSIZE 0x02u    /* did not fit the buffer: values were copied */
 #define AXWS_AXIOM_MSG_TRUNCATED 0x04u   /* some value has AXWS_AXIOM_TRUNCATED */
+#define AXWS_AXIOM_MSG_NO_SPLICE 0x08u   /* write_json: the object has a key the line uses
+                                            itself ("event", "kind", ...): write the
+                                            decoded fields one by one instead */
 
 /* One decoded message; handed to the callback, valid only during it. */
 typedef struct axws_axiom_msg {
@@ -1163,6 +1234,7 @@ typedef struct axws__axiom_range {
 } axws__axiom_range;
 
 #define AXWS__AXIOM_RANGES 8
+#define AXWS__AXIOM_DEPTH 8
 
 /* The decoder. Transparent so it can live anywhere; treat every field as private. */
 typedef struct axws_axiom_decoder {
@@ -1184,8 +1256,7 @@ typedef struct axws_axiom_decoder {
     int field;              /* slot for the value after the current key, -1 none */
     int cap_slot;           /* scalar being captured in chunks, -1 none */
     int top_type;
-    int key_bad;
-    size_t key_len;
+    axws_json_unescaper kesc;  /* a key arriving in chunks, decoded */
     char key[48];
     size_t nvalues, nbal;
     int bal_group, bal_bad;
@@ -1195,15 +1266,18 @@ typedef struct axws_axiom_decoder {
     int nranges;
     axws__axiom_range ranges[AXWS__AXIOM_RANGES];
     int inner_busy, truncated;
+    int reserved;           /* 1: the top object, 2: the content object has a key --json uses */
     size_t arena_len;
     const char *frame;      /* whole-message view (in place or in buf) */
     size_t frame_kept;      /* bytes of the frame at `frame` */
+    uint8_t ctx[AXWS__AXIOM_DEPTH];  /* per depth: what the keys/values there are */
+    uint8_t khash[4][128];           /* key tables' hash indexes */
     axws_json json;
-    axws_json_paths paths;
     axws__axiom_slot slots[AXWS__AXS_COUNT];
     axws_axiom_msg msg;
     char content_cap[AXWS_AXIOM_RAW_MAX];
     char inner_cap[AXWS_AXIOM_RAW_MAX];
+    char frame_cap[AXWS_AXIOM_RAW_MAX];   /* oversize: the frame's first bytes */
     char arena[AXWS_AXIOM_ARENA_SIZE];
 } axws_axiom_decoder;
 
@@ -1237,17 +1311,28 @@ AXWS_API axws_axiom_num axws_axiom_value_num(const axws_axiom_value *v);
 AXWS_API axws_axiom_str axws_axiom_value_str(const axws_axiom_value *v);
 
 /* Write the line axiom_stream --json prints for `m` (without a newline): one JSON object
-   {"event":"message","kind":...,"room":...,<fields>}. Fields go under their source names
-   (content's fields for object contents; "content" for scalar contents; t:/f: arrays get
-   the eleven names plus "values", the whole array; RAW messages "content"); nested objects
-   and lists are copied through; numbers as they were received (the text always reads back
-   to the same double; integers stay integers); null kept; absent fields left out; strings
-   copied with their original (valid) escapes. A value cut short in an oversize message is
-   written as far as it is complete, with "truncated":true added; containers that cannot
-   be written whole are left out (pair and token_balances are rebuilt from their fields).
-   UNDECODABLE messages carry "content" as a string of the frame's text (escaped, invalid
-   UTF-8 as U+FFFD) and "undecodable":true. out gets a terminating NUL when it fits.
-   Returns the length, or AXWS_ENOBUFS when cap is too small. */
+   {"event":"message","kind":"<kind name>","room":"<room>", ...fields}; "room" is left
+   out when the message has none. The fields, under their source names:
+     object contents (new_pair, wallet_trade, active_users from s:) and objects without a
+       room (the typed shapes): the object's members copied as received, known or not
+       (when a member is named like one of the line's own keys - event, kind, room,
+       truncated, undecodable - the decoded fields are written one by one instead);
+     scalar contents (sol_price, block_hash, priority_fee, connection_monitor, and e-):
+       "content"; e- adds "active_users" as a number;
+     trade arrays: the eleven names of PROTOCOL.md section 5 and "values", the array;
+     RAW: "content" (absent when the message had none; for an object without a room,
+       the whole object); UNDECODABLE: "content" as a string holding the frame's bytes
+       (escaped; bytes that are not UTF-8 become U+FFFD) and "undecodable":true.
+   Nested objects and lists are copied through; numbers are written as received (their
+   text reads back to the same double; integers stay integers; a number without text is
+   written as the shortest %.15g..%.17g that reads back exactly, never with the locale's
+   decimal point); null is kept; absent fields are left out; strings keep their original,
+   valid escapes; LF, CR and TAB between tokens are dropped so the line stays one line.
+   An oversize message that lost something is written from what it kept, with
+   "truncated":true: strings up to their last whole character, objects rebuilt from their
+   decoded fields (pair, token_balances, trade values), nested values that were cut left
+   out. out gets a terminating NUL when it fits. Returns the length (without the NUL), or
+   AXWS_ENOBUFS when cap is too small (out then holds an empty string when cap > 0). */
 AXWS_API int axws_axiom_msg_write_json(const axws_axiom_msg *m, char *out, size_t cap);
 /* <<axiom-msg-decl */
 
@@ -1507,10 +1592,10 @@ struct axws_conn {
     uint8_t close_reason_len;
 
     /* random pool for mask keys, refilled in blocks */
-    uint8_t rnd[64];
-    uint8_t rnd_used;
+    uint8_t rnd[256];
+    uint16_t rnd_used;
 #ifndef AXWS_NO_TLS
-    br_hmac_drbg_context drbg;
+    br_aesctr_drbg_context drbg;
     int drbg_seeded;
     /* >>tls-state (owned by the TLS layer) */
     br_ssl_client_context tls_cc;   /* BearSSL's client engine (3.7 KB) */
@@ -1591,6 +1676,9 @@ struct axws_axiom {
 /* ############################################################################ implementation */
 #if defined(AXIOMWS_IMPLEMENTATION) && !defined(AXIOMWS__IMPLEMENTED)
 #define AXIOMWS__IMPLEMENTED
+#if defined(__GLIBC__) && !defined(__USE_XOPEN2K8)
+#error "axiomws.h needs POSIX.1-2008: include it before any system header, or compile with -D_POSIX_C_SOURCE=200809L (strict -std=c99 turns POSIX off)"
+#endif
 
 /* >>util */
 #include <errno.h>
@@ -1756,24 +1844,27 @@ static void axws__accept_value(const char *key, char out[32]) {
 }
 
 /* Random bytes for keys and masks: the program's generator when given, else a pool
-   refilled 64 bytes at a time (never a system call per frame). With BearSSL the pool comes
-   from an HMAC-DRBG seeded once from the OS; without it, straight from the OS. */
+   refilled 256 bytes at a time (never a system call per frame). With BearSSL the pool comes
+   from an AES-CTR DRBG seeded once from the OS; without it, straight from the OS. */
 static void axws__fill_pool(axws_conn *c) {
 #ifndef AXWS_NO_TLS
     if (!c->drbg_seeded) {
+        /* AES-CTR DRBG: a mask key costs a few ns (HMAC-DRBG took ~250 ns a key) */
+        const br_block_ctr_class *aes = br_aes_x86ni_ctr_get_vtable();
         br_prng_seeder seeder = br_prng_seeder_system(NULL);
-        br_hmac_drbg_init(&c->drbg, &br_sha256_vtable, NULL, 0);
+        if (!aes) aes = &br_aes_ct_ctr_vtable;
+        br_aesctr_drbg_init(&c->drbg, aes, NULL, 0);
         if (!seeder || !seeder(&c->drbg.vtable)) {
             /* No OS seeder: mix in what varies. Weak, but mask keys only need to be
                unpredictable to scripts in a browser sandbox, which we are not. */
             struct timespec ts;
             clock_gettime(CLOCK_MONOTONIC, &ts);
-            br_hmac_drbg_update(&c->drbg, &ts, sizeof ts);
-            br_hmac_drbg_update(&c->drbg, &c, sizeof c);
+            br_aesctr_drbg_update(&c->drbg, &ts, sizeof ts);
+            br_aesctr_drbg_update(&c->drbg, &c, sizeof c);
         }
         c->drbg_seeded = 1;
     }
-    br_hmac_drbg_generate(&c->drbg, c->rnd, sizeof c->rnd);
+    br_aesctr_drbg_generate(&c->drbg, c->rnd, sizeof c->rnd);
 #else
     size_t got = 0;
 #if defined(__linux__)
@@ -1810,7 +1901,7 @@ static void axws__random(axws_conn *c, uint8_t *out, size_t n) {
         take = sizeof c->rnd - c->rnd_used;
         if (take > n) take = n;
         memcpy(out, c->rnd + c->rnd_used, take);
-        c->rnd_used = (uint8_t)(c->rnd_used + take);
+        c->rnd_used = (uint16_t)(c->rnd_used + take);
         out += take; n -= take;
     }
 }
@@ -2222,6 +2313,48 @@ static int axws__data(axws_conn *c, const uint8_t *d, size_t take) {
 
 static size_t axws__hs_feed(axws_conn *c, const uint8_t *p, size_t n);
 
+/* The common case in one step: a whole unfragmented text or binary frame with a 7-bit
+   length, all of it in p[0..n). Returns the bytes it took, or 0 to leave the frame to the
+   general path (which also diagnoses everything unusual). */
+static size_t axws__small_frame(axws_conn *c, const uint8_t *p, size_t n) {
+    uint8_t b0 = p[0], b1 = p[1];
+    size_t len = b1;
+    int op = b0 & 0x0F;
+    axws_event ev;
+    /* FIN set, RSV clear, TEXT or BINARY, unmasked, length < 126, nothing in progress */
+    if ((b0 & 0xF0) != 0x80 || (op != AXWS_OP_TEXT && op != AXWS_OP_BINARY) || b1 >= 126 ||
+        c->msg_opcode || n < 2 + len)
+        return 0;
+    if (op == AXWS_OP_TEXT) {
+        /* short ASCII text is checked a word at a time right here */
+        uint64_t hi = 0;
+        size_t k = 0;
+        for (; k + 8 <= len; k += 8) hi |= axws__load64(p + 2 + k);
+        for (; k < len; k++) hi |= p[2 + k];
+        if (hi & 0x8080808080808080ull) {
+            uint32_t st = AXWS__UTF8_ACCEPT;
+            if (axws__utf8_scan(&st, p + 2, len) != 0 || st != AXWS__UTF8_ACCEPT) return 0;
+        }
+    }
+    ev.type = AXWS_EV_CHUNK;
+    ev.opcode = op;
+    ev.data = len ? p + 2 : NULL;
+    ev.len = len;
+    ev.offset = 0;
+    ev.fin = 1;
+    ev.close_code = 0;
+    ev.error = 0;
+    ev.status = 0;
+    if (c->cfg.msg_buf) {
+        if (len > c->cfg.msg_size) return 0;
+        if (len) memcpy(c->cfg.msg_buf, p + 2, len);
+        ev.type = AXWS_EV_MESSAGE;
+        ev.data = len ? (const uint8_t *)c->cfg.msg_buf : NULL;
+    }
+    axws__emit(c, &ev);
+    return 2 + len;
+}
+
 AXWS__DEF size_t axws_feed(axws_conn *c, const void *data, size_t len, int64_t now_ms) {
     const uint8_t *p = (const uint8_t *)data;
     size_t i = 0;
@@ -2243,7 +2376,9 @@ AXWS__DEF size_t axws_feed(axws_conn *c, const void *data, size_t len, int64_t n
             continue;
         }
         if (!c->in_frame) {
-            i += axws__read_header(c, p + i, len - i);
+            size_t used = 0;
+            if (c->hdr_have == 0 && len - i >= 2) used = axws__small_frame(c, p + i, len - i);
+            i += used ? used : axws__read_header(c, p + i, len - i);
             continue;
         }
         {
@@ -5355,24 +5490,23 @@ AXWS__DEF const char *axws_location(const axws_conn *c, size_t *len) {
 /* >>axiom */
 /* >>axiom-msg */
 /* ======================================================================== Axiom messages
-   Layout: one tokenizer pass; the path matcher says in which context a key or value sits
-   (top level, content object, content array, content.pair, token_balances entries); keys
-   in those contexts are looked up in small tables to a slot; values land in slots (views,
-   or copies in the arena for oversize messages). Nothing is cleared per message: a slot
+   Layout: one tokenizer pass; a context per nesting depth says what the keys and values
+   there are (top level, content object, content array, content.pair, token_balances and
+   its entries: the few paths this protocol has; a generic path matcher cost more than
+   the tokenizer itself on small messages); keys in those contexts are found through small
+   hash tables to a slot; values land in slots (views, or copies in the arena for oversize
+   messages). Nothing is cleared per message: a slot
    belongs to the message when its gen matches. At the end the room and content types pick
    the kind and a per-kind table copies slots into the message's typed struct; the same
    table names the fields for axws_axiom_msg_write_json. */
 #include <stdio.h>
 #include <math.h>
 
-/* path patterns: the index is the context */
+/* What the keys or values at one depth are. */
 enum {
-    AXWS__AXP_ROOM = 0, AXWS__AXP_CONTENT, AXWS__AXP_TOP, AXWS__AXP_CFIELD, AXWS__AXP_CELEM,
-    AXWS__AXP_PAIR, AXWS__AXP_BELEM, AXWS__AXP_BFIELD, AXWS__AXP_COUNT
+    AXWS__AXC_NONE = 0, AXWS__AXC_TOP, AXWS__AXC_CFIELD, AXWS__AXC_PAIR, AXWS__AXC_BFIELD,
+    AXWS__AXC_CELEM, AXWS__AXC_BELEM
 };
-static const char *const axws__axiom_patterns[AXWS__AXP_COUNT] = {
-    "room", "content", "*", "content.*", "content[*]", "content.pair.*",
-    "token_balances[*]", "token_balances[*].*"};
 
 typedef struct axws__axiom_key {
     const char *name;
@@ -5384,21 +5518,58 @@ typedef struct axws__axiom_key {
 #define AXWS__AXK_C(n) {#n, sizeof #n - 1, AXWS__AXS_C_##n},
 #define AXWS__AXK_P(n) {#n, sizeof #n - 1, AXWS__AXS_P_##n},
 #define AXWS__AXK_B(n) {#n, sizeof #n - 1, AXWS__AXS_B_##n - AXWS__AXS_BAL},
-static const axws__axiom_key axws__axiom_keys_top[] = {AXWS__AXIOM_TOP_FIELDS(AXWS__AXK_T)};
-static const axws__axiom_key axws__axiom_keys_content[] = {AXWS__AXIOM_CONTENT_FIELDS(AXWS__AXK_C)};
+/* keys the --json line uses itself: an object holding one cannot be spliced into it */
+#define AXWS__AXIOM_RESERVED -2
+#define AXWS__AXK_RESERVED                                                                     \
+    {"event", 5, AXWS__AXIOM_RESERVED}, {"kind", 4, AXWS__AXIOM_RESERVED},                     \
+    {"truncated", 9, AXWS__AXIOM_RESERVED}, {"undecodable", 11, AXWS__AXIOM_RESERVED},
+static const axws__axiom_key axws__axiom_keys_top[] = {
+    {"room", 4, AXWS__AXS_ROOM}, {"content", 7, AXWS__AXS_CONTENT}, AXWS__AXK_RESERVED
+    AXWS__AXIOM_TOP_FIELDS(AXWS__AXK_T)};
+static const axws__axiom_key axws__axiom_keys_content[] = {
+    {"room", 4, AXWS__AXIOM_RESERVED}, AXWS__AXK_RESERVED
+    AXWS__AXIOM_CONTENT_FIELDS(AXWS__AXK_C)};
 static const axws__axiom_key axws__axiom_keys_pair[] = {AXWS__AXIOM_PAIR_FIELDS(AXWS__AXK_P)};
 static const axws__axiom_key axws__axiom_keys_bal[] = {AXWS__AXIOM_BAL_FIELDS(AXWS__AXK_B)};
 #undef AXWS__AXK_T
 #undef AXWS__AXK_C
 #undef AXWS__AXK_P
 #undef AXWS__AXK_B
+#undef AXWS__AXK_RESERVED
 
-static int axws__axiom_lookup(const axws__axiom_key *tab, size_t n, const char *k, size_t len) {
-    size_t i;
+/* the key table of contexts TOP, CFIELD, PAIR, BFIELD (in that order, from 1) */
+static const axws__axiom_key *const axws__axiom_key_tab[4] = {
+    axws__axiom_keys_top, axws__axiom_keys_content, axws__axiom_keys_pair, axws__axiom_keys_bal};
+static const uint8_t axws__axiom_key_count[4] = {
+    sizeof axws__axiom_keys_top / sizeof axws__axiom_keys_top[0],
+    sizeof axws__axiom_keys_content / sizeof axws__axiom_keys_content[0],
+    sizeof axws__axiom_keys_pair / sizeof axws__axiom_keys_pair[0],
+    sizeof axws__axiom_keys_bal / sizeof axws__axiom_keys_bal[0]};
+
+static unsigned axws__axiom_hash(const char *k, size_t n) {
+    return (unsigned)(n * 7u + (uint8_t)k[0] * 3u + (uint8_t)k[n - 1] * 5u + (uint8_t)k[n / 2]) & 127u;
+}
+
+/* Open addressing over 128 entries per table (at most 45 keys each: under half full). */
+static void axws__axiom_hash_init(axws_axiom_decoder *d) {
+    int t, i;
+    memset(d->khash, 0xFF, sizeof d->khash);
+    for (t = 0; t < 4; t++)
+        for (i = 0; i < axws__axiom_key_count[t]; i++) {
+            const axws__axiom_key *e = &axws__axiom_key_tab[t][i];
+            unsigned h = axws__axiom_hash(e->name, e->len);
+            while (d->khash[t][h] != 0xFF) h = (h + 1) & 127u;
+            d->khash[t][h] = (uint8_t)i;
+        }
+}
+
+static int axws__axiom_lookup(const axws_axiom_decoder *d, int t, const char *k, size_t len) {
+    unsigned h, i;
     if (!len) return -1;
-    for (i = 0; i < n; i++)
-        if (tab[i].len == len && tab[i].name[0] == k[0] && memcmp(tab[i].name, k, len) == 0)
-            return tab[i].slot;
+    for (h = axws__axiom_hash(k, len); (i = d->khash[t][h]) != 0xFF; h = (h + 1) & 127u) {
+        const axws__axiom_key *e = &axws__axiom_key_tab[t][i];
+        if (e->len == len && memcmp(e->name, k, len) == 0) return e->slot;
+    }
     return -1;
 }
 
@@ -5415,7 +5586,7 @@ AXWS__DEF void axws_axiom_decoder_init(axws_axiom_decoder *d, void *buf, size_t 
     d->buf = (unsigned char *)buf;
     d->size = buf ? size : 0;
     axws_json_init(&d->json, NULL, 0);
-    axws_json_paths_init(&d->paths, axws__axiom_patterns, AXWS__AXP_COUNT);
+    axws__axiom_hash_init(d);
 }
 
 AXWS__DEF void axws_axiom_decoder_set_raw_fn(axws_axiom_decoder *d, axws_axiom_raw_fn fn,
@@ -5437,7 +5608,6 @@ static void axws__axiom_begin(axws_axiom_decoder *d) {
         d->gen = 1;
     }
     axws_json_reset(&d->json);
-    axws_json_paths_reset(&d->paths);
     d->in_msg = 1;
     d->have = 0;
     d->msg_len = 0;
@@ -5445,14 +5615,12 @@ static void axws__axiom_begin(axws_axiom_decoder *d) {
     d->err_offset = 0;
     d->field = d->cap_slot = -1;
     d->top_type = 0;
-    d->key_bad = 0;
-    d->key_len = 0;
     d->nvalues = d->nbal = 0;
     d->bal_group = -1;
     d->bal_bad = d->in_bal = 0;
     d->content_start = d->content_end = 0;
     d->nranges = 0;
-    d->inner_busy = d->truncated = 0;
+    d->inner_busy = d->truncated = d->reserved = 0;
     d->arena_len = 0;
     d->frame = NULL;
     d->frame_kept = 0;
@@ -5591,8 +5759,8 @@ static void axws__axiom_close(axws_axiom_decoder *d, const axws_json_token *t) {
     }
 }
 
-/* The slot a value goes to (and bookkeeping of array positions), or -1. */
-static int axws__axiom_target(axws_axiom_decoder *d, const axws_json_token *t, int id) {
+/* The slot a value in context c goes to (and bookkeeping of array positions), or -1. */
+static int axws__axiom_target(axws_axiom_decoder *d, const axws_json_token *t, int c) {
     int slot = -1;
     if (t->depth == 0) {
         d->top_type = t->type;
@@ -5601,21 +5769,17 @@ static int axws__axiom_target(axws_axiom_decoder *d, const axws_json_token *t, i
         d->content_start = t->offset;
         return AXWS__AXS_CONTENT;
     }
-    switch (id) {
-    case AXWS__AXP_ROOM: slot = AXWS__AXS_ROOM; break;
-    case AXWS__AXP_CONTENT:
-        slot = AXWS__AXS_CONTENT;
-        if (d->slots[slot].gen != d->gen) d->content_start = t->offset;
-        break;
-    case AXWS__AXP_TOP: case AXWS__AXP_CFIELD: case AXWS__AXP_PAIR: case AXWS__AXP_BFIELD:
+    switch (c) {
+    case AXWS__AXC_TOP: case AXWS__AXC_CFIELD: case AXWS__AXC_PAIR: case AXWS__AXC_BFIELD:
         slot = d->field;
         d->field = -1;
+        if (slot == AXWS__AXS_CONTENT && d->slots[slot].gen != d->gen) d->content_start = t->offset;
         break;
-    case AXWS__AXP_CELEM:
+    case AXWS__AXC_CELEM:
         if (d->nvalues < AXWS_AXIOM_MAX_VALUES) slot = AXWS__AXS_VALUES + (int)d->nvalues;
         d->nvalues++;
         break;
-    case AXWS__AXP_BELEM:
+    case AXWS__AXC_BELEM:
         d->nbal++;
         if (t->type != AXWS_JSON_BEGIN_OBJECT) d->bal_bad = 1;
         else {
@@ -5633,42 +5797,31 @@ static int axws__axiom_target(axws_axiom_decoder *d, const axws_json_token *t, i
     return slot;
 }
 
-static void axws__axiom_on_key(axws_axiom_decoder *d, const axws_json_token *t, int id) {
+/* A key in context c (TOP, CFIELD, PAIR or BFIELD): which slot its value goes to. */
+static void axws__axiom_on_key(axws_axiom_decoder *d, const axws_json_token *t, int c) {
     const char *k = t->data;
     size_t n = t->len;
     char tmp[sizeof d->key];
+    int slot;
     d->field = -1;
+    /* keys are compared decoded; one longer than 48 bytes decoded is no field of ours */
     if (t->more || t->cont) {
-        if (!t->cont) { d->key_len = 0; d->key_bad = 0; }
-        if (d->key_len + t->len > sizeof d->key) d->key_bad = 1;
-        else { memcpy(d->key + d->key_len, t->data, t->len); d->key_len += t->len; }
-        if (t->more || d->key_bad) return;
+        if (!t->cont) axws_json_unescape_init(&d->kesc, d->key, sizeof d->key);
+        axws_json_unescape_add(&d->kesc, t->data, t->len);
+        if (t->more || axws_json_unescape_finish(&d->kesc, &n) != 0) return;
         k = d->key;
-        n = d->key_len;
-    }
-    if (id < AXWS__AXP_TOP) return; /* none, or room/content: the value's id says */
-    if (t->escaped) {
+    } else if (t->escaped) {
         if (axws_json_unescape(k, n, tmp, sizeof tmp, &n) != 0) return;
         k = tmp;
     }
-    switch (id) {
-    case AXWS__AXP_TOP:
-        d->field = axws__axiom_lookup(axws__axiom_keys_top, sizeof axws__axiom_keys_top / sizeof axws__axiom_keys_top[0], k, n);
-        break;
-    case AXWS__AXP_CFIELD:
-        d->field = axws__axiom_lookup(axws__axiom_keys_content, sizeof axws__axiom_keys_content / sizeof axws__axiom_keys_content[0], k, n);
-        break;
-    case AXWS__AXP_PAIR:
-        d->field = axws__axiom_lookup(axws__axiom_keys_pair, sizeof axws__axiom_keys_pair / sizeof axws__axiom_keys_pair[0], k, n);
-        break;
-    case AXWS__AXP_BFIELD:
-        if (d->in_bal && d->bal_group >= 0) {
-            int f = axws__axiom_lookup(axws__axiom_keys_bal, AXWS__AXS_BAL_N, k, n);
-            if (f >= 0) d->field = AXWS__AXS_BAL + d->bal_group * AXWS__AXS_BAL_N + f;
-        }
-        break;
-    default: break;
+    slot = axws__axiom_lookup(d, c - AXWS__AXC_TOP, k, n);
+    if (slot == AXWS__AXIOM_RESERVED) {
+        d->reserved |= c == AXWS__AXC_TOP ? 1 : 2;
+        slot = -1;
     }
+    if (slot >= 0 && c == AXWS__AXC_BFIELD)
+        slot = d->in_bal ? AXWS__AXS_BAL + d->bal_group * AXWS__AXS_BAL_N + slot : -1;
+    d->field = slot;
 }
 
 /* A token_balances entry ended: does it have the fields BalanceUpdate requires? */
@@ -5683,18 +5836,31 @@ static void axws__axiom_bal_end(axws_axiom_decoder *d) {
 }
 
 static void axws__axiom_token(axws_axiom_decoder *d, const axws_json_token *t) {
-    int id = axws_json_paths_token(&d->paths, t), slot;
+    uint32_t dep = t->depth;
+    int c = dep < AXWS__AXIOM_DEPTH ? (int)d->ctx[dep] : (int)AXWS__AXC_NONE, slot;
     switch (t->type) {
-    case AXWS_JSON_KEY: axws__axiom_on_key(d, t, id); return;
+    case AXWS_JSON_KEY:
+        if (c >= AXWS__AXC_TOP && c <= AXWS__AXC_BFIELD) axws__axiom_on_key(d, t, c);
+        return;
     case AXWS_JSON_BEGIN_OBJECT:
-    case AXWS_JSON_BEGIN_ARRAY:
-        slot = axws__axiom_target(d, t, id);
+    case AXWS_JSON_BEGIN_ARRAY: {
+        int obj = t->type == AXWS_JSON_BEGIN_OBJECT;
+        uint8_t cc = AXWS__AXC_NONE;
+        slot = axws__axiom_target(d, t, c);
+        /* what the children of this container are */
+        if (dep == 0) cc = obj ? AXWS__AXC_TOP : AXWS__AXC_NONE;
+        else if (slot == AXWS__AXS_CONTENT) cc = obj ? AXWS__AXC_CFIELD : AXWS__AXC_CELEM;
+        else if (slot == AXWS__AXS_T_token_balances) cc = obj ? AXWS__AXC_NONE : AXWS__AXC_BELEM;
+        else if (slot == AXWS__AXS_C_pair) cc = obj ? AXWS__AXC_PAIR : AXWS__AXC_NONE;
+        else if (c == AXWS__AXC_BELEM && obj) cc = AXWS__AXC_BFIELD;
+        if (dep + 1 < AXWS__AXIOM_DEPTH) d->ctx[dep + 1] = cc;
         if (slot >= 0) axws__axiom_open(d, slot, t);
         return;
+    }
     case AXWS_JSON_END_OBJECT:
     case AXWS_JSON_END_ARRAY:
-        if (d->nranges && d->ranges[d->nranges - 1].depth == t->depth) axws__axiom_close(d, t);
-        if (d->in_bal && t->depth == d->bal_depth) axws__axiom_bal_end(d);
+        if (d->nranges && d->ranges[d->nranges - 1].depth == dep) axws__axiom_close(d, t);
+        if (d->in_bal && dep == d->bal_depth) axws__axiom_bal_end(d);
         return;
     default:
         if (t->cont) {
@@ -5704,7 +5870,7 @@ static void axws__axiom_token(axws_axiom_decoder *d, const axws_json_token *t) {
             }
             return;
         }
-        slot = axws__axiom_target(d, t, id);
+        slot = axws__axiom_target(d, t, c);
         if (slot >= 0) axws__axiom_scalar(d, slot, t);
         return;
     }
@@ -5730,6 +5896,9 @@ static void axws__axiom_piece(axws_axiom_decoder *d, const char *p, size_t n, in
         else if (r < 0) {
             d->err = r;
             d->err_offset = axws_json_error_offset(&d->json);
+            /* a value cut by the error is not a value (it may end inside a UTF-8 sequence) */
+            if (d->cap_slot >= 0) d->slots[d->cap_slot].gen = 0;
+            d->cap_slot = -1;
         } else if (d->streaming) {
             int i; /* the piece is used up: open captures keep their part of it */
             for (i = 0; i < d->nranges; i++)
@@ -5784,6 +5953,16 @@ static size_t axws__axiom_safe_prefix(const char *p, size_t n) {
     return i;
 }
 
+/* An integer literal of at most 18 digits (a valid JSON number: no check of the grammar). */
+static int axws__axiom_small_int(const char *p, size_t n, int64_t *out) {
+    size_t i = p[0] == '-';
+    uint64_t v = 0;
+    if (n - i > 18 || n == i) return 0;
+    for (; i < n; i++) v = v * 10 + (uint64_t)(p[i] - '0');
+    *out = p[0] == '-' ? -(int64_t)v : (int64_t)v;
+    return 1;
+}
+
 AXWS__DEF axws_axiom_num axws_axiom_value_num(const axws_axiom_value *v) {
     axws_axiom_num n;
     AXWS_ASSERT(v != NULL);
@@ -5794,8 +5973,9 @@ AXWS__DEF axws_axiom_num axws_axiom_value_num(const axws_axiom_value *v) {
     n.raw_len = v->len;
     if (!(v->flags & AXWS_AXIOM_PRESENT) || v->type == AXWS_JSON_NULL) return n;
     if (v->type == AXWS_JSON_STRING) {
-        /* a number sent as a string ("49"): the body must be a JSON number as a whole */
-        if ((v->flags & (AXWS_AXIOM_ESCAPED | AXWS_AXIOM_TRUNCATED)) ||
+        /* a number sent as a string ("49"): the body must be a JSON number as a whole,
+           no longer than what an oversize message keeps (so both read the same) */
+        if ((v->flags & (AXWS_AXIOM_ESCAPED | AXWS_AXIOM_TRUNCATED)) || v->len > AXWS_AXIOM_CAPTURE_MAX ||
             axws_json_to_double(v->ptr, v->len, &n.value) == AXWS_JSON_ENUMBER) {
             n.value = 0;
             n.flags |= AXWS_AXIOM_MISMATCH;
@@ -5816,9 +5996,20 @@ AXWS__DEF axws_axiom_num axws_axiom_value_num(const axws_axiom_value *v) {
         n.value = NAN;
         return n;
     }
+    if ((v->flags & AXWS_AXIOM_INTEGER) && axws__axiom_small_int(v->ptr, v->len, &n.integer)) {
+        /* up to 18 digits: exact, and int64 -> double rounds to nearest like a parse */
+        n.value = (double)n.integer;
+        if (n.integer == 0 && v->ptr[0] == '-') n.value = -0.0;
+        n.flags |= AXWS_AXIOM_INTEGER;
+        return n;
+    }
     axws_json_to_double(v->ptr, v->len, &n.value); /* ERANGE leaves +-HUGE_VAL */
-    if (axws_json_to_int64(v->ptr, v->len, &n.integer) != 0) n.integer = 0;
-    else if (v->flags & AXWS_AXIOM_INTEGER) n.flags |= AXWS_AXIOM_INTEGER;
+    if (v->flags & AXWS_AXIOM_INTEGER) { /* 19 digits or more: exact when within int64 */
+        if (axws_json_to_int64(v->ptr, v->len, &n.integer) == 0) n.flags |= AXWS_AXIOM_INTEGER;
+        else n.integer = 0;
+    } else if (n.value >= -9223372036854775808.0 && n.value < 9223372036854775808.0 &&
+               (double)(int64_t)n.value == n.value)
+        n.integer = (int64_t)n.value; /* 1.5e2: whole, taken from the double (no libm) */
     return n;
 }
 
@@ -6025,7 +6216,9 @@ static int axws__axiom_room_kind(const axws_axiom_decoder *d, const axws_axiom_m
     int ct = m->content.type;
     char tmp[32];
     axws_axiom_str room = m->room;
-    if (room.type != AXWS_JSON_STRING || (room.flags & AXWS_AXIOM_TRUNCATED)) return AXWS_AXIOM_KIND_RAW;
+    if (room.type != AXWS_JSON_STRING) return AXWS_AXIOM_KIND_RAW;
+    /* a name cut short (oversize) can only match by its prefix, as it would whole */
+    if (room.flags & AXWS_AXIOM_TRUNCATED) room.len = axws__axiom_safe_prefix(room.ptr, room.len);
     if (room.flags & AXWS_AXIOM_ESCAPED) { /* rare: compare the decoded name's start */
         size_t n;
         axws_json_unescape(room.ptr, room.len, tmp, sizeof tmp, &n);
@@ -6075,6 +6268,7 @@ static void axws__axiom_assemble(axws_axiom_decoder *d) {
     m->frame_len = d->msg_len;
     if (d->streaming) m->flags |= AXWS_AXIOM_MSG_OVERSIZE;
     m->room = axws__axiom_str(d, AXWS__AXS_ROOM);
+    if (d->truncated) m->flags |= AXWS_AXIOM_MSG_TRUNCATED;
     if (d->err || !d->done) {
         m->kind = AXWS_AXIOM_KIND_RAW;
         m->flags |= AXWS_AXIOM_MSG_UNDECODABLE;
@@ -6083,7 +6277,6 @@ static void axws__axiom_assemble(axws_axiom_decoder *d) {
         axws__axiom_frame_content(d, m, 0);
         return;
     }
-    if (d->truncated) m->flags |= AXWS_AXIOM_MSG_TRUNCATED;
     m->content = axws__axiom_val(d, AXWS__AXS_CONTENT);
     m->content_offset = d->content_start;
     m->content_len = d->content_end - d->content_start;
@@ -6092,8 +6285,10 @@ static void axws__axiom_assemble(axws_axiom_decoder *d) {
     else {
         /* only objects without a room field can be the typed shapes */
         m->kind = (axws_axiom_kind)axws__axiom_shape(d);
-        if (m->kind == AXWS_AXIOM_KIND_RAW) axws__axiom_frame_content(d, m, AXWS_JSON_BEGIN_OBJECT);
+        axws__axiom_frame_content(d, m, AXWS_JSON_BEGIN_OBJECT);
     }
+    if ((d->reserved & (m->room.flags & AXWS_AXIOM_PRESENT ? 2 : 1)) && m->kind != AXWS_AXIOM_KIND_RAW)
+        m->flags |= AXWS_AXIOM_MSG_NO_SPLICE;
     tab = &axws__axiom_tables[m->kind];
     if (tab->n) axws__axiom_fill(d, tab->f, tab->n, 0, &m->u);
     switch (m->kind) {
@@ -6161,10 +6356,20 @@ AXWS__DEF int axws_axiom_decoder_chunk(axws_axiom_decoder *d, const void *data, 
         d->piece_base = 0;
         d->frame = (const char *)d->buf;
         d->frame_kept = d->have;
-        if (d->raw_fn && d->have) d->raw_fn(d->raw_user, d->frame, d->have, 0, 0);
-        axws__axiom_piece(d, d->frame, d->have, 1, 0);
+        if (d->have < sizeof d->frame_cap) { /* keep more of the frame than buf holds */
+            if (d->have) memcpy(d->frame_cap, d->buf, d->have);
+            d->frame = d->frame_cap;
+        }
+        if (d->raw_fn && d->have) d->raw_fn(d->raw_user, (const char *)d->buf, d->have, 0, 0);
+        axws__axiom_piece(d, (const char *)d->buf, d->have, 1, 0);
     }
     if (d->raw_fn) d->raw_fn(d->raw_user, p, len, d->msg_len, fin);
+    if (d->frame == d->frame_cap && d->frame_kept < sizeof d->frame_cap) {
+        size_t k = sizeof d->frame_cap - d->frame_kept;
+        if (k > len) k = len;
+        if (k) memcpy(d->frame_cap + d->frame_kept, p, k);
+        d->frame_kept += k;
+    }
     d->msg_len += len;
     axws__axiom_piece(d, p, len, 0, fin);
     if (!fin) return 0;
@@ -6207,6 +6412,7 @@ static void axws__axiom_puts(axws__axiom_w *w, const char *s) { axws__axiom_put(
 static void axws__axiom_put_escaped(axws__axiom_w *w, const char *s, size_t n) {
     static const char hex[] = "0123456789abcdef";
     size_t i = 0, run = 0;
+    if (!n) return;
     while (i < n) {
         uint8_t c = (uint8_t)s[i];
         size_t k = 0;
@@ -6245,27 +6451,71 @@ static void axws__axiom_put_escaped(axws__axiom_w *w, const char *s, size_t n) {
     axws__axiom_put(w, s + n - run, run);
 }
 
-/* A double in a form that reads back to the same value, whatever the locale: the
-   shortest of %.15g..%.17g that round-trips, with the locale's decimal point mapped to
-   '.'. Not finite: null (JSON has no such numbers). */
+/* printf's %g output in JSON form whatever the locale: digits, sign and exponent kept,
+   anything else (the locale's decimal point, one or more bytes) becomes one '.'. */
+static size_t axws__axiom_fix_decimal(const char *b, size_t k, char *o) {
+    size_t i, n = 0;
+    for (i = 0; i < k; i++) {
+        char c = b[i];
+        if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e') o[n++] = c;
+        else if (n == 0 || o[n - 1] != '.') o[n++] = '.';
+    }
+    return n;
+}
+
+/* A double in a form that reads back to the same value: the shortest of %.15g..%.17g
+   that round-trips (read back by our own locale-free parser). Not finite: null (JSON has
+   no such numbers). */
 static void axws__axiom_put_double(axws__axiom_w *w, double v) {
     char b[40], o[40];
     int prec;
-    size_t i, n = 0;
+    size_t n = 0;
     if (!isfinite(v)) { axws__axiom_puts(w, "null"); return; }
     for (prec = 15; prec <= 17; prec++) {
         double back;
         int k = snprintf(b, sizeof b, "%.*g", prec, v);
         if (k <= 0 || (size_t)k >= sizeof b) continue;
-        n = 0;
-        for (i = 0; i < (size_t)k; i++) {
-            char c = b[i];
-            if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e') o[n++] = c;
-            else if (n == 0 || o[n - 1] != '.') o[n++] = '.'; /* any decimal point */
-        }
+        n = axws__axiom_fix_decimal(b, (size_t)k, o);
         if (axws_json_to_double(o, n, &back) == 0 && back == v) break;
     }
     axws__axiom_put(w, o, n);
+}
+
+/* Raw JSON text on one line: a valid document can hold LF, CR and TAB only as whitespace
+   between tokens (RFC 8259 section 7: never raw inside strings), so they are dropped. */
+static void axws__axiom_put_compact(axws__axiom_w *w, const char *p, size_t n) {
+    size_t i = 0, run = 0;
+    while (i < n) {
+        char c;
+        if (i + 8 <= n) { /* eight bytes at once when none is below 0x20 */
+            uint64_t x;
+            memcpy(&x, p + i, 8);
+            if (!((x - 0x2020202020202020ULL) & ~x & 0x8080808080808080ULL)) {
+                i += 8;
+                run += 8;
+                continue;
+            }
+        }
+        c = p[i++];
+        if (c != '\n' && c != '\r' && c != '\t') { run++; continue; }
+        axws__axiom_put(w, p + i - 1 - run, run);
+        run = 0;
+    }
+    axws__axiom_put(w, p + n - run, run);
+}
+
+/* The members of a raw object, after a comma, so they join the line's own. */
+static void axws__axiom_put_members(axws__axiom_w *w, const char *p, size_t n) {
+    size_t a = 0, z = n;
+    while (a < z && p[a] != '{') a++;
+    while (z > a && p[z - 1] != '}') z--;
+    if (z - a < 2) return;
+    a++;
+    z--;
+    while (a < z && (p[a] == ' ' || p[a] == '\n' || p[a] == '\r' || p[a] == '\t')) a++;
+    if (a == z) return; /* {} */
+    axws__axiom_put(w, ",", 1);
+    axws__axiom_put_compact(w, p + a, z - a);
 }
 
 /* Can this view be written whole? Containers cut short cannot. */
@@ -6299,7 +6549,7 @@ static void axws__axiom_put_value(axws__axiom_w *w, const axws_axiom_value *v) {
         axws__axiom_put(w, "\"", 1);
         break;
     }
-    default: axws__axiom_put(w, v->ptr, v->len); break;
+    default: axws__axiom_put_compact(w, v->ptr, v->len); break;
     }
 }
 
@@ -6346,14 +6596,14 @@ static void axws__axiom_put_field(axws__axiom_w *w, const axws__axiom_field *f, 
     else axws__axiom_put_value(w, &v);
 }
 
-/* An object rebuilt from the fields of a table (write = 0 entries when nested is 1). */
+/* An object rebuilt from the fields of a table whose write flag is `want`. */
 static void axws__axiom_put_object(axws__axiom_w *w, const axws__axiom_field *f, size_t n,
-                                   const void *base, int nested) {
+                                   const void *base, int want) {
     size_t i, k = 0;
     axws__axiom_put(w, "{", 1);
     for (i = 0; i < n; i++) {
         axws_axiom_value v;
-        if (f[i].write == nested) continue;
+        if (f[i].write != want) continue;
         v = axws__axiom_field_view(&f[i], base);
         if (!axws__axiom_writable(&v)) continue;
         axws__axiom_put_field(w, &f[i], base, k++ == 0);
@@ -6385,6 +6635,16 @@ AXWS__DEF int axws_axiom_msg_write_json(const axws_axiom_msg *m, char *out, size
         }
     }
     tab = m->kind >= 0 && m->kind < AXWS_AXIOM_KIND_COUNT ? &axws__axiom_tables[m->kind] : NULL;
+    /* An object content (or an object without a room) that is whole is copied member by
+       member: every field under its source name exactly as received, known or not. */
+    if (tab && m->kind != AXWS_AXIOM_KIND_RAW && m->kind != AXWS_AXIOM_KIND_TRADE &&
+        m->content.type == AXWS_JSON_BEGIN_OBJECT && axws__axiom_writable(&m->content) &&
+        !(m->flags & AXWS_AXIOM_MSG_NO_SPLICE)) {
+        axws__axiom_put_members(&w, m->content.ptr, m->content.len);
+        tab = NULL;
+        if (m->kind == AXWS_AXIOM_KIND_ACTIVE_USERS) goto done;
+    } else if (m->content.type == AXWS_JSON_BEGIN_OBJECT && (m->content.flags & AXWS_AXIOM_TRUNCATED))
+        w.trunc = 1; /* cut short: the decoded fields only, unknown ones are lost */
     if (tab)
         for (i = 0; i < tab->n; i++) {
             const axws__axiom_field *f = &tab->f[i];
@@ -6407,7 +6667,7 @@ AXWS__DEF int axws_axiom_msg_write_json(const axws_axiom_msg *m, char *out, size
                 axws__axiom_put(&w, "[", 1);
                 for (k = 0; k < n; k++) {
                     if (k) axws__axiom_put(&w, ",", 1);
-                    axws__axiom_put_object(&w, axws__axiom_f_token_balance, 4, &b->list[k], 0);
+                    axws__axiom_put_object(&w, axws__axiom_f_token_balance, 4, &b->list[k], 1);
                 }
                 axws__axiom_put(&w, "]", 1);
                 w.trunc = 1;
@@ -6459,6 +6719,7 @@ AXWS__DEF int axws_axiom_msg_write_json(const axws_axiom_msg *m, char *out, size
         break;
     default: break;
     }
+done:
     if (w.trunc) axws__axiom_puts(&w, ",\"truncated\":true");
     axws__axiom_put(&w, "}", 1);
     if (w.len >= w.cap) {

@@ -39,5 +39,11 @@ check "AXWS_STATIC runs" "$tmp/static"
 check "AXWS_NO_TLS without BearSSL" gcc -std=c99 $W -DAXWS_NO_TLS -I. "$tmp/impl.c" -c -o "$tmp/notls.o"
 check "AXWS_NO_TLS does not reference BearSSL" sh -c "! nm '$tmp/notls.o' | grep -q ' U br_'"
 check "AXWS_NO_TLS c++11" g++ -x c++ -std=c++11 -Wall -Wextra -pedantic -Werror -DAXWS_NO_TLS -I. -c "$tmp/impl.c" -o "$tmp/notlsxx.o"
+# the README's first-screen example builds as shown
+awk '/^```c$/{f=1;next} /^```$/{f=0} f' README.md >"$tmp/readme.c"
+check "README example builds" gcc -std=c99 -Wall -Wextra -pedantic -I. "$tmp/readme.c" -o "$tmp/readme" -lbearssl
+# a system header first under strict C99 gets a clear message, not a cascade
+printf '#include <stdio.h>\n#define AXIOMWS_IMPLEMENTATION\n#include "axiomws.h"\n' >"$tmp/late.c"
+check "late include explains itself" sh -c "! gcc -std=c99 -I. -c '$tmp/late.c' -o '$tmp/late.o' 2>'$tmp/late.err' && grep -q 'needs POSIX.1-2008' '$tmp/late.err'"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
