@@ -89,6 +89,7 @@ static void report_error(const axws_conn *c) {
     }
 #ifndef AXWS_NO_TLS
     if (axws_tls_error(c)) fprintf(stderr, ": %s (TLS error %d)", axws_tls_strerror(axws_tls_error(c)), axws_tls_error(c));
+    if (axws_tls_error(c) == AXWS_TLS_ERR_IP_HOST) fprintf(stderr, " -- give the name to verify with --servername NAME");
 #endif
     if (axws_sys_errno(c)) fprintf(stderr, " (%s)", strerror(axws_sys_errno(c)));
     if (axws_sent_close_code(c)) fprintf(stderr, " [sent close %d]", axws_sent_close_code(c));
@@ -132,6 +133,13 @@ int main(int argc, char **argv) {
                         "the path can read and change this connection\n");
         cfg.insecure_skip_verify = 1;
     } else if (ca || strncmp(url, "wss://", 6) == 0) {
+        char store[512];
+        axws_url u;
+        if (!servername && axws_parse_url(url, &u, store, sizeof store) == AXWS_OK && u.secure && u.host_is_ip) {
+            fprintf(stderr, "echo: %s names an IP address; certificates are checked by DNS name: "
+                            "give the name to verify with --servername NAME\n", url);
+            return 1;
+        }
         axws_tls_anchors ta;
         const char *file = ca ? ca : "/etc/ssl/certs/ca-certificates.crt";
         int r = axws_tls_anchors_file(&ta, anchor_buf, sizeof anchor_buf, file);

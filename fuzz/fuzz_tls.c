@@ -3,7 +3,8 @@
    connection owns (axws_connect_fd), then the far end is shut; the connection is stepped
    until it is CLOSED. It must end with an error (no input can complete a handshake without
    the server's private key) and never crash, hang or leak. Inputs of odd length run with
-   insecure_skip_verify, which exercises the certificate decoder instead of the verifier.
+   insecure_skip_verify, which exercises the certificate decoder instead of the verifier;
+   inputs with bit 1 of the length set stage socket reads in rx_buf.
    Seeds in fuzz/corpus/fuzz_tls/ include real server flights captured from openssl
    s_server (public certificates only). */
 #define AXIOMWS_IMPLEMENTATION
@@ -23,6 +24,7 @@ static br_x509_trust_anchor ta;
 
 static unsigned char tls_buf[AXWS_TLS_BUF_MIN];
 static unsigned char tx_buf[4096];
+static unsigned char rx_buf[8192]; /* staging for TLS reads, on for half the inputs */
 static axws_conn conn;
 
 static int64_t fixed_time(void *user) {
@@ -53,6 +55,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     cfg.trust_anchor_count = 1;
     cfg.tls_time = fixed_time;
     cfg.insecure_skip_verify = (int)(size & 1);
+    if (size & 2) {
+        cfg.rx_buf = rx_buf;
+        cfg.rx_size = sizeof rx_buf;
+    }
     if (axws_init(&conn, &cfg) != 0) abort();
     if (axws_connect_fd(&conn, "wss://fuzz.example/", sv[0], 0) != 0) abort();
     for (i = 0; axws_get_state(&conn) != AXWS_STATE_CLOSED; i++) {

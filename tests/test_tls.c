@@ -2,14 +2,16 @@
 
    Generates a throw-away PKI with the openssl command (tests/peers/gen_certs.sh) into a
    temporary directory, then checks: trust anchors from PEM (memory, file, system bundle,
-   too-small buffers), echo over wss:// against Python websockets (tests/peers/wss_echo.py)
+   too-small buffers); echo over wss:// against Python websockets (tests/peers/wss_echo.py)
    and Node ws (tests/peers/node_echo.js, when present) with sizes 0 B..16 MiB, fragments,
-   ping/pong and both closes, 50 TLS connections in one poll loop, the small-output buffer
-   layout, a one-byte-per-write proxy, session resumption against openssl s_server and
-   Python, and every failure with its expected error: wrong CA, wrong name, expired and
-   not-yet-valid (injected clock), TLS-1.3-only server, a server dropping the handshake,
-   garbage and plain HTTP instead of a ServerHello, IP host without a name, no anchors,
-   a too-small buffer. Every server is started here on port 0 and killed at exit. */
+   ping/pong and both closes; 50 TLS connections in one poll loop; a pool of 10 sharing one
+   session; the small-output layout; reads staged in rx_buf; a one-byte-per-write proxy;
+   session resumption against openssl s_server and Python; the suite order; compiled-in
+   anchors from examples/ta_gen; and every failure with its expected error: wrong CA, wrong
+   name, expired and not-yet-valid (injected clock), TLS-1.3-only server, a server dropping
+   the handshake, garbage and plain HTTP instead of a ServerHello, a silent server
+   (timeout), IPv4 and IPv6 literal hosts without a name, no anchors, a too-small buffer.
+   Every server is started here on port 0 and killed at exit. */
 #define AXIOMWS_IMPLEMENTATION
 #include "axiomws.h"
 #include "harness.h"
@@ -121,7 +123,8 @@ static int start_s_server(const char *name, const char *extra, int *kid) {
 }
 
 /* A misbehaving TLS server: accepts one connection, reads the ClientHello, then
-   mode 0 closes, mode 1 answers with garbage, mode 2 answers with an HTTP error. */
+   mode 0 closes, mode 1 answers with garbage, mode 2 answers with an HTTP error,
+   mode 3 says nothing for 3 s. */
 static int start_fake(int mode) {
     struct sockaddr_in sa;
     socklen_t sl = sizeof sa;
@@ -145,7 +148,7 @@ static int start_fake(int mode) {
         for (i = 0; i < (int)sizeof junk; i++) junk[i] = (unsigned char)(i * 37 + 11);
         if (mode == 1 && write(s, junk, sizeof junk) < 0) _exit(1);
         if (mode == 2 && write(s, http, sizeof http - 1) < 0) _exit(1);
-        if (mode != 0) poll(NULL, 0, 300);
+        if (mode != 0) poll(NULL, 0, mode == 3 ? 3000 : 300);
         close(s);
         _exit(0);
     }
@@ -154,6 +157,18 @@ static int start_fake(int mode) {
     kid_in[nkids] = -1;
     nkids++;
     return ntohs(sa.sin_port);
+}
+
+/* Whether this machine has an IPv6 loopback to test on. */
+static int have_ipv6(void) {
+    struct sockaddr_in6 sa;
+    int fd = socket(AF_INET6, SOCK_STREAM, 0), ok;
+    memset(&sa, 0, sizeof sa);
+    sa.sin6_family = AF_INET6;
+    sa.sin6_addr = in6addr_loopback;
+    ok = fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+    if (fd >= 0) close(fd);
+    return ok;
 }
 
 /* ------------------------------------------------------------------ the client under test */
@@ -182,6 +197,7 @@ static unsigned char msg_bufs[NCONN][80000];
 static unsigned char big_tls[AXWS_TLS_BUF_FULL];
 static unsigned char big_tx[(16u << 20) + 64];
 static unsigned char big_msg[16u << 20];
+static unsigned char big_rx[1 << 16]; /* staging for TLS reads (few recv calls) */
 static unsigned char pattern[(16u << 20) + 64];
 static int64_t fake_time; /* seconds since the epoch for tls_time, 0 = the real clock */
 
@@ -255,6 +271,7 @@ static tclient *setup(int i, const size_t *sizes, int nsizes) {
         cfg.tls_buf = big_tls; cfg.tls_size = sizeof big_tls;
         cfg.tx_buf = big_tx; cfg.tx_size = sizeof big_tx;
         cfg.msg_buf = big_msg; cfg.msg_size = sizeof big_msg;
+        cfg.rx_buf = big_rx; cfg.rx_size = sizeof big_rx;
     } else {
         cfg.tls_buf = tls_bufs[i]; cfg.tls_size = sizeof tls_bufs[i];
         cfg.tx_buf = tx_bufs[i]; cfg.tx_size = sizeof tx_bufs[i];
@@ -452,6 +469,19 @@ static void test_many(int port) {
     }
     AXT_CASE("50 TLS connections in one poll loop");
     CHECK_EQ(ok, NCONN);
+    /* a pool: 10 fresh objects take the session of the first one and all resume */
+    AXT_CASE("shared session");
+    {
+        int resumed = 0;
+        for (i = 1; i <= 10; i++) {
+            ts[i] = setup(i, sizes, 1);
+            axws_tls_share_session(&ts[i]->c, &clients[0].c);
+            CHECK_EQ(axws_connect(&ts[i]->c, wss(port), axws_now_ms()), 0);
+        }
+        run_all(ts + 1, 10);
+        for (i = 1; i <= 10; i++) resumed += axws_tls_resumed(&ts[i]->c) && ts[i]->error == 0 && ts[i]->echoes == 1;
+        CHECK_EQ(resumed, 10);
+    }
 }
 
 static void test_proxy(int port) {
@@ -467,6 +497,10 @@ static void test_proxy(int port) {
     t->frag_ping = 1;
     run_one(t, wss(pp));
     check_echo("one byte per write proxy", t, 1000);
+    t = setup(-1, sizes, 3); /* again with reads staged in rx_buf */
+    t->frag_ping = 1;
+    run_one(t, wss(pp));
+    check_echo("one byte per write proxy, staged reads", t, 1000);
 }
 
 static void test_node(void) {
@@ -553,6 +587,31 @@ static void test_failures(int py_port) {
     CHECK_EQ(attempt(wss(port), 0, "localhost", &tls), AXWS_ETLS);
     CHECK_EQ(tls, AXWS_TLS_ERR_PLAINTEXT);
 
+    AXT_CASE("silent server: the TLS handshake times out");
+    port = start_fake(3);
+    {
+        tclient *t = setup(5, NULL, 0);
+        int64_t t0 = axws_now_ms();
+        t->c.cfg.connect_timeout_ms = 300;
+        run_one(t, wss(port));
+        CHECK_EQ(axws_error(&t->c), AXWS_ETIMEDOUT);
+        CHECK(axws_now_ms() - t0 < 2000);
+    }
+
+    AXT_CASE("IPv6 literal host without servername");
+    if (!have_ipv6()) {
+        printf("SKIP IPv6 cases: no ::1 on this machine\n");
+    } else {
+    port = start_s_server("ec", "-tls1_2", &kid); /* s_server listens on [::] */
+    snprintf(u, sizeof u, "wss://[::1]:%d/", port);
+    CHECK_EQ(attempt(u, 0, NULL, &tls), AXWS_ETLS);
+    CHECK_EQ(tls, AXWS_TLS_ERR_IP_HOST);
+    AXT_CASE("IPv6 literal host, name verified: localhost");
+    CHECK_EQ(attempt(u, 0, "localhost", &tls), AXWS_EHTTP); /* TLS fine; s_server -www is no WebSocket */
+    CHECK_EQ(tls, 0);
+    stop_kid(kid);
+    }
+
     AXT_CASE("IP host without servername");
     CHECK_EQ(attempt(wss(py_port), 0, NULL, &tls), AXWS_ETLS);
     CHECK_EQ(tls, AXWS_TLS_ERR_IP_HOST);
@@ -569,6 +628,19 @@ static void test_failures(int py_port) {
         t->c.cfg.servername = NULL;
         run_one(t, u);
         check_echo("wss://localhost", t, 1000);
+    }
+
+    AXT_CASE("records in rx_buf when tls_buf is unset");
+    {
+        static const size_t two[] = {10, 40000};
+        static unsigned char rxb[AXWS_TLS_BUF_FULL + 100];
+        tclient *t = setup(6, two, 2);
+        t->c.cfg.tls_buf = NULL;
+        t->c.cfg.tls_size = 0;
+        t->c.cfg.rx_buf = rxb;
+        t->c.cfg.rx_size = sizeof rxb;
+        run_one(t, wss(py_port));
+        check_echo("records in rx_buf", t, 1000);
     }
 
     AXT_CASE("no trust anchors");
@@ -641,6 +713,13 @@ static void test_resume_s_server(void) {
     CHECK_EQ(axws_error(&t->c), AXWS_EHTTP); /* s_server -www answers 200, not 101 */
     CHECK_EQ(axws_tls_error(&t->c), 0);
     CHECK_EQ(axws_tls_resumed(&t->c), 0);
+    /* s_server follows the client's order: our first suite is AES-GCM with AES-NI, else
+       ChaCha20-Poly1305 */
+    AXT_CASE("suite order");
+    CHECK(axws_tls_suite(&t->c) != NULL &&
+          strcmp(axws_tls_suite(&t->c), axws__tls_have_aesni() ? "ECDHE-RSA-AES128-GCM-SHA256"
+                                                                : "ECDHE-RSA-CHACHA20-POLY1305") == 0);
+    AXT_CASE("resumption with openssl s_server");
     run_one(t, wss(port));
     CHECK_EQ(axws_error(&t->c), AXWS_EHTTP);
     CHECK_EQ(axws_tls_resumed(&t->c), 1);

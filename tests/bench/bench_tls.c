@@ -319,8 +319,9 @@ static double gcm_speed(void) {
     br_aes_ct64_ctr_keys ck;
     br_gcm_context g;
     unsigned char key[16] = {1}, iv[12] = {2}, tag[16];
-    int i, n = 4000;
+    int i, k, n = 2000;
     int64_t t0, t1;
+    double best = 0;
     if (br_aes_x86ni_ctr_get_vtable()) {
         br_aes_x86ni_ctr_init(&ak, key, 16);
         br_gcm_init(&g, &ak.vtable, br_ghash_pclmul_get() ? br_ghash_pclmul_get() : br_ghash_ctmul64);
@@ -328,15 +329,18 @@ static double gcm_speed(void) {
         br_aes_ct64_ctr_init(&ck, key, 16);
         br_gcm_init(&g, &ck.vtable, br_ghash_ctmul64);
     }
-    t0 = now_us();
-    for (i = 0; i < n; i++) {
-        br_gcm_reset(&g, iv, 12);
-        br_gcm_flip(&g);
-        br_gcm_run(&g, 0, rec, sizeof rec);
-        br_gcm_get_tag(&g, tag);
+    for (k = 0; k < 5; k++) { /* best of 5: the machine may be busy */
+        t0 = now_us();
+        for (i = 0; i < n; i++) {
+            br_gcm_reset(&g, iv, 12);
+            br_gcm_flip(&g);
+            br_gcm_run(&g, 0, rec, sizeof rec);
+            br_gcm_get_tag(&g, tag);
+        }
+        t1 = now_us();
+        if ((double)n * sizeof rec / (double)(t1 - t0) > best) best = (double)n * sizeof rec / (double)(t1 - t0);
     }
-    t1 = now_us();
-    return (double)n * sizeof rec / (double)(t1 - t0);
+    return best;
 }
 
 static int listener(int *port) {
@@ -396,8 +400,9 @@ int main(void) {
            c_ws16 > 0 ? 100 * c_wss16 / c_ws16 : 0);
     {
         double gcm = gcm_speed(), ws_best = c_ws16 > c_ws1 ? c_ws16 : c_ws1;
-        printf("  BearSSL AES-128-GCM alone: %.0f MB/s, so wss/ws per CPU second cannot exceed %.0f %% "
-               "(1 / (1 + ws / gcm))\n", gcm, ws_best > 0 ? 100.0 / (1.0 + ws_best / gcm) : 0);
+        printf("  BearSSL AES-128-GCM alone (decrypt, 16 KiB records): %.0f MB/s; with ws at %.0f MB per CPU "
+               "second, wss/ws is bounded near %.0f %% (1 / (1 + ws / gcm))\n",
+               gcm, ws_best, ws_best > 0 ? 100.0 / (1.0 + ws_best / gcm) : 0);
     }
     printf("  handshake to OPEN (median of 40): ws %.3f ms, wss full %.3f ms, wss resumed %.3f ms (%.0f %% saved)\n",
            hs_ws, hs_full, hs_res, hs_full > 0 ? 100 * (hs_full - hs_res) / hs_full : 0);
