@@ -268,7 +268,7 @@ typedef int (*axws_resolve_fn)(void *user, const char *host, int port,
                                struct sockaddr_storage *out, socklen_t *lens, int max);
 
 /* Random bytes: fill buf[0..len). Used for the handshake key and mask keys. The default is
-   BearSSL's AES-CTR DRBG seeded once from the OS (without TLS: an OS random pool refilled in
+   a ChaCha20 keystream (BearSSL) keyed once from the OS (without TLS: an OS random pool refilled in
    blocks). Tests inject their own to make runs deterministic. */
 typedef void (*axws_random_fn)(void *user, void *buf, size_t len);
 
@@ -1552,12 +1552,6 @@ struct axws_conn {
     int fd;             /* -1 when none */
     int secure;
     int addr_index, addr_count;
-    union {             /* IPv4 or IPv6: 28 bytes, not sockaddr_storage's 128 */
-        struct sockaddr sa;
-        struct sockaddr_in in4;
-        struct sockaddr_in6 in6;
-    } addrs[AXWS_MAX_ADDRS];
-    socklen_t addr_lens[AXWS_MAX_ADDRS];
     size_t rx_len;      /* plain ws://: received bytes waiting in rx_buf */
 
     /* timers (monotonic ms; 0 = unset) */
@@ -1580,8 +1574,6 @@ struct axws_conn {
     int http_mode;      /* axws_http_request: no upgrade, one response head */
     int pending_errno;  /* connect failed inside axws_connect*: reported by the next step */
     int input_paused;   /* axws_pause_input */
-    char subprotocol[64];
-    char host[256];     /* URL host, also the default TLS server name */
 
     /* frame parser */
     uint8_t hdr[14];    /* a frame header split across feeds */
@@ -1597,17 +1589,13 @@ struct axws_conn {
     uint8_t close_reason_len; /* the reason stays in ctl[2..]: nothing is parsed after a close */
 
     /* random pool for mask keys, refilled in blocks */
-    uint8_t rnd[256];
-    uint16_t rnd_used;
+    uint8_t rnd[64];
+    uint8_t rnd_used;
 #ifndef AXWS_NO_TLS
-    br_aesctr_drbg_context drbg;
-    int drbg_seeded;
+    uint8_t rnd_key[32];  /* ChaCha20 key of the keystream the pool is cut from */
+    uint32_t rnd_ctr;     /* its block counter; 0 = not seeded yet */
     /* >>tls-state (owned by the TLS layer) */
     br_ssl_client_context tls_cc;   /* BearSSL's client engine (3.7 KB) */
-    union {                         /* certificate checks, used during the handshake only */
-        br_x509_minimal_context minimal;
-        axws__tls_any any;          /* insecure_skip_verify */
-    } tls_x509;
     br_ssl_session_parameters tls_session; /* kept across reconnects for resumption */
     uint32_t tls_session_key;       /* hash of server name and port of tls_session; 0 = none */
     uint32_t tls_conn_key;          /* the same for the current connection */
@@ -1620,6 +1608,25 @@ struct axws_conn {
     size_t tls_st_off, tls_st_len;  /* received bytes staged in rx_buf, not yet in BearSSL */
     /* <<tls-state */
 #endif
+    /* Fields each needed in one phase of a connection share their memory: the addresses and
+       the URL host until TCP is up, BearSSL's certificate context during the TLS handshake
+       (no renegotiation: it is idle afterwards), the negotiated subprotocol once open. */
+    union {
+        struct {
+            union {     /* IPv4 or IPv6: 28 bytes, not sockaddr_storage's 128 */
+                struct sockaddr sa;
+                struct sockaddr_in in4;
+                struct sockaddr_in6 in6;
+            } addrs[AXWS_MAX_ADDRS];
+            socklen_t addr_lens[AXWS_MAX_ADDRS];
+            char host[256]; /* URL host, also the default TLS server name */
+        } net;
+#ifndef AXWS_NO_TLS
+        br_x509_minimal_context x509_minimal;
+        axws__tls_any x509_any; /* insecure_skip_verify */
+#endif
+        char subprotocol[64];
+    } phase;
 };
 
 /* >>axiom-client-struct (needs axws_conn complete) */
@@ -1849,27 +1856,32 @@ static void axws__accept_value(const char *key, char out[32]) {
 }
 
 /* Random bytes for keys and masks: the program's generator when given, else a pool
-   refilled 256 bytes at a time (never a system call per frame). With BearSSL the pool comes
-   from an AES-CTR DRBG seeded once from the OS; without it, straight from the OS. */
+   refilled 64 bytes at a time (never a system call per frame). With BearSSL the pool is cut
+   from a ChaCha20 keystream keyed once from the OS; without it, it comes from the OS. */
 static void axws__fill_pool(axws_conn *c) {
 #ifndef AXWS_NO_TLS
-    if (!c->drbg_seeded) {
-        /* AES-CTR DRBG: a mask key costs a few ns (HMAC-DRBG took ~250 ns a key) */
-        const br_block_ctr_class *aes = br_aes_x86ni_ctr_get_vtable();
+    static const uint8_t iv[12] = {0};
+    br_chacha20_run run = br_chacha20_sse2_get();
+    if (!run) run = br_chacha20_ct_run;
+    if (!c->rnd_ctr) {
+        /* (re)key: 32 bytes from an HMAC-DRBG seeded by the OS, used once and dropped. The
+           keystream then costs a few ns a mask key and 36 bytes of state. */
+        br_hmac_drbg_context seed;
         br_prng_seeder seeder = br_prng_seeder_system(NULL);
-        if (!aes) aes = &br_aes_ct_ctr_vtable;
-        br_aesctr_drbg_init(&c->drbg, aes, NULL, 0);
-        if (!seeder || !seeder(&c->drbg.vtable)) {
+        br_hmac_drbg_init(&seed, &br_sha256_vtable, NULL, 0);
+        if (!seeder || !seeder(&seed.vtable)) {
             /* No OS seeder: mix in what varies. Weak, but mask keys only need to be
                unpredictable to scripts in a browser sandbox, which we are not. */
             struct timespec ts;
             clock_gettime(CLOCK_MONOTONIC, &ts);
-            br_aesctr_drbg_update(&c->drbg, &ts, sizeof ts);
-            br_aesctr_drbg_update(&c->drbg, &c, sizeof c);
+            br_hmac_drbg_update(&seed, &ts, sizeof ts);
+            br_hmac_drbg_update(&seed, &c, sizeof c);
         }
-        c->drbg_seeded = 1;
+        br_hmac_drbg_generate(&seed, c->rnd_key, sizeof c->rnd_key);
+        c->rnd_ctr = 1;
     }
-    br_aesctr_drbg_generate(&c->drbg, c->rnd, sizeof c->rnd);
+    memset(c->rnd, 0, sizeof c->rnd);
+    c->rnd_ctr = run(c->rnd_key, iv, c->rnd_ctr, c->rnd, sizeof c->rnd); /* wraps to 0: rekey */
 #else
     size_t got = 0;
 #if defined(__linux__)
@@ -1906,7 +1918,7 @@ static void axws__random(axws_conn *c, uint8_t *out, size_t n) {
         take = sizeof c->rnd - c->rnd_used;
         if (take > n) take = n;
         memcpy(out, c->rnd + c->rnd_used, take);
-        c->rnd_used = (uint16_t)(c->rnd_used + take);
+        c->rnd_used = (uint8_t)(c->rnd_used + take);
         out += take; n -= take;
     }
 }
@@ -2750,6 +2762,7 @@ static void axws__hs_parse(axws_conn *c) {
     size_t n = c->hs_len;
     axws__hs_check k;
     int status = 0, i, bad;
+    c->phase.subprotocol[0] = 0; /* the union held the TLS certificate context until now */
     /* status line: HTTP/1.x SP 3DIGIT SP reason */
     eol = (const char *)memchr(r, '\n', n);
     if (n < 13 || memcmp(r, "HTTP/1.", 7) != 0 || !(r[7] >= '0' && r[7] <= '9') || r[8] != ' ' ||
@@ -2794,14 +2807,14 @@ static void axws__hs_parse(axws_conn *c) {
     if (k.protocol) {
         /* 4.1: the subprotocol must be one we offered */
         int offered = c->cfg.subprotocols && k.protocol_len > 0 &&
-                      k.protocol_len < sizeof c->subprotocol && !memchr(k.protocol, ',', k.protocol_len);
+                      k.protocol_len < sizeof c->phase.subprotocol && !memchr(k.protocol, ',', k.protocol_len);
         if (offered) {
-            memcpy(c->subprotocol, k.protocol, k.protocol_len);
-            c->subprotocol[k.protocol_len] = 0;
-            offered = axws__has_token_cs(c->cfg.subprotocols, strlen(c->cfg.subprotocols), c->subprotocol, 1);
+            memcpy(c->phase.subprotocol, k.protocol, k.protocol_len);
+            c->phase.subprotocol[k.protocol_len] = 0;
+            offered = axws__has_token_cs(c->cfg.subprotocols, strlen(c->cfg.subprotocols), c->phase.subprotocol, 1);
         }
         if (!offered) {
-            c->subprotocol[0] = 0;
+            c->phase.subprotocol[0] = 0;
             axws__fail(c, AXWS_EHANDSHAKE, 0);
             return;
         }
@@ -4476,7 +4489,7 @@ static int axws__tls_setup(axws_conn *c, int64_t now_ms) {
                                                   &br_sha512_vtable, &br_sha224_vtable};
     br_ssl_client_context *cc = &c->tls_cc;
     br_ssl_engine_context *eng = &cc->eng;
-    const char *name = (c->cfg.servername && c->cfg.servername[0]) ? c->cfg.servername : c->host;
+    const char *name = (c->cfg.servername && c->cfg.servername[0]) ? c->cfg.servername : c->phase.net.host;
     unsigned char *buf = (unsigned char *)(c->cfg.tls_buf ? c->cfg.tls_buf : c->cfg.rx_buf);
     size_t size = c->cfg.tls_buf ? c->cfg.tls_size : c->cfg.rx_size;
     size_t i, out;
@@ -4513,8 +4526,8 @@ static int axws__tls_setup(axws_conn *c, int64_t now_ms) {
     for (i = 0; i < sizeof hashes / sizeof hashes[0]; i++)
         br_ssl_engine_set_hash(eng, (int)((hashes[i]->desc >> BR_HASHDESC_ID_OFF) & BR_HASHDESC_ID_MASK),
                                hashes[i]);
-    br_ssl_engine_set_x509(eng, c->cfg.insecure_skip_verify ? &c->tls_x509.any.vtable
-                                                             : &c->tls_x509.minimal.vtable);
+    br_ssl_engine_set_x509(eng, c->cfg.insecure_skip_verify ? &c->phase.x509_any.vtable
+                                                             : &c->phase.x509_minimal.vtable);
     out = size - AXWS_TLS_IN_SIZE;
     if (out > AXWS_TLS_OUT_FULL) out = AXWS_TLS_OUT_FULL;
     br_ssl_engine_set_buffers_bidi(eng, buf, AXWS_TLS_IN_SIZE, buf + AXWS_TLS_IN_SIZE, out);
@@ -4531,14 +4544,14 @@ static int axws__tls_setup(axws_conn *c, int64_t now_ms) {
         c->tls_err = br_ssl_engine_last_error(eng);
         return AXWS_ETLS;
     }
-    /* The certificate engine is filled in last: nothing reads the server name (c->host) or
+    /* The certificate engine is filled in last: nothing reads the server name (c->phase.net.host) or
        the connect-phase fields after this point, so the X.509 context could share their
        memory (it is used only from here until the handshake ends). The engine calls it
        first when the server's Certificate arrives. */
     if (c->cfg.insecure_skip_verify) {
-        c->tls_x509.any.vtable = &axws__tls_any_vtable;
+        c->phase.x509_any.vtable = &axws__tls_any_vtable;
     } else {
-        br_x509_minimal_context *xm = &c->tls_x509.minimal;
+        br_x509_minimal_context *xm = &c->phase.x509_minimal;
         int64_t s = c->cfg.tls_time ? c->cfg.tls_time(c->cfg.tls_time_user) : (int64_t)time(NULL);
         br_x509_minimal_init(xm, &br_sha256_vtable, c->cfg.trust_anchors, c->cfg.trust_anchor_count);
         /* SHA-1 is left out on purpose: certificates signed with it are refused. */
@@ -4966,7 +4979,7 @@ static void axws__reset(axws_conn *c) {
     c->hs_reason_off = c->hs_reason_len = c->hs_location_off = c->hs_location_len = 0;
     c->has_location = 0;
     c->http_mode = 0;
-    c->subprotocol[0] = 0;
+    c->phase.subprotocol[0] = 0;
     c->hdr_have = 0;
     c->in_frame = 0;
     c->fr_left = 0;
@@ -5014,8 +5027,8 @@ static void axws__opened(axws_conn *c) {
 static int axws__start_request(axws_conn *c, const axws_url *u, const axws__request *rq) {
     int r;
     size_t hl = strlen(u->host);
-    if (hl >= sizeof c->host) return AXWS_EURL;
-    memcpy(c->host, u->host, hl + 1);
+    if (hl >= sizeof c->phase.net.host) return AXWS_EURL;
+    memcpy(c->phase.net.host, u->host, hl + 1);
     c->secure = u->secure;
 #ifndef AXWS__HAVE_TLS
     if (u->secure) return AXWS_ENOTLS;
@@ -5070,8 +5083,8 @@ static int axws__socket_setup(int fd) {
 static int axws__try_next_addr(axws_conn *c, int from_step) {
     int last_errno = 0;
     while (c->addr_index < c->addr_count) {
-        const struct sockaddr *sa = &c->addrs[c->addr_index].sa;
-        socklen_t len = c->addr_lens[c->addr_index];
+        const struct sockaddr *sa = &c->phase.net.addrs[c->addr_index].sa;
+        socklen_t len = c->phase.net.addr_lens[c->addr_index];
         int fd;
         c->addr_index++;
 #ifdef SOCK_CLOEXEC
@@ -5150,10 +5163,10 @@ static int axws__use_addrs(axws_conn *c, const struct sockaddr_storage *addrs, c
     int i;
     c->addr_count = 0;
     for (i = 0; i < count && c->addr_count < AXWS_MAX_ADDRS; i++) {
-        if ((addrs[i].ss_family != AF_INET && addrs[i].ss_family != AF_INET6) || lens[i] > sizeof c->addrs[0])
+        if ((addrs[i].ss_family != AF_INET && addrs[i].ss_family != AF_INET6) || lens[i] > sizeof c->phase.net.addrs[0])
             continue;
-        memcpy(&c->addrs[c->addr_count], &addrs[i], lens[i]);
-        c->addr_lens[c->addr_count++] = lens[i];
+        memcpy(&c->phase.net.addrs[c->addr_count], &addrs[i], lens[i]);
+        c->phase.net.addr_lens[c->addr_count++] = lens[i];
     }
     if (!c->addr_count) return c->error = AXWS_EINVAL;
     c->state = AXWS_STATE_CONNECTING;
@@ -5472,7 +5485,7 @@ AXWS__DEF int axws_sys_errno(const axws_conn *c) { AXWS_ASSERT(c != NULL); retur
 
 AXWS__DEF const char *axws_subprotocol(const axws_conn *c) {
     AXWS_ASSERT(c != NULL);
-    return c->subprotocol[0] ? c->subprotocol : NULL;
+    return c->phase.subprotocol[0] ? c->phase.subprotocol : NULL;
 }
 
 AXWS__DEF const char *axws_close_reason(const axws_conn *c, size_t *len) {

@@ -233,10 +233,11 @@ static void next_action(tclient *t) {
 
 static void on_event(axws_conn *c, const axws_event *ev, void *user) {
     tclient *t = (tclient *)user;
-    (void)c;
     switch (ev->type) {
     case AXWS_EV_OPEN:
         t->opened = 1;
+        /* none was offered, so none was negotiated (its memory held the X.509 context) */
+        if (axws_subprotocol(c) != NULL) t->bad_echo++;
         next_action(t);
         break;
     case AXWS_EV_MESSAGE:
