@@ -1436,7 +1436,7 @@ typedef struct axws_axiom_config {
     axws_axiom_handler handler;
     axws_region region;          /* default AXWS_REGION_GLOBAL */
     const char *url;             /* instead of the region: ws:// or wss:// (tests, relays) */
-    const char *token_price_url; /* default wss://socket8.axiom.trade/ */
+    const char *token_price_url; /* default: url if set, else wss://socket8.axiom.trade/ */
     const char *api_url;         /* refresh endpoint base; default https://apiN.axiom.trade
                                     with N picked at random */
     /* tokens: given here (copied); else the token file named here; else
@@ -7110,8 +7110,8 @@ static void axws__ax_attempt(axws_axiom *a, int64_t now) {
         else axws__ax_schedule_retry(a, now, 0);
         return;
     }
-    if (a->token_price) {
-        url = a->cfg.token_price_url ? a->cfg.token_price_url : AXWS__TOKEN_PRICE_URL;
+    if (a->token_price) { /* its own URL, else the program's one URL (a relay), else socket8 */
+        url = a->cfg.token_price_url ? a->cfg.token_price_url : a->cfg.url ? a->cfg.url : AXWS__TOKEN_PRICE_URL;
     } else if (a->cfg.url) {
         url = a->cfg.url;
     } else {
@@ -7157,6 +7157,11 @@ AXWS__DEF int axws_axiom_disconnect(axws_axiom *a, int64_t now_ms) {
     a->reconnect_now = 0;
     a->next_attempt = 0;
     a->connect_after_refresh = 0;
+    a->next_refresh = 0;
+    if (a->refresh_busy) { /* nothing is left running once disconnect() returns but the close */
+        axws_abort(&a->http);
+        a->refresh_busy = 0;
+    }
     if (axws_get_state(&a->ws) == AXWS_STATE_OPEN) return axws_close(&a->ws, AXWS_CLOSE_NORMAL, NULL, now_ms);
     if (axws_get_state(&a->ws) != AXWS_STATE_CLOSED && axws_get_state(&a->ws) != AXWS_STATE_CLOSING) {
         axws_abort(&a->ws); /* not up yet: nothing to hand-shake, no callbacks owed */
@@ -7334,8 +7339,12 @@ static void axws__ax_connection_lost(axws_axiom *a, const axws_event *ev) {
             at_least = (int64_t)atol(tmp) * 1000; /* RFC 9110 10.2.3, in seconds */
         }
     } else if (err) {
+        const char *detail = c->sys_errno ? strerror(c->sys_errno) : "";
+#ifdef AXWS__HAVE_TLS
+        if (err == AXWS_ETLS) detail = axws_tls_strerror(axws_tls_error(c));
+#endif
         snprintf(a->text, sizeof a->text, "%s %s: %s%s%s", was_up ? "connection to" : "cannot connect to", a->url,
-                 axws_strerror(err), c->sys_errno ? ": " : "", c->sys_errno ? strerror(c->sys_errno) : "");
+                 axws_strerror(err), *detail ? ": " : "", detail);
     } else if (c->sent_close && !a->want_up) {
         snprintf(a->text, sizeof a->text, "disconnect requested");
     } else {
@@ -7350,7 +7359,7 @@ static void axws__ax_connection_lost(axws_axiom *a, const axws_event *ev) {
         axws_axiom_error_kind kind = AXWS_AXIOM_ERR_CONNECTION;
         if (err == AXWS_EHTTP) kind = (c->http_status == 401 || c->http_status == 403) ? AXWS_AXIOM_ERR_AUTH : AXWS_AXIOM_ERR_HTTP;
         else if (err == AXWS_EPROTO || err == AXWS_EUTF8 || err == AXWS_ETOOBIG || err == AXWS_EHANDSHAKE) kind = AXWS_AXIOM_ERR_WEBSOCKET;
-        else if (err == AXWS_EIO && was_up) kind = AXWS_AXIOM_ERR_RECEIVE;
+        else if ((err == AXWS_EIO || err == AXWS_ECLOSED) && was_up) kind = AXWS_AXIOM_ERR_RECEIVE; /* lost mid-stream */
         {
             axws_axiom_error e;
             memset(&e, 0, sizeof e);

@@ -17,8 +17,8 @@ static void on_connected(axws_axiom *a, const char *s, void *u) { (void)a; (void
 static void on_disconnected(axws_axiom *a, const char *r, void *u) { (void)a; (void)r; (void)u; disconnected++; }
 static void on_error(axws_axiom *a, const axws_axiom_error *e, void *u) {
     (void)a; (void)u;
-    /* each drop is an abnormal closure (a connection error); anything else is a failure */
-    if (e->kind != AXWS_AXIOM_ERR_CONNECTION) {
+    /* each drop is a connection lost while receiving; anything else is a failure */
+    if (e->kind != AXWS_AXIOM_ERR_RECEIVE) {
         errors_other++;
         fprintf(stderr, "unexpected error: %s: %s\n", axws_axiom_error_kind_name(e->kind), e->text);
     }
