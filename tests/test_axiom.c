@@ -390,6 +390,27 @@ static void test_auth_errors(void) {
     CHECK(run(&a, &t, 3000, c_error_kind, &kind));
     CHECK_EQ(t.last_http, 401);
     CHECK_EQ(t.connected, 0);
+
+    AXT_CASE("401 with a good refresh token: one refresh, then a retry that succeeds");
+    {
+        static axws_axiom from_file;
+        char refresh[AXWS_AXIOM_TOKEN_MAX + 1];
+        setup_cfg(&cfg, &t);
+        CHECK_EQ(axws_axiom_init(&from_file, &cfg), 0);
+        memcpy(refresh, from_file.refresh, sizeof refresh);
+        setup_cfg(&cfg, &t);
+        cfg.token_file = NULL;
+        cfg.access_token = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.c2lnbmF0dXJl";
+        cfg.refresh_token = refresh;
+        CHECK_EQ(axws_axiom_init(&a, &cfg), 0);
+        axws_axiom_connect(&a, axws_now_ms());
+        CHECK(wait_connected(&a, &t, 1));
+        CHECK_EQ(t.tokens, 1);
+        CHECK_EQ(t.errors[AXWS_AXIOM_ERR_AUTH], 1);
+        CHECK_EQ(t.last_http, 401);
+        axws_axiom_disconnect(&a, axws_now_ms());
+        run(&a, &t, 300, c_closed, NULL);
+    }
 }
 
 static int c_http_errors(axws_axiom *a, ctx *t, void *arg) { (void)a; return t->errors[AXWS_AXIOM_ERR_HTTP] >= *(int *)arg; }
