@@ -3289,18 +3289,9 @@ static int axws__json_string(axws_json *j, axws_json_token *t, size_t p) {
         if (c < 0x20) return axws__json_fail(j, AXWS_JSON_ECONTROL, p);
         /* UTF-8 (RFC 3629 section 4) */
         {
-            uint8_t need, lo = 0x80, hi = 0xBF;
-            if (c < 0xC2 || c > 0xF4) return axws__json_fail(j, AXWS_JSON_EUTF8, p);
-            if (c < 0xE0) need = 1;
-            else if (c < 0xF0) {
-                need = 2;
-                if (c == 0xE0) lo = 0xA0;      /* overlong */
-                else if (c == 0xED) hi = 0x9F; /* UTF-16 surrogates */
-            } else {
-                need = 3;
-                if (c == 0xF0) lo = 0x90;      /* overlong */
-                else if (c == 0xF4) hi = 0x8F; /* above U+10FFFF */
-            }
+            uint32_t lead = axws__utf8_lead(c); /* continuation count and the 2nd byte's range */
+            uint8_t need = (uint8_t)lead, lo = (uint8_t)(lead >> 8), hi = (uint8_t)(lead >> 16);
+            if (lead == 0xFFFFFFFFu) return axws__json_fail(j, AXWS_JSON_EUTF8, p);
             if (p + need < n) {
                 if (b[p + 1] < lo || b[p + 1] > hi)
                     return axws__json_fail(j, AXWS_JSON_EUTF8, p + 1);
@@ -6460,11 +6451,9 @@ static void axws__axiom_put_escaped(axws__axiom_w *w, const char *s, size_t n) {
             continue;
         }
         {
-            uint8_t lo = 0x80, hi = 0xBF;
-            size_t need = 0, j;
-            if (c >= 0xC2 && c <= 0xDF) need = 1;
-            else if (c >= 0xE0 && c <= 0xEF) { need = 2; if (c == 0xE0) lo = 0xA0; if (c == 0xED) hi = 0x9F; }
-            else if (c >= 0xF0 && c <= 0xF4) { need = 3; if (c == 0xF0) lo = 0x90; if (c == 0xF4) hi = 0x8F; }
+            uint32_t lead = axws__utf8_lead(c);
+            uint8_t lo = (uint8_t)(lead >> 8), hi = (uint8_t)(lead >> 16);
+            size_t need = lead == 0xFFFFFFFFu ? 0 : (lead & 0xFF), j;
             for (j = 1; need && j <= need; j++) {
                 uint8_t b = i + j < n ? (uint8_t)s[i + j] : 0;
                 if (b < (j == 1 ? lo : 0x80) || b > (j == 1 ? hi : 0xBF)) { need = 0; break; }

@@ -70,30 +70,6 @@ static int u8_scan(uint32_t *state, const uint8_t *p, size_t n) {
     return 0;
 }
 
-/* ------------------------------------------------------------ handshake helper */
-
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static void ws_accept(const char *key, size_t klen, char out[29]) {
-    static const char guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-    br_sha1_context h;
-    uint8_t d[21];
-    size_t i, o = 0;
-    br_sha1_init(&h);
-    br_sha1_update(&h, key, klen);
-    br_sha1_update(&h, guid, 36);
-    br_sha1_out(&h, d);
-    d[20] = 0;
-    for (i = 0; i < 21; i += 3) {
-        uint32_t v = (uint32_t)d[i] << 16 | (uint32_t)d[i + 1] << 8 | d[i + 2];
-        out[o++] = b64[v >> 18 & 63];
-        out[o++] = b64[v >> 12 & 63];
-        out[o++] = b64[v >> 6 & 63];
-        out[o++] = b64[v & 63];
-    }
-    out[27] = '=';
-    out[28] = 0;
-}
 
 /* ------------------------------------------------------------ state of one run */
 
@@ -309,7 +285,7 @@ static uint64_t run(const uint8_t *data, size_t size, int whole_override) {
     static const size_t tx_sizes[4] = {512, 1024, 4096, 65536};
     axws_config cfg;
     axws_url url;
-    char store[256], key[64], accept[29], resp[256];
+    char store[256], key[64], accept[32], resp[256];
     const uint8_t *p;
     const char *k, *e;
     size_t n, left, piece = 0;
@@ -361,7 +337,7 @@ static uint64_t run(const uint8_t *data, size_t size, int whole_override) {
     memcpy(key, k, (size_t)(e - k));
     key[e - k] = 0;
     axws_output_ack(&R.c, n);
-    ws_accept(key, strlen(key), accept);
+    axws__accept_value(key, accept); /* the library's own: sha1 + base64 */
     snprintf(resp, sizeof resp,
              "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n\r\n", accept);
     if (axws_feed(&R.c, resp, strlen(resp), now) != strlen(resp) || R.opens != 1) FAIL("101 refused");

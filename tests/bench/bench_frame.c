@@ -64,30 +64,11 @@ static void on_event(axws_conn *c, const axws_event *ev, void *user) {
     }
 }
 
-static void ws_accept(const char *key, size_t klen, char out[29]) {
-    static const char guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    br_sha1_context h;
-    uint8_t d[21];
-    size_t i, o = 0;
-    br_sha1_init(&h);
-    br_sha1_update(&h, key, klen);
-    br_sha1_update(&h, guid, 36);
-    br_sha1_out(&h, d);
-    d[20] = 0;
-    for (i = 0; i < 21; i += 3) {
-        uint32_t v = (uint32_t)d[i] << 16 | (uint32_t)d[i + 1] << 8 | d[i + 2];
-        out[o++] = b64[v >> 18 & 63]; out[o++] = b64[v >> 12 & 63];
-        out[o++] = b64[v >> 6 & 63];  out[o++] = b64[v & 63];
-    }
-    out[27] = '=';
-    out[28] = 0;
-}
 
 static void open_conn(axws_conn *c, int stream, size_t tx_size) {
     axws_config cfg;
     axws_url url;
-    char store[128], key[64], accept[29], resp[256];
+    char store[128], key[64], accept[32], resp[256];
     const uint8_t *p;
     const char *k, *e;
     size_t n;
@@ -109,7 +90,7 @@ static void open_conn(axws_conn *c, int stream, size_t tx_size) {
     memcpy(key, k + 19, (size_t)(e - k - 19));
     key[e - k - 19] = 0;
     axws_output_ack(c, n);
-    ws_accept(key, strlen(key), accept);
+    axws__accept_value(key, accept); /* the library's own: sha1 + base64 */
     snprintf(resp, sizeof resp, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
              "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n\r\n", accept);
     if (axws_feed(c, resp, strlen(resp), 1) != strlen(resp) || axws_get_state(c) != AXWS_STATE_OPEN) {
