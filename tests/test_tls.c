@@ -754,6 +754,8 @@ int main(void) {
     printf("sizeof(axws_conn) = %zu; wss:// small layout = conn + AXWS_TLS_BUF_MIN (%d) + AXWS_MIN_TX (%d) = %zu\n",
            sizeof(axws_conn), AXWS_TLS_BUF_MIN, AXWS_MIN_TX,
            sizeof(axws_conn) + AXWS_TLS_BUF_MIN + AXWS_MIN_TX);
+    AXT_CASE("a whole wss:// connection in the small-output layout fits 25,600 bytes");
+    CHECK(sizeof(axws_conn) + AXWS_TLS_BUF_MIN + AXWS_MIN_TX <= 25600);
     test_anchors();
     test_strerror();
     py_port = start_py_echo("ec.pem", "ec.key");

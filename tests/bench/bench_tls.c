@@ -414,6 +414,8 @@ int main(void) {
            "full-duplex %zu (+ tls_buf %d + tx %d)\n",
            sizeof(axws_conn), sizeof(axws_conn) + AXWS_TLS_BUF_MIN + AXWS_MIN_TX, AXWS_TLS_BUF_MIN, AXWS_MIN_TX,
            sizeof(axws_conn) + AXWS_TLS_BUF_FULL + AXWS_MIN_TX, AXWS_TLS_BUF_FULL, AXWS_MIN_TX);
+    printf("  target whole wss connection (small layout) <= 25600 bytes: %s\n",
+           sizeof(axws_conn) + AXWS_TLS_BUF_MIN + AXWS_MIN_TX <= 25600 ? "met" : "NOT met");
     printf("  target wss >= 60 %% of ws: %s\n",
            (ws1 > 0 && ws16 > 0 && wss1 >= 0.6 * ws1 && wss16 >= 0.6 * ws16) ? "met" : "NOT met");
     if (ws1 <= 0 || wss1 <= 0 || ws16 <= 0 || wss16 <= 0 || hs_full < 0 || hs_res < 0 || !ok_res || !ok_full)
