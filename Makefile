@@ -22,7 +22,7 @@ FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
 
-.PHONY: all deps deps-bench test demo bench fuzz fuzz-replay examples clean soak
+.PHONY: all deps deps-bench test test-build demo bench fuzz fuzz-replay examples clean soak
 all: examples $(TEST_BIN)
 
 deps:
@@ -70,8 +70,13 @@ fuzz: deps $(FUZZ_BIN)
 	  d=""; [ -f fuzz/$$n.dict ] && d="-dict=fuzz/$$n.dict"; \
 	  $$t -max_total_time=$(FUZZ_TIME) -artifact_prefix=fuzz/ $$d fuzz/out/$$n fuzz/corpus/$$n || exit 1; done
 
-test: deps all $(ASAN_BIN) $(EX_ASAN) $(FUZZ_REPLAY) $(B)/notls/echo
+# the builds run in parallel (one job per core), the runners one after another
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+test: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) test-build
 	@tests/run.sh
+
+test-build: all $(ASAN_BIN) $(EX_ASAN) $(FUZZ_REPLAY) $(B)/notls/echo
 
 $(B)/bench/%: tests/bench/%.c axiomws.h
 	@mkdir -p $(dir $@)
