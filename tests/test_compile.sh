@@ -39,8 +39,8 @@ check "AXWS_STATIC runs" "$tmp/static"
 check "AXWS_NO_TLS without BearSSL" gcc -std=c99 $W -DAXWS_NO_TLS -I. "$tmp/impl.c" -c -o "$tmp/notls.o"
 check "AXWS_NO_TLS does not reference BearSSL" sh -c "! nm '$tmp/notls.o' | grep -q ' U br_'"
 check "AXWS_NO_TLS c++11" g++ -x c++ -std=c++11 -Wall -Wextra -pedantic -Werror -DAXWS_NO_TLS -I. -c "$tmp/impl.c" -o "$tmp/notlsxx.o"
-# the README's first-screen example builds as shown
-awk '/^```c$/{f=1;next} /^```$/{f=0} f' README.md >"$tmp/readme.c"
+# the README's first-screen example (its first C block) builds as shown
+awk '/^```c$/{if (done) exit; f=1; next} /^```$/{if (f) done=1; f=0} f' README.md >"$tmp/readme.c"
 check "README example builds" gcc -std=c99 -Wall -Wextra -pedantic -I. "$tmp/readme.c" -o "$tmp/readme" -lbearssl
 # a system header first under strict C99 gets a clear message, not a cascade
 printf '#include <stdio.h>\n#define AXIOMWS_IMPLEMENTATION\n#include "axiomws.h"\n' >"$tmp/late.c"
