@@ -32,16 +32,16 @@ deps-bench:
 
 examples: $(EX_BIN)
 
-$(B)/%: examples/%.c axiomws.h
+$(B)/%: examples/%.c axiomws.h examples/axiom_example.h
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) $(CFLAGS) -I. $< -o $@ $(LIBS)
 
-$(B)/asan/%: examples/%.c axiomws.h
+$(B)/asan/%: examples/%.c axiomws.h examples/axiom_example.h
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) -O1 -g $(ASAN) -I. $< -o $@ $(LIBS)
 
 # the same examples without BearSSL (AXWS_NO_TLS): ws:// only, nothing else linked
-$(B)/notls/%: examples/%.c axiomws.h
+$(B)/notls/%: examples/%.c axiomws.h examples/axiom_example.h
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) $(CFLAGS) -DAXWS_NO_TLS -I. $< -o $@
 

@@ -31,6 +31,7 @@
    Build: make build/axiom_stream */
 #define AXIOMWS_IMPLEMENTATION
 #include "axiomws.h"
+#include "axiom_example.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -43,7 +44,6 @@ static unsigned char rx_buf[AXWS_TLS_BUF_FULL];
 static unsigned char tx_buf[1 << 16];
 static unsigned char msg_buf[1 << 20];
 static char line_buf[4 << 20];
-static unsigned char anchor_buf[1 << 18];
 static axws_axiom client;
 
 static int json_out;
@@ -144,7 +144,6 @@ static int parse_seconds(const char *s, double *out) {
 
 int main(int argc, char **argv) {
     axws_axiom_config cfg;
-    axws_tls_anchors anchors;
     const char *url = NULL, *region = NULL, *ca = NULL, *token_file = NULL;
     const char *rooms[MAX_ROOMS];
     int room_kind[MAX_ROOMS]; /* 0 room, 1 token, 2 wallet, 3 new tokens */
@@ -204,15 +203,7 @@ int main(int argc, char **argv) {
         cfg.dead_peer_ms = 2 * cfg.keepalive_ms;
     }
     /* trust anchors: --ca, else the system bundle */
-    r = axws_tls_anchors_file(&anchors, anchor_buf, sizeof anchor_buf,
-                              ca ? ca : "/etc/ssl/certs/ca-certificates.crt");
-    if (r <= 0) {
-        fprintf(stderr, "axiom_stream: cannot load trust anchors from %s: %s\n",
-                ca ? ca : "/etc/ssl/certs/ca-certificates.crt", axws_strerror(r));
-        return 1;
-    }
-    cfg.trust_anchors = anchors.anchors;
-    cfg.trust_anchor_count = anchors.count;
+    if (ex_load_anchors(&cfg, "axiom_stream", ca, 0)) return 1;
     cfg.token_file = token_file;
     cfg.handler.on_message = on_message;
     cfg.handler.on_connected = on_connected;

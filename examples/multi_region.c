@@ -36,27 +36,21 @@
    localhost). A run where every URL is plain ws:// / http:// loads no CA.
 
    Shows: many clients without threads, each with its own caller-owned buffers, one handler
-   shared through the user pointer, axws_axiom_pollfds / timeout_ms / step for several clients,
-   cfg.pacing_ms, regions by name, get_subscriptions, set_auto_reconnect, is_connected and
+   shared through the user pointer, axws_axiom_pollfds / timeout_ms / step for several clients
+   (ex_pump in examples/axiom_example.h, which every Axiom example uses), cfg.pacing_ms, regions by name, get_subscriptions, set_auto_reconnect, is_connected and
    reconnect.
    Build: make build/multi_region   (or: cc -std=c99 -D_POSIX_C_SOURCE=200809L -I.
           examples/multi_region.c -o multi_region -lbearssl) */
 #define AXIOMWS_IMPLEMENTATION
 #include "axiomws.h"
+#include "axiom_example.h"
 
-#include <errno.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-
-#define MAX_CONNS 8
+#define MAX_CONNS EX_MAX_CLIENTS /* all in one ex_pump() */
 #define MAX_SUBS 32
 
-/* every client its own buffers and object (the client is large: static, not on a stack) */
-static unsigned char rx_bufs[MAX_CONNS][1 << 17], tx_bufs[MAX_CONNS][1 << 16], msg_bufs[MAX_CONNS][1 << 17];
+/* every client its own buffers and object (the client is large: static, not on a stack);
+   conns[i].client is clients + i, so the array is what ex_pump() drives */
+static ex_bufs bufs[MAX_CONNS];
 static axws_axiom clients[MAX_CONNS];
 
 typedef struct conn {
@@ -78,37 +72,15 @@ static int conn_count;
 static int verbose;
 static int pacing_ms = 100;
 static int auto_reconnect = 1;
-static volatile sig_atomic_t stop_signal;
 
 /* --token / --room given before the connections exist: applied once they all do */
 static struct { const char *conn; size_t conn_len; char room[AXWS_AXIOM_ROOM_MAX + 1]; } subs[MAX_SUBS];
 static int sub_count;
 
-static const struct { const char *symbol, *mint; } known[] = {
-    { "SOL", "So11111111111111111111111111111111111111112" },
-    { "USDC", "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v" },
-    { "BONK", "DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263" },
-    { "WIF", "EKpQGSJtjMFqKZ9KQanSqYXRcF8fBopzLHYxdM65zcjm" },
-};
-
-static void say(const char *fmt, ...) {
-    char when[16];
-    time_t t = time(NULL);
-    struct tm tm;
-    va_list ap;
-    strftime(when, sizeof when, "%H:%M:%S", gmtime_r(&t, &tm));
-    printf("%s ", when);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-    fflush(stdout);
-}
-
 /* A room's name as printed: the known symbol for a mint. */
 static const char *room_label(const char *room) {
     size_t i;
-    for (i = 0; i < sizeof known / sizeof known[0]; i++)
+    for (i = 0; i < EX_KNOWN_COUNT; i++)
         if (strcmp(room, known[i].mint) == 0) return known[i].symbol;
     return room;
 }
@@ -157,24 +129,11 @@ static void on_disconnected(axws_axiom *a, const char *reason, void *user) {
     say("[%s] disconnected: %s", c->name, reason);
 }
 
-/* The TLS detail of an error, when there is one: "" or " (TLS: ...)". */
-static const char *tls_detail(const axws_axiom_error *e, char *out, size_t cap) {
-    out[0] = 0;
-#ifndef AXWS_NO_TLS
-    if (e->tls_error) snprintf(out, cap, " (TLS: %s)", axws_tls_strerror(e->tls_error));
-#else
-    (void)e;
-    (void)cap;
-#endif
-    return out;
-}
-
 static void on_error(axws_axiom *a, const axws_axiom_error *e, void *user) {
     conn *c = (conn *)user;
-    char tls[128];
     (void)a;
     c->errors++;
-    say("[%s] error [%s] %s%s", c->name, axws_axiom_error_kind_name(e->kind), e->text, tls_detail(e, tls, sizeof tls));
+    say_error(c->name, e, "");
 }
 
 /* Every --report seconds: each connection's state, count and subscriptions (the seed's
@@ -225,27 +184,6 @@ static void final_report(void) {
     fflush(stdout);
 }
 
-#ifndef AXWS_NO_TLS
-static unsigned char anchor_buf[1 << 18]; /* the system bundle takes about 200 KB */
-
-/* Trust anchors for wss:// and for https:// (the token refresh): --ca FILE, else the system
-   bundle. A run where every URL is plain (ws://, http://) and no --ca is given loads none. */
-static int load_anchors(axws_axiom_config *cfg, const char *prog, const char *ca, int all_plain) {
-    static axws_tls_anchors anchors;
-    const char *path = ca ? ca : "/etc/ssl/certs/ca-certificates.crt";
-    int r;
-    if (!ca && all_plain) return 0;
-    r = axws_tls_anchors_file(&anchors, anchor_buf, sizeof anchor_buf, path);
-    if (r <= 0) {
-        fprintf(stderr, "%s: cannot load trust anchors from %s: %s\n", prog, path, axws_strerror(r));
-        return -1;
-    }
-    cfg->trust_anchors = anchors.anchors;
-    cfg->trust_anchor_count = anchors.count;
-    return 0;
-}
-#endif
-
 static int usage(const char *why) {
     if (why) fprintf(stderr, "multi_region: %s\n", why);
     fprintf(stderr, "usage: multi_region [--region NAME]... [--url [NAME=]URL]... [--token [CONN=]MINT]...\n"
@@ -254,14 +192,6 @@ static int usage(const char *why) {
                     "                    [--duration SECONDS]\n"
                     "regions: Global, USWest, USCentral, USEast, EUWest, EUCentral, EUEast, Asia, Australia\n");
     return 2;
-}
-
-static int is_address(const char *s) {
-    size_t n = strlen(s), i;
-    if (n < 32 || n > 44) return 0;
-    for (i = 0; i < n; i++)
-        if (!strchr("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz", s[i])) return 0;
-    return 1;
 }
 
 static conn *find_conn(const char *name, size_t len) {
@@ -296,9 +226,9 @@ static int add_sub(const char *arg, int is_token) {
         value = eq + 1;
     }
     if (is_token) {
-        for (i = 0; i < sizeof known / sizeof known[0]; i++)
+        for (i = 0; i < EX_KNOWN_COUNT; i++)
             if (strcmp(value, known[i].symbol) == 0) value = known[i].mint;
-        if (!is_address(value)) return -1;
+        if (!is_address(value, strlen(value))) return -1;
     }
     if (!*value || strlen(value) > AXWS_AXIOM_ROOM_MAX) return -1;
     snprintf(subs[sub_count].room, sizeof subs[sub_count].room, "%s", value);
@@ -306,50 +236,19 @@ static int add_sub(const char *arg, int is_token) {
     return 0;
 }
 
-static void on_signal(int sig) {
-    (void)sig;
-    stop_signal = 1;
-}
-
-/* The one poll loop: every client's sockets in one array; each client steps with its slice. */
-static int64_t pump(int64_t now, int64_t end, int closing) {
-    while (!stop_signal && (!end || now < end)) {
-        struct pollfd fds[MAX_CONNS * AXWS_AXIOM_MAX_POLLFDS];
-        int first[MAX_CONNS], count[MAX_CONNS], n = 0, wait = -1, i, open = 0;
-        for (i = 0; i < conn_count; i++) {
-            int w = axws_axiom_timeout_ms(conns[i].client, now);
-            first[i] = n;
-            count[i] = axws_axiom_pollfds(conns[i].client, fds + n, AXWS_AXIOM_MAX_POLLFDS);
-            n += count[i];
-            if (w >= 0 && (wait < 0 || w < wait)) wait = w;
-            open += axws_get_state(axws_axiom_conn(conns[i].client)) != AXWS_STATE_CLOSED;
-        }
-        if (closing && !open) break;
-        if (end && (wait < 0 || now + wait > end)) wait = (int)(end - now);
-        if (poll(fds, (nfds_t)n, wait) < 0)
-            for (i = 0; i < n; i++) fds[i].revents = 0; /* EINTR: nothing is ready */
-        now = axws_now_ms();
-        for (i = 0; i < conn_count; i++) axws_axiom_step(conns[i].client, fds + first[i], count[i], now);
-    }
-    return now;
-}
-
 int main(int argc, char **argv) {
-    const char *ca = NULL, *servername = NULL;
-    const char *api_url = NULL, *token_file = NULL;
+    ex_opts x;
     axws_axiom_config base;
-    double duration = 0, report_s = 5;
-    int i, j, r, never = 0;
+    double report_s = 5;
+    int i, j, r, all_plain, never = 0;
     int64_t start, now, next_report;
-    struct sigaction sa;
 
+    ex_opts_init(&x, "multi_region", usage, 0);
+    x.own_url_region = 1; /* one connection per --url and per --region */
+    x.duration_why = "--duration and --report want seconds";
     for (i = 1; i < argc; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         char *e;
-        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
-            usage(NULL);
-            return 0;
-        }
         if (strcmp(o, "-v") == 0) {
             verbose = 1;
             continue;
@@ -358,8 +257,8 @@ int main(int argc, char **argv) {
             auto_reconnect = 0;
             continue;
         }
-        if (!v) return usage(strncmp(o, "--", 2) == 0 ? "an option is missing its value" : "unknown argument");
-        i++;
+        if ((r = ex_option(&x, o, v, &i)) == EX_NEXT) continue;
+        if (r != EX_OWN) return r;
         if (strcmp(o, "--region") == 0) {
             int reg = axws_region_from_name(v);
             if (reg < 0) return usage("unknown region");
@@ -379,26 +278,12 @@ int main(int argc, char **argv) {
             if (add_sub(v, 1)) return usage("--token wants [CONN=]MINT (a base58 address, or SOL, USDC, BONK, WIF)");
         } else if (strcmp(o, "--room") == 0) {
             if (add_sub(v, 0)) return usage("--room wants [CONN=]ROOM");
-        } else if (strcmp(o, "--api-url") == 0) api_url = v;
-        else if (strcmp(o, "--ca") == 0 || strcmp(o, "--servername") == 0) {
-#ifdef AXWS_NO_TLS
-            return usage("this build has no TLS (AXWS_NO_TLS): --ca and --servername do not apply");
-#else
-            if (o[2] == 'c') ca = v;
-            else servername = v;
-#endif
-        } else if (strcmp(o, "--token-file") == 0) token_file = v;
-        else if (strcmp(o, "--pacing-ms") == 0) {
+        } else if (strcmp(o, "--pacing-ms") == 0) {
             long ms = strtol(v, &e, 10);
             if (e == v || *e || ms < 0 || ms > 60000) return usage("--pacing-ms wants milliseconds (0: none)");
             pacing_ms = ms ? (int)ms : -1; /* the config's "none" is -1 (0 means the default) */
-        } else if (strcmp(o, "--duration") == 0 || strcmp(o, "--report") == 0) {
-            double d;
-            errno = 0;
-            d = strtod(v, &e);
-            if (errno || e == v || *e || !(d >= 0 && d <= 1e7)) return usage("--duration and --report want seconds");
-            if (o[2] == 'd') duration = d;
-            else report_s = d;
+        } else if (strcmp(o, "--report") == 0) {
+            if (parse_number(v, 0, 1e7, &report_s)) return usage(x.duration_why);
         } else
             return usage("unknown argument");
     }
@@ -414,44 +299,20 @@ int main(int argc, char **argv) {
         if (subs[i].conn && !find_conn(subs[i].conn, subs[i].conn_len)) return usage("--token/--room names an unknown connection");
 
     /* what every client shares: the refresh endpoint, the token file, pacing, TLS trust */
-    memset(&base, 0, sizeof base);
-    base.api_url = api_url;
-    base.token_file = token_file;
+    ex_config(&base, &x);
     base.pacing_ms = pacing_ms;
-#ifndef AXWS_NO_TLS
-    base.servername = servername;
-    {
-        int all_plain = api_url && strncmp(api_url, "http://", 7) == 0;
-        for (i = 0; i < conn_count; i++) all_plain &= conns[i].url && strncmp(conns[i].url, "ws://", 5) == 0;
-        if (load_anchors(&base, "multi_region", ca, all_plain)) return 1;
-    }
-#else
-    (void)ca;
-    (void)servername;
-#endif
+    all_plain = ex_plain(x.api_url, "http://");
+    for (i = 0; i < conn_count; i++) all_plain &= ex_plain(conns[i].url, "ws://");
+    if (ex_load_anchors(&base, x.prog, x.ca, all_plain)) return 1;
     for (i = 0; i < conn_count; i++) {
         conn *c = &conns[i];
         axws_axiom_config cfg = base;
-        cfg.handler.on_message = on_message;
-        cfg.handler.on_connected = on_connected;
-        cfg.handler.on_disconnected = on_disconnected;
-        cfg.handler.on_error = on_error;
-        cfg.handler.user = c; /* one handler, told apart by its user pointer */
+        ex_client(&cfg, &bufs[i], on_message, on_connected, on_disconnected, on_error,
+                  c); /* one handler, told apart by its user pointer */
         cfg.region = c->region;
         cfg.url = c->url;
-        cfg.rx_buf = rx_bufs[i]; cfg.rx_size = sizeof rx_bufs[i];
-        cfg.tx_buf = tx_bufs[i]; cfg.tx_size = sizeof tx_bufs[i];
-        cfg.msg_buf = msg_bufs[i]; cfg.msg_size = sizeof msg_bufs[i];
-        if ((r = axws_axiom_init(c->client, &cfg)) != 0) {
-            fprintf(stderr, "multi_region: cannot set up %s: %s\n", c->name, axws_strerror(r));
-            return 1;
-        }
+        if (ex_init(c->client, &cfg, x.prog, c->name)) return 1;
         axws_axiom_set_auto_reconnect(c->client, auto_reconnect); /* the seed's set_auto_reconnect */
-        if (!axws_axiom_has_token(c->client)) {
-            fprintf(stderr, "multi_region: no tokens: give --token-file, set AXIOM_ACCESS_TOKEN (and "
-                            "AXIOM_REFRESH_TOKEN), or put them in ./.axiom_tokens.json\n");
-            return 1;
-        }
         for (j = 0; j < sub_count; j++) {
             if (subs[j].conn && (strlen(c->name) != subs[j].conn_len || memcmp(c->name, subs[j].conn, subs[j].conn_len)))
                 continue;
@@ -468,32 +329,21 @@ int main(int argc, char **argv) {
             }
         }
     }
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal; /* no SA_RESTART: poll() returns at once */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    ex_signals();
 
     start = now = axws_now_ms();
     for (i = 0; i < conn_count; i++)
-        if ((r = axws_axiom_connect(conns[i].client, now)) != 0) {
-            fprintf(stderr, "multi_region: cannot connect %s: %s\n", conns[i].name, axws_strerror(r));
-            return 1;
-        }
+        if (ex_connect(conns[i].client, 0, now, x.prog, conns[i].name)) return 1;
     next_report = report_s > 0 ? start + (int64_t)(report_s * 1000) : 0;
     for (;;) {
-        int64_t end = duration > 0 ? start + (int64_t)(duration * 1000) : 0;
+        int64_t end = ex_deadline(start, x.duration);
         int64_t until = next_report && (!end || next_report < end) ? next_report : end;
-        now = pump(now, until, 0);
+        now = ex_pump(clients, conn_count, now, until, 0);
         if (stop_signal || (end && now >= end)) break;
         report(now);
         next_report += (int64_t)(report_s * 1000);
     }
-    say("%s: disconnecting every connection", stop_signal ? "signal received" : "time is up");
-    for (i = 0; i < conn_count; i++) axws_axiom_disconnect(conns[i].client, now);
-    stop_signal = 0;
-    pump(now, now + 5000, 1);
+    ex_stop(clients, conn_count, now, " every connection");
     final_report();
     for (i = 0; i < conn_count; i++) never |= conns[i].connects == 0;
     return never ? 1 : 0;

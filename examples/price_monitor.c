@@ -33,23 +33,17 @@
    Shows: the handler's four callbacks, subscriptions made before connecting (joined, paced,
    once connected, and joined again after every reconnect), RAW messages whose content is a
    number (axws_axiom_value_num), typed MarketUpdate messages, the step loop with a
-   deadline, graceful shutdown on a signal.
+   deadline, graceful shutdown on a signal (those two in examples/axiom_example.h, shared
+   by the Axiom examples).
    Build: make build/price_monitor   (or: cc -std=c99 -D_POSIX_C_SOURCE=200809L -I.
           examples/price_monitor.c -o price_monitor -lbearssl) */
 #define AXIOMWS_IMPLEMENTATION
 #include "axiomws.h"
-
-#include <errno.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
+#include "axiom_example.h"
 
 #define MAX_TOKENS 32
 
-static unsigned char rx_buf[1 << 17], tx_buf[1 << 16], msg_buf[1 << 17];
+static ex_bufs bufs;
 static axws_axiom client; /* large (buffers for the decoder and the refresh): not on the stack */
 
 typedef struct token {
@@ -68,55 +62,6 @@ static int token_count;
 static double alert_pct = 2.0;
 static int show_new_pairs;
 static long connections, disconnections, error_count, new_pairs;
-static volatile sig_atomic_t stop_signal;
-
-static const struct { const char *symbol, *mint; } known[] = {
-    { "SOL", "So11111111111111111111111111111111111111112" },
-    { "USDC", "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v" },
-    { "BONK", "DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263" },
-    { "WIF", "EKpQGSJtjMFqKZ9KQanSqYXRcF8fBopzLHYxdM65zcjm" },
-};
-
-/* ---- output: one line per event, with the time, flushed at once */
-
-static void say(const char *fmt, ...) {
-    char when[16];
-    time_t t = time(NULL);
-    struct tm tm;
-    va_list ap;
-    strftime(when, sizeof when, "%H:%M:%S", gmtime_r(&t, &tm));
-    printf("%s ", when);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-    fflush(stdout);
-}
-
-/* A price with about five significant digits and no exponent: 151.20, 0.000023100. */
-static const char *fmt_price(char *out, size_t cap, double p) {
-    int decimals = 0;
-    double x = p < 0 ? -p : p;
-    while (x > 0 && x < 10000 && decimals < 12) {
-        x *= 10;
-        decimals++;
-    }
-    if (decimals < 2) decimals = 2;
-    snprintf(out, cap, "%.*f", decimals, p);
-    return out;
-}
-
-/* A string field as printable text: unescaped, control bytes replaced, "null" / "-". */
-static const char *text(const axws_axiom_str *s, char *out, size_t cap) {
-    size_t n = 0, i;
-    if (!(s->flags & AXWS_AXIOM_PRESENT)) return "-";
-    if (s->flags & AXWS_AXIOM_NULL) return "null";
-    axws_axiom_str_unescape(s, out, cap - 1, &n); /* too long: as much as fits */
-    out[n] = 0;
-    for (i = 0; i < n; i++)
-        if ((unsigned char)out[i] < 0x20 || out[i] == 0x7F) out[i] = '?'; /* keep one line */
-    return out;
-}
 
 /* ---- prices and alerts */
 
@@ -206,26 +151,12 @@ static void on_disconnected(axws_axiom *a, const char *reason, void *user) {
     say("disconnected: %s", reason);
 }
 
-/* The TLS detail of an error, when there is one: "" or " (TLS: ...)". */
-static const char *tls_detail(const axws_axiom_error *e, char *out, size_t cap) {
-    out[0] = 0;
-#ifndef AXWS_NO_TLS
-    if (e->tls_error) snprintf(out, cap, " (TLS: %s)", axws_tls_strerror(e->tls_error));
-#else
-    (void)e;
-    (void)cap;
-#endif
-    return out;
-}
-
 static void on_error(axws_axiom *a, const axws_axiom_error *e, void *user) {
-    char tls[128];
     (void)a;
     (void)user;
     error_count++;
-    say("error [%s] %s%s%s", axws_axiom_error_kind_name(e->kind), e->text, tls_detail(e, tls, sizeof tls),
-        e->kind == AXWS_AXIOM_ERR_AUTH && e->code == AXWS_EAUTH && !e->http_status
-            ? " (give --token-file, or set AXIOM_ACCESS_TOKEN)" : "");
+    say_error(NULL, e, e->kind == AXWS_AXIOM_ERR_AUTH && e->code == AXWS_EAUTH && !e->http_status
+                           ? " (give --token-file, or set AXIOM_ACCESS_TOKEN)" : "");
 }
 
 static void summary(double seconds) {
@@ -255,27 +186,6 @@ static void summary(double seconds) {
 
 /* ---- arguments */
 
-#ifndef AXWS_NO_TLS
-static unsigned char anchor_buf[1 << 18]; /* the system bundle takes about 200 KB */
-
-/* Trust anchors for wss:// and for https:// (the token refresh): --ca FILE, else the system
-   bundle. A run where every URL is plain (ws://, http://) and no --ca is given loads none. */
-static int load_anchors(axws_axiom_config *cfg, const char *prog, const char *ca, int all_plain) {
-    static axws_tls_anchors anchors;
-    const char *path = ca ? ca : "/etc/ssl/certs/ca-certificates.crt";
-    int r;
-    if (!ca && all_plain) return 0;
-    r = axws_tls_anchors_file(&anchors, anchor_buf, sizeof anchor_buf, path);
-    if (r <= 0) {
-        fprintf(stderr, "%s: cannot load trust anchors from %s: %s\n", prog, path, axws_strerror(r));
-        return -1;
-    }
-    cfg->trust_anchors = anchors.anchors;
-    cfg->trust_anchor_count = anchors.count;
-    return 0;
-}
-#endif
-
 static int usage(const char *why) {
     if (why) fprintf(stderr, "price_monitor: %s\n", why);
     fprintf(stderr,
@@ -286,22 +196,13 @@ static int usage(const char *why) {
     return 2;
 }
 
-/* Base58 (the Solana alphabet), 32 to 44 characters: what a mint address looks like. */
-static int is_address(const char *s) {
-    size_t n = strlen(s), i;
-    if (n < 32 || n > 44) return 0;
-    for (i = 0; i < n; i++)
-        if (!strchr("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz", s[i])) return 0;
-    return 1;
-}
-
 static int add_token(const char *arg) {
     size_t i;
     const char *mint = arg;
     token *t;
-    for (i = 0; i < sizeof known / sizeof known[0]; i++)
+    for (i = 0; i < EX_KNOWN_COUNT; i++)
         if (strcmp(arg, known[i].symbol) == 0 || strcmp(arg, known[i].mint) == 0) mint = known[i].mint;
-    if (!is_address(mint)) return -1;
+    if (!is_address(mint, strlen(mint))) return -1;
     if (find_token(mint, strlen(mint))) return 0;
     if (token_count == MAX_TOKENS) return -1;
     t = &tokens[token_count++];
@@ -309,60 +210,21 @@ static int add_token(const char *arg) {
     t->mint = mint;
     /* a symbol until a MarketUpdate tells the real one: the known name, or the mint's start */
     snprintf(t->symbol, sizeof t->symbol, "%.4s..", mint);
-    for (i = 0; i < sizeof known / sizeof known[0]; i++)
+    for (i = 0; i < EX_KNOWN_COUNT; i++)
         if (strcmp(mint, known[i].mint) == 0) snprintf(t->symbol, sizeof t->symbol, "%s", known[i].symbol);
     return 0;
 }
 
-static int parse_number(const char *s, double lo, double hi, double *out) {
-    char *end;
-    double v;
-    errno = 0;
-    v = strtod(s, &end);
-    if (errno || end == s || *end || !(v >= lo && v <= hi)) return -1;
-    *out = v;
-    return 0;
-}
-
-static void on_signal(int sig) {
-    (void)sig;
-    stop_signal = 1;
-}
-
-/* Run the step loop until `end` (0: no end) or a signal; closing: also until the stream is
-   closed. One poll over the client's sockets (the stream, and a token refresh when one is
-   under way), as long as the client's own timers allow. */
-static int64_t pump(int64_t now, int64_t end, int closing) {
-    while (!stop_signal && (!end || now < end)) {
-        struct pollfd fds[AXWS_AXIOM_MAX_POLLFDS];
-        int n = axws_axiom_pollfds(&client, fds, AXWS_AXIOM_MAX_POLLFDS), i;
-        int wait = axws_axiom_timeout_ms(&client, now);
-        if (closing && axws_get_state(axws_axiom_conn(&client)) == AXWS_STATE_CLOSED) break;
-        if (end && (wait < 0 || now + wait > end)) wait = (int)(end - now);
-        if (poll(fds, (nfds_t)n, wait) < 0)
-            for (i = 0; i < n; i++) fds[i].revents = 0; /* EINTR: nothing is ready */
-        now = axws_now_ms();
-        axws_axiom_step(&client, fds, n, now);
-    }
-    return now;
-}
-
 int main(int argc, char **argv) {
-    const char *ca = NULL, *servername = NULL;
-    axws_axiom_config cfg;
-    const char *url = NULL;
-    double duration = 300;
-    int token_price = 0, i, r, region = -1;
+    ex_opts x;
+    int token_price = 0, i, r;
     int64_t start, end, now;
-    struct sigaction sa;
 
-    memset(&cfg, 0, sizeof cfg);
+    ex_opts_init(&x, "price_monitor", usage, 300);
+    x.region_why = "unknown region"; /* the usage lists them */
+    x.duration_why = "--duration wants seconds (0: until Ctrl-C)";
     for (i = 1; i < argc; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
-            usage(NULL);
-            return 0;
-        }
         if (strcmp(o, "--token-price") == 0) {
             token_price = 1;
             continue;
@@ -371,70 +233,19 @@ int main(int argc, char **argv) {
             show_new_pairs = 1;
             continue;
         }
-        if (!v) return usage(strncmp(o, "--", 2) == 0 ? "an option is missing its value" : "unknown argument");
-        i++;
-        if (strcmp(o, "--url") == 0) url = v;
-        else if (strcmp(o, "--region") == 0) {
-            if ((region = axws_region_from_name(v)) < 0) return usage("unknown region");
-        } else if (strcmp(o, "--api-url") == 0) cfg.api_url = v;
-        else if (strcmp(o, "--ca") == 0 || strcmp(o, "--servername") == 0) {
-#ifdef AXWS_NO_TLS
-            return usage("this build has no TLS (AXWS_NO_TLS): --ca and --servername do not apply");
-#else
-            if (o[2] == 'c') ca = v;
-            else servername = v;
-#endif
-        } else if (strcmp(o, "--token-file") == 0) cfg.token_file = v;
-        else if (strcmp(o, "--token") == 0) {
+        if ((r = ex_option(&x, o, v, &i)) == EX_NEXT) continue;
+        if (r != EX_OWN) return r;
+        if (strcmp(o, "--token") == 0) {
             if (add_token(v) != 0) return usage("--token wants a mint address (base58, 32-44 characters) or SOL, USDC, BONK, WIF");
         } else if (strcmp(o, "--alert-pct") == 0) {
             if (parse_number(v, 0.001, 1000, &alert_pct)) return usage("--alert-pct wants a number above 0");
-        } else if (strcmp(o, "--duration") == 0) {
-            if (parse_number(v, 0, 1e7, &duration)) return usage("--duration wants seconds (0: until Ctrl-C)");
         } else
             return usage("unknown argument");
     }
     if (token_count == 0) /* the seed's tokens */
         for (i = 0; i < 3; i++) add_token(known[i].mint);
 
-    if (url && region >= 0) return usage("--url and --region exclude each other");
-    cfg.handler.on_message = on_message;
-    cfg.handler.on_connected = on_connected;
-    cfg.handler.on_disconnected = on_disconnected;
-    cfg.handler.on_error = on_error;
-    cfg.region = region < 0 ? AXWS_REGION_GLOBAL : (axws_region)region;
-    if (token_price) cfg.token_price_url = url; /* NULL: the real token-price socket */
-    else cfg.url = url;                          /* NULL: the region's hosts */
-    cfg.rx_buf = rx_buf; cfg.rx_size = sizeof rx_buf;
-    cfg.tx_buf = tx_buf; cfg.tx_size = sizeof tx_buf;
-    cfg.msg_buf = msg_buf; cfg.msg_size = sizeof msg_buf;
-#ifndef AXWS_NO_TLS
-    cfg.servername = servername; /* e.g. "localhost" when the URL says 127.0.0.1 */
-    if (load_anchors(&cfg, "price_monitor", ca,
-                     url && strncmp(url, "ws://", 5) == 0 && cfg.api_url && strncmp(cfg.api_url, "http://", 7) == 0))
-        return 1;
-#else
-    (void)ca;
-    (void)servername;
-#endif
-    r = axws_axiom_init(&client, &cfg);
-    if (r) {
-        fprintf(stderr, "price_monitor: cannot set up the client: %s\n", axws_strerror(r));
-        return 1;
-    }
-    if (!axws_axiom_has_token(&client)) {
-        fprintf(stderr, "price_monitor: no tokens: give --token-file, set AXIOM_ACCESS_TOKEN (and AXIOM_REFRESH_TOKEN), "
-                        "or put them in ./.axiom_tokens.json\n");
-        return 1;
-    }
-
-    /* Ctrl-C: finish the loop and disconnect. No SA_RESTART, so poll() returns at once. */
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    if ((r = ex_setup(&client, &x, &bufs, token_price, on_message, on_connected, on_disconnected, on_error)) != 0) return r;
 
     /* subscribe first: the rooms are joined once the upgrade is done, 100 ms apart (the
        seed's rate limiting, done by the client: cfg.pacing_ms), and again after a reconnect */
@@ -442,22 +253,15 @@ int main(int argc, char **argv) {
     for (i = 0; i < token_count; i++) axws_axiom_subscribe_token_price(&client, tokens[i].mint);
 
     start = now = axws_now_ms();
-    end = duration > 0 ? start + (int64_t)(duration * 1000) : 0;
+    end = ex_deadline(start, x.duration);
     say("monitoring %d token%s for %s, alerts at %.2f%% moves", token_count, token_count == 1 ? "" : "s",
-        duration > 0 ? "the given time" : "ever (Ctrl-C stops)", alert_pct);
-    r = token_price ? axws_axiom_connect_token_price(&client, now) : axws_axiom_connect(&client, now);
-    if (r) {
-        fprintf(stderr, "price_monitor: cannot connect: %s\n", axws_strerror(r));
-        return 1;
-    }
+        x.duration > 0 ? "the given time" : "ever (Ctrl-C stops)", alert_pct);
+    if (ex_connect(&client, token_price, now, x.prog, NULL)) return 1;
 
-    now = pump(now, end, 0);
+    now = ex_pump(&client, 1, now, end, 0);
 
     /* graceful shutdown: close handshake with 1000; the client bounds the wait */
-    say("%s: disconnecting", stop_signal ? "signal received" : "time is up");
-    axws_axiom_disconnect(&client, now);
-    stop_signal = 0; /* a second Ctrl-C cuts the wait short */
-    now = pump(now, now + 5000, 1);
+    now = ex_stop(&client, 1, now, "");
     summary((double)(now - start) / 1000);
     return connections > 0 ? 0 : 1;
 }

@@ -31,19 +31,12 @@
           examples/price_tracker.c -o price_tracker -lbearssl) */
 #define AXIOMWS_IMPLEMENTATION
 #include "axiomws.h"
-
-#include <errno.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
+#include "axiom_example.h"
 
 #define MAX_TOKENS 32
 #define MAX_ALERTS 64
 
-static unsigned char rx_buf[1 << 17], tx_buf[1 << 16], msg_buf[1 << 17];
+static ex_bufs bufs;
 static axws_axiom client; /* large: not on the stack */
 
 /* the seed's PriceData */
@@ -72,41 +65,6 @@ static int price_count;
 static price_alert alerts[MAX_ALERTS];
 static int alert_count;
 static long connections;
-static volatile sig_atomic_t stop_signal;
-
-static const struct { const char *symbol, *mint; } known[] = {
-    { "SOL", "So11111111111111111111111111111111111111112" },
-    { "USDC", "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v" },
-    { "BONK", "DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263" },
-    { "WIF", "EKpQGSJtjMFqKZ9KQanSqYXRcF8fBopzLHYxdM65zcjm" },
-};
-
-static void say(const char *fmt, ...) {
-    char when[16];
-    time_t t = time(NULL);
-    struct tm tm;
-    va_list ap;
-    strftime(when, sizeof when, "%H:%M:%S", gmtime_r(&t, &tm));
-    printf("%s ", when);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-    fflush(stdout);
-}
-
-/* About five significant digits, no exponent: 151.20, 0.000023100. */
-static const char *fmt_price(char *out, size_t cap, double p) {
-    int decimals = 0;
-    double x = p < 0 ? -p : p;
-    while (x > 0 && x < 10000 && decimals < 12) {
-        x *= 10;
-        decimals++;
-    }
-    if (decimals < 2) decimals = 2;
-    snprintf(out, cap, "%.*f", decimals, p);
-    return out;
-}
 
 static price_data *find(const char *mint, size_t len) {
     int i;
@@ -173,52 +131,6 @@ static void on_connected(axws_axiom *a, const char *session_id, void *user) {
     say("connected to %s (session %s)", axws_axiom_url(a), session_id);
 }
 
-static void on_disconnected(axws_axiom *a, const char *reason, void *user) {
-    (void)a;
-    (void)user;
-    say("disconnected: %s", reason);
-}
-
-/* The TLS detail of an error, when there is one: "" or " (TLS: ...)". */
-static const char *tls_detail(const axws_axiom_error *e, char *out, size_t cap) {
-    out[0] = 0;
-#ifndef AXWS_NO_TLS
-    if (e->tls_error) snprintf(out, cap, " (TLS: %s)", axws_tls_strerror(e->tls_error));
-#else
-    (void)e;
-    (void)cap;
-#endif
-    return out;
-}
-
-static void on_error(axws_axiom *a, const axws_axiom_error *e, void *user) {
-    char tls[128];
-    (void)a;
-    (void)user;
-    say("error [%s] %s%s", axws_axiom_error_kind_name(e->kind), e->text, tls_detail(e, tls, sizeof tls));
-}
-
-#ifndef AXWS_NO_TLS
-static unsigned char anchor_buf[1 << 18]; /* the system bundle takes about 200 KB */
-
-/* Trust anchors for wss:// and for https:// (the token refresh): --ca FILE, else the system
-   bundle. A run where every URL is plain (ws://, http://) and no --ca is given loads none. */
-static int load_anchors(axws_axiom_config *cfg, const char *prog, const char *ca, int all_plain) {
-    static axws_tls_anchors anchors;
-    const char *path = ca ? ca : "/etc/ssl/certs/ca-certificates.crt";
-    int r;
-    if (!ca && all_plain) return 0;
-    r = axws_tls_anchors_file(&anchors, anchor_buf, sizeof anchor_buf, path);
-    if (r <= 0) {
-        fprintf(stderr, "%s: cannot load trust anchors from %s: %s\n", prog, path, axws_strerror(r));
-        return -1;
-    }
-    cfg->trust_anchors = anchors.anchors;
-    cfg->trust_anchor_count = anchors.count;
-    return 0;
-}
-#endif
-
 static int usage(const char *why) {
     if (why) fprintf(stderr, "price_tracker: %s\n", why);
     fprintf(stderr, "usage: price_tracker [--url URL | --region NAME] [--token-price] [--ca FILE] [--servername NAME]\n"
@@ -227,20 +139,12 @@ static int usage(const char *why) {
     return 2;
 }
 
-static int is_address(const char *s, size_t n) {
-    size_t i;
-    if (n < 32 || n > 44) return 0;
-    for (i = 0; i < n; i++)
-        if (!s[i] || !strchr("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz", s[i])) return 0;
-    return 1;
-}
-
 /* MINT or a known symbol -> its price_data (added if new), or NULL. */
 static price_data *token_arg(const char *s, size_t n) {
     size_t i;
     price_data *d;
     const char *mint = NULL;
-    for (i = 0; i < sizeof known / sizeof known[0]; i++)
+    for (i = 0; i < EX_KNOWN_COUNT; i++)
         if ((strlen(known[i].symbol) == n && memcmp(s, known[i].symbol, n) == 0) ||
             (strlen(known[i].mint) == n && memcmp(s, known[i].mint, n) == 0))
             mint = known[i].mint;
@@ -258,7 +162,7 @@ static price_data *token_arg(const char *s, size_t n) {
         d->mint = copies[price_count - 1];
     }
     snprintf(d->symbol, sizeof d->symbol, "%.4s..", d->mint);
-    for (i = 0; i < sizeof known / sizeof known[0]; i++)
+    for (i = 0; i < EX_KNOWN_COUNT; i++)
         if (strcmp(d->mint, known[i].mint) == 0) snprintf(d->symbol, sizeof d->symbol, "%s", known[i].symbol);
     return d;
 }
@@ -280,110 +184,31 @@ static int alert_arg(const char *s, alert_condition cond) {
     return 0;
 }
 
-static void on_signal(int sig) {
-    (void)sig;
-    stop_signal = 1;
-}
-
-static int64_t pump(int64_t now, int64_t end, int closing) {
-    while (!stop_signal && (!end || now < end)) {
-        struct pollfd fds[AXWS_AXIOM_MAX_POLLFDS];
-        int n = axws_axiom_pollfds(&client, fds, AXWS_AXIOM_MAX_POLLFDS), i;
-        int wait = axws_axiom_timeout_ms(&client, now);
-        if (closing && axws_get_state(axws_axiom_conn(&client)) == AXWS_STATE_CLOSED) break;
-        if (end && (wait < 0 || now + wait > end)) wait = (int)(end - now);
-        if (poll(fds, (nfds_t)n, wait) < 0)
-            for (i = 0; i < n; i++) fds[i].revents = 0; /* EINTR: nothing is ready */
-        now = axws_now_ms();
-        axws_axiom_step(&client, fds, n, now);
-    }
-    return now;
-}
-
 int main(int argc, char **argv) {
-    const char *ca = NULL, *servername = NULL;
-    axws_axiom_config cfg;
-    const char *url = NULL;
-    double duration = 0;
-    int token_price = 0, i, r, region = -1;
+    ex_opts x;
+    int token_price = 0, i, r;
     int64_t start, now;
-    struct sigaction sa;
 
-    memset(&cfg, 0, sizeof cfg);
+    ex_opts_init(&x, "price_tracker", usage, 0);
     for (i = 1; i < argc; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
-            usage(NULL);
-            return 0;
-        }
         if (strcmp(o, "--token-price") == 0) {
             token_price = 1;
             continue;
         }
-        if (!v) return usage(strncmp(o, "--", 2) == 0 ? "an option is missing its value" : "unknown argument");
-        i++;
-        if (strcmp(o, "--url") == 0) url = v;
-        else if (strcmp(o, "--region") == 0) {
-            if ((region = axws_region_from_name(v)) < 0) return usage("unknown region (Global, USWest, ..., Australia)");
-        } else if (strcmp(o, "--api-url") == 0) cfg.api_url = v;
-        else if (strcmp(o, "--ca") == 0 || strcmp(o, "--servername") == 0) {
-#ifdef AXWS_NO_TLS
-            return usage("this build has no TLS (AXWS_NO_TLS): --ca and --servername do not apply");
-#else
-            if (o[2] == 'c') ca = v;
-            else servername = v;
-#endif
-        } else if (strcmp(o, "--token-file") == 0) cfg.token_file = v;
-        else if (strcmp(o, "--token") == 0) {
+        if ((r = ex_option(&x, o, v, &i)) == EX_NEXT) continue;
+        if (r != EX_OWN) return r;
+        if (strcmp(o, "--token") == 0) {
             if (!token_arg(v, strlen(v))) return usage("--token wants a mint address or SOL, USDC, BONK, WIF");
         } else if (strcmp(o, "--above") == 0 || strcmp(o, "--below") == 0) {
             if (alert_arg(v, o[2] == 'a' ? ABOVE : BELOW)) return usage("--above/--below want MINT=PRICE (PRICE > 0)");
-        } else if (strcmp(o, "--duration") == 0) {
-            char *e;
-            errno = 0;
-            duration = strtod(v, &e);
-            if (errno || e == v || *e || !(duration >= 0 && duration <= 1e7)) return usage("--duration wants seconds");
         } else
             return usage("unknown argument");
     }
     if (!price_count)
         for (i = 0; i < 3; i++) token_arg(known[i].mint, strlen(known[i].mint));
 
-    if (url && region >= 0) return usage("--url and --region exclude each other");
-    cfg.handler.on_message = on_message;
-    cfg.handler.on_connected = on_connected;
-    cfg.handler.on_disconnected = on_disconnected;
-    cfg.handler.on_error = on_error;
-    cfg.region = region < 0 ? AXWS_REGION_GLOBAL : (axws_region)region;
-    if (token_price) cfg.token_price_url = url;
-    else cfg.url = url;
-    cfg.rx_buf = rx_buf; cfg.rx_size = sizeof rx_buf;
-    cfg.tx_buf = tx_buf; cfg.tx_size = sizeof tx_buf;
-    cfg.msg_buf = msg_buf; cfg.msg_size = sizeof msg_buf;
-#ifndef AXWS_NO_TLS
-    cfg.servername = servername; /* e.g. "localhost" when the URL says 127.0.0.1 */
-    if (load_anchors(&cfg, "price_tracker", ca,
-                     url && strncmp(url, "ws://", 5) == 0 && cfg.api_url && strncmp(cfg.api_url, "http://", 7) == 0))
-        return 1;
-#else
-    (void)ca;
-    (void)servername;
-#endif
-    if ((r = axws_axiom_init(&client, &cfg)) != 0) {
-        fprintf(stderr, "price_tracker: cannot set up the client: %s\n", axws_strerror(r));
-        return 1;
-    }
-    if (!axws_axiom_has_token(&client)) {
-        fprintf(stderr, "price_tracker: no tokens: give --token-file, set AXIOM_ACCESS_TOKEN (and AXIOM_REFRESH_TOKEN), "
-                        "or put them in ./.axiom_tokens.json\n");
-        return 1;
-    }
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal; /* no SA_RESTART: poll() returns at once */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    if ((r = ex_setup(&client, &x, &bufs, token_price, on_message, on_connected, ex_say_disconnected, ex_say_error)) != 0) return r;
 
     for (i = 0; i < price_count; i++) axws_axiom_subscribe_token_price(&client, prices[i].mint);
     for (i = 0; i < alert_count; i++) {
@@ -392,16 +217,9 @@ int main(int argc, char **argv) {
             fmt_price(t, sizeof t, alerts[i].target_price));
     }
     start = now = axws_now_ms();
-    r = token_price ? axws_axiom_connect_token_price(&client, now) : axws_axiom_connect(&client, now);
-    if (r) {
-        fprintf(stderr, "price_tracker: cannot connect: %s\n", axws_strerror(r));
-        return 1;
-    }
-    now = pump(now, duration > 0 ? start + (int64_t)(duration * 1000) : 0, 0);
-    say("%s: disconnecting", stop_signal ? "signal received" : "time is up");
-    axws_axiom_disconnect(&client, now);
-    stop_signal = 0;
-    now = pump(now, now + 5000, 1);
+    if (ex_connect(&client, token_price, now, x.prog, NULL)) return 1;
+    now = ex_pump(&client, 1, now, ex_deadline(start, x.duration), 0);
+    now = ex_stop(&client, 1, now, "");
 
     printf("  %-6s %14s %14s %14s %14s %8s %8s\n", "token", "current", "high", "low", "volume 24h", "updates", "age");
     for (i = 0; i < price_count; i++) {
