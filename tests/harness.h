@@ -29,6 +29,27 @@ static int axt_check_eq(long long a, long long b, const char *what, const char *
     return 0;
 }
 
+/* A whole file in memory (malloc'd, NUL-terminated; the tests may allocate), or NULL. */
+#include <stdlib.h>
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((unused))
+#endif
+static char *axt_read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = n >= 0 ? (char *)malloc((size_t)n + 1) : NULL;
+    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) { fclose(f); free(buf); return NULL; }
+    fclose(f);
+    buf[n] = 0;
+    *len = (size_t)n;
+    return buf;
+}
+
 static int axt_report(void) {
     printf("%d passed, %d failed\n", axt_passed, axt_failed);
     return axt_failed ? 1 : 0;

@@ -18,21 +18,6 @@
 
 /* ------------------------------------------------------------------ helpers */
 
-static char *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = (char *)malloc((size_t)n + 1);
-    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) { fclose(f); free(buf); return NULL; }
-    fclose(f);
-    buf[n] = 0;
-    *len = (size_t)n;
-    return buf;
-}
 
 typedef struct sbuf {
     char *s;
@@ -598,7 +583,7 @@ static void expect_line(int no, const char *line) {
 static void test_frames(void) {
     size_t len = 0, start = 0;
     int no = 0;
-    char *data = read_file("tests/data/frames.jsonl", &len);
+    char *data = axt_read_file("tests/data/frames.jsonl", &len);
     AXT_CASE("frames.jsonl");
     if (!CHECK(data != NULL)) { fprintf(stderr, "run from the repository root\n"); return; }
     while (start < len) {

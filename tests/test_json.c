@@ -505,24 +505,10 @@ static void test_token_fields(void) {
 
 /* ------------------------------------------------------------------ files */
 
-static char *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = (char *)malloc((size_t)n + 1);
-    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) { fclose(f); free(buf); return NULL; }
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
 
 static void test_frames(void) {
     size_t len, start = 0, line = 0;
-    char *data = read_file("tests/data/frames.jsonl", &len);
+    char *data = axt_read_file("tests/data/frames.jsonl", &len);
     AXT_CASE("frames.jsonl");
     if (!CHECK(data != NULL)) { fprintf(stderr, "run from the repository root\n"); return; }
     while (start < len) {
@@ -574,7 +560,7 @@ static void test_suite(void) {
         int r;
         if (e->d_name[0] != 'y' && e->d_name[0] != 'n' && e->d_name[0] != 'i') continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        data = read_file(path, &len);
+        data = axt_read_file(path, &len);
         if (!CHECK(data != NULL)) continue;
         r = run_all_ways(e->d_name, data, len, &t, 4);
         suite_files++;
