@@ -1428,6 +1428,9 @@ typedef struct axws_axiom_handler {
     void (*on_error)(axws_axiom *a, const axws_axiom_error *e, void *user);
     /* optional: new tokens arrived from a refresh (e.g. to store them yourself) */
     void (*on_tokens)(axws_axiom *a, const char *access_token, const char *refresh_token, void *user);
+    /* optional: the bytes of a message too big for msg_buf, as they arrive (offset in the
+       frame, fin on the last piece, before on_message gets its decoded fields) */
+    void (*on_raw_chunk)(axws_axiom *a, const char *data, size_t len, uint64_t offset, int fin, void *user);
     void *user;
 } axws_axiom_handler;
 
@@ -6952,6 +6955,11 @@ static int axws__ax_write_token_file(axws_axiom *a) {
 static void axws__ax_ws_event(axws_conn *c, const axws_event *ev, void *user);
 static void axws__ax_http_event(axws_conn *c, const axws_event *ev, void *user);
 
+static void axws__ax_raw_chunk(void *user, const char *data, size_t len, uint64_t offset, int fin) {
+    axws_axiom *a = (axws_axiom *)user;
+    a->cfg.handler.on_raw_chunk(a, data, len, offset, fin, a->cfg.handler.user);
+}
+
 AXWS__DEF int axws_axiom_init(axws_axiom *a, const axws_axiom_config *cfg) {
     axws_config wc;
     const char *acc = NULL, *ref = NULL;
@@ -7001,6 +7009,7 @@ AXWS__DEF int axws_axiom_init(axws_axiom *a, const axws_axiom_config *cfg) {
     r = axws_init(&a->http, &wc);
     if (r) return r;
     axws_axiom_decoder_init(&a->dec, cfg->msg_buf, cfg->msg_size);
+    if (cfg->handler.on_raw_chunk) axws_axiom_decoder_set_raw_fn(&a->dec, axws__ax_raw_chunk, a);
 
     /* tokens: given; else a token file the program named; else the environment; else
        ./.axiom_tokens.json if it exists */
