@@ -298,7 +298,7 @@ typedef struct axws_config {
     int connect_timeout_ms;    /* TCP (+TLS) connect; default 10000 */
     int handshake_timeout_ms;  /* upgrade answer; default 10000 */
     int close_timeout_ms;      /* wait for the peer's close and TCP end; default 2000 */
-    int keepalive_ms;          /* send a ping after this much silence; 0 = never */
+    int keepalive_ms;          /* send a ping every this many ms; 0 = never */
     int dead_peer_ms;          /* fail with AXWS_EDEADPEER after this long with nothing
                                   received; 0 = never */
 
@@ -5265,10 +5265,9 @@ AXWS__DEF int axws_pollfds(const axws_conn *c, struct pollfd *fds, int max) {
     return 1;
 }
 
-/* A keepalive ping goes out after keepalive_ms without anything received or pinged. */
-static int64_t axws__ping_due(const axws_conn *c) {
-    return (c->last_rx > c->last_ping ? c->last_rx : c->last_ping) + c->cfg.keepalive_ms;
-}
+/* A keepalive ping goes out every keepalive_ms, busy or not: the peer sees a steady beat
+   and the dead-peer timer (nothing received) is what judges the answers. */
+static int64_t axws__ping_due(const axws_conn *c) { return c->last_ping + c->cfg.keepalive_ms; }
 
 static int64_t axws__next_deadline(const axws_conn *c) {
     int64_t t = INT64_MAX;

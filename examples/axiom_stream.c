@@ -13,7 +13,7 @@
    --servername apply to the stream and to the token refresh at --api-url (default: one of
    the service's apiN hosts). Tokens come from --token-file, else AXIOM_ACCESS_TOKEN and
    AXIOM_REFRESH_TOKEN, else ./.axiom_tokens.json; they are refreshed ahead of expiry and
-   never printed. --keepalive S pings every S seconds of silence and declares the server
+   never printed. --keepalive S pings every S seconds and declares the server
    dead after 2*S. Subscriptions: --new-tokens, --token MINT (price), --wallet ADDR, --room
    ROOM (any room), each repeatable; they are restored after every reconnect.
 

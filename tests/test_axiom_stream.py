@@ -126,8 +126,12 @@ def main():
         check({e.get("room") for e in after} >= {"sol_price", "block_hash"}, "both rooms stream after the reconnect")
 
         # keepalive: a stalled server is declared dead within 2 x keepalive
+        pings_before = sum(1 for e in s.lines if e.get("event") == "ping")
         p = tool(s, "--json", "--room", "sol_price", "--keepalive", "0.3", duration=3)
-        time.sleep(0.8)
+        time.sleep(1.2)
+        # a steady beat even while messages keep arriving (10 a second here)
+        check(sum(1 for e in s.lines if e.get("event") == "ping") - pings_before >= 2,
+              "--keepalive 0.3 pings every 0.3 s while the room streams")
         check(s.control("/__fault", {"stall": True}) == 200, "stall fault")
         out, err = p.communicate(timeout=20)
         s.control("/__fault", {"stall": False})

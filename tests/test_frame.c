@@ -2146,7 +2146,7 @@ static void test_timers(void) {
     cframe fr[8];
     bytes store = {0}, log = {0}, f = {0};
 
-    AXT_CASE("keepalive: a ping after keepalive_ms of silence, not before");
+    AXT_CASE("keepalive: a ping every keepalive_ms, not before");
     memset(&o, 0, sizeof o);
     o.keepalive_ms = 5000;
     t = tc_open(&o);
@@ -2163,19 +2163,25 @@ static void test_timers(void) {
     tc_feed(t, f.p, f.len, T0 + 6000);
     axws_tick(&t->c, T0 + 8000);
     CHECK_EQ(tc_frames(t, fr, 8, &store, &log), 0);
-    axws_tick(&t->c, T0 + 11001);
-    CHECK_EQ(tc_frames(t, fr, 8, &store, &log), 1); /* again after another silent period */
+    axws_tick(&t->c, T0 + 10000);
+    CHECK_EQ(tc_frames(t, fr, 8, &store, &log), 0);
+    axws_tick(&t->c, T0 + 10001);
+    CHECK_EQ(tc_frames(t, fr, 8, &store, &log), 1); /* the next beat: keepalive_ms after the last ping */
     CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_OPEN);
     tc_free(t);
 
-    AXT_CASE("keepalive: received data counts as activity");
+    AXT_CASE("keepalive: data flowing in does not hold the beat back");
     t = tc_open(&o);
     f.len = 0;
     sfs(&f, 0x81, "tick");
     tc_feed(t, f.p, f.len, T0 + 4000);
     axws_tick(&t->c, T0 + 5001);
+    CHECK_EQ(tc_frames(t, fr, 8, &store, &log), 1);
+    t->out.len = 0;
+    tc_feed(t, f.p, f.len, T0 + 7000);
+    axws_tick(&t->c, T0 + 9000);
     CHECK_EQ(tc_frames(t, fr, 8, &store, &log), 0);
-    axws_tick(&t->c, T0 + 9001);
+    axws_tick(&t->c, T0 + 10001);
     CHECK_EQ(tc_frames(t, fr, 8, &store, &log), 1);
     tc_free(t);
 
