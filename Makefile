@@ -54,11 +54,11 @@ $(B)/asan/tests/%: tests/%.c axiomws.h tests/harness.h
 	$(CC) $(STD) $(WARN) -O1 -g $(ASAN) -I. -Itests $< -o $@ $(LIBS) -lm
 
 # fuzz targets: libFuzzer with clang, or a plain main that replays the committed corpus
-$(B)/fuzz/replay_%: fuzz/%.c fuzz/replay_main.c axiomws.h
+$(B)/fuzz/replay_%: fuzz/%.c fuzz/replay_main.c fuzz/fuzz_util.h axiomws.h
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) -Wall -Wextra -O1 -g $(ASAN) -I. fuzz/replay_main.c $< -o $@ $(LIBS) -lm
 
-$(B)/fuzz/%: fuzz/%.c axiomws.h
+$(B)/fuzz/%: fuzz/%.c fuzz/fuzz_util.h axiomws.h
 	@mkdir -p $(dir $@)
 	$(CLANG) $(STD) -O1 -g -fsanitize=fuzzer,address,undefined -I. $< -o $@ $(LIBS) -lm
 

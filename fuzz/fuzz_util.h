@@ -1,0 +1,26 @@
+/* fuzz/fuzz_util.h - what the frame and handshake fuzz targets both do: take the upgrade
+   request a started connection has queued, acknowledge it, and compute the
+   Sec-WebSocket-Accept a correct server would answer. Include after axiomws.h. */
+#ifndef FUZZ_UTIL_H
+#define FUZZ_UTIL_H
+#include <string.h>
+
+/* Returns NULL on success, or what was wrong with the request. */
+static const char *fz_take_request(axws_conn *c, char accept[32]) {
+    char key[64];
+    size_t n;
+    const uint8_t *p = axws_output(c, &n);
+    const char *k, *e;
+    if (!p || n == 0) return "no request";
+    k = strstr((const char *)p, "Sec-WebSocket-Key: ");
+    if (!k || (size_t)(k - (const char *)p) > n) return "no key";
+    k += 19;
+    e = strstr(k, "\r\n");
+    if (!e || (size_t)(e - k) >= sizeof key) return "bad key";
+    memcpy(key, k, (size_t)(e - k));
+    key[e - k] = 0;
+    axws_output_ack(c, n);
+    axws__accept_value(key, accept); /* the library's own: sha1 + base64 */
+    return NULL;
+}
+#endif
