@@ -3387,36 +3387,63 @@ static size_t axws__json_digits(const uint8_t *b, size_t p, size_t n) {
 }
 
 static int axws__json_number(axws_json *j, axws_json_token *t, size_t p) {
-    size_t n = j->len, first = p;
+    size_t n = j->len, first = p, q = p;
     const uint8_t *b = j->buf;
+    uint8_t s = j->sub, integer = j->tok_integer;
     long long r;
-    if (AXWS__JSON_LIKELY(j->sub == AXWS__JSON_N_START)) {
-        /* the common shapes -?[1-9][0-9]* and -?(0|[1-9][0-9]*)\.[0-9]+ ending inside the
-           piece; anything else (exponents, errors, the piece's end) takes the full state
-           machine below from the start */
-        size_t q = p + (b[p] == '-');
-        if (q < n && b[q] >= '1' && b[q] <= '9') q = axws__json_digits(b, q + 1, n);
-        else if (q < n && b[q] == '0') q++;
-        else q = n;
-        if (q < n && b[q] == '.') {
-            size_t f = axws__json_digits(b, q + 1, n);
-            q = f > q + 1 ? f : n;
-            j->tok_integer = 0;
-        }
-        if (q < n && !axws__json_digit(b[q]) && (b[q] | 0x20) != 'e' && b[q] != '.') {
-            j->lex = AXWS__JSON_LEX_NONE;
-            j->pos = axws__json_after_value_at(j, b, q, n);
-            if (AXWS__JSON_LIKELY(!j->carry_len))
-                return axws__json_span(j, t, AXWS_JSON_NUMBER, b + first, q - first, 0);
-            return axws__json_deliver(j, t, AXWS_JSON_NUMBER, first, q, 1);
-        }
-        j->tok_integer = 1;
+    /* The common shapes -?(0|[1-9][0-9]*)(\.[0-9]+)? straight through, also when a piece
+       boundary cut the number inside its integer or fraction digits (a cut number is the
+       costliest boundary, so resuming must not fall back to the byte-wise machine).
+       Exponents, errors and cuts elsewhere take the state machine below from p. */
+    if (AXWS__JSON_LIKELY(s == AXWS__JSON_N_START)) {
+        q += b[q] == '-';
+        if (q < n && b[q] >= '1' && b[q] <= '9') {
+            q = axws__json_digits(b, q + 1, n);
+            s = AXWS__JSON_N_INT;
+        } else if (q < n && b[q] == '0') {
+            q++;
+            s = AXWS__JSON_N_ZERO;
+        } else goto machine;
+    } else if (s == AXWS__JSON_N_INT) {
+        q = axws__json_digits(b, q, n);
+    } else if (s == AXWS__JSON_N_FRAC) {
+        q = axws__json_digits(b, q, n);
+        goto fraction_done;
+    } else goto machine;
+    if (q < n && b[q] == '.') {
+        size_t f = axws__json_digits(b, q + 1, n);
+        if (f == q + 1) goto machine; /* "1." at the piece's end, or an error */
+        q = f;
+        s = AXWS__JSON_N_FRAC;
+        integer = 0;
     }
+fraction_done:
+    if (q < n) {
+        uint8_t c = b[q];
+        if (axws__json_digit(c) || (c | 0x20) == 'e' || c == '.') goto machine;
+        j->sub = 0;
+        j->tok_integer = integer;
+        j->lex = AXWS__JSON_LEX_NONE;
+        j->pos = axws__json_after_value_at(j, b, q, n);
+        if (AXWS__JSON_LIKELY(!j->carry_len))
+            return axws__json_span(j, t, AXWS_JSON_NUMBER, b + first, q - first, 0);
+        return axws__json_deliver(j, t, AXWS_JSON_NUMBER, first, q, 1);
+    }
+    if (!j->eof) {
+        /* cut inside the digits: remember where, hand out this piece's part */
+        j->sub = s;
+        j->tok_integer = integer;
+        j->lex = AXWS__JSON_LEX_NUMBER;
+        j->pos = n;
+        r = axws__json_deliver(j, t, AXWS_JSON_NUMBER, first, n, 0);
+        return r ? (int)r : AXWS_JSON_NEED_MORE;
+    }
+machine:
     r = axws__json_num_scan(j, b, p, n);
     if (r < 0) return (int)r;
     p = (size_t)r;
-    if (j->sub == 0xFF || (p == n && j->eof)) {
-        uint8_t s = j->sub;
+    s = j->sub;
+    if (s == 0xFF || (p == n && j->eof)) {
         if (s != 0xFF && s != AXWS__JSON_N_ZERO && s != AXWS__JSON_N_INT &&
             s != AXWS__JSON_N_FRAC && s != AXWS__JSON_N_EXP)
             return axws__json_fail(j, AXWS_JSON_ENUMBER, p);
@@ -3602,6 +3629,7 @@ AXWS_API int axws_json_next(axws_json *j, axws_json_token *t) {
     } else if (!(j->err | j->pend)) {
         if (p == j->len && !j->eof) return AXWS_JSON_NEED_MORE;
         if (p < j->len && j->lex == AXWS__JSON_LEX_STRING) return axws__json_string(j, t, p);
+        if (p < j->len && j->lex == AXWS__JSON_LEX_NUMBER) return axws__json_number(j, t, p);
     }
     return axws__json_next_slow(j, t);
 }

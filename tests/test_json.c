@@ -137,6 +137,20 @@ static int run_all_ways(const char *name, const char *in, size_t len, transcript
         }
         tr_free(&t);
     }
+    /* two pieces, cut at every point in turn: each token kind cut at each of its bytes and
+       resumed with a long rest (byte by byte, the rest is always one byte) */
+    for (i = 1; i < len && len <= 2048; i++) {
+        cuts[0] = i;
+        run(in, len, cuts, 1, &t, NULL, 0);
+        if (!(t.verdict == whole->verdict && t.err_off == whole->err_off &&
+              strcmp(t.s, whole->s) == 0 && !t.bad_chunking)) {
+            ok = 0;
+            fprintf(stderr, "%s: cut at %zu differs: %d@%llu vs %d@%llu\n  %.300s\n  %.300s\n",
+                    name, i, t.verdict, (unsigned long long)t.err_off, whole->verdict,
+                    (unsigned long long)whole->err_off, t.s, whole->s);
+        }
+        tr_free(&t);
+    }
     for (round = 0; round < random_rounds && len > 1; round++) {
         /* odd rounds with a small carry buffer, so both reassembly and its overflow into
            chunks are exercised */
