@@ -2879,13 +2879,15 @@ AXWS__DEF const char *axws_header(const axws_conn *c, const char *name, int inde
 /* ======================================================================== JSON tokenizer
    Layout: the grammar is a small "what may come next" state (expect) plus a bit stack of
    open containers; tokens that a piece boundary cuts in two keep a lexical state (lex, sub,
-   utf_*) so the next piece resumes at the exact byte. axws_json_next() is small and takes
-   the common cases (a string, key or number starting right here) straight to their
-   scanners; everything else goes through axws__json_next_slow(). String bodies are scanned
+   utf_*) so the next piece resumes at the exact byte. axws_json_next() is a small
+   dispatcher: a string, key or number starting right here goes to its *_start function,
+   which finishes the common shapes whole in the piece on the spot and hands anything else
+   (escapes, non-ASCII, exponents, errors, a piece boundary) to the general scanner;
+   everything else goes through axws__json_next_slow(). String bodies are scanned
    16 bytes (SSE2) or 8 bytes (SWAR) at a time for '"', '\\', control bytes and non-ASCII;
    only those stop the scan, and UTF-8 is validated only past a non-ASCII byte. Digit runs
    are scanned 8 at a time; the full number state machine runs only for exponents, errors
-   and numbers cut by a piece boundary. A ':' or ',' right after a token is consumed with
+   and numbers that a piece boundary cuts outside their digits. A ':' or ',' right after a token is consumed with
    it, which saves a trip through the dispatch for most tokens of compact JSON. */
 #include <string.h>
 #include <float.h>
@@ -2946,6 +2948,7 @@ static const uint8_t axws__json_stop[256] = {
     1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1
 };
 
+#if AXWS__JSON_CTZ_LE
 /* Mask with the high bit set in every byte of x that stops the scan. Borrows can only
    add false hits above a true one, so the lowest hit is always exact. */
 static uint64_t axws__json_swar_stop(uint64_t x) {
@@ -2953,6 +2956,7 @@ static uint64_t axws__json_swar_stop(uint64_t x) {
     return ((q - AXWS__JSON_ONES) | (s - AXWS__JSON_ONES) | (x - AXWS__JSON_ONES * 0x20u) | x) &
            AXWS__JSON_HIGHS;
 }
+#endif
 
 static int axws__json_ws(uint8_t c) { return c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09; }
 static int axws__json_digit(uint8_t c) { return (unsigned)(c - '0') < 10u; }
@@ -3087,6 +3091,35 @@ static AXWS__JSON_INLINE size_t axws__json_after_value_at(axws_json *j, const ui
     return p;
 }
 
+/* After the closing quote of a key or a string value (p is just past it): a key's ':'
+   usually follows at once. Returns the new position. */
+static AXWS__JSON_INLINE size_t axws__json_after_string(axws_json *j, const uint8_t *b, size_t p,
+                                                        size_t n, int key) {
+    if (!key) return axws__json_after_value_at(j, b, p, n);
+    if (p < n && b[p] == ':') {
+        j->expect = AXWS__JSON_X_VALUE;
+        return p + 1;
+    }
+    j->expect = AXWS__JSON_X_COLON;
+    return p;
+}
+
+/* Fill a token that is whole in the current piece. */
+static AXWS__JSON_INLINE void axws__json_emit(axws_json_token *t, int type, const uint8_t *data,
+                                              size_t len, uint64_t offset, uint32_t depth,
+                                              int integer) {
+    t->type = (axws_json_type)type;
+    t->data = (const char *)data;
+    t->len = len;
+    t->offset = offset;
+    t->depth = depth;
+    t->more = t->cont = t->escaped = 0;
+    t->integer = (uint8_t)integer;
+}
+
+/* What a '"' means in each grammar state: 0 a string value, 1 a key, 2 an error. */
+static const uint8_t axws__json_quote_kind[8] = {0, 0, 0, 1, 1, 2, 2, 2};
+
 /* The piece is used up with no token in progress (or a token with nothing new). */
 static int axws__json_at_end(axws_json *j) {
     j->pos = j->len;
@@ -3177,11 +3210,54 @@ static long long axws__json_str_slow(axws_json *j, const uint8_t *b, size_t p, s
     return (long long)p;
 }
 
-/* Scan a string body starting at p (just after the opening quote, or at the start of a
-   piece when resuming). `first` is where this piece's part of the token starts. */
-static int axws__json_string(axws_json *j, axws_json_token *t, size_t p) {
+#if AXWS__JSON_SSE2 && AXWS__JSON_CTZ_LE
+/* Bit i set when byte i of the 16 at b stops a string scan. */
+static AXWS__JSON_INLINE unsigned axws__json_sse_stops(const uint8_t *b) {
+    const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)b);
+    /* signed compare: below 0x20 catches controls and every byte >= 0x80 */
+    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                                                  _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+                                     _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+#endif
+
+/* The first byte at or after p that stops a string scan ('"', '\\', a control byte or a
+   non-ASCII byte), or n. 16 bytes a step with SSE2, 8 with SWAR; near the piece's end the
+   SSE2 step loads the piece's last 16 bytes and drops those before p rather than walking
+   the tail byte by byte. */
+static AXWS__JSON_INLINE size_t axws__json_skip_plain(const uint8_t *b, size_t p, size_t n) {
+#if AXWS__JSON_SSE2 && AXWS__JSON_CTZ_LE
+    while (p + 16 <= n) {
+        unsigned mask = axws__json_sse_stops(b + p);
+        if (mask) return p + (size_t)__builtin_ctz(mask);
+        p += 16;
+    }
+    if (p < n && n >= 16) {
+        unsigned mask = axws__json_sse_stops(b + n - 16) >> (p - (n - 16));
+        return mask ? p + (size_t)__builtin_ctz(mask) : n;
+    }
+#endif
+#if AXWS__JSON_CTZ_LE
+    while (p + 8 <= n) {
+        uint64_t x, m;
+        memcpy(&x, b + p, 8);
+        m = axws__json_swar_stop(x);
+        if (m) return p + (size_t)(__builtin_ctzll(m) >> 3);
+        p += 8;
+    }
+#endif
+    while (p < n && !axws__json_stop[b[p]]) p++;
+    return p;
+}
+
+/* Scan a string body from p; `first` is where this piece's part of the token starts (just
+   after the opening quote, or the start of a piece when resuming; p may be further on when
+   the fast path in axws_json_next() handed over at an escape or a non-ASCII byte). */
+static AXWS__JSON_NOINLINE int axws__json_string(axws_json *j, axws_json_token *t, size_t p,
+                                                 size_t first) {
     const uint8_t *b = j->buf;
-    size_t n = j->len, first = p;
+    size_t n = j->len;
     int type = j->tok_key ? AXWS_JSON_KEY : AXWS_JSON_STRING;
     for (;;) {
         uint8_t c;
@@ -3190,53 +3266,7 @@ static int axws__json_string(axws_json *j, axws_json_token *t, size_t p) {
             if (r < 0) return (int)r;
             p = (size_t)r;
         }
-#if AXWS__JSON_SSE2 && AXWS__JSON_CTZ_LE
-        {
-            const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
-            const __m128i space = _mm_set1_epi8(0x20);
-            while (p + 16 <= n) {
-                __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(b + p));
-                /* signed compare: below 0x20 catches controls and every byte >= 0x80 */
-                __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote),
-                                                        _mm_cmpeq_epi8(x, bslash)),
-                                           _mm_cmplt_epi8(x, space));
-                unsigned mask = (unsigned)_mm_movemask_epi8(hit);
-                if (mask) {
-                    p += (size_t)__builtin_ctz(mask);
-                    goto stop;
-                }
-                p += 16;
-            }
-            if (p < n && n >= 16) {
-                /* the tail: load the piece's last 16 bytes (all inside the piece) and drop
-                   the ones before p, rather than walking the tail byte by byte */
-                size_t base = n - 16;
-                __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(b + base));
-                __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote),
-                                                        _mm_cmpeq_epi8(x, bslash)),
-                                           _mm_cmplt_epi8(x, space));
-                unsigned mask = (unsigned)_mm_movemask_epi8(hit) >> (p - base);
-                if (mask) {
-                    p += (size_t)__builtin_ctz(mask);
-                    goto stop;
-                }
-                p = n;
-            }
-        }
-#endif
-#if AXWS__JSON_CTZ_LE
-        while (p + 8 <= n) {
-            uint64_t x, m;
-            memcpy(&x, b + p, 8);
-            m = axws__json_swar_stop(x);
-            if (m) {
-                p += (size_t)(__builtin_ctzll(m) >> 3);
-                goto stop;
-            }
-            p += 8;
-        }
-#endif
-        while (p < n && !axws__json_stop[b[p]]) p++;
+        p = axws__json_skip_plain(b, p, n);
         if (p == n) {
             /* the piece ended inside the string: keep or hand out what we have */
             int r;
@@ -3249,19 +3279,11 @@ static int axws__json_string(axws_json *j, axws_json_token *t, size_t p) {
             r = axws__json_deliver(j, t, type, first, p, 0);
             return r ? r : AXWS_JSON_NEED_MORE;
         }
-#if AXWS__JSON_CTZ_LE
-    stop:
-#endif
         c = b[p];
         if (AXWS__JSON_LIKELY(c == '"')) {
             size_t end = p++;
             j->lex = AXWS__JSON_LEX_NONE;
-            if (type == AXWS_JSON_KEY) {
-                /* the ':' usually follows at once */
-                if (p < n && b[p] == ':') { j->expect = AXWS__JSON_X_VALUE; p++; }
-                else j->expect = AXWS__JSON_X_COLON;
-                j->pos = p;
-            } else j->pos = axws__json_after_value_at(j, b, p, n);
+            j->pos = axws__json_after_string(j, b, p, n, type == AXWS_JSON_KEY);
             if (AXWS__JSON_LIKELY(!j->carry_len))
                 return axws__json_span(j, t, type, b + first, end - first, 0);
             return axws__json_deliver(j, t, type, first, end, 1);
@@ -3311,6 +3333,28 @@ static int axws__json_string(axws_json *j, axws_json_token *t, size_t p) {
             p++;
         }
     }
+}
+
+/* A string or key whose opening quote is at p. One with nothing to look at inside and
+   whole in this piece (most of them) is handled right here; anything else continues in
+   axws__json_string(). A function of its own, called last, so that axws_json_next()
+   stays a dispatcher that saves no registers. */
+static AXWS__JSON_NOINLINE int axws__json_string_start(axws_json *j, axws_json_token *t,
+                                                       size_t p, int key) {
+    const uint8_t *b = j->buf;
+    size_t n = j->len, q = axws__json_skip_plain(b, p + 1, n);
+    if (AXWS__JSON_LIKELY(q < n && b[q] == '"')) {
+        int type = key ? AXWS_JSON_KEY : AXWS_JSON_STRING;
+        axws__json_emit(t, type, b + p + 1, q - p - 1, j->base + p, j->depth, 0);
+        j->pos = axws__json_after_string(j, b, q + 1, n, key);
+        return type;
+    }
+    j->tok_offset = j->base + p;
+    j->tok_escaped = 0;
+    j->tok_chunked = 0;
+    j->tok_integer = 0;
+    j->tok_key = (uint8_t)key;
+    return axws__json_string(j, t, q, p + 1);
 }
 
 /* Run the number state machine from p. Returns the end position (the number ended before
@@ -3369,7 +3413,7 @@ done:
 }
 
 /* The end of a run of ASCII digits from p (eight at a time where possible). */
-static size_t axws__json_digits(const uint8_t *b, size_t p, size_t n) {
+static AXWS__JSON_INLINE size_t axws__json_digits(const uint8_t *b, size_t p, size_t n) {
 #if AXWS__JSON_CTZ_LE
     while (p + 8 <= n) {
         uint64_t x, nd;
@@ -3386,41 +3430,79 @@ static size_t axws__json_digits(const uint8_t *b, size_t p, size_t n) {
     return p;
 }
 
+/* The common shapes -?(0|[1-9][0-9]*)(\.[0-9]+)? from p in state *s (START, or INT or FRAC
+   when a piece boundary cut the digits). Returns where they stop, with *s the state there
+   (ZERO, INT or FRAC) and *integer cleared past a '.'; or (size_t)-1 when only the full
+   state machine can tell (another state, a '-' or '.' without a digit after it). The
+   caller looks at the byte where it stopped. */
+static AXWS__JSON_INLINE size_t axws__json_num_fast(const uint8_t *b, size_t p, size_t n,
+                                                    uint8_t *s, uint8_t *integer) {
+    if (*s == AXWS__JSON_N_START) {
+        p += b[p] == '-';
+        if (p < n && b[p] >= '1' && b[p] <= '9') {
+            p = axws__json_digits(b, p + 1, n);
+            *s = AXWS__JSON_N_INT;
+        } else if (p < n && b[p] == '0') {
+            p++;
+            *s = AXWS__JSON_N_ZERO;
+        } else return (size_t)-1;
+    } else if (*s == AXWS__JSON_N_INT) {
+        p = axws__json_digits(b, p, n);
+    } else if (*s == AXWS__JSON_N_FRAC) {
+        return axws__json_digits(b, p, n);
+    } else return (size_t)-1;
+    if (p < n && b[p] == '.') {
+        size_t f = axws__json_digits(b, p + 1, n);
+        if (f == p + 1) return (size_t)-1;
+        *s = AXWS__JSON_N_FRAC;
+        *integer = 0;
+        return f;
+    }
+    return p;
+}
+
+/* Does the byte where the common shapes stopped end the number? (Not when it goes on
+   with an exponent, or with a digit after a leading zero or a '.' after the fraction,
+   which the machine reports.) */
+static AXWS__JSON_INLINE int axws__json_num_ends(uint8_t c) {
+    return !axws__json_digit(c) && (c | 0x20) != 'e' && c != '.';
+}
+
+static int axws__json_number(axws_json *j, axws_json_token *t, size_t p);
+
+/* A number that starts at p (the first byte is '-' or a digit). The common shapes whole in
+   this piece are handled right here; anything else continues in axws__json_number(). */
+static AXWS__JSON_NOINLINE int axws__json_number_start(axws_json *j, axws_json_token *t,
+                                                       size_t p) {
+    const uint8_t *b = j->buf;
+    size_t n = j->len, q;
+    uint8_t s = AXWS__JSON_N_START, integer = 1;
+    q = axws__json_num_fast(b, p, n, &s, &integer);
+    if (AXWS__JSON_LIKELY(q < n) && axws__json_num_ends(b[q])) {
+        axws__json_emit(t, AXWS_JSON_NUMBER, b + p, q - p, j->base + p, j->depth, integer);
+        j->pos = axws__json_after_value_at(j, b, q, n);
+        return AXWS_JSON_NUMBER;
+    }
+    j->tok_offset = j->base + p;
+    j->tok_integer = 1;
+    j->tok_escaped = 0;
+    j->tok_chunked = 0;
+    j->sub = 0;
+    return axws__json_number(j, t, p);
+}
+
+/* A number from p: its start, or where a piece boundary cut it (j->sub says where). The
+   common shapes go straight through, also when resuming inside integer or fraction
+   digits: a cut number is the costliest boundary, so resuming must not fall back to the
+   byte-wise machine. Exponents, errors and cuts elsewhere run the machine from p. */
 static int axws__json_number(axws_json *j, axws_json_token *t, size_t p) {
-    size_t n = j->len, first = p, q = p;
+    size_t n = j->len, first = p, q;
     const uint8_t *b = j->buf;
     uint8_t s = j->sub, integer = j->tok_integer;
     long long r;
-    /* The common shapes -?(0|[1-9][0-9]*)(\.[0-9]+)? straight through, also when a piece
-       boundary cut the number inside its integer or fraction digits (a cut number is the
-       costliest boundary, so resuming must not fall back to the byte-wise machine).
-       Exponents, errors and cuts elsewhere take the state machine below from p. */
-    if (AXWS__JSON_LIKELY(s == AXWS__JSON_N_START)) {
-        q += b[q] == '-';
-        if (q < n && b[q] >= '1' && b[q] <= '9') {
-            q = axws__json_digits(b, q + 1, n);
-            s = AXWS__JSON_N_INT;
-        } else if (q < n && b[q] == '0') {
-            q++;
-            s = AXWS__JSON_N_ZERO;
-        } else goto machine;
-    } else if (s == AXWS__JSON_N_INT) {
-        q = axws__json_digits(b, q, n);
-    } else if (s == AXWS__JSON_N_FRAC) {
-        q = axws__json_digits(b, q, n);
-        goto fraction_done;
-    } else goto machine;
-    if (q < n && b[q] == '.') {
-        size_t f = axws__json_digits(b, q + 1, n);
-        if (f == q + 1) goto machine; /* "1." at the piece's end, or an error */
-        q = f;
-        s = AXWS__JSON_N_FRAC;
-        integer = 0;
-    }
-fraction_done:
+    q = axws__json_num_fast(b, p, n, &s, &integer);
     if (q < n) {
-        uint8_t c = b[q];
-        if (axws__json_digit(c) || (c | 0x20) == 'e' || c == '.') goto machine;
+        if (!axws__json_num_ends(b[q])) goto machine;
         j->sub = 0;
         j->tok_integer = integer;
         j->lex = AXWS__JSON_LEX_NONE;
@@ -3429,7 +3511,7 @@ fraction_done:
             return axws__json_span(j, t, AXWS_JSON_NUMBER, b + first, q - first, 0);
         return axws__json_deliver(j, t, AXWS_JSON_NUMBER, first, q, 1);
     }
-    if (!j->eof) {
+    if (q == n && !j->eof) {
         /* cut inside the digits: remember where, hand out this piece's part */
         j->sub = s;
         j->tok_integer = integer;
@@ -3495,7 +3577,7 @@ static int axws__json_resume(axws_json *j, axws_json_token *t) {
     switch (j->lex) {
     case AXWS__JSON_LEX_STRING:
         if (j->pos == j->len) return axws__json_fail(j, AXWS_JSON_EEOF, j->len);
-        return axws__json_string(j, t, j->pos);
+        return axws__json_string(j, t, j->pos, j->pos);
     case AXWS__JSON_LEX_NUMBER: return axws__json_number(j, t, j->pos);
     default: return axws__json_literal(j, t, j->pos, j->tok_integer);
     }
@@ -3522,15 +3604,8 @@ static AXWS__JSON_NOINLINE int axws__json_next_slow(axws_json *j, axws_json_toke
         }
         switch (c) {
         case '"':
-            j->tok_offset = j->base + p;
-            j->tok_escaped = 0;
-            j->tok_chunked = 0;
-            j->tok_integer = 0;
-            if (j->expect <= AXWS__JSON_X_ARR_NEXT) j->tok_key = 0;
-            else if (j->expect == AXWS__JSON_X_OBJ_FIRST || j->expect == AXWS__JSON_X_OBJ_NEXT)
-                j->tok_key = 1;
-            else return axws__json_unexpected(j, p, c);
-            return axws__json_string(j, t, p + 1);
+            if (axws__json_quote_kind[j->expect] > 1) return axws__json_unexpected(j, p, c);
+            return axws__json_string_start(j, t, p, axws__json_quote_kind[j->expect]);
         case ',':
             if (j->expect != AXWS__JSON_X_COMMA) return axws__json_unexpected(j, p, c);
             j->expect = (uint8_t)(AXWS__JSON_TOP_IS_OBJECT(j) ? AXWS__JSON_X_OBJ_NEXT
@@ -3576,12 +3651,7 @@ static AXWS__JSON_NOINLINE int axws__json_next_slow(axws_json *j, axws_json_toke
         case '-': case '0': case '1': case '2': case '3': case '4':
         case '5': case '6': case '7': case '8': case '9':
             if (j->expect > AXWS__JSON_X_ARR_NEXT) return axws__json_unexpected(j, p, c);
-            j->tok_offset = j->base + p;
-            j->tok_integer = 1;
-            j->tok_escaped = 0;
-            j->tok_chunked = 0;
-            j->sub = 0;
-            return axws__json_number(j, t, p);
+            return axws__json_number_start(j, t, p);
         case 't': case 'f': case 'n':
             if (j->expect > AXWS__JSON_X_ARR_NEXT) return axws__json_unexpected(j, p, c);
             j->tok_offset = j->base + p;
@@ -3600,9 +3670,6 @@ static AXWS__JSON_NOINLINE int axws__json_next_slow(axws_json *j, axws_json_toke
     }
 }
 
-/* What a '"' means in each grammar state: 0 a string value, 1 a key, 2 an error. */
-static const uint8_t axws__json_quote_kind[8] = {0, 0, 0, 1, 1, 2, 2, 2};
-
 AXWS_API int axws_json_next(axws_json *j, axws_json_token *t) {
     size_t p = j->pos;
     /* the common cases first, in a small function: a string or key, or a number, that
@@ -3610,25 +3677,11 @@ AXWS_API int axws_json_next(axws_json *j, axws_json_token *t) {
        piece that is used up */
     if (AXWS__JSON_LIKELY(p < j->len && !(j->err | j->pend | j->lex))) {
         uint8_t c = j->buf[p], kind = axws__json_quote_kind[j->expect];
-        if (c == '"' && kind < 2) {
-            j->tok_offset = j->base + p;
-            j->tok_escaped = 0;
-            j->tok_chunked = 0;
-            j->tok_integer = 0;
-            j->tok_key = kind;
-            return axws__json_string(j, t, p + 1);
-        }
-        if ((axws__json_digit(c) || c == '-') && kind == 0) {
-            j->tok_offset = j->base + p;
-            j->tok_integer = 1;
-            j->tok_escaped = 0;
-            j->tok_chunked = 0;
-            j->sub = 0;
-            return axws__json_number(j, t, p);
-        }
+        if (c == '"' && kind < 2) return axws__json_string_start(j, t, p, kind);
+        if ((axws__json_digit(c) || c == '-') && kind == 0) return axws__json_number_start(j, t, p);
     } else if (!(j->err | j->pend)) {
         if (p == j->len && !j->eof) return AXWS_JSON_NEED_MORE;
-        if (p < j->len && j->lex == AXWS__JSON_LEX_STRING) return axws__json_string(j, t, p);
+        if (p < j->len && j->lex == AXWS__JSON_LEX_STRING) return axws__json_string(j, t, p, p);
         if (p < j->len && j->lex == AXWS__JSON_LEX_NUMBER) return axws__json_number(j, t, p);
     }
     return axws__json_next_slow(j, t);
