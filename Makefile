@@ -22,13 +22,15 @@ FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
 
-.PHONY: all deps deps-bench test test-build demo bench fuzz fuzz-replay examples clean soak
+.PHONY: all deps deps-bench deps-cross test test-build demo bench fuzz fuzz-replay examples clean soak cross
 all: examples $(TEST_BIN)
 
 deps:
 	@tests/deps.sh
 deps-bench:
 	@tests/deps.sh bench
+deps-cross:
+	@tests/deps.sh cross
 
 examples: $(EX_BIN)
 
@@ -86,6 +88,10 @@ bench: deps-bench $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
 
 # 10,000 reconnect cycles against the stand-in under ASan+UBSan (make test runs 200)
+# every C test built for 32-bit ARM and big-endian s390x and run under qemu-user
+cross: deps-cross
+	@STD='$(STD)' WARN='$(WARN)' tests/cross.sh
+
 soak: deps $(B)/asan/tests/test_soak
 	SOAK_CYCLES=$${SOAK_CYCLES:-10000} $(B)/asan/tests/test_soak
 

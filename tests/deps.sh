@@ -2,7 +2,9 @@
 # Installs what the build, tests and demo need and are missing: Debian packages through
 # apt-get when run as root (otherwise prints the exact command and fails), then the Node
 # peers' packages from the committed package-lock.json.
-# Usage: tests/deps.sh [bench]   (bench adds the libraries the benchmarks compare against)
+# Usage: tests/deps.sh [bench|cross]   (bench adds the libraries the benchmarks compare
+# against; cross adds the armhf and s390x cross compilers, qemu-user and BearSSL for both
+# architectures, which needs Debian's multiarch: dpkg --add-architecture)
 set -e
 cd "$(dirname "$0")/.."
 pkgs="gcc g++ clang make libbearssl-dev python3 python3-websockets python3-autobahn openssl"
@@ -10,6 +12,19 @@ pkgs="gcc g++ clang make libbearssl-dev python3 python3-websockets python3-autob
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 [ "${1:-}" = bench ] && pkgs="$pkgs libjsmn-dev libyajl-dev libcjson-dev libsimdjson-dev libssl-dev valgrind"
+if [ "${1:-}" = cross ]; then
+    pkgs="$pkgs gcc-arm-linux-gnueabihf gcc-s390x-linux-gnu qemu-user libbearssl-dev:armhf libbearssl-dev:s390x"
+    for arch in armhf s390x; do
+        dpkg --print-foreign-architectures | grep -qx "$arch" && continue
+        if [ "$(id -u)" = 0 ]; then
+            echo "deps: adding the $arch architecture (multiarch)"
+            dpkg --add-architecture "$arch"
+        else
+            echo "deps: run: sudo dpkg --add-architecture $arch && sudo apt-get update" >&2
+            exit 1
+        fi
+    done
+fi
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || missing="$missing $p"
