@@ -67,6 +67,19 @@ static int ax_doc(axws_json *j, const char *p, size_t len, size_t piece, size_t 
     }
 }
 
+/* tokens in one document (begin/end, keys and values alike) */
+static size_t count_tokens(const char *p, size_t len) {
+    static axws_json j;
+    axws_json_token t;
+    size_t n = 0;
+    int r;
+    axws_json_init(&j, NULL, 0);
+    axws_json_feed(&j, p, len);
+    axws_json_end(&j);
+    while ((r = axws_json_next(&j, &t)) > 0 && r != AXWS_JSON_DONE) n++;
+    return n;
+}
+
 /* ---- jsmn */
 static jsmntok_t *jtoks;
 static size_t jtoks_n;
@@ -184,7 +197,7 @@ int main(int argc, char **argv) {
     char *big;
     size_t blen = 0;
     double mbs[NKIND];
-    int k, quick = getenv("BENCH_QUICK") != NULL, rounds = quick ? 2 : 7;
+    int k, quick = getenv("BENCH_QUICK") != NULL, rounds = quick ? 2 : 15;
     FILE *f = fopen(path, "rb");
     if (!f) { perror(path); return 1; }
     file = (char *)malloc(1 << 20);
@@ -241,6 +254,26 @@ int main(int argc, char **argv) {
         report("Axiom-shaped messages, one document per message:", mbs);
         for (k = 0; k < NKIND; k++) mbs[k] = (double)blen / best_b[k] / 1e6;
         report("One large document:", mbs);
+        {
+            /* the cost of a token and of a piece boundary, from the times above */
+            size_t tok_m = 0, tok_b = count_tokens(big, blen), same = 0, shifted = 0;
+            size_t big_pieces = (blen + 63) / 64;
+            shift_seed = 1;
+            for (i = 0; i < m.count; i++) {
+                size_t first = next_shift();
+                tok_m += count_tokens(m.buf + m.off[i], m.len[i]);
+                same += (m.len[i] + 63) / 64;
+                shifted += 1 + (m.len[i] > first ? (m.len[i] - first + 63) / 64 : 0);
+            }
+            printf("Per token, whole: %.2f ns (messages, %zu tokens), %.2f ns (large document, "
+                   "%zu tokens)\n", best_m[AX_WHOLE] * 1e9 / (double)tok_m, tok_m,
+                   best_b[AX_WHOLE] * 1e9 / (double)tok_b, tok_b);
+            printf("Per 64-byte piece, over whole: messages %.1f ns (same cuts), %.1f ns "
+                   "(shifted cuts); large document %.1f ns\n",
+                   (best_m[AX_64] - best_m[AX_WHOLE]) * 1e9 / (double)same,
+                   (best_m[AX_64_SHIFTED] - best_m[AX_WHOLE]) * 1e9 / (double)shifted,
+                   (best_b[AX_64] - best_b[AX_WHOLE]) * 1e9 / (double)big_pieces);
+        }
     }
     printf("(sink %zu)\n", sink % 10);
     free(file); free(m.buf); free(m.off); free(m.len); free(big); free(jtoks);
