@@ -114,12 +114,29 @@ static void run(const char *in, size_t len, const size_t *cuts, size_t ncuts, tr
 
 static void run_whole(const char *in, size_t len, transcript *t) { run(in, len, NULL, 0, t, NULL, 0); }
 
+/* Tokenize `in` in the pieces that end at cuts[0..ncuts) and the rest; 1 if the verdict,
+   the error offset and the transcript are those of the whole run, else 0 with a report. */
+static int same_as_whole(const char *name, const char *how, const char *in, size_t len,
+                         const size_t *cuts, size_t ncuts, const transcript *whole) {
+    transcript t;
+    int same;
+    run(in, len, cuts, ncuts, &t, NULL, 0);
+    same = t.verdict == whole->verdict && t.err_off == whole->err_off &&
+           strcmp(t.s, whole->s) == 0 && !t.bad_chunking;
+    if (!same)
+        fprintf(stderr, "%s: %s (%zu cuts, first at %zu, carry %zu) differs: %d@%llu vs "
+                "%d@%llu\n  %.300s\n  %.300s\n", name, how, ncuts, ncuts ? cuts[0] : 0,
+                carry_size, t.verdict, (unsigned long long)t.err_off, whole->verdict,
+                (unsigned long long)whole->err_off, t.s, whole->s);
+    tr_free(&t);
+    return same;
+}
+
 /* Tokenize whole, byte by byte and at random cuts; all must agree. Returns the whole run's
    verdict and fills *whole (caller frees). */
 static int run_all_ways(const char *name, const char *in, size_t len, transcript *whole,
                         int random_rounds) {
-    transcript t;
-    size_t *cuts = (size_t *)malloc((len + 1) * sizeof *cuts), i;
+    size_t *cuts = (size_t *)calloc(len + 1, sizeof *cuts), i;
     int round, ok = 1;
     if (!cuts) abort();
     run_whole(in, len, whole);
@@ -127,29 +144,13 @@ static int run_all_ways(const char *name, const char *in, size_t len, transcript
     for (i = 0; i < len; i++) cuts[i] = i + 1;
     for (round = 0; round < 2; round++) {
         carry_size = round ? sizeof carry_buf : 0;
-        run(in, len, cuts, len, &t, NULL, 0);
-        if (!(t.verdict == whole->verdict && t.err_off == whole->err_off &&
-              strcmp(t.s, whole->s) == 0 && !t.bad_chunking)) {
-            ok = 0;
-            fprintf(stderr, "%s: byte-at-a-time (carry %zu) differs: %d@%llu vs %d@%llu\n  %.300s\n  %.300s\n",
-                    name, carry_size, t.verdict, (unsigned long long)t.err_off, whole->verdict,
-                    (unsigned long long)whole->err_off, t.s, whole->s);
-        }
-        tr_free(&t);
+        ok &= same_as_whole(name, "byte-at-a-time", in, len, cuts, len, whole);
     }
     /* two pieces, cut at every point in turn: each token kind cut at each of its bytes and
        resumed with a long rest (byte by byte, the rest is always one byte) */
     for (i = 1; i < len && len <= 2048; i++) {
         cuts[0] = i;
-        run(in, len, cuts, 1, &t, NULL, 0);
-        if (!(t.verdict == whole->verdict && t.err_off == whole->err_off &&
-              strcmp(t.s, whole->s) == 0 && !t.bad_chunking)) {
-            ok = 0;
-            fprintf(stderr, "%s: cut at %zu differs: %d@%llu vs %d@%llu\n  %.300s\n  %.300s\n",
-                    name, i, t.verdict, (unsigned long long)t.err_off, whole->verdict,
-                    (unsigned long long)whole->err_off, t.s, whole->s);
-        }
-        tr_free(&t);
+        ok &= same_as_whole(name, "cut in two", in, len, cuts, 1, whole);
     }
     for (round = 0; round < random_rounds && len > 1; round++) {
         /* odd rounds with a small carry buffer, so both reassembly and its overflow into
@@ -161,14 +162,7 @@ static int run_all_ways(const char *name, const char *in, size_t len, transcript
             if (pos < len) cuts[n++] = pos;
         }
         if (round == 2) n = 0; /* also: one piece, then an empty piece before the end */
-        run(in, len, cuts, n, &t, NULL, 0);
-        if (!(t.verdict == whole->verdict && t.err_off == whole->err_off &&
-              strcmp(t.s, whole->s) == 0 && !t.bad_chunking)) {
-            ok = 0;
-            fprintf(stderr, "%s: random split (carry %zu) differs: %d vs %d\n", name, carry_size,
-                    t.verdict, whole->verdict);
-        }
-        tr_free(&t);
+        ok &= same_as_whole(name, "random split", in, len, cuts, n, whole);
     }
     carry_size = 0;
     free(cuts);
