@@ -1,9 +1,11 @@
 /* examples/json_check.c - checks that a file is exactly one valid JSON document (RFC 8259)
    with the axiomws streaming tokenizer, optionally printing every token.
 
-   Usage: json_check [--chunk N] [--tokens] [FILE]
+   Usage: json_check [--chunk N] [--tokens] [--max-depth D] [FILE]
      reads FILE (or standard input) and feeds it to the tokenizer N bytes at a time
-     (N >= 1; default: the whole input at once).
+     (N >= 1; default: the whole input at once). Nesting deeper than D levels is an error
+     (default 1024, as simdjson's; the library's ready-made stack holds 64, so this program
+     gives it a bigger one).
      Exit status: 0 valid, 1 invalid ("offset N: reason" on stderr), 2 usage or I/O error.
      --tokens prints one line per token: its kind, its byte offset and, for keys and
      strings, the unescaped value written as a JSON string (only '"', '\\', control
@@ -45,17 +47,28 @@ static void print_json_string(const char *s, size_t n) {
     }
 }
 
+/* A positive decimal count, or 0 when the text is not one. */
+static size_t parse_count(const char *text) {
+    char *end;
+    unsigned long long v;
+    errno = 0;
+    v = strtoull(text, &end, 10);
+    if (errno || *end || end == text || text[0] == '-' || v > (size_t)-1) return 0;
+    return (size_t)v;
+}
+
 static int usage(void) {
-    fputs("usage: json_check [--chunk N] [--tokens] [FILE]\n", stderr);
+    fputs("usage: json_check [--chunk N] [--tokens] [--max-depth D] [FILE]\n", stderr);
     return 2;
 }
 
 int main(int argc, char **argv) {
-    size_t chunk = 0, cap = 1 << 16, have = 0, off = 0, ulen;
+    size_t chunk = 0, cap = 1 << 16, have = 0, off = 0, ulen, max_depth = 1024;
     int tokens = 0, i, r = AXWS_JSON_NEED_MORE;
     const char *path = NULL;
     FILE *f = stdin;
     char *data, *ubuf;
+    uint8_t *stack;
     axws_json j;
     axws_json_token t;
     axws_json_unescaper u;
@@ -63,12 +76,10 @@ int main(int argc, char **argv) {
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--tokens") == 0) tokens = 1;
         else if (strcmp(argv[i], "--chunk") == 0 && i + 1 < argc) {
-            char *end;
-            unsigned long long v;
-            errno = 0;
-            v = strtoull(argv[++i], &end, 10);
-            if (errno || *end || end == argv[i] || v < 1 || argv[i][0] == '-') return usage();
-            chunk = (size_t)v;
+            if ((chunk = parse_count(argv[++i])) == 0) return usage();
+        } else if (strcmp(argv[i], "--max-depth") == 0 && i + 1 < argc) {
+            if ((max_depth = parse_count(argv[++i])) == 0 || max_depth > 0xFFFFFFF8u)
+                return usage();
         } else if (strcmp(argv[i], "--") == 0 && i + 2 == argc) path = argv[++i];
         else if (argv[i][0] == '-' && argv[i][1]) return usage();
         else if (!path) path = argv[i];
@@ -105,7 +116,10 @@ int main(int argc, char **argv) {
     ubuf = (char *)malloc(ulen);
     if (!ubuf) { perror("malloc"); return 2; }
 
-    axws_json_init(&j, NULL, 0);
+    stack = (uint8_t *)malloc(AXWS_JSON_STACK_BYTES(max_depth));
+    if (!stack) { perror("malloc"); return 2; }
+    axws_json_init(&j, stack, AXWS_JSON_STACK_BYTES(max_depth));
+    axws_json_set_max_depth(&j, (uint32_t)max_depth);
     for (;;) {
         if (r == AXWS_JSON_NEED_MORE) {
             size_t n = have - off < chunk ? have - off : chunk;
@@ -140,6 +154,7 @@ int main(int argc, char **argv) {
     fflush(stdout);
     free(data);
     free(ubuf);
+    free(stack);
     if (r < 0) {
         fprintf(stderr, "offset %llu: %s\n", (unsigned long long)axws_json_error_offset(&j),
                 axws_json_strerror(r));

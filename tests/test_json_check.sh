@@ -52,6 +52,19 @@ expect_rc 2 $bin --bogus
 expect_rc 2 $bin a b
 expect_rc 2 $bin "$tmp"    # a directory: read error
 
+# nesting: 1024 levels by default, --max-depth D sets another limit
+nest() { /usr/bin/python3 -c "import sys; n=int(sys.argv[1]); print('['*n + ']'*n)" "$1"; }
+nest 1024 >"$tmp/d1024.json"; nest 1025 >"$tmp/d1025.json"; nest 65 >"$tmp/d65.json"
+expect_rc 0 $bin "$tmp/d1024.json"
+expect_rc 0 $bin --chunk 7 "$tmp/d1024.json"
+expect_rc 1 $bin "$tmp/d1025.json"
+msg=$($bin "$tmp/d1025.json" 2>&1 >/dev/null)
+[[ $msg == "offset 1024: nesting deeper than the limit" ]] && ok || bad "depth message: $msg"
+expect_rc 0 $bin --max-depth 65 "$tmp/d65.json"
+expect_rc 1 $bin --max-depth 64 "$tmp/d65.json"
+expect_rc 2 $bin --max-depth 0 "$tmp/d65.json"
+expect_rc 2 $bin --max-depth x "$tmp/d65.json"
+
 suite=../shared/JSONTestSuite/test_parsing
 if [[ -d $suite ]]; then
     for c in "" "--chunk 1" "--chunk 3" "--chunk 64"; do
