@@ -1,7 +1,8 @@
 #!/bin/bash
-# Every C test program built for 32-bit ARM (armhf: 32-bit size_t, pointers and time_t)
-# and for big-endian s390x with Debian's cross compilers, then run under qemu-user against
-# the same local peers (Node, Python, OpenSSL) as `make test`. Run by `make cross`, which
+# Every C test program, and the conformance suite's echo client, built for 32-bit ARM
+# (armhf: 32-bit size_t, pointers and time_t) and for big-endian s390x with Debian's cross
+# compilers, then run under qemu-user against the same local peers (Node, Python, OpenSSL)
+# as `make test`. Run by `make cross`, which
 # installs the compilers, qemu-user and BearSSL for both architectures first
 # (tests/deps.sh cross). STD and WARN come from the Makefile.
 # Ends with "N passed, N failed"; a program that does not build counts as one failure.
@@ -25,5 +26,14 @@ for target in arm-linux-gnueabihf:qemu-arm s390x-linux-gnu:qemu-s390x; do
         # -L /: the target's libraries from Debian's multiarch directories (libbearssl-dev:ARCH)
         run "$triple/$name" "$qemu" -L / "$out/$name"
     done
+    # the RFC 6455 conformance suite against the echo example built for the target
+    # shellcheck disable=SC2086
+    if "$triple-gcc" $STD $WARN -O2 -g -D_FILE_OFFSET_BITS=64 -I. examples/echo.c -o "$out/echo" \
+            -lbearssl 2>"build/logs/cross_${triple}_echo.build.log"; then
+        run "$triple/test_conformance" env ECHO="$qemu -L / $out/echo" \
+            /usr/bin/python3 tests/test_conformance.py
+    else
+        run "$triple/echo (build)" false
+    fi
 done
 summary
