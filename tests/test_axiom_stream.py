@@ -4,21 +4,11 @@
 a stalled server, tokens never printed, exit codes (0 at --duration, 2 bad arguments, 1 fatal
 configuration)."""
 import json, os, shutil, signal, subprocess, sys, tempfile, threading, time, urllib.request, ssl
+from pycheck import check, summary
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 TOOL = os.path.join(ROOT, os.environ.get("AXIOM_STREAM", "build/axiom_stream"))
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL", what, flush=True)
-    return ok
 
 
 class StandIn:
@@ -172,8 +162,7 @@ def main():
         if s:
             s.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

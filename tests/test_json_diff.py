@@ -11,19 +11,10 @@ import os
 import random
 import subprocess
 import sys
+from pycheck import check, summary
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "build", "json_check")
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL", what[:400])
 
 
 def reject_constant(name):
@@ -196,8 +187,7 @@ def main():
                 agree["valid"] += ok
     print("json_check vs Python json: %d valid and %d invalid documents agree" %
           (agree["valid"], agree["invalid"]))
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -19,20 +19,10 @@ import sys
 import tempfile
 
 import websockets
+from pycheck import check, summary
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PEERS = os.path.join(HERE, "peers")
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL " + what, flush=True)
-    return ok
 
 
 def pattern(offset, size):
@@ -125,5 +115,4 @@ if __name__ == "__main__":
         print("0 passed, 1 failed")
         sys.exit(1)
     asyncio.run(main())
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    sys.exit(summary())

@@ -24,6 +24,7 @@ import time
 import traceback
 
 import websockets
+from pycheck import check, summary
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PEERS = os.path.join(ROOT, "tests", "peers")
@@ -39,18 +40,6 @@ HEADERS_2 = {  # PROTOCOL.md 2, besides Cookie and Origin
     "Cache-Control": "no-cache", "Pragma": "no-cache", "Accept-Language": "en-US,en;q=0.9",
 }
 
-passed = 0
-failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what, flush=True)
-    return cond
 
 
 def line(n):
@@ -711,8 +700,7 @@ def run():
         check(False, "setup raised:\n%s" % traceback.format_exc())
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":
