@@ -285,7 +285,6 @@ static uint64_t run(const uint8_t *data, size_t size, int whole_override) {
     static const size_t msg_sizes[4] = {16, 125, 1024, 65536};
     static const size_t tx_sizes[4] = {512, 1024, 4096, 65536};
     axws_config cfg;
-    axws_url url;
     char store[256], accept[32], resp[256];
     const uint8_t *p;
     size_t left, piece = 0;
@@ -322,13 +321,10 @@ static uint64_t run(const uint8_t *data, size_t size, int whole_override) {
     }
     cfg.on_event = on_event;
     cfg.random = fz_random;
-    if (axws_init(&R.c, &cfg) != 0) FAIL("init");
-    if (axws_parse_url("ws://fuzz.example:8080/frames?x=1", &url, store, sizeof store) != 0) FAIL("parse_url");
-    if (axws_start(&R.c, &url, now) != 0) FAIL("start");
-
-    /* read the request, answer with a correct 101 */
+    /* start, read the request, answer with a correct 101 */
     {
-        const char *bad = fz_take_request(&R.c, accept);
+        const char *bad = fz_start(&R.c, &cfg, "ws://fuzz.example:8080/frames?x=1", store,
+                                   sizeof store, now, accept);
         if (bad) FAIL(bad);
     }
     snprintf(resp, sizeof resp,

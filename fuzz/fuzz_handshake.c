@@ -129,7 +129,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static const size_t limits[4] = {0, 256, 1024, 8192};
     static const char *const extra[] = {"Cookie: a=b", "User-Agent: fuzz", NULL};
     axws_config cfg;
-    axws_url url;
     char store[256], accept[32];
     size_t len = 0, i, split, frames_bytes = 0;
     int64_t now = 5000;
@@ -157,11 +156,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     cfg.on_event = on_event;
     cfg.random = fz_random;
-    if (axws_init(&R.c, &cfg) != 0) FAIL("init");
-    if (axws_parse_url("ws://[::1]:9001/hs", &url, store, sizeof store) != 0) FAIL("parse_url");
-    if (axws_start(&R.c, &url, now) != 0) FAIL("start");
     {
-        const char *bad = fz_take_request(&R.c, accept);
+        const char *bad = fz_start(&R.c, &cfg, "ws://[::1]:9001/hs", store, sizeof store, now,
+                                   accept);
         if (bad) FAIL(bad);
     }
 

@@ -1,5 +1,5 @@
-/* fuzz/fuzz_util.h - what the frame and handshake fuzz targets both do: take the upgrade
-   request a started connection has queued, acknowledge it, and compute the
+/* fuzz/fuzz_util.h - what the frame and handshake fuzz targets both do: start a
+   connection, take the upgrade request it has queued, acknowledge it, and compute the
    Sec-WebSocket-Accept a correct server would answer. Include after axiomws.h. */
 #ifndef FUZZ_UTIL_H
 #define FUZZ_UTIL_H
@@ -22,5 +22,16 @@ static const char *fz_take_request(axws_conn *c, char accept[32]) {
     axws_output_ack(c, n);
     axws__accept_value(key, accept); /* the library's own: sha1 + base64 */
     return NULL;
+}
+
+/* axws_init with cfg, axws_start on url_text, then fz_take_request. `store` holds the parsed
+   URL's strings. Returns NULL on success, or the step that failed. */
+static const char *fz_start(axws_conn *c, const axws_config *cfg, const char *url_text,
+                            char *store, size_t store_size, int64_t now, char accept[32]) {
+    axws_url url;
+    if (axws_init(c, cfg) != 0) return "init";
+    if (axws_parse_url(url_text, &url, store, store_size) != 0) return "parse_url";
+    if (axws_start(c, &url, now) != 0) return "start";
+    return fz_take_request(c, accept);
 }
 #endif
