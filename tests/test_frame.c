@@ -782,39 +782,29 @@ static void test_request(void) {
     tc_free(t2);
     tc_free(t);
 
-    AXT_CASE("request: no path gives /");
-    o.url = "ws://example.com";
-    t = tc_new(&o);
-    check_request_basics(t, "GET / HTTP/1.1", "example.com");
-    tc_free(t);
-
-    AXT_CASE("request: explicit non-default port in Host");
-    o.url = "ws://example.com:8080/x";
-    t = tc_new(&o);
-    check_request_basics(t, "GET /x HTTP/1.1", "example.com:8080");
-    tc_free(t);
-
-    AXT_CASE("request: explicit default port :80 left out of Host");
-    o.url = "ws://example.com:80/x";
-    t = tc_new(&o);
-    check_request_basics(t, "GET /x HTTP/1.1", "example.com");
-    tc_free(t);
-
-    AXT_CASE("request: IPv4 literal");
-    o.url = "ws://127.0.0.1:9001/";
-    t = tc_new(&o);
-    check_request_basics(t, "GET / HTTP/1.1", "127.0.0.1:9001");
-    tc_free(t);
-
-    AXT_CASE("request: IPv6 literal keeps its brackets in Host");
-    o.url = "ws://[::1]:9001/v6";
-    t = tc_new(&o);
-    check_request_basics(t, "GET /v6 HTTP/1.1", "[::1]:9001");
-    tc_free(t);
-    o.url = "ws://[2001:db8::1]/";
-    t = tc_new(&o);
-    check_request_basics(t, "GET / HTTP/1.1", "[2001:db8::1]");
-    tc_free(t);
+    {
+        /* the request line and Host for each shape of URL */
+        static const struct { const char *name, *url, *line, *host; } shapes[] = {
+            {"request: no path gives /", "ws://example.com", "GET / HTTP/1.1", "example.com"},
+            {"request: explicit non-default port in Host", "ws://example.com:8080/x",
+             "GET /x HTTP/1.1", "example.com:8080"},
+            {"request: explicit default port :80 left out of Host", "ws://example.com:80/x",
+             "GET /x HTTP/1.1", "example.com"},
+            {"request: IPv4 literal", "ws://127.0.0.1:9001/", "GET / HTTP/1.1", "127.0.0.1:9001"},
+            {"request: IPv6 literal keeps its brackets in Host", "ws://[::1]:9001/v6",
+             "GET /v6 HTTP/1.1", "[::1]:9001"},
+            {"request: IPv6 literal, default port", "ws://[2001:db8::1]/", "GET / HTTP/1.1",
+             "[2001:db8::1]"},
+        };
+        size_t k;
+        for (k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+            AXT_CASE(shapes[k].name);
+            o.url = shapes[k].url;
+            t = tc_new(&o);
+            check_request_basics(t, shapes[k].line, shapes[k].host);
+            tc_free(t);
+        }
+    }
 
     AXT_CASE("request: Origin, subprotocols, extra headers");
     memset(&o, 0, sizeof o);
