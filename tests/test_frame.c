@@ -880,6 +880,14 @@ static void expect_hs_fail(const result *r, int err) {
     expect_str("events", (const char *)r->ev.p, want);
 }
 
+/* A response the client must refuse with `err`, nothing else to check. */
+static void hs_refused(const char *name, const topts *o, const char *resp, int err) {
+    result r;
+    hs_case(name, o, resp, NULL, &r);
+    expect_hs_fail(&r, err);
+    r_free(&r);
+}
+
 static void test_handshake(void) {
     topts o;
     result r;
@@ -963,40 +971,20 @@ static void test_handshake(void) {
     }
 
     /* RFC 6455 4.1: missing or wrong Upgrade / Connection / accept fail the connection */
-    hs_case("no Upgrade header", &o, "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {A}\r\n\r\n", NULL, &r);
-    expect_hs_fail(&r, AXWS_EHANDSHAKE);
-    r_free(&r);
-    hs_case("Upgrade: h2c", &o, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {A}\r\n\r\n", NULL, &r);
-    expect_hs_fail(&r, AXWS_EHANDSHAKE);
-    r_free(&r);
-    hs_case("no Connection header", &o, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {A}\r\n\r\n", NULL, &r);
-    expect_hs_fail(&r, AXWS_EHANDSHAKE);
-    r_free(&r);
-    hs_case("Connection: keep-alive only", &o, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: keep-alive\r\nSec-WebSocket-Accept: {A}\r\n\r\n", NULL, &r);
-    expect_hs_fail(&r, AXWS_EHANDSHAKE);
-    r_free(&r);
-    hs_case("Connection: Upgraded (not the token)", &o, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgraded\r\nSec-WebSocket-Accept: {A}\r\n\r\n", NULL, &r);
-    expect_hs_fail(&r, AXWS_EHANDSHAKE);
-    r_free(&r);
-    hs_case("no accept", &o, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n", NULL, &r);
-    expect_hs_fail(&r, AXWS_EHANDSHAKE);
-    r_free(&r);
-    hs_case("wrong accept", &o, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGJzPOgmc+2nM=\r\n\r\n", NULL, &r);
-    expect_hs_fail(&r, AXWS_EHANDSHAKE);
-    r_free(&r);
-    hs_case("accept with a character appended", &o, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {A}x\r\n\r\n", NULL, &r);
-    expect_hs_fail(&r, AXWS_EHANDSHAKE);
-    r_free(&r);
+    hs_refused("no Upgrade header", &o, "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {A}\r\n\r\n", AXWS_EHANDSHAKE);
+    hs_refused("Upgrade: h2c", &o, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {A}\r\n\r\n", AXWS_EHANDSHAKE);
+    hs_refused("no Connection header", &o, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {A}\r\n\r\n", AXWS_EHANDSHAKE);
+    hs_refused("Connection: keep-alive only", &o, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: keep-alive\r\nSec-WebSocket-Accept: {A}\r\n\r\n", AXWS_EHANDSHAKE);
+    hs_refused("Connection: Upgraded (not the token)", &o, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgraded\r\nSec-WebSocket-Accept: {A}\r\n\r\n", AXWS_EHANDSHAKE);
+    hs_refused("no accept", &o, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n", AXWS_EHANDSHAKE);
+    hs_refused("wrong accept", &o, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGJzPOgmc+2nM=\r\n\r\n", AXWS_EHANDSHAKE);
+    hs_refused("accept with a character appended", &o, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {A}x\r\n\r\n", AXWS_EHANDSHAKE);
 
     /* RFC 6455 4.1 (client requirements 5, 6): extensions and subprotocols not offered */
-    hs_case("unrequested extension", &o,
-            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {A}\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n", NULL, &r);
-    expect_hs_fail(&r, AXWS_EHANDSHAKE);
-    r_free(&r);
-    hs_case("unrequested subprotocol", &o,
-            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {A}\r\nSec-WebSocket-Protocol: chat\r\n\r\n", NULL, &r);
-    expect_hs_fail(&r, AXWS_EHANDSHAKE);
-    r_free(&r);
+    hs_refused("unrequested extension", &o,
+               "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {A}\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n", AXWS_EHANDSHAKE);
+    hs_refused("unrequested subprotocol", &o,
+               "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {A}\r\nSec-WebSocket-Protocol: chat\r\n\r\n", AXWS_EHANDSHAKE);
     {
         topts so = o;
         so.subprotocols = "chat, superchat";
