@@ -114,6 +114,20 @@ static void run(const char *in, size_t len, const size_t *cuts, size_t ncuts, tr
 
 static void run_whole(const char *in, size_t len, transcript *t) { run(in, len, NULL, 0, t, NULL, 0); }
 
+/* axws_json_next() over doc[0..len), fed `piece` bytes at a time as the tokenizer asks;
+   *off counts what was fed (start at 0). Returns what next() returned, never NEED_MORE. */
+static int next_fed(axws_json *j, axws_json_token *t, const char *doc, size_t len,
+                    size_t piece, size_t *off) {
+    int r;
+    while ((r = axws_json_next(j, t)) == AXWS_JSON_NEED_MORE) {
+        size_t n = len - *off < piece ? len - *off : piece;
+        axws_json_feed(j, doc + *off, n);
+        *off += n;
+        if (*off == len) axws_json_end(j);
+    }
+    return r;
+}
+
 /* Tokenize `in` in the pieces that end at cuts[0..ncuts) and the rest; 1 if the verdict,
    the error offset and the transcript are those of the whole run, else 0 with a report. */
 static int same_as_whole(const char *name, const char *how, const char *in, size_t len,
@@ -853,28 +867,14 @@ static void test_paths(void) {
         ng = 0;
         CHECK_EQ(axws_json_paths_init(&m, pats, 8), 0);
         axws_json_init(&j, NULL, 0);
-        r = AXWS_JSON_NEED_MORE;
-        for (;;) {
-            if (r == AXWS_JSON_NEED_MORE) {
-                size_t n = split ? 3 : len;
-                if (n > len - off) n = len - off;
-                axws_json_feed(&j, doc + off, n);
-                off += n;
-                if (off == len) axws_json_end(&j);
-            }
-            r = axws_json_next(&j, &k);
-            if (r <= 0 || r == AXWS_JSON_DONE) {
-                if (r == AXWS_JSON_NEED_MORE) continue;
-                break;
-            }
-            {
-                int id = axws_json_paths_token(&m, &k);
-                if (id >= 0 && !k.cont && r != AXWS_JSON_KEY && ng < 64) {
-                    char item[32];
-                    got[ng++] = id;
-                    snprintf(item, sizeof item, "%d%c@%llu ", id, tok_code[r], (unsigned long long)k.offset);
-                    strcat(seen, item);
-                }
+        while ((r = next_fed(&j, &k, doc, len, split ? 3 : len, &off)) > 0 &&
+               r != AXWS_JSON_DONE) {
+            int id = axws_json_paths_token(&m, &k);
+            if (id >= 0 && !k.cont && r != AXWS_JSON_KEY && ng < 64) {
+                char item[32];
+                got[ng++] = id;
+                snprintf(item, sizeof item, "%d%c@%llu ", id, tok_code[r], (unsigned long long)k.offset);
+                strcat(seen, item);
             }
         }
         CHECK_EQ(r, AXWS_JSON_DONE);
@@ -928,20 +928,9 @@ static void test_paths(void) {
             axws_json_paths_reset(&m);
             axws_json_init(&j, NULL, 0);
             hits = 0;
-            r = AXWS_JSON_NEED_MORE;
-            for (;;) {
-                int id;
-                if (r == AXWS_JSON_NEED_MORE) {
-                    size_t n = split ? 60 : len;
-                    if (n > len - off) n = len - off;
-                    axws_json_feed(&j, seen + off, n);
-                    off += n;
-                    if (off == len) axws_json_end(&j);
-                }
-                r = axws_json_next(&j, &k);
-                if (r < 0 || r == AXWS_JSON_DONE) break;
-                if (r == AXWS_JSON_NEED_MORE) continue;
-                id = axws_json_paths_token(&m, &k);
+            while ((r = next_fed(&j, &k, seen, len, split ? 60 : len, &off)) > 0 &&
+                   r != AXWS_JSON_DONE) {
+                int id = axws_json_paths_token(&m, &k);
                 if (id == 2 && r == AXWS_JSON_NUMBER) hits += 10;
                 if (id == 0 && r == AXWS_JSON_NUMBER) hits += 1;
             }
