@@ -117,13 +117,10 @@ static int close_code_ok(int code) {
 
 static void on_event(axws_conn *c, const axws_event *ev, void *user) {
     (void)user;
-#ifdef FUZZ_DEBUG
-    fprintf(stderr, "event %d op %d len %zu off %llu fin %d code %d err %d\n", (int)ev->type, ev->opcode, ev->len,
-            (unsigned long long)ev->offset, ev->fin, ev->close_code, ev->error);
-#endif
-    if (c != &R.c) FAIL("callback for another connection");
-    if (R.closes) FAIL("event after CLOSE");
-    if (ev->len && !ev->data) FAIL("NULL data with len > 0");
+    {
+        const char *bad = fz_event_check(c, &R.c, R.closes, ev);
+        if (bad) FAIL(bad);
+    }
     R.events++;
     switch (ev->type) {
     case AXWS_EV_OPEN:

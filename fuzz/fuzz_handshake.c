@@ -69,13 +69,10 @@ static void on_event(axws_conn *c, const axws_event *ev, void *user) {
     static const char *const names[] = {"Upgrade", "connection", "Sec-WebSocket-Accept", "Set-Cookie",
                                         "Location", "X", "", "sec-websocket-protocol"};
     (void)user;
-#ifdef FUZZ_DEBUG
-    fprintf(stderr, "event %d op %d len %zu off %llu fin %d code %d err %d\n", (int)ev->type, ev->opcode, ev->len,
-            (unsigned long long)ev->offset, ev->fin, ev->close_code, ev->error);
-#endif
-    if (c != &R.c) FAIL("callback for another connection");
-    if (R.closes) FAIL("event after CLOSE");
-    if (ev->len && !ev->data) FAIL("NULL data with len > 0");
+    {
+        const char *bad = fz_event_check(c, &R.c, R.closes, ev);
+        if (bad) FAIL(bad);
+    }
     if (ev->data) touch((const char *)ev->data, ev->len, 1);
     switch (ev->type) {
     case AXWS_EV_OPEN: {

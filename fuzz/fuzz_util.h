@@ -1,8 +1,10 @@
 /* fuzz/fuzz_util.h - what the frame and handshake fuzz targets both do: start a
    connection, take the upgrade request it has queued, acknowledge it, and compute the
-   Sec-WebSocket-Accept a correct server would answer. Include after axiomws.h. */
+   Sec-WebSocket-Accept a correct server would answer; check what every event must
+   satisfy. Include after axiomws.h. */
 #ifndef FUZZ_UTIL_H
 #define FUZZ_UTIL_H
+#include <stdio.h>
 #include <string.h>
 
 /* Returns NULL on success, or what was wrong with the request. */
@@ -21,6 +23,22 @@ static const char *fz_take_request(axws_conn *c, char accept[32]) {
     key[e - k] = 0;
     axws_output_ack(c, n);
     axws__accept_value(key, accept); /* the library's own: sha1 + base64 */
+    return NULL;
+}
+
+/* What every event must satisfy: it is for our connection `mine`, none comes after the
+   CLOSE (`closed` counts them so far), and data is never NULL with a length. NULL when
+   all hold, or what broke. FUZZ_DEBUG prints each event. */
+static const char *fz_event_check(const axws_conn *c, const axws_conn *mine, int closed,
+                                  const axws_event *ev) {
+#ifdef FUZZ_DEBUG
+    fprintf(stderr, "event %d op %d len %zu off %llu fin %d code %d err %d\n", (int)ev->type,
+            ev->opcode, ev->len, (unsigned long long)ev->offset, ev->fin, ev->close_code,
+            ev->error);
+#endif
+    if (c != mine) return "callback for another connection";
+    if (closed) return "event after CLOSE";
+    if (ev->len && !ev->data) return "NULL data with len > 0";
     return NULL;
 }
 
