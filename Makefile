@@ -13,7 +13,8 @@ FUZZ_TIME ?= 60
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 ASAN_BIN := $(TEST_SRC:tests/%.c=$(B)/asan/tests/%)
-EX_SRC   := $(wildcard examples/*.c)
+# lwip_*.c need the lwIP stack: tests/lwip/lwip.mk builds them
+EX_SRC   := $(filter-out examples/lwip_%.c,$(wildcard examples/*.c))
 EX_BIN   := $(EX_SRC:examples/%.c=$(B)/%)
 EX_ASAN  := $(EX_SRC:examples/%.c=$(B)/asan/%)
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
@@ -110,5 +111,6 @@ $(B)/bench/bench_json: $(B)/bench/simdjson_shim.o
 $(B)/bench/simdjson_shim.o: tests/bench/simdjson_shim.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) -std=c++17 -O2 -march=native -c $< -o $@
-# tests/test_json_swar.c includes tests/test_json.c
+# tests/test_json_swar.c includes tests/test_json.c; test_tls_entropy.c includes test_tls.c
 $(B)/tests/test_json_swar $(B)/asan/tests/test_json_swar: tests/test_json.c
+$(B)/tests/test_tls_entropy $(B)/asan/tests/test_tls_entropy: tests/test_tls.c

@@ -1,4 +1,4 @@
-/* axiomws.h - v0.1.0 - Axiom Trade streaming client / WebSocket (RFC 6455) client in one C header
+/* axiomws.h - v0.2.0 - Axiom Trade streaming client / WebSocket (RFC 6455) client in one C header
 
    Do this:
        #define AXIOMWS_IMPLEMENTATION
@@ -35,6 +35,29 @@ CONFIGURATION MACROS (NAME - default - meaning)
    AXWS_NO_TLS            - unset - build without BearSSL: no wss://, a built-in SHA-1 for
                                     the handshake and an OS random pool for mask keys.
                                     Changes struct layouts: set it the same in every file.
+   FEATURE SWITCHES (each removes a layer; all change struct layouts: set them the same in
+   every file; an impossible combination stops with #error):
+   AXWS_NO_SOCKETS        - unset - the sans-IO core only: no POSIX header anywhere, no
+                                    pollfd or sockaddr in the API, no axws_connect/step/
+                                    pollfds/poll/now_ms, no Axiom client (its decoder stays).
+                                    Implies AXWS_NO_TLS (the TLS layer drives sockets). Needs
+                                    cfg.random unless AXWS_NO_OS_RANDOM is off and the
+                                    platform has an OS source (none without sockets).
+   AXWS_PORT_LWIP         - unset - the network port is lwIP's socket API (lwip_socket,
+                                    lwip_connect, lwip_send, lwip_recv, lwip_poll, ...)
+                                    instead of POSIX; needs lwIP with LWIP_SOCKET and
+                                    LWIP_SOCKET_POLL; names resolve with LWIP_DNS (or set
+                                    cfg.resolve); IP literals always work.
+   AXWS_NO_JSON           - unset - no JSON tokenizer. Needs AXWS_NO_AXIOM.
+   AXWS_NO_AXIOM          - unset - no Axiom decoder and no Axiom client.
+   AXWS_NO_STDIO          - unset - no fopen, printf, getenv or strerror anywhere: trust
+                                    anchors from memory (no axws_tls_anchors_file), Axiom
+                                    tokens from the config (no token file, no environment).
+                                    The library formats its numbers and texts itself in
+                                    every build, so newlib-nano and picolibc need nothing.
+   AXWS_NO_OS_RANDOM      - unset - never ask the OS (nor BearSSL's system seeder) for
+                                    randomness: cfg.random is the only entropy source and
+                                    connecting without it fails with AXWS_ENORANDOM.
    AXWS_ASSERT(x)         - assert(x) - how programmer errors (NULL objects) are caught.
    AXWS_JSON_NO_SIMD      - unset - the JSON scanner uses portable 8-byte words only.
    AXWS_AXIOM_MAX_ROOMS   - 64    - rooms one Axiom client remembers.      } these change
@@ -116,6 +139,15 @@ LIMITATIONS
    the Axiom token file use blocking libc calls (see MEMORY and AXIOM CLIENT).
 
 HISTORY
+   0.2.0  embeddable: the core knows no sockets (the socket driver registers c->release;
+          connect timers moved to the driver); feature switches AXWS_NO_SOCKETS,
+          AXWS_NO_JSON, AXWS_NO_AXIOM, AXWS_NO_STDIO, AXWS_NO_OS_RANDOM; network ports
+          (POSIX, lwIP with AXWS_PORT_LWIP) behind one interface; axws_poll(). API changes:
+          addresses are axws_addr (no sockaddr): axws_resolve_fn takes axws_addr *out,
+          axws_connect_addr() takes (addrs, count); IP literals never reach the resolver;
+          axws_init()/axws_axiom_init() are macros that check the layout (AXWS_ELAYOUT);
+          cfg.random also seeds BearSSL; no entropy at all is AXWS_ENORANDOM; the library
+          formats numbers and texts itself (no printf in any build).
    0.1.0  first release: RFC 6455 client engine, TLS through BearSSL, the JSON tokenizer,
           the Axiom Trade client.
 */
@@ -125,20 +157,39 @@ HISTORY
 /* The implementation needs POSIX.1-2008 (clock_gettime, getaddrinfo). This only helps when
    axiomws.h is included before any system header; otherwise define it on the command line. */
 #if !defined(_POSIX_C_SOURCE) && !defined(_GNU_SOURCE) && !defined(_XOPEN_SOURCE) && \
-    !defined(__APPLE__) && !defined(__FreeBSD__)
+    !defined(__APPLE__) && !defined(__FreeBSD__) && !defined(AXWS_NO_SOCKETS)
 #define _POSIX_C_SOURCE 200809L
 #endif
 
 #define AXWS_VERSION_MAJOR 0
-#define AXWS_VERSION_MINOR 1
+#define AXWS_VERSION_MINOR 2
 #define AXWS_VERSION_PATCH 0
-#define AXWS_VERSION_STRING "0.1.0"
+#define AXWS_VERSION_STRING "0.2.0"
+
+/* Feature switches (see CONFIGURATION MACROS): what each one needs, checked here. */
+#if defined(AXWS_NO_SOCKETS) && !defined(AXWS_NO_TLS)
+#define AXWS_NO_TLS /* the TLS layer drives sockets: a sans-IO program brings its own TLS */
+#endif
+#if defined(AXWS_NO_JSON) && !defined(AXWS_NO_AXIOM)
+#error "AXWS_NO_JSON needs AXWS_NO_AXIOM too: the Axiom decoder is built on the JSON tokenizer"
+#endif
+#if defined(AXWS_NO_SOCKETS) && defined(AXWS_PORT_LWIP)
+#error "AXWS_PORT_LWIP selects a network port, AXWS_NO_SOCKETS removes them all: pick one"
+#endif
+/* The Axiom client drives connections; without sockets only its decoder remains. */
+#if !defined(AXWS_NO_AXIOM) && !defined(AXWS_NO_SOCKETS)
+#define AXWS__AXIOM_CLIENT 1
+#endif
 
 #include <stddef.h>
 #include <stdint.h>
+#ifndef AXWS_NO_SOCKETS
+#ifdef AXWS_PORT_LWIP
+#include <lwip/sockets.h> /* lwip_* calls; struct pollfd and POLLIN for lwip_poll */
+#else
 #include <poll.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
+#endif
+#endif
 #ifndef AXWS_NO_TLS
 #include <bearssl.h>
 #endif
@@ -185,7 +236,9 @@ extern "C" {
     X(AXWS_EAUTH, -19, "no usable access token, or the service refused it")                 \
     X(AXWS_ENOTCONN, -20, "not connected")                                                   \
     X(AXWS_EFULL, -21, "the subscription table is full")                                     \
-    X(AXWS_EFILE, -22, "token file could not be read or written")
+    X(AXWS_EFILE, -22, "token file could not be read or written")                          \
+    X(AXWS_ENORANDOM, -23, "no entropy source: set cfg.random (this target has no OS random source)") \
+    X(AXWS_ELAYOUT, -24, "this file and the implementation disagree on layout macros (AXWS_NO_*, AXWS_PORT_*, AXWS_AXIOM_*): set them the same in every file")
 
 #define AXWS__ENUM_ITEM(name, value, text) name = value,
 enum { AXWS__ERRORS(AXWS__ENUM_ITEM) AXWS__ERR_LAST_ };
@@ -261,15 +314,25 @@ typedef struct axws_conn axws_conn;
    axws_tick(); it may call any function on this or another connection. */
 typedef void (*axws_event_fn)(axws_conn *c, const axws_event *ev, void *user);
 
-/* Resolver hook: fill up to `max` addresses for host:port into out[] (lens[] gets each
-   length) and return how many (>0), or a negative AXWS_E* code. The default calls
-   getaddrinfo(AF_UNSPEC), which blocks and may allocate. */
-typedef int (*axws_resolve_fn)(void *user, const char *host, int port,
-                               struct sockaddr_storage *out, socklen_t *lens, int max);
+/* An IPv4 or IPv6 address, in network byte order; no sockaddr, so the same type serves
+   every network port (and programs without sockets.h). */
+typedef struct axws_addr {
+    uint8_t family; /* 4 or 6 */
+    uint16_t port;  /* TCP port; 0 = the URL's */
+    uint8_t ip[16]; /* 4 bytes used for IPv4 */
+} axws_addr;
 
-/* Random bytes: fill buf[0..len). Used for the handshake key and mask keys. The default is
-   a ChaCha20 keystream (BearSSL) keyed once from the OS (without TLS: an OS random pool refilled in
-   blocks). Tests inject their own to make runs deterministic. */
+/* Resolver hook: fill up to `max` addresses for host:port into out[] and return how many
+   (> 0), or a negative AXWS_E* code. Only called for names: IP literals in URLs are parsed
+   by the library. The POSIX port's default calls getaddrinfo(AF_UNSPEC), which blocks and
+   may allocate; the lwIP port's calls lwip_getaddrinfo() when lwIP has DNS. */
+typedef int (*axws_resolve_fn)(void *user, const char *host, int port, axws_addr *out, int max);
+
+/* Random bytes: fill buf[0..len). The one source of entropy of a connection: the handshake
+   key, mask keys and (wss://) BearSSL's handshake randomness all come from it when set.
+   The default is a ChaCha20 keystream (BearSSL) keyed once from the OS (without TLS: an OS
+   random pool refilled in blocks). Targets without an OS source must set it (connecting
+   fails with AXWS_ENORANDOM otherwise); tests inject their own to make runs deterministic. */
 typedef void (*axws_random_fn)(void *user, void *buf, size_t len);
 
 /* Optional log sink; silent when NULL. The text never contains credentials. */
@@ -356,15 +419,21 @@ AXWS_API int axws_parse_url(const char *url, axws_url *out, char *storage, size_
 
 /* Initialise `c` with `cfg` (copied; buffers it names are borrowed). Returns 0 or
    AXWS_EINVAL/AXWS_ENOBUFS. */
-AXWS_API int axws_init(axws_conn *c, const axws_config *cfg);
+AXWS_API int axws_init_checked(axws_conn *c, const axws_config *cfg, uint32_t layout);
+#define axws_init(c, cfg) axws_init_checked((c), (cfg), AXWS__LAYOUT_CONN) /* + layout check */
 
-/* Start connecting to `url`. Resolution uses cfg.resolve (default getaddrinfo, which may
-   block). Returns 0 (progress continues in axws_step) or an error. */
+#ifndef AXWS_NO_SOCKETS
+/* ---- the socket driver (absent with AXWS_NO_SOCKETS): connects through the network port
+   (POSIX sockets, or lwIP's socket API with AXWS_PORT_LWIP) and pumps the core. */
+
+/* Start connecting to `url`. An IP-literal host is used as it is; a name goes through
+   cfg.resolve (default: the port's resolver, getaddrinfo on POSIX, which may block).
+   Returns 0 (progress continues in axws_step) or an error. */
 AXWS_API int axws_connect(axws_conn *c, const char *url, int64_t now_ms);
-/* The same with addresses resolved by the program (IPv4 or IPv6, tried in order, at most
+/* The same with addresses resolved by the program (tried in order, at most
    AXWS_MAX_ADDRS); nothing blocks. */
-AXWS_API int axws_connect_addr(axws_conn *c, const char *url, const struct sockaddr_storage *addrs,
-                               const socklen_t *lens, int count, int64_t now_ms);
+AXWS_API int axws_connect_addr(axws_conn *c, const char *url, const axws_addr *addrs, int count,
+                               int64_t now_ms);
 /* The same over a socket the program has connected (or is connecting, non-blocking). The
    library owns `fd` from now on and closes it. */
 AXWS_API int axws_connect_fd(axws_conn *c, const char *url, int fd, int64_t now_ms);
@@ -379,13 +448,18 @@ AXWS_API int axws_http_request(axws_conn *c, const char *url, const char *method
                                const char *const *headers, const void *body, size_t body_len,
                                int64_t now_ms);
 
-/* Fill up to `max` pollfd entries; returns how many (0 when CLOSED). */
+/* Fill up to `max` pollfd entries; returns how many (0 when CLOSED). The socket may change
+   between calls (a new address is tried, a reconnect): register it anew each time. */
 AXWS_API int axws_pollfds(const axws_conn *c, struct pollfd *fds, int max);
-/* Milliseconds until the next deadline, 0 when step has work now, -1 for none. */
-AXWS_API int axws_timeout_ms(const axws_conn *c, int64_t now_ms);
 /* Do all available work: I/O on the sockets poll reported, events, timers. Never blocks.
    Returns 0, or the sticky error once the connection has failed. */
 AXWS_API int axws_step(axws_conn *c, const struct pollfd *fds, int nfds, int64_t now_ms);
+/* poll() of the network port (lwip_poll() with AXWS_PORT_LWIP), so one loop serves both. */
+AXWS_API int axws_poll(struct pollfd *fds, int nfds, int timeout_ms);
+/* The port's monotonic clock in milliseconds: CLOCK_MONOTONIC on POSIX; lwIP's sys_now()
+   widened to 64 bits (it wraps every 49.7 days; call it at least once per wrap). */
+AXWS_API int64_t axws_now_ms(void);
+#endif /* AXWS_NO_SOCKETS */
 
 /* Queue a whole message (masked with a fresh key). Returns 0, AXWS_EWOULDBLOCK when it
    does not fit the free space of tx_buf now (nothing is queued; retry after step),
@@ -446,11 +520,11 @@ AXWS_API size_t axws_feed(axws_conn *c, const void *data, size_t len, int64_t no
 AXWS_API void axws_feed_eof(axws_conn *c, int64_t now_ms);
 /* Run timers (keepalive, dead peer, close and handshake timeouts). */
 AXWS_API void axws_tick(axws_conn *c, int64_t now_ms);
-
-/* CLOCK_MONOTONIC in milliseconds. */
-AXWS_API int64_t axws_now_ms(void);
+/* Milliseconds until the next deadline, 0 when step (or tick) has work now, -1 for none. */
+AXWS_API int axws_timeout_ms(const axws_conn *c, int64_t now_ms);
 
 /* >>json-decl */
+#ifndef AXWS_NO_JSON
 /* ======================================================================== JSON
 
    A streaming pull tokenizer for JSON (RFC 8259), usable on its own: no socket, no malloc,
@@ -739,6 +813,7 @@ typedef struct axws_json_paths {
 AXWS_API int axws_json_paths_init(axws_json_paths *m, const char *const *patterns, size_t count);
 AXWS_API void axws_json_paths_reset(axws_json_paths *m);
 AXWS_API int axws_json_paths_token(axws_json_paths *m, const axws_json_token *t);
+#endif /* AXWS_NO_JSON */
 /* <<json-decl */
 
 /* >>tls-decl */
@@ -842,15 +917,18 @@ typedef struct axws_tls_anchors {
    Allocates nothing. */
 AXWS_API int axws_tls_anchors_pem(axws_tls_anchors *out, void *buf, size_t size,
                                   const void *pem, size_t pem_len);
+#ifndef AXWS_NO_STDIO
 /* The same from a file, read in 4 KiB pieces. It uses fopen(), which allocates inside
    libc; programs that must avoid that read the file themselves and call
    axws_tls_anchors_pem(). Returns also AXWS_EIO when the file cannot be read. */
 AXWS_API int axws_tls_anchors_file(axws_tls_anchors *out, void *buf, size_t size,
                                    const char *path);
 #endif
+#endif
 /* <<tls-decl */
 
 /* >>axiom-decl */
+#ifndef AXWS_NO_AXIOM
 /* >>axiom-msg-decl */
 /* ======================================================================== Axiom messages
 
@@ -1339,6 +1417,7 @@ AXWS_API int axws_axiom_msg_write_json(const axws_axiom_msg *m, char *out, size_
 /* <<axiom-msg-decl */
 
 /* >>axiom-client-decl */
+#ifdef AXWS__AXIOM_CLIENT
 /* ======================================================================== the Axiom client
 
    The C form of the axiomtrade-rs WebSocketClient: one client per stream, a region (or an
@@ -1489,7 +1568,8 @@ typedef struct axws_axiom_config {
    not appear in a header) or AXWS_EFILE (token file named but unreadable). No token at all
    is not an error here: connect will report it (or refresh first if there is a refresh
    token). */
-AXWS_API int axws_axiom_init(axws_axiom *a, const axws_axiom_config *cfg);
+AXWS_API int axws_axiom_init_checked(axws_axiom *a, const axws_axiom_config *cfg, uint32_t layout);
+#define axws_axiom_init(a, cfg) axws_axiom_init_checked((a), (cfg), AXWS__LAYOUT_AXIOM)
 /* connect(): start connecting to the region's (or cfg.url's) stream. */
 AXWS_API int axws_axiom_connect(axws_axiom *a, int64_t now_ms);
 /* connect_token_price(): the dedicated token-price socket. */
@@ -1532,7 +1612,9 @@ AXWS_API int axws_axiom_step(axws_axiom *a, const struct pollfd *fds, int nfds, 
 AXWS_API const axws_conn *axws_axiom_conn(const axws_axiom *a);
 /* The URL of the current (or last) connection attempt. */
 AXWS_API const char *axws_axiom_url(const axws_axiom *a);
+#endif /* AXWS__AXIOM_CLIENT */
 /* <<axiom-client-decl */
+#endif /* AXWS_NO_AXIOM */
 /* <<axiom-decl */
 
 /* ======================================================================== the object
@@ -1551,11 +1633,19 @@ struct axws_conn {
     int64_t now;        /* time of the current entry point */
     unsigned gen;       /* bumped per connection: stale work notices a reconnect */
 
-    /* transport */
+    /* transport: whoever moves the bytes registers how to let go of them when the
+       connection ends (the socket driver closes its socket); NULL for sans-IO programs */
+    void (*release)(axws_conn *c);
+    size_t rx_len;      /* plain ws://: received bytes waiting in rx_buf */
+#ifndef AXWS_NO_SOCKETS
+    /* >>sock-state (owned by the socket driver) */
     int fd;             /* -1 when none */
     int secure;
+    int port;           /* TCP port of the URL */
     int addr_index, addr_count;
-    size_t rx_len;      /* plain ws://: received bytes waiting in rx_buf */
+    int pending_errno;  /* connect failed inside axws_connect*: reported by the next step */
+    /* <<sock-state */
+#endif
 
     /* timers (monotonic ms; 0 = unset) */
     int64_t deadline;   /* connect, handshake or close deadline of the current state */
@@ -1575,7 +1665,6 @@ struct axws_conn {
     size_t hs_location_off, hs_location_len;
     int has_location;
     int http_mode;      /* axws_http_request: no upgrade, one response head */
-    int pending_errno;  /* connect failed inside axws_connect*: reported by the next step */
     int input_paused;   /* axws_pause_input */
 
     /* frame parser */
@@ -1616,12 +1705,9 @@ struct axws_conn {
        (no renegotiation: it is idle afterwards), the negotiated subprotocol once open. */
     union {
         struct {
-            union {     /* IPv4 or IPv6: 28 bytes, not sockaddr_storage's 128 */
-                struct sockaddr sa;
-                struct sockaddr_in in4;
-                struct sockaddr_in6 in6;
-            } addrs[AXWS_MAX_ADDRS];
-            socklen_t addr_lens[AXWS_MAX_ADDRS];
+#ifndef AXWS_NO_SOCKETS
+            axws_addr addrs[AXWS_MAX_ADDRS];
+#endif
             char host[256]; /* URL host, also the default TLS server name */
         } net;
 #ifndef AXWS_NO_TLS
@@ -1633,6 +1719,7 @@ struct axws_conn {
 };
 
 /* >>axiom-client-struct (needs axws_conn complete) */
+#ifdef AXWS__AXIOM_CLIENT
 struct axws_axiom {
     axws_axiom_config cfg;
     axws_conn ws;             /* the stream */
@@ -1681,7 +1768,27 @@ struct axws_axiom {
 #endif
     uint8_t http_tx[2 * AXWS_AXIOM_TOKEN_MAX + 1024];
 };
+#endif /* AXWS__AXIOM_CLIENT */
 /* <<axiom-client-struct */
+
+/* Layout check. The layout macros must be the same in every file; each file's view of the
+   structs (their sizes and the switches) travels with axws_init() and axws_axiom_init(),
+   and the implementation refuses a view other than its own with AXWS_ELAYOUT instead of
+   corrupting memory. */
+#if defined(AXWS_NO_TLS)
+#define AXWS__L_TLS 1u
+#else
+#define AXWS__L_TLS 0u
+#endif
+#if defined(AXWS_NO_SOCKETS)
+#define AXWS__L_SOCK 2u
+#elif defined(AXWS_PORT_LWIP)
+#define AXWS__L_SOCK 4u
+#else
+#define AXWS__L_SOCK 0u
+#endif
+#define AXWS__LAYOUT_CONN ((uint32_t)sizeof(axws_conn) << 8 | AXWS__L_TLS | AXWS__L_SOCK)
+#define AXWS__LAYOUT_AXIOM ((uint32_t)sizeof(axws_axiom) << 8 | AXWS__L_TLS | AXWS__L_SOCK)
 
 #ifdef __cplusplus
 }
@@ -1691,24 +1798,63 @@ struct axws_axiom {
 /* ############################################################################ implementation */
 #if defined(AXIOMWS_IMPLEMENTATION) && !defined(AXIOMWS__IMPLEMENTED)
 #define AXIOMWS__IMPLEMENTED
-#if defined(__GLIBC__) && !defined(__USE_XOPEN2K8)
+#if defined(__GLIBC__) && !defined(__USE_XOPEN2K8) && !defined(AXWS_NO_SOCKETS) && !defined(AXWS_PORT_LWIP)
 #error "axiomws.h needs POSIX.1-2008: include it before any system header, or compile with -D_POSIX_C_SOURCE=200809L (strict -std=c99 turns POSIX off)"
 #endif
 
-/* >>util */
+/* >>prologue: every include and portability macro of the implementation, in one place.
+   The core needs ISO C only (string.h, errno.h); the rest belongs to the layer named. */
 #include <errno.h>
 #include <string.h>
-#include <time.h>
+#if !defined(AXWS_NO_SOCKETS) && !defined(AXWS_PORT_LWIP)
+#define AXWS__PORT_POSIX 1
+#include <time.h>        /* clock_gettime */
 #include <fcntl.h>
 #include <unistd.h>
-#include <netdb.h>
+#include <netdb.h>       /* getaddrinfo */
+#include <sys/socket.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <arpa/inet.h>
-#ifdef AXWS_NO_TLS
-#if defined(__linux__)
-#include <sys/random.h>
+#include <netinet/tcp.h> /* TCP_NODELAY */
+#elif defined(AXWS_PORT_LWIP)
+#include <lwip/sys.h>    /* sys_now */
+#include <lwip/netdb.h>  /* lwip_getaddrinfo, when LWIP_DNS */
 #endif
+#if defined(AXWS__PORT_POSIX) && defined(AXWS_NO_TLS) && defined(__linux__)
+#include <sys/random.h>  /* getrandom */
+#endif
+#ifndef AXWS_NO_TLS
+#include <time.h>        /* time(): certificate validity */
+#endif
+#if !defined(AXWS_NO_STDIO) && (!defined(AXWS_NO_TLS) || defined(AXWS__AXIOM_CLIENT))
+#include <stdio.h>       /* fopen: PEM and token files */
+#endif
+#ifdef AXWS__AXIOM_CLIENT
+#include <stdarg.h>      /* axws__fmt: freestanding */
+#ifndef AXWS_NO_STDIO
+#include <stdlib.h>      /* getenv */
+#endif
+#if defined(AXWS__PORT_POSIX) && !defined(AXWS_NO_STDIO)
+#define AXWS__AXIOM_TOKEN_FILE 1 /* fopen/open/rename: a file system */
+#endif
+#endif
+#ifndef AXWS_NO_AXIOM
+#include <math.h>        /* NAN, isfinite: header macros, no libm code */
+#endif
+#ifndef AXWS_NO_JSON
+#include <float.h>
+#if defined(__SSE2__) && !defined(AXWS_JSON_NO_SIMD)
+/* SSE2 is part of every x86-64: 16 bytes of a string per step instead of the 8 of the
+   portable SWAR scan. AXWS_JSON_NO_SIMD keeps the portable scan only. */
+#include <emmintrin.h>
+#define AXWS__JSON_SSE2 1
+#else
+#define AXWS__JSON_SSE2 0
+#endif
+#endif
+/* An OS random source: BearSSL's system seeder, or (without TLS) the POSIX port's
+   getrandom()/urandom. AXWS_NO_OS_RANDOM leaves cfg.random as the only source. */
+#if !defined(AXWS_NO_OS_RANDOM) && (!defined(AXWS_NO_TLS) || defined(AXWS__PORT_POSIX))
+#define AXWS__OS_RANDOM 1
 #endif
 
 #ifndef AXWS_ASSERT
@@ -1745,12 +1891,6 @@ AXWS__DEF const char *axws_strerror(int err) {
 }
 #undef AXWS__ERR_CASE
 
-AXWS__DEF int64_t axws_now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static uint64_t axws__load64(const uint8_t *p) {
     uint64_t v;
     memcpy(&v, p, 8);
@@ -1758,6 +1898,66 @@ static uint64_t axws__load64(const uint8_t *p) {
 }
 
 static int axws__lower(int ch) { return (ch >= 'A' && ch <= 'Z') ? ch + 32 : ch; }
+
+/* Dotted-decimal IPv4 (four parts 0-255, no leading zeros) into ip[0..4); the length used,
+   0 if not one. */
+static size_t axws__parse_ip4(const char *s, uint8_t ip[4]) {
+    const char *p = s;
+    int part;
+    for (part = 0; part < 4; part++) {
+        unsigned v = 0, digits = 0;
+        if (part && *p++ != '.') return 0;
+        while (*p >= '0' && *p <= '9' && digits < 4) { v = v * 10 + (unsigned)(*p++ - '0'); digits++; }
+        if (!digits || digits > 3 || v > 255 || (digits > 1 && p[-(int)digits] == '0')) return 0;
+        ip[part] = (uint8_t)v;
+    }
+    return (size_t)(p - s);
+}
+
+static int axws__hexval(int ch) {
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    ch = axws__lower(ch);
+    return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+}
+
+/* RFC 4291 2.2: eight groups of 1-4 hex digits, one "::" for a run of zeros, and an IPv4
+   tail in the last 32 bits. */
+static int axws__parse_ip6(const char *p, uint8_t ip[16]) {
+    int n = 0, gap = -1, i;
+    if (p[0] == ':' && p[1] == ':') { gap = 0; p += 2; }
+    while (*p && n < 16) {
+        unsigned v = 0;
+        int digits = 0;
+        if (n + 4 <= 16 && axws__parse_ip4(p, ip + n) == strlen(p)) { n += 4; p += strlen(p); break; }
+        while (digits < 5 && axws__hexval(*p) >= 0) { v = v * 16 + (unsigned)axws__hexval(*p++); digits++; }
+        if (!digits || digits > 4) return 0;
+        ip[n++] = (uint8_t)(v >> 8); ip[n++] = (uint8_t)v;
+        if (!*p) break;
+        if (*p++ != ':') return 0;
+        if (*p == ':') {
+            if (gap >= 0) return 0;
+            gap = n;
+            p++;
+        } else if (!*p) {
+            return 0; /* a trailing single ':' */
+        }
+    }
+    if (*p) return 0;
+    if (gap < 0) return n == 16;
+    if (n == 16) return 0; /* "::" must stand for at least one group */
+    for (i = n - 1; i >= gap; i--) ip[i + 16 - n] = ip[i];
+    for (i = gap; i < gap + 16 - n; i++) ip[i] = 0;
+    return 1;
+}
+
+/* An IPv4 or IPv6 literal (without brackets) into *out: 1, or 0 for anything else. */
+static int axws__parse_ip(const char *s, axws_addr *out) {
+    memset(out, 0, sizeof *out);
+    if (axws__parse_ip4(s, out->ip) == strlen(s) && *s) { out->family = 4; return 1; }
+    if (strchr(s, ':') && axws__parse_ip6(s, out->ip)) { out->family = 6; return 1; }
+    memset(out, 0, sizeof *out);
+    return 0;
+}
 
 static int axws__ieq(const char *a, size_t alen, const char *b) {
     size_t i;
@@ -1860,9 +2060,11 @@ static void axws__accept_value(const char *key, char out[32]) {
 
 /* Random bytes for keys and masks: the program's generator when given, else a pool
    refilled 64 bytes at a time (never a system call per frame). With BearSSL the pool is cut
-   from a ChaCha20 keystream keyed once from the OS; without it, it comes from the OS. */
-static void axws__fill_pool(axws_conn *c) {
-#ifndef AXWS_NO_TLS
+   from a ChaCha20 keystream keyed once from the OS; without it, it comes from the OS.
+   Returns 0, or AXWS_ENORANDOM when there is no source at all: mask keys are never made
+   predictable, whatever the build (asserts may be compiled out). */
+static int axws__fill_pool(axws_conn *c) {
+#if defined(AXWS__OS_RANDOM) && !defined(AXWS_NO_TLS)
     static const uint8_t iv[12] = {0};
     br_chacha20_run run = br_chacha20_sse2_get();
     if (!run) run = br_chacha20_ct_run;
@@ -1872,20 +2074,13 @@ static void axws__fill_pool(axws_conn *c) {
         br_hmac_drbg_context seed;
         br_prng_seeder seeder = br_prng_seeder_system(NULL);
         br_hmac_drbg_init(&seed, &br_sha256_vtable, NULL, 0);
-        if (!seeder || !seeder(&seed.vtable)) {
-            /* No OS seeder: mix in what varies. Weak, but mask keys only need to be
-               unpredictable to scripts in a browser sandbox, which we are not. */
-            struct timespec ts;
-            clock_gettime(CLOCK_MONOTONIC, &ts);
-            br_hmac_drbg_update(&seed, &ts, sizeof ts);
-            br_hmac_drbg_update(&seed, &c, sizeof c);
-        }
+        if (!seeder || !seeder(&seed.vtable)) return AXWS_ENORANDOM;
         br_hmac_drbg_generate(&seed, c->rnd_key, sizeof c->rnd_key);
         c->rnd_ctr = 1;
     }
     memset(c->rnd, 0, sizeof c->rnd);
     c->rnd_ctr = run(c->rnd_key, iv, c->rnd_ctr, c->rnd, sizeof c->rnd); /* wraps to 0: rekey */
-#else
+#elif defined(AXWS__OS_RANDOM)
     size_t got = 0;
 #if defined(__linux__)
     while (got < sizeof c->rnd) {
@@ -1905,25 +2100,30 @@ static void axws__fill_pool(axws_conn *c) {
         }
         if (fd >= 0) close(fd);
     }
-    AXWS_ASSERT(got == sizeof c->rnd); /* no randomness at all: refuse to mask predictably */
+    if (got < sizeof c->rnd) return AXWS_ENORANDOM;
+#else
+    (void)c;
+    return AXWS_ENORANDOM; /* no OS source in this build: cfg.random is required */
 #endif
     c->rnd_used = 0;
+    return AXWS_OK;
 }
 
-static void axws__random(axws_conn *c, uint8_t *out, size_t n) {
+static int axws__random(axws_conn *c, uint8_t *out, size_t n) {
     if (c->cfg.random) {
         c->cfg.random(c->cfg.random_user, out, n);
-        return;
+        return AXWS_OK;
     }
     while (n) {
         size_t take;
-        if (c->rnd_used >= sizeof c->rnd) axws__fill_pool(c);
+        if (c->rnd_used >= sizeof c->rnd && axws__fill_pool(c) != AXWS_OK) return AXWS_ENORANDOM;
         take = sizeof c->rnd - c->rnd_used;
         if (take > n) take = n;
         memcpy(out, c->rnd + c->rnd_used, take);
         c->rnd_used = (uint8_t)(c->rnd_used + take);
         out += take; n -= take;
     }
+    return AXWS_OK;
 }
 
 /* Incremental UTF-8 validation (RFC 3629 4): the state carries what the next byte must be
@@ -2003,15 +2203,13 @@ static void axws__log(axws_conn *c, const char *text) {
     if (c->cfg.log) c->cfg.log(c->cfg.log_user, text);
 }
 
-static void axws__transport_close(axws_conn *c);
-
-/* End the connection: close the transport, become CLOSED, then (when `notify`) deliver the
+/* End the connection: release the transport, become CLOSED, then (when `notify`) deliver the
    CLOSE event last, so the callback may start a new connection on the same object. */
 static void axws__finish(axws_conn *c, int notify) {
     axws_event ev;
     if (c->state == AXWS_STATE_CLOSED) return;
     if (!c->close_rcvd) c->close_code = AXWS_CLOSE_ABNORMAL;
-    axws__transport_close(c);
+    if (c->release) c->release(c); /* the transport lets go (the socket driver closes) */
     c->state = AXWS_STATE_CLOSED;
     c->hs_valid = 0;
     c->deadline = 0;
@@ -2065,7 +2263,7 @@ static int axws__queue_frame(axws_conn *c, int b0, const void *data, size_t len)
         p[1] = 0x80 | 127;
         for (i = 0; i < 8; i++) p[2 + i] = (uint8_t)(l >> (56 - 8 * i));
     }
-    axws__random(c, p + hl - 4, 4);
+    if (axws__random(c, p + hl - 4, 4) != AXWS_OK) return AXWS_ENORANDOM;
     if (len) axws__mask_copy(p + hl, (const uint8_t *)data, len, p + hl - 4);
     c->tx_tail += hl + len;
     return AXWS_OK;
@@ -2569,10 +2767,10 @@ static int axws__parse_url(const char *url, axws_url *out, char *storage, size_t
     out->path = storage - (*rest != '/');
     out->port = (int)port;
     {
-        unsigned char a[16];
+        axws_addr a;
         if (out->host_is_ipv6) {
-            if (inet_pton(AF_INET6, out->host, a) != 1) return AXWS_EURL;
-        } else if (inet_pton(AF_INET, out->host, a) == 1) {
+            if (!axws__parse_ip(out->host, &a) || a.family != 6) return AXWS_EURL;
+        } else if (axws__parse_ip(out->host, &a)) {
             out->host_is_ip = 1;
         }
     }
@@ -2643,7 +2841,8 @@ static int axws__build_request(axws_conn *c, const axws_url *u, const axws__requ
     if (!rq) {
         uint8_t key[16];
         char key64[32];
-        axws__random(c, key, sizeof key); /* RFC 6455 4.1: a random 16-byte value, base64 */
+        /* RFC 6455 4.1: a random 16-byte value, base64 */
+        if (axws__random(c, key, sizeof key) != AXWS_OK) return AXWS_ENORANDOM;
         axws__base64(key64, key, sizeof key);
         axws__accept_value(key64, c->accept);
         axws__puts(&b, "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ");
@@ -2875,7 +3074,244 @@ AXWS__DEF const char *axws_header(const axws_conn *c, const char *name, int inde
 }
 /* <<http */
 
+/* >>core: connection state, timers and the close handshake; no I/O */
+AXWS__DEF int axws_init_checked(axws_conn *c, const axws_config *cfg, uint32_t layout) {
+    AXWS_ASSERT(c != NULL && cfg != NULL);
+    if (layout != AXWS__LAYOUT_CONN) return AXWS_ELAYOUT; /* nothing of c is touched */
+    memset(c, 0, sizeof *c);
+#ifndef AXWS_NO_SOCKETS
+    c->fd = -1;
+#endif
+    c->rnd_used = sizeof c->rnd; /* the pool starts empty */
+    c->cfg = *cfg;
+    if (!cfg->tx_buf || cfg->tx_size < AXWS_MIN_TX) return AXWS_ENOBUFS;
+    if (cfg->msg_buf && !cfg->msg_size) return AXWS_EINVAL;
+    if (cfg->rx_buf && cfg->rx_size < AXWS_MIN_RX) return AXWS_ENOBUFS;
+    if (cfg->connect_timeout_ms < 0 || cfg->handshake_timeout_ms < 0 || cfg->close_timeout_ms < 0 ||
+        cfg->keepalive_ms < 0 || cfg->dead_peer_ms < 0)
+        return AXWS_EINVAL;
+    if (!c->cfg.connect_timeout_ms) c->cfg.connect_timeout_ms = AXWS__DEFAULT_CONNECT_MS;
+    if (!c->cfg.handshake_timeout_ms) c->cfg.handshake_timeout_ms = AXWS__DEFAULT_HANDSHAKE_MS;
+    if (!c->cfg.close_timeout_ms) c->cfg.close_timeout_ms = AXWS__DEFAULT_CLOSE_MS;
+    if (!c->cfg.max_handshake) c->cfg.max_handshake = AXWS__DEFAULT_MAX_HANDSHAKE;
+    return AXWS_OK;
+}
+
+/* Forget everything about the previous connection; keep the configuration, the random
+   generator and the TLS layer's session cache. */
+static void axws__reset(axws_conn *c) {
+    c->gen++;
+    c->state = AXWS_STATE_CLOSED;
+    c->error = c->sys_errno = c->http_status = 0;
+    c->close_code = c->sent_close = c->close_rcvd = c->finish_on_flush = c->eof = 0;
+    c->release = NULL; /* a transport registers itself after the reset */
+    c->rx_len = 0;
+    c->deadline = c->last_rx = c->last_ping = 0;
+    c->tx_head = c->tx_tail = 0;
+    c->tx_frag_open = c->reply_pending = 0;
+    c->hs_len = 0;
+    c->hs_valid = 0;
+    c->input_paused = 0;
+    c->hs_reason_off = c->hs_reason_len = c->hs_location_off = c->hs_location_len = 0;
+    c->has_location = 0;
+    c->http_mode = 0;
+    c->phase.subprotocol[0] = 0;
+    c->hdr_have = 0;
+    c->in_frame = 0;
+    c->fr_left = 0;
+    c->msg_opcode = 0;
+    c->msg_len = 0;
+    c->utf8_state = AXWS__UTF8_ACCEPT;
+    c->ctl_len = 0;
+    c->close_reason_len = 0;
+}
+
+/* The 101 checked out: the connection is OPEN. The response stays readable in tx_buf
+   (axws_header) for the OPEN callback; sends made there queue behind it. */
+static void axws__opened(axws_conn *c) {
+    axws_event ev;
+    unsigned gen = c->gen;
+    c->state = AXWS_STATE_OPEN;
+    c->deadline = 0;
+    c->last_rx = c->now;
+    c->last_ping = c->now;
+    c->tx_head = c->tx_tail = c->hs_len;
+    c->hs_valid = 1;
+    memset(&ev, 0, sizeof ev);
+    ev.type = AXWS_EV_OPEN;
+    axws__emit(c, &ev);
+    if (c->gen != gen) return;
+    c->hs_valid = 0;
+    if (c->tx_head == c->tx_tail) c->tx_head = c->tx_tail = 0;
+}
+
+static int axws__start_request(axws_conn *c, const axws_url *u, const axws__request *rq) {
+    int r;
+    size_t hl = strlen(u->host);
+    if (hl >= sizeof c->phase.net.host) return AXWS_EURL;
+    memcpy(c->phase.net.host, u->host, hl + 1);
+    r = axws__build_request(c, u, rq);
+    c->http_mode = rq != NULL;
+    return r;
+}
+
+AXWS__DEF int axws_start(axws_conn *c, const axws_url *url, int64_t now_ms) {
+    int r;
+    AXWS_ASSERT(c != NULL && url != NULL);
+    if (c->state != AXWS_STATE_CLOSED) return AXWS_ESTATE;
+    axws__reset(c);
+    c->now = now_ms;
+    r = axws__start_request(c, url, NULL);
+    if (r) return c->error = r;
+    c->state = AXWS_STATE_HANDSHAKE;
+    c->deadline = now_ms + c->cfg.handshake_timeout_ms;
+    return AXWS_OK;
+}
+
+/* axws_http_request: the response head is in; hand it over, then end quietly. */
+static void axws__http_answered(axws_conn *c) {
+    axws_event ev;
+    unsigned gen = c->gen;
+    c->hs_valid = 1;
+    memset(&ev, 0, sizeof ev);
+    ev.type = AXWS_EV_HTTP_RESPONSE;
+    ev.status = c->http_status;
+    axws__emit(c, &ev);
+    if (c->gen != gen) return;
+    c->hs_valid = 0;
+    c->close_rcvd = 1; /* not an abnormal end */
+    c->close_code = 0;
+    axws__finish(c, 1);
+}
+
+static int64_t axws__ping_due(const axws_conn *c) { return c->last_ping + c->cfg.keepalive_ms; }
+
+static int64_t axws__next_deadline(const axws_conn *c) {
+    int64_t t = INT64_MAX;
+    if (c->state == AXWS_STATE_CLOSED) return t;
+    if (c->deadline) t = c->deadline;
+    if (c->state == AXWS_STATE_OPEN) {
+        if (c->cfg.keepalive_ms && axws__ping_due(c) < t) t = axws__ping_due(c);
+        if (c->cfg.dead_peer_ms && c->last_rx + c->cfg.dead_peer_ms < t) t = c->last_rx + c->cfg.dead_peer_ms;
+    }
+    return t;
+}
+
+AXWS__DEF int axws_timeout_ms(const axws_conn *c, int64_t now_ms) {
+    int64_t t;
+    AXWS_ASSERT(c != NULL);
+    /* received bytes wait while the request is written: feeding them can progress now */
+    if (c->rx_len && c->tx_head == c->tx_tail && c->state >= AXWS_STATE_HANDSHAKE && !c->input_paused) return 0;
+    t = axws__next_deadline(c);
+    if (t == INT64_MAX) return -1;
+    if (t <= now_ms) return 0;
+    return t - now_ms > INT32_MAX ? INT32_MAX : (int)(t - now_ms);
+}
+
+AXWS__DEF void axws_tick(axws_conn *c, int64_t now_ms) {
+    AXWS_ASSERT(c != NULL);
+    c->now = now_ms;
+    switch (c->state) {
+    case AXWS_STATE_TLS: /* CONNECTING belongs to the transport (axws_step) */
+    case AXWS_STATE_HANDSHAKE:
+        if (c->deadline && now_ms >= c->deadline) axws__fail(c, AXWS_ETIMEDOUT, ETIMEDOUT);
+        break;
+    case AXWS_STATE_OPEN:
+        if (c->cfg.dead_peer_ms && now_ms - c->last_rx >= c->cfg.dead_peer_ms) {
+            axws__fail_close(c, AXWS_EDEADPEER, AXWS_CLOSE_GOING_AWAY, 0);
+            break;
+        }
+        if (c->cfg.keepalive_ms && now_ms >= axws__ping_due(c)) {
+            /* if the queue is full the ping waits for the next tick */
+            if (axws__queue_frame(c, 0x80 | AXWS_OP_PING, NULL, 0) == AXWS_OK) c->last_ping = now_ms;
+        }
+        break;
+    case AXWS_STATE_CLOSING:
+        if (c->deadline && now_ms >= c->deadline) {
+            /* the peer never answered our close: not a clean end */
+            if (!c->close_rcvd) axws__fail(c, AXWS_ETIMEDOUT, ETIMEDOUT);
+            axws__finish(c, 1);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+AXWS__DEF int axws_close(axws_conn *c, int code, const char *reason, int64_t now_ms) {
+    size_t rlen = reason ? strlen(reason) : 0;
+    uint32_t st = AXWS__UTF8_ACCEPT;
+    int r;
+    AXWS_ASSERT(c != NULL);
+    c->now = now_ms;
+    if (!code) code = AXWS_CLOSE_NORMAL;
+    if (!axws__close_code_valid(code) || rlen > 123 ||
+        axws__utf8_scan(&st, (const uint8_t *)reason, rlen) != 0 || st != AXWS__UTF8_ACCEPT)
+        return AXWS_EINVAL;
+    switch (c->state) {
+    case AXWS_STATE_CLOSED: return AXWS_ESTATE;
+    case AXWS_STATE_CLOSING: return AXWS_OK;
+    case AXWS_STATE_OPEN: break;
+    default: /* not open yet: nothing to hand-shake */
+        axws__finish(c, 0);
+        return AXWS_OK;
+    }
+    r = axws__queue_close(c, code, reason, rlen);
+    if (r) return r;
+    c->sent_close = code;
+    c->state = AXWS_STATE_CLOSING;
+    c->deadline = now_ms + c->cfg.close_timeout_ms;
+    return AXWS_OK;
+}
+
+AXWS__DEF void axws_pause_input(axws_conn *c, int paused) {
+    AXWS_ASSERT(c != NULL);
+    c->input_paused = paused != 0;
+}
+
+AXWS__DEF void axws_abort(axws_conn *c) {
+    AXWS_ASSERT(c != NULL);
+    axws__finish(c, 0);
+}
+
+AXWS__DEF const char *axws_subprotocol(const axws_conn *c) {
+    AXWS_ASSERT(c != NULL);
+    return c->phase.subprotocol[0] ? c->phase.subprotocol : NULL;
+}
+
+AXWS__DEF const char *axws_close_reason(const axws_conn *c, size_t *len) {
+    AXWS_ASSERT(c != NULL);
+    if (len) *len = c->close_reason_len;
+    return (const char *)c->ctl + 2;
+}
+
+/* The reason phrase and Location of a refused upgrade stay in tx_buf, idle once CLOSED. */
+static const char *axws__refusal_text(const axws_conn *c, size_t off, size_t n, size_t *len) {
+    int kept = c->state == AXWS_STATE_CLOSED && c->error == AXWS_EHTTP && n;
+    if (len) *len = kept ? n : 0;
+    return kept ? (const char *)c->cfg.tx_buf + off : NULL;
+}
+
+AXWS__DEF const char *axws_http_reason(const axws_conn *c, size_t *len) {
+    AXWS_ASSERT(c != NULL);
+    return axws__refusal_text(c, c->hs_reason_off, c->hs_reason_len, len);
+}
+
+AXWS__DEF const char *axws_location(const axws_conn *c, size_t *len) {
+    AXWS_ASSERT(c != NULL);
+    return axws__refusal_text(c, c->hs_location_off, c->has_location ? c->hs_location_len : 0, len);
+}
+
+AXWS__DEF axws_state axws_get_state(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->state; }
+AXWS__DEF int axws_error(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->error; }
+AXWS__DEF int axws_http_status(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->http_status; }
+AXWS__DEF int axws_close_code(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->close_code; }
+AXWS__DEF int axws_sent_close_code(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->sent_close; }
+AXWS__DEF int axws_sys_errno(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->sys_errno; }
+/* <<core */
+
 /* >>json */
+#ifndef AXWS_NO_JSON
 /* ======================================================================== JSON tokenizer
    Layout: the grammar is a small "what may come next" state (expect) plus a bit stack of
    open containers; tokens that a piece boundary cuts in two keep a lexical state (lex, sub,
@@ -2889,17 +3325,6 @@ AXWS__DEF const char *axws_header(const axws_conn *c, const char *name, int inde
    are scanned 8 at a time; the full number state machine runs only for exponents, errors
    and numbers that a piece boundary cuts outside their digits. A ':' or ',' right after a token is consumed with
    it, which saves a trip through the dispatch for most tokens of compact JSON. */
-#include <string.h>
-#include <float.h>
-#if defined(__SSE2__) && !defined(AXWS_JSON_NO_SIMD)
-/* SSE2 is part of every x86-64: 16 bytes of a string per step instead of the 8 of the
-   portable SWAR scan. AXWS_JSON_NO_SIMD keeps the portable scan only. */
-#include <emmintrin.h>
-#define AXWS__JSON_SSE2 1
-#else
-#define AXWS__JSON_SSE2 0
-#endif
-
 enum {
     AXWS__JSON_X_VALUE = 0,       /* a value: top level, or after ':' */
     AXWS__JSON_X_ARR_FIRST,       /* after '[': a value or ']' */
@@ -4327,25 +4752,194 @@ AXWS_API int axws_json_paths_token(axws_json_paths *m, const axws_json_token *t)
     default: return -1;
     }
 }
+#endif /* AXWS_NO_JSON */
 /* <<json */
+
+/* >>port: the network port. The socket driver (>>sock) and the TLS layer reach the network
+   only through these, for one non-blocking TCP socket (an int descriptor):
+       axws__port_open(family)          -> descriptor, or -1 (errno): non-blocking, no Nagle
+       axws__port_connect(fd, a, port)  -> 0 connected, 1 in progress, -1 failed (errno)
+       axws__port_connect_result(fd)    -> 0 once connected, else the errno it ended with
+       axws__port_send(fd, p, n)        -> bytes taken (> 0), 0 would block, -1 failed (errno)
+       axws__port_recv(fd, p, n)        -> bytes read (> 0), 0 would block, AXWS__PORT_EOF,
+                                           -1 failed (errno)
+       axws__port_close(fd)             -> after discarding unread input (see there)
+       axws__port_resolve(host, out, max) -> the default resolver (axws_resolve_fn)
+       axws_poll(), axws_now_ms()       -> readiness and the clock, public
+   POSIX and lwIP's socket API take the same calls, so one body serves both ports:
+   AXWS__SYS(name) is the POSIX function or its lwip_ twin. */
+#ifndef AXWS_NO_SOCKETS
+#ifdef AXWS_PORT_LWIP
+#define AXWS__SYS(name) lwip_##name
+#else
+#define AXWS__SYS(name) name
+#endif
+#ifdef MSG_NOSIGNAL
+#define AXWS__SEND_FLAGS MSG_NOSIGNAL
+#else
+#define AXWS__SEND_FLAGS 0 /* SO_NOSIGPIPE is set on the socket instead, where it exists */
+#endif
+#define AXWS__PORT_EOF (-2)
+
+static int axws__port_would_block(int e) { return e == EAGAIN || e == EWOULDBLOCK; }
+
+static int axws__port_setup(int fd) {
+    int one = 1;
+    int fl = AXWS__SYS(fcntl)(fd, F_GETFL, 0);
+    if (fl < 0 || AXWS__SYS(fcntl)(fd, F_SETFL, fl | O_NONBLOCK) < 0) return -1;
+#ifdef AXWS__PORT_POSIX
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+#endif
+    /* small frames must not wait for Nagle (a TLS handshake stalls ~40 ms without it) */
+    AXWS__SYS(setsockopt)(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+#ifdef SO_NOSIGPIPE
+    AXWS__SYS(setsockopt)(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+#endif
+    return 0;
+}
+
+static int axws__port_open(int family) {
+    int fd = AXWS__SYS(socket)(family == 6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+    if (fd >= 0 && axws__port_setup(fd) != 0) {
+        int e = errno;
+        AXWS__SYS(close)(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+static int axws__port_connect(int fd, const axws_addr *a, int port) {
+    union { struct sockaddr sa; struct sockaddr_in in4; struct sockaddr_in6 in6; } u;
+    socklen_t len;
+    memset(&u, 0, sizeof u);
+    if (a->family == 6) {
+        u.in6.sin6_family = AF_INET6;
+        u.in6.sin6_port = htons((uint16_t)port);
+        memcpy(&u.in6.sin6_addr, a->ip, 16);
+        len = sizeof u.in6;
+    } else {
+        u.in4.sin_family = AF_INET;
+        u.in4.sin_port = htons((uint16_t)port);
+        memcpy(&u.in4.sin_addr, a->ip, 4);
+        len = sizeof u.in4;
+    }
+    if (AXWS__SYS(connect)(fd, &u.sa, len) == 0) return 0;
+    return errno == EINPROGRESS || errno == EINTR ? 1 : -1;
+}
+
+static int axws__port_connect_result(int fd) {
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (AXWS__SYS(getsockopt)(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+    return err;
+}
+
+static long axws__port_send(int fd, const void *p, size_t n) {
+    for (;;) {
+        long r = (long)AXWS__SYS(send)(fd, p, n, AXWS__SEND_FLAGS);
+        if (r >= 0) return r > 0 ? r : (errno = EPIPE, -1);
+        if (errno == EINTR) continue;
+        return axws__port_would_block(errno) ? 0 : -1;
+    }
+}
+
+static long axws__port_recv(int fd, void *p, size_t n) {
+    for (;;) {
+        long r = (long)AXWS__SYS(recv)(fd, p, n, 0);
+        if (r > 0) return r;
+        if (r == 0) return AXWS__PORT_EOF;
+        if (errno == EINTR) continue;
+        return axws__port_would_block(errno) ? 0 : -1;
+    }
+}
+
+/* Unread input makes close() send a reset, which can destroy the close frame we just sent
+   before the peer reads it: discard what is already here first (bounded, small stack). */
+static void axws__port_close(int fd) {
+    uint8_t sink[256];
+    int i;
+    for (i = 0; i < 64 && AXWS__SYS(recv)(fd, sink, sizeof sink, MSG_DONTWAIT) > 0; i++)
+        ;
+    AXWS__SYS(close)(fd);
+}
+
+AXWS__DEF int axws_poll(struct pollfd *fds, int nfds, int timeout_ms) {
+    return AXWS__SYS(poll)(fds, (nfds_t)nfds, timeout_ms);
+}
+
+#ifdef AXWS_PORT_LWIP
+AXWS__DEF int64_t axws_now_ms(void) {
+    /* sys_now() is a 32-bit millisecond count that wraps every 49.7 days: carry the wraps */
+    static uint32_t last, wraps;
+    uint32_t now = sys_now();
+    if (now < last) wraps++;
+    last = now;
+    return (int64_t)wraps << 32 | now;
+}
+#else
+AXWS__DEF int64_t axws_now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+#endif
+
+#if defined(AXWS__PORT_POSIX) || (defined(LWIP_DNS) && LWIP_DNS)
+static int axws__port_resolve(void *user, const char *host, int port, axws_addr *out, int max) {
+    struct addrinfo hints, *res = NULL, *ai;
+    int n = 0;
+    (void)user; (void)port;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    if (AXWS__SYS(getaddrinfo)(host, NULL, &hints, &res) != 0 || !res) return AXWS_ERESOLVE;
+    for (ai = res; ai && n < max; ai = ai->ai_next) {
+        memset(&out[n], 0, sizeof out[n]);
+        if (ai->ai_family == AF_INET) {
+            out[n].family = 4;
+            memcpy(out[n].ip, &((const struct sockaddr_in *)(const void *)ai->ai_addr)->sin_addr, 4);
+        } else if (ai->ai_family == AF_INET6) {
+            out[n].family = 6;
+            memcpy(out[n].ip, &((const struct sockaddr_in6 *)(const void *)ai->ai_addr)->sin6_addr, 16);
+        } else {
+            continue;
+        }
+        n++;
+    }
+    AXWS__SYS(freeaddrinfo)(res);
+    return n ? n : AXWS_ERESOLVE;
+}
+#else
+/* lwIP built without DNS: names need cfg.resolve (IP literals work without it). */
+static int axws__port_resolve(void *user, const char *host, int port, axws_addr *out, int max) {
+    (void)user; (void)host; (void)port; (void)out; (void)max;
+    return AXWS_ERESOLVE;
+}
+#endif
+
+/* Write queued output to the socket; 0, or the error that failed the connection. The one
+   send loop of the library: the TLS layer sends its records through it too. */
+static int axws__sock_send(axws_conn *c, const void *p, size_t n, size_t *sent) {
+    long r = axws__port_send(c->fd, p, n);
+    *sent = r > 0 ? (size_t)r : 0;
+    return r < 0 ? axws__fail(c, AXWS_EIO, errno) : AXWS_OK;
+}
+
+/* Read into p[0..n): the byte count (> 0), 0 when nothing is waiting, AXWS__PORT_EOF, or
+   -1 after failing the connection. The one receive routine of the library. */
+static long axws__sock_recv(axws_conn *c, void *p, size_t n) {
+    long r = axws__port_recv(c->fd, p, n);
+    if (r == -1) axws__fail(c, AXWS_EIO, errno);
+    return r;
+}
+#endif /* AXWS_NO_SOCKETS */
+/* <<port */
 
 /* >>tls */
 #ifndef AXWS_NO_TLS
-#include <arpa/inet.h>
-#include <errno.h>
-#include <stdio.h>
-#include <string.h>
-#include <time.h>
-#include <sys/types.h>
-#ifndef AXWS_ASSERT
-#include <assert.h>
-#define AXWS_ASSERT(x) assert(x)
-#endif
-#ifndef MSG_NOSIGNAL
-#define MSG_NOSIGNAL 0 /* platforms without it use SO_NOSIGPIPE on the socket */
-#endif
 
-/* Tells >>conn that the axws__tls_* seam exists. */
+/* Tells the socket driver (>>sock) that the axws__tls_* functions exist. */
 #define AXWS__HAVE_TLS 1
 
 /* ---- cipher suites: TLS 1.2, ECDHE (forward secrecy), AEAD only. The first half of the
@@ -4538,21 +5132,14 @@ static const br_x509_class axws__tls_any_vtable = {
 
 /* An IPv4 or IPv6 literal (a DNS name never contains ':'). */
 static int axws__tls_is_ip(const char *name) {
-    unsigned char a[16];
-    return strchr(name, ':') != NULL || inet_pton(AF_INET, name, a) == 1;
+    axws_addr a;
+    return strchr(name, ':') != NULL || axws__parse_ip(name, &a);
 }
 
-/* Which server a saved session belongs to: FNV-1a over the name and the peer's port. */
+/* Which server a saved session belongs to: FNV-1a over the name and the URL's port. */
 static uint32_t axws__tls_session_key(const axws_conn *c, const char *name) {
     uint32_t h = 2166136261u;
-    struct sockaddr_storage ss;
-    socklen_t sl = sizeof ss;
-    unsigned port = 0;
-    memset(&ss, 0, sizeof ss);
-    if (getpeername(c->fd, (struct sockaddr *)&ss, &sl) == 0) {
-        if (ss.ss_family == AF_INET) port = ntohs(((const struct sockaddr_in *)(const void *)&ss)->sin_port);
-        else if (ss.ss_family == AF_INET6) port = ntohs(((const struct sockaddr_in6 *)(const void *)&ss)->sin6_port);
-    }
+    unsigned port = (unsigned)c->port;
     for (; *name; name++) h = (h ^ (uint8_t)*name) * 16777619u;
     h = (h ^ (port & 0xff)) * 16777619u;
     h = (h ^ (port >> 8)) * 16777619u;
@@ -4614,6 +5201,19 @@ static int axws__tls_setup(axws_conn *c, int64_t now_ms) {
         br_ssl_engine_set_session_parameters(eng, &c->tls_session);
         resume = 1;
     }
+    /* The program's entropy hook seeds the handshake too (BearSSL mixes it with the OS's);
+       without an OS source it is the only one, and without either BearSSL refuses. */
+    if (c->cfg.random) {
+        uint8_t seed[32];
+        c->cfg.random(c->cfg.random_user, seed, sizeof seed);
+        br_ssl_engine_inject_entropy(eng, seed, sizeof seed);
+    }
+#ifndef AXWS__OS_RANDOM
+    else {
+        return AXWS_ENORANDOM;
+    }
+    eng->rng_os_rand_done = 1; /* AXWS_NO_OS_RANDOM: BearSSL must not ask the OS either */
+#endif
     /* NULL name: no SNI and no name check; reached only with insecure_skip_verify. */
     if (!br_ssl_client_reset(cc, ip ? NULL : name, resume)) {
         c->tls_err = br_ssl_engine_last_error(eng);
@@ -4708,15 +5308,12 @@ static int axws__tls_pump(axws_conn *c, short revents, int64_t now_ms) {
             axws__tls_established(c);
         if (st & BR_SSL_SENDREC) {
             size_t len;
+            size_t sent;
             unsigned char *p = br_ssl_engine_sendrec_buf(eng, &len);
-            ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
-            if (n > 0) {
-                br_ssl_engine_sendrec_ack(eng, (size_t)n);
+            if (axws__sock_send(c, p, len, &sent)) return c->error;
+            if (sent > 0) {
+                br_ssl_engine_sendrec_ack(eng, sent);
                 progress = 1;
-            } else if (n < 0 && errno == EINTR) {
-                progress = 1;
-            } else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-                return axws__fail(c, AXWS_EIO, errno);
             }
         }
         if (st & BR_SSL_RECVAPP) {
@@ -4766,12 +5363,12 @@ static int axws__tls_pump(axws_conn *c, short revents, int64_t now_ms) {
             int stage = c->cfg.tls_buf != NULL && c->cfg.rx_buf != NULL && c->cfg.rx_size >= 4096;
             size_t len;
             unsigned char *p = br_ssl_engine_recvrec_buf(eng, &len);
-            ssize_t n;
+            long n;
             if (stage) {
                 p = (unsigned char *)c->cfg.rx_buf;
                 len = c->cfg.rx_size;
             }
-            n = recv(c->fd, p, len, 0);
+            n = axws__sock_recv(c, p, len);
             if (n > 0) {
                 c->tls_got_data = 1;
                 if (stage) {
@@ -4783,14 +5380,12 @@ static int axws__tls_pump(axws_conn *c, short revents, int64_t now_ms) {
                 progress = 1;
                 /* A short read emptied the socket: poll will say when more arrives. */
                 if ((size_t)n < len) can_read = 0;
-            } else if (n == 0) {
+            } else if (n == AXWS__PORT_EOF) {
                 return axws__tls_eof(c, now_ms);
-            } else if (errno == EINTR) {
-                progress = 1;
-            } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            } else if (n == 0) {
                 can_read = 0;
             } else {
-                return axws__fail(c, AXWS_EIO, errno);
+                return c->error;
             }
         }
         if (!progress) return 0;
@@ -4825,10 +5420,10 @@ static void axws__tls_shutdown(axws_conn *c) {
     for (i = 0; i < 64; i++) { /* best effort, never blocking: whatever the socket takes now */
         size_t len;
         unsigned char *p;
-        ssize_t n;
+        long n;
         if (!(br_ssl_engine_current_state(eng) & BR_SSL_SENDREC)) break;
         p = br_ssl_engine_sendrec_buf(eng, &len);
-        n = send(c->fd, p, len, MSG_NOSIGNAL);
+        n = axws__port_send(c->fd, p, len);
         if (n <= 0) break;
         br_ssl_engine_sendrec_ack(eng, (size_t)n);
     }
@@ -4984,6 +5579,7 @@ AXWS__DEF int axws_tls_anchors_pem(axws_tls_anchors *out, void *buf, size_t size
     return axws__ta_finish(&l, out, axws__ta_push(&l, (const unsigned char *)pem, pem_len));
 }
 
+#ifndef AXWS_NO_STDIO
 AXWS__DEF int axws_tls_anchors_file(axws_tls_anchors *out, void *buf, size_t size, const char *path) {
     axws__ta_loader l;
     unsigned char chunk[4096];
@@ -5003,131 +5599,29 @@ AXWS__DEF int axws_tls_anchors_file(axws_tls_anchors *out, void *buf, size_t siz
     fclose(f);
     return axws__ta_finish(&l, out, r);
 }
+#endif
 #endif /* AXWS_NO_TLS */
 /* <<tls */
 
-/* >>conn */
-/* The TLS layer (>>tls) defines AXWS__HAVE_TLS when it provides these. */
-#ifdef AXWS__HAVE_TLS
-static int axws__tls_begin(axws_conn *c, int64_t now_ms);
-static int axws__tls_pump(axws_conn *c, short revents, int64_t now_ms);
-static short axws__tls_events(const axws_conn *c);
-static void axws__tls_shutdown(axws_conn *c);
-#endif
 
-AXWS__DEF int axws_init(axws_conn *c, const axws_config *cfg) {
-    AXWS_ASSERT(c != NULL && cfg != NULL);
-    memset(c, 0, sizeof *c);
-    c->fd = -1;
-    c->rnd_used = sizeof c->rnd; /* the pool starts empty */
-    c->cfg = *cfg;
-    if (!cfg->tx_buf || cfg->tx_size < AXWS_MIN_TX) return AXWS_ENOBUFS;
-    if (cfg->msg_buf && !cfg->msg_size) return AXWS_EINVAL;
-    if (cfg->rx_buf && cfg->rx_size < AXWS_MIN_RX) return AXWS_ENOBUFS;
-    if (cfg->connect_timeout_ms < 0 || cfg->handshake_timeout_ms < 0 || cfg->close_timeout_ms < 0 ||
-        cfg->keepalive_ms < 0 || cfg->dead_peer_ms < 0)
-        return AXWS_EINVAL;
-    if (!c->cfg.connect_timeout_ms) c->cfg.connect_timeout_ms = AXWS__DEFAULT_CONNECT_MS;
-    if (!c->cfg.handshake_timeout_ms) c->cfg.handshake_timeout_ms = AXWS__DEFAULT_HANDSHAKE_MS;
-    if (!c->cfg.close_timeout_ms) c->cfg.close_timeout_ms = AXWS__DEFAULT_CLOSE_MS;
-    if (!c->cfg.max_handshake) c->cfg.max_handshake = AXWS__DEFAULT_MAX_HANDSHAKE;
-    return AXWS_OK;
-}
+/* >>sock: the socket driver. It owns the socket, connects (addresses in turn, timeouts),
+   moves bytes between the network port and the core (through the TLS layer on wss://) and
+   is the only code that touches the network. The core never calls it: the driver hands
+   the core its release function (c->release) when it takes a socket. */
+#ifndef AXWS_NO_SOCKETS
 
-/* Forget everything about the previous connection; keep the configuration, the random
-   generator and the TLS layer's session cache. */
-static void axws__reset(axws_conn *c) {
-    c->gen++;
-    c->state = AXWS_STATE_CLOSED;
-    c->error = c->sys_errno = c->http_status = c->pending_errno = 0;
-    c->close_code = c->sent_close = c->close_rcvd = c->finish_on_flush = c->eof = 0;
-    c->fd = -1;
-    c->secure = 0;
-    c->addr_index = c->addr_count = 0;
-    c->rx_len = 0;
-    c->deadline = c->last_rx = c->last_ping = 0;
-    c->tx_head = c->tx_tail = 0;
-    c->tx_frag_open = c->reply_pending = 0;
-    c->hs_len = 0;
-    c->hs_valid = 0;
-    c->input_paused = 0;
-    c->hs_reason_off = c->hs_reason_len = c->hs_location_off = c->hs_location_len = 0;
-    c->has_location = 0;
-    c->http_mode = 0;
-    c->phase.subprotocol[0] = 0;
-    c->hdr_have = 0;
-    c->in_frame = 0;
-    c->fr_left = 0;
-    c->msg_opcode = 0;
-    c->msg_len = 0;
-    c->utf8_state = AXWS__UTF8_ACCEPT;
-    c->ctl_len = 0;
-    c->close_reason_len = 0;
-}
-
-static void axws__transport_close(axws_conn *c) {
-    int i;
-    uint8_t sink[4096];
+/* The connection ended (core) or is being restarted: let go of the socket. */
+static void axws__sock_release(axws_conn *c) {
     if (c->fd < 0) return;
 #ifdef AXWS__HAVE_TLS
     if (c->secure) axws__tls_shutdown(c);
 #endif
-    /* Unread input makes close() send a reset, which can destroy the close frame we just
-       sent before the peer reads it: discard what is already here first (bounded). */
-    for (i = 0; i < 64 && recv(c->fd, sink, sizeof sink, MSG_DONTWAIT) > 0; i++)
-        ;
-    close(c->fd);
+    axws__port_close(c->fd);
     c->fd = -1;
 }
 
-/* The 101 checked out: the connection is OPEN. The response stays readable in tx_buf
-   (axws_header) for the OPEN callback; sends made there queue behind it. */
-static void axws__opened(axws_conn *c) {
-    axws_event ev;
-    unsigned gen = c->gen;
-    c->state = AXWS_STATE_OPEN;
-    c->deadline = 0;
-    c->last_rx = c->now;
-    c->last_ping = c->now;
-    c->tx_head = c->tx_tail = c->hs_len;
-    c->hs_valid = 1;
-    memset(&ev, 0, sizeof ev);
-    ev.type = AXWS_EV_OPEN;
-    axws__emit(c, &ev);
-    if (c->gen != gen) return;
-    c->hs_valid = 0;
-    if (c->tx_head == c->tx_tail) c->tx_head = c->tx_tail = 0;
-}
-
-static int axws__start_request(axws_conn *c, const axws_url *u, const axws__request *rq) {
-    int r;
-    size_t hl = strlen(u->host);
-    if (hl >= sizeof c->phase.net.host) return AXWS_EURL;
-    memcpy(c->phase.net.host, u->host, hl + 1);
-    c->secure = u->secure;
-#ifndef AXWS__HAVE_TLS
-    if (u->secure) return AXWS_ENOTLS;
-#endif
-    r = axws__build_request(c, u, rq);
-    c->http_mode = rq != NULL;
-    return r;
-}
-
-AXWS__DEF int axws_start(axws_conn *c, const axws_url *url, int64_t now_ms) {
-    int r;
-    AXWS_ASSERT(c != NULL && url != NULL);
-    if (c->state != AXWS_STATE_CLOSED) return AXWS_ESTATE;
-    axws__reset(c);
-    c->now = now_ms;
-    r = axws__start_request(c, url, NULL);
-    if (r) return c->error = r;
-    c->state = AXWS_STATE_HANDSHAKE;
-    c->deadline = now_ms + c->cfg.handshake_timeout_ms;
-    return AXWS_OK;
-}
-
 /* TCP is up: TLS next for wss://, else the upgrade request goes out. */
-static int axws__tcp_connected(axws_conn *c) {
+static int axws__sock_connected(axws_conn *c) {
 #ifdef AXWS__HAVE_TLS
     if (c->secure) {
         c->state = AXWS_STATE_TLS;
@@ -5139,51 +5633,28 @@ static int axws__tcp_connected(axws_conn *c) {
     return AXWS_OK;
 }
 
-static int axws__socket_setup(int fd) {
-    int one = 1;
-    int fl = fcntl(fd, F_GETFL);
-    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return -1;
-    fcntl(fd, F_SETFD, FD_CLOEXEC);
-    /* small frames must not wait for Nagle (a TLS handshake stalls ~40 ms without it) */
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-#ifdef SO_NOSIGPIPE
-    setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
-#endif
-    return 0;
-}
-
 /* Try the remaining addresses in turn until one connects or is in progress. Called from
    the program's axws_connect*, a failure is reported from the next step instead (events
    come only from inside step): the connection stays CONNECTING, due at once. */
-static int axws__try_next_addr(axws_conn *c, int from_step) {
+static int axws__sock_try_next(axws_conn *c, int from_step) {
     int last_errno = 0;
     while (c->addr_index < c->addr_count) {
-        const struct sockaddr *sa = &c->phase.net.addrs[c->addr_index].sa;
-        socklen_t len = c->phase.net.addr_lens[c->addr_index];
-        int fd;
-        c->addr_index++;
-#ifdef SOCK_CLOEXEC
-        fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-#else
-        fd = socket(sa->sa_family, SOCK_STREAM, 0);
-#endif
-        if (fd < 0 || axws__socket_setup(fd) != 0) {
+        const axws_addr *a = &c->phase.net.addrs[c->addr_index++];
+        int fd = axws__port_open(a->family), r;
+        if (fd < 0) {
             last_errno = errno;
-            if (fd >= 0) close(fd);
             continue;
         }
-        if (connect(fd, (const struct sockaddr *)sa, len) == 0) {
+        r = axws__port_connect(fd, a, a->port ? a->port : c->port);
+        if (r >= 0) {
             c->fd = fd;
-            return axws__tcp_connected(c);
-        }
-        if (errno == EINPROGRESS || errno == EINTR) {
-            c->fd = fd;
+            if (r == 0) return axws__sock_connected(c);
             c->state = AXWS_STATE_CONNECTING;
             c->deadline = c->now + c->cfg.connect_timeout_ms;
             return AXWS_OK;
         }
         last_errno = errno;
-        close(fd);
+        AXWS__SYS(close)(fd);
     }
     if (!from_step) {
         c->pending_errno = last_errno ? last_errno : ECONNREFUSED;
@@ -5194,78 +5665,75 @@ static int axws__try_next_addr(axws_conn *c, int from_step) {
     return axws__fail(c, AXWS_ECONNECT, last_errno);
 }
 
-static int axws__begin(axws_conn *c, const char *url, int64_t now_ms, axws_url *u, char *storage,
-                       size_t storage_size, const axws__request *rq) {
+/* The connect deadline passed: the next address, or the end. */
+static void axws__sock_connect_timers(axws_conn *c, int64_t now_ms) {
+    if (c->state != AXWS_STATE_CONNECTING || !c->deadline || now_ms < c->deadline) return;
+    c->now = now_ms;
+    if (c->fd < 0) { /* every address failed inside axws_connect* */
+        axws__fail(c, AXWS_ECONNECT, c->pending_errno);
+        return;
+    }
+    AXWS__SYS(close)(c->fd);
+    c->fd = -1;
+    if (c->addr_index < c->addr_count) axws__sock_try_next(c, 1);
+    else axws__fail(c, AXWS_ETIMEDOUT, ETIMEDOUT);
+}
+
+static int axws__sock_begin(axws_conn *c, const char *url, int64_t now_ms, axws_url *u, char *storage,
+                            size_t storage_size, const axws__request *rq) {
     int r;
     AXWS_ASSERT(c != NULL && url != NULL);
     if (c->state != AXWS_STATE_CLOSED) return AXWS_ESTATE;
     axws__reset(c);
     c->now = now_ms;
+    c->fd = -1;
+    c->addr_index = c->addr_count = 0;
+    c->pending_errno = 0;
     r = axws__parse_url(url, u, storage, storage_size, rq != NULL);
+    if (!r) {
+        c->secure = u->secure;
+        c->port = u->port;
+#ifndef AXWS__HAVE_TLS
+        if (u->secure) r = AXWS_ENOTLS;
+#endif
+    }
     if (!r) r = axws__start_request(c, u, rq);
     if (!r && !u->secure && (!c->cfg.rx_buf || c->cfg.rx_size < AXWS_MIN_RX)) r = AXWS_ENOBUFS;
     if (r) c->error = r;
+    else c->release = axws__sock_release;
     return r;
 }
 
-static int axws__resolve_default(void *user, const char *host, int port,
-                                 struct sockaddr_storage *out, socklen_t *lens, int max) {
-    struct addrinfo hints, *res = NULL, *ai;
-    char service[8];
-    int n = 0, v = port, k = 0;
-    char tmp[8];
-    (void)user;
-    while (v) { tmp[k++] = (char)('0' + v % 10); v /= 10; }
-    for (v = 0; v < k; v++) service[v] = tmp[k - 1 - v];
-    service[k] = 0;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV;
-    if (getaddrinfo(host, service, &hints, &res) != 0 || !res) return AXWS_ERESOLVE;
-    for (ai = res; ai && n < max; ai = ai->ai_next) {
-        if (ai->ai_addrlen > sizeof *out) continue;
-        memcpy(&out[n], ai->ai_addr, ai->ai_addrlen);
-        lens[n] = (socklen_t)ai->ai_addrlen;
-        n++;
-    }
-    freeaddrinfo(res);
-    return n ? n : AXWS_ERESOLVE;
-}
-
-/* Keep the IPv4 and IPv6 addresses among those given, then start with the first. */
-static int axws__use_addrs(axws_conn *c, const struct sockaddr_storage *addrs, const socklen_t *lens, int count) {
+/* Keep the usable addresses among those given, then start with the first. */
+static int axws__sock_use_addrs(axws_conn *c, const axws_addr *addrs, int count) {
     int i;
     c->addr_count = 0;
-    for (i = 0; i < count && c->addr_count < AXWS_MAX_ADDRS; i++) {
-        if ((addrs[i].ss_family != AF_INET && addrs[i].ss_family != AF_INET6) || lens[i] > sizeof c->phase.net.addrs[0])
-            continue;
-        memcpy(&c->phase.net.addrs[c->addr_count], &addrs[i], lens[i]);
-        c->phase.net.addr_lens[c->addr_count++] = lens[i];
-    }
+    for (i = 0; i < count && c->addr_count < AXWS_MAX_ADDRS; i++)
+        if (addrs[i].family == 4 || addrs[i].family == 6) c->phase.net.addrs[c->addr_count++] = addrs[i];
     if (!c->addr_count) return c->error = AXWS_EINVAL;
     c->state = AXWS_STATE_CONNECTING;
-    return axws__try_next_addr(c, 0);
+    return axws__sock_try_next(c, 0);
 }
 
 /* Resolve and start connecting for a WebSocket (rq NULL) or an HTTP request. */
-static int axws__connect_url(axws_conn *c, const char *url, int64_t now_ms, const axws__request *rq) {
+static int axws__sock_connect_url(axws_conn *c, const char *url, int64_t now_ms, const axws__request *rq) {
     axws_url u;
-    char storage[1024];
-    int n, r = axws__begin(c, url, now_ms, &u, storage, sizeof storage, rq);
+    char storage[320];
+    axws_addr found[AXWS_MAX_ADDRS];
+    int n, r = axws__sock_begin(c, url, now_ms, &u, storage, sizeof storage, rq);
     if (r) return r;
-    {
-        struct sockaddr_storage found[AXWS_MAX_ADDRS];
-        socklen_t lens[AXWS_MAX_ADDRS];
-        n = (c->cfg.resolve ? c->cfg.resolve : axws__resolve_default)(c->cfg.resolve_user, u.host, u.port,
-                                                                       found, lens, AXWS_MAX_ADDRS);
+    if (axws__parse_ip(u.host, &found[0])) {
+        n = 1;
+    } else {
+        n = (c->cfg.resolve ? c->cfg.resolve : axws__port_resolve)(c->cfg.resolve_user, u.host, u.port,
+                                                                    found, AXWS_MAX_ADDRS);
         if (n <= 0) return c->error = n < 0 ? n : AXWS_ERESOLVE;
-        return axws__use_addrs(c, found, lens, n > AXWS_MAX_ADDRS ? AXWS_MAX_ADDRS : n);
     }
+    return axws__sock_use_addrs(c, found, n > AXWS_MAX_ADDRS ? AXWS_MAX_ADDRS : n);
 }
 
 AXWS__DEF int axws_connect(axws_conn *c, const char *url, int64_t now_ms) {
-    return axws__connect_url(c, url, now_ms, NULL);
+    return axws__sock_connect_url(c, url, now_ms, NULL);
 }
 
 AXWS__DEF int axws_http_request(axws_conn *c, const char *url, const char *method,
@@ -5276,45 +5744,29 @@ AXWS__DEF int axws_http_request(axws_conn *c, const char *url, const char *metho
     rq.headers = headers;
     rq.body = body;
     rq.body_len = body_len;
-    return axws__connect_url(c, url, now_ms, &rq);
+    return axws__sock_connect_url(c, url, now_ms, &rq);
 }
 
-/* axws_http_request: the response head is in; hand it over, then end quietly. */
-static void axws__http_answered(axws_conn *c) {
-    axws_event ev;
-    unsigned gen = c->gen;
-    c->hs_valid = 1;
-    memset(&ev, 0, sizeof ev);
-    ev.type = AXWS_EV_HTTP_RESPONSE;
-    ev.status = c->http_status;
-    axws__emit(c, &ev);
-    if (c->gen != gen) return;
-    c->hs_valid = 0;
-    c->close_rcvd = 1; /* not an abnormal end */
-    c->close_code = 0;
-    axws__finish(c, 1);
-}
-
-AXWS__DEF int axws_connect_addr(axws_conn *c, const char *url, const struct sockaddr_storage *addrs,
-                                const socklen_t *lens, int count, int64_t now_ms) {
+AXWS__DEF int axws_connect_addr(axws_conn *c, const char *url, const axws_addr *addrs, int count,
+                                int64_t now_ms) {
     axws_url u;
-    char storage[1024];
-    int r = axws__begin(c, url, now_ms, &u, storage, sizeof storage, NULL);
+    char storage[320];
+    int r = axws__sock_begin(c, url, now_ms, &u, storage, sizeof storage, NULL);
     if (r) return r;
-    if (count <= 0 || !addrs || !lens) return c->error = AXWS_EINVAL;
-    return axws__use_addrs(c, addrs, lens, count);
+    if (count <= 0 || !addrs) return c->error = AXWS_EINVAL;
+    return axws__sock_use_addrs(c, addrs, count);
 }
 
 AXWS__DEF int axws_connect_fd(axws_conn *c, const char *url, int fd, int64_t now_ms) {
     axws_url u;
-    char storage[1024];
-    int r = axws__begin(c, url, now_ms, &u, storage, sizeof storage, NULL);
+    char storage[320];
+    int r = axws__sock_begin(c, url, now_ms, &u, storage, sizeof storage, NULL);
     if (r) {
-        close(fd);
+        if (fd >= 0) AXWS__SYS(close)(fd);
         return r;
     }
-    if (fd < 0 || axws__socket_setup(fd) != 0) {
-        if (fd >= 0) close(fd);
+    if (fd < 0 || axws__port_setup(fd) != 0) {
+        if (fd >= 0) AXWS__SYS(close)(fd);
         return c->error = AXWS_EINVAL;
     }
     c->fd = fd;
@@ -5346,96 +5798,16 @@ AXWS__DEF int axws_pollfds(const axws_conn *c, struct pollfd *fds, int max) {
     return 1;
 }
 
-/* A keepalive ping goes out every keepalive_ms, busy or not: the peer sees a steady beat
-   and the dead-peer timer (nothing received) is what judges the answers. */
-static int64_t axws__ping_due(const axws_conn *c) { return c->last_ping + c->cfg.keepalive_ms; }
-
-static int64_t axws__next_deadline(const axws_conn *c) {
-    int64_t t = INT64_MAX;
-    if (c->state == AXWS_STATE_CLOSED) return t;
-    if (c->deadline) t = c->deadline;
-    if (c->state == AXWS_STATE_OPEN) {
-        if (c->cfg.keepalive_ms && axws__ping_due(c) < t) t = axws__ping_due(c);
-        if (c->cfg.dead_peer_ms && c->last_rx + c->cfg.dead_peer_ms < t) t = c->last_rx + c->cfg.dead_peer_ms;
-    }
-    return t;
-}
-
-AXWS__DEF int axws_timeout_ms(const axws_conn *c, int64_t now_ms) {
-    int64_t t;
-    AXWS_ASSERT(c != NULL);
-    /* received bytes wait while the request is written: feeding them can progress now */
-    if (c->rx_len && c->tx_head == c->tx_tail && c->state >= AXWS_STATE_HANDSHAKE && !c->input_paused) return 0;
-    t = axws__next_deadline(c);
-    if (t == INT64_MAX) return -1;
-    if (t <= now_ms) return 0;
-    return t - now_ms > INT32_MAX ? INT32_MAX : (int)(t - now_ms);
-}
-
-AXWS__DEF void axws_tick(axws_conn *c, int64_t now_ms) {
-    AXWS_ASSERT(c != NULL);
-    c->now = now_ms;
-    switch (c->state) {
-    case AXWS_STATE_CONNECTING:
-        if (c->deadline && now_ms >= c->deadline) {
-            if (c->fd < 0) { /* every address failed inside axws_connect* */
-                axws__fail(c, AXWS_ECONNECT, c->pending_errno);
-                break;
-            }
-            close(c->fd);
-            c->fd = -1;
-            if (c->addr_index < c->addr_count) axws__try_next_addr(c, 1);
-            else axws__fail(c, AXWS_ETIMEDOUT, ETIMEDOUT);
-        }
-        break;
-    case AXWS_STATE_TLS:
-    case AXWS_STATE_HANDSHAKE:
-        if (c->deadline && now_ms >= c->deadline) axws__fail(c, AXWS_ETIMEDOUT, ETIMEDOUT);
-        break;
-    case AXWS_STATE_OPEN:
-        if (c->cfg.dead_peer_ms && now_ms - c->last_rx >= c->cfg.dead_peer_ms) {
-            axws__fail_close(c, AXWS_EDEADPEER, AXWS_CLOSE_GOING_AWAY, 0);
-            break;
-        }
-        if (c->cfg.keepalive_ms && now_ms >= axws__ping_due(c)) {
-            /* if the queue is full the ping waits for the next tick */
-            if (axws__queue_frame(c, 0x80 | AXWS_OP_PING, NULL, 0) == AXWS_OK) c->last_ping = now_ms;
-        }
-        break;
-    case AXWS_STATE_CLOSING:
-        if (c->deadline && now_ms >= c->deadline) {
-            /* the peer never answered our close: not a clean end */
-            if (!c->close_rcvd) axws__fail(c, AXWS_ETIMEDOUT, ETIMEDOUT);
-            axws__finish(c, 1);
-        }
-        break;
-    default:
-        break;
-    }
-}
-
 /* ---- plain ws:// transport */
 
 static void axws__plain_flush(axws_conn *c) {
     unsigned gen = c->gen;
     while (c->gen == gen && c->fd >= 0 && c->tx_tail != c->tx_head) {
-        ssize_t r = send(c->fd, (const uint8_t *)c->cfg.tx_buf + c->tx_head, c->tx_tail - c->tx_head,
-#ifdef MSG_NOSIGNAL
-                         MSG_NOSIGNAL
-#else
-                         0
-#endif
-        );
-        if (r > 0) {
-            axws_output_ack(c, (size_t)r);
-        } else if (r < 0 && errno == EINTR) {
-            continue;
-        } else if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        size_t sent;
+        if (axws__sock_send(c, (const uint8_t *)c->cfg.tx_buf + c->tx_head, c->tx_tail - c->tx_head, &sent) ||
+            !sent)
             break;
-        } else {
-            axws__fail(c, AXWS_EIO, r < 0 ? errno : EPIPE);
-            break;
-        }
+        axws_output_ack(c, sent);
     }
 }
 
@@ -5444,6 +5816,7 @@ static void axws__plain_pump(axws_conn *c, short revents) {
     unsigned gen = c->gen;
     int reads = 0;
     for (;;) {
+        long r;
         if (c->rx_len) {
             size_t k = axws_feed(c, rx, c->rx_len, c->now);
             if (c->gen != gen) return;
@@ -5454,22 +5827,13 @@ static void axws__plain_pump(axws_conn *c, short revents) {
         if (c->gen != gen || c->state == AXWS_STATE_CLOSED) return;
         if (c->rx_len == c->cfg.rx_size || c->eof || c->input_paused) break; /* back-pressure, or done */
         if (!(revents & (POLLIN | POLLHUP | POLLERR)) || reads++ == 16) break;
-        {
-            ssize_t r = recv(c->fd, rx + c->rx_len, c->cfg.rx_size - c->rx_len, 0);
-            if (r > 0) {
-                c->rx_len += (size_t)r;
-            } else if (r == 0) {
-                axws_feed_eof(c, c->now);
-                return;
-            } else if (errno == EINTR) {
-                continue;
-            } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                break;
-            } else {
-                axws__fail(c, AXWS_EIO, errno);
-                return;
-            }
+        r = axws__sock_recv(c, rx + c->rx_len, c->cfg.rx_size - c->rx_len);
+        if (r == AXWS__PORT_EOF) {
+            axws_feed_eof(c, c->now);
+            return;
         }
+        if (r <= 0) return; /* nothing waiting, or failed */
+        c->rx_len += (size_t)r;
     }
 }
 
@@ -5486,16 +5850,14 @@ AXWS__DEF int axws_step(axws_conn *c, const struct pollfd *fds, int nfds, int64_
     }
     gen = c->gen;
     if (c->state == AXWS_STATE_CONNECTING && c->fd >= 0 && (revents & (POLLOUT | POLLERR | POLLHUP))) {
-        int err = 0;
-        socklen_t len = sizeof err;
-        if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+        int err = axws__port_connect_result(c->fd);
         if (err) {
-            close(c->fd);
+            AXWS__SYS(close)(c->fd);
             c->fd = -1;
-            if (c->addr_index < c->addr_count) axws__try_next_addr(c, 1);
+            if (c->addr_index < c->addr_count) axws__sock_try_next(c, 1);
             else axws__fail(c, AXWS_ECONNECT, err);
         } else {
-            axws__tcp_connected(c);
+            axws__sock_connected(c);
         }
         revents = POLLIN | POLLOUT;
     }
@@ -5510,83 +5872,15 @@ AXWS__DEF int axws_step(axws_conn *c, const struct pollfd *fds, int nfds, int64_
 #endif
             axws__plain_pump(c, revents);
     }
+    if (c->gen == gen) axws__sock_connect_timers(c, now_ms);
     if (c->gen == gen) axws_tick(c, now_ms);
     return c->error;
 }
-
-AXWS__DEF int axws_close(axws_conn *c, int code, const char *reason, int64_t now_ms) {
-    size_t rlen = reason ? strlen(reason) : 0;
-    uint32_t st = AXWS__UTF8_ACCEPT;
-    int r;
-    AXWS_ASSERT(c != NULL);
-    c->now = now_ms;
-    if (!code) code = AXWS_CLOSE_NORMAL;
-    if (!axws__close_code_valid(code) || rlen > 123 ||
-        axws__utf8_scan(&st, (const uint8_t *)reason, rlen) != 0 || st != AXWS__UTF8_ACCEPT)
-        return AXWS_EINVAL;
-    switch (c->state) {
-    case AXWS_STATE_CLOSED: return AXWS_ESTATE;
-    case AXWS_STATE_CLOSING: return AXWS_OK;
-    case AXWS_STATE_OPEN: break;
-    default: /* not open yet: nothing to hand-shake */
-        axws__finish(c, 0);
-        return AXWS_OK;
-    }
-    r = axws__queue_close(c, code, reason, rlen);
-    if (r) return r;
-    c->sent_close = code;
-    c->state = AXWS_STATE_CLOSING;
-    c->deadline = now_ms + c->cfg.close_timeout_ms;
-    return AXWS_OK;
-}
-
-AXWS__DEF void axws_pause_input(axws_conn *c, int paused) {
-    AXWS_ASSERT(c != NULL);
-    c->input_paused = paused != 0;
-}
-
-AXWS__DEF void axws_abort(axws_conn *c) {
-    AXWS_ASSERT(c != NULL);
-    axws__finish(c, 0);
-}
-
-AXWS__DEF axws_state axws_get_state(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->state; }
-AXWS__DEF int axws_error(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->error; }
-AXWS__DEF int axws_http_status(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->http_status; }
-AXWS__DEF int axws_close_code(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->close_code; }
-AXWS__DEF int axws_sent_close_code(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->sent_close; }
-AXWS__DEF int axws_sys_errno(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->sys_errno; }
-
-AXWS__DEF const char *axws_subprotocol(const axws_conn *c) {
-    AXWS_ASSERT(c != NULL);
-    return c->phase.subprotocol[0] ? c->phase.subprotocol : NULL;
-}
-
-AXWS__DEF const char *axws_close_reason(const axws_conn *c, size_t *len) {
-    AXWS_ASSERT(c != NULL);
-    if (len) *len = c->close_reason_len;
-    return (const char *)c->ctl + 2;
-}
-
-/* The reason phrase and Location of a refused upgrade stay in tx_buf, idle once CLOSED. */
-static const char *axws__refusal_text(const axws_conn *c, size_t off, size_t n, size_t *len) {
-    int kept = c->state == AXWS_STATE_CLOSED && c->error == AXWS_EHTTP && n;
-    if (len) *len = kept ? n : 0;
-    return kept ? (const char *)c->cfg.tx_buf + off : NULL;
-}
-
-AXWS__DEF const char *axws_http_reason(const axws_conn *c, size_t *len) {
-    AXWS_ASSERT(c != NULL);
-    return axws__refusal_text(c, c->hs_reason_off, c->hs_reason_len, len);
-}
-
-AXWS__DEF const char *axws_location(const axws_conn *c, size_t *len) {
-    AXWS_ASSERT(c != NULL);
-    return axws__refusal_text(c, c->hs_location_off, c->has_location ? c->hs_location_len : 0, len);
-}
-/* <<conn */
+#endif /* AXWS_NO_SOCKETS */
+/* <<sock */
 
 /* >>axiom */
+#ifndef AXWS_NO_AXIOM
 /* >>axiom-msg */
 /* ======================================================================== Axiom messages
    Layout: one tokenizer pass; a context per nesting depth says what the keys and values
@@ -5598,8 +5892,6 @@ AXWS__DEF const char *axws_location(const axws_conn *c, size_t *len) {
    belongs to the message when its gen matches. At the end the room and content types pick
    the kind and a per-kind table copies slots into the message's typed struct; the same
    table names the fields for axws_axiom_msg_write_json. */
-#include <stdio.h>
-#include <math.h>
 
 /* What the keys or values at one depth are. */
 enum {
@@ -6548,31 +6840,101 @@ static void axws__axiom_put_escaped(axws__axiom_w *w, const char *s, size_t n) {
     axws__axiom_put(w, s + n - run, run);
 }
 
-/* printf's %g output in JSON form whatever the locale: digits, sign and exponent kept,
-   anything else (the locale's decimal point, one or more bytes) becomes one '.'. */
-static size_t axws__axiom_fix_decimal(const char *b, size_t k, char *o) {
-    size_t i, n = 0;
-    for (i = 0; i < k; i++) {
-        char c = b[i];
-        if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e') o[n++] = c;
-        else if (n == 0 || o[n - 1] != '.') o[n++] = '.';
+/* ---- numbers formatted by the library itself: exact, locale-free, no printf (newlib-nano
+   has no %g unless the program links its float support) */
+
+/* a = a / 10^9, returning the remainder */
+static uint32_t axws__axiom_big_div1e9(axws__json_big *a) {
+    uint64_t rem = 0;
+    size_t i = a->n;
+    while (i--) {
+        uint64_t cur = rem << 32 | a->d[i];
+        a->d[i] = (uint32_t)(cur / 1000000000u);
+        rem = cur % 1000000000u;
     }
-    return n;
+    while (a->n && !a->d[a->n - 1]) a->n--;
+    return (uint32_t)rem;
+}
+
+/* What printf("%.*g", prec, v) prints in the C locale, for finite v (prec 1..17), into
+   out (>= 32 bytes); returns the length. The decimal digits are exact: a double is
+   m * 2^e, which is the integer m * 5^-e shifted -e decimal places when e < 0, so a big
+   integer holds every digit and rounding to prec digits is exact (half to even, as
+   glibc's printf rounds). */
+static size_t axws__axiom_fmt_g(double v, int prec, char *out) {
+    axws__json_big big;
+    uint32_t chunk[140];      /* 9 decimal digits each, least significant first */
+    char dig[20];
+    size_t nchunk = 0, o = 0, total, top_digits, k;
+    uint64_t bits, m;
+    int e2, x, i, n, last, round_up = 0, sticky = 0;
+    memcpy(&bits, &v, 8);
+    if (bits >> 63) out[o++] = '-';
+    m = bits & ((1ULL << 52) - 1);
+    e2 = (int)((bits >> 52) & 0x7FF);
+    if (e2 == 0 && m == 0) { out[o++] = '0'; return o; }
+    if (e2) m |= 1ULL << 52; else e2 = 1;
+    e2 -= 1075;
+    axws__json_big_set(&big, m);
+    if (e2 > 0) axws__json_big_shl(&big, e2);
+    else axws__json_big_mul_pow5(&big, -e2);
+    while (big.n && nchunk < sizeof chunk / sizeof chunk[0]) chunk[nchunk++] = axws__axiom_big_div1e9(&big);
+    for (top_digits = 1, k = chunk[nchunk - 1]; k >= 10; k /= 10) top_digits++;
+    total = top_digits + 9 * (nchunk - 1);
+    x = (int)total - 1 + (e2 < 0 ? e2 : 0); /* decimal exponent of the first digit */
+    /* digit i (0 = most significant) for i < prec + 1, then whether anything follows */
+    for (i = 0; (size_t)i < total; i++) {
+        size_t pos = total - 1 - (size_t)i; /* digits from the least significant end */
+        uint32_t c = chunk[pos / 9], p10 = 1;
+        unsigned d;
+        for (k = 0; k < pos % 9; k++) p10 *= 10;
+        d = (unsigned)(c / p10 % 10);
+        if (i < prec) dig[i] = (char)('0' + d);
+        else if (i == prec) round_up = (int)d;
+        else if (d) { sticky = 1; break; }
+    }
+    for (i = (int)total; i < prec; i++) dig[i] = '0';
+    last = dig[prec - 1] - '0';
+    if (round_up > 5 || (round_up == 5 && (sticky || (last & 1)))) {
+        for (i = prec - 1; i >= 0 && dig[i] == '9'; i--) dig[i] = '0';
+        if (i >= 0) dig[i]++;
+        else { dig[0] = '1'; x++; } /* 9.99..→10.0: the rest are zeros already */
+    }
+    n = prec;
+    while (n > 1 && dig[n - 1] == '0') n--; /* %g drops trailing zeros */
+    if (x < -4 || x >= prec) { /* d.ddde+XX */
+        out[o++] = dig[0];
+        if (n > 1) { out[o++] = '.'; memcpy(out + o, dig + 1, (size_t)n - 1); o += (size_t)n - 1; }
+        out[o++] = 'e';
+        out[o++] = x < 0 ? '-' : '+';
+        if (x < 0) x = -x;
+        if (x >= 100) out[o++] = (char)('0' + x / 100);
+        out[o++] = (char)('0' + x / 10 % 10);
+        out[o++] = (char)('0' + x % 10);
+    } else if (x >= 0) { /* ddd.ddd */
+        for (i = 0; i <= x; i++) out[o++] = i < n ? dig[i] : '0';
+        if (n > x + 1) { out[o++] = '.'; memcpy(out + o, dig + x + 1, (size_t)(n - x - 1)); o += (size_t)(n - x - 1); }
+    } else { /* 0.000ddd */
+        out[o++] = '0';
+        out[o++] = '.';
+        for (i = -1; i > x; i--) out[o++] = '0';
+        memcpy(out + o, dig, (size_t)n);
+        o += (size_t)n;
+    }
+    return o;
 }
 
 /* A double in a form that reads back to the same value: the shortest of %.15g..%.17g
-   that round-trips (read back by our own locale-free parser). Not finite: null (JSON has
-   no such numbers). */
+   that round-trips (read back by our own parser). Not finite: null (JSON has no such
+   numbers). */
 static void axws__axiom_put_double(axws__axiom_w *w, double v) {
-    char b[40], o[40];
+    char o[40];
     int prec;
     size_t n = 0;
     if (!isfinite(v)) { axws__axiom_puts(w, "null"); return; }
     for (prec = 15; prec <= 17; prec++) {
         double back;
-        int k = snprintf(b, sizeof b, "%.*g", prec, v);
-        if (k <= 0 || (size_t)k >= sizeof b) continue;
-        n = axws__axiom_fix_decimal(b, (size_t)k, o);
+        n = axws__axiom_fmt_g(v, prec, o);
         if (axws_json_to_double(o, n, &back) == 0 && back == v) break;
     }
     axws__axiom_put(w, o, n);
@@ -6731,7 +7093,7 @@ AXWS__DEF int axws_axiom_msg_write_json(const axws_axiom_msg *m, char *out, size
             axws__axiom_put_value(&w, &v);
         }
     }
-    tab = m->kind >= 0 && m->kind < AXWS_AXIOM_KIND_COUNT ? &axws__axiom_tables[m->kind] : NULL;
+    tab = (unsigned)m->kind < (unsigned)AXWS_AXIOM_KIND_COUNT ? &axws__axiom_tables[m->kind] : NULL;
     /* An object content (or an object without a room) that is whole is copied member by
        member: every field under its source name exactly as received, known or not. */
     if (tab && m->kind != AXWS_AXIOM_KIND_RAW && m->kind != AXWS_AXIOM_KIND_TRADE &&
@@ -6829,8 +7191,82 @@ done:
 /* <<axiom-msg */
 
 /* >>axiom-client */
-#include <stdio.h>
-#include <stdlib.h>
+#ifdef AXWS__AXIOM_CLIENT
+/* 253402300799 = 9999-12-31T23:59:59Z: later "expiries" are treated as unknown */
+#define AXWS__AX_MAX_EXP INT64_C(253402300799)
+
+static void axws__fmt_put(char *out, size_t cap, size_t *n, const char *s, size_t len) {
+    size_t i;
+    for (i = 0; i < len; i++, (*n)++)
+        if (*n + 1 < cap) out[*n] = s[i];
+}
+
+/* The library's own bounded formatter for its texts, so that no printf is linked (newlib-
+   nano's lacks %lld; printf costs kilobytes of flash): %s, %.*s, %d, %ld, %lld, %04x and
+   %%, nothing else. Always terminates (cap > 0); returns the length the whole text needs,
+   as snprintf does, so a caller sees truncation. */
+static size_t axws__fmt(char *out, size_t cap, const char *fmt, ...) {
+    va_list ap;
+    size_t n = 0;
+    va_start(ap, fmt);
+    for (; *fmt; fmt++) {
+        char num[24];
+        size_t k = sizeof num;
+        long long v;
+        unsigned long long u;
+        if (*fmt != '%') { axws__fmt_put(out, cap, &n, fmt, 1); continue; }
+        fmt++;
+        if (*fmt == 's') {
+            const char *str = va_arg(ap, const char *);
+            axws__fmt_put(out, cap, &n, str, strlen(str));
+            continue;
+        }
+        if (fmt[0] == '.' && fmt[1] == '*' && fmt[2] == 's') {
+            int len = va_arg(ap, int);
+            const char *str = va_arg(ap, const char *);
+            axws__fmt_put(out, cap, &n, str, len > 0 ? (size_t)len : 0);
+            fmt += 2;
+            continue;
+        }
+        if (fmt[0] == '0' && fmt[1] == '4' && fmt[2] == 'x') {
+            unsigned x = va_arg(ap, unsigned);
+            int i;
+            for (i = 0; i < 4; i++) num[i] = "0123456789abcdef"[(x >> (12 - 4 * i)) & 15];
+            axws__fmt_put(out, cap, &n, num, 4);
+            fmt += 2;
+            continue;
+        }
+        if (*fmt == 'd') {
+            v = va_arg(ap, int);
+        } else if (fmt[0] == 'l' && fmt[1] == 'd') {
+            v = va_arg(ap, long);
+            fmt++;
+        } else if (fmt[0] == 'l' && fmt[1] == 'l' && fmt[2] == 'd') {
+            v = va_arg(ap, long long);
+            fmt += 2;
+        } else { /* '%%' (or a conversion this formatter does not have: shown as is) */
+            axws__fmt_put(out, cap, &n, fmt - (*fmt != '%'), 1 + (*fmt != '%'));
+            continue;
+        }
+        u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+        do { num[--k] = (char)('0' + u % 10); u /= 10; } while (u);
+        if (v < 0) num[--k] = '-';
+        axws__fmt_put(out, cap, &n, num + k, sizeof num - k);
+    }
+    va_end(ap);
+    if (cap) out[n < cap ? n : cap - 1] = 0;
+    return n;
+}
+
+/* The system's text for an errno value, or "" in builds without it. */
+static const char *axws__errno_text(int e) {
+#ifdef AXWS_NO_STDIO
+    (void)e;
+    return "";
+#else
+    return e ? strerror(e) : "";
+#endif
+}
 
 #define AXWS__REGION_NAME(e, name) name,
 static const char *const axws__region_names[] = { AXWS__REGIONS(AXWS__REGION_NAME) };
@@ -6910,7 +7346,7 @@ static int axws__cookie_value_ok(const char *s, size_t n) {
 
 static int axws__ax_copy_token(char *dst, const char *src, size_t n) {
     if (n > AXWS_AXIOM_TOKEN_MAX || !axws__cookie_value_ok(src, n)) return AXWS_EAUTH;
-    memcpy(dst, src, n);
+    memmove(dst, src, n); /* src may be dst itself (the token file is unescaped in place) */
     dst[n] = 0;
     return AXWS_OK;
 }
@@ -6929,9 +7365,8 @@ static void axws__ax_error(axws_axiom *a, axws_axiom_error_kind kind, int code, 
 /* The exp claim of a JWT (RFC 7519 4.1.4), or 0. The payload is base64url JSON. */
 static int64_t axws__jwt_exp(const char *jwt) {
     static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    char json[AXWS_AXIOM_TOKEN_MAX];
+    char piece[64], carry[32];
     const char *p = strchr(jwt, '.'), *end;
-    size_t n = 0;
     uint32_t acc = 0;
     int bits = 0, want_value = 0;
     axws_json j;
@@ -6940,24 +7375,31 @@ static int64_t axws__jwt_exp(const char *jwt) {
     if (!p) return 0;
     end = strchr(++p, '.');
     if (!end) return 0;
-    for (; p < end; p++) {
-        const char *q = strchr(b64, *p);
-        if (!q || !*p) return 0;
-        acc = acc << 6 | (uint32_t)(q - b64);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (n == sizeof json) return 0;
-            json[n++] = (char)(acc >> bits);
-        }
-    }
+    /* The payload is decoded a piece at a time into the resumable tokenizer: no token-sized
+       buffer on the stack; the carry buffer reassembles "exp" or its number when a piece
+       boundary cuts them. */
     axws_json_init(&j, NULL, 0);
-    axws_json_feed(&j, json, n);
-    axws_json_end(&j);
+    axws_json_set_carry(&j, carry, sizeof carry);
     for (;;) {
         int r = axws_json_next(&j, &t);
-        if (r <= 0 || r == AXWS_JSON_DONE) break;
-        if (r == AXWS_JSON_KEY && t.depth == 1) want_value = t.len == 3 && memcmp(t.data, "exp", 3) == 0;
+        if (r == AXWS_JSON_NEED_MORE) {
+            size_t n = 0;
+            for (; p < end && n < sizeof piece; p++) {
+                const char *q = strchr(b64, *p);
+                if (!q || !*p) return 0;
+                acc = acc << 6 | (uint32_t)(q - b64);
+                bits += 6;
+                if (bits >= 8) {
+                    bits -= 8;
+                    piece[n++] = (char)(acc >> bits);
+                }
+            }
+            if (n) axws_json_feed(&j, piece, n);
+            else axws_json_end(&j);
+            continue;
+        }
+        if (r < 0 || r == AXWS_JSON_DONE) break;
+        if (r == AXWS_JSON_KEY && t.depth == 1) want_value = !t.more && t.len == 3 && memcmp(t.data, "exp", 3) == 0;
         else if (want_value && r == AXWS_JSON_NUMBER && t.depth == 1 && !t.more) {
             if (axws_json_to_int64(t.data, t.len, &exp) != 0) exp = 0;
             want_value = 0;
@@ -6965,21 +7407,25 @@ static int64_t axws__jwt_exp(const char *jwt) {
             want_value = 0;
         }
     }
-    return exp > 0 ? exp : 0;
+    /* beyond the year 9999 is no real expiry; it would also overflow exp * 1000 */
+    return exp > 0 && exp <= AXWS__AX_MAX_EXP ? exp : 0;
 }
 
-/* Read {"access_token": "...", "refresh_token": "..."} from the token file. */
+#ifdef AXWS__AXIOM_TOKEN_FILE
+/* Read {"access_token": "...", "refresh_token": "..."} from the token file into http_tx,
+   idle while no refresh runs (the file must fit it: AXWS_AXIOM_TOKEN_MAX sized tokens do),
+   and unescape each token straight into its place. */
 static int axws__ax_read_token_file(axws_axiom *a, const char *path) {
-    char buf[3 * AXWS_AXIOM_TOKEN_MAX + 512];
+    char *buf = (char *)a->http_tx;
     size_t n;
     FILE *f = fopen(path, "rb");
     axws_json j;
     axws_json_token t;
     char *dst = NULL;
     if (!f) return AXWS_EFILE;
-    n = fread(buf, 1, sizeof buf, f);
+    n = fread(buf, 1, sizeof a->http_tx, f);
     fclose(f);
-    if (n == sizeof buf) return AXWS_EFILE;
+    if (n == sizeof a->http_tx) return AXWS_EFILE;
     axws_json_init(&j, NULL, 0);
     axws_json_feed(&j, buf, n);
     axws_json_end(&j);
@@ -6992,11 +7438,12 @@ static int axws__ax_read_token_file(axws_axiom *a, const char *path) {
                   : (t.len == 13 && memcmp(t.data, "refresh_token", 13) == 0) ? a->refresh
                                                                               : NULL;
         } else if (r == AXWS_JSON_STRING && dst && t.depth == 1) {
-            char tok[AXWS_AXIOM_TOKEN_MAX + 1];
             size_t len = 0;
-            if (axws_json_unescape(t.data, t.len, tok, sizeof tok - 1, &len) != 0 ||
-                axws__ax_copy_token(dst, tok, len) != 0)
+            if (axws_json_unescape(t.data, t.len, dst, AXWS_AXIOM_TOKEN_MAX, &len) != 0 ||
+                axws__ax_copy_token(dst, dst, len) != 0) {
+                dst[0] = 0;
                 return AXWS_EAUTH;
+            }
             dst = NULL;
         } else if (t.depth <= 1) {
             dst = NULL;
@@ -7006,24 +7453,65 @@ static int axws__ax_read_token_file(axws_axiom *a, const char *path) {
     return AXWS_OK;
 }
 
-/* Write the tokens back without ever leaving a truncated file: a temporary file with mode
-   0600, flushed to disk, renamed over the old one. */
-static int axws__ax_write_token_file(axws_axiom *a) {
-    char tmp[300], body[3 * AXWS_AXIOM_TOKEN_MAX + 256], when[40] = "null";
-    int fd, n, ok;
-    if (strlen(a->token_file) + 16 > sizeof tmp) return AXWS_EFILE;
-    if (a->access_exp) {
-        time_t t = (time_t)a->access_exp;
-        struct tm tm;
-        if (gmtime_r(&t, &tm)) strftime(when, sizeof when, "\"%Y-%m-%dT%H:%M:%SZ\"", &tm);
+/* "YYYY-MM-DDTHH:MM:SSZ" for seconds since the epoch (0 <= secs <= AXWS__AX_MAX_EXP), from
+   the proleptic Gregorian calendar: no gmtime or strftime. */
+static void axws__ax_put2(char *o, int64_t v) {
+    o[0] = (char)('0' + v / 10 % 10);
+    o[1] = (char)('0' + v % 10);
+}
+
+static void axws__ax_iso8601(int64_t secs, char out[21]) {
+    int64_t days = secs / 86400 + 719468, rest = secs % 86400; /* days from 0000-03-01 */
+    int64_t era = days / 146097, doe = days - era * 146097;    /* 400-year eras */
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;                          /* months from March */
+    int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+    int64_t y = yoe + era * 400 + (m <= 2);
+    axws__ax_put2(out, y / 100);
+    axws__ax_put2(out + 2, y % 100);
+    out[4] = '-'; axws__ax_put2(out + 5, m);
+    out[7] = '-'; axws__ax_put2(out + 8, d);
+    out[10] = 'T'; axws__ax_put2(out + 11, rest / 3600);
+    out[13] = ':'; axws__ax_put2(out + 14, rest / 60 % 60);
+    out[16] = ':'; axws__ax_put2(out + 17, rest % 60);
+    out[19] = 'Z';
+    out[20] = 0;
+}
+
+static int axws__ax_write_all(int fd, const char *s) {
+    size_t n = strlen(s);
+    while (n) {
+        ssize_t w = write(fd, s, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return -1;
+        s += w; n -= (size_t)w;
     }
-    n = snprintf(body, sizeof body, "{\"access_token\": \"%s\", \"refresh_token\": \"%s\", \"expires_at\": %s}\n",
-                 a->access, a->refresh, when);
-    if (n < 0 || (size_t)n >= sizeof body) return AXWS_EFILE;
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", a->token_file, (long)getpid());
+    return 0;
+}
+
+/* Write the tokens back without ever leaving a truncated file: a temporary file with mode
+   0600, written piece by piece (no token-sized buffer), flushed to disk, renamed over the
+   old one. */
+static int axws__ax_write_token_file(axws_axiom *a) {
+    char tmp[300], when[24] = "null";
+    const char *parts[7];
+    int fd, ok = 1, i;
+    if (strlen(a->token_file) + 24 > sizeof tmp) return AXWS_EFILE;
+    if (a->access_exp) {
+        when[0] = '"';
+        axws__ax_iso8601(a->access_exp, when + 1);
+        when[21] = '"';
+        when[22] = 0;
+    }
+    parts[0] = "{\"access_token\": \""; parts[1] = a->access;
+    parts[2] = "\", \"refresh_token\": \""; parts[3] = a->refresh;
+    parts[4] = "\", \"expires_at\": "; parts[5] = when; parts[6] = "}\n";
+    axws__fmt(tmp, sizeof tmp, "%s.tmp%ld", a->token_file, (long)getpid());
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) return AXWS_EFILE;
-    ok = write(fd, body, (size_t)n) == n && fsync(fd) == 0;
+    for (i = 0; i < 7 && ok; i++) ok = axws__ax_write_all(fd, parts[i]) == 0;
+    ok = ok && fsync(fd) == 0;
     ok = close(fd) == 0 && ok;
     if (!ok || rename(tmp, a->token_file) != 0) {
         unlink(tmp);
@@ -7031,6 +7519,7 @@ static int axws__ax_write_token_file(axws_axiom *a) {
     }
     return AXWS_OK;
 }
+#endif /* AXWS__AXIOM_TOKEN_FILE */
 
 static void axws__ax_ws_event(axws_conn *c, const axws_event *ev, void *user);
 static void axws__ax_http_event(axws_conn *c, const axws_event *ev, void *user);
@@ -7040,11 +7529,12 @@ static void axws__ax_raw_chunk(void *user, const char *data, size_t len, uint64_
     a->cfg.handler.on_raw_chunk(a, data, len, offset, fin, a->cfg.handler.user);
 }
 
-AXWS__DEF int axws_axiom_init(axws_axiom *a, const axws_axiom_config *cfg) {
+AXWS__DEF int axws_axiom_init_checked(axws_axiom *a, const axws_axiom_config *cfg, uint32_t layout) {
     axws_config wc;
     const char *acc = NULL, *ref = NULL;
     int r;
     AXWS_ASSERT(a != NULL && cfg != NULL);
+    if (layout != AXWS__LAYOUT_AXIOM) return AXWS_ELAYOUT; /* nothing of a is touched */
     memset(a, 0, sizeof *a);
     a->cfg = *cfg;
     a->host_index = -1;
@@ -7096,20 +7586,26 @@ AXWS__DEF int axws_axiom_init(axws_axiom *a, const axws_axiom_config *cfg) {
     acc = cfg->access_token;
     ref = cfg->refresh_token;
     if (cfg->token_file && strlen(cfg->token_file) >= sizeof a->token_file) return AXWS_EINVAL;
-    snprintf(a->token_file, sizeof a->token_file, "%s", cfg->token_file ? cfg->token_file : ".axiom_tokens.json");
+    axws__fmt(a->token_file, sizeof a->token_file, "%s", cfg->token_file ? cfg->token_file : ".axiom_tokens.json");
+#ifndef AXWS_NO_STDIO
     if (!acc && !ref && !cfg->token_file && !cfg->no_env) {
         acc = getenv("AXIOM_ACCESS_TOKEN");
         ref = getenv("AXIOM_REFRESH_TOKEN");
         if (acc && !*acc) acc = NULL;
         if (ref && !*ref) ref = NULL;
     }
+#endif
     if (acc || ref) {
         if ((acc && axws__ax_copy_token(a->access, acc, strlen(acc))) ||
             (ref && axws__ax_copy_token(a->refresh, ref, strlen(ref))))
             return AXWS_EAUTH;
     } else {
+#ifdef AXWS__AXIOM_TOKEN_FILE
         r = axws__ax_read_token_file(a, a->token_file);
         if (r == AXWS_EAUTH || (r && cfg->token_file)) return r;
+#else
+        if (cfg->token_file) return AXWS_EFILE; /* this build has no files: pass the tokens */
+#endif
     }
     a->access_exp = a->access[0] ? axws__jwt_exp(a->access) : 0;
     return AXWS_OK;
@@ -7131,7 +7627,7 @@ static void axws__ax_build_headers(axws_axiom *a) {
     int have_cookie = 0;
     for (h = a->cfg.headers; h && *h; h++) have_cookie |= axws__ieq(*h, 7, "cookie:");
     if (!have_cookie && (a->access[0] || a->refresh[0])) {
-        snprintf(a->cookie, sizeof a->cookie, "Cookie: auth-access-token=%s; auth-refresh-token=%s", a->access,
+        axws__fmt(a->cookie, sizeof a->cookie, "Cookie: auth-access-token=%s; auth-refresh-token=%s", a->access,
                  a->refresh);
         a->headers[n++] = a->cookie;
     }
@@ -7198,17 +7694,17 @@ static void axws__ax_attempt(axws_axiom *a, int64_t now) {
         /* a random host first, then the next one on every attempt (PROTOCOL.md 1) */
         a->host_index = a->host_index < 0 ? (int)(axws__ax_random32(a) % (uint32_t)count)
                                           : (a->host_index + 1) % count;
-        snprintf(a->url, sizeof a->url, "wss://%s/", hosts[a->host_index]);
+        axws__fmt(a->url, sizeof a->url, "wss://%s/", hosts[a->host_index]);
         url = a->url;
     }
-    if (url != a->url) snprintf(a->url, sizeof a->url, "%s", url);
+    if (url != a->url) axws__fmt(a->url, sizeof a->url, "%s", url);
     axws__ax_build_headers(a);
     a->ws.cfg.headers = a->headers;
     a->attempt_live = 1;
     r = axws_connect(&a->ws, a->url, now);
     if (r) {
         a->attempt_live = 0;
-        snprintf(a->text, sizeof a->text, "cannot connect to %s: %s", a->url, axws_strerror(r));
+        axws__fmt(a->text, sizeof a->text, "cannot connect to %s: %s", a->url, axws_strerror(r));
         axws__ax_error(a, AXWS_AXIOM_ERR_CONNECTION, r, a->text);
         if (a->cfg.no_auto_reconnect || r == AXWS_EURL || r == AXWS_EINVAL || r == AXWS_ENOTLS) a->want_up = 0;
         else axws__ax_schedule_retry(a, now, 0);
@@ -7333,7 +7829,7 @@ AXWS__DEF int axws_axiom_subscribe_token_price(axws_axiom *a, const char *mint) 
 AXWS__DEF int axws_axiom_subscribe_wallet_transactions(axws_axiom *a, const char *wallet) {
     char room[AXWS_AXIOM_ROOM_MAX + 2];
     if (!wallet || strlen(wallet) + 2 > AXWS_AXIOM_ROOM_MAX) return AXWS_EINVAL;
-    snprintf(room, sizeof room, "v:%s", wallet);
+    axws__fmt(room, sizeof room, "v:%s", wallet);
     return axws_axiom_subscribe(a, room);
 }
 
@@ -7355,11 +7851,11 @@ static int axws__ax_send_action(axws_axiom *a, const char *action, const char *r
     char buf[64 + 6 * AXWS_AXIOM_ROOM_MAX];
     size_t n = 0;
     const char *p;
-    n += (size_t)snprintf(buf, sizeof buf, "{\"action\":\"%s\",\"room\":\"", action);
+    n += (size_t)axws__fmt(buf, sizeof buf, "{\"action\":\"%s\",\"room\":\"", action);
     for (p = room; *p; p++) {
         unsigned char ch = (unsigned char)*p;
         if (ch == '"' || ch == '\\') { buf[n++] = '\\'; buf[n++] = (char)ch; }
-        else if (ch < 0x20) n += (size_t)snprintf(buf + n, sizeof buf - n, "\\u%04x", ch);
+        else if (ch < 0x20) n += (size_t)axws__fmt(buf + n, sizeof buf - n, "\\u%04x", ch);
         else buf[n++] = (char)ch;
     }
     buf[n++] = '"';
@@ -7409,7 +7905,7 @@ static void axws__ax_connection_lost(axws_axiom *a, const axws_event *ev) {
     if (err == AXWS_EHTTP) {
         size_t n = 0;
         const char *ra = axws_header(c, "retry-after", 0, &n);
-        snprintf(a->text, sizeof a->text, "upgrade refused by %s: HTTP %d", a->url, c->http_status);
+        axws__fmt(a->text, sizeof a->text, "upgrade refused by %s: HTTP %d", a->url, c->http_status);
         if (c->http_status == 429 && ra && n && n < 10) {
             char tmp[12];
             memcpy(tmp, ra, n);
@@ -7417,16 +7913,16 @@ static void axws__ax_connection_lost(axws_axiom *a, const axws_event *ev) {
             at_least = (int64_t)atol(tmp) * 1000; /* RFC 9110 10.2.3, in seconds */
         }
     } else if (err) {
-        const char *detail = c->sys_errno ? strerror(c->sys_errno) : "";
+        const char *detail = c->sys_errno ? axws__errno_text(c->sys_errno) : "";
 #ifdef AXWS__HAVE_TLS
         if (err == AXWS_ETLS) detail = axws_tls_strerror(axws_tls_error(c));
 #endif
-        snprintf(a->text, sizeof a->text, "%s %s: %s%s%s", was_up ? "connection to" : "cannot connect to", a->url,
+        axws__fmt(a->text, sizeof a->text, "%s %s: %s%s%s", was_up ? "connection to" : "cannot connect to", a->url,
                  axws_strerror(err), *detail ? ": " : "", detail);
     } else if (c->sent_close && !a->want_up) {
-        snprintf(a->text, sizeof a->text, "disconnect requested");
+        axws__fmt(a->text, sizeof a->text, "disconnect requested");
     } else {
-        snprintf(a->text, sizeof a->text, "closed by the server with code %d%s%.*s", ev->close_code,
+        axws__fmt(a->text, sizeof a->text, "closed by the server with code %d%s%.*s", ev->close_code,
                  ev->len ? ": " : "", (int)ev->len, ev->data ? (const char *)ev->data : "");
         if (ev->close_code == AXWS_CLOSE_TRY_AGAIN) /* 1013: wait the whole backoff window */
             at_least = a->cfg.backoff_cap_ms < a->cfg.backoff_base_ms << (a->attempts < 6 ? a->attempts : 6)
@@ -7502,7 +7998,7 @@ static void axws__ax_ws_event(axws_conn *c, const axws_event *ev, void *user) {
     case AXWS_EV_CHUNK: {
         int r = axws_axiom_decoder_chunk(&a->dec, ev->data, ev->len, ev->fin, axws__ax_deliver, a);
         if (r < 0) {
-            snprintf(a->text, sizeof a->text, "a message from %s is not valid JSON: %s", a->url, axws_json_strerror(r));
+            axws__fmt(a->text, sizeof a->text, "a message from %s is not valid JSON: %s", a->url, axws_json_strerror(r));
             axws__ax_error(a, AXWS_AXIOM_ERR_SERIALIZATION, r, a->text);
         }
         break;
@@ -7530,28 +8026,28 @@ static int axws__ax_start_refresh(axws_axiom *a, int64_t now) {
     if (!a->refresh[0]) return AXWS_EAUTH;
     if (a->cfg.api_url) {
         size_t l = strlen(a->cfg.api_url);
-        snprintf(url, sizeof url, "%s%srefresh-access-token", a->cfg.api_url, l && a->cfg.api_url[l - 1] == '/' ? "" : "/");
+        axws__fmt(url, sizeof url, "%s%srefresh-access-token", a->cfg.api_url, l && a->cfg.api_url[l - 1] == '/' ? "" : "/");
     } else {
-        snprintf(url, sizeof url, "https://%s/refresh-access-token",
+        axws__fmt(url, sizeof url, "https://%s/refresh-access-token",
                  axws__api_hosts[axws__ax_random32(a) % (uint32_t)AXWS__COUNT(axws__api_hosts)]);
     }
     if (a->access[0])
-        snprintf(a->cookie, sizeof a->cookie, "Cookie: auth-refresh-token=%s; auth-access-token=%s", a->refresh, a->access);
+        axws__fmt(a->cookie, sizeof a->cookie, "Cookie: auth-refresh-token=%s; auth-access-token=%s", a->refresh, a->access);
     else
-        snprintf(a->cookie, sizeof a->cookie, "Cookie: auth-refresh-token=%s", a->refresh);
+        axws__fmt(a->cookie, sizeof a->cookie, "Cookie: auth-refresh-token=%s", a->refresh);
     hdrs[0] = a->cookie;
     hdrs[1] = "Content-Type: application/json";
     hdrs[2] = "Origin: https://axiom.trade";
     hdrs[3] = "User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36";
     hdrs[4] = NULL;
-    n = snprintf(body, sizeof body, "{\"v\":%lld}", (long long)axws__ax_wall(a) * 1000);
+    n = axws__fmt(body, sizeof body, "{\"v\":%lld}", (long long)axws__ax_wall(a) * 1000);
     a->refresh_ok = 0;
     a->refresh_status = 0;
     a->next_refresh = 0;
     a->last_refresh = now;
     r = axws_http_request(&a->http, url, "POST", hdrs, body, (size_t)n, now);
     if (r) {
-        snprintf(a->text, sizeof a->text, "token refresh could not start (%s): %s", url, axws_strerror(r));
+        axws__fmt(a->text, sizeof a->text, "token refresh could not start (%s): %s", url, axws_strerror(r));
         axws__ax_error(a, AXWS_AXIOM_ERR_AUTH, r, a->text);
         a->refresh_failures++;
         a->next_refresh = now + axws__ax_backoff(a, a->refresh_failures) + 1;
@@ -7598,10 +8094,12 @@ static void axws__ax_http_event(axws_conn *c, const axws_event *ev, void *user) 
     if (a->refresh_ok) {
         a->refresh_failures = 0;
         a->access_exp = axws__jwt_exp(a->access);
+#ifdef AXWS__AXIOM_TOKEN_FILE
         if (a->tokens_from_file && axws__ax_write_token_file(a) != 0) {
-            snprintf(a->text, sizeof a->text, "could not write the refreshed tokens to %s", a->token_file);
+            axws__fmt(a->text, sizeof a->text, "could not write the refreshed tokens to %s", a->token_file);
             axws__ax_error(a, AXWS_AXIOM_ERR_AUTH, AXWS_EFILE, a->text);
         }
+#endif
         if (a->cfg.handler.on_tokens) a->cfg.handler.on_tokens(a, a->access, a->refresh, a->cfg.handler.user);
         if (a->connect_after_refresh) {
             a->connect_after_refresh = 0;
@@ -7610,10 +8108,10 @@ static void axws__ax_http_event(axws_conn *c, const axws_event *ev, void *user) 
         return;
     }
     if (ev->error)
-        snprintf(a->text, sizeof a->text, "token refresh failed: %s%s%s", axws_strerror(ev->error),
-                 c->sys_errno ? ": " : "", c->sys_errno ? strerror(c->sys_errno) : "");
+        axws__fmt(a->text, sizeof a->text, "token refresh failed: %s%s%s", axws_strerror(ev->error),
+                 c->sys_errno ? ": " : "", c->sys_errno ? axws__errno_text(c->sys_errno) : "");
     else
-        snprintf(a->text, sizeof a->text, "token refresh failed: HTTP %d%s", a->refresh_status,
+        axws__fmt(a->text, sizeof a->text, "token refresh failed: HTTP %d%s", a->refresh_status,
                  a->refresh_status >= 200 && a->refresh_status < 300 ? " without a new access token" : "");
     {
         axws_axiom_error e;
@@ -7715,7 +8213,9 @@ AXWS__DEF int axws_axiom_step(axws_axiom *a, const struct pollfd *fds, int nfds,
 
 AXWS__DEF const axws_conn *axws_axiom_conn(const axws_axiom *a) { AXWS_ASSERT(a != NULL); return &a->ws; }
 AXWS__DEF const char *axws_axiom_url(const axws_axiom *a) { AXWS_ASSERT(a != NULL); return a->url; }
+#endif /* AXWS__AXIOM_CLIENT */
 /* <<axiom-client */
+#endif /* AXWS_NO_AXIOM */
 /* <<axiom */
 
 #endif /* AXIOMWS_IMPLEMENTATION */

@@ -497,16 +497,14 @@ static void test_token_file_kill(void) {
    and sends them all to the stand-in. */
 static char asked[16][64];
 static int nasked;
-static int resolve_to_standin(void *user, const char *host, int port, struct sockaddr_storage *out,
-                              socklen_t *lens, int max) {
-    struct sockaddr_in *sin = (struct sockaddr_in *)&out[0];
+static int resolve_to_standin(void *user, const char *host, int port, axws_addr *out, int max) {
+    static const uint8_t loopback[4] = {127, 0, 0, 1};
     (void)user; (void)max; (void)port;
     if (nasked < 16) snprintf(asked[nasked++], sizeof asked[0], "%s", host);
-    memset(sin, 0, sizeof *sin);
-    sin->sin_family = AF_INET;
-    sin->sin_port = htons((uint16_t)S.port);
-    sin->sin_addr.s_addr = htonl(0x7F000001);
-    lens[0] = sizeof *sin;
+    memset(&out[0], 0, sizeof out[0]);
+    out[0].family = 4;
+    out[0].port = (uint16_t)S.port;
+    memcpy(out[0].ip, loopback, 4);
     return 1;
 }
 

@@ -39,6 +39,73 @@ check "AXWS_STATIC runs" "$tmp/static"
 check "AXWS_NO_TLS without BearSSL" gcc -std=c99 $W -DAXWS_NO_TLS -I. "$tmp/impl.c" -c -o "$tmp/notls.o"
 check "AXWS_NO_TLS does not reference BearSSL" sh -c "! nm '$tmp/notls.o' | grep -q ' U br_'"
 check "AXWS_NO_TLS c++11" g++ -x c++ -std=c++11 -Wall -Wextra -pedantic -Werror -DAXWS_NO_TLS -I. -c "$tmp/impl.c" -o "$tmp/notlsxx.o"
+# The configurations a user would pick (not the whole cross product), each under gcc, clang
+# and C++11; those without sockets also for a Cortex-M4 with arm-none-eabi-gcc (newlib's
+# headers: nothing POSIX to lean on).
+configs=("" "-DAXWS_NO_TLS" "-DAXWS_NO_SOCKETS" "-DAXWS_NO_SOCKETS -DAXWS_NO_AXIOM"
+         "-DAXWS_NO_SOCKETS -DAXWS_NO_AXIOM -DAXWS_NO_JSON" "-DAXWS_NO_STDIO"
+         "-DAXWS_NO_SOCKETS -DAXWS_NO_STDIO" "-DAXWS_NO_TLS -DAXWS_NO_OS_RANDOM")
+M4="-mcpu=cortex-m4 -mthumb -Os -ffunction-sections -fdata-sections"
+for cfg in "${configs[@]}"; do
+    label=${cfg:-default}
+    check "config [$label] gcc" gcc -std=c99 $W $cfg -I. -c "$tmp/impl.c" -o "$tmp/cfg.o"
+    check "config [$label] clang" clang -std=c99 $W $cfg -I. -c "$tmp/impl.c" -o "$tmp/cfg.o"
+    check "config [$label] c++11" g++ -x c++ -std=c++11 -Wall -Wextra -pedantic -Werror $cfg -I. -c "$tmp/impl.c" -o "$tmp/cfg.o"
+    if [[ $cfg == *AXWS_NO_STDIO* ]]; then
+        check "config [$label] references no stdio, printf, getenv or strerror" sh -c "! nm -u '$tmp/cfg.o' | grep -wE 'fopen|fread|printf|snprintf|vsnprintf|getenv|strerror|strftime|gmtime_r'"
+    fi
+    if [[ $cfg == *AXWS_NO_SOCKETS* ]]; then
+        check "config [$label] arm-none-eabi-gcc" arm-none-eabi-gcc -std=c99 $W $M4 $cfg -I. -c "$tmp/impl.c" -o "$tmp/cfg_m4.o"
+        check "config [$label] includes no POSIX header" sh -c "gcc -std=c99 $cfg -I. -E '$tmp/impl.c' | grep -E '^# [0-9]+ \"[^\"]*(/sys/socket|/poll|/netinet/|/netdb|/unistd|/fcntl|/arpa/)' && exit 1 || exit 0"
+        check "config [$label] references no socket call" sh -c "! nm -u '$tmp/cfg.o' | grep -wE 'socket|connect|recv|send|close|poll|getaddrinfo|open|read|clock_gettime|setsockopt'"
+    fi
+done
+check "AXWS_NO_JSON without AXWS_NO_AXIOM is refused" sh -c "! gcc -std=c99 -DAXWS_NO_JSON -I. -c '$tmp/impl.c' -o '$tmp/x.o' 2>'$tmp/err' && grep -q 'AXWS_NO_JSON needs AXWS_NO_AXIOM' '$tmp/err'"
+check "AXWS_NO_SOCKETS with AXWS_PORT_LWIP is refused" sh -c "! gcc -std=c99 -DAXWS_NO_SOCKETS -DAXWS_PORT_LWIP -I. -c '$tmp/impl.c' -o '$tmp/x.o' 2>'$tmp/err' && grep -q 'pick one' '$tmp/err'"
+# A program that only uses the sans-IO calls links no socket code, even in the default
+# configuration: the core never calls the driver (the driver registers c->release).
+cat >"$tmp/sansio.c" <<'C'
+#define AXIOMWS_IMPLEMENTATION
+#include "axiomws.h"
+static void rnd(void *u, void *b, size_t n) { (void)u; memset(b, 7, n); }
+int main(void) {
+    static unsigned char tx[1024];
+    axws_config cfg; axws_conn c; axws_url u; char st[64]; size_t n;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.tx_buf = tx; cfg.tx_size = sizeof tx; cfg.random = rnd;
+    if (axws_init(&c, &cfg) || axws_parse_url("ws://h/", &u, st, sizeof st) || axws_start(&c, &u, 0)) return 1;
+    axws_output(&c, &n); axws_output_ack(&c, n);
+    axws_feed(&c, "x", 1, 0); axws_tick(&c, 1);
+    return axws_timeout_ms(&c, 1) < -1;
+}
+C
+check "sans-IO program (default config) builds with --gc-sections" gcc -std=c99 $W -DAXWS_NO_TLS -ffunction-sections -fdata-sections -Wl,--gc-sections -I. "$tmp/sansio.c" -o "$tmp/sansio"
+# (the OS random pool, open/read of /dev/urandom, stays: cfg.random is set at run time;
+# AXWS_NO_SOCKETS builds have no OS source at all)
+check "sans-IO program (default config) links no socket call" sh -c "! nm -u '$tmp/sansio' | grep -wE 'socket|connect|recv|send|setsockopt|getsockopt|getaddrinfo|inet_pton|poll|fcntl'"
+check "sans-IO program runs" "$tmp/sansio"
+# Files built with different layout macros: axws_init / axws_axiom_init refuse the other
+# view with AXWS_ELAYOUT (each side's struct sizes and switches travel with the call).
+cat >"$tmp/layout_user.c" <<'C'
+#include "axiomws.h"
+#include <string.h>
+int main(void) {
+    static unsigned char tx[1024];
+    static axws_conn c;
+    static axws_axiom a;
+    static unsigned char msg[4096];
+    axws_config cfg;
+    axws_axiom_config acfg;
+    memset(&cfg, 0, sizeof cfg);
+    memset(&acfg, 0, sizeof acfg);
+    cfg.tx_buf = tx; cfg.tx_size = sizeof tx;
+    acfg.msg_buf = msg; acfg.msg_size = sizeof msg;
+    return (axws_init(&c, &cfg) == AXWS_ELAYOUT ? 0 : 1) | (axws_axiom_init(&a, &acfg) == AXWS_ELAYOUT ? 0 : 2);
+}
+C
+P="-std=c99 -D_POSIX_C_SOURCE=200809L $W -I."
+check "layout: AXWS_AXIOM_MAX_ROOMS and AXWS_NO_TLS differ between files" sh -c "gcc $P -DAXWS_NO_TLS -DAXWS_AXIOM_MAX_ROOMS=8 -c '$tmp/layout_user.c' -o '$tmp/lu.o' && gcc $P -c '$tmp/impl.c' -o '$tmp/li.o' && gcc '$tmp/lu.o' '$tmp/li.o' -o '$tmp/layout' -lbearssl && '$tmp/layout'"
+check "layout: the same macros everywhere pass" sh -c "gcc $P -c '$tmp/layout_user.c' -o '$tmp/lu2.o' && gcc '$tmp/lu2.o' '$tmp/li.o' -o '$tmp/layout2' -lbearssl && ! '$tmp/layout2'"
 # the README's first-screen example (its first C block) builds as shown
 awk '/^```c$/{if (done) exit; f=1; next} /^```$/{if (f) done=1; f=0} f' README.md >"$tmp/readme.c"
 check "README example builds" gcc -std=c99 -Wall -Wextra -pedantic -I. "$tmp/readme.c" -o "$tmp/readme" -lbearssl

@@ -180,6 +180,18 @@ check "price_tracker exits 0 after SIGINT" [ "$(rc sigint)" = 0 ]
 check "price_tracker says it got the signal" has sigint 'signal received: disconnecting'
 check "price_tracker disconnects gracefully after SIGINT" has sigint 'disconnected: disconnect requested'
 
+# examples/sansio: the core alone (AXWS_NO_SOCKETS), its bytes moved by the program through
+# a plain byte stream (bash's /dev/tcp here; a UART on a device) to a real echo server
+/usr/bin/python3 tests/peers/py_echo.py >"$tmp/echo.port" 2>/dev/null &
+pids+=($!)
+for _ in $(seq 50); do [[ -s $tmp/echo.port ]] && break; sleep 0.1; done
+echo_port=$(head -n 1 "$tmp/echo.port")
+sansio() { (exec 3<>"/dev/tcp/127.0.0.1/$echo_port" && timeout 10 "$BIN/sansio" "127.0.0.1:$echo_port" "$@" <&3 >&3 2>"$tmp/sansio.out"); }
+check "sansio exchanges messages through a byte stream and exits 0" sansio hello "a second message"
+check "sansio saw both echoes and a clean close" \
+    sh -c "grep -q 'echo 2 ok: a second message' '$tmp/sansio.out' && grep -q 'closed, code 1000$' '$tmp/sansio.out'"
+check "sansio links no socket call of its own library" sh -c "! nm -u $BIN/sansio | grep -wE 'socket|connect|recv|send|getaddrinfo'"
+
 # tokens never appear in any output
 leak=0
 for tok in $(sed -n 's/.*"access_token": *"\([^"]*\)".*"refresh_token": *"\([^"]*\)".*/\1 \2/p' "$tmp/A.tokens" "$tmp/B.tokens"); do

@@ -263,6 +263,19 @@ static void on_event(axws_conn *c, const axws_event *ev, void *user) {
 }
 
 /* Configure slot i (or the big client when i < 0) with the test anchors and defaults. */
+#ifdef AXWS_NO_OS_RANDOM
+/* test_tls_entropy: the program's entropy hook, the only source the library may use. Here
+   it reads the kernel's pool itself; on a device it would be a hardware generator. */
+static int hook_calls;
+static void program_random(void *user, void *buf, size_t len) {
+    int fd = open("/dev/urandom", O_RDONLY);
+    (void)user;
+    hook_calls++;
+    if (fd < 0 || read(fd, buf, len) != (ssize_t)len) abort();
+    close(fd);
+}
+#endif
+
 static tclient *setup(int i, const size_t *sizes, int nsizes) {
     tclient *t = i < 0 ? &clients[0] : &clients[i];
     axws_config cfg;
@@ -282,6 +295,9 @@ static tclient *setup(int i, const size_t *sizes, int nsizes) {
     cfg.trust_anchor_count = anchors.count;
     cfg.servername = "localhost";
     cfg.tls_time = test_time;
+#ifdef AXWS_NO_OS_RANDOM
+    cfg.random = program_random;
+#endif
     cfg.on_event = on_event;
     cfg.user = t;
     cfg.connect_timeout_ms = 10000;
@@ -733,6 +749,29 @@ static void test_resume_s_server(void) {
     (void)tls;
 }
 
+#ifdef AXWS_NO_OS_RANDOM
+/* Without the hook there is no entropy at all: connecting fails at once, with a clear
+   error, whatever the build (this file is compiled with asserts off). */
+static void test_no_entropy(int port) {
+    static unsigned char tx[1024], rx[1024];
+    axws_config cfg;
+    axws_conn c;
+    int calls = hook_calls;
+    AXT_CASE("no entropy source: AXWS_ENORANDOM");
+    memset(&cfg, 0, sizeof cfg);
+    cfg.tx_buf = tx; cfg.tx_size = sizeof tx; cfg.rx_buf = rx; cfg.rx_size = sizeof rx;
+    cfg.tls_buf = big_tls; cfg.tls_size = sizeof big_tls;
+    cfg.servername = "localhost";
+    CHECK_EQ(axws_init(&c, &cfg), 0);
+    CHECK_EQ(axws_connect(&c, wss(port), axws_now_ms()), AXWS_ENORANDOM);
+    CHECK_EQ(axws_error(&c), AXWS_ENORANDOM);
+    CHECK_EQ(axws_connect(&c, "ws://127.0.0.1:9/", axws_now_ms()), AXWS_ENORANDOM);
+    CHECK(strstr(axws_strerror(AXWS_ENORANDOM), "cfg.random") != NULL);
+    AXT_CASE("every wss:// connection drew on the program's hook");
+    CHECK(calls > 0);
+}
+#endif
+
 int main(void) {
     char cmd[160];
     int py_port;
@@ -767,6 +806,9 @@ int main(void) {
         test_proxy(py_port);
         test_failures(py_port);
         test_compiled_anchors(py_port);
+#ifdef AXWS_NO_OS_RANDOM
+        test_no_entropy(py_port);
+#endif
     }
     test_resume_s_server();
     test_node();
