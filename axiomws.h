@@ -1871,9 +1871,13 @@ struct axws_axiom {
 #if defined(__GNUC__) || defined(__clang__)
 #define AXWS__LIKELY(x) __builtin_expect(!!(x), 1)
 #define AXWS__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define AXWS__INLINE __inline__ __attribute__((always_inline))
+#define AXWS__NOINLINE __attribute__((noinline))
 #else
 #define AXWS__LIKELY(x) (x)
 #define AXWS__UNLIKELY(x) (x)
+#define AXWS__INLINE
+#define AXWS__NOINLINE
 #endif
 
 #define AXWS__DEFAULT_CONNECT_MS 10000
@@ -1898,6 +1902,26 @@ static uint64_t axws__load64(const uint8_t *p) {
 }
 
 static int axws__lower(int ch) { return (ch >= 'A' && ch <= 'Z') ? ch + 32 : ch; }
+
+#ifdef AXWS__AXIOM_CLIENT
+/* Text from the peer made safe to show or log: control bytes (C0, DEL) become \xNN, a
+   backslash becomes \\; everything else (UTF-8 included) is kept. Always terminated. */
+static void axws__escape_text(char *out, size_t cap, const char *in, size_t n) {
+    static const char hex[] = "0123456789abcdef";
+    size_t i, o = 0;
+    if (!cap) return;
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)in[i];
+        int esc = ch < 0x20 || ch == 0x7F || ch == '\\';
+        size_t need = esc ? (ch == '\\' ? 2 : 4) : 1;
+        if (o + need >= cap) break;
+        if (ch == '\\') { out[o++] = '\\'; out[o++] = '\\'; }
+        else if (esc) { out[o++] = '\\'; out[o++] = 'x'; out[o++] = hex[ch >> 4]; out[o++] = hex[ch & 15]; }
+        else out[o++] = (char)ch;
+    }
+    out[o] = 0;
+}
+#endif
 
 /* Dotted-decimal IPv4 (four parts 0-255, no leading zeros) into ip[0..4); the length used,
    0 if not one. */
@@ -2578,7 +2602,6 @@ AXWS__DEF size_t axws_feed(axws_conn *c, const void *data, size_t len, int64_t n
     unsigned gen = c->gen;
     AXWS_ASSERT(c != NULL);
     c->now = now_ms;
-    if (len) c->last_rx = now_ms;
     if (c->reply_pending && axws__finish_control(c) != 0) return 0;
     while (c->gen == gen && (i < len || (c->in_frame && c->fr_left == 0))) {
         if (c->state == AXWS_STATE_CLOSED || c->state < AXWS_STATE_HANDSHAKE || c->input_paused) break;
@@ -2615,6 +2638,9 @@ AXWS__DEF size_t axws_feed(axws_conn *c, const void *data, size_t len, int64_t n
             }
         }
     }
+    /* received means consumed: bytes a driver offers again and again while input is
+       stalled say nothing about the peer being alive (the dead-peer timer) */
+    if (i && c->gen == gen) c->last_rx = now_ms;
     return i;
 }
 
@@ -3222,15 +3248,20 @@ AXWS__DEF void axws_tick(axws_conn *c, int64_t now_ms) {
             break;
         }
         if (c->cfg.keepalive_ms && now_ms >= axws__ping_due(c)) {
-            /* if the queue is full the ping waits for the next tick */
-            if (axws__queue_frame(c, 0x80 | AXWS_OP_PING, NULL, 0) == AXWS_OK) c->last_ping = now_ms;
+            /* A ping that does not fit the queue now skips this beat: a deadline left in
+               the past would make every timeout 0 (a busy loop); the dead-peer timer is
+               what judges a peer that does not read. */
+            (void)axws__queue_frame(c, 0x80 | AXWS_OP_PING, NULL, 0);
+            c->last_ping = now_ms;
         }
         break;
     case AXWS_STATE_CLOSING:
         if (c->deadline && now_ms >= c->deadline) {
-            /* the peer never answered our close: not a clean end */
+            unsigned gen = c->gen;
+            /* the peer never answered our close: not a clean end. The ERROR or CLOSE
+               callback may have connected again: then that connection is left alone. */
             if (!c->close_rcvd) axws__fail(c, AXWS_ETIMEDOUT, ETIMEDOUT);
-            axws__finish(c, 1);
+            if (c->gen == gen) axws__finish(c, 1);
         }
         break;
     default:
@@ -3349,16 +3380,8 @@ enum {
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) && \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define AXWS__JSON_CTZ_LE 1
-#define AXWS__JSON_INLINE __inline__ __attribute__((always_inline))
-#define AXWS__JSON_NOINLINE __attribute__((noinline))
-#define AXWS__JSON_LIKELY(x) __builtin_expect(!!(x), 1)
-#define AXWS__JSON_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #else
 #define AXWS__JSON_CTZ_LE 0
-#define AXWS__JSON_NOINLINE
-#define AXWS__JSON_INLINE
-#define AXWS__JSON_LIKELY(x) (x)
-#define AXWS__JSON_UNLIKELY(x) (x)
 #endif
 
 /* 1 for bytes that stop the string scan: '"', '\\', controls (< 0x20) and non-ASCII. */
@@ -3399,7 +3422,7 @@ static int axws__json_fail(axws_json *j, int err, size_t p) {
 #define AXWS__JSON_TOP_IS_OBJECT(j) \
     (((j)->stack[((j)->depth - 1) >> 3] >> (((j)->depth - 1) & 7)) & 1)
 
-AXWS_API void axws_json_init(axws_json *j, void *stack, size_t stack_size) {
+AXWS__DEF void axws_json_init(axws_json *j, void *stack, size_t stack_size) {
     memset(j, 0, sizeof *j);
     if (stack && stack_size) {
         j->stack = (uint8_t *)stack;
@@ -3412,19 +3435,19 @@ AXWS_API void axws_json_init(axws_json *j, void *stack, size_t stack_size) {
     }
 }
 
-AXWS_API void axws_json_set_carry(axws_json *j, void *buf, size_t size) {
+AXWS__DEF void axws_json_set_carry(axws_json *j, void *buf, size_t size) {
     j->carry = buf && size ? (char *)buf : NULL;
     j->carry_cap = j->carry ? size : 0;
     j->carry_len = 0;
 }
 
-AXWS_API void axws_json_set_max_depth(axws_json *j, uint32_t max_depth) {
+AXWS__DEF void axws_json_set_max_depth(axws_json *j, uint32_t max_depth) {
     uint32_t cap = j->stack == j->inline_stack ? (uint32_t)AXWS_JSON_DEFAULT_DEPTH
                                                : j->stack_levels;
     j->max_depth = max_depth < cap ? max_depth : cap;
 }
 
-AXWS_API void axws_json_reset(axws_json *j) {
+AXWS__DEF void axws_json_reset(axws_json *j) {
     uint8_t *stack = j->stack;
     uint32_t max_depth = j->max_depth, levels = j->stack_levels;
     char *carry = j->carry;
@@ -3438,7 +3461,7 @@ AXWS_API void axws_json_reset(axws_json *j) {
     j->carry_cap = carry_cap;
 }
 
-AXWS_API int axws_json_feed(axws_json *j, const void *data, size_t len) {
+AXWS__DEF int axws_json_feed(axws_json *j, const void *data, size_t len) {
     if (j->err) return j->err;
     if (j->pos != j->len || j->pend) return AXWS_JSON_EFEED;
     if (j->eof) return AXWS_JSON_EFEED;
@@ -3449,12 +3472,12 @@ AXWS_API int axws_json_feed(axws_json *j, const void *data, size_t len) {
     return 0;
 }
 
-AXWS_API void axws_json_end(axws_json *j) { j->eof = 1; }
-AXWS_API int axws_json_error(const axws_json *j) { return j->err; }
-AXWS_API uint64_t axws_json_error_offset(const axws_json *j) { return j->err_offset; }
-AXWS_API uint32_t axws_json_depth(const axws_json *j) { return j->depth; }
+AXWS__DEF void axws_json_end(axws_json *j) { j->eof = 1; }
+AXWS__DEF int axws_json_error(const axws_json *j) { return j->err; }
+AXWS__DEF uint64_t axws_json_error_offset(const axws_json *j) { return j->err_offset; }
+AXWS__DEF uint32_t axws_json_depth(const axws_json *j) { return j->depth; }
 
-AXWS_API const char *axws_json_strerror(int err) {
+AXWS__DEF const char *axws_json_strerror(int err) {
 #define AXWS__JSON_STR_ITEM(name, value, text) case value: return text;
     switch (err) {
     case 0: return "success";
@@ -3464,7 +3487,7 @@ AXWS_API const char *axws_json_strerror(int err) {
 #undef AXWS__JSON_STR_ITEM
 }
 
-AXWS_API const char *axws_json_type_name(int type) {
+AXWS__DEF const char *axws_json_type_name(int type) {
     static const char *const names[] = {"need_more", "begin_object", "end_object",
                                         "begin_array", "end_array", "key", "string",
                                         "number", "true", "false", "null", "done"};
@@ -3504,7 +3527,7 @@ static int axws__json_unexpected(axws_json *j, size_t p, uint8_t c) {
 
 /* After a value that ended before b[p]: in compact JSON a ',' usually follows at once, so
    take it here and save a trip through the dispatch. Returns the new position. */
-static AXWS__JSON_INLINE size_t axws__json_after_value_at(axws_json *j, const uint8_t *b,
+static AXWS__INLINE size_t axws__json_after_value_at(axws_json *j, const uint8_t *b,
                                                           size_t p, size_t n) {
     if (!j->depth) { j->expect = AXWS__JSON_X_DONE; return p; }
     if (p < n && b[p] == ',') {
@@ -3518,7 +3541,7 @@ static AXWS__JSON_INLINE size_t axws__json_after_value_at(axws_json *j, const ui
 
 /* After the closing quote of a key or a string value (p is just past it): a key's ':'
    usually follows at once. Returns the new position. */
-static AXWS__JSON_INLINE size_t axws__json_after_string(axws_json *j, const uint8_t *b, size_t p,
+static AXWS__INLINE size_t axws__json_after_string(axws_json *j, const uint8_t *b, size_t p,
                                                         size_t n, int key) {
     if (!key) return axws__json_after_value_at(j, b, p, n);
     if (p < n && b[p] == ':') {
@@ -3530,7 +3553,7 @@ static AXWS__JSON_INLINE size_t axws__json_after_string(axws_json *j, const uint
 }
 
 /* Fill a token that is whole in the current piece. */
-static AXWS__JSON_INLINE void axws__json_emit(axws_json_token *t, int type, const uint8_t *data,
+static AXWS__INLINE void axws__json_emit(axws_json_token *t, int type, const uint8_t *data,
                                               size_t len, uint64_t offset, uint32_t depth,
                                               int integer) {
     t->type = (axws_json_type)type;
@@ -3637,7 +3660,7 @@ static long long axws__json_str_slow(axws_json *j, const uint8_t *b, size_t p, s
 
 #if AXWS__JSON_SSE2 && AXWS__JSON_CTZ_LE
 /* Bit i set when byte i of the 16 at b stops a string scan. */
-static AXWS__JSON_INLINE unsigned axws__json_sse_stops(const uint8_t *b) {
+static AXWS__INLINE unsigned axws__json_sse_stops(const uint8_t *b) {
     const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)b);
     /* signed compare: below 0x20 catches controls and every byte >= 0x80 */
     const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
@@ -3651,7 +3674,7 @@ static AXWS__JSON_INLINE unsigned axws__json_sse_stops(const uint8_t *b) {
    non-ASCII byte), or n. 16 bytes a step with SSE2, 8 with SWAR; near the piece's end the
    SSE2 step loads the piece's last 16 bytes and drops those before p rather than walking
    the tail byte by byte. */
-static AXWS__JSON_INLINE size_t axws__json_skip_plain(const uint8_t *b, size_t p, size_t n) {
+static AXWS__INLINE size_t axws__json_skip_plain(const uint8_t *b, size_t p, size_t n) {
 #if AXWS__JSON_SSE2 && AXWS__JSON_CTZ_LE
     while (p + 16 <= n) {
         unsigned mask = axws__json_sse_stops(b + p);
@@ -3679,14 +3702,14 @@ static AXWS__JSON_INLINE size_t axws__json_skip_plain(const uint8_t *b, size_t p
 /* Scan a string body from p; `first` is where this piece's part of the token starts (just
    after the opening quote, or the start of a piece when resuming; p may be further on when
    the fast path in axws_json_next() handed over at an escape or a non-ASCII byte). */
-static AXWS__JSON_NOINLINE int axws__json_string(axws_json *j, axws_json_token *t, size_t p,
+static AXWS__NOINLINE int axws__json_string(axws_json *j, axws_json_token *t, size_t p,
                                                  size_t first) {
     const uint8_t *b = j->buf;
     size_t n = j->len;
     int type = j->tok_key ? AXWS_JSON_KEY : AXWS_JSON_STRING;
     for (;;) {
         uint8_t c;
-        if (AXWS__JSON_UNLIKELY(j->sub || j->utf_need)) {
+        if (AXWS__UNLIKELY(j->sub || j->utf_need)) {
             long long r = axws__json_str_slow(j, b, p, n);
             if (r < 0) return (int)r;
             p = (size_t)r;
@@ -3705,11 +3728,11 @@ static AXWS__JSON_NOINLINE int axws__json_string(axws_json *j, axws_json_token *
             return r ? r : AXWS_JSON_NEED_MORE;
         }
         c = b[p];
-        if (AXWS__JSON_LIKELY(c == '"')) {
+        if (AXWS__LIKELY(c == '"')) {
             size_t end = p++;
             j->lex = AXWS__JSON_LEX_NONE;
             j->pos = axws__json_after_string(j, b, p, n, type == AXWS_JSON_KEY);
-            if (AXWS__JSON_LIKELY(!j->carry_len))
+            if (AXWS__LIKELY(!j->carry_len))
                 return axws__json_span(j, t, type, b + first, end - first, 0);
             return axws__json_deliver(j, t, type, first, end, 1);
         }
@@ -3764,11 +3787,11 @@ static AXWS__JSON_NOINLINE int axws__json_string(axws_json *j, axws_json_token *
    whole in this piece (most of them) is handled right here; anything else continues in
    axws__json_string(). A function of its own, called last, so that axws_json_next()
    stays a dispatcher that saves no registers. */
-static AXWS__JSON_NOINLINE int axws__json_string_start(axws_json *j, axws_json_token *t,
+static AXWS__NOINLINE int axws__json_string_start(axws_json *j, axws_json_token *t,
                                                        size_t p, int key) {
     const uint8_t *b = j->buf;
     size_t n = j->len, q = axws__json_skip_plain(b, p + 1, n);
-    if (AXWS__JSON_LIKELY(q < n && b[q] == '"')) {
+    if (AXWS__LIKELY(q < n && b[q] == '"')) {
         int type = key ? AXWS_JSON_KEY : AXWS_JSON_STRING;
         axws__json_emit(t, type, b + p + 1, q - p - 1, j->base + p, j->depth, 0);
         j->pos = axws__json_after_string(j, b, q + 1, n, key);
@@ -3838,7 +3861,7 @@ done:
 }
 
 /* The end of a run of ASCII digits from p (eight at a time where possible). */
-static AXWS__JSON_INLINE size_t axws__json_digits(const uint8_t *b, size_t p, size_t n) {
+static AXWS__INLINE size_t axws__json_digits(const uint8_t *b, size_t p, size_t n) {
 #if AXWS__JSON_CTZ_LE
     while (p + 8 <= n) {
         uint64_t x, nd;
@@ -3860,7 +3883,7 @@ static AXWS__JSON_INLINE size_t axws__json_digits(const uint8_t *b, size_t p, si
    (ZERO, INT or FRAC) and *integer cleared past a '.'; or (size_t)-1 when only the full
    state machine can tell (another state, a '-' or '.' without a digit after it). The
    caller looks at the byte where it stopped. */
-static AXWS__JSON_INLINE size_t axws__json_num_fast(const uint8_t *b, size_t p, size_t n,
+static AXWS__INLINE size_t axws__json_num_fast(const uint8_t *b, size_t p, size_t n,
                                                     uint8_t *s, uint8_t *integer) {
     if (*s == AXWS__JSON_N_START) {
         p += b[p] == '-';
@@ -3889,7 +3912,7 @@ static AXWS__JSON_INLINE size_t axws__json_num_fast(const uint8_t *b, size_t p, 
 /* Does the byte where the common shapes stopped end the number? (Not when it goes on
    with an exponent, or with a digit after a leading zero or a '.' after the fraction,
    which the machine reports.) */
-static AXWS__JSON_INLINE int axws__json_num_ends(uint8_t c) {
+static AXWS__INLINE int axws__json_num_ends(uint8_t c) {
     return !axws__json_digit(c) && (c | 0x20) != 'e' && c != '.';
 }
 
@@ -3897,13 +3920,13 @@ static int axws__json_number(axws_json *j, axws_json_token *t, size_t p);
 
 /* A number that starts at p (the first byte is '-' or a digit). The common shapes whole in
    this piece are handled right here; anything else continues in axws__json_number(). */
-static AXWS__JSON_NOINLINE int axws__json_number_start(axws_json *j, axws_json_token *t,
+static AXWS__NOINLINE int axws__json_number_start(axws_json *j, axws_json_token *t,
                                                        size_t p) {
     const uint8_t *b = j->buf;
     size_t n = j->len, q;
     uint8_t s = AXWS__JSON_N_START, integer = 1;
     q = axws__json_num_fast(b, p, n, &s, &integer);
-    if (AXWS__JSON_LIKELY(q < n) && axws__json_num_ends(b[q])) {
+    if (AXWS__LIKELY(q < n) && axws__json_num_ends(b[q])) {
         axws__json_emit(t, AXWS_JSON_NUMBER, b + p, q - p, j->base + p, j->depth, integer);
         j->pos = axws__json_after_value_at(j, b, q, n);
         return AXWS_JSON_NUMBER;
@@ -3932,7 +3955,7 @@ static int axws__json_number(axws_json *j, axws_json_token *t, size_t p) {
         j->tok_integer = integer;
         j->lex = AXWS__JSON_LEX_NONE;
         j->pos = axws__json_after_value_at(j, b, q, n);
-        if (AXWS__JSON_LIKELY(!j->carry_len))
+        if (AXWS__LIKELY(!j->carry_len))
             return axws__json_span(j, t, AXWS_JSON_NUMBER, b + first, q - first, 0);
         return axws__json_deliver(j, t, AXWS_JSON_NUMBER, first, q, 1);
     }
@@ -3957,7 +3980,7 @@ machine:
         j->sub = 0;
         j->lex = AXWS__JSON_LEX_NONE;
         j->pos = axws__json_after_value_at(j, j->buf, p, n);
-        if (AXWS__JSON_LIKELY(!j->carry_len))
+        if (AXWS__LIKELY(!j->carry_len))
             return axws__json_span(j, t, AXWS_JSON_NUMBER, j->buf + first, p - first, 0);
         return axws__json_deliver(j, t, AXWS_JSON_NUMBER, first, p, 1);
     }
@@ -4009,19 +4032,19 @@ static int axws__json_resume(axws_json *j, axws_json_token *t) {
 }
 
 /* Everything but the common cases, which axws_json_next() takes first. */
-static AXWS__JSON_NOINLINE int axws__json_next_slow(axws_json *j, axws_json_token *t) {
+static AXWS__NOINLINE int axws__json_next_slow(axws_json *j, axws_json_token *t) {
     const uint8_t *b = j->buf;
     size_t p = j->pos, n = j->len;
-    if (AXWS__JSON_UNLIKELY(j->err)) return j->err;
-    if (AXWS__JSON_UNLIKELY(j->pend)) {
+    if (AXWS__UNLIKELY(j->err)) return j->err;
+    if (AXWS__UNLIKELY(j->pend)) {
         j->pend = 0;
         return axws__json_span(j, t, j->pend_type, b + j->pend_first, j->pend_end - j->pend_first,
                                j->pend_more);
     }
-    if (AXWS__JSON_UNLIKELY(j->lex != AXWS__JSON_LEX_NONE)) return axws__json_resume(j, t);
+    if (AXWS__UNLIKELY(j->lex != AXWS__JSON_LEX_NONE)) return axws__json_resume(j, t);
     for (;;) {
         uint8_t c;
-        if (AXWS__JSON_UNLIKELY(p == n)) return axws__json_at_end(j);
+        if (AXWS__UNLIKELY(p == n)) return axws__json_at_end(j);
         c = b[p];
         if (c <= 0x20 && axws__json_ws(c)) {
             p++;
@@ -4095,12 +4118,12 @@ static AXWS__JSON_NOINLINE int axws__json_next_slow(axws_json *j, axws_json_toke
     }
 }
 
-AXWS_API int axws_json_next(axws_json *j, axws_json_token *t) {
+AXWS__DEF int axws_json_next(axws_json *j, axws_json_token *t) {
     size_t p = j->pos;
     /* the common cases first, in a small function: a string or key, or a number, that
        starts right here with nothing pending; a string that continues in a new piece; a
        piece that is used up */
-    if (AXWS__JSON_LIKELY(p < j->len && !(j->err | j->pend | j->lex))) {
+    if (AXWS__LIKELY(p < j->len && !(j->err | j->pend | j->lex))) {
         uint8_t c = j->buf[p], kind = axws__json_quote_kind[j->expect];
         if (c == '"' && kind < 2) return axws__json_string_start(j, t, p, kind);
         if ((axws__json_digit(c) || c == '-') && kind == 0) return axws__json_number_start(j, t, p);
@@ -4162,7 +4185,7 @@ static void axws__json_flush_hi(axws_json_unescaper *u) {
     }
 }
 
-AXWS_API void axws_json_unescape_init_flags(axws_json_unescaper *u, char *out, size_t cap,
+AXWS__DEF void axws_json_unescape_init_flags(axws_json_unescaper *u, char *out, size_t cap,
                                             unsigned flags) {
     memset(u, 0, sizeof *u);
     u->out = out;
@@ -4170,11 +4193,11 @@ AXWS_API void axws_json_unescape_init_flags(axws_json_unescaper *u, char *out, s
     u->flags = (uint8_t)flags;
 }
 
-AXWS_API void axws_json_unescape_init(axws_json_unescaper *u, char *out, size_t cap) {
+AXWS__DEF void axws_json_unescape_init(axws_json_unescaper *u, char *out, size_t cap) {
     axws_json_unescape_init_flags(u, out, cap, 0);
 }
 
-AXWS_API void axws_json_unescape_add(axws_json_unescaper *u, const char *raw, size_t len) {
+AXWS__DEF void axws_json_unescape_add(axws_json_unescaper *u, const char *raw, size_t len) {
     size_t i = 0;
     while (i < len) {
         uint8_t c = (uint8_t)raw[i];
@@ -4229,7 +4252,7 @@ AXWS_API void axws_json_unescape_add(axws_json_unescaper *u, const char *raw, si
     }
 }
 
-AXWS_API int axws_json_unescape_finish(axws_json_unescaper *u, size_t *out_len) {
+AXWS__DEF int axws_json_unescape_finish(axws_json_unescaper *u, size_t *out_len) {
     if (u->state != 0) u->bad = 1;
     u->state = 0;
     axws__json_flush_hi(u);
@@ -4250,7 +4273,7 @@ AXWS_API int axws_json_unescape_finish(axws_json_unescaper *u, size_t *out_len) 
     return 0;
 }
 
-AXWS_API int axws_json_unescape(const char *raw, size_t len, char *out, size_t cap,
+AXWS__DEF int axws_json_unescape(const char *raw, size_t len, char *out, size_t cap,
                                 size_t *out_len) {
     axws_json_unescaper u;
     axws_json_unescape_init(&u, out, cap);
@@ -4317,7 +4340,7 @@ static size_t axws__json_num_sig(const axws__json_num *o, size_t *lo, long *e10)
     return z - a;
 }
 
-AXWS_API int axws_json_to_int64(const char *s, size_t len, int64_t *out) {
+AXWS__DEF int axws_json_to_int64(const char *s, size_t len, int64_t *out) {
     axws__json_num o;
     size_t lo, n, k;
     long e10;
@@ -4494,7 +4517,7 @@ static int axws__json_exact_cmp(const axws__json_exact *x, uint64_t f, long g) {
     return axws__json_big_cmp(&l, &r);
 }
 
-AXWS_API int axws_json_to_double(const char *s, size_t len, double *out) {
+AXWS__DEF int axws_json_to_double(const char *s, size_t len, double *out) {
     axws__json_num o;
     size_t lo, n, k, i;
     long e10, e;
@@ -4640,14 +4663,14 @@ static int axws__json_path_split(const char *pat, uint16_t *parts, int *np) {
     return 0;
 }
 
-AXWS_API void axws_json_paths_reset(axws_json_paths *m) {
+AXWS__DEF void axws_json_paths_reset(axws_json_paths *m) {
     m->depth = 0;
     m->cur = 0;
     m->last_id = -1;
     m->alive[1] = m->all;
 }
 
-AXWS_API int axws_json_paths_init(axws_json_paths *m, const char *const *patterns, size_t count) {
+AXWS__DEF int axws_json_paths_init(axws_json_paths *m, const char *const *patterns, size_t count) {
     size_t i;
     memset(m, 0, sizeof *m);
     if (count > AXWS_JSON_MAX_PATHS || (count && !patterns)) return AXWS_JSON_EPATH;
@@ -4696,7 +4719,7 @@ static uint64_t axws__json_path_value(axws_json_paths *m) {
 
 static int axws__json_first(uint64_t mask) { return mask ? axws__json_ctz64(mask) : -1; }
 
-AXWS_API int axws_json_paths_token(axws_json_paths *m, const axws_json_token *t) {
+AXWS__DEF int axws_json_paths_token(axws_json_paths *m, const axws_json_token *t) {
     uint32_t d = m->depth;
     uint64_t mask;
     int id;
@@ -4780,6 +4803,9 @@ AXWS_API int axws_json_paths_token(axws_json_paths *m, const axws_json_token *t)
 #define AXWS__SEND_FLAGS 0 /* SO_NOSIGPIPE is set on the socket instead, where it exists */
 #endif
 #define AXWS__PORT_EOF (-2)
+/* Reads one step makes at most (ws:// and wss:// alike): a peer that keeps the socket full
+   must not hold a step, and with it the timers and every other connection, for long. */
+#define AXWS__READS_PER_STEP 16
 
 static int axws__port_would_block(int e) { return e == EAGAIN || e == EWOULDBLOCK; }
 
@@ -5290,7 +5316,7 @@ static int axws__tls_eof(axws_conn *c, int64_t now_ms) {
 
 static int axws__tls_pump(axws_conn *c, short revents, int64_t now_ms) {
     br_ssl_engine_context *eng = &c->tls_cc.eng;
-    int can_read = (revents & (POLLIN | POLLHUP | POLLERR)) != 0;
+    int can_read = (revents & (POLLIN | POLLHUP | POLLERR)) != 0, reads = 0;
     unsigned gen = c->gen; /* changes when a callback ends or restarts the connection */
     for (;;) {
         unsigned st;
@@ -5379,7 +5405,7 @@ static int axws__tls_pump(axws_conn *c, short revents, int64_t now_ms) {
                 }
                 progress = 1;
                 /* A short read emptied the socket: poll will say when more arrives. */
-                if ((size_t)n < len) can_read = 0;
+                if ((size_t)n < len || ++reads == AXWS__READS_PER_STEP) can_read = 0;
             } else if (n == AXWS__PORT_EOF) {
                 return axws__tls_eof(c, now_ms);
             } else if (n == 0) {
@@ -5826,7 +5852,7 @@ static void axws__plain_pump(axws_conn *c, short revents) {
         axws__plain_flush(c);
         if (c->gen != gen || c->state == AXWS_STATE_CLOSED) return;
         if (c->rx_len == c->cfg.rx_size || c->eof || c->input_paused) break; /* back-pressure, or done */
-        if (!(revents & (POLLIN | POLLHUP | POLLERR)) || reads++ == 16) break;
+        if (!(revents & (POLLIN | POLLHUP | POLLERR)) || reads++ == AXWS__READS_PER_STEP) break;
         r = axws__sock_recv(c, rx + c->rx_len, c->cfg.rx_size - c->rx_len);
         if (r == AXWS__PORT_EOF) {
             axws_feed_eof(c, c->now);
@@ -7194,6 +7220,8 @@ done:
 #ifdef AXWS__AXIOM_CLIENT
 /* 253402300799 = 9999-12-31T23:59:59Z: later "expiries" are treated as unknown */
 #define AXWS__AX_MAX_EXP INT64_C(253402300799)
+/* the longest Retry-After (429) honoured, in seconds */
+#define AXWS__AX_RETRY_AFTER_MAX_S 3600
 
 static void axws__fmt_put(char *out, size_t cap, size_t *n, const char *s, size_t len) {
     size_t i;
@@ -7906,11 +7934,13 @@ static void axws__ax_connection_lost(axws_axiom *a, const axws_event *ev) {
         size_t n = 0;
         const char *ra = axws_header(c, "retry-after", 0, &n);
         axws__fmt(a->text, sizeof a->text, "upgrade refused by %s: HTTP %d", a->url, c->http_status);
-        if (c->http_status == 429 && ra && n && n < 10) {
-            char tmp[12];
-            memcpy(tmp, ra, n);
-            tmp[n] = 0;
-            at_least = (int64_t)atol(tmp) * 1000; /* RFC 9110 10.2.3, in seconds */
+        if (c->http_status == 429 && ra) { /* RFC 9110 10.2.3: delay-seconds (dates are ignored) */
+            size_t i;
+            int64_t secs = 0;
+            for (i = 0; i < n && ra[i] >= '0' && ra[i] <= '9' && secs <= AXWS__AX_RETRY_AFTER_MAX_S; i++)
+                secs = secs * 10 + (ra[i] - '0');
+            /* capped: a server must not park the client for years */
+            at_least = (secs < AXWS__AX_RETRY_AFTER_MAX_S ? secs : AXWS__AX_RETRY_AFTER_MAX_S) * 1000;
         }
     } else if (err) {
         const char *detail = c->sys_errno ? axws__errno_text(c->sys_errno) : "";
@@ -7922,8 +7952,11 @@ static void axws__ax_connection_lost(axws_axiom *a, const axws_event *ev) {
     } else if (c->sent_close && !a->want_up) {
         axws__fmt(a->text, sizeof a->text, "disconnect requested");
     } else {
-        axws__fmt(a->text, sizeof a->text, "closed by the server with code %d%s%.*s", ev->close_code,
-                 ev->len ? ": " : "", (int)ev->len, ev->data ? (const char *)ev->data : "");
+        /* the reason is the peer's text: shown with its control characters escaped, so a
+           server cannot forge log lines or send terminal escapes */
+        size_t k = axws__fmt(a->text, sizeof a->text, "closed by the server with code %d%s", ev->close_code,
+                             ev->len ? ": " : "");
+        if (k < sizeof a->text) axws__escape_text(a->text + k, sizeof a->text - k, (const char *)ev->data, ev->len);
         if (ev->close_code == AXWS_CLOSE_TRY_AGAIN) /* 1013: wait the whole backoff window */
             at_least = a->cfg.backoff_cap_ms < a->cfg.backoff_base_ms << (a->attempts < 6 ? a->attempts : 6)
                            ? a->cfg.backoff_cap_ms
@@ -8130,13 +8163,14 @@ static void axws__ax_http_event(axws_conn *c, const axws_event *ev, void *user) 
 }
 
 AXWS__DEF int axws_axiom_set_tokens(axws_axiom *a, const char *access_token, const char *refresh_token) {
-    char acc[AXWS_AXIOM_TOKEN_MAX + 1], ref[AXWS_AXIOM_TOKEN_MAX + 1];
+    size_t na = access_token ? strlen(access_token) : 0, nr = refresh_token ? strlen(refresh_token) : 0;
     AXWS_ASSERT(a != NULL);
-    if ((access_token && axws__ax_copy_token(acc, access_token, strlen(access_token))) ||
-        (refresh_token && axws__ax_copy_token(ref, refresh_token, strlen(refresh_token))))
+    /* both are checked before either is stored: a bad one changes nothing */
+    if ((access_token && (na > AXWS_AXIOM_TOKEN_MAX || !axws__cookie_value_ok(access_token, na))) ||
+        (refresh_token && (nr > AXWS_AXIOM_TOKEN_MAX || !axws__cookie_value_ok(refresh_token, nr))))
         return AXWS_EAUTH;
-    if (access_token) memcpy(a->access, acc, strlen(acc) + 1);
-    if (refresh_token) memcpy(a->refresh, ref, strlen(ref) + 1);
+    if (access_token) axws__ax_copy_token(a->access, access_token, na);
+    if (refresh_token) axws__ax_copy_token(a->refresh, refresh_token, nr);
     a->access_exp = a->access[0] ? axws__jwt_exp(a->access) : 0;
     return AXWS_OK;
 }

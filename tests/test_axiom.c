@@ -239,12 +239,19 @@ static void test_reconnect(void) {
     CHECK(strstr(t.reason, "4000") && strstr(t.reason, "go away"));
     CHECK(wait_connected(&a, &t, 4));
 
+    AXT_CASE("a close reason with ESC, CR and LF is shown escaped (no forged log lines)");
+    CHECK_EQ(fault("{\"close\":{\"code\":4000,\"reason\":\"x\\u001b[31my\\r\\nFAKE \\\\\"}}"), 200);
+    CHECK(wait_disconnected(&a, &t, 4));
+    CHECK(strchr(t.reason, 0x1b) == NULL && strchr(t.reason, '\r') == NULL && strchr(t.reason, '\n') == NULL);
+    CHECK(strstr(t.reason, "x\\x1b[31my\\x0d\\x0aFAKE \\\\") != NULL);
+    CHECK(wait_connected(&a, &t, 5));
+
     AXT_CASE("set_auto_reconnect(0): a drop stays down");
     axws_axiom_set_auto_reconnect(&a, 0);
     CHECK_EQ(fault("{\"drop\":true}"), 200);
-    CHECK(wait_disconnected(&a, &t, 4));
+    CHECK(wait_disconnected(&a, &t, 5));
     run(&a, &t, 600, NULL, NULL);
-    CHECK_EQ(t.connected, 4);
+    CHECK_EQ(t.connected, 5);
     CHECK(!axws_axiom_is_connected(&a));
     CHECK(t.errors[AXWS_AXIOM_ERR_RECEIVE] >= 1); /* the drop: lost while receiving */
     axws_axiom_disconnect(&a, axws_now_ms());
@@ -442,6 +449,17 @@ static void test_http_errors(void) {
     CHECK_EQ(fault("{\"upgrade_status\":null,\"retry_after\":null}"), 200);
     CHECK(wait_connected(&a, &t, 2));
     CHECK(axws_now_ms() - start >= 900);
+
+    AXT_CASE("429 with a Retry-After of 31 years: capped at an hour");
+    CHECK_EQ(fault("{\"upgrade_status\":429,\"retry_after\":999999999}"), 200);
+    CHECK_EQ(fault("{\"drop\":true}"), 200);
+    {
+        int four = 4;
+        CHECK(run(&a, &t, 3000, c_http_errors, &four));
+    }
+    CHECK(a.next_attempt - axws_now_ms() > 3590 * 1000);
+    CHECK(a.next_attempt - axws_now_ms() <= 3600 * 1000 + 1000);
+    CHECK_EQ(fault("{\"upgrade_status\":null,\"retry_after\":null}"), 200);
     axws_axiom_disconnect(&a, axws_now_ms());
     run(&a, &t, 300, c_closed, NULL);
 }

@@ -244,6 +244,7 @@ typedef struct topts {
     int echo;                 /* send every message back from inside the callback */
     int close_on_msg;         /* axws_close(1000, "bye") from inside the first MESSAGE */
     int abort_on_msg;         /* axws_abort() from inside the first MESSAGE */
+    int restart_on_close;     /* axws_start() again from inside the first CLOSE */
 } topts;
 
 typedef struct tconn {
@@ -375,6 +376,10 @@ static void on_event(axws_conn *c, const axws_event *ev, void *user) {
         b_entry(&t->ev);
         b_fmt(&t->ev, "close %d e%d:", ev->close_code, ev->error);
         b_repr(&t->ev, ev->data, ev->len);
+        if (t->o.restart_on_close == 1) {
+            t->o.restart_on_close = 2;
+            if (axws_start(c, &t->url, T0) != 0) ev_add(t, "RESTART-FAILED");
+        }
         break;
     case AXWS_EV_ERROR:
         t->errors++;
@@ -2191,6 +2196,50 @@ static void test_timers(void) {
     tc_finish(t, T0 + 5020);
     expect_has("and closed", b_cstr(&t->ev), "close 1006 e-15:");
     CHECK_EQ(t->closes, 1);
+    tc_free(t);
+
+    AXT_CASE("dead peer: bytes offered but not consumed are not 'received'");
+    memset(&o, 0, sizeof o);
+    o.dead_peer_ms = 3000;
+    t = tc_open(&o);
+    axws_pause_input(&t->c, 1);
+    f.len = 0;
+    sfs(&f, 0x81, "stalled");
+    CHECK_EQ(axws_feed(&t->c, f.p, f.len, T0 + 2000), 0); /* a driver offers them again and again */
+    CHECK_EQ(axws_feed(&t->c, f.p, f.len, T0 + 2900), 0);
+    axws_tick(&t->c, T0 + 3010);
+    CHECK_EQ(axws_error(&t->c), AXWS_EDEADPEER);
+    tc_free(t);
+
+    AXT_CASE("keepalive: a ping that does not fit tx_buf skips its beat, no busy loop");
+    memset(&o, 0, sizeof o);
+    o.keepalive_ms = 5000;
+    o.tx_size = AXWS_MIN_TX;
+    t = tc_open(&o);
+    {
+        static uint8_t big[AXWS_MIN_TX - 8];
+        memset(big, 'x', sizeof big);
+        CHECK_EQ(axws_send_binary(&t->c, big, sizeof big), 0); /* not written: tx stays full */
+    }
+    axws_tick(&t->c, T0 + 5001);
+    CHECK(axws_timeout_ms(&t->c, T0 + 5001) > 0); /* the next beat, not "now" again */
+    CHECK(axws_timeout_ms(&t->c, T0 + 5001) <= 5000);
+    tc_drain(t);
+    axws_tick(&t->c, T0 + 10001);
+    CHECK_EQ(tc_frames(t, fr, 8, &store, &log), 2); /* the message, then the next beat's ping */
+    CHECK(fr[1].op == AXWS_OP_PING);
+    tc_free(t);
+
+    AXT_CASE("close timeout: a CLOSE callback that connects again keeps its new connection");
+    memset(&o, 0, sizeof o);
+    o.close_timeout_ms = 1000;
+    o.restart_on_close = 1;
+    t = tc_open(&o);
+    CHECK_EQ(axws_close(&t->c, 1000, NULL, T0), 0);
+    axws_tick(&t->c, T0 + 1001); /* the peer never answered */
+    CHECK_EQ(t->closes, 1);
+    expect_str("events", b_cstr(&t->ev), "open; err -7; close 1006 e-7:");
+    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_HANDSHAKE);
     tc_free(t);
 
     AXT_CASE("handshake timeout");
