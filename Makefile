@@ -23,7 +23,7 @@ FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
 
-.PHONY: all deps deps-bench deps-cross test test-build demo bench fuzz fuzz-replay examples clean soak cross
+.PHONY: all deps deps-bench deps-cross test test-build demo bench fuzz fuzz-replay examples clean soak cross embedded
 all: examples $(TEST_BIN)
 
 deps:
@@ -114,3 +114,5 @@ $(B)/bench/simdjson_shim.o: tests/bench/simdjson_shim.cpp
 # tests/test_json_swar.c includes tests/test_json.c; test_tls_entropy.c includes test_tls.c
 $(B)/tests/test_json_swar $(B)/asan/tests/test_json_swar: tests/test_json.c
 $(B)/tests/test_tls_entropy $(B)/asan/tests/test_tls_entropy: tests/test_tls.c
+include tests/lwip/lwip.mk
+include tests/embedded/embedded.mk

@@ -14,7 +14,7 @@
    is an IP address; --insecure accepts any certificate and says so loudly on stderr. The
    Host header always carries the URL's host.
 
-   Shows: the step loop with poll(), whole-message mode, flow control (a message whose echo
+   Shows: the step loop with axws_poll(), whole-message mode, flow control (a message whose echo
    does not fit the output queue yet pauses input until it does), the error getters.
    Build: make build/echo   (or: cc -std=c99 -I. examples/echo.c -o echo -lbearssl) */
 #define AXIOMWS_IMPLEMENTATION
@@ -155,6 +155,9 @@ int main(int argc, char **argv) {
 #else
     if (ca || servername || insecure) { fprintf(stderr, "echo: built without TLS\n"); return 1; }
 #endif
+#ifdef ECHO_NETWORK_UP /* examples/lwip_echo.c: bring the network stack up before connecting */
+    if (ECHO_NETWORK_UP(url) != 0) return 1;
+#endif
     if (axws_init(&conn, &cfg) != AXWS_OK) { fprintf(stderr, "echo: bad configuration\n"); return 1; }
     if (axws_connect(&conn, url, axws_now_ms()) != AXWS_OK && axws_get_state(&conn) == AXWS_STATE_CLOSED) {
         report_error(&conn);
@@ -177,7 +180,7 @@ int main(int argc, char **argv) {
             }
             if (wait < 0 || left < wait) wait = (int)left;
         }
-        poll(pfd, (nfds_t)n, wait);
+        axws_poll(pfd, n, wait); /* poll(), or lwip_poll() on the lwIP port */
         axws_step(&conn, pfd, n, axws_now_ms());
         if (pending_data && axws_send(&conn, pending_opcode, pending_data, pending_len) != AXWS_EWOULDBLOCK) {
             pending_data = NULL;

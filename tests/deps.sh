@@ -7,7 +7,7 @@
 # architectures, which needs Debian's multiarch: dpkg --add-architecture)
 set -e
 cd "$(dirname "$0")/.."
-pkgs="gcc g++ clang make libbearssl-dev python3 python3-websockets python3-autobahn openssl"
+pkgs="gcc g++ clang make libbearssl-dev python3 python3-websockets python3-autobahn openssl liblwip-dev pkg-config gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
 # Node may come from another source than Debian (it ships its own npm): look for the commands.
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
