@@ -73,8 +73,11 @@ run multi multi_region --url "east=wss://127.0.0.1:$port_A/" --url "west=wss://1
 # the seed's health check on B (dropped with price_monitor): auto-reconnect off, reconnect by hand
 run health multi_region --url "h=ws://127.0.0.1:$port_B/" --api-url "http://127.0.0.1:$port_B" \
     --token-file "$tmp/B.tokens" --room sol_price --no-auto-reconnect --report 1 --duration 3.5
-# Ctrl-C: price_tracker without --duration, interrupted once it is connected
-(timeout 20 "$BIN/price_tracker" "${A[@]}" >"$tmp/sigint.out" 2>&1 & p=$!
+# Ctrl-C: price_tracker without --duration, interrupted once it is connected. One SIGINT:
+# timeout(1) in its default mode passes a signal on to the child and to its whole process
+# group, so the child would get two (and a second Ctrl-C cuts the graceful close short);
+# --foreground passes it to the child alone.
+(timeout --foreground 20 "$BIN/price_tracker" "${A[@]}" >"$tmp/sigint.out" 2>&1 & p=$!
  for _ in $(seq 100); do grep -q "connected to" "$tmp/sigint.out" && break; sleep 0.1; done # up first
  sleep 0.3; kill -INT $p; wait $p
  echo $? >"$tmp/sigint.rc") &
