@@ -1557,7 +1557,11 @@ typedef struct axws_axiom_config {
 #ifndef AXWS_NO_TLS
     const br_x509_trust_anchor *trust_anchors;
     size_t trust_anchor_count;
-    const char *servername;      /* name to verify instead of the URL's host */
+    const char *servername;      /* the stream's name to verify instead of its URL's host */
+    const char *api_servername;  /* the token refresh's name to verify instead of api_url's
+                                    host. Each endpoint is verified against its own host
+                                    unless a name is given for it here: the stream's name
+                                    is never used for the refresh, which carries the tokens */
     int insecure_skip_verify;
 #endif
 } axws_axiom_config;
@@ -1570,7 +1574,10 @@ typedef struct axws_axiom_config {
    token). */
 AXWS_API int axws_axiom_init_checked(axws_axiom *a, const axws_axiom_config *cfg, uint32_t layout);
 #define axws_axiom_init(a, cfg) axws_axiom_init_checked((a), (cfg), AXWS__LAYOUT_AXIOM)
-/* connect(): start connecting to the region's (or cfg.url's) stream. */
+/* connect(): start connecting to the region's (or cfg.url's) stream: the attempt is made by
+   the next axws_axiom_step(), which reports its failures through on_error (never from
+   inside this call). Returns 0, AXWS_ESTATE (already connecting or connected), or
+   AXWS_EAUTH (no access token and no refresh token: nothing could connect). */
 AXWS_API int axws_axiom_connect(axws_axiom *a, int64_t now_ms);
 /* connect_token_price(): the dedicated token-price socket. */
 AXWS_API int axws_axiom_connect_token_price(axws_axiom *a, int64_t now_ms);
@@ -1746,6 +1753,7 @@ struct axws_axiom {
     char refresh[AXWS_AXIOM_TOKEN_MAX + 1];
     int64_t access_exp;       /* JWT exp, 0 unknown */
     int tokens_from_file;
+    int token_file_reported;  /* a failed write was reported (once; tokens stay in memory) */
     char token_file[256];
     int refresh_busy;         /* the http connection carries a refresh */
     int connect_after_refresh;
@@ -1835,6 +1843,7 @@ struct axws_axiom {
 #endif
 #if defined(AXWS__PORT_POSIX) && !defined(AXWS_NO_STDIO)
 #define AXWS__AXIOM_TOKEN_FILE 1 /* fopen/open/rename: a file system */
+#include <sys/stat.h>    /* stat: the token file's mode */
 #endif
 #endif
 #ifndef AXWS_NO_AXIOM
@@ -3424,6 +3433,7 @@ static int axws__json_fail(axws_json *j, int err, size_t p) {
 
 AXWS__DEF void axws_json_init(axws_json *j, void *stack, size_t stack_size) {
     memset(j, 0, sizeof *j);
+    j->buf = (const uint8_t *)""; /* an empty piece, never NULL (see axws_json_feed) */
     if (stack && stack_size) {
         j->stack = (uint8_t *)stack;
         /* one bit per level; cap so the depth counter never overflows */
@@ -3466,7 +3476,7 @@ AXWS__DEF int axws_json_feed(axws_json *j, const void *data, size_t len) {
     if (j->pos != j->len || j->pend) return AXWS_JSON_EFEED;
     if (j->eof) return AXWS_JSON_EFEED;
     j->base += j->len;
-    j->buf = (const uint8_t *)data;
+    j->buf = data ? (const uint8_t *)data : (const uint8_t *)""; /* never arithmetic on NULL */
     j->len = data ? len : 0;
     j->pos = 0;
     return 0;
@@ -4395,6 +4405,7 @@ static void axws__json_big_mul_pow5(axws__json_big *a, long e) {
     if (e > 0) axws__json_big_muladd(a, p5[e], 0);
 }
 
+#ifndef AXWS_NO_AXIOM /* only the Axiom layer's number formatter shifts (axws__axiom_fmt_g) */
 static void axws__json_big_shl(axws__json_big *a, long bits) {
     size_t limbs = (size_t)bits / 32, i;
     unsigned sh = (unsigned)bits % 32;
@@ -4414,6 +4425,7 @@ static void axws__json_big_shl(axws__json_big *a, long bits) {
         a->n += limbs;
     }
 }
+#endif
 
 /* r = a * f (f < 2^64) */
 static void axws__json_big_mul64(axws__json_big *r, const axws__json_big *a, uint64_t f) {
@@ -4446,11 +4458,26 @@ static void axws__json_big_mul64(axws__json_big *r, const axws__json_big *a, uin
     while (r->n && r->d[r->n - 1] == 0) r->n--;
 }
 
-static int axws__json_big_cmp(const axws__json_big *a, const axws__json_big *b) {
-    size_t i;
-    if (a->n != b->n) return a->n < b->n ? -1 : 1;
-    for (i = a->n; i > 0; i--)
-        if (a->d[i - 1] != b->d[i - 1]) return a->d[i - 1] < b->d[i - 1] ? -1 : 1;
+/* Limb i of a * 2^s (s >= 0), without building the shifted number. */
+static uint32_t axws__json_big_limb_shl(const axws__json_big *a, long s, size_t i) {
+    size_t q = (size_t)s / 32;
+    unsigned r = (unsigned)s % 32;
+    uint32_t hi, lo;
+    if (i < q) return 0;
+    hi = i - q < a->n ? a->d[i - q] : 0;
+    if (!r) return hi;
+    lo = i - q >= 1 && i - q - 1 < a->n ? a->d[i - q - 1] : 0;
+    return (hi << r) | (lo >> (32 - r));
+}
+
+/* Compare a * 2^sa with b * 2^sb (sa, sb >= 0) limb by limb from the top: no shifted copy
+   (each big number is half a kilobyte of stack). */
+static int axws__json_big_cmp_shl(const axws__json_big *a, long sa, const axws__json_big *b, long sb) {
+    size_t na = a->n + (size_t)sa / 32 + 1, nb = b->n + (size_t)sb / 32 + 1, i;
+    for (i = na > nb ? na : nb; i > 0; i--) {
+        uint32_t x = axws__json_big_limb_shl(a, sa, i - 1), y = axws__json_big_limb_shl(b, sb, i - 1);
+        if (x != y) return x < y ? -1 : 1;
+    }
     return 0;
 }
 
@@ -4502,19 +4529,18 @@ typedef struct axws__json_exact {
 
 /* Compare D*10^E with f * 2^g. */
 static int axws__json_exact_cmp(const axws__json_exact *x, uint64_t f, long g) {
-    axws__json_big l, r;
+    const axws__json_big *l;
+    axws__json_big r;
     long l2, r2, k;
     if (x->e10 >= 0) {
-        l = x->base; l2 = x->e10;
+        l = &x->base; l2 = x->e10;
         axws__json_big_set(&r, f); r2 = g;
     } else {
-        l = x->digits; l2 = 0;
+        l = &x->digits; l2 = 0;
         axws__json_big_mul64(&r, &x->base, f); r2 = g - x->e10;
     }
     k = l2 < r2 ? l2 : r2;
-    axws__json_big_shl(&l, l2 - k);
-    axws__json_big_shl(&r, r2 - k);
-    return axws__json_big_cmp(&l, &r);
+    return axws__json_big_cmp_shl(l, l2 - k, &r, r2 - k);
 }
 
 AXWS__DEF int axws_json_to_double(const char *s, size_t len, double *out) {
@@ -6746,7 +6772,11 @@ AXWS__DEF int axws_axiom_decoder_chunk(axws_axiom_decoder *d, const void *data, 
     const char *p = (const char *)data;
     int r;
     AXWS_ASSERT(d != NULL);
-    if (!p) len = 0;
+    if (!p) { /* an empty chunk (events carry NULL then): point at a real, empty object, so
+                 no arithmetic below is ever done on a null pointer (UB even with + 0) */
+        p = "";
+        len = 0;
+    }
     if (!d->in_msg) axws__axiom_begin(d);
     if (!d->streaming) {
         if (fin && d->have == 0) { /* the whole message in one call: decode in place */
@@ -6889,7 +6919,8 @@ static uint32_t axws__axiom_big_div1e9(axws__json_big *a) {
    glibc's printf rounds). */
 static size_t axws__axiom_fmt_g(double v, int prec, char *out) {
     axws__json_big big;
-    uint32_t chunk[140];      /* 9 decimal digits each, least significant first */
+    uint32_t chunk[3] = {0, 0, 0}; /* the 3 most significant 9-digit chunks (top first) */
+    uint32_t below = 0;            /* any nonzero digit under them */
     char dig[20];
     size_t nchunk = 0, o = 0, total, top_digits, k;
     uint64_t bits, m;
@@ -6904,21 +6935,30 @@ static size_t axws__axiom_fmt_g(double v, int prec, char *out) {
     axws__json_big_set(&big, m);
     if (e2 > 0) axws__json_big_shl(&big, e2);
     else axws__json_big_mul_pow5(&big, -e2);
-    while (big.n && nchunk < sizeof chunk / sizeof chunk[0]) chunk[nchunk++] = axws__axiom_big_div1e9(&big);
-    for (top_digits = 1, k = chunk[nchunk - 1]; k >= 10; k /= 10) top_digits++;
+    /* 9 digits at a time from the bottom; only the top 19+ digits and whether anything
+       below them is nonzero matter for 17 digits and their rounding */
+    while (big.n) {
+        below |= chunk[2];
+        chunk[2] = chunk[1];
+        chunk[1] = chunk[0];
+        chunk[0] = axws__axiom_big_div1e9(&big);
+        nchunk++;
+    }
+    for (top_digits = 1, k = chunk[0]; k >= 10; k /= 10) top_digits++;
     total = top_digits + 9 * (nchunk - 1);
     x = (int)total - 1 + (e2 < 0 ? e2 : 0); /* decimal exponent of the first digit */
     /* digit i (0 = most significant) for i < prec + 1, then whether anything follows */
-    for (i = 0; (size_t)i < total; i++) {
-        size_t pos = total - 1 - (size_t)i; /* digits from the least significant end */
+    for (i = 0; (size_t)i < total && i < (int)top_digits + 18; i++) {
+        size_t pos = (size_t)i + 9 - top_digits; /* digit position from the top of chunk[0]'s 9 */
         uint32_t c = chunk[pos / 9], p10 = 1;
         unsigned d;
-        for (k = 0; k < pos % 9; k++) p10 *= 10;
+        for (k = 0; k < 8 - pos % 9; k++) p10 *= 10;
         d = (unsigned)(c / p10 % 10);
         if (i < prec) dig[i] = (char)('0' + d);
         else if (i == prec) round_up = (int)d;
-        else if (d) { sticky = 1; break; }
+        else if (d) sticky = 1;
     }
+    if (below) sticky = 1;
     for (i = (int)total; i < prec; i++) dig[i] = '0';
     last = dig[prec - 1] - '0';
     if (round_up > 5 || (round_up == 5 && (sticky || (last & 1)))) {
@@ -7478,6 +7518,15 @@ static int axws__ax_read_token_file(axws_axiom *a, const char *path) {
         }
     }
     a->tokens_from_file = 1;
+    {
+        struct stat st; /* reading may follow links (secrets are often mounted so) */
+        if (stat(path, &st) == 0 && (st.st_mode & 077) && a->cfg.log) {
+            axws__fmt(a->text, sizeof a->text,
+                      "token file %s is readable by group or others (mode 0%ld%ld%ld): run chmod 600 on it", path,
+                      (long)(st.st_mode >> 6 & 7), (long)(st.st_mode >> 3 & 7), (long)(st.st_mode & 7));
+            a->cfg.log(a->cfg.log_user, a->text);
+        }
+    }
     return AXWS_OK;
 }
 
@@ -7518,14 +7567,28 @@ static int axws__ax_write_all(int fd, const char *s) {
     return 0;
 }
 
-/* Write the tokens back without ever leaving a truncated file: a temporary file with mode
-   0600, written piece by piece (no token-sized buffer), flushed to disk, renamed over the
-   old one. */
+/* The directory of a path ("." when it names none) into out; 0, or -1 when too long. */
+static int axws__ax_dirname(const char *path, char *out, size_t cap) {
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) : 1;
+    if (slash && n == 0) n = 1; /* "/file": the root */
+    if (n + 1 > cap) return -1;
+    memcpy(out, slash ? path : ".", n);
+    out[n] = 0;
+    return 0;
+}
+
+/* Write the tokens back without ever leaving a truncated file, and without ever following
+   a link someone planted: a fresh file in the same directory, created exclusively under an
+   unpredictable name (O_EXCL | O_NOFOLLOW, mode 0600; another name on a collision),
+   written piece by piece (no token-sized buffer), flushed to disk, renamed over the old
+   one, and the directory flushed so the rename survives a crash. */
 static int axws__ax_write_token_file(axws_axiom *a) {
-    char tmp[300], when[24] = "null";
+    static const char hex[] = "0123456789abcdef";
+    char tmp[300], dir[300], when[24] = "null";
     const char *parts[7];
-    int fd, ok = 1, i;
-    if (strlen(a->token_file) + 24 > sizeof tmp) return AXWS_EFILE;
+    int fd = -1, ok = 1, i, tries;
+    if (strlen(a->token_file) + 32 > sizeof tmp || axws__ax_dirname(a->token_file, dir, sizeof dir)) return AXWS_EFILE;
     if (a->access_exp) {
         when[0] = '"';
         axws__ax_iso8601(a->access_exp, when + 1);
@@ -7535,8 +7598,16 @@ static int axws__ax_write_token_file(axws_axiom *a) {
     parts[0] = "{\"access_token\": \""; parts[1] = a->access;
     parts[2] = "\", \"refresh_token\": \""; parts[3] = a->refresh;
     parts[4] = "\", \"expires_at\": "; parts[5] = when; parts[6] = "}\n";
-    axws__fmt(tmp, sizeof tmp, "%s.tmp%ld", a->token_file, (long)getpid());
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    for (tries = 0; tries < 8 && fd < 0; tries++) {
+        uint8_t r[8];
+        char name[17];
+        if (axws__random(&a->ws, r, sizeof r) != AXWS_OK) return AXWS_ENORANDOM;
+        for (i = 0; i < 8; i++) { name[2 * i] = hex[r[i] >> 4]; name[2 * i + 1] = hex[r[i] & 15]; }
+        name[16] = 0;
+        axws__fmt(tmp, sizeof tmp, "%s.%s.tmp", a->token_file, name);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0 && errno != EEXIST) break;
+    }
     if (fd < 0) return AXWS_EFILE;
     for (i = 0; i < 7 && ok; i++) ok = axws__ax_write_all(fd, parts[i]) == 0;
     ok = ok && fsync(fd) == 0;
@@ -7544,6 +7615,11 @@ static int axws__ax_write_token_file(axws_axiom *a) {
     if (!ok || rename(tmp, a->token_file) != 0) {
         unlink(tmp);
         return AXWS_EFILE;
+    }
+    fd = open(dir, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) { /* the rename itself is durable only once the directory is */
+        fsync(fd);
+        close(fd);
     }
     return AXWS_OK;
 }
@@ -7604,6 +7680,9 @@ AXWS__DEF int axws_axiom_init_checked(axws_axiom *a, const axws_axiom_config *cf
     wc.max_handshake = sizeof a->http_tx;
     wc.keepalive_ms = wc.dead_peer_ms = 0;
     wc.on_event = axws__ax_http_event;
+#ifndef AXWS_NO_TLS
+    wc.servername = cfg->api_servername; /* never the stream's: see the field */
+#endif
     r = axws_init(&a->http, &wc);
     if (r) return r;
     axws_axiom_decoder_init(&a->dec, cfg->msg_buf, cfg->msg_size);
@@ -7739,15 +7818,21 @@ static void axws__ax_attempt(axws_axiom *a, int64_t now) {
     }
 }
 
+/* The first attempt is due at once and made by the next step: callbacks fire only from
+   inside step, so an on_error handler that connects again cannot recurse. */
+static void axws__ax_attempt_soon(axws_axiom *a, int64_t now) { a->next_attempt = now ? now : 1; }
+
 static int axws__ax_connect(axws_axiom *a, int token_price, int64_t now) {
     AXWS_ASSERT(a != NULL);
     if (a->want_up && (a->attempt_live || a->next_attempt || a->connect_after_refresh)) return AXWS_ESTATE;
+    /* no token of any kind: nothing could ever connect, say so now */
+    if (!a->access[0] && !a->refresh[0]) return AXWS_EAUTH;
     a->want_up = 1;
     a->token_price = token_price;
     a->attempts = 0;
     a->auth_retried = 0;
-    axws__ax_attempt(a, now);
-    return a->want_up ? AXWS_OK : AXWS_ECONNECT;
+    axws__ax_attempt_soon(a, now);
+    return AXWS_OK;
 }
 
 AXWS__DEF int axws_axiom_connect(axws_axiom *a, int64_t now_ms) { return axws__ax_connect(a, 0, now_ms); }
@@ -7783,11 +7868,11 @@ AXWS__DEF int axws_axiom_reconnect(axws_axiom *a, int64_t now_ms) {
             axws_abort(&a->ws);
             a->attempt_live = 0;
             a->reconnect_now = 0;
-            axws__ax_attempt(a, now_ms);
+            axws__ax_attempt_soon(a, now_ms);
         }
         return AXWS_OK;
     }
-    axws__ax_attempt(a, now_ms);
+    axws__ax_attempt_soon(a, now_ms);
     return AXWS_OK;
 }
 
@@ -7891,19 +7976,24 @@ static int axws__ax_send_action(axws_axiom *a, const char *action, const char *r
     return axws_send_text(&a->ws, buf, n);
 }
 
+/* A subscription message that did not fit tx_buf (the server reads slowly, or not at all)
+   is tried again this much later: a send slot left in the past would make every timeout 0. */
+#define AXWS__AX_SEND_RETRY_MS 50
+
 /* One subscription message per pacing slot: pending leaves first, then joins in order. */
 static void axws__ax_pump_rooms(axws_axiom *a, int64_t now) {
+    int64_t retry = now + (a->cfg.pacing_ms > AXWS__AX_SEND_RETRY_MS ? a->cfg.pacing_ms : AXWS__AX_SEND_RETRY_MS);
     while (a->up && axws_get_state(&a->ws) == AXWS_STATE_OPEN && now >= a->next_send) {
         int i;
         if (a->leave_count) {
-            if (axws__ax_send_action(a, "leave", a->leaves[0]) != AXWS_OK) return;
+            if (axws__ax_send_action(a, "leave", a->leaves[0]) != AXWS_OK) { a->next_send = retry; return; }
             memmove(a->leaves[0], a->leaves[1], (size_t)(a->leave_count - 1) * sizeof a->leaves[0]);
             a->leave_count--;
         } else {
             for (i = 0; i < a->room_count && a->room_joined[i] == a->conn_gen; i++)
                 ;
             if (i == a->room_count) return;
-            if (axws__ax_send_action(a, "join", a->rooms[i]) != AXWS_OK) return;
+            if (axws__ax_send_action(a, "join", a->rooms[i]) != AXWS_OK) { a->next_send = retry; return; }
             a->room_joined[i] = a->conn_gen;
         }
         if (a->cfg.pacing_ms > 0) a->next_send = now + a->cfg.pacing_ms;
@@ -8128,8 +8218,12 @@ static void axws__ax_http_event(axws_conn *c, const axws_event *ev, void *user) 
         a->refresh_failures = 0;
         a->access_exp = axws__jwt_exp(a->access);
 #ifdef AXWS__AXIOM_TOKEN_FILE
-        if (a->tokens_from_file && axws__ax_write_token_file(a) != 0) {
-            axws__fmt(a->text, sizeof a->text, "could not write the refreshed tokens to %s", a->token_file);
+        /* a directory that cannot be written (a read-only secrets mount) is reported once;
+           the tokens stay in memory and on_tokens below still hands them over */
+        if (a->tokens_from_file && axws__ax_write_token_file(a) != 0 && !a->token_file_reported) {
+            a->token_file_reported = 1;
+            axws__fmt(a->text, sizeof a->text,
+                      "could not write the refreshed tokens to %s (kept in memory; reported once)", a->token_file);
             axws__ax_error(a, AXWS_AXIOM_ERR_AUTH, AXWS_EFILE, a->text);
         }
 #endif
@@ -8140,12 +8234,17 @@ static void axws__ax_http_event(axws_conn *c, const axws_event *ev, void *user) 
         }
         return;
     }
-    if (ev->error)
+    if (ev->error) {
+        const char *detail = c->sys_errno ? axws__errno_text(c->sys_errno) : "";
+#ifdef AXWS__HAVE_TLS
+        if (ev->error == AXWS_ETLS) detail = axws_tls_strerror(axws_tls_error(c));
+#endif
         axws__fmt(a->text, sizeof a->text, "token refresh failed: %s%s%s", axws_strerror(ev->error),
-                 c->sys_errno ? ": " : "", c->sys_errno ? axws__errno_text(c->sys_errno) : "");
-    else
+                  *detail ? ": " : "", detail);
+    } else {
         axws__fmt(a->text, sizeof a->text, "token refresh failed: HTTP %d%s", a->refresh_status,
-                 a->refresh_status >= 200 && a->refresh_status < 300 ? " without a new access token" : "");
+                  a->refresh_status >= 200 && a->refresh_status < 300 ? " without a new access token" : "");
+    }
     {
         axws_axiom_error e;
         memset(&e, 0, sizeof e);

@@ -304,6 +304,7 @@ EX_SHARED void ex_config(axws_axiom_config *cfg, const ex_opts *x) {
     cfg->region = x->region < 0 ? AXWS_REGION_GLOBAL : (axws_region)x->region;
 #ifndef AXWS_NO_TLS
     cfg->servername = x->servername; /* e.g. "localhost" when the URL says 127.0.0.1 */
+    cfg->api_servername = x->servername; /* --servername names both endpoints explicitly */
 #endif
 }
 

@@ -162,7 +162,7 @@ int main(int argc, char **argv) {
         else if (strcmp(arg, "--region") == 0) { NEEDS_VALUE(); region = val; }
         else if (strcmp(arg, "--token-price") == 0) token_price = 1;
         else if (strcmp(arg, "--ca") == 0) { NEEDS_VALUE(); ca = val; }
-        else if (strcmp(arg, "--servername") == 0) { NEEDS_VALUE(); cfg.servername = val; }
+        else if (strcmp(arg, "--servername") == 0) { NEEDS_VALUE(); cfg.servername = cfg.api_servername = val; }
         else if (strcmp(arg, "--api-url") == 0) { NEEDS_VALUE(); cfg.api_url = val; }
         else if (strcmp(arg, "--token-file") == 0) { NEEDS_VALUE(); token_file = val; }
         else if (strcmp(arg, "--keepalive") == 0) {

@@ -42,13 +42,23 @@ static void on_disconnected(axws_axiom *a, const char *reason, void *user) {
     t->disconnected++;
     snprintf(t->reason, sizeof t->reason, "%s", reason);
 }
+/* on_error may call the API back: with reconnect_on_error it reconnects at once, as a
+   program might; error_depth sees whether an error is reported from inside another. */
+static int reconnect_on_error, error_depth, max_error_depth;
 static void on_error(axws_axiom *a, const axws_axiom_error *e, void *user) {
     ctx *t = (ctx *)user;
-    (void)a;
+    if (++error_depth > max_error_depth) max_error_depth = error_depth;
+    if (reconnect_on_error && error_depth < 50) axws_axiom_reconnect(a, axws_now_ms());
+    error_depth--;
     t->errors[e->kind]++;
     t->last_error_kind = e->kind;
     t->last_http = e->http_status;
     snprintf(t->error_text, sizeof t->error_text, "%s", e->text);
+}
+static char log_seen[512];
+static void capture_log(void *user, const char *text) {
+    (void)user;
+    if (strstr(text, "token file")) snprintf(log_seen, sizeof log_seen, "%s", text);
 }
 static void on_tokens(axws_axiom *a, const char *acc, const char *ref, void *user) {
     (void)a; (void)acc; (void)ref;
@@ -88,6 +98,7 @@ static void setup_cfg(axws_axiom_config *cfg, ctx *t) {
     cfg->trust_anchors = tas;
     cfg->trust_anchor_count = ta_count;
     cfg->servername = tas ? "localhost" : NULL; /* BearSSL verifies names, not IPs */
+    cfg->api_servername = cfg->servername;      /* named for each endpoint explicitly */
 }
 
 /* Run the client until cond() holds or `ms` pass. */
@@ -357,6 +368,25 @@ static void test_tokens(void) {
     axws_axiom_disconnect(&a, axws_now_ms());
     run(&a, &t, 300, c_closed, NULL);
     fault("{\"clear\":true}");
+
+    if (tas) {
+        AXT_CASE("the refresh verifies its own host, never the stream's name");
+        setup_cfg(&cfg, &t);
+        cfg.api_servername = NULL; /* the stream's "localhost" must not carry over */
+        CHECK_EQ(axws_axiom_init(&a, &cfg), 0);
+        memset(t.errors, 0, sizeof t.errors);
+        CHECK_EQ(axws_axiom_refresh_token(&a, axws_now_ms()), 0);
+        CHECK(run(&a, &t, 3000, c_error_kind, &kind));
+        CHECK(strstr(t.error_text, "IP address") != NULL); /* 127.0.0.1 and no name for it */
+        CHECK_EQ(t.tokens, 0);
+        axws_axiom_disconnect(&a, axws_now_ms());
+        run(&a, &t, 300, c_closed, NULL);
+    }
+}
+
+static int resolve_fails(void *user, const char *host, int port, axws_addr *out, int max) {
+    (void)user; (void)host; (void)port; (void)out; (void)max;
+    return AXWS_ERESOLVE;
 }
 
 static void test_auth_errors(void) {
@@ -377,9 +407,25 @@ static void test_auth_errors(void) {
         CHECK_EQ(axws_axiom_init(&a, &cfg), 0);
         CHECK(chdir(cwd) == 0);
     }
-    axws_axiom_connect(&a, axws_now_ms());
-    CHECK(run(&a, &t, 2000, c_error_kind, &kind));
+    CHECK_EQ(axws_axiom_connect(&a, axws_now_ms()), AXWS_EAUTH); /* said at once, not silently */
+    run(&a, &t, 200, NULL, NULL);
     CHECK_EQ(t.connected, 0);
+    CHECK_EQ(t.errors[AXWS_AXIOM_ERR_AUTH], 0); /* the return value said it: no callback */
+    (void)kind;
+
+    AXT_CASE("an on_error that reconnects when connecting fails at once does not recurse");
+    setup_cfg(&cfg, &t);
+    cfg.url = "ws://unresolvable.invalid/";
+    cfg.resolve = resolve_fails;
+    CHECK_EQ(axws_axiom_init(&a, &cfg), 0);
+    reconnect_on_error = 1;
+    CHECK_EQ(axws_axiom_connect(&a, axws_now_ms()), 0);
+    CHECK_EQ(t.errors[AXWS_AXIOM_ERR_CONNECTION], 0); /* nothing fires inside connect() */
+    run(&a, &t, 100, NULL, NULL);
+    reconnect_on_error = 0;
+    CHECK(t.errors[AXWS_AXIOM_ERR_CONNECTION] >= 1);
+    CHECK(max_error_depth <= 1); /* every error reported from step, none from inside another */
+    axws_axiom_disconnect(&a, axws_now_ms());
 
     AXT_CASE("a token with CR/LF is refused before anything is sent");
     setup_cfg(&cfg, &t);
@@ -509,6 +555,70 @@ static void test_token_file_kill(void) {
         }
     }
     CHECK_EQ(intact, 25);
+}
+
+/* A local user who can create files in the token file's directory plants links where the
+   writer used to put its temporary file (<file>.tmp<pid>): nothing is written through them,
+   and the token file stays a regular file of ours with mode 0600. */
+static void test_token_file_links(void) {
+    static axws_axiom w;
+    char path[200], victim[200], planted[240];
+    struct stat st;
+    FILE *f;
+    char back[64] = "";
+    AXT_CASE("the token file writer never follows a planted link");
+    snprintf(path, sizeof path, "%s/links.json", tmpdir);
+    snprintf(victim, sizeof victim, "%s/victim.txt", tmpdir);
+    f = fopen(victim, "w");
+    if (f) { fputs("precious", f); fclose(f); }
+    snprintf(planted, sizeof planted, "%s.tmp%ld", path, (long)getpid());
+    CHECK(symlink(victim, planted) == 0);
+    memset(&w, 0, sizeof w);
+    snprintf(w.token_file, sizeof w.token_file, "%s", path);
+    memset(w.access, 'A', 100);
+    memset(w.refresh, 'R', 100);
+    CHECK_EQ(axws__ax_write_token_file(&w), 0);
+    f = fopen(victim, "r");
+    if (f) { if (!fgets(back, sizeof back, f)) back[0] = 0; fclose(f); }
+    CHECK(strcmp(back, "precious") == 0);
+    CHECK(lstat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0777) == 0600 && st.st_uid == getuid());
+    unlink(planted);
+
+    AXT_CASE("a token file that cannot be written is reported once; the tokens stay in memory");
+    {
+        axws_axiom_config cfg;
+        static axws_axiom a;
+        ctx t;
+        int one = 1, two = 2;
+        setup_cfg(&cfg, &t);
+        CHECK_EQ(axws_axiom_init(&a, &cfg), 0);
+        snprintf(a.token_file, sizeof a.token_file, "%s/no-such-dir/tokens.json", tmpdir);
+        memset(t.errors, 0, sizeof t.errors);
+        CHECK_EQ(axws_axiom_refresh_token(&a, axws_now_ms()), 0);
+        CHECK(run(&a, &t, 5000, c_tokens, &one));
+        CHECK_EQ(axws_axiom_refresh_token(&a, axws_now_ms() + 20000), 0);
+        CHECK(run(&a, &t, 5000, c_tokens, &two)); /* on_tokens fired both times */
+        CHECK_EQ(t.errors[AXWS_AXIOM_ERR_AUTH], 1);
+        CHECK(strstr(t.error_text, "kept in memory") != NULL);
+        axws_axiom_disconnect(&a, axws_now_ms());
+    }
+
+    AXT_CASE("a token file readable by group or others is reported through the log");
+    {
+        axws_axiom_config cfg;
+        static axws_axiom a;
+        ctx t;
+        setup_cfg(&cfg, &t);
+        cfg.log = capture_log;
+        log_seen[0] = 0;
+        CHECK(chmod(tokfile, 0644) == 0);
+        CHECK_EQ(axws_axiom_init(&a, &cfg), 0);
+        CHECK(strstr(log_seen, "readable by group or others (mode 0644)") != NULL);
+        CHECK(chmod(tokfile, 0600) == 0);
+        log_seen[0] = 0;
+        CHECK_EQ(axws_axiom_init(&a, &cfg), 0);
+        CHECK(strstr(log_seen, "readable by group") == NULL);
+    }
 }
 
 /* The resolver hook sees every host the client wants (region hosts and refresh hosts alike)
@@ -643,6 +753,7 @@ int main(void) {
         return 1;
     }
     run_suite("ws:// (plain)");
+    test_token_file_links();
     standin_stop(&S);
     test_token_file_kill();
 

@@ -106,6 +106,23 @@ C
 P="-std=c99 -D_POSIX_C_SOURCE=200809L $W -I."
 check "layout: AXWS_AXIOM_MAX_ROOMS and AXWS_NO_TLS differ between files" sh -c "gcc $P -DAXWS_NO_TLS -DAXWS_AXIOM_MAX_ROOMS=8 -c '$tmp/layout_user.c' -o '$tmp/lu.o' && gcc $P -c '$tmp/impl.c' -o '$tmp/li.o' && gcc '$tmp/lu.o' '$tmp/li.o' -o '$tmp/layout' -lbearssl && '$tmp/layout'"
 check "layout: the same macros everywhere pass" sh -c "gcc $P -c '$tmp/layout_user.c' -o '$tmp/lu2.o' && gcc '$tmp/lu2.o' '$tmp/li.o' -o '$tmp/layout2' -lbearssl && ! '$tmp/layout2'"
+# clang's UBSan (gcc's does not flag it): an oversize message that ends in an empty final
+# chunk right after a top-level number made the decoder compute NULL + 0
+cat >"$tmp/null_chunk.c" <<'C'
+#define AXIOMWS_IMPLEMENTATION
+#include "axiomws.h"
+static int got;
+static void cb(void *u, const axws_axiom_msg *m) { (void)u; got += m->kind == AXWS_AXIOM_KIND_RAW; }
+int main(void) {
+    static char buf[16];
+    axws_axiom_decoder d;
+    axws_axiom_decoder_init(&d, buf, sizeof buf);
+    axws_axiom_decoder_chunk(&d, "123456789012345678901234567890", 30, 0, cb, NULL);
+    axws_axiom_decoder_chunk(&d, NULL, 0, 1, cb, NULL);
+    return got == 1 ? 0 : 1;
+}
+C
+check "empty final chunk after an oversize number: no arithmetic on NULL (clang UBSan)" sh -c "clang -std=c99 -D_POSIX_C_SOURCE=200809L -O1 -fsanitize=undefined -fno-sanitize-recover=all -I. '$tmp/null_chunk.c' -o '$tmp/null_chunk' -lbearssl && '$tmp/null_chunk'"
 # the README's first-screen example (its first C block) builds as shown
 awk '/^```c$/{if (done) exit; f=1; next} /^```$/{if (f) done=1; f=0} f' README.md >"$tmp/readme.c"
 check "README example builds" gcc -std=c99 -Wall -Wextra -pedantic -I. "$tmp/readme.c" -o "$tmp/readme" -lbearssl
