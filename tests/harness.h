@@ -1,6 +1,8 @@
 /* tests/harness.h - the smallest test harness that can count.
    CHECK(cond) records a pass or a failure (with file:line and the condition), and
-   axt_report() prints "N passed, N failed" as the last line and returns the exit code. */
+   axt_report() prints "N passed, N failed" as the last line and returns the exit code.
+   Also: a file read whole (axt_read_file), a directory's names (axt_dir_*), and what the
+   same tests need on a Cortex-M4 under semihosting (make embedded). */
 #ifndef AXT_HARNESS_H
 #define AXT_HARNESS_H
 #include <stdio.h>
@@ -29,12 +31,15 @@ static int axt_check_eq(long long a, long long b, const char *what, const char *
     return 0;
 }
 
+#if defined(__GNUC__) || defined(__clang__)
+#define AXT_UNUSED __attribute__((unused))
+#else
+#define AXT_UNUSED
+#endif
+
 /* A whole file in memory (malloc'd, NUL-terminated; the tests may allocate), or NULL. */
 #include <stdlib.h>
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((unused))
-#endif
-static char *axt_read_file(const char *path, size_t *len) {
+AXT_UNUSED static char *axt_read_file(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
     char *buf;
     long n;
@@ -49,6 +54,84 @@ static char *axt_read_file(const char *path, size_t *len) {
     *len = (size_t)n;
     return buf;
 }
+
+/* The names of the files in a directory, one per axt_dir_next() (NULL after the last).
+   With AXT_DIR_LIST defined (the Cortex-M4 programs of make embedded: semihosting opens
+   the host's files but cannot list a directory) the names come from that file instead,
+   which lists paths one per line; the ones in `dir` ("dir/name") are taken. */
+#ifdef AXT_DIR_LIST
+typedef struct axt_dir { FILE *list; size_t dlen; char dir[256], line[512]; } axt_dir;
+AXT_UNUSED static int axt_dir_open(axt_dir *d, const char *dir) {
+    d->dlen = strlen(dir);
+    if (d->dlen >= sizeof d->dir) return -1;
+    memcpy(d->dir, dir, d->dlen + 1);
+    d->list = fopen(AXT_DIR_LIST, "r");
+    return d->list ? 0 : -1;
+}
+AXT_UNUSED static const char *axt_dir_next(axt_dir *d) {
+    while (fgets(d->line, sizeof d->line, d->list)) {
+        const char *name = d->line + d->dlen + 1;
+        d->line[strcspn(d->line, "\r\n")] = 0;
+        if (strncmp(d->line, d->dir, d->dlen) == 0 && name[-1] == '/' && !strchr(name, '/')) return name;
+    }
+    return NULL;
+}
+AXT_UNUSED static void axt_dir_close(axt_dir *d) { fclose(d->list); }
+#else
+#include <dirent.h>
+typedef struct axt_dir { DIR *d; } axt_dir;
+AXT_UNUSED static int axt_dir_open(axt_dir *d, const char *dir) { return (d->d = opendir(dir)) ? 0 : -1; }
+AXT_UNUSED static const char *axt_dir_next(axt_dir *d) {
+    struct dirent *e = readdir(d->d);
+    return e ? e->d_name : NULL;
+}
+AXT_UNUSED static void axt_dir_close(axt_dir *d) { closedir(d->d); }
+#endif
+
+/* newlib as Debian builds it for arm-none-eabi (make embedded) has %lld but no C99 length
+   modifier z: "%zu" prints "zu". size_t is as wide as long there, so the tests' formats
+   reach the C library with each 'z' turned into 'l'. */
+#if defined(__NEWLIB__) && !defined(_WANT_IO_C99_FORMATS)
+#include <stdarg.h>
+typedef char axt_size_t_is_long[sizeof(size_t) == sizeof(long) ? 1 : -1];
+static const char *axt_fmt(const char *fmt, char *buf, size_t cap) {
+    size_t i = 0, n = strlen(fmt);
+    if (n >= cap) return fmt;
+    memcpy(buf, fmt, n + 1);
+    while (i < n) {
+        if (buf[i++] != '%') continue;
+        while (i < n && strchr("-+ #0123456789.*", buf[i])) i++;
+        if (buf[i] == 'z') buf[i] = 'l';
+        i++; /* the conversion, or the second '%' of "%%" */
+    }
+    return buf;
+}
+AXT_UNUSED static int axt_vsnprintf(char *s, size_t n, const char *fmt, va_list ap) {
+    char f[256];
+    return vsnprintf(s, n, axt_fmt(fmt, f, sizeof f), ap);
+}
+AXT_UNUSED __attribute__((format(printf, 3, 4))) static int axt_snprintf(char *s, size_t n, const char *fmt, ...) {
+    va_list ap;
+    int r;
+    va_start(ap, fmt);
+    r = axt_vsnprintf(s, n, fmt, ap);
+    va_end(ap);
+    return r;
+}
+AXT_UNUSED __attribute__((format(printf, 2, 3))) static int axt_fprintf(FILE *out, const char *fmt, ...) {
+    char f[256];
+    va_list ap;
+    int r;
+    va_start(ap, fmt);
+    r = vfprintf(out, axt_fmt(fmt, f, sizeof f), ap);
+    va_end(ap);
+    return r;
+}
+#define vsnprintf axt_vsnprintf
+#define snprintf axt_snprintf
+#define fprintf axt_fprintf
+#define printf(...) axt_fprintf(stdout, __VA_ARGS__)
+#endif
 
 static int axt_report(void) {
     printf("%d passed, %d failed\n", axt_passed, axt_failed);

@@ -1,10 +1,12 @@
 #!/bin/bash
-# tests/test_embedded.sh - `make embedded`: the sans-IO core, the JSON tokenizer and the Axiom
-# decoder built for a Cortex-M4 (arm-none-eabi-gcc -Os, newlib-nano) and run under QEMU's
-# mps2-an386 board through semihosting, then the flash and stack budgets of
-# tests/embedded/limits.txt (tests/embedded/embedded.mk, budget.py). Every program's count,
-# the budget's, and their sum last: "N passed, N failed". Fails when the tools are missing
-# (make deps installs gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm).
+# tests/test_embedded.sh - `make embedded`: the unit tests of the sans-IO core, the JSON
+# tokenizer and the Axiom decoder (tests/test_frame.c, test_json.c, test_axiom_msg.c) built
+# for a Cortex-M4 (arm-none-eabi-gcc -Os, newlib) and run under QEMU's mps2-an386 board
+# through semihosting, the entry points' stack measured there, then the flash and stack
+# budgets of tests/embedded/limits.txt (tests/embedded/embedded.mk, budget.py). Every
+# program's count, the budget's, and their sum last: "N passed, N failed". Fails when the
+# tools are missing (make deps installs gcc-arm-none-eabi, libnewlib-arm-none-eabi,
+# qemu-system-arm).
 cd "$(dirname "$0")/.."
 missing=""
 for t in arm-none-eabi-gcc arm-none-eabi-readelf arm-none-eabi-nm arm-none-eabi-objdump qemu-system-arm make; do
