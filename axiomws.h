@@ -104,6 +104,10 @@ THE STEP LOOP
    axws_feed() for programs that drive the core themselves); the callback may send, close,
    or start other work, on this or any other connection.
 
+   axws_poll() is the network port's poll() (lwip_poll() with AXWS_PORT_LWIP), so the same
+   loop serves every port. The socket behind a connection may change between steps (the
+   next address is tried, a reconnect): register what axws_pollfds() returns each time.
+
    THREADS: one connection object must be used by one thread at a time. Different objects
    are independent.
 

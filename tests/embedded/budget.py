@@ -645,9 +645,11 @@ def parse_limits(path):
                 limits.append(("flash", text[1], None, int(text[2]), no))
             elif text[0] == "stack" and len(text) == 4:
                 limits.append(("stack", text[1], text[2], int(text[3]), no))
+            elif text[0] == "ram" and len(text) == 3:
+                limits.append(("ram", text[1], None, int(text[2]), no))
             else:
-                sys.exit("budget.py: %s:%d: expected 'flash NAME BYTES' or 'stack CONFIG FUNCTION BYTES'"
-                         % (path, no))
+                sys.exit("budget.py: %s:%d: expected 'flash NAME BYTES', 'ram NAME BYTES' or "
+                         "'stack CONFIG FUNCTION BYTES'" % (path, no))
     return limits
 
 
@@ -656,7 +658,7 @@ def main():
     if not args:
         sys.exit(__doc__)
     limits_path, sizes, stacks, prog, out_dir = args[0], [], [], "arm-none-eabi-readelf", None
-    objdump, elfs = "arm-none-eabi-objdump", {}
+    objdump, elfs, rams = "arm-none-eabi-objdump", {}, []
     i = 1
     while i < len(args):
         opt = args[i]
@@ -677,6 +679,9 @@ def main():
             elfs[name] = elf
         elif opt == "--out":
             out_dir = val
+        elif opt == "--ram":
+            name, obj = val.split("=", 1)
+            rams.append((name, obj))
         else:
             sys.exit("budget.py: unknown option %s" % opt)
         i += 2
@@ -755,6 +760,21 @@ def main():
                 print("%s: dynamic frames (alloca/VLA): %s" % (config, ", ".join(sorted(g.dynamic))))
         print()
 
+    ram = {}
+    for name, obj in rams:
+        # every data object the file defines: the client and the program's buffers
+        total = 0
+        parts = []
+        for line in subprocess.run([prog, "-sW", obj], capture_output=True, text=True, check=True).stdout.splitlines():
+            f = line.split()
+            if len(f) >= 8 and f[3] == "OBJECT" and f[6] != "UND":
+                total += int(f[2])
+                parts.append("%s %d" % (f[7], int(f[2])))
+        ram[name] = total
+        print("RAM %s: %d bytes (%s)" % (name, total, ", ".join(parts)))
+    if rams:
+        print()
+
     passed = failed = 0
     print("Limits (%s)" % limits_path)
     for kind, what, fn, limit, no in parse_limits(limits_path):
@@ -766,6 +786,14 @@ def main():
             got = flash[what]
             ok = got <= limit
             print("  %s flash %-24s %6d <= %6d" % ("ok  " if ok else "FAIL", what, got, limit))
+        elif kind == "ram":
+            if what not in ram:
+                print("  FAIL line %d: ram %s: no such program was measured" % (no, what))
+                failed += 1
+                continue
+            got = ram[what]
+            ok = got <= limit
+            print("  %s ram   %-24s %6d <= %6d" % ("ok  " if ok else "FAIL", what, got, limit))
         else:
             hits = [(worst[k][0], k[0], k[1]) for k in worst
                     if fnmatch.fnmatchcase(k[0], what) and fnmatch.fnmatchcase(k[1], fn)]

@@ -130,11 +130,22 @@ $(EMB_B)/size/nothing.o: $(EMB_D)/size_prog.c $(EMB_H)
 $(EMB_B)/%/all-kept.elf: $(EMB_B)/%/axws_lib.o $(EMB_B)/size/nothing.o $(EMB_B)/%/stubs.o $(EMB_B)/startup.o
 	$(EMB_CC) $(filter-out -Wl$(comma)--gc-sections,$(EMB_LDFLAGS)) $^ -o $@
 
-EMB_SIZE_ELFS := $(EMB_SIZES:%=$(EMB_B)/size/%.elf) $(EMB_CONFIGS:%=$(EMB_B)/%/all-kept.elf)
+# RAM of an Axiom client in the README's small configuration, wss:// both ways: TLS on, so
+# BearSSL's headers (only them, not the host's libc headers) go on the include path
+EMB_RAM_DEFS := -DAXWS_PORT_LWIP $(EMB_LWIP) -DAXWS_AXIOM_MAX_ROOMS=4 -DAXWS_AXIOM_TOKEN_MAX=1023 \
+                -DAXWS_AXIOM_ARENA_SIZE=1024 -DAXWS_AXIOM_CAPTURE_MAX=128 -DAXWS_AXIOM_RAW_MAX=256
+$(EMB_B)/bearssl-inc/bearssl.h:
+	@mkdir -p $(dir $@)
+	@ln -sf /usr/include/bearssl.h /usr/include/bearssl/*.h $(dir $@)
+$(EMB_B)/ram_axiom.o: $(EMB_D)/ram_axiom.c $(EMB_H) $(EMB_B)/bearssl-inc/bearssl.h
+	$(EMB_CC) $(filter-out -DAXWS_NO_TLS,$(EMB_CFLAGS)) -I$(EMB_B)/bearssl-inc $(EMB_RAM_DEFS) -c $< -o $@
+
+EMB_SIZE_ELFS := $(EMB_SIZES:%=$(EMB_B)/size/%.elf) $(EMB_CONFIGS:%=$(EMB_B)/%/all-kept.elf) $(EMB_B)/ram_axiom.o
 EMB_BUDGET := $(EMB_PYTHON) -B $(EMB_D)/budget.py $(EMB_D)/limits.txt --readelf $(EMB_READELF) --objdump $(EMB_OBJDUMP) \
               --out $(EMB_B) $(foreach c,$(EMB_CONFIGS),--elf $(c)=$(EMB_B)/$(c)/all-kept.elf) \
               $(foreach s,$(EMB_SIZES),--size $(s)=$(EMB_B)/size/$(s).map:$(EMB_B)/$(call emb_cfg,$(s))/axws_lib.o) \
-              $(foreach c,$(EMB_CONFIGS),--stack $(c)=$(EMB_B)/$(c)/axws_lib.o)
+              $(foreach c,$(EMB_CONFIGS),--stack $(c)=$(EMB_B)/$(c)/axws_lib.o) \
+              --ram axiom-small-wss=$(EMB_B)/ram_axiom.o
 
 .PHONY: embedded embedded-tools
 embedded-tools:
