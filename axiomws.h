@@ -1767,7 +1767,6 @@ struct axws_axiom {
     int64_t last_refresh;     /* when the last refresh started */
     int refresh_ok;           /* the response carried a new access token */
     int refresh_status;
-    int64_t retry_after_ms;   /* from a 429 */
     char url[320];
     char session_id[24];
     char text[1024];          /* error and reason sentences */
@@ -8094,7 +8093,7 @@ static void axws__ax_connection_lost(axws_axiom *a, const axws_event *ev) {
         a->want_up = 0;
         return;
     }
-    axws__ax_schedule_retry(a, now, at_least > a->retry_after_ms ? at_least : a->retry_after_ms);
+    axws__ax_schedule_retry(a, now, at_least); /* Retry-After or 1013: at least this long */
 }
 
 static void axws__ax_ws_event(axws_conn *c, const axws_event *ev, void *user) {

@@ -381,6 +381,31 @@ static void test_tokens(void) {
         CHECK_EQ(t.tokens, 0);
         axws_axiom_disconnect(&a, axws_now_ms());
         run(&a, &t, 300, c_closed, NULL);
+
+        /* the TLS flags reach the connection as given: a wrapper that forced or dropped
+           them would accept any certificate, or refuse every test server */
+        AXT_CASE("a certificate for another name is refused; insecure_skip_verify accepts it");
+        setup_cfg(&cfg, &t);
+        cfg.servername = "wrong.example";
+        cfg.no_auto_reconnect = 1;
+        CHECK_EQ(axws_axiom_init(&a, &cfg), 0);
+        memset(t.errors, 0, sizeof t.errors);
+        CHECK_EQ(axws_axiom_connect(&a, axws_now_ms()), 0);
+        {
+            int conn_kind = AXWS_AXIOM_ERR_CONNECTION;
+            CHECK(run(&a, &t, 3000, c_error_kind, &conn_kind));
+        }
+        CHECK_EQ(t.connected, 0);
+        CHECK_EQ(axws_tls_error(axws_axiom_conn(&a)), BR_ERR_X509_BAD_SERVER_NAME);
+        axws_axiom_disconnect(&a, axws_now_ms());
+        setup_cfg(&cfg, &t);
+        cfg.servername = "wrong.example";
+        cfg.insecure_skip_verify = 1;
+        CHECK_EQ(axws_axiom_init(&a, &cfg), 0);
+        CHECK_EQ(axws_axiom_connect(&a, axws_now_ms()), 0);
+        CHECK(wait_connected(&a, &t, 1));
+        axws_axiom_disconnect(&a, axws_now_ms());
+        run(&a, &t, 300, c_closed, NULL);
     }
 }
 
@@ -727,11 +752,49 @@ static void test_tiny_buffer(void) {
     run(&a, &t, 300, c_closed, NULL);
 }
 
+/* A fixed random source: the backoff's jitter and the host choice are then reproducible. */
+static void fixed_random(void *user, void *buf, size_t len) {
+    (void)user;
+    memset(buf, 0x5A, len);
+}
+
+static void test_backoff(void) {
+    axws_axiom_config cfg;
+    axws_axiom a;
+    ctx t;
+    int64_t at;
+    AXT_CASE("backoff: grows while connections die young, starts over after a healthy one");
+    setup_cfg(&cfg, &t);
+    cfg.healthy_ms = 300;
+    cfg.random = fixed_random;
+    CHECK_EQ(axws_axiom_init(&a, &cfg), 0);
+    CHECK_EQ(axws_axiom_connect(&a, axws_now_ms()), 0);
+    CHECK(wait_connected(&a, &t, 1));
+    CHECK_EQ(fault("{\"drop\":true}"), 200);
+    CHECK(wait_disconnected(&a, &t, 1));
+    CHECK_EQ(a.attempts, 1); /* died young: the next wait comes from the first window */
+    at = a.next_attempt - axws_now_ms();
+    CHECK(at >= 0 && at <= cfg.backoff_base_ms);
+    CHECK(wait_connected(&a, &t, 2));
+    CHECK_EQ(fault("{\"drop\":true}"), 200);
+    CHECK(wait_disconnected(&a, &t, 2));
+    CHECK_EQ(a.attempts, 2); /* young again: a wider window */
+    CHECK(wait_connected(&a, &t, 3));
+    run(&a, &t, 400, NULL, NULL); /* past healthy_ms */
+    CHECK_EQ(fault("{\"drop\":true}"), 200);
+    CHECK(wait_disconnected(&a, &t, 3));
+    CHECK_EQ(a.attempts, 1); /* healthy: back to the first window */
+    CHECK(wait_connected(&a, &t, 4));
+    axws_axiom_disconnect(&a, axws_now_ms());
+    run(&a, &t, 300, c_closed, NULL);
+}
+
 static void run_suite(const char *label) {
     printf("-- %s\n", label);
     fflush(stdout);
     test_basic();
     test_reconnect();
+    test_backoff();
     test_keepalive();
     test_malformed();
     test_tokens();

@@ -1230,6 +1230,8 @@ static void test_lengths(void) {
     }
 }
 
+static tconn *tc_open(const topts *o); /* below, with the other helpers for open connections */
+
 static void test_protocol_errors(void) {
     topts o;
     bytes f = {0};
@@ -1319,6 +1321,37 @@ static void test_protocol_errors(void) {
     fail_case("64-bit length with the top bit set", &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
     f.len = 0; b_put(&f, "\x81\x7f\xff\xff\xff\xff\xff\xff\xff\xff", 10);
     fail_case("64-bit length of all ones", &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
+
+    /* RFC 6455 5.2: "the minimal number of bytes MUST be used to encode the length": each
+       boundary on both sides (one less is refused, the smallest legal value is taken) */
+    {
+        static const struct { const char *hdr; size_t hlen, len; int ok; const char *name; } cases[] = {
+            {"\x82\x7e\x00\x7d", 4, 125, 0, "125 bytes in the 16-bit form"},
+            {"\x82\x7e\x00\x00", 4, 0, 0, "0 bytes in the 16-bit form"},
+            {"\x82\x7e\x00\x7e", 4, 126, 1, "126 bytes in the 16-bit form"},
+            {"\x82\x7f\x00\x00\x00\x00\x00\x00\xff\xff", 10, 65535, 0, "65535 bytes in the 64-bit form"},
+            {"\x82\x7f\x00\x00\x00\x00\x00\x00\x00\x7d", 10, 125, 0, "125 bytes in the 64-bit form"},
+            {"\x82\x7f\x00\x00\x00\x00\x00\x01\x00\x00", 10, 65536, 1, "65536 bytes in the 64-bit form"},
+        };
+        size_t k;
+        for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+            uint8_t *pl = binary_payload(cases[k].len ? cases[k].len : 1);
+            f.len = 0;
+            b_put(&f, cases[k].hdr, cases[k].hlen);
+            b_put(&f, pl, cases[k].len);
+            if (!cases[k].ok) {
+                fail_case(cases[k].name, &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
+            } else {
+                tconn *t = tc_open(&o);
+                AXT_CASE(cases[k].name);
+                tc_feed(t, f.p, f.len, T0);
+                CHECK_EQ(axws_error(&t->c), 0);
+                CHECK(strstr(b_cstr(&t->ev), "msg B:") != NULL);
+                tc_free(t);
+            }
+            free(pl);
+        }
+    }
 
     /* RFC 6455 5.5.1: a close body is empty or at least 2 bytes (the code) */
     f.len = 0; sf(&f, 0x88, "\x03", 1);
