@@ -23,7 +23,7 @@ FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
 
-.PHONY: all deps deps-bench deps-cross test test-build demo bench fuzz fuzz-replay examples clean soak cross embedded
+.PHONY: all deps deps-bench deps-cross test test-build demo bench fuzz fuzz-replay examples clean soak cross embedded mutants
 all: examples $(TEST_BIN)
 
 deps:
@@ -116,3 +116,4 @@ $(B)/tests/test_json_swar $(B)/asan/tests/test_json_swar: tests/test_json.c
 $(B)/tests/test_tls_entropy $(B)/asan/tests/test_tls_entropy: tests/test_tls.c
 include tests/lwip/lwip.mk
 include tests/embedded/embedded.mk
+include tests/mutants/mutants.mk

@@ -147,6 +147,18 @@ static int fault(const char *json) { return standin_control(&S, "/__fault", json
 /* The rooms of the open connection, in join order, as the stand-in logged them. */
 static int joins_for(const char *room) { return standin_count(&S, "\"event\":\"join\"", room, (const char *)NULL); }
 
+/* The stand-in's clock ("ms") on the first join line for `room`, or -1. */
+static long join_ms(const char *room) {
+    const char *p = S.log;
+    while ((p = strstr(p, "\"event\":\"join\"")) != NULL) {
+        const char *end = strchr(p, '\n'), *r = strstr(p, room), *m = strstr(p, "\"ms\":");
+        if (!end) end = p + strlen(p);
+        if (r && r < end && m && m < end) return strtol(m + 5, NULL, 10);
+        p = end;
+    }
+    return -1;
+}
+
 static void test_basic(void) {
     axws_axiom_config cfg;
     axws_axiom a;
@@ -163,6 +175,7 @@ static void test_basic(void) {
     CHECK_EQ(axws_axiom_subscribe_token_price(&a, mint), 0);
     CHECK_EQ(axws_axiom_subscribe_wallet_transactions(&a, "7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU"), 0);
     CHECK_EQ(axws_axiom_subscribe(&a, "sol_price"), 0); /* twice: still once */
+    CHECK_EQ(axws_axiom_subscribe_new_tokens(&a), 0); /* the first room twice: still once */
     CHECK_EQ(axws_axiom_subscription_count(&a), 4);
     CHECK(strcmp(axws_axiom_subscription(&a, 0), "new_pairs") == 0);
     CHECK(strcmp(axws_axiom_subscription(&a, 3), "v:7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU") == 0);
@@ -185,6 +198,14 @@ static void test_basic(void) {
         CHECK(p1 && p2 && p3 && p4 && p1 < p2 && p2 < p3 && p3 < p4);
     }
     CHECK_EQ(joins_for("\"room\":\"sol_price\""), 1);
+    {
+        /* paced: one join per pacing_ms (20 ms here), so the four joins span about 60 ms at the
+           server; a burst arrives in one segment and spans ~0. The bound leaves room for
+           scheduling delay of the first join. */
+        long first = join_ms("\"room\":\"new_pairs\""), last = join_ms("\"room\":\"v:7xKX");
+        if (!axt_check(first >= 0 && last >= first + 30, "joins paced by pacing_ms", __FILE__, __LINE__))
+            fprintf(stderr, "     first join at %ld ms, last at %ld ms\n", first, last);
+    }
     CHECK(wait_kind(&a, &t, AXWS_AXIOM_KIND_NEW_PAIR));
     CHECK(wait_kind(&a, &t, AXWS_AXIOM_KIND_SOL_PRICE));
     CHECK(t.last_sol_price > 1 && t.last_sol_price < 10000);
@@ -585,8 +606,18 @@ static void test_token_file_kill(void) {
 /* A local user who can create files in the token file's directory plants links where the
    writer used to put its temporary file (<file>.tmp<pid>): nothing is written through them,
    and the token file stays a regular file of ours with mode 0600. */
+/* A random source that counts: byte k of its output is k, so names are predictable. */
+static unsigned counting_next;
+static void counting_random(void *user, void *buf, size_t len) {
+    size_t i;
+    (void)user;
+    for (i = 0; i < len; i++) ((unsigned char *)buf)[i] = (unsigned char)counting_next++;
+}
+
 static void test_token_file_links(void) {
     static axws_axiom w;
+    axws_axiom_config wcfg;
+    ctx wt;
     char path[200], victim[200], planted[240];
     struct stat st;
     FILE *f;
@@ -596,9 +627,15 @@ static void test_token_file_links(void) {
     snprintf(victim, sizeof victim, "%s/victim.txt", tmpdir);
     f = fopen(victim, "w");
     if (f) { fputs("precious", f); fclose(f); }
-    snprintf(planted, sizeof planted, "%s.tmp%ld", path, (long)getpid());
+    /* The temporary's name comes from the program's random source (cfg.random), so this test
+       knows the first name the writer tries and plants a link there: the writer must not
+       follow it (O_EXCL | O_NOFOLLOW) and must pick another name. */
+    setup_cfg(&wcfg, &wt);
+    wcfg.random = counting_random;
+    CHECK_EQ(axws_axiom_init(&w, &wcfg), 0);
+    snprintf(planted, sizeof planted, "%s.%s.tmp", path, "0001020304050607");
     CHECK(symlink(victim, planted) == 0);
-    memset(&w, 0, sizeof w);
+    counting_next = 0;
     snprintf(w.token_file, sizeof w.token_file, "%s", path);
     memset(w.access, 'A', 100);
     memset(w.refresh, 'R', 100);
@@ -607,6 +644,8 @@ static void test_token_file_links(void) {
     if (f) { if (!fgets(back, sizeof back, f)) back[0] = 0; fclose(f); }
     CHECK(strcmp(back, "precious") == 0);
     CHECK(lstat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0777) == 0600 && st.st_uid == getuid());
+    CHECK(lstat(planted, &st) == 0 && S_ISLNK(st.st_mode)); /* the planted link is left alone */
+    CHECK_EQ(counting_next, 16); /* two names drawn from cfg.random: the planted one, then a fresh one */
     unlink(planted);
 
     AXT_CASE("a token file that cannot be written is reported once; the tokens stay in memory");

@@ -819,6 +819,16 @@ static void test_request(void) {
              "GET /v6 HTTP/1.1", "[::1]:9001"},
             {"request: IPv6 literal, default port", "ws://[2001:db8::1]/", "GET / HTTP/1.1",
              "[2001:db8::1]"},
+            /* the default port depends on the scheme: 443 for wss://, so :443 is left out
+               there and :80 is not */
+            {"request: wss:// default port left out of Host", "wss://example.com/s",
+             "GET /s HTTP/1.1", "example.com"},
+            {"request: wss:// explicit :443 left out of Host", "wss://example.com:443/s",
+             "GET /s HTTP/1.1", "example.com"},
+            {"request: wss:// on port 80 keeps :80 in Host", "wss://example.com:80/s",
+             "GET /s HTTP/1.1", "example.com:80"},
+            {"request: ws:// on port 443 keeps :443 in Host", "ws://example.com:443/s",
+             "GET /s HTTP/1.1", "example.com:443"},
         };
         size_t k;
         for (k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
@@ -857,6 +867,25 @@ static void test_request(void) {
             memset(&o, 0, sizeof o);
             o.headers = bads[i];
             expect_injection_refused(&o);
+        }
+        {
+            /* a header line needs a name before its colon (RFC 7230 3.2: field-name is a
+               token, at least one character) */
+            static const char *const noname[] = {": x", NULL};
+            static const char *const nocolon[] = {"X-A b", NULL};
+            AXT_CASE("request: extra header with an empty name refused");
+            memset(&o, 0, sizeof o);
+            o.headers = noname;
+            t = tc_new(&o);
+            CHECK(t->init_rc == AXWS_EINVAL || t->start_rc == AXWS_EINVAL);
+            CHECK(t->req.len == 0);
+            tc_free(t);
+            AXT_CASE("request: extra header without a colon refused");
+            o.headers = nocolon;
+            t = tc_new(&o);
+            CHECK(t->init_rc == AXWS_EINVAL || t->start_rc == AXWS_EINVAL);
+            CHECK(t->req.len == 0);
+            tc_free(t);
         }
         AXT_CASE("request: CR/LF in Origin refused");
         memset(&o, 0, sizeof o);
@@ -993,6 +1022,14 @@ static void test_handshake(void) {
     hs_refused("Connection: Upgraded (not the token)", &o, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgraded\r\nSec-WebSocket-Accept: {A}\r\n\r\n", AXWS_EHANDSHAKE);
     hs_refused("no accept", &o, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n", AXWS_EHANDSHAKE);
     hs_refused("wrong accept", &o, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGJzPOgmc+2nM=\r\n\r\n", AXWS_EHANDSHAKE);
+    /* RFC 6455 4.1 (client requirement 1): only 101 completes the upgrade; another 1xx
+       (100 Continue, 102 Processing) is not a switch, whatever headers follow */
+    hs_refused("100 Continue with upgrade headers", &o, "HTTP/1.1 100 Continue\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {A}\r\n\r\n", AXWS_EHTTP);
+    hs_refused("102 Processing with upgrade headers", &o, "HTTP/1.1 102 Processing\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {A}\r\n\r\n", AXWS_EHTTP);
+    /* a response with two accept values is not the server's single answer to our key,
+       even when both (or the last) match */
+    hs_refused("two Sec-WebSocket-Accept headers, both right", &o, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {A}\r\nSec-WebSocket-Accept: {A}\r\n\r\n", AXWS_EHANDSHAKE);
+    hs_refused("two Sec-WebSocket-Accept headers, the last right", &o, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGJzPOgmc+2nM=\r\nSec-WebSocket-Accept: {A}\r\n\r\n", AXWS_EHANDSHAKE);
     hs_refused("accept with a character appended", &o, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {A}x\r\n\r\n", AXWS_EHANDSHAKE);
 
     /* RFC 6455 4.1 (client requirements 5, 6): extensions and subprotocols not offered */
@@ -2298,6 +2335,18 @@ static void test_timers(void) {
     expect_str("events", b_cstr(&t->ev), "err -7; close 1006 e-7:");
     tc_free(t);
 
+    AXT_CASE("close timeout: default 2 s");
+    o.close_timeout_ms = 0;
+    t = tc_open(&o);
+    CHECK_EQ(axws_close(&t->c, 1000, NULL, T0), 0);
+    axws_tick(&t->c, T0 + 1990);
+    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_CLOSING);
+    CHECK(axws_timeout_ms(&t->c, T0 + 1990) <= 10);
+    axws_tick(&t->c, T0 + 2010);
+    CHECK_EQ(axws_error(&t->c), AXWS_ETIMEDOUT);
+    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_CLOSED);
+    tc_free(t);
+
     AXT_CASE("handshake timeout: default 10 s");
     o.handshake_timeout_ms = 0;
     t = tc_new(&o);
@@ -2307,6 +2356,40 @@ static void test_timers(void) {
     CHECK_EQ(axws_error(&t->c), AXWS_ETIMEDOUT);
     tc_free(t);
     b_free(&store); b_free(&log); b_free(&f);
+}
+
+/* axws_init refuses what cannot work, naming the kind of problem: a tx_buf too small for
+   the upgrade request (AXWS_ENOBUFS), a negative timeout (AXWS_EINVAL). */
+static void test_config(void) {
+    static const char *const names[5] = {"connect", "handshake", "close", "keepalive", "dead_peer"};
+    static uint8_t tx[AXWS_MIN_TX];
+    axws_conn c;
+    axws_config cfg;
+    int k;
+    AXT_CASE("config: tx_buf of AXWS_MIN_TX accepted, one byte less refused");
+    memset(&cfg, 0, sizeof cfg);
+    cfg.tx_buf = tx;
+    cfg.tx_size = AXWS_MIN_TX;
+    CHECK_EQ(axws_init(&c, &cfg), 0);
+    cfg.tx_size = AXWS_MIN_TX - 1;
+    CHECK_EQ(axws_init(&c, &cfg), AXWS_ENOBUFS);
+    cfg.tx_buf = NULL;
+    cfg.tx_size = AXWS_MIN_TX;
+    CHECK_EQ(axws_init(&c, &cfg), AXWS_ENOBUFS);
+    for (k = 0; k < 5; k++) {
+        set_case("config: a negative %s timeout is refused", names[k]);
+        memset(&cfg, 0, sizeof cfg);
+        cfg.tx_buf = tx;
+        cfg.tx_size = sizeof tx;
+        switch (k) {
+        case 0: cfg.connect_timeout_ms = -1; break;
+        case 1: cfg.handshake_timeout_ms = -1; break;
+        case 2: cfg.close_timeout_ms = -1; break;
+        case 3: cfg.keepalive_ms = -1; break;
+        default: cfg.dead_peer_ms = -1; break;
+        }
+        CHECK_EQ(axws_init(&c, &cfg), AXWS_EINVAL);
+    }
 }
 
 static void test_strerror(void) {
@@ -2327,6 +2410,7 @@ static void test_strerror(void) {
 int main(void) {
     test_accept_helper();
     test_strerror();
+    test_config();
     test_request();
     test_handshake();
     test_lengths();
