@@ -17,6 +17,8 @@ ASAN_BIN := $(TEST_SRC:tests/%.c=$(B)/asan/tests/%)
 EX_SRC   := $(filter-out examples/lwip_%.c,$(wildcard examples/*.c))
 EX_BIN   := $(EX_SRC:examples/%.c=$(B)/%)
 EX_ASAN  := $(EX_SRC:examples/%.c=$(B)/asan/%)
+# an example that needs a library besides BearSSL names it here (EX_LIBS_<name>)
+EX_LIBS_libuv_loop := -luv
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 FUZZ_REPLAY := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/replay_%)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
@@ -37,33 +39,33 @@ examples: $(EX_BIN)
 
 $(B)/%: examples/%.c axiomws.h examples/axiom_example.h
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(WARN) $(CFLAGS) -I. $< -o $@ $(LIBS)
+	$(CC) $(STD) $(WARN) $(CFLAGS) -I. $< -o $@ $(LIBS) $(EX_LIBS_$*)
 
 $(B)/asan/%: examples/%.c axiomws.h examples/axiom_example.h
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(WARN) -O1 -g $(ASAN) -I. $< -o $@ $(LIBS)
+	$(CC) $(STD) $(WARN) -O1 -g $(ASAN) -I. $< -o $@ $(LIBS) $(EX_LIBS_$*)
 
 # the same examples without BearSSL (AXWS_NO_TLS): ws:// only, nothing else linked
 $(B)/notls/%: examples/%.c axiomws.h examples/axiom_example.h
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(WARN) $(CFLAGS) -DAXWS_NO_TLS -I. $< -o $@
+	$(CC) $(STD) $(WARN) $(CFLAGS) -DAXWS_NO_TLS -I. $< -o $@ $(EX_LIBS_$*)
 
 $(B)/tests/%: tests/%.c axiomws.h tests/harness.h
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(WARN) $(CFLAGS) -I. -Itests $< -o $@ $(LIBS) -lm
+	$(CC) $(STD) $(WARN) $(CFLAGS) -I. -Itests $< -o $@ $(LIBS) -lm $(TEST_LIBS_$*)
 
 $(B)/asan/tests/%: tests/%.c axiomws.h tests/harness.h
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(WARN) -O1 -g $(ASAN) -I. -Itests $< -o $@ $(LIBS) -lm
+	$(CC) $(STD) $(WARN) -O1 -g $(ASAN) -I. -Itests $< -o $@ $(LIBS) -lm $(TEST_LIBS_$*)
 
 # fuzz targets: libFuzzer with clang, or a plain main that replays the committed corpus
 $(B)/fuzz/replay_%: fuzz/%.c fuzz/replay_main.c fuzz/fuzz_util.h axiomws.h
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) -Wall -Wextra -O1 -g $(ASAN) -I. fuzz/replay_main.c $< -o $@ $(LIBS) -lm
+	$(CC) $(STD) -Wall -Wextra -O1 -g $(ASAN) -I. fuzz/replay_main.c $< -o $@ $(LIBS) -lm $(FUZZ_LIBS_$*)
 
 $(B)/fuzz/%: fuzz/%.c fuzz/fuzz_util.h axiomws.h
 	@mkdir -p $(dir $@)
-	$(CLANG) $(STD) -O1 -g -fsanitize=fuzzer,address,undefined -I. $< -o $@ $(LIBS) -lm
+	$(CLANG) $(STD) -O1 -g -fsanitize=fuzzer,address,undefined -I. $< -o $@ $(LIBS) -lm $(FUZZ_LIBS_$*)
 
 fuzz-replay: $(FUZZ_REPLAY)
 	@for t in $(FUZZ_REPLAY); do n=$${t##*/replay_}; $$t fuzz/corpus/$$n || exit 1; done
@@ -102,6 +104,11 @@ demo: deps examples
 clean:
 	rm -rf $(B) fuzz/out
 
+# permessage-deflate: zlib is the reference in the inflate's test, fuzz target and
+# benchmark only; the library never links it (Debian zlib1g-dev)
+TEST_LIBS_test_inflate := -lz
+FUZZ_LIBS_fuzz_inflate := -lz
+BENCH_LIBS_bench_inflate := -lz
 # >>tls: the TLS benchmark talks to an OpenSSL server (Debian libssl-dev)
 BENCH_LIBS_bench_tls := -lssl -lcrypto
 # ---- JSON benchmark (issue 4): the libraries tests/bench/bench_json.c compares against.
@@ -114,6 +121,10 @@ $(B)/bench/simdjson_shim.o: tests/bench/simdjson_shim.cpp
 # tests/test_json_swar.c includes tests/test_json.c; test_tls_entropy.c includes test_tls.c
 $(B)/tests/test_json_swar $(B)/asan/tests/test_json_swar: tests/test_json.c
 $(B)/tests/test_tls_entropy $(B)/asan/tests/test_tls_entropy: tests/test_tls.c
+$(B)/tests/test_interop $(B)/asan/tests/test_interop $(B)/tests/test_interop_deflate $(B)/asan/tests/test_interop_deflate: tests/peer_proc.h
 include tests/lwip/lwip.mk
 include tests/embedded/embedded.mk
 include tests/mutants/mutants.mk
+include fuzz/campaign.mk
+include packaging/install.mk
+include tests/mutants/fuzz_mutants.mk

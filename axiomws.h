@@ -7,26 +7,47 @@
    Link with -lbearssl (unless built with AXWS_NO_TLS).
 
 QUICK START
-   A client that connects, sends one message and prints what comes back:
+   A whole client (tests/test_docs.sh compiles and runs it): it connects, sends one message,
+   prints the answer, closes with the close handshake, and says what went wrong if anything:
+
+       #define AXIOMWS_IMPLEMENTATION
+       #include "axiomws.h"
+       #include <stdio.h>
 
        static void on_event(axws_conn *c, const axws_event *ev, void *user) {
-           if (ev->type == AXWS_EV_OPEN)    axws_send_text(c, "hello", 5);
-           if (ev->type == AXWS_EV_MESSAGE) printf("%.*s\n", (int)ev->len, (const char *)ev->data);
+           (void)user;
+           if (ev->type == AXWS_EV_OPEN) axws_send_text(c, "hello", 5);
+           if (ev->type == AXWS_EV_MESSAGE) {
+               printf("%.*s\n", (int)ev->len, (const char *)ev->data);
+               axws_close(c, AXWS_CLOSE_NORMAL, "done", ev->now_ms);
+           }
        }
-       ...
-       static unsigned char rx[16384], tx[16384], msg[65536];
-       axws_config cfg = {0};
-       cfg.rx_buf = rx; cfg.rx_size = sizeof rx;     cfg.tx_buf = tx; cfg.tx_size = sizeof tx;
-       cfg.msg_buf = msg; cfg.msg_size = sizeof msg; cfg.on_event = on_event;
-       axws_conn c;
-       axws_init(&c, &cfg);
-       axws_connect(&c, "ws://127.0.0.1:9001/", axws_now_ms());
-       while (axws_get_state(&c) != AXWS_STATE_CLOSED) {
-           struct pollfd p[AXWS_MAX_POLLFDS];
-           int n = axws_pollfds(&c, p, AXWS_MAX_POLLFDS);
-           poll(p, (nfds_t)n, axws_timeout_ms(&c, axws_now_ms()));
-           axws_step(&c, p, n, axws_now_ms());
+
+       int main(int argc, char **argv) {
+           static unsigned char rx[4096], tx[4096], msg[65536];
+           static axws_conn c;
+           char why[AXWS_DESCRIBE_MAX];
+           axws_config cfg;
+           axws_config_init(&cfg);
+           cfg.rx_buf = rx; cfg.rx_size = sizeof rx;     cfg.tx_buf = tx; cfg.tx_size = sizeof tx;
+           cfg.msg_buf = msg; cfg.msg_size = sizeof msg; cfg.on_event = on_event;
+           if (axws_init(&c, &cfg) == 0 && axws_connect(&c, argc > 1 ? argv[1] : "ws://127.0.0.1:9001/", axws_now_ms()) == 0)
+               while (axws_get_state(&c) != AXWS_STATE_CLOSED) {
+                   struct pollfd p[AXWS_MAX_POLLFDS];
+                   int n = axws_pollfds(&c, p, AXWS_MAX_POLLFDS);
+                   poll(p, (nfds_t)n, axws_timeout_ms(&c, axws_now_ms()));
+                   axws_step(&c, p, n, axws_now_ms());
+               }
+           if (axws_error(&c)) {
+               axws_describe(&c, why, sizeof why);
+               fprintf(stderr, "%s\n", why);
+               return 1;
+           }
+           return 0;
        }
+
+   wss:// needs rx_buf of AXWS_TLS_BUF_MIN bytes and trust anchors (axws_tls_anchors_file()
+   into cfg.trust_anchors / trust_anchor_count); see the README's "Getting started".
 
 CONFIGURATION MACROS (NAME - default - meaning)
    AXIOMWS_IMPLEMENTATION - unset - emit the definitions in this translation unit.
@@ -48,8 +69,24 @@ CONFIGURATION MACROS (NAME - default - meaning)
                                     instead of POSIX; needs lwIP with LWIP_SOCKET and
                                     LWIP_SOCKET_POLL; names resolve with LWIP_DNS (or set
                                     cfg.resolve); IP literals always work.
+   AXWS_PORT_USER         - unset - the network port is the program's own (a modem's AT
+                                    socket commands, a vendor TCP API): the library defines
+                                    no socket code and calls axws_port_open/connect/
+                                    connect_result/send/recv/close/resolve, which the program
+                                    defines (see "the network port of the program's own" in
+                                    the declarations); axws_poll() and axws_now_ms() are then
+                                    the program's too. No POSIX call is linked: no token
+                                    file (pass the tokens) and, with AXWS_NO_TLS, no OS
+                                    random source (set cfg.random). Not with AXWS_PORT_LWIP.
+   AXWS_PORT_USER_HEADER  - unset - with AXWS_PORT_USER: a header to include instead of
+                                    <poll.h> (e.g. "myport.h") that declares struct pollfd
+                                    {int fd; short events, revents;} and POLLIN, POLLOUT,
+                                    POLLERR, POLLHUP, for targets without <poll.h> (newlib).
    AXWS_NO_JSON           - unset - no JSON tokenizer. Needs AXWS_NO_AXIOM.
    AXWS_NO_AXIOM          - unset - no Axiom decoder and no Axiom client.
+   AXWS_NO_DEFLATE        - unset - no permessage-deflate and no inflate (cfg.deflate is
+                                    gone). Without it they cost no flash either in a
+                                    program that never calls axws_deflate_enable().
    AXWS_NO_STDIO          - unset - no fopen, printf, getenv or strerror anywhere: trust
                                     anchors from memory (no axws_tls_anchors_file), Axiom
                                     tokens from the config (no token file, no environment).
@@ -58,6 +95,13 @@ CONFIGURATION MACROS (NAME - default - meaning)
    AXWS_NO_OS_RANDOM      - unset - never ask the OS (nor BearSSL's system seeder) for
                                     randomness: cfg.random is the only entropy source and
                                     connecting without it fails with AXWS_ENORANDOM.
+   AXWS_NO_PROXY          - unset - no proxies: no cfg.proxy, axws_proxy_status() or
+                                    axws_proxy_from_env(), and no tunnel code in the
+                                    socket driver. Implied by AXWS_NO_SOCKETS, and by
+                                    AXWS_PORT_LWIP / AXWS_PORT_USER unless AXWS_PROXY is
+                                    defined: the tunnel costs about 3 KB of flash that a
+                                    device on its own network rarely needs.
+   AXWS_PROXY             - unset - with AXWS_PORT_LWIP or AXWS_PORT_USER: keep proxies.
    AXWS_ASSERT(x)         - assert(x) - how programmer errors (NULL objects) are caught.
    AXWS_JSON_NO_SIMD      - unset - the JSON scanner uses portable 8-byte words only.
    AXWS_AXIOM_MAX_ROOMS   - 64    - rooms one Axiom client remembers.      } these change
@@ -84,14 +128,26 @@ MEMORY
                 response (bounded by max_handshake)
        msg_buf  whole-message reassembly (optional: without   the largest message accepted
                 it messages arrive as streamed chunks)
+       cfg.deflate (optional, permessage-deflate): the      AXWS_INFLATE_STATE_SIZE, and
+                inflate's state and the window the server    1 << window_bits (9..15)
+                compresses against (see >>deflate-decl)
    The default resolver calls getaddrinfo(), which may allocate inside libc and may block.
    Programs that must avoid both set cfg.resolve, or call axws_connect_addr() or
    axws_connect_fd() with an address or socket they obtained themselves.
+   Through a proxy (PROXIES) tx_buf also holds the proxy's request behind the upgrade
+   request until the tunnel is up (HTTP: 29 bytes, twice "host:port", and a 29-byte
+   Proxy-Authorization line plus the credentials' base64; SOCKS5: at most 777 bytes), and
+   the proxy's answers are read into rx_buf (tls_buf when there is no rx_buf): no other
+   memory.
 
 ERRORS
    The first fatal error sticks to the connection (axws_error()); axws_strerror() describes any
-   code. Details have their own getters: axws_http_status(), axws_close_code(),
-   axws_close_reason(), axws_sys_errno(), axws_location(). axws_connect() on a CLOSED
+   code, and axws_describe(c, buf, AXWS_DESCRIBE_MAX) the whole failure in one line: phase,
+   host, port and address, HTTP status, TLS cause, errno, the timeout or the buffer (its size
+   and the size needed); cfg.log receives the same line. Configuration errors (URL, buffers,
+   headers) are returned by axws_init()/axws_connect() themselves. Details also have their own
+   getters: axws_http_status(), axws_close_code(), axws_close_reason(), axws_sys_errno(),
+   axws_location(), axws_proxy_status() (what a proxy answered). axws_connect() on a CLOSED
    connection starts afresh and clears them.
 
 THE STEP LOOP
@@ -104,9 +160,17 @@ THE STEP LOOP
    axws_feed() for programs that drive the core themselves); the callback may send, close,
    or start other work, on this or any other connection.
 
-   axws_poll() is the network port's poll() (lwip_poll() with AXWS_PORT_LWIP), so the same
-   loop serves every port. The socket behind a connection may change between steps (the
-   next address is tried, a reconnect): register what axws_pollfds() returns each time.
+   A step whose revents are all 0, or with fds NULL, is the timer tick. Edge-triggered
+   loops work: a step reads at most 16 times; when it stops with bytes left in the socket,
+   axws_timeout_ms() returns 0 and the next step reads on without a new readiness report.
+
+   axws_poll() is the network port's poll() (lwip_poll() with AXWS_PORT_LWIP, the
+   program's own with AXWS_PORT_USER), so the same loop serves every port. The socket
+   behind a connection may change between steps (the next address is tried, a reconnect):
+   register what axws_pollfds() returns each time.
+   A new socket may get the number of the one just closed, and epoll, kqueue and libuv
+   forget a socket when it is closed: loops that register the descriptor once compare
+   axws_socket_generation() after every step and register anew when it changed.
 
    THREADS: one connection object must be used by one thread at a time. Different objects
    are independent.
@@ -125,6 +189,22 @@ TLS
    is set. BearSSL does not match IP addresses: for 127.0.0.1 give a servername. A
    reconnect to the same server resumes the TLS session. Details in the >>tls-decl section.
 
+PROXIES
+   cfg.proxy = "http://user:password@proxy:3128" (HTTP CONNECT, RFC 9110 9.3.6, with Basic
+   authentication), "socks5://user:password@proxy:1080" (SOCKS5, RFC 1928 and 1929: the
+   server's name is resolved here) or "socks5h://proxy:1080" (the proxy resolves it); NULL
+   or "" connects directly. ws://, wss:// and axws_http_request() alike go through a
+   tunnel: TLS runs end to end with the server, whose name is verified and sent as SNI
+   (never the proxy's), and the Host header names the server. The tunnel is a part of
+   connecting (state CONNECTING, under connect_timeout_ms) and nothing in it blocks but
+   the resolver (the proxy's name; the server's too with socks5://). The library never
+   reads the environment on its own: axws_proxy_from_env() picks the proxy curl would
+   (ws_proxy/http_proxy, wss_proxy/https_proxy, all_proxy, no_proxy), for programs that
+   want that. A proxy that refuses fails the connection with AXWS_EPROXY (the HTTP status
+   or SOCKS5 reply code in axws_proxy_status()), AXWS_EPROXYAUTH (credentials wanted or
+   refused) or AXWS_EPROXYCONNECT (the proxy is unreachable); axws_describe() names the
+   proxy, the step and what it answered. Details in the >>proxy section.
+
 JSON
    A streaming pull tokenizer (axws_json_*), strict RFC 8259, resumable at any byte, no
    allocation, with number conversion, unescaping and a path matcher for picking fields out
@@ -137,7 +217,10 @@ AXIOM CLIENT
    >>axiom-client-decl and >>axiom-msg-decl sections.
 
 LIMITATIONS
-   No permessage-deflate (extensions are refused). No HTTP proxy support. No redirects are
+   permessage-deflate on received messages only: what the client sends is never compressed
+   (RFC 7692 allows it); no other extension. Proxies: HTTP CONNECT and SOCKS5 only
+   (no https:// proxy, no SOCKS4; Basic and RFC 1929 user/password authentication only;
+   an HTTP proxy is always asked for a tunnel, http:// requests too). No redirects are
    followed (the Location header is exposed). TLS is 1.2 at most (BearSSL). Non-minimal
    frame length encodings are refused (RFC 6455 5.2 says MUST). The default resolver and
    the Axiom token file use blocking libc calls (see MEMORY and AXIOM CLIENT).
@@ -146,12 +229,14 @@ HISTORY
    0.2.0  embeddable: the core knows no sockets (the socket driver registers c->release;
           connect timers moved to the driver); feature switches AXWS_NO_SOCKETS,
           AXWS_NO_JSON, AXWS_NO_AXIOM, AXWS_NO_STDIO, AXWS_NO_OS_RANDOM; network ports
-          (POSIX, lwIP with AXWS_PORT_LWIP) behind one interface; axws_poll(). API changes:
+          (POSIX, lwIP with AXWS_PORT_LWIP, the program's own with AXWS_PORT_USER) behind
+          one interface; axws_poll(). API changes:
           addresses are axws_addr (no sockaddr): axws_resolve_fn takes axws_addr *out,
           axws_connect_addr() takes (addrs, count); IP literals never reach the resolver;
           axws_init()/axws_axiom_init() are macros that check the layout (AXWS_ELAYOUT);
           cfg.random also seeds BearSSL; no entropy at all is AXWS_ENORANDOM; the library
-          formats numbers and texts itself (no printf in any build).
+          formats numbers and texts itself (no printf in any build);
+          axws_socket_generation() for loops that keep the socket registered (epoll).
    0.1.0  first release: RFC 6455 client engine, TLS through BearSSL, the JSON tokenizer,
           the Axiom Trade client.
 */
@@ -174,11 +259,23 @@ HISTORY
 #if defined(AXWS_NO_SOCKETS) && !defined(AXWS_NO_TLS)
 #define AXWS_NO_TLS /* the TLS layer drives sockets: a sans-IO program brings its own TLS */
 #endif
+#if defined(AXWS_NO_SOCKETS) && !defined(AXWS_NO_PROXY)
+#define AXWS_NO_PROXY /* the tunnel is made by the socket driver */
+#endif
+#if (defined(AXWS_PORT_LWIP) || defined(AXWS_PORT_USER)) && !defined(AXWS_PROXY) && !defined(AXWS_NO_PROXY)
+#define AXWS_NO_PROXY /* embedded ports: opt in with AXWS_PROXY (flash) */
+#endif
 #if defined(AXWS_NO_JSON) && !defined(AXWS_NO_AXIOM)
 #error "AXWS_NO_JSON needs AXWS_NO_AXIOM too: the Axiom decoder is built on the JSON tokenizer"
 #endif
 #if defined(AXWS_NO_SOCKETS) && defined(AXWS_PORT_LWIP)
 #error "AXWS_PORT_LWIP selects a network port, AXWS_NO_SOCKETS removes them all: pick one"
+#endif
+#if defined(AXWS_NO_SOCKETS) && defined(AXWS_PORT_USER)
+#error "AXWS_PORT_USER selects a network port, AXWS_NO_SOCKETS removes them all: pick one"
+#endif
+#if defined(AXWS_PORT_LWIP) && defined(AXWS_PORT_USER)
+#error "AXWS_PORT_LWIP and AXWS_PORT_USER are two network ports: pick one"
 #endif
 /* The Axiom client drives connections; without sockets only its decoder remains. */
 #if !defined(AXWS_NO_AXIOM) && !defined(AXWS_NO_SOCKETS)
@@ -190,6 +287,8 @@ HISTORY
 #ifndef AXWS_NO_SOCKETS
 #ifdef AXWS_PORT_LWIP
 #include <lwip/sockets.h> /* lwip_* calls; struct pollfd and POLLIN for lwip_poll */
+#elif defined(AXWS_PORT_USER) && defined(AXWS_PORT_USER_HEADER)
+#include AXWS_PORT_USER_HEADER /* the program's struct pollfd and POLL* (no <poll.h>) */
 #else
 #include <poll.h>
 #endif
@@ -233,7 +332,7 @@ extern "C" {
     X(AXWS_EUTF8, -12, "invalid UTF-8 in a text message or close reason")                   \
     X(AXWS_EIO, -13, "socket error")                                                         \
     X(AXWS_ECLOSED, -14, "connection closed without a close handshake")                      \
-    X(AXWS_EDEADPEER, -15, "nothing received from the peer within the dead-peer timeout")   \
+    X(AXWS_EDEADPEER, -15, "the peer went silent or stopped reading (dead-peer timeout)")   \
     X(AXWS_ENOBUFS, -16, "a configured buffer is too small")                                 \
     X(AXWS_ETLS, -17, "TLS failure")                                                         \
     X(AXWS_ENOTLS, -18, "wss:// is not available in a build with AXWS_NO_TLS")            \
@@ -242,7 +341,21 @@ extern "C" {
     X(AXWS_EFULL, -21, "the subscription table is full")                                     \
     X(AXWS_EFILE, -22, "token file could not be read or written")                          \
     X(AXWS_ENORANDOM, -23, "no entropy source: set cfg.random (this target has no OS random source)") \
-    X(AXWS_ELAYOUT, -24, "this file and the implementation disagree on layout macros (AXWS_NO_*, AXWS_PORT_*, AXWS_AXIOM_*): set them the same in every file")
+    X(AXWS_ELAYOUT, -24, "this file and the implementation disagree on layout macros (AXWS_NO_*, AXWS_PORT_*, AXWS_AXIOM_*): set them the same in every file") \
+    X(AXWS_EDEFLATE, -25, "invalid compressed data in a permessage-deflate message") \
+    AXWS__ERRORS_PROXY(X)
+/* The proxy's errors (>>proxy), in the list only where proxies are built in: the sans-IO
+   core, which never returns them, carries no texts for them. Their names exist in every
+   build (below), so a program's switch compiles either way. */
+#ifndef AXWS_NO_PROXY
+#define AXWS__ERRORS_PROXY(X)                                                                \
+    X(AXWS_EPROXY, -26, "the proxy did not open a tunnel to the server: it refused, or its answer was malformed") \
+    X(AXWS_EPROXYAUTH, -27, "the proxy wants authentication, or refused the user name and password") \
+    X(AXWS_EPROXYCONNECT, -28, "could not connect to the proxy")
+#else
+#define AXWS__ERRORS_PROXY(X)
+enum { AXWS_EPROXY = -26, AXWS_EPROXYAUTH = -27, AXWS_EPROXYCONNECT = -28 };
+#endif
 
 #define AXWS__ENUM_ITEM(name, value, text) name = value,
 enum { AXWS__ERRORS(AXWS__ENUM_ITEM) AXWS__ERR_LAST_ };
@@ -279,7 +392,7 @@ enum {
 
 typedef enum axws_state {
     AXWS_STATE_CLOSED = 0,   /* not started, or finished (see axws_error) */
-    AXWS_STATE_CONNECTING,   /* TCP connect in progress */
+    AXWS_STATE_CONNECTING,   /* TCP connect (and a proxy's tunnel) in progress */
     AXWS_STATE_TLS,          /* TLS handshake in progress */
     AXWS_STATE_HANDSHAKE,    /* upgrade request sent, waiting for 101 */
     AXWS_STATE_OPEN,         /* messages flow */
@@ -310,6 +423,8 @@ typedef struct axws_event {
     int close_code;      /* CLOSE: the peer's code, 1005 (none), or 1006 (no close frame) */
     int error;           /* ERROR, CLOSE: the sticky error, 0 for a clean close */
     int status;          /* HTTP_RESPONSE: the HTTP status */
+    int64_t now_ms;      /* the time the library was given by the call that fired this
+                            event: what axws_close() and the timers want from a callback */
 } axws_event;
 
 typedef struct axws_conn axws_conn;
@@ -347,6 +462,108 @@ typedef void (*axws_log_fn)(void *user, const char *text);
 #define AXWS_MAX_POLLFDS 1   /* pollfd entries one connection can ask for */
 #define AXWS_MAX_ADDRS 8     /* addresses tried per connect */
 
+/* >>deflate-decl */
+#ifndef AXWS_NO_DEFLATE
+/* ======================================================================== permessage-deflate
+   RFC 7692, receive side. The client offers the extension only when the program enables it
+   (axws_deflate_enable() on cfg.deflate); a server that accepts may then compress the
+   messages it sends (RSV1 on a message's first frame), which are inflated by the library's
+   own bounded inflate (RFC 1951) into the same paths as plain messages: msg_buf, chunks,
+   UTF-8 checks. Messages this client sends are never compressed (RFC 7692 6 allows it).
+
+   Memory, all the program's (no malloc, nothing of it inside axws_conn):
+       axws_inflate  the inflate's state and Huffman tables     AXWS_INFLATE_STATE_SIZE
+       window        the history the server compresses against  AXWS_INFLATE_WINDOW_SIZE(bits)
+                     = 1 << window_bits, offered as server_max_window_bits (RFC 7692
+                     7.1.2.1), so a server that accepts never needs more
+   Both belong to one connection and must stay untouched while it is not CLOSED.
+
+   The inflate also works on its own (raw RFC 1951 streams, any split of the input):
+       axws_inflate_init(&z, window, 15);
+       while (...) {
+           r = axws_inflate_run(&z, in, in_len, &used, SIZE_MAX, &out, &out_len);
+           ... use out[0..out_len): it points into the window and stays valid until the
+           next call; in += used, in_len -= used; AXWS_INFLATE_END after the final block ...
+       } */
+
+/* The inflate's state: the bit reader, where it is in a block, and its decoding tables
+   (kept here, never on the stack). Transparent so that it can be allocated anywhere;
+   treat every field as private. */
+typedef struct axws_inflate {
+    uint64_t bits;            /* input bits not used yet, first bit lowest */
+    uint32_t nbits;           /* how many */
+    uint32_t wsize;           /* window size, a power of two */
+    uint32_t wpos;            /* where the next output byte goes in the window */
+    uint32_t whave;           /* history bytes in the window (at most wsize) */
+    uint32_t left;            /* stored block: bytes still to copy; match: bytes left */
+    uint32_t dist;            /* a match cut short by the output limit: its distance */
+    uint16_t nlen, ndist, ncode, have; /* a dynamic block's header being read */
+    uint8_t mode;             /* AXWS__INF_* */
+    uint8_t last;             /* the current block is the final one (BFINAL) */
+    uint8_t fixed;            /* the current block uses the fixed codes (RFC 1951 3.2.6) */
+    uint8_t err;              /* why the data was refused (AXWS_INFLATE_E_*), 0 = none */
+    uint8_t *window;
+    uint64_t span_at;         /* chunk mode: message offset of the span held back */
+    uint32_t span_off, span_len; /* that span, in the window (it may be the last one) */
+    uint8_t lens[320];        /* code lengths of a dynamic block */
+    uint16_t sorted[320];     /* a table being built: its symbols in code order (here, not
+                                 on the stack, which small targets have little of) */
+    uint32_t lencode[852];    /* literal/length table: 9-bit root + subtables (852 entries
+                                 suffice for any code, zlib's proven bound) */
+    uint32_t distcode[592];   /* distance table: 6-bit root + subtables (592 suffice) */
+} axws_inflate;
+
+#define AXWS_INFLATE_STATE_SIZE (sizeof(axws_inflate)) /* 6,808 bytes on x86-64, 6,800 on
+                                                          32-bit ARM */
+#define AXWS_INFLATE_WINDOW_SIZE(bits) ((size_t)1 << (bits)) /* 32 KiB for 15 */
+#define AXWS_DEFLATE_MAX_DEFAULT ((size_t)16 << 20) /* chunk mode's inflated message limit */
+
+/* axws_inflate_run() results besides negative errors (AXWS_EDEFLATE). */
+#define AXWS_INFLATE_NEED_INPUT 0  /* every input byte was used: give more */
+#define AXWS_INFLATE_OUTPUT_FULL 1 /* stopped at max_out or the window's end: call again */
+#define AXWS_INFLATE_END 2         /* the final block ended (*in_used stops right after it) */
+
+/* Set up `z` to inflate a new stream with `window` of 1 << window_bits bytes (8..15; a
+   stream that refers further back than the window fails). Returns 0 or AXWS_EINVAL. */
+AXWS_API int axws_inflate_init(axws_inflate *z, void *window, int window_bits);
+/* Start the next stream (or permessage-deflate message): block state cleared; the window's
+   history kept when keep_history (context takeover), else forgotten. */
+AXWS_API void axws_inflate_reset(axws_inflate *z, int keep_history);
+/* Inflate from in[0..in_len): *in_used gets the bytes taken (all of them unless the output
+   stopped or the stream ended); *out / *out_len the bytes produced, inside the window
+   (valid until the next call), at most max_out (> 0). Input may be split anywhere, down to
+   one byte per call. Returns AXWS_INFLATE_NEED_INPUT, _OUTPUT_FULL, _END, or AXWS_EDEFLATE
+   for invalid data (sticky; axws_inflate_strerror() says why). */
+AXWS_API int axws_inflate_run(axws_inflate *z, const void *in, size_t in_len, size_t *in_used, size_t max_out,
+                          const uint8_t **out, size_t *out_len);
+/* Why the data was refused, or "" (a static string). */
+AXWS_API const char *axws_inflate_strerror(const axws_inflate *z);
+
+struct axws__deflate_ops; /* what axws_deflate_enable() links in: see below */
+
+/* cfg.deflate (and axws_axiom_config.deflate): set through axws_deflate_enable(), which
+   is what links the inflate into a program; zero = no compression offered. */
+typedef struct axws_deflate_config {
+    axws_inflate *state;      /* the inflate's state (borrowed) */
+    void *window;             /* AXWS_INFLATE_WINDOW_SIZE(window_bits) bytes (borrowed) */
+    int window_bits;          /* 9..15, offered as server_max_window_bits when below 15 */
+    int no_context_takeover;  /* also offer server_no_context_takeover: the server starts
+                                 every message afresh (compresses worse; RFC 7692 7.1.1.1) */
+    size_t max_message;       /* chunk mode (no msg_buf): the largest inflated message,
+                                 bigger closes with 1009; default AXWS_DEFLATE_MAX_DEFAULT.
+                                 With msg_buf the limit is msg_size */
+    const struct axws__deflate_ops *ops; /* set by axws_deflate_enable() */
+} axws_deflate_config;
+
+/* Enable permessage-deflate in `d` (a cfg.deflate): the offer, the negotiation and the
+   inflate. `state` and `window` (1 << window_bits bytes, window_bits 9..15) are the
+   program's. Returns 0 or AXWS_EINVAL. */
+AXWS_API int axws_deflate_enable(axws_deflate_config *d, axws_inflate *state, void *window, int window_bits);
+/* 1 when the current connection negotiated permessage-deflate. */
+AXWS_API int axws_deflate_active(const axws_conn *c);
+#endif /* AXWS_NO_DEFLATE */
+/* <<deflate-decl */
+
 /* Zero means default for every field. */
 typedef struct axws_config {
     void *rx_buf;          /* required for ws://: socket reads land here */
@@ -362,12 +579,13 @@ typedef struct axws_config {
     const char *const *headers;/* optional NULL-terminated list of "Name: value" lines; a
                                   line containing CR or LF is refused with AXWS_EINVAL */
 
-    int connect_timeout_ms;    /* TCP (+TLS) connect; default 10000 */
+    int connect_timeout_ms;    /* TCP (+ proxy + TLS) connect; default 10000 */
     int handshake_timeout_ms;  /* upgrade answer; default 10000 */
     int close_timeout_ms;      /* wait for the peer's close and TCP end; default 2000 */
     int keepalive_ms;          /* send a ping every this many ms; 0 = never */
     int dead_peer_ms;          /* fail with AXWS_EDEADPEER after this long with nothing
-                                  received; 0 = never */
+                                  received, or with output waiting and none of it taken
+                                  (a peer that sends but never reads); 0 = never */
 
     axws_event_fn on_event;    /* optional */
     void *user;                /* passed to on_event */
@@ -377,6 +595,16 @@ typedef struct axws_config {
     void *random_user;
     axws_log_fn log;           /* optional */
     void *log_user;
+#ifndef AXWS_NO_DEFLATE
+    axws_deflate_config deflate; /* optional: permessage-deflate, set with
+                                  axws_deflate_enable() (see the >>deflate-decl section) */
+#endif
+#ifndef AXWS_NO_PROXY
+    const char *proxy;         /* optional (borrowed): connect through this proxy,
+                                  "http://[user:password@]host[:port]", "socks5://..." or
+                                  "socks5h://..." (port default 1080); NULL or "" = direct.
+                                  See PROXIES in the top comment */
+#endif
 #ifndef AXWS_NO_TLS
     /* >>tls-config (owned by the TLS layer) */
     /* wss:// only. See "TLS" in the top comment for the whole story. */
@@ -390,6 +618,8 @@ typedef struct axws_config {
     const br_x509_trust_anchor *trust_anchors; /* anchors to verify against (borrowed; see
                                   axws_tls_anchors_pem/_file and examples/ta_gen.c) */
     size_t trust_anchor_count;
+    const char *trust_anchor_source; /* where the anchors came from (a file name): only
+                                  named by axws_describe() when verification fails */
     const char *servername;    /* name to verify and send as SNI; default: the URL host.
                                   Required when the URL host is an IP literal */
     int insecure_skip_verify;  /* 1 = accept ANY certificate (no chain, name or date check):
@@ -421,8 +651,13 @@ AXWS_API int axws_parse_url(const char *url, axws_url *out, char *storage, size_
 
 /* ======================================================================== the connection */
 
+/* Every field of `cfg` zero: its defaults (a timeout of 0 takes the default, NULL hooks are
+   the built-in ones). Warning-free in C and C++, where `axws_config cfg = {0};` is not
+   (-Wmissing-field-initializers). */
+AXWS_API void axws_config_init(axws_config *cfg);
+
 /* Initialise `c` with `cfg` (copied; buffers it names are borrowed). Returns 0 or
-   AXWS_EINVAL/AXWS_ENOBUFS. */
+   AXWS_EINVAL/AXWS_ENOBUFS; axws_describe() names the field and the size it needs. */
 AXWS_API int axws_init_checked(axws_conn *c, const axws_config *cfg, uint32_t layout);
 #define axws_init(c, cfg) axws_init_checked((c), (cfg), AXWS__LAYOUT_CONN) /* + layout check */
 
@@ -455,14 +690,89 @@ AXWS_API int axws_http_request(axws_conn *c, const char *url, const char *method
 /* Fill up to `max` pollfd entries; returns how many (0 when CLOSED). The socket may change
    between calls (a new address is tried, a reconnect): register it anew each time. */
 AXWS_API int axws_pollfds(const axws_conn *c, struct pollfd *fds, int max);
+/* A number that changes whenever the connection takes a new socket (the next address is
+   tried, a reconnect, axws_connect_fd), even when the new socket gets the number of the one
+   just closed. For loops that keep the descriptor registered between steps (epoll, kqueue,
+   libuv's uv_poll_t): the kernel dropped the old socket from its interest list when the
+   library closed it, so a new generation is registered afresh (EPOLL_CTL_ADD, a new
+   uv_poll_t) even when fd and events look unchanged. Never reset: a reconnect continues
+   the count. */
+AXWS_API unsigned axws_socket_generation(const axws_conn *c);
 /* Do all available work: I/O on the sockets poll reported, events, timers. Never blocks.
    Returns 0, or the sticky error once the connection has failed. */
 AXWS_API int axws_step(axws_conn *c, const struct pollfd *fds, int nfds, int64_t now_ms);
+#ifndef AXWS_NO_PROXY
+/* What the proxy (cfg.proxy) answered, for AXWS_EPROXY and AXWS_EPROXYAUTH: an HTTP
+   proxy's status to CONNECT (403, 407, 502, ...; 2xx when it opened the tunnel); a SOCKS5
+   proxy's reply code to CONNECT (RFC 1928 6: 1 general failure, 2 not allowed by its
+   rules, 3 network unreachable, 4 host unreachable, 5 connection refused, 6 TTL expired, 7
+   command or 8 address type not supported; 0 succeeded), the status of refused credentials
+   (RFC 1929) or 255 when it accepted none of the authentication methods offered. 0 when it
+   gave no such answer (or there is no proxy); cleared by the next connect. */
+AXWS_API int axws_proxy_status(const axws_conn *c);
+#ifndef AXWS_NO_STDIO
+/* The proxy curl would use for `url` (ws:// or wss://), from the environment, for
+   programs that want to honour it (the library never reads the environment by itself):
+   ws:// takes ws_proxy, WS_PROXY, else http_proxy (lower case only, as curl: a CGI program
+   gets a request's "Proxy:" header as HTTP_PROXY); wss:// takes wss_proxy, WSS_PROXY,
+   else https_proxy or HTTPS_PROXY; both fall back to all_proxy, ALL_PROXY. An empty
+   variable counts as unset. no_proxy (else NO_PROXY) lists hosts reached directly,
+   separated by commas or blanks: "*" alone is every host; a name matches itself and its
+   subdomains ("example.com" and ".example.com" both match a.example.com, not
+   badexample.com; case and a trailing dot do not matter); an IP address matches an entry
+   that is the same address or a CIDR block holding it (10.0.0.0/8, ::1, [::1]).
+   Writes the proxy URL into out[0..cap) (NUL-terminated; "" when the connection should
+   be direct), ready for cfg.proxy. Returns 1 (a proxy), 0 (direct), AXWS_EURL (url is not
+   a ws:// or wss:// URL) or AXWS_ENOBUFS (out is too small; out gets ""). Reads the
+   environment with getenv(), so not in AXWS_NO_STDIO builds. */
+AXWS_API int axws_proxy_from_env(const char *url, char *out, size_t cap);
+#endif
+#endif
+#ifndef AXWS_PORT_USER
 /* poll() of the network port (lwip_poll() with AXWS_PORT_LWIP), so one loop serves both. */
 AXWS_API int axws_poll(struct pollfd *fds, int nfds, int timeout_ms);
 /* The port's monotonic clock in milliseconds: CLOCK_MONOTONIC on POSIX; lwIP's sys_now()
    widened to 64 bits (it wraps every 49.7 days; call it at least once per wrap). */
 AXWS_API int64_t axws_now_ms(void);
+#else
+/* ---- the network port of the program's own (AXWS_PORT_USER). The program defines these
+   (never static: they are plain external functions even with AXWS_STATIC) and the library
+   reaches the network through them alone, for non-blocking TCP sockets named by int
+   descriptors (any values >= 0 the program picks). Nothing may block: a call that would
+   wait returns at once and the step loop comes back after the program's poll. Failures
+   return -1 with errno set (axws_sys_errno() reports it). The library calls them from
+   inside its own entry points (connect, step, close, abort and the Axiom client's) only. */
+#define AXWS_PORT_EOF (-2) /* axws_port_recv: the peer ended the byte stream */
+/* A new socket for `family` (4 or 6): its descriptor, or -1 (errno). */
+int axws_port_open(int family);
+/* Start connecting to a:port (a->port is ignored; `port` is the one to use): 0 connected
+   at once, 1 in progress (the socket turns writable, POLLOUT, or reports POLLERR/POLLHUP
+   when it is decided), -1 failed (errno). */
+int axws_port_connect(int fd, const axws_addr *a, int port);
+/* After POLLOUT/POLLERR/POLLHUP on a connecting socket: 0 connected, else the errno value
+   the attempt failed with (ECONNREFUSED, ETIMEDOUT, ...). Also asked about a connected
+   socket that reported POLLERR/POLLHUP while the library was not reading it (input paused
+   or rx_buf full): the error pending on it (ECONNRESET, ...), or 0. */
+int axws_port_connect_result(int fd);
+/* Write up to n bytes: the count taken (> 0), 0 when none can be taken now (the library
+   asks POLLOUT and tries again), -1 failed (errno). */
+long axws_port_send(int fd, const void *p, size_t n);
+/* Read up to n bytes into p: the count (> 0), 0 when nothing is waiting, AXWS_PORT_EOF
+   once the peer has ended the stream and everything before was read, -1 failed (errno). */
+long axws_port_recv(int fd, void *p, size_t n);
+/* Let go of the socket: connected, connecting or failed alike; the descriptor is never
+   used again. A TCP stack that sends a reset when unread input is left behind should
+   discard that input first: a reset can destroy the close frame just sent. */
+void axws_port_close(int fd);
+/* The default resolver (axws_resolve_fn) for cfg.resolve == NULL: up to `max` addresses
+   for `host` into out[], and how many (> 0), or AXWS_ERESOLVE. Only names get here. */
+int axws_port_resolve(void *user, const char *host, int port, axws_addr *out, int max);
+/* The program's readiness wait and monotonic millisecond clock. The library calls
+   neither; they are declared so that a loop written for the other ports compiles
+   unchanged once the program defines them. */
+int axws_poll(struct pollfd *fds, int nfds, int timeout_ms);
+int64_t axws_now_ms(void);
+#endif /* AXWS_PORT_USER */
 #endif /* AXWS_NO_SOCKETS */
 
 /* Queue a whole message (masked with a fresh key). Returns 0, AXWS_EWOULDBLOCK when it
@@ -502,6 +812,22 @@ AXWS_API int axws_close_code(const axws_conn *c);       /* the peer's code, 1005
 AXWS_API const char *axws_close_reason(const axws_conn *c, size_t *len);
 AXWS_API int axws_sent_close_code(const axws_conn *c);  /* what we sent, 0 if nothing */
 AXWS_API int axws_sys_errno(const axws_conn *c);        /* errno of a socket failure */
+/* The whole story of a failure in one line, for a log or a user: what failed and in which
+   phase, the host, port and address, the HTTP status and reason (and a redirect's
+   Location, which is never followed), the TLS cause with the name verified and the trust
+   anchors used, errno, the timeout that ran out, and for a buffer its name and the size it
+   needs. For example:
+     "server answered the upgrade with a status other than 101, waiting for the upgrade
+      answer from example.com:80 (93.184.215.14); HTTP 404 Not Found"
+     "a configured buffer is too small; the TLS buffer (cfg.tls_buf, else cfg.rx_buf) has
+      4096 bytes, 17010 needed"
+   Writes at most cap bytes, always NUL-terminated (cap > 0), and returns the length the
+   whole text needs (as snprintf does); AXWS_DESCRIBE_MAX bytes always suffice. "success"
+   while the connection has not failed. cfg.log receives the same text, except on the lwIP
+   port and in sans-IO builds, where it gets axws_strerror() alone so that the describer
+   costs flash only in programs that call it. */
+#define AXWS_DESCRIBE_MAX 512
+AXWS_API size_t axws_describe(const axws_conn *c, char *out, size_t cap);
 AXWS_API const char *axws_subprotocol(const axws_conn *c); /* negotiated, or NULL */
 /* A response header of the 101 (case-insensitive name; index selects among repeats).
    Valid during the AXWS_EV_OPEN (or AXWS_EV_HTTP_RESPONSE) callback, and after an upgrade
@@ -846,17 +1172,16 @@ AXWS_API int axws_json_paths_token(axws_json_paths *m, const axws_json_token *t)
    does) then send records that small too, at about 29 bytes of overhead each; servers that
    ignore it send full records, which the receive part always holds. Received application data is parsed in place in BearSSL's buffer
    (no copy); outgoing frames are copied once from tx_buf into BearSSL's record buffer.
-   Measured with gcc on x86-64: sizeof(axws_conn) is about 9.3 KB, of which BearSSL's client
-   context is 3,720 B and its X.509 context 3,168 B; a whole wss:// connection in the small
-   layout (the object, AXWS_TLS_BUF_MIN, AXWS_MIN_TX) is about 26.9 KB, full-duplex 42.7 KB.
-   Records are read into BearSSL one at a time (two recv() calls each) unless rx_buf is
+   BearSSL's client context and its X.509 context live inside axws_conn; the README
+   (Memory, Benchmarks) gives sizeof(axws_conn) and the bytes of a whole wss:// connection,
+   checked by tests/test_docs.sh and tests/test_tls.c. Records are read into BearSSL one at a time (two recv() calls each) unless rx_buf is
    also given, which then stages reads in big pieces.
 
    Session resumption: after a full handshake the session (BearSSL's parameters, by session
    ID; BearSSL 0.6 has no tickets) stays in the object, and the next axws_connect() of the
    same object to the same server name and port offers it (RFC 5246 7.4.1.2). A resumed
    handshake skips the certificate and the key exchange: one round trip and no public-key
-   operation (tests/bench/bench_tls: about 9 ms full versus 0.3 ms resumed on loopback). */
+   operation (`make bench` measures both: see the README's Benchmarks). */
 
 /* Receive part: one TLS 1.2 record of 2^14 plaintext bytes with AEAD overhead: 5 header +
    16384 + 8 explicit nonce + 16 tag (RFC 5246 6.2.3; AES-GCM per RFC 5288; ChaCha20 needs
@@ -936,7 +1261,7 @@ AXWS_API int axws_tls_anchors_file(axws_tls_anchors *out, void *buf, size_t size
 /* >>axiom-msg-decl */
 /* ======================================================================== Axiom messages
 
-   The typed decoder for what the Axiom service sends (PROTOCOL.md section 5), built on the
+   The typed decoder for what the Axiom service sends (docs/PROTOCOL.md section 5), built on the
    JSON tokenizer above: one tokenizer pass per message, fields picked by their key and
    nesting while tokens stream past, no tree and no malloc. It works on its own (tests and
    tools feed it bytes) and is what the Axiom client calls for every text message.
@@ -1106,7 +1431,7 @@ typedef struct axws_axiom_value {
     int type;
 } axws_axiom_value;
 
-/* new_pairs: every field of PROTOCOL.md section 5. */
+/* new_pairs: every field of docs/PROTOCOL.md section 5. */
 typedef struct axws_axiom_new_pair {
     axws_axiom_str pair_address, signature, token_address, token_name, token_ticker,
         token_image, token_uri;
@@ -1141,7 +1466,7 @@ typedef struct axws_axiom_wallet_trade {
 } axws_axiom_wallet_trade;
 
 /* t:<pair> / f:<pair>: a positional trade array. The first eleven positions by name
-   (PROTOCOL.md section 5; past timestamp_ms the meanings are guesses), and every position
+   (docs/PROTOCOL.md section 5; past timestamp_ms the meanings are guesses), and every position
    as a value view. count is the array's length; values[] holds the first
    AXWS_AXIOM_MAX_VALUES of them. */
 typedef struct axws_axiom_trade {
@@ -1403,7 +1728,7 @@ AXWS_API axws_axiom_str axws_axiom_value_str(const axws_axiom_value *v);
        truncated, undecodable - the decoded fields are written one by one instead);
      scalar contents (sol_price, block_hash, priority_fee, connection_monitor, and e-):
        "content"; e- adds "active_users" as a number;
-     trade arrays: the eleven names of PROTOCOL.md section 5 and "values", the array;
+     trade arrays: the eleven names of docs/PROTOCOL.md section 5 and "values", the array;
      RAW: "content" (absent when the message had none; for an object without a room,
        the whole object); UNDECODABLE: "content" as a string holding the frame's bytes
        (escaped; bytes that are not UTF-8 become U+FFFD) and "undecodable":true.
@@ -1449,7 +1774,7 @@ AXWS_API int axws_axiom_msg_write_json(const axws_axiom_msg *m, char *out, size_
 #define AXWS_AXIOM_TOKEN_MAX 2047 /* longest token in bytes; same in every file */
 #endif
 
-/* Regions and their hosts (PROTOCOL.md 1). X(enum, name) */
+/* Regions and their hosts (docs/PROTOCOL.md 1). X(enum, name) */
 #define AXWS__REGIONS(X)                          \
     X(AXWS_REGION_GLOBAL, "Global")               \
     X(AXWS_REGION_US_WEST, "USWest")              \
@@ -1533,7 +1858,7 @@ typedef struct axws_axiom_config {
     const char *token_file;      /* the reference's format; written back (atomically) after
                                     a refresh when the tokens came from it */
     int no_env;
-    /* upgrade request (PROTOCOL.md 2): a line in `headers` replaces the default header of
+    /* upgrade request (docs/PROTOCOL.md 2): a line in `headers` replaces the default header of
        the same name (Cookie, Origin, User-Agent, Cache-Control, Pragma, Accept-Language) */
     const char *const *headers;
     int no_auto_reconnect;       /* auto-reconnect is on unless this is set */
@@ -1556,6 +1881,17 @@ typedef struct axws_axiom_config {
     axws_resolve_fn resolve; void *resolve_user;
     axws_random_fn random; void *random_user;
     axws_log_fn log; void *log_user;
+#ifndef AXWS_NO_DEFLATE
+    axws_deflate_config deflate; /* optional, the stream's (not the token refresh's):
+                                    permessage-deflate with buffers of the program's, set
+                                    with axws_deflate_enable() as in axws_config. RAM:
+                                    AXWS_INFLATE_STATE_SIZE + (1 << window_bits); the
+                                    stream's JSON compresses well with 12 bits (4 KiB) */
+#endif
+#ifndef AXWS_NO_PROXY
+    const char *proxy;           /* as cfg.proxy in axws_config, for the stream and the token
+                                    refresh alike (axws_proxy_from_env() picks one for a URL) */
+#endif
     int64_t (*wall_clock)(void *user);  /* seconds since 1970; default time() */
     void *wall_clock_user;
 #ifndef AXWS_NO_TLS
@@ -1577,6 +1913,8 @@ typedef struct axws_axiom_config {
    is not an error here: connect will report it (or refresh first if there is a refresh
    token). */
 AXWS_API int axws_axiom_init_checked(axws_axiom *a, const axws_axiom_config *cfg, uint32_t layout);
+/* Every field of `cfg` zero (its defaults), warning-free in C and C++. */
+AXWS_API void axws_axiom_config_init(axws_axiom_config *cfg);
 #define axws_axiom_init(a, cfg) axws_axiom_init_checked((a), (cfg), AXWS__LAYOUT_AXIOM)
 /* connect(): start connecting to the region's (or cfg.url's) stream: the attempt is made by
    the next axws_axiom_step(), which reports its failures through on_error (never from
@@ -1585,7 +1923,9 @@ AXWS_API int axws_axiom_init_checked(axws_axiom *a, const axws_axiom_config *cfg
 AXWS_API int axws_axiom_connect(axws_axiom *a, int64_t now_ms);
 /* connect_token_price(): the dedicated token-price socket. */
 AXWS_API int axws_axiom_connect_token_price(axws_axiom *a, int64_t now_ms);
-/* disconnect(): close handshake with 1000 (bounded wait), no reconnect. */
+/* disconnect(): close handshake with 1000 (bounded wait), no reconnect. Returns 0, or
+   AXWS_EWOULDBLOCK when the output queue has no room for the close frame now: the steps
+   that follow send it as soon as there is (the same for reconnect()). */
 AXWS_API int axws_axiom_disconnect(axws_axiom *a, int64_t now_ms);
 /* reconnect(): drop the current connection (if any) and connect again at once, to the next
    host; every subscription is joined again. */
@@ -1609,7 +1949,10 @@ AXWS_API int axws_axiom_unsubscribe(axws_axiom *a, const char *room);
 AXWS_API int axws_axiom_send_text(axws_axiom *a, const char *text, size_t len);
 /* Replace the tokens (copied). Used at the next upgrade. */
 AXWS_API int axws_axiom_set_tokens(axws_axiom *a, const char *access_token, const char *refresh_token);
-/* Refresh the access token now (non-blocking; the result arrives through the callbacks). */
+/* Refresh the access token: started by the next axws_axiom_step() (like connect(), so a
+   failure reaches on_error from inside step, never from this call), retried with backoff
+   until it succeeds or disconnect() is called; the result arrives through the callbacks.
+   Returns 0, or AXWS_EAUTH when there is no refresh token. */
 AXWS_API int axws_axiom_refresh_token(axws_axiom *a, int64_t now_ms);
 /* 1 when the client has an access or a refresh token to work with. */
 AXWS_API int axws_axiom_has_token(const axws_axiom *a);
@@ -1643,11 +1986,19 @@ struct axws_conn {
     int eof;            /* the peer ended the byte stream */
     int64_t now;        /* time of the current entry point */
     unsigned gen;       /* bumped per connection: stale work notices a reconnect */
+    /* what axws_describe() tells about a failure (error != 0) */
+    uint8_t fail_state; /* the state the connection was in when it failed */
+    uint8_t fail_detail;/* AXWS__D_*: the configuration problem or the hint; 0 = none */
+    uint32_t fail_need; /* a buffer too small: the bytes it needs */
 
     /* transport: whoever moves the bytes registers how to let go of them when the
        connection ends (the socket driver closes its socket); NULL for sans-IO programs */
     void (*release)(axws_conn *c);
     size_t rx_len;      /* plain ws://: received bytes waiting in rx_buf */
+    uint8_t read_again; /* the transport stopped reading before the socket was empty: 1 = a
+                           read cap, step again now; 2 = back-pressure, read on the next
+                           step. So an edge-triggered loop, told of new bytes only once,
+                           still gets every byte */
 #ifndef AXWS_NO_SOCKETS
     /* >>sock-state (owned by the socket driver) */
     int fd;             /* -1 when none */
@@ -1655,18 +2006,32 @@ struct axws_conn {
     int port;           /* TCP port of the URL */
     int addr_index, addr_count;
     int pending_errno;  /* connect failed inside axws_connect*: reported by the next step */
+    unsigned sock_gen;  /* bumped whenever fd names a new socket: axws_socket_generation() */
+    axws_addr peer;     /* the address of the latest attempt (axws_describe) */
+#ifndef AXWS_NO_PROXY
+    /* the tunnel through cfg.proxy (>>proxy); 10 bytes, kept after a failure for
+       axws_describe() and axws_proxy_status() */
+    uint8_t px_kind;    /* AXWS__PXK_*: what cfg.proxy is; 0 = direct */
+    uint8_t px_step;    /* AXWS__PX_*: how far the tunnel got */
+    uint16_t px_port;   /* the proxy's TCP port */
+    uint16_t px_pos;    /* bytes of the current proxy message sent, or of its answer held */
+    uint16_t px_end;    /* the end of the proxy's messages in tx_buf (after tx_tail) */
+    int16_t px_status;  /* axws_proxy_status() */
+#endif
     /* <<sock-state */
 #endif
 
     /* timers (monotonic ms; 0 = unset) */
     int64_t deadline;   /* connect, handshake or close deadline of the current state */
     int64_t last_rx;    /* last time bytes arrived */
+    int64_t tx_stall;   /* since when output has waited with none of it taken; 0 = none */
     int64_t last_ping;  /* keepalive: when the last ping went out */
 
     /* output queue in tx_buf: bytes [tx_head, tx_tail) */
     size_t tx_head, tx_tail;
     int tx_frag_open;   /* a fragmented send is in progress */
     int reply_pending;  /* a received control frame waits for room to queue its reply */
+    int close_pending;  /* failing with tx_buf full: the close code to queue once it drains */
 
     /* upgrade */
     char accept[32];    /* the Sec-WebSocket-Accept we expect */
@@ -1690,6 +2055,11 @@ struct axws_conn {
     uint8_t ctl[125];   /* control frame payload being gathered */
     uint8_t ctl_len;
     uint8_t close_reason_len; /* the reason stays in ctl[2..]: nothing is parsed after a close */
+#ifndef AXWS_NO_DEFLATE
+    uint8_t deflate_on;       /* permessage-deflate was negotiated on this connection */
+    uint8_t deflate_fresh;    /* server_no_context_takeover: each message starts afresh */
+    uint8_t msg_deflate;      /* the message in progress is compressed (RSV1, RFC 7692 6) */
+#endif
 
     /* random pool for mask keys, refilled in blocks */
     uint8_t rnd[64];
@@ -1795,11 +2165,23 @@ struct axws_axiom {
 #define AXWS__L_SOCK 2u
 #elif defined(AXWS_PORT_LWIP)
 #define AXWS__L_SOCK 4u
+#elif defined(AXWS_PORT_USER)
+#define AXWS__L_SOCK 8u /* struct pollfd may be the program's own */
 #else
 #define AXWS__L_SOCK 0u
 #endif
-#define AXWS__LAYOUT_CONN ((uint32_t)sizeof(axws_conn) << 8 | AXWS__L_TLS | AXWS__L_SOCK)
-#define AXWS__LAYOUT_AXIOM ((uint32_t)sizeof(axws_axiom) << 8 | AXWS__L_TLS | AXWS__L_SOCK)
+#if defined(AXWS_NO_PROXY)
+#define AXWS__L_PROXY 16u /* no cfg.proxy: a layout of its own even where the sizes agree */
+#else
+#define AXWS__L_PROXY 0u
+#endif
+#if defined(AXWS_NO_DEFLATE)
+#define AXWS__L_DEFLATE 32u /* no cfg.deflate */
+#else
+#define AXWS__L_DEFLATE 0u
+#endif
+#define AXWS__LAYOUT_CONN ((uint32_t)sizeof(axws_conn) << 8 | AXWS__L_TLS | AXWS__L_SOCK | AXWS__L_PROXY | AXWS__L_DEFLATE)
+#define AXWS__LAYOUT_AXIOM ((uint32_t)sizeof(axws_axiom) << 8 | AXWS__L_TLS | AXWS__L_SOCK | AXWS__L_PROXY | AXWS__L_DEFLATE)
 
 #ifdef __cplusplus
 }
@@ -1809,7 +2191,8 @@ struct axws_axiom {
 /* ############################################################################ implementation */
 #if defined(AXIOMWS_IMPLEMENTATION) && !defined(AXIOMWS__IMPLEMENTED)
 #define AXIOMWS__IMPLEMENTED
-#if defined(__GLIBC__) && !defined(__USE_XOPEN2K8) && !defined(AXWS_NO_SOCKETS) && !defined(AXWS_PORT_LWIP)
+#if defined(__GLIBC__) && !defined(__USE_XOPEN2K8) && !defined(AXWS_NO_SOCKETS) && !defined(AXWS_PORT_LWIP) && \
+    !defined(AXWS_PORT_USER)
 #error "axiomws.h needs POSIX.1-2008: include it before any system header, or compile with -D_POSIX_C_SOURCE=200809L (strict -std=c99 turns POSIX off)"
 #endif
 
@@ -1817,7 +2200,7 @@ struct axws_axiom {
    The core needs ISO C only (string.h, errno.h); the rest belongs to the layer named. */
 #include <errno.h>
 #include <string.h>
-#if !defined(AXWS_NO_SOCKETS) && !defined(AXWS_PORT_LWIP)
+#if !defined(AXWS_NO_SOCKETS) && !defined(AXWS_PORT_LWIP) && !defined(AXWS_PORT_USER)
 #define AXWS__PORT_POSIX 1
 #include <time.h>        /* clock_gettime */
 #include <fcntl.h>
@@ -1839,8 +2222,9 @@ struct axws_axiom {
 #if !defined(AXWS_NO_STDIO) && (!defined(AXWS_NO_TLS) || defined(AXWS__AXIOM_CLIENT))
 #include <stdio.h>       /* fopen: PEM and token files */
 #endif
+#include <stdarg.h>      /* axws__fmt (freestanding): axws_describe and the Axiom texts */
 #ifdef AXWS__AXIOM_CLIENT
-#include <stdarg.h>      /* axws__fmt: freestanding */
+#include <time.h>        /* time(): the default wall clock (cfg.wall_clock) */
 #ifndef AXWS_NO_STDIO
 #include <stdlib.h>      /* getenv */
 #endif
@@ -1848,6 +2232,9 @@ struct axws_axiom {
 #define AXWS__AXIOM_TOKEN_FILE 1 /* fopen/open/rename: a file system */
 #include <sys/stat.h>    /* stat: the token file's mode */
 #endif
+#endif
+#if !defined(AXWS_NO_PROXY) && !defined(AXWS_NO_STDIO)
+#include <stdlib.h>      /* getenv: axws_proxy_from_env */
 #endif
 #ifndef AXWS_NO_AXIOM
 #include <math.h>        /* NAN, isfinite: header macros, no libm code */
@@ -2228,10 +2615,95 @@ static void axws__mask_copy(uint8_t *dst, const uint8_t *src, size_t n, const ui
     }
     for (; i < n; i++) dst[i] = (uint8_t)(src[i] ^ key[i & 3]);
 }
+static void axws__fmt_put(char *out, size_t cap, size_t *n, const char *s, size_t len) {
+    size_t i;
+    for (i = 0; i < len; i++, (*n)++)
+        if (*n + 1 < cap) out[*n] = s[i];
+}
+
+/* The library's own bounded formatter for its texts, so that no printf is linked (newlib-
+   nano's lacks %lld; printf costs kilobytes of flash): %s, %.*s, %d, %ld, %lld, %04x and
+   %%, nothing else. Always terminates (cap > 0); returns the length the whole text needs,
+   as snprintf does, so a caller sees truncation. */
+static size_t axws__fmt(char *out, size_t cap, const char *fmt, ...) {
+    va_list ap;
+    size_t n = 0;
+    va_start(ap, fmt);
+    for (; *fmt; fmt++) {
+        char num[24];
+        size_t k = sizeof num;
+        long long v;
+        unsigned long long u;
+        if (*fmt != '%') { axws__fmt_put(out, cap, &n, fmt, 1); continue; }
+        fmt++;
+        if (*fmt == 's') {
+            const char *str = va_arg(ap, const char *);
+            axws__fmt_put(out, cap, &n, str, strlen(str));
+            continue;
+        }
+        if (fmt[0] == '.' && fmt[1] == '*' && fmt[2] == 's') {
+            int len = va_arg(ap, int);
+            const char *str = va_arg(ap, const char *);
+            axws__fmt_put(out, cap, &n, str, len > 0 ? (size_t)len : 0);
+            fmt += 2;
+            continue;
+        }
+        if (fmt[0] == '0' && fmt[1] == '4' && fmt[2] == 'x') {
+            unsigned x = va_arg(ap, unsigned);
+            int i;
+            for (i = 0; i < 4; i++) num[i] = "0123456789abcdef"[(x >> (12 - 4 * i)) & 15];
+            axws__fmt_put(out, cap, &n, num, 4);
+            fmt += 2;
+            continue;
+        }
+        if (*fmt == 'd') {
+            v = va_arg(ap, int);
+        } else if (fmt[0] == 'l' && fmt[1] == 'd') {
+            v = va_arg(ap, long);
+            fmt++;
+        } else if (fmt[0] == 'l' && fmt[1] == 'l' && fmt[2] == 'd') {
+            v = va_arg(ap, long long);
+            fmt += 2;
+        } else { /* '%%' (or a conversion this formatter does not have: shown as is) */
+            axws__fmt_put(out, cap, &n, fmt - (*fmt != '%'), 1 + (*fmt != '%'));
+            continue;
+        }
+        u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+        do { num[--k] = (char)('0' + u % 10); u /= 10; } while (u);
+        if (v < 0) num[--k] = '-';
+        axws__fmt_put(out, cap, &n, num + k, sizeof num - k);
+    }
+    va_end(ap);
+    if (cap) out[n < cap ? n : cap - 1] = 0;
+    return n;
+}
+
+/* The system's text for an errno value, or "" in builds without it. */
+static const char *axws__errno_text(int e) {
+#ifdef AXWS_NO_STDIO
+    (void)e;
+    return "";
+#else
+    return e ? strerror(e) : "";
+#endif
+}
 /* <<util */
+
+#ifndef AXWS_NO_DEFLATE
+/* permessage-deflate's hooks (>>deflate), reached through cfg.deflate.ops, which only
+   axws_deflate_enable() sets: a program that never enables it links none of them. */
+struct axws__deflate_ops {
+    void (*offer)(axws_conn *c, void *request);  /* the offer's header line (an axws__buf) */
+    int (*negotiate)(axws_conn *c);              /* the 101's extensions: 0, or -1 (failed) */
+    void (*begin)(axws_conn *c);                 /* a compressed message starts */
+    int (*data)(axws_conn *c, const uint8_t *d, size_t n, int msg_end); /* its payload */
+    const char *(*why)(const axws_conn *c);      /* invalid data: the inflate's reason */
+};
+#endif
 
 /* >>frame */
 static void axws__emit(axws_conn *c, axws_event *ev) {
+    ev->now_ms = c->now;
     if (c->cfg.on_event) c->cfg.on_event(c, ev, c->cfg.user);
 }
 
@@ -2321,6 +2793,22 @@ static int axws__close_code_valid(int code) {
 
 static void axws__maybe_finish(axws_conn *c);
 
+/* cfg.log hears of a failure with the whole description (axws_describe). The sans-IO core
+   and the lwIP port log the error's text alone: there the describer (about 1.5 KB of flash,
+   0.6 KB of stack on this path) is linked only when the program calls it. */
+static void axws__log_failure(axws_conn *c) {
+    if (!c->cfg.log) return;
+#if defined(AXWS_NO_SOCKETS) || defined(AXWS_PORT_LWIP)
+    axws__log(c, axws_strerror(c->error));
+#else
+    {
+        char text[AXWS_DESCRIBE_MAX];
+        axws_describe(c, text, sizeof text);
+        axws__log(c, text);
+    }
+#endif
+}
+
 /* Fail the connection (RFC 6455 7.1.7): keep the first error, tell the program, send a
    close frame with `code` when the connection is open, then close TCP as soon as it is
    written (without waiting for the broken peer's answer). */
@@ -2330,18 +2818,21 @@ static void axws__fail_close(axws_conn *c, int err, int code, int sys_errno) {
     if (c->error || c->state == AXWS_STATE_CLOSED) return;
     c->error = err;
     c->sys_errno = sys_errno;
+    c->fail_state = (uint8_t)c->state;
     memset(&ev, 0, sizeof ev);
     ev.type = AXWS_EV_ERROR;
     ev.error = err;
-    axws__log(c, axws_strerror(err));
+    axws__log_failure(c);
     axws__emit(c, &ev);
     if (c->gen != gen || c->state == AXWS_STATE_CLOSED) return; /* the callback ended it */
     c->finish_on_flush = 1;
     c->in_frame = 0;
-    if (code && !c->sent_close && !c->eof &&
-        (c->state == AXWS_STATE_OPEN || c->state == AXWS_STATE_CLOSING) &&
-        axws__queue_close(c, code, NULL, 0) == AXWS_OK) {
-        c->sent_close = code;
+    if (code && !c->sent_close && !c->eof && (c->state == AXWS_STATE_OPEN || c->state == AXWS_STATE_CLOSING)) {
+        /* RFC 6455 7.1.7: the close frame goes out after what is queued; when tx_buf is full
+           it waits for room (axws_output_ack), bounded by the close timeout, so that the
+           frames on the wire do not depend on how the input was split */
+        if (axws__queue_close(c, code, NULL, 0) == AXWS_OK) c->sent_close = code;
+        else c->close_pending = code;
         c->state = AXWS_STATE_CLOSING;
         c->deadline = c->now + c->cfg.close_timeout_ms;
         axws__maybe_finish(c);
@@ -2359,7 +2850,7 @@ static int axws__fail(axws_conn *c, int err, int sys_errno) {
 /* CLOSING ends when our close is written and either we are failing, or both closes are
    exchanged and the server ended TCP (RFC 6455 7.1.1: the server closes first). */
 static void axws__maybe_finish(axws_conn *c) {
-    if (c->state != AXWS_STATE_CLOSING || c->tx_head != c->tx_tail) return;
+    if (c->state != AXWS_STATE_CLOSING || c->tx_head != c->tx_tail || c->close_pending) return;
     if (c->finish_on_flush || (c->close_rcvd && c->sent_close && c->eof)) axws__finish(c, 1);
 }
 
@@ -2438,8 +2929,14 @@ static size_t axws__header_size(uint8_t b1) {
 /* The checks the first two bytes allow (RFC 6455 5.2, 5.4, 5.5). Returns 0 or fails. */
 static int axws__check_start(axws_conn *c, uint8_t b0, uint8_t b1) {
     int op = b0 & 0x0F, fin = b0 >> 7, l7 = b1 & 0x7F;
-    /* 5.2: RSV1-3 must be 0 unless an extension says otherwise; we negotiate none */
+    /* 5.2: RSV1-3 must be 0 unless an extension says otherwise */
+#ifndef AXWS_NO_DEFLATE
+    /* RFC 7692 6: permessage-deflate gives RSV1 a meaning on a message's first frame only:
+       never on a continuation (6.1) or a control frame (6.1: they are not compressed) */
+    if ((b0 & 0x30) || ((b0 & 0x40) && (!c->deflate_on || op == AXWS_OP_CONT || op >= 8))) goto proto;
+#else
     if (b0 & 0x70) goto proto;
+#endif
     /* 5.2: opcodes 3-7 and 0xB-0xF are reserved */
     if ((op >= 3 && op <= 7) || op >= 0xB) goto proto;
     /* 5.1: a server must not mask frames it sends */
@@ -2487,7 +2984,14 @@ static int axws__begin_frame(axws_conn *c, const uint8_t *h) {
         c->msg_opcode = op;
         c->msg_len = 0;
         c->utf8_state = AXWS__UTF8_ACCEPT;
+#ifndef AXWS_NO_DEFLATE
+        c->msg_deflate = (uint8_t)(h[0] >> 6 & 1);
+        if (c->msg_deflate) c->cfg.deflate.ops->begin(c);
+#endif
     }
+#ifndef AXWS_NO_DEFLATE
+    if (c->msg_deflate) return 0; /* the inflated size is what counts: checked as it grows */
+#endif
     if (c->cfg.msg_buf && len > (uint64_t)c->cfg.msg_size - c->msg_len) {
         /* 7.4.1: 1009, the message is too big to process */
         axws__fail_close(c, AXWS_ETOOBIG, AXWS_CLOSE_TOO_BIG, 0);
@@ -2531,6 +3035,12 @@ static int axws__data(axws_conn *c, const uint8_t *d, size_t take) {
     axws_event ev;
     c->fr_left -= take;
     msg_end = c->fr_left == 0 && c->fr_fin;
+#ifndef AXWS_NO_DEFLATE
+    if (c->msg_deflate) {
+        if (c->fr_left == 0) c->in_frame = 0;
+        return c->cfg.deflate.ops->data(c, d, take, msg_end);
+    }
+#endif
     if (c->msg_opcode == AXWS_OP_TEXT) {
         /* RFC 6455 8.1: fail on invalid UTF-8 at once, not at the end of the message */
         if (axws__utf8_scan(&c->utf8_state, d, take) != 0 ||
@@ -2682,8 +3192,15 @@ AXWS__DEF const uint8_t *axws_output(const axws_conn *c, size_t *len) {
 AXWS__DEF void axws_output_ack(axws_conn *c, size_t n) {
     AXWS_ASSERT(c != NULL && n <= c->tx_tail - c->tx_head);
     c->tx_head += n;
+    if (n) c->tx_stall = c->tx_head == c->tx_tail ? 0 : c->now; /* the peer reads: the clock starts over */
     if (c->tx_head == c->tx_tail && !c->hs_valid) c->tx_head = c->tx_tail = 0;
     if (c->reply_pending) axws__finish_control(c);
+    /* RFC 6455 5.5.1: one close frame. The reply to the peer's close, pending as well, may
+       have gone out just above: then the failing connection's own is not sent at all. */
+    if (c->close_pending && (c->sent_close || axws__queue_close(c, c->close_pending, NULL, 0) == AXWS_OK)) {
+        if (!c->sent_close) c->sent_close = c->close_pending; /* the failing connection's, at last */
+        c->close_pending = 0;
+    }
     axws__maybe_finish(c);
 }
 
@@ -2819,12 +3336,202 @@ AXWS__DEF int axws_parse_url(const char *url, axws_url *out, char *storage, size
     return axws__parse_url(url, out, storage, storage_size, 0);
 }
 
+#ifndef AXWS_NO_PROXY
+/* ---- proxy URLs (cfg.proxy), and the steps of a tunnel (the socket driver's >>proxy
+   makes it; axws_describe() tells how far it got) */
+enum { AXWS__PXK_NONE, AXWS__PXK_HTTP, AXWS__PXK_SOCKS5, AXWS__PXK_SOCKS5H };
+enum {
+    AXWS__PX_NONE,        /* direct, or not started */
+    AXWS__PX_RESOLVE,     /* resolving the proxy's name */
+    AXWS__PX_TARGET,      /* socks5://: resolving the server's name here */
+    AXWS__PX_TCP,         /* TCP to the proxy */
+    AXWS__PX_HTTP_SEND,   /* writing CONNECT */
+    AXWS__PX_HTTP_STATUS, /* reading the status line */
+    AXWS__PX_HTTP_HEAD,   /* reading header lines up to the empty one */
+    AXWS__PX_HTTP_SKIP,   /* inside a header line longer than the read window */
+    AXWS__PX_S5_GREET,    /* writing the methods offered (RFC 1928 3) */
+    AXWS__PX_S5_METHOD,   /* reading the method chosen */
+    AXWS__PX_S5_AUTH,     /* writing user and password (RFC 1929 2) */
+    AXWS__PX_S5_AUTH_OK,  /* reading the verdict */
+    AXWS__PX_S5_CONNECT,  /* writing the CONNECT request (RFC 1928 4) */
+    AXWS__PX_S5_REPLY,    /* reading the reply (RFC 1928 6) */
+    AXWS__PX_UP           /* the tunnel carries the server's bytes */
+};
+/* TCP to the proxy is up and its handshake is under way (the connection is CONNECTING). */
+#define AXWS__PX_BUSY(c) ((c)->px_step > AXWS__PX_TCP && (c)->px_step < AXWS__PX_UP)
+
+/* cfg.proxy, parsed in place: the pieces point into it, user and password still
+   percent-encoded (user NULL: no credentials). */
+typedef struct {
+    int kind, port, ipv6;
+    const char *host, *user, *pass;
+    size_t host_len, user_len, pass_len;
+} axws__proxy_url;
+
+/* The length of s[0..n) with its %XX escapes decoded (RFC 3986 2.1), or (size_t)-1 when a
+   '%' is not followed by two hex digits. */
+static size_t axws__pct_len(const char *s, size_t n) {
+    size_t i, len = 0;
+    for (i = 0; i < n; i++, len++)
+        if (s[i] == '%') {
+            if (n - i < 3 || axws__hexval(s[i + 1]) < 0 || axws__hexval(s[i + 2]) < 0) return (size_t)-1;
+            i += 2;
+        }
+    return len;
+}
+
+/* The next byte of a string axws__pct_len() accepted, decoded; *p moves past it. */
+static uint8_t axws__pct_byte(const char **p) {
+    const char *s = *p;
+    if (*s != '%') {
+        *p = s + 1;
+        return (uint8_t)*s;
+    }
+    *p = s + 3;
+    return (uint8_t)(axws__hexval(s[1]) << 4 | axws__hexval(s[2]));
+}
+
+/* [scheme://][user[:password]@]host[:port][/] with scheme http (also when absent, as
+   curl), socks5 or socks5h (any case); the port defaults to 1080, as curl's does for
+   every kind. The last '@' ends the credentials, so an unencoded '@' in a password works;
+   they are 1-255 and 0-255 bytes once decoded (RFC 1929 2 has one length byte each), and
+   an HTTP user name holds no ':' (RFC 7617 2). 0, or AXWS_EURL. */
+static int axws__parse_proxy(const char *s, axws__proxy_url *p) {
+    /* plain loops, not strstr/strcspn/strcmp: on a small target those cost more flash
+       than the parser itself */
+    const char *a, *end, *h, *e, *at = NULL;
+    char ip[48];
+    axws_addr tmp;
+    long port = 0;
+    size_t i;
+    memset(p, 0, sizeof *p);
+    for (i = 0; s[i]; i++) /* RFC 3986: no spaces, controls or raw non-ASCII */
+        if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7F) return AXWS_EURL;
+    for (a = s; *a && !(a[0] == ':' && a[1] == '/' && a[2] == '/'); a++)
+        if (*a == '/' || *a == '@') break; /* no scheme: a '/' or '@' comes before any "://" */
+    if (*a != ':') {
+        p->kind = AXWS__PXK_HTTP;
+        a = s;
+    } else {
+        size_t sl = (size_t)(a - s);
+        p->kind = axws__ieq(s, sl, "http") ? AXWS__PXK_HTTP : axws__ieq(s, sl, "socks5") ? AXWS__PXK_SOCKS5
+                : axws__ieq(s, sl, "socks5h") ? AXWS__PXK_SOCKS5H : AXWS__PXK_NONE;
+        if (!p->kind) return AXWS_EURL; /* https:// (TLS to the proxy), socks4: not spoken */
+        a += 3;
+    }
+    end = a;
+    while (*end && *end != '/' && *end != '?' && *end != '#') end++;
+    if (*end && (end[0] != '/' || end[1])) return AXWS_EURL; /* a path means nothing to a proxy: "/" at most */
+    for (h = a; h < end; h++)
+        if (*h == '@') at = h;
+    h = a;
+    if (at) {
+        const char *colon = (const char *)memchr(a, ':', (size_t)(at - a));
+        size_t ul, pl;
+        p->user = a;
+        p->user_len = (size_t)((colon ? colon : at) - a);
+        p->pass = colon ? colon + 1 : at;
+        p->pass_len = (size_t)(at - p->pass);
+        ul = axws__pct_len(p->user, p->user_len);
+        pl = axws__pct_len(p->pass, p->pass_len);
+        if (ul == 0 || ul > 255 || pl > 255) return AXWS_EURL; /* (size_t)-1 included */
+        if (p->kind == AXWS__PXK_HTTP) {
+            const char *u = p->user;
+            while (u < p->user + p->user_len)
+                if (axws__pct_byte(&u) == ':') return AXWS_EURL;
+        }
+        h = at + 1;
+    }
+    if (*h == '[') { /* RFC 3986 3.2.2: an IPv6 literal */
+        e = (const char *)memchr(h, ']', (size_t)(end - h));
+        if (!e) return AXWS_EURL;
+        p->host = h + 1;
+        p->host_len = (size_t)(e - p->host);
+        p->ipv6 = 1;
+        if (p->host_len >= sizeof ip) return AXWS_EURL;
+        memcpy(ip, p->host, p->host_len);
+        ip[p->host_len] = 0;
+        if (!axws__parse_ip(ip, &tmp) || tmp.family != 6) return AXWS_EURL;
+        e++;
+    } else {
+        for (e = h; e < end && *e != ':'; e++) {
+            int ch = (unsigned char)*e;
+            if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+                  ch == '.' || ch == '_' || ch == '~'))
+                return AXWS_EURL;
+        }
+        p->host = h;
+        p->host_len = (size_t)(e - h);
+    }
+    if (p->host_len == 0 || p->host_len > 253) return AXWS_EURL;
+    if (e < end) {
+        if (*e++ != ':' || e == end) return AXWS_EURL;
+        for (; e < end; e++) {
+            if (*e < '0' || *e > '9' || (port = port * 10 + (*e - '0')) > 65535) return AXWS_EURL;
+        }
+        if (!port) return AXWS_EURL;
+    }
+    p->port = port ? (int)port : 1080;
+    return AXWS_OK;
+}
+#else
+#define AXWS__PX_BUSY(c) 0
+#endif
+
 /* ---- the upgrade request (RFC 6455 4.1) */
 
-typedef struct { char *p; size_t n, cap; int overflow; } axws__buf;
+/* What axws_describe() adds to an error: X(name, text). The buffer entries name the
+   buffer; their text is completed with its size and the size needed (fail_need). */
+#define AXWS__DETAILS(X)                                                                    \
+    X(AXWS__D_NONE, "")                                                                     \
+    X(AXWS__D_URL_SCHEME, "a WebSocket URL starts with ws:// or wss://, as in ws://example.com:8080/path") \
+    X(AXWS__D_URL_FORM, "the URL's host, port (1-65535) or a character in it is not valid")    \
+    X(AXWS__D_HEADER, "cfg.headers, cfg.origin or cfg.subprotocols holds CR or LF, or a header line has no name") \
+    X(AXWS__D_TIMEOUT, "a timeout in the configuration is negative")                       \
+    X(AXWS__D_MSG_BUF, "cfg.msg_buf is set but cfg.msg_size is 0")                           \
+    X(AXWS__D_EXT_NOT_OFFERED, "the server accepted an extension the client did not offer (Sec-WebSocket-Extensions)") \
+    X(AXWS__D_DEFLATE_CONFIG, "cfg.deflate is set, but not by axws_deflate_enable() (state, window, window_bits 9..15)") \
+    X(AXWS__D_EXT_TWICE, "the server's Sec-WebSocket-Extensions names permessage-deflate, or one of its parameters, twice") \
+    X(AXWS__D_EXT_PARAM, "the server's permessage-deflate has a parameter the client cannot honour (unknown, malformed, or a value missing or out of range)") \
+    X(AXWS__D_EXT_WINDOW, "the server's permessage-deflate window (server_max_window_bits) is larger than the one offered (cfg.deflate.window_bits), or it did not confirm the offer") \
+    X(AXWS__D_DEFLATE_BIG, "the message inflates past its limit (cfg.msg_size, or cfg.deflate.max_message without msg_buf)") \
+    X(AXWS__D_INFLATE, "the compressed data is invalid")                                   \
+    X(AXWS__D_SPEAKS_TLS, "the server answered with TLS: use a wss:// URL")                 \
+    X(AXWS__D_NOT_READING, "the peer stopped reading what we send")                        \
+    AXWS__DETAILS_PROXY(X)                                                                  \
+    X(AXWS__D_TX_BUF, "cfg.tx_buf")                                                         \
+    X(AXWS__D_RX_BUF, "cfg.rx_buf")                                                         \
+    X(AXWS__D_TLS_BUF, "the TLS buffer (cfg.tls_buf, else cfg.rx_buf)")
+/* the proxy's (>>proxy), only where proxies are built in: a sans-IO describer is smaller */
+#ifndef AXWS_NO_PROXY
+#define AXWS__DETAILS_PROXY(X)                                                              \
+    X(AXWS__D_PROXY_URL, "cfg.proxy is not [http:// | socks5:// | socks5h://][user[:password]@]host[:port] (no https:// or SOCKS4 proxy; user and password percent-encoded, 255 bytes at most)") \
+    X(AXWS__D_PROXY_EOF, "the proxy closed the connection before it answered")              \
+    X(AXWS__D_PROXY_ANSWER, "the proxy's answer does not follow its protocol (is it a proxy of that kind?)") \
+    X(AXWS__D_PROXY_EARLY, "the proxy passed on bytes before the TLS handshake began, when the server cannot have spoken yet")
+#else
+#define AXWS__DETAILS_PROXY(X)
+#endif
+#define AXWS__DETAIL_ENUM(name, text) name,
+enum { AXWS__DETAILS(AXWS__DETAIL_ENUM) AXWS__D_COUNT_ };
+#undef AXWS__DETAIL_ENUM
+
+/* A failure the call itself returns (a bad configuration or URL, a buffer too small), kept
+   for axws_describe(); nothing is retried and no event fires. */
+static int axws__setup_error(axws_conn *c, int err, int detail, size_t need) {
+    c->error = err;
+    c->fail_state = (uint8_t)c->state;
+    c->fail_detail = (uint8_t)detail;
+    c->fail_need = need > UINT32_MAX ? UINT32_MAX : (uint32_t)need;
+    return err;
+}
+
+/* need counts every byte asked for, so an overflow can say how much room was needed */
+typedef struct { char *p; size_t n, cap, need; } axws__buf;
 
 static void axws__put(axws__buf *b, const char *s, size_t n) {
-    if (b->cap - b->n < n) { b->overflow = 1; return; }
+    b->need += n;
+    if (b->need > b->cap) return;
     memcpy(b->p + b->n, s, n);
     b->n += n;
 }
@@ -2834,9 +3541,9 @@ static int axws__has_crlf(const char *s) { return strpbrk(s, "\r\n") != NULL; }
 
 static void axws__put_uint(axws__buf *b, unsigned long v) {
     char tmp[24];
-    int n = 0;
+    size_t n = 0;
     do { tmp[sizeof tmp - 1 - n++] = (char)('0' + v % 10); v /= 10; } while (v);
-    axws__put(b, tmp + sizeof tmp - n, (size_t)n);
+    axws__put(b, tmp + sizeof tmp - n, n);
 }
 
 /* What to send: an upgrade (method NULL) or a plain HTTP request. */
@@ -2859,11 +3566,11 @@ static int axws__headers_ok(const char *const *h) {
 static int axws__build_request(axws_conn *c, const axws_url *u, const axws__request *rq) {
     axws__buf b;
     const char *const *h = rq ? rq->headers : c->cfg.headers;
-    b.p = (char *)c->cfg.tx_buf; b.n = 0; b.cap = c->cfg.tx_size; b.overflow = 0;
+    b.p = (char *)c->cfg.tx_buf; b.n = 0; b.cap = c->cfg.tx_size; b.need = 0;
     if ((c->cfg.origin && axws__has_crlf(c->cfg.origin)) ||
         (c->cfg.subprotocols && axws__has_crlf(c->cfg.subprotocols)) || !axws__headers_ok(h) ||
         (rq && (!rq->method || !*rq->method || axws__has_crlf(rq->method) || strchr(rq->method, ' '))))
-        return AXWS_EINVAL;
+        return axws__setup_error(c, AXWS_EINVAL, AXWS__D_HEADER, 0);
     axws__puts(&b, rq ? rq->method : "GET");
     axws__puts(&b, " ");
     axws__puts(&b, u->path);
@@ -2896,6 +3603,9 @@ static int axws__build_request(axws_conn *c, const axws_url *u, const axws__requ
             axws__puts(&b, c->cfg.subprotocols);
             axws__puts(&b, "\r\n");
         }
+#ifndef AXWS_NO_DEFLATE
+        if (c->cfg.deflate.ops) c->cfg.deflate.ops->offer(c, &b);
+#endif
     } else {
         axws__puts(&b, "Connection: close\r\nContent-Length: ");
         axws__put_uint(&b, (unsigned long)rq->body_len);
@@ -2907,7 +3617,7 @@ static int axws__build_request(axws_conn *c, const axws_url *u, const axws__requ
     }
     axws__puts(&b, "\r\n");
     if (rq && rq->body_len) axws__put(&b, (const char *)rq->body, rq->body_len);
-    if (b.overflow) return AXWS_ENOBUFS;
+    if (b.need > b.cap) return axws__setup_error(c, AXWS_ENOBUFS, AXWS__D_TX_BUF, b.need);
     c->tx_head = 0;
     c->tx_tail = b.n;
     return AXWS_OK;
@@ -3040,9 +3750,22 @@ static void axws__hs_parse(axws_conn *c) {
         return;
     }
     if (bad || r[7] != '1' || !k.upgrade || !k.connection || k.accept_count != 1 || !k.accept ||
-        k.extensions || k.protocol_bad) {
+        k.protocol_bad) {
         axws__fail(c, AXWS_EHANDSHAKE, 0);
         return;
+    }
+    if (k.extensions) {
+        /* 4.1: an extension the client did not offer fails the connection */
+#ifndef AXWS_NO_DEFLATE
+        if (c->cfg.deflate.ops) {
+            if (c->cfg.deflate.ops->negotiate(c) != 0) return; /* it failed the connection */
+        } else
+#endif
+        {
+            if (!c->error) c->fail_detail = AXWS__D_EXT_NOT_OFFERED;
+            axws__fail(c, AXWS_EHANDSHAKE, 0);
+            return;
+        }
     }
     if (k.protocol) {
         /* 4.1: the subprotocol must be one we offered */
@@ -3069,6 +3792,14 @@ static size_t axws__hs_feed(axws_conn *c, const uint8_t *p, size_t n) {
     size_t limit = c->cfg.max_handshake < c->cfg.tx_size ? c->cfg.max_handshake : c->cfg.tx_size;
     size_t i = 0;
     if (c->tx_head != c->tx_tail) return 0; /* the request is not fully written yet */
+    if (c->hs_len == 0 && n > 0 && (p[0] == 0x15 || p[0] == 0x16)) {
+        /* a TLS record (an alert or a handshake) instead of "HTTP/1.1": the port speaks TLS.
+           Judged on the first byte alone, which can never start an HTTP answer, so that
+           the verdict does not depend on how the bytes are split */
+        if (!c->error) c->fail_detail = AXWS__D_SPEAKS_TLS;
+        axws__fail(c, AXWS_EHANDSHAKE, 0);
+        return n;
+    }
     while (i < n) {
         const uint8_t *nl = (const uint8_t *)memchr(p + i, '\n', n - i);
         size_t take = nl ? (size_t)(nl - (p + i)) + 1 : n - i;
@@ -3113,6 +3844,11 @@ AXWS__DEF const char *axws_header(const axws_conn *c, const char *name, int inde
 /* <<http */
 
 /* >>core: connection state, timers and the close handshake; no I/O */
+AXWS__DEF void axws_config_init(axws_config *cfg) {
+    AXWS_ASSERT(cfg != NULL);
+    memset(cfg, 0, sizeof *cfg);
+}
+
 AXWS__DEF int axws_init_checked(axws_conn *c, const axws_config *cfg, uint32_t layout) {
     AXWS_ASSERT(c != NULL && cfg != NULL);
     if (layout != AXWS__LAYOUT_CONN) return AXWS_ELAYOUT; /* nothing of c is touched */
@@ -3122,12 +3858,22 @@ AXWS__DEF int axws_init_checked(axws_conn *c, const axws_config *cfg, uint32_t l
 #endif
     c->rnd_used = sizeof c->rnd; /* the pool starts empty */
     c->cfg = *cfg;
-    if (!cfg->tx_buf || cfg->tx_size < AXWS_MIN_TX) return AXWS_ENOBUFS;
-    if (cfg->msg_buf && !cfg->msg_size) return AXWS_EINVAL;
-    if (cfg->rx_buf && cfg->rx_size < AXWS_MIN_RX) return AXWS_ENOBUFS;
+    if (!cfg->tx_buf || cfg->tx_size < AXWS_MIN_TX)
+        return axws__setup_error(c, AXWS_ENOBUFS, AXWS__D_TX_BUF, AXWS_MIN_TX);
+    if (cfg->msg_buf && !cfg->msg_size) return axws__setup_error(c, AXWS_EINVAL, AXWS__D_MSG_BUF, 0);
+    if (cfg->rx_buf && cfg->rx_size < AXWS_MIN_RX)
+        return axws__setup_error(c, AXWS_ENOBUFS, AXWS__D_RX_BUF, AXWS_MIN_RX);
     if (cfg->connect_timeout_ms < 0 || cfg->handshake_timeout_ms < 0 || cfg->close_timeout_ms < 0 ||
         cfg->keepalive_ms < 0 || cfg->dead_peer_ms < 0)
-        return AXWS_EINVAL;
+        return axws__setup_error(c, AXWS_EINVAL, AXWS__D_TIMEOUT, 0);
+#ifndef AXWS_NO_DEFLATE
+    /* the hooks come with axws_deflate_enable() (which checked the rest): buffers alone
+       would not link the inflate */
+    if ((cfg->deflate.state || cfg->deflate.window || cfg->deflate.window_bits || cfg->deflate.ops) &&
+        (!cfg->deflate.ops || !cfg->deflate.state || !cfg->deflate.window || cfg->deflate.window_bits < 9 ||
+         cfg->deflate.window_bits > 15))
+        return axws__setup_error(c, AXWS_EINVAL, AXWS__D_DEFLATE_CONFIG, 0);
+#endif
     if (!c->cfg.connect_timeout_ms) c->cfg.connect_timeout_ms = AXWS__DEFAULT_CONNECT_MS;
     if (!c->cfg.handshake_timeout_ms) c->cfg.handshake_timeout_ms = AXWS__DEFAULT_HANDSHAKE_MS;
     if (!c->cfg.close_timeout_ms) c->cfg.close_timeout_ms = AXWS__DEFAULT_CLOSE_MS;
@@ -3141,12 +3887,16 @@ static void axws__reset(axws_conn *c) {
     c->gen++;
     c->state = AXWS_STATE_CLOSED;
     c->error = c->sys_errno = c->http_status = 0;
+    c->read_again = 0;
+    c->tx_stall = 0;
+    c->fail_state = c->fail_detail = 0;
+    c->fail_need = 0;
     c->close_code = c->sent_close = c->close_rcvd = c->finish_on_flush = c->eof = 0;
     c->release = NULL; /* a transport registers itself after the reset */
     c->rx_len = 0;
     c->deadline = c->last_rx = c->last_ping = 0;
     c->tx_head = c->tx_tail = 0;
-    c->tx_frag_open = c->reply_pending = 0;
+    c->tx_frag_open = c->reply_pending = c->close_pending = 0;
     c->hs_len = 0;
     c->hs_valid = 0;
     c->input_paused = 0;
@@ -3162,6 +3912,9 @@ static void axws__reset(axws_conn *c) {
     c->utf8_state = AXWS__UTF8_ACCEPT;
     c->ctl_len = 0;
     c->close_reason_len = 0;
+#ifndef AXWS_NO_DEFLATE
+    c->deflate_on = c->deflate_fresh = c->msg_deflate = 0;
+#endif
 }
 
 /* The 101 checked out: the connection is OPEN. The response stays readable in tx_buf
@@ -3186,7 +3939,7 @@ static void axws__opened(axws_conn *c) {
 static int axws__start_request(axws_conn *c, const axws_url *u, const axws__request *rq) {
     int r;
     size_t hl = strlen(u->host);
-    if (hl >= sizeof c->phase.net.host) return AXWS_EURL;
+    if (hl >= sizeof c->phase.net.host) return axws__setup_error(c, AXWS_EURL, AXWS__D_URL_FORM, 0);
     memcpy(c->phase.net.host, u->host, hl + 1);
     r = axws__build_request(c, u, rq);
     c->http_mode = rq != NULL;
@@ -3199,8 +3952,11 @@ AXWS__DEF int axws_start(axws_conn *c, const axws_url *url, int64_t now_ms) {
     if (c->state != AXWS_STATE_CLOSED) return AXWS_ESTATE;
     axws__reset(c);
     c->now = now_ms;
+#ifndef AXWS_NO_SOCKETS
+    c->port = 0; /* no socket driver: axws_describe() names no host or address */
+#endif
     r = axws__start_request(c, url, NULL);
-    if (r) return c->error = r;
+    if (r) return c->error ? r : axws__setup_error(c, r, 0, 0);
     c->state = AXWS_STATE_HANDSHAKE;
     c->deadline = now_ms + c->cfg.handshake_timeout_ms;
     return AXWS_OK;
@@ -3231,6 +3987,8 @@ static int64_t axws__next_deadline(const axws_conn *c) {
     if (c->state == AXWS_STATE_OPEN) {
         if (c->cfg.keepalive_ms && axws__ping_due(c) < t) t = axws__ping_due(c);
         if (c->cfg.dead_peer_ms && c->last_rx + c->cfg.dead_peer_ms < t) t = c->last_rx + c->cfg.dead_peer_ms;
+        if (c->cfg.dead_peer_ms && c->tx_stall && c->tx_stall + c->cfg.dead_peer_ms < t)
+            t = c->tx_stall + c->cfg.dead_peer_ms;
     }
     return t;
 }
@@ -3240,6 +3998,7 @@ AXWS__DEF int axws_timeout_ms(const axws_conn *c, int64_t now_ms) {
     AXWS_ASSERT(c != NULL);
     /* received bytes wait while the request is written: feeding them can progress now */
     if (c->rx_len && c->tx_head == c->tx_tail && c->state >= AXWS_STATE_HANDSHAKE && !c->input_paused) return 0;
+    if (c->read_again == 1 && c->state != AXWS_STATE_CLOSED) return 0; /* more is waiting */
     t = axws__next_deadline(c);
     if (t == INT64_MAX) return -1;
     if (t <= now_ms) return 0;
@@ -3256,6 +4015,16 @@ AXWS__DEF void axws_tick(axws_conn *c, int64_t now_ms) {
         break;
     case AXWS_STATE_OPEN:
         if (c->cfg.dead_peer_ms && now_ms - c->last_rx >= c->cfg.dead_peer_ms) {
+            axws__fail_close(c, AXWS_EDEADPEER, AXWS_CLOSE_GOING_AWAY, 0);
+            break;
+        }
+        /* A peer that sends but never reads keeps last_rx fresh: output that waits
+           dead_peer_ms with none of it taken is the same verdict (a slow link still takes
+           some, which starts the clock over). */
+        if (c->tx_head == c->tx_tail) c->tx_stall = 0;
+        else if (!c->tx_stall) c->tx_stall = now_ms;
+        if (c->cfg.dead_peer_ms && c->tx_stall && now_ms - c->tx_stall >= c->cfg.dead_peer_ms) {
+            c->fail_detail = AXWS__D_NOT_READING;
             axws__fail_close(c, AXWS_EDEADPEER, AXWS_CLOSE_GOING_AWAY, 0);
             break;
         }
@@ -3310,6 +4079,7 @@ AXWS__DEF int axws_close(axws_conn *c, int code, const char *reason, int64_t now
 AXWS__DEF void axws_pause_input(axws_conn *c, int paused) {
     AXWS_ASSERT(c != NULL);
     c->input_paused = paused != 0;
+    if (!paused && c->read_again) c->read_again = 1; /* read what waited, at the next step */
 }
 
 AXWS__DEF void axws_abort(axws_conn *c) {
@@ -3352,6 +4122,1213 @@ AXWS__DEF int axws_close_code(const axws_conn *c) { AXWS_ASSERT(c != NULL); retu
 AXWS__DEF int axws_sent_close_code(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->sent_close; }
 AXWS__DEF int axws_sys_errno(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->sys_errno; }
 /* <<core */
+
+/* >>describe: axws_describe(), the whole story of a failure in one line */
+/* The i-th of a list of NUL-separated strings. The describer's texts are such lists inside
+   its functions, not tables of pointers: a table's strings land in the object's shared string
+   section, which every program carries; these stay in the describer's own section, which
+   --gc-sections drops from programs that never call it. */
+static const char *axws__nth_text(const char *list, int i) {
+    while (i-- > 0) list += strlen(list) + 1;
+    return list;
+}
+
+static const char *axws__detail_text(int detail) {
+#define AXWS__DETAIL_STR(name, text) text "\0"
+    return axws__nth_text(AXWS__DETAILS(AXWS__DETAIL_STR), detail);
+#undef AXWS__DETAIL_STR
+}
+
+#ifndef AXWS_NO_SOCKETS
+/* An address as text without inet_ntop: dotted IPv4; IPv6 in hex groups without leading
+   zeros, the longest run of two or more zero groups written "::" (RFC 5952 4.2). */
+static void axws__addr_text(const axws_addr *a, char out[48]) {
+    int i, best = -1, best_len = 1, run = 0;
+    size_t k = 0;
+    if (a->family == 4) {
+        axws__fmt(out, 48, "%d.%d.%d.%d", a->ip[0], a->ip[1], a->ip[2], a->ip[3]);
+        return;
+    }
+    for (i = 0; i < 8; i++) {
+        run = (a->ip[2 * i] | a->ip[2 * i + 1]) ? 0 : run + 1;
+        if (run > best_len) { best_len = run; best = i - run + 1; }
+    }
+    for (i = 0; i < 8;) {
+        unsigned g = (unsigned)a->ip[2 * i] << 8 | a->ip[2 * i + 1];
+        int sh, started = 0;
+        if (i == best) {
+            out[k++] = ':';
+            out[k++] = ':';
+            i += best_len;
+            continue;
+        }
+        if (k && out[k - 1] != ':') out[k++] = ':';
+        for (sh = 12; sh >= 0; sh -= 4) {
+            unsigned d = (g >> sh) & 15;
+            if (d || started || sh == 0) out[k++] = "0123456789abcdef"[d], started = 1;
+        }
+        i++;
+    }
+    out[k] = 0;
+}
+
+/* The peer's name: the URL host, or for wss:// past TCP the name BearSSL verified (its
+   engine keeps it; the URL host's memory is the certificate context's by then). */
+static const char *axws__describe_host(const axws_conn *c) {
+#ifndef AXWS_NO_TLS
+    if (c->secure && c->fail_state >= AXWS_STATE_TLS) return c->tls_cc.eng.server_name;
+#endif
+    /* once open, the negotiated subprotocol shares the addresses' memory, not the host's */
+    if (c->fail_state >= AXWS_STATE_OPEN && sizeof c->phase.net.addrs < sizeof c->phase.subprotocol) return "";
+    return c->phase.net.host;
+}
+#endif
+
+#define AXWS__DESCRIBE_ADD(...)                                           \
+    do {                                                                  \
+        size_t off_ = n < cap ? n : (cap ? cap - 1 : 0);                  \
+        n += axws__fmt(out + off_, cap - off_, __VA_ARGS__);              \
+    } while (0)
+
+AXWS__DEF size_t axws_describe(const axws_conn *c, char *out, size_t cap) {
+    size_t n = 0, len;
+    const char *text;
+    int err, st;
+    AXWS_ASSERT(c != NULL && (out != NULL || cap == 0));
+    err = c->error;
+    st = c->fail_state <= AXWS_STATE_CLOSING ? c->fail_state : 0;
+    AXWS__DESCRIBE_ADD("%s", axws_strerror(err));
+    if (!err) return n;
+    text = c->http_mode && st == AXWS_STATE_HANDSHAKE
+               ? "waiting for the HTTP answer from"
+               : axws__nth_text("\0connecting to\0in the TLS handshake with\0waiting for the upgrade answer "
+                                "from\0connected to\0closing the connection to", st); /* by axws_state */
+#ifndef AXWS_NO_SOCKETS
+    {
+        char addr[48];
+        const char *host = axws__describe_host(c), *rwhat = "", *rname = host;
+        size_t rlen = strlen(host);
+#ifndef AXWS_NO_PROXY
+        /* through a proxy: which one (the address is its address), and how far it got */
+        axws__proxy_url pu;
+        int px = c->px_kind && c->cfg.proxy && axws__parse_proxy(c->cfg.proxy, &pu) == AXWS_OK;
+        if (px && c->px_step == AXWS__PX_RESOLVE) {
+            rwhat = "the proxy's name ";
+            rname = pu.host;
+            rlen = pu.host_len;
+        }
+#endif
+        addr[0] = 0;
+        if (st >= AXWS_STATE_CONNECTING && c->peer.family) axws__addr_text(&c->peer, addr);
+        if (err == AXWS_ERESOLVE && st == AXWS_STATE_CLOSED) AXWS__DESCRIBE_ADD(", resolving %s%.*s", rwhat, (int)rlen, rname);
+        if (st != AXWS_STATE_CLOSED && c->port) { /* through the socket driver */
+            if (host[0]) /* an IPv6 literal in brackets, as in the URL */
+                AXWS__DESCRIBE_ADD(strchr(host, ':') ? ", %s [%s]:%d" : ", %s %s:%d", text, host, c->port);
+            else AXWS__DESCRIBE_ADD(", %s port %d", text, c->port);
+#ifndef AXWS_NO_PROXY
+            if (px)
+                AXWS__DESCRIBE_ADD(pu.ipv6 ? " through the %s proxy [%.*s]:%d" : " through the %s proxy %.*s:%d",
+                                   c->px_kind == AXWS__PXK_HTTP ? "HTTP" : "SOCKS5", (int)pu.host_len, pu.host, pu.port);
+#endif
+            if (addr[0]) AXWS__DESCRIBE_ADD(" (%s)", addr);
+#ifndef AXWS_NO_PROXY
+            if (px && st == AXWS_STATE_CONNECTING && AXWS__PX_BUSY(c)) /* by AXWS__PX_* from HTTP_SEND */
+                AXWS__DESCRIBE_ADD(", %s", axws__nth_text("sending CONNECT\0reading the answer to CONNECT\0reading the "
+                                                          "answer to CONNECT\0reading the answer to CONNECT\0sending "
+                                                          "the SOCKS5 greeting\0reading the SOCKS5 method chosen\0sending "
+                                                          "the SOCKS5 user and password\0reading the SOCKS5 verdict on "
+                                                          "them\0sending the SOCKS5 CONNECT\0reading the SOCKS5 reply",
+                                                          c->px_step - AXWS__PX_HTTP_SEND));
+            if (px && (err == AXWS_EPROXY || err == AXWS_EPROXYAUTH) && c->px_status) {
+                int s = c->px_status;
+                if (c->px_kind == AXWS__PXK_HTTP)
+                    AXWS__DESCRIBE_ADD("; the proxy answered HTTP %d%s", s,
+                                       s != 407 && s != 401 ? ""
+                                       : pu.user ? ": it refused the user name and password"
+                                                 : ": it wants a user name and password (user:password@ in the proxy URL)");
+                else if (c->px_step == AXWS__PX_S5_METHOD)
+                    AXWS__DESCRIBE_ADD("; the proxy accepts none of the methods offered (%s)",
+                                       pu.user ? "no authentication, user/password"
+                                               : "no authentication: it wants a user name and password, "
+                                                 "user:password@ in the proxy URL");
+                else if (c->px_step == AXWS__PX_S5_AUTH_OK)
+                    AXWS__DESCRIBE_ADD("; the proxy refused the user name and password (RFC 1929 status %d)", s);
+                else /* RFC 1928 6 */
+                    AXWS__DESCRIBE_ADD("; SOCKS5 reply %d (%s)", s,
+                                       s > 8 ? "unassigned"
+                                             : axws__nth_text("succeeded\0general SOCKS server failure\0connection not "
+                                                              "allowed by ruleset\0network unreachable\0host "
+                                                              "unreachable\0connection refused\0TTL expired\0command "
+                                                              "not supported\0address type not supported", s));
+            }
+#endif
+        }
+    }
+#else
+    if (st != AXWS_STATE_CLOSED) {
+        len = strlen(text);
+        AXWS__DESCRIBE_ADD(", %.*s", (int)(len > 5 && memcmp(text + len - 5, " from", 5) == 0 ? len - 5 : len), text);
+    }
+#endif
+    if (err == AXWS_ETIMEDOUT) {
+        /* connect_timeout_ms covers TCP and TLS; handshake_timeout_ms the upgrade */
+        int tcp_tls = st == AXWS_STATE_CONNECTING || st == AXWS_STATE_TLS;
+        int ms = tcp_tls ? c->cfg.connect_timeout_ms
+               : st == AXWS_STATE_CLOSING ? c->cfg.close_timeout_ms : c->cfg.handshake_timeout_ms;
+        AXWS__DESCRIBE_ADD("; no answer within %d ms (cfg.%s)", ms,
+                           tcp_tls ? "connect_timeout_ms"
+                           : st == AXWS_STATE_CLOSING ? "close_timeout_ms" : "handshake_timeout_ms");
+    }
+    if (err == AXWS_EDEADPEER)
+        AXWS__DESCRIBE_ADD("; %s for %d ms (cfg.dead_peer_ms)",
+                           c->fail_detail == AXWS__D_NOT_READING ? "nothing written" : "nothing received", c->cfg.dead_peer_ms);
+    if (c->fail_detail >= AXWS__D_TX_BUF && c->fail_detail < AXWS__D_COUNT_) {
+        size_t have = c->fail_detail == AXWS__D_TX_BUF ? c->cfg.tx_size
+                    : c->fail_detail == AXWS__D_RX_BUF ? (c->cfg.rx_buf ? c->cfg.rx_size : 0)
+#ifndef AXWS_NO_TLS
+                    : c->cfg.tls_buf                   ? c->cfg.tls_size
+#endif
+                    : c->cfg.rx_buf                    ? c->cfg.rx_size : 0;
+        AXWS__DESCRIBE_ADD("; %s has %ld bytes, %ld needed", axws__detail_text(c->fail_detail), (long)have,
+                           (long)c->fail_need);
+    } else if (c->fail_detail && c->fail_detail < AXWS__D_COUNT_) {
+        AXWS__DESCRIBE_ADD("; %s", axws__detail_text(c->fail_detail));
+#ifndef AXWS_NO_DEFLATE
+        /* the inflate's own reason, through the hooks: no inflate in programs without it */
+        if (c->fail_detail == AXWS__D_INFLATE && c->cfg.deflate.ops)
+            AXWS__DESCRIBE_ADD(": %s", c->cfg.deflate.ops->why(c));
+#endif
+    }
+    if (c->http_status && c->http_status != 101) { /* a refused upgrade or an HTTP answer */
+        text = axws_http_reason(c, &len);
+        AXWS__DESCRIBE_ADD("; HTTP %d %.*s", c->http_status, text ? (int)len : 0, text ? text : "");
+        text = axws_location(c, &len);
+        if (text) AXWS__DESCRIBE_ADD("; Location: %.*s (not followed)", (int)len, text);
+    }
+#ifndef AXWS_NO_TLS
+    if (c->tls_err) {
+        int e = c->tls_err; /* BearSSL's certificate errors, not alerts (+256, +512) */
+        AXWS__DESCRIBE_ADD("; TLS: %s", axws_tls_strerror(e));
+        if ((e > BR_ERR_X509_OK && e < BR_ERR_X509_OK + 32) || e == AXWS_TLS_ERR_NO_ANCHORS) {
+            AXWS__DESCRIBE_ADD(" (verifying the name \"%s\" against %d trust anchor%s", axws__describe_host(c),
+                               (int)c->cfg.trust_anchor_count, c->cfg.trust_anchor_count == 1 ? "" : "s");
+            if (c->cfg.trust_anchor_source) AXWS__DESCRIBE_ADD(" from %s", c->cfg.trust_anchor_source);
+            AXWS__DESCRIBE_ADD(")");
+        }
+    }
+#endif
+    if (c->sys_errno && err != AXWS_ETIMEDOUT) {
+        text = axws__errno_text(c->sys_errno);
+        AXWS__DESCRIBE_ADD("; errno %d%s%s%s", c->sys_errno, text[0] ? " (" : "", text, text[0] ? ")" : "");
+    }
+    if (c->sent_close && err != AXWS_ETIMEDOUT) AXWS__DESCRIBE_ADD("; close code %d sent", c->sent_close);
+    return n;
+}
+#undef AXWS__DESCRIBE_ADD
+/* <<describe */
+
+/* >>inflate: RFC 1951, streaming, into a caller's window; no allocation */
+#ifndef AXWS_NO_DEFLATE
+/* Where the inflate is (axws_inflate.mode). */
+enum {
+    AXWS__INF_HEAD = 0, /* a block header (3 bits) */
+    AXWS__INF_STORED_LEN, /* a stored block's LEN and NLEN */
+    AXWS__INF_STORED,   /* copying a stored block */
+    AXWS__INF_TABLE,    /* a dynamic block's HLIT, HDIST, HCLEN */
+    AXWS__INF_CODELENS, /* its code-length code lengths */
+    AXWS__INF_LENLENS,  /* its literal/length and distance code lengths */
+    AXWS__INF_CODES,    /* Huffman-coded data */
+    AXWS__INF_MATCH,    /* a match the output limit cut short */
+    AXWS__INF_DONE,     /* the final block ended */
+    AXWS__INF_BAD       /* invalid data (sticky) */
+};
+
+/* Why data was refused (axws_inflate.err); each has a text in AXWS__INF_ERRORS below and
+   a detail for axws_describe() in the same order. */
+#define AXWS__INF_ERRORS(X)                                                                   \
+    X(AXWS_INFLATE_E_BLOCK_TYPE, "a block of the reserved type 3")                             \
+    X(AXWS_INFLATE_E_STORED_LEN, "a stored block whose length check (NLEN) does not match")   \
+    X(AXWS_INFLATE_E_COUNTS, "a dynamic block with more than 286 length or 30 distance codes") \
+    X(AXWS_INFLATE_E_CODELENS, "an invalid code-length code")                                  \
+    X(AXWS_INFLATE_E_REPEAT, "a code-length repeat with nothing to repeat, or past the end")  \
+    X(AXWS_INFLATE_E_NO_EOB, "a literal/length code without the end-of-block symbol")          \
+    X(AXWS_INFLATE_E_LENCODE, "an invalid literal/length code")                                \
+    X(AXWS_INFLATE_E_DISTCODE, "an invalid distance code")                                     \
+    X(AXWS_INFLATE_E_SYMBOL, "a literal/length or distance symbol that does not exist")        \
+    X(AXWS_INFLATE_E_FAR, "a distance further back than the data so far or the window")        \
+    X(AXWS_INFLATE_E_END, "a message whose compressed data stops inside a block")
+#define AXWS__INF_ERR_ENUM(name, text) name,
+enum { AXWS_INFLATE_E_NONE_ = 0, AXWS__INF_ERRORS(AXWS__INF_ERR_ENUM) AXWS_INFLATE_E_COUNT_ };
+#undef AXWS__INF_ERR_ENUM
+
+/* A table entry: bits 0-7 the code's length (bits to drop), 8-15 what it is, 16-31 its
+   value: a literal, a length or distance base, a code length symbol, or for a link the
+   subtable's offset (its size in bits in the kind's low bits). */
+#define AXWS__INF_LIT 0x00u   /* literal byte / code-length symbol */
+#define AXWS__INF_BASE 0x10u  /* | extra bits: a length or distance base */
+#define AXWS__INF_EOB 0x20u
+#define AXWS__INF_LINK 0x40u  /* | subtable bits */
+#define AXWS__INF_INVALID 0x60u
+#define AXWS__INF_ENTRY(kind, nb, val) ((uint32_t)(val) << 16 | (uint32_t)(kind) << 8 | (uint32_t)(nb))
+#define AXWS__INF_NB(e) ((e) & 0xFFu)
+#define AXWS__INF_KIND(e) (((e) >> 8) & 0xFFu)
+#define AXWS__INF_VAL(e) ((e) >> 16)
+#define AXWS__INF_LEN_ROOT 9u
+#define AXWS__INF_DIST_ROOT 6u
+#define AXWS__INF_CL_ROOT 7u
+
+/* RFC 1951 3.2.5: length symbols 257..285 and distance symbols 0..29 */
+static const uint16_t axws__inf_len_base[29] = {3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
+                                                35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
+static const uint8_t axws__inf_len_extra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
+                                                3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+static const uint16_t axws__inf_dist_base[30] = {1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129,
+                                                 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073,
+                                                 4097, 6145, 8193, 12289, 16385, 24577};
+static const uint8_t axws__inf_dist_extra[30] = {0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6,
+                                                 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
+
+/* What symbol `sym` of table kind `which` (0 code lengths, 1 literal/length, 2 distance)
+   decodes to, as a table entry without its length. */
+static AXWS__INLINE uint32_t axws__inf_sym(int which, unsigned sym) {
+    if (which == 0) return AXWS__INF_ENTRY(AXWS__INF_LIT, 0, sym);
+    if (which == 1) {
+        if (sym < 256) return AXWS__INF_ENTRY(AXWS__INF_LIT, 0, sym);
+        if (sym == 256) return AXWS__INF_ENTRY(AXWS__INF_EOB, 0, 0);
+        if (sym < 286) return AXWS__INF_ENTRY(AXWS__INF_BASE | axws__inf_len_extra[sym - 257], 0, axws__inf_len_base[sym - 257]);
+        return AXWS__INF_ENTRY(AXWS__INF_INVALID, 0, 1); /* 286, 287: fixed code only, never valid */
+    }
+    if (sym < 30) return AXWS__INF_ENTRY(AXWS__INF_BASE | axws__inf_dist_extra[sym], 0, axws__inf_dist_base[sym]);
+    return AXWS__INF_ENTRY(AXWS__INF_INVALID, 0, 1); /* 30, 31: value 1 = a symbol, not a hole */
+}
+
+/* Build the decoding table of a canonical Huffman code (RFC 1951 3.2.2) from its code
+   lengths. Input bits come first-bit-lowest, so a code is looked up bit-reversed: the root
+   table is indexed by the next `root` bits; longer codes go through a link to a subtable
+   just big enough for the codes that share that root prefix (the sizing for which zlib
+   proved the entry bounds used here). Returns 0, or -1 for an over-subscribed code or an
+   incomplete one (allowed only as a single one-bit code, as zlib allows it). */
+static int axws__inf_build(uint32_t *table, const uint8_t *lens, unsigned n, int which, uint16_t *sorted) {
+    unsigned root = which == 1 ? AXWS__INF_LEN_ROOT : which == 2 ? AXWS__INF_DIST_ROOT : AXWS__INF_CL_ROOT;
+    unsigned cap = which == 1 ? 852u : which == 2 ? 592u : 128u;
+    /* count: codes of each length (later: those not placed yet); count2: the second half's
+       (later: where the second half's codes of each length go); offs: the first half's */
+    unsigned count[16], count2[16], offs[16], half = n / 2, ncodes;
+    unsigned len, sym, max, i, used = 1u << root, low = (unsigned)-1, sub_off = 0, sub_bits = 0, rev, code, filled;
+    int left = 1;
+    memset(count, 0, sizeof count);
+    memset(count2, 0, sizeof count2);
+    /* the symbols' two halves counted (and sorted, below) side by side: neighbours usually
+       share a length, and one counter would make each increment wait for the one before */
+    for (sym = 0; sym < half; sym++) {
+        count[lens[sym]]++;
+        count2[lens[half + sym]]++;
+    }
+    if (n & 1) count2[lens[n - 1]]++;
+    for (len = 0; len < 16; len++) {
+        unsigned first = count[len];
+        count[len] += count2[len];
+        count2[len] = first; /* the first half's share, for now */
+    }
+    ncodes = n - count[0];
+    for (max = 15; max > 0 && !count[max]; max--) {}
+    if (!max) count[0] = n; /* no codes at all */
+    for (len = 1; len <= 15; len++) {
+        left = left * 2 - (int)count[len];
+        if (left < 0) return -1; /* over-subscribed */
+    }
+    if (max && left > 0 && (which == 0 || max != 1)) return -1; /* incomplete */
+    if (left > 0) /* no codes, or one 1-bit code: the entries no code reaches are invalid */
+        for (i = 0; i < (1u << root); i++) table[i] = AXWS__INF_ENTRY(AXWS__INF_INVALID, 1, 0);
+    if (max == 0) return 0;
+    offs[1] = 0;
+    for (len = 1; len < 15; len++) offs[len + 1] = offs[len] + count[len];
+    offs[0] = offs[15] + count[15]; /* unused symbols go after the codes, never read */
+    for (len = 0; len < 16; len++) count2[len] += offs[len]; /* the second half goes after */
+    for (sym = 0; sym < half; sym++) {
+        sorted[offs[lens[sym]]++] = (uint16_t)sym;
+        sorted[count2[lens[half + sym]]++] = (uint16_t)(half + sym);
+    }
+    if (n & 1) sorted[count2[lens[n - 1]]++] = (uint16_t)(n - 1);
+    /* codes in canonical order (by length, then symbol) are consecutive numbers, shifted
+       left when the length grows (RFC 1951 3.2.2); each is looked up bit-reversed. A
+       complete code fills the root table by doubling: while the codes of length L are
+       placed, the table is 2^L entries, one per code; before the next length it is copied
+       onto its own end, which repeats every shorter code where its longer bits vary (an
+       entry a longer code will own is overwritten then). */
+    for (i = 0, code = 0, len = 0, filled = left ? root : 1; i < ncodes; i++) {
+        unsigned k, step;
+        sym = sorted[i];
+        if (i) code++;
+        code <<= lens[sym] - len;
+        len = lens[sym];
+        rev = code, rev = (rev & 0x5555u) << 1 | (rev >> 1 & 0x5555u); /* reversed 16 bits */
+        rev = (rev & 0x3333u) << 2 | (rev >> 2 & 0x3333u);
+        rev = (rev & 0x0F0Fu) << 4 | (rev >> 4 & 0x0F0Fu);
+        rev = ((rev & 0x00FFu) << 8 | rev >> 8) >> (16 - len);
+        for (; filled < len && filled < root; filled++) memcpy(table + (1u << filled), table, sizeof *table << filled);
+        if (len <= root) {
+            uint32_t e = axws__inf_sym(which, sym) | len;
+            if (!left) table[rev] = e;
+            else for (k = rev; k < (1u << root); k += 1u << len) table[k] = e; /* one 1-bit code */
+        } else {
+            uint32_t e;
+            if ((rev & ((1u << root) - 1)) != low) {
+                /* a new root prefix: its subtable takes the codes that share it, so it
+                   grows while the codes left at each length would not fill it */
+                int room;
+                low = rev & ((1u << root) - 1);
+                sub_bits = len - root;
+                room = 1 << sub_bits;
+                while (sub_bits + root < max) {
+                    room -= (int)count[sub_bits + root];
+                    if (room <= 0) break;
+                    sub_bits++;
+                    room <<= 1;
+                }
+                sub_off = used;
+                used += 1u << sub_bits;
+                if (used > cap) return -1; /* cannot happen for a valid code (zlib's bound) */
+                table[low] = AXWS__INF_ENTRY(AXWS__INF_LINK | sub_bits, root, sub_off);
+            }
+            e = axws__inf_sym(which, sym) | (len - root);
+            step = 1u << (len - root);
+            for (k = rev >> root; k < (1u << sub_bits); k += step) table[sub_off + k] = e;
+            count[len]--; /* only the counts of lengths past the root size subtables */
+        }
+    }
+    for (; filled < root; filled++) memcpy(table + (1u << filled), table, sizeof *table << filled);
+    return 0;
+}
+
+AXWS__DEF void axws_inflate_reset(axws_inflate *z, int keep_history) {
+    AXWS_ASSERT(z != NULL);
+    z->bits = 0;
+    z->nbits = 0;
+    z->mode = AXWS__INF_HEAD;
+    z->last = 0;
+    z->err = 0;
+    z->left = z->dist = 0;
+    z->span_len = 0;
+    if (!keep_history) z->wpos = z->whave = 0;
+}
+
+AXWS__DEF int axws_inflate_init(axws_inflate *z, void *window, int window_bits) {
+    AXWS_ASSERT(z != NULL);
+    if (!window || window_bits < 8 || window_bits > 15) return AXWS_EINVAL;
+    z->window = (uint8_t *)window;
+    z->wsize = 1u << window_bits;
+    z->fixed = 0;
+    axws_inflate_reset(z, 0);
+    return AXWS_OK;
+}
+
+AXWS__DEF const char *axws_inflate_strerror(const axws_inflate *z) {
+#define AXWS__INF_ERR_STR(name, text) text "\0"
+    const char *list = "\0" AXWS__INF_ERRORS(AXWS__INF_ERR_STR);
+#undef AXWS__INF_ERR_STR
+    int i = z->err < AXWS_INFLATE_E_COUNT_ ? z->err : 0;
+    while (i-- > 0) list += strlen(list) + 1;
+    return list;
+}
+
+/* Copy a match of `len` bytes from `dist` back to w[pos..pos+len), which the caller keeps
+   inside the window. Exact: bytes past the match are history still needed, so there is no
+   over-copying by whole words. */
+static void axws__inf_copy(uint8_t *w, uint32_t wsize, uint32_t pos, uint32_t dist, uint32_t len) {
+    uint8_t *d = w + pos;
+    const uint8_t *s;
+    if (dist > pos) {
+        /* the source starts in the older part of the window, behind its end: that part
+           lies ahead of the destination, so copying forward reads each byte before it is
+           overwritten, as memmove does */
+        uint32_t from = pos + wsize - dist, k = wsize - from < len ? wsize - from : len;
+        memmove(d, w + from, k);
+        d += k;
+        len -= k;
+        if (!len) return;
+    }
+    s = d - dist;
+    if (dist >= len) {
+        memcpy(d, s, len);
+    } else if (dist >= 8) {
+        /* overlapping: eight bytes at a time never read a byte this copy has yet to write */
+        while (len >= 8) {
+            memcpy(d, s, 8);
+            d += 8; s += 8; len -= 8;
+        }
+        while (len--) *d++ = *s++;
+    } else if (dist == 1) {
+        memset(d, *s, len);
+    } else {
+        while (len--) *d++ = *s++;
+    }
+}
+
+static int axws__inf_fail(axws_inflate *z, int why) {
+    z->mode = AXWS__INF_BAD;
+    z->err = (uint8_t)why;
+    return AXWS_EDEFLATE;
+}
+
+/* Load input bytes into the bit buffer, one at a time, until it holds at least `need` bits
+   or the input runs out: never more than needed, so that the end of a stream is found at
+   the exact byte. AXWS__INF_NEED is 1 when the buffer holds `need` bits. */
+#define AXWS__INF_NEED(need)                                                   \
+    (((z->nbits >= (need)) ||                                                  \
+      (axws__inf_fill(z, &in, end, (need)), z->nbits >= (need))))
+static void axws__inf_fill(axws_inflate *z, const uint8_t **in, const uint8_t *end, unsigned need) {
+    const uint8_t *p = *in;
+    while (z->nbits < need && p < end) {
+        z->bits |= (uint64_t)*p++ << z->nbits;
+        z->nbits += 8;
+    }
+    *in = p;
+}
+
+/* Peek the entry for the code at the bottom of `bits` in a two-level table; *nb gets its
+   total length. */
+static AXWS__INLINE uint32_t axws__inf_peek(const uint32_t *t, unsigned root, uint64_t bits, unsigned *nb) {
+    uint32_t e = t[bits & ((1u << root) - 1)];
+    if ((AXWS__INF_KIND(e) & 0xF0u) == AXWS__INF_LINK) {
+        unsigned sub = AXWS__INF_KIND(e) & 0x0Fu;
+        e = t[AXWS__INF_VAL(e) + ((bits >> root) & ((1u << sub) - 1))];
+        *nb = root + AXWS__INF_NB(e);
+    } else {
+        *nb = AXWS__INF_NB(e);
+    }
+    return e;
+}
+
+/* The fixed codes' tables (RFC 1951 3.2.6: literal/length lengths 8, 9, 7, 8 for symbols
+   0-143, 144-255, 256-279, 280-287; 32 distance codes of 5 bits), in flash: what
+   axws__inf_build() makes of those lengths (tests/test_inflate.c checks they agree). A
+   short message is often one fixed block; building these for each would cost more than
+   inflating it. */
+static const uint32_t axws__inf_fixed_len[512] = {
+    0x00002007, 0x00500008, 0x00100008, 0x00731408, 0x001f1207, 0x00700008, 0x00300008, 0x00c00009,
+    0x000a1007, 0x00600008, 0x00200008, 0x00a00009, 0x00000008, 0x00800008, 0x00400008, 0x00e00009,
+    0x00061007, 0x00580008, 0x00180008, 0x00900009, 0x003b1307, 0x00780008, 0x00380008, 0x00d00009,
+    0x00111107, 0x00680008, 0x00280008, 0x00b00009, 0x00080008, 0x00880008, 0x00480008, 0x00f00009,
+    0x00041007, 0x00540008, 0x00140008, 0x00e31508, 0x002b1307, 0x00740008, 0x00340008, 0x00c80009,
+    0x000d1107, 0x00640008, 0x00240008, 0x00a80009, 0x00040008, 0x00840008, 0x00440008, 0x00e80009,
+    0x00081007, 0x005c0008, 0x001c0008, 0x00980009, 0x00531407, 0x007c0008, 0x003c0008, 0x00d80009,
+    0x00171207, 0x006c0008, 0x002c0008, 0x00b80009, 0x000c0008, 0x008c0008, 0x004c0008, 0x00f80009,
+    0x00031007, 0x00520008, 0x00120008, 0x00a31508, 0x00231307, 0x00720008, 0x00320008, 0x00c40009,
+    0x000b1107, 0x00620008, 0x00220008, 0x00a40009, 0x00020008, 0x00820008, 0x00420008, 0x00e40009,
+    0x00071007, 0x005a0008, 0x001a0008, 0x00940009, 0x00431407, 0x007a0008, 0x003a0008, 0x00d40009,
+    0x00131207, 0x006a0008, 0x002a0008, 0x00b40009, 0x000a0008, 0x008a0008, 0x004a0008, 0x00f40009,
+    0x00051007, 0x00560008, 0x00160008, 0x00016008, 0x00331307, 0x00760008, 0x00360008, 0x00cc0009,
+    0x000f1107, 0x00660008, 0x00260008, 0x00ac0009, 0x00060008, 0x00860008, 0x00460008, 0x00ec0009,
+    0x00091007, 0x005e0008, 0x001e0008, 0x009c0009, 0x00631407, 0x007e0008, 0x003e0008, 0x00dc0009,
+    0x001b1207, 0x006e0008, 0x002e0008, 0x00bc0009, 0x000e0008, 0x008e0008, 0x004e0008, 0x00fc0009,
+    0x00002007, 0x00510008, 0x00110008, 0x00831508, 0x001f1207, 0x00710008, 0x00310008, 0x00c20009,
+    0x000a1007, 0x00610008, 0x00210008, 0x00a20009, 0x00010008, 0x00810008, 0x00410008, 0x00e20009,
+    0x00061007, 0x00590008, 0x00190008, 0x00920009, 0x003b1307, 0x00790008, 0x00390008, 0x00d20009,
+    0x00111107, 0x00690008, 0x00290008, 0x00b20009, 0x00090008, 0x00890008, 0x00490008, 0x00f20009,
+    0x00041007, 0x00550008, 0x00150008, 0x01021008, 0x002b1307, 0x00750008, 0x00350008, 0x00ca0009,
+    0x000d1107, 0x00650008, 0x00250008, 0x00aa0009, 0x00050008, 0x00850008, 0x00450008, 0x00ea0009,
+    0x00081007, 0x005d0008, 0x001d0008, 0x009a0009, 0x00531407, 0x007d0008, 0x003d0008, 0x00da0009,
+    0x00171207, 0x006d0008, 0x002d0008, 0x00ba0009, 0x000d0008, 0x008d0008, 0x004d0008, 0x00fa0009,
+    0x00031007, 0x00530008, 0x00130008, 0x00c31508, 0x00231307, 0x00730008, 0x00330008, 0x00c60009,
+    0x000b1107, 0x00630008, 0x00230008, 0x00a60009, 0x00030008, 0x00830008, 0x00430008, 0x00e60009,
+    0x00071007, 0x005b0008, 0x001b0008, 0x00960009, 0x00431407, 0x007b0008, 0x003b0008, 0x00d60009,
+    0x00131207, 0x006b0008, 0x002b0008, 0x00b60009, 0x000b0008, 0x008b0008, 0x004b0008, 0x00f60009,
+    0x00051007, 0x00570008, 0x00170008, 0x00016008, 0x00331307, 0x00770008, 0x00370008, 0x00ce0009,
+    0x000f1107, 0x00670008, 0x00270008, 0x00ae0009, 0x00070008, 0x00870008, 0x00470008, 0x00ee0009,
+    0x00091007, 0x005f0008, 0x001f0008, 0x009e0009, 0x00631407, 0x007f0008, 0x003f0008, 0x00de0009,
+    0x001b1207, 0x006f0008, 0x002f0008, 0x00be0009, 0x000f0008, 0x008f0008, 0x004f0008, 0x00fe0009,
+    0x00002007, 0x00500008, 0x00100008, 0x00731408, 0x001f1207, 0x00700008, 0x00300008, 0x00c10009,
+    0x000a1007, 0x00600008, 0x00200008, 0x00a10009, 0x00000008, 0x00800008, 0x00400008, 0x00e10009,
+    0x00061007, 0x00580008, 0x00180008, 0x00910009, 0x003b1307, 0x00780008, 0x00380008, 0x00d10009,
+    0x00111107, 0x00680008, 0x00280008, 0x00b10009, 0x00080008, 0x00880008, 0x00480008, 0x00f10009,
+    0x00041007, 0x00540008, 0x00140008, 0x00e31508, 0x002b1307, 0x00740008, 0x00340008, 0x00c90009,
+    0x000d1107, 0x00640008, 0x00240008, 0x00a90009, 0x00040008, 0x00840008, 0x00440008, 0x00e90009,
+    0x00081007, 0x005c0008, 0x001c0008, 0x00990009, 0x00531407, 0x007c0008, 0x003c0008, 0x00d90009,
+    0x00171207, 0x006c0008, 0x002c0008, 0x00b90009, 0x000c0008, 0x008c0008, 0x004c0008, 0x00f90009,
+    0x00031007, 0x00520008, 0x00120008, 0x00a31508, 0x00231307, 0x00720008, 0x00320008, 0x00c50009,
+    0x000b1107, 0x00620008, 0x00220008, 0x00a50009, 0x00020008, 0x00820008, 0x00420008, 0x00e50009,
+    0x00071007, 0x005a0008, 0x001a0008, 0x00950009, 0x00431407, 0x007a0008, 0x003a0008, 0x00d50009,
+    0x00131207, 0x006a0008, 0x002a0008, 0x00b50009, 0x000a0008, 0x008a0008, 0x004a0008, 0x00f50009,
+    0x00051007, 0x00560008, 0x00160008, 0x00016008, 0x00331307, 0x00760008, 0x00360008, 0x00cd0009,
+    0x000f1107, 0x00660008, 0x00260008, 0x00ad0009, 0x00060008, 0x00860008, 0x00460008, 0x00ed0009,
+    0x00091007, 0x005e0008, 0x001e0008, 0x009d0009, 0x00631407, 0x007e0008, 0x003e0008, 0x00dd0009,
+    0x001b1207, 0x006e0008, 0x002e0008, 0x00bd0009, 0x000e0008, 0x008e0008, 0x004e0008, 0x00fd0009,
+    0x00002007, 0x00510008, 0x00110008, 0x00831508, 0x001f1207, 0x00710008, 0x00310008, 0x00c30009,
+    0x000a1007, 0x00610008, 0x00210008, 0x00a30009, 0x00010008, 0x00810008, 0x00410008, 0x00e30009,
+    0x00061007, 0x00590008, 0x00190008, 0x00930009, 0x003b1307, 0x00790008, 0x00390008, 0x00d30009,
+    0x00111107, 0x00690008, 0x00290008, 0x00b30009, 0x00090008, 0x00890008, 0x00490008, 0x00f30009,
+    0x00041007, 0x00550008, 0x00150008, 0x01021008, 0x002b1307, 0x00750008, 0x00350008, 0x00cb0009,
+    0x000d1107, 0x00650008, 0x00250008, 0x00ab0009, 0x00050008, 0x00850008, 0x00450008, 0x00eb0009,
+    0x00081007, 0x005d0008, 0x001d0008, 0x009b0009, 0x00531407, 0x007d0008, 0x003d0008, 0x00db0009,
+    0x00171207, 0x006d0008, 0x002d0008, 0x00bb0009, 0x000d0008, 0x008d0008, 0x004d0008, 0x00fb0009,
+    0x00031007, 0x00530008, 0x00130008, 0x00c31508, 0x00231307, 0x00730008, 0x00330008, 0x00c70009,
+    0x000b1107, 0x00630008, 0x00230008, 0x00a70009, 0x00030008, 0x00830008, 0x00430008, 0x00e70009,
+    0x00071007, 0x005b0008, 0x001b0008, 0x00970009, 0x00431407, 0x007b0008, 0x003b0008, 0x00d70009,
+    0x00131207, 0x006b0008, 0x002b0008, 0x00b70009, 0x000b0008, 0x008b0008, 0x004b0008, 0x00f70009,
+    0x00051007, 0x00570008, 0x00170008, 0x00016008, 0x00331307, 0x00770008, 0x00370008, 0x00cf0009,
+    0x000f1107, 0x00670008, 0x00270008, 0x00af0009, 0x00070008, 0x00870008, 0x00470008, 0x00ef0009,
+    0x00091007, 0x005f0008, 0x001f0008, 0x009f0009, 0x00631407, 0x007f0008, 0x003f0008, 0x00df0009,
+    0x001b1207, 0x006f0008, 0x002f0008, 0x00bf0009, 0x000f0008, 0x008f0008, 0x004f0008, 0x00ff0009};
+static const uint32_t axws__inf_fixed_dist[64] = {
+    0x00011005, 0x01011705, 0x00111305, 0x10011b05, 0x00051105, 0x04011905, 0x00411505, 0x40011d05,
+    0x00031005, 0x02011805, 0x00211405, 0x20011c05, 0x00091205, 0x08011a05, 0x00811605, 0x00016005,
+    0x00021005, 0x01811705, 0x00191305, 0x18011b05, 0x00071105, 0x06011905, 0x00611505, 0x60011d05,
+    0x00041005, 0x03011805, 0x00311405, 0x30011c05, 0x000d1205, 0x0c011a05, 0x00c11605, 0x00016005,
+    0x00011005, 0x01011705, 0x00111305, 0x10011b05, 0x00051105, 0x04011905, 0x00411505, 0x40011d05,
+    0x00031005, 0x02011805, 0x00211405, 0x20011c05, 0x00091205, 0x08011a05, 0x00811605, 0x00016005,
+    0x00021005, 0x01811705, 0x00191305, 0x18011b05, 0x00071105, 0x06011905, 0x00611505, 0x60011d05,
+    0x00041005, 0x03011805, 0x00311405, 0x30011c05, 0x000d1205, 0x0c011a05, 0x00c11605, 0x00016005};
+
+AXWS__DEF int axws_inflate_run(axws_inflate *z, const void *input, size_t in_len, size_t *in_used, size_t max_out,
+                           const uint8_t **out, size_t *out_len) {
+    static const uint8_t order[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+    const uint8_t *in = (const uint8_t *)input, *end = in + in_len;
+    uint8_t *w = z->window;
+    uint32_t start, pos, lim;
+    int ret = AXWS_INFLATE_NEED_INPUT;
+    AXWS_ASSERT(z != NULL && in_used != NULL && out != NULL && out_len != NULL);
+    if (z->wpos == z->wsize) z->wpos = 0;
+    start = pos = z->wpos;
+    lim = max_out < z->wsize - pos ? pos + (uint32_t)max_out : z->wsize;
+    if (z->mode == AXWS__INF_BAD) {
+        *in_used = 0;
+        *out = w + start;
+        *out_len = 0;
+        return AXWS_EDEFLATE;
+    }
+    for (;;) {
+        switch (z->mode) {
+        case AXWS__INF_HEAD:
+            if (!AXWS__INF_NEED(3)) goto out;
+            z->last = (uint8_t)(z->bits & 1);
+            switch ((z->bits >> 1) & 3) {
+            case 0: /* stored: the rest of this byte is padding (RFC 1951 3.2.4) */
+                z->bits >>= 3 + (z->nbits - 3) % 8;
+                z->nbits -= 3 + (z->nbits - 3) % 8;
+                z->mode = AXWS__INF_STORED_LEN;
+                break;
+            case 1:
+                z->fixed = 1;
+                z->bits >>= 3;
+                z->nbits -= 3;
+                z->mode = AXWS__INF_CODES;
+                break;
+            case 2:
+                z->fixed = 0;
+                z->bits >>= 3;
+                z->nbits -= 3;
+                z->mode = AXWS__INF_TABLE;
+                break;
+            default:
+                ret = axws__inf_fail(z, AXWS_INFLATE_E_BLOCK_TYPE);
+                goto out;
+            }
+            break;
+        case AXWS__INF_STORED_LEN:
+            if (!AXWS__INF_NEED(32)) goto out;
+            if ((z->bits & 0xFFFF) != (~(z->bits >> 16) & 0xFFFF)) {
+                ret = axws__inf_fail(z, AXWS_INFLATE_E_STORED_LEN);
+                goto out;
+            }
+            z->left = (uint32_t)(z->bits & 0xFFFF);
+            z->bits >>= 32;
+            z->nbits -= 32;
+            z->mode = AXWS__INF_STORED;
+            break;
+        case AXWS__INF_STORED: {
+            /* whole bytes left in the bit buffer first, then straight from the input */
+            while (z->left && z->nbits && pos < lim) {
+                w[pos++] = (uint8_t)z->bits;
+                z->bits >>= 8;
+                z->nbits -= 8;
+                z->left--;
+            }
+            if (z->left && !z->nbits) {
+                size_t k = z->left;
+                if (k > (size_t)(end - in)) k = (size_t)(end - in);
+                if (k > lim - pos) k = lim - pos;
+                if (k) memcpy(w + pos, in, k); /* in may be NULL with no input */
+                in += k;
+                pos += (uint32_t)k;
+                z->left -= (uint32_t)k;
+            }
+            if (z->left) {
+                if (pos == lim) ret = AXWS_INFLATE_OUTPUT_FULL;
+                goto out;
+            }
+            z->mode = z->last ? AXWS__INF_DONE : AXWS__INF_HEAD;
+            break;
+        }
+        case AXWS__INF_TABLE:
+            if (!AXWS__INF_NEED(14)) goto out;
+            z->nlen = (uint16_t)(257 + (z->bits & 31));
+            z->ndist = (uint16_t)(1 + ((z->bits >> 5) & 31));
+            z->ncode = (uint16_t)(4 + ((z->bits >> 10) & 15));
+            z->bits >>= 14;
+            z->nbits -= 14;
+            if (z->nlen > 286 || z->ndist > 30) {
+                ret = axws__inf_fail(z, AXWS_INFLATE_E_COUNTS);
+                goto out;
+            }
+            z->have = 0;
+            z->mode = AXWS__INF_CODELENS;
+            break;
+        case AXWS__INF_CODELENS:
+            while (z->have < z->ncode) {
+                if (!AXWS__INF_NEED(3)) goto out;
+                z->lens[order[z->have++]] = (uint8_t)(z->bits & 7);
+                z->bits >>= 3;
+                z->nbits -= 3;
+            }
+            while (z->have < 19) z->lens[order[z->have++]] = 0;
+            if (axws__inf_build(z->distcode, z->lens, 19, 0, z->sorted) != 0) {
+                ret = axws__inf_fail(z, AXWS_INFLATE_E_CODELENS);
+                goto out;
+            }
+            z->have = 0;
+            z->mode = AXWS__INF_LENLENS;
+            break;
+        case AXWS__INF_LENLENS: {
+            unsigned total = (unsigned)z->nlen + z->ndist;
+            while (z->have < total) {
+                unsigned nb, sym, extra, rep;
+                uint8_t val = 0;
+                uint32_t e;
+                for (;;) {
+                    e = axws__inf_peek(z->distcode, AXWS__INF_CL_ROOT, z->bits, &nb);
+                    if (nb <= z->nbits) break;
+                    if (in == end) goto out;
+                    z->bits |= (uint64_t)*in++ << z->nbits;
+                    z->nbits += 8;
+                }
+                if (AXWS__INF_KIND(e) == AXWS__INF_INVALID) {
+                    ret = axws__inf_fail(z, AXWS_INFLATE_E_CODELENS);
+                    goto out;
+                }
+                sym = AXWS__INF_VAL(e);
+                if (sym < 16) {
+                    z->lens[z->have++] = (uint8_t)sym;
+                    z->bits >>= nb;
+                    z->nbits -= nb;
+                    continue;
+                }
+                extra = sym == 16 ? 2 : sym == 17 ? 3 : 7;
+                if (!AXWS__INF_NEED(nb + extra)) goto out;
+                rep = (unsigned)((z->bits >> nb) & ((1u << extra) - 1)) + (sym == 18 ? 11 : 3);
+                if (sym == 16) {
+                    if (z->have == 0) {
+                        ret = axws__inf_fail(z, AXWS_INFLATE_E_REPEAT);
+                        goto out;
+                    }
+                    val = z->lens[z->have - 1];
+                }
+                if (z->have + rep > total) {
+                    ret = axws__inf_fail(z, AXWS_INFLATE_E_REPEAT);
+                    goto out;
+                }
+                z->bits >>= nb + extra;
+                z->nbits -= nb + extra;
+                while (rep--) z->lens[z->have++] = val;
+            }
+            if (z->lens[256] == 0) {
+                ret = axws__inf_fail(z, AXWS_INFLATE_E_NO_EOB);
+                goto out;
+            }
+            if (axws__inf_build(z->lencode, z->lens, z->nlen, 1, z->sorted) != 0) {
+                ret = axws__inf_fail(z, AXWS_INFLATE_E_LENCODE);
+                goto out;
+            }
+            if (axws__inf_build(z->distcode, z->lens + z->nlen, z->ndist, 2, z->sorted) != 0) {
+                ret = axws__inf_fail(z, AXWS_INFLATE_E_DISTCODE);
+                goto out;
+            }
+            z->mode = AXWS__INF_CODES;
+            break;
+        }
+        case AXWS__INF_MATCH: {
+            uint32_t k = z->left < lim - pos ? z->left : lim - pos;
+            axws__inf_copy(w, z->wsize, pos, z->dist, k);
+            pos += k;
+            z->left -= k;
+            if (z->left) {
+                ret = AXWS_INFLATE_OUTPUT_FULL;
+                goto out;
+            }
+            z->mode = AXWS__INF_CODES;
+            break;
+        }
+        case AXWS__INF_CODES: {
+            const uint32_t *lt = z->fixed ? axws__inf_fixed_len : z->lencode;
+            const uint32_t *dt = z->fixed ? axws__inf_fixed_dist : z->distcode;
+            uint64_t bits = z->bits;
+            unsigned nbits = z->nbits;
+            /* history available to matches: what the window held plus what this call wrote */
+            uint32_t have0 = z->whave;
+            /* fast loop: eight input bytes readable and room for the longest match, so a
+               symbol with its match (at most 48 bits) needs no checks. The refill loads a
+               whole word and counts the bytes that fit (57..63 bits held); the bits above
+               those are the next byte's, which the next refill puts there again. */
+            while (end - in >= 8 && lim - pos >= 258) {
+                uint32_t e, len, dist, hist;
+                unsigned nb, k;
+                uint64_t word;
+                /* the first byte lowest (RFC 1951 3.1.1) whatever the byte order */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                memcpy(&word, in, 8);
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+                memcpy(&word, in, 8);
+                word = __builtin_bswap64(word);
+#else
+                word = (uint64_t)in[0] | (uint64_t)in[1] << 8 | (uint64_t)in[2] << 16 | (uint64_t)in[3] << 24 |
+                       (uint64_t)in[4] << 32 | (uint64_t)in[5] << 40 | (uint64_t)in[6] << 48 | (uint64_t)in[7] << 56;
+#endif
+                bits |= word << nbits;
+                in += (63 - nbits) >> 3;
+                nbits |= 56;
+                e = axws__inf_peek(lt, AXWS__INF_LEN_ROOT, bits, &nb);
+                k = AXWS__INF_KIND(e);
+                bits >>= nb;
+                nbits -= nb;
+                if (k == AXWS__INF_LIT) {
+                    w[pos++] = (uint8_t)AXWS__INF_VAL(e);
+                    /* at least 41 bits left: a second literal needs no refill (anything
+                       else waits for the next round, which refills first) */
+                    e = axws__inf_peek(lt, AXWS__INF_LEN_ROOT, bits, &nb);
+                    if (AXWS__INF_KIND(e) == AXWS__INF_LIT) {
+                        bits >>= nb;
+                        nbits -= nb;
+                        w[pos++] = (uint8_t)AXWS__INF_VAL(e);
+                    }
+                    continue;
+                }
+                if ((k & 0xF0u) != AXWS__INF_BASE) {
+                    if (k == AXWS__INF_EOB) z->mode = z->last ? AXWS__INF_DONE : AXWS__INF_HEAD;
+                    else ret = axws__inf_fail(z, AXWS__INF_VAL(e) ? AXWS_INFLATE_E_SYMBOL : AXWS_INFLATE_E_LENCODE);
+                    break;
+                }
+                k &= 0x0Fu;
+                len = AXWS__INF_VAL(e) + (uint32_t)(bits & ((1u << k) - 1));
+                bits >>= k;
+                nbits -= k;
+                e = axws__inf_peek(dt, AXWS__INF_DIST_ROOT, bits, &nb);
+                k = AXWS__INF_KIND(e);
+                bits >>= nb;
+                nbits -= nb;
+                if ((k & 0xF0u) != AXWS__INF_BASE) {
+                    ret = axws__inf_fail(z, AXWS__INF_VAL(e) ? AXWS_INFLATE_E_SYMBOL : AXWS_INFLATE_E_DISTCODE);
+                    break;
+                }
+                k &= 0x0Fu;
+                dist = AXWS__INF_VAL(e) + (uint32_t)(bits & ((1u << k) - 1));
+                bits >>= k;
+                nbits -= k;
+                hist = have0 + (pos - start);
+                if (dist > hist || dist > z->wsize) {
+                    ret = axws__inf_fail(z, AXWS_INFLATE_E_FAR);
+                    break;
+                }
+                axws__inf_copy(w, z->wsize, pos, dist, len);
+                pos += len;
+            }
+            {
+                /* give back the whole bytes loaded but not used (those this call was
+                   given), so that the input position is exact, as zlib's is */
+                unsigned back = nbits >> 3;
+                if (back > (unsigned)(in - (const uint8_t *)input)) back = (unsigned)(in - (const uint8_t *)input);
+                in -= back;
+                nbits -= back * 8;
+                z->bits = bits & (((uint64_t)1 << nbits) - 1);
+                z->nbits = nbits;
+            }
+            if (z->mode != AXWS__INF_CODES) {
+                if (z->mode == AXWS__INF_BAD) goto out;
+                break;
+            }
+            /* slow path: one symbol at a time, taken only when all of its bits are in;
+               bytes are loaded one by one as a symbol needs them */
+            for (;;) {
+                uint32_t e, e2, len, dist, hist;
+                unsigned nb, nb2, k, k2, need;
+                if (pos == lim) {
+                    ret = AXWS_INFLATE_OUTPUT_FULL;
+                    goto out;
+                }
+                if (end - in >= 8 && lim - pos >= 258) break; /* back to the fast loop */
+                for (;;) {
+                    e = axws__inf_peek(lt, AXWS__INF_LEN_ROOT, z->bits, &nb);
+                    if (nb <= z->nbits) break;
+                    if (in == end) goto out;
+                    z->bits |= (uint64_t)*in++ << z->nbits;
+                    z->nbits += 8;
+                }
+                k = AXWS__INF_KIND(e);
+                if (k == AXWS__INF_LIT) {
+                    z->bits >>= nb;
+                    z->nbits -= nb;
+                    w[pos++] = (uint8_t)AXWS__INF_VAL(e);
+                    continue;
+                }
+                if (k == AXWS__INF_EOB) {
+                    z->bits >>= nb;
+                    z->nbits -= nb;
+                    z->mode = z->last ? AXWS__INF_DONE : AXWS__INF_HEAD;
+                    break;
+                }
+                if ((k & 0xF0u) != AXWS__INF_BASE) {
+                    ret = axws__inf_fail(z, AXWS__INF_VAL(e) ? AXWS_INFLATE_E_SYMBOL : AXWS_INFLATE_E_LENCODE);
+                    goto out;
+                }
+                k &= 0x0Fu;
+                need = nb + k;
+                for (;;) {
+                    if (need <= z->nbits) {
+                        e2 = axws__inf_peek(dt, AXWS__INF_DIST_ROOT, z->bits >> need, &nb2);
+                        if (need + nb2 <= z->nbits) break;
+                    }
+                    if (in == end) goto out;
+                    z->bits |= (uint64_t)*in++ << z->nbits;
+                    z->nbits += 8;
+                }
+                k2 = AXWS__INF_KIND(e2);
+                if ((k2 & 0xF0u) != AXWS__INF_BASE) {
+                    ret = axws__inf_fail(z, AXWS__INF_VAL(e2) ? AXWS_INFLATE_E_SYMBOL : AXWS_INFLATE_E_DISTCODE);
+                    goto out;
+                }
+                k2 &= 0x0Fu;
+                while (need + nb2 + k2 > z->nbits) {
+                    if (in == end) goto out;
+                    z->bits |= (uint64_t)*in++ << z->nbits;
+                    z->nbits += 8;
+                }
+                len = AXWS__INF_VAL(e) + (uint32_t)((z->bits >> nb) & ((1u << k) - 1));
+                dist = AXWS__INF_VAL(e2) + (uint32_t)((z->bits >> (need + nb2)) & ((1u << k2) - 1));
+                z->bits >>= need + nb2 + k2;
+                z->nbits -= need + nb2 + k2;
+                hist = have0 + (pos - start);
+                if (dist > hist || dist > z->wsize) {
+                    ret = axws__inf_fail(z, AXWS_INFLATE_E_FAR);
+                    goto out;
+                }
+                k = len < lim - pos ? len : lim - pos;
+                axws__inf_copy(w, z->wsize, pos, dist, k);
+                pos += k;
+                if (k < len) {
+                    z->left = len - k;
+                    z->dist = dist;
+                    z->mode = AXWS__INF_MATCH;
+                    ret = AXWS_INFLATE_OUTPUT_FULL;
+                    goto out;
+                }
+            }
+            break;
+        }
+        case AXWS__INF_DONE:
+            ret = AXWS_INFLATE_END;
+            goto out;
+        default:
+            ret = AXWS_EDEFLATE;
+            goto out;
+        }
+    }
+out:
+    if (z->mode == AXWS__INF_DONE && ret >= 0) {
+        /* the stream ended: whole bytes still in the bit buffer were not part of it */
+        unsigned back = z->nbits / 8;
+        if (back > (unsigned)(in - (const uint8_t *)input)) back = (unsigned)(in - (const uint8_t *)input);
+        in -= back;
+        z->bits = 0;
+        z->nbits = 0;
+        ret = AXWS_INFLATE_END;
+    }
+    z->whave = z->whave + (pos - start) > z->wsize ? z->wsize : z->whave + (pos - start);
+    z->wpos = pos;
+    *in_used = (size_t)(in - (const uint8_t *)input);
+    *out = w + start;
+    *out_len = pos - start;
+    return ret;
+}
+#undef AXWS__INF_NEED
+#endif /* AXWS_NO_DEFLATE */
+/* <<inflate */
+
+/* >>deflate: permessage-deflate (RFC 7692) on a connection: the offer, the answer's
+   negotiation, and compressed messages inflated into the plain paths (msg_buf, chunks,
+   UTF-8). Reached only through the hooks axws_deflate_enable() installs. */
+#ifndef AXWS_NO_DEFLATE
+static void axws__deflate_offer(axws_conn *c, void *request) {
+    axws__buf *b = (axws__buf *)request;
+    /* RFC 7692 7.1.2.2: client_max_window_bits without a value says the server may limit
+       our window; we never compress, so any value suits. 7.1.2.1: server_max_window_bits
+       bounds the server's window, and so the memory the inflate needs; 15 is the default
+       and goes unsaid. */
+    axws__puts(b, "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits");
+    if (c->cfg.deflate.window_bits < 15) {
+        char v[3];
+        size_t k = 0;
+        v[k++] = '=';
+        if (c->cfg.deflate.window_bits >= 10) v[k++] = '1';
+        v[k++] = (char)('0' + c->cfg.deflate.window_bits % 10);
+        axws__puts(b, "; server_max_window_bits");
+        axws__put(b, v, k);
+    }
+    if (c->cfg.deflate.no_context_takeover) axws__puts(b, "; server_no_context_takeover");
+    axws__puts(b, "\r\n");
+}
+
+/* What the 101's Sec-WebSocket-Extensions said (every such header line, RFC 7230 3.2.2). */
+typedef struct {
+    int seen;        /* permessage-deflate named */
+    int detail;      /* the first problem (AXWS__D_*), 0 = none */
+    int server_bits; /* server_max_window_bits, 0 = absent */
+    int client_bits; /* client_max_window_bits, 0 = absent */
+    int server_fresh, client_fresh; /* the *_no_context_takeover parameters */
+} axws__pmd_answer;
+
+static const char *axws__ows(const char *p, const char *e) {
+    while (p < e && (*p == ' ' || *p == '\t')) p++;
+    return p;
+}
+
+static const char *axws__token_end(const char *p, const char *e) {
+    while (p < e && axws__is_tchar((unsigned char)*p)) p++;
+    return p;
+}
+
+/* One parameter of permessage-deflate (RFC 7692 7.1): its name, and its value after
+   unquoting (val NULL when it has none). */
+static int axws__pmd_param(axws__pmd_answer *a, const char *n, size_t nl, const char *val, size_t vl) {
+    int bits = 0, *slot;
+    if (axws__ieq(n, nl, "server_no_context_takeover")) slot = &a->server_fresh;
+    else if (axws__ieq(n, nl, "client_no_context_takeover")) slot = &a->client_fresh;
+    else if (axws__ieq(n, nl, "server_max_window_bits")) slot = &a->server_bits;
+    else if (axws__ieq(n, nl, "client_max_window_bits")) slot = &a->client_bits;
+    else return AXWS__D_EXT_PARAM; /* 7.1: an answer with a parameter we do not know fails */
+    if (*slot) return AXWS__D_EXT_TWICE; /* 7.1: a parameter at most once */
+    if (slot == &a->server_fresh || slot == &a->client_fresh) {
+        if (val) return AXWS__D_EXT_PARAM; /* 7.1.1: these have no value */
+        *slot = 1;
+        return 0;
+    }
+    /* 7.1.2: a decimal 8..15 without leading zeros; in an answer the value is required
+       (client_max_window_bits too: 7.1.2.2) */
+    if (!val || vl < 1 || vl > 2 || val[0] == '0') return AXWS__D_EXT_PARAM;
+    while (vl--) {
+        if (*val < '0' || *val > '9') return AXWS__D_EXT_PARAM;
+        bits = bits * 10 + (*val++ - '0');
+    }
+    if (bits < 8 || bits > 15) return AXWS__D_EXT_PARAM;
+    *slot = bits;
+    return 0;
+}
+
+/* A Sec-WebSocket-Extensions value: 1#( token *( ";" token [ "=" ( token / quoted-string ) ] ) ). */
+static int axws__pmd_header(void *ctx, const char *name, size_t nlen, const char *v, size_t vlen) {
+    axws__pmd_answer *a = (axws__pmd_answer *)ctx;
+    const char *p = v, *e = v + vlen;
+    if (a->detail || !axws__ieq(name, nlen, "sec-websocket-extensions")) return 0;
+    while (p < e && !a->detail) {
+        const char *t = axws__ows(p, e), *te;
+        p = t;
+        if (p < e && *p == ',') { p++; continue; } /* RFC 7230 7: empty list elements */
+        if (p == e) break;
+        te = axws__token_end(p, e);
+        if (te == p) { a->detail = AXWS__D_EXT_PARAM; break; }
+        if (!axws__ieq(t, (size_t)(te - t), "permessage-deflate")) {
+            a->detail = AXWS__D_EXT_NOT_OFFERED; /* RFC 6455 4.1: only what was offered */
+            break;
+        }
+        if (a->seen++) { a->detail = AXWS__D_EXT_TWICE; break; } /* one offer, one answer */
+        p = axws__ows(te, e);
+        while (p < e && *p == ';' && !a->detail) {
+            const char *pn = axws__ows(p + 1, e), *pe = axws__token_end(pn, e), *val = NULL;
+            char buf[8];
+            size_t vl = 0;
+            p = axws__ows(pe, e);
+            if (pe == pn) { a->detail = AXWS__D_EXT_PARAM; break; }
+            if (p < e && *p == '=') {
+                p = axws__ows(p + 1, e);
+                if (p < e && *p == '"') { /* quoted-string, unquoted into buf (7.1: a token inside) */
+                    for (p++; p < e && *p != '"'; p++) {
+                        if (*p == '\\' && ++p == e) break;
+                        if (vl < sizeof buf) buf[vl] = *p;
+                        vl++;
+                    }
+                    if (p == e || vl > sizeof buf) { a->detail = AXWS__D_EXT_PARAM; break; }
+                    p++;
+                    val = buf;
+                } else {
+                    const char *ve = axws__token_end(p, e);
+                    val = p;
+                    vl = (size_t)(ve - p);
+                    p = ve;
+                }
+                p = axws__ows(p, e);
+            }
+            a->detail = axws__pmd_param(a, pn, (size_t)(pe - pn), val, vl);
+        }
+        if (!a->detail && p < e && *p != ',') a->detail = AXWS__D_EXT_PARAM;
+    }
+    return 0;
+}
+
+/* The 101 carries extensions: accept permessage-deflate with parameters we can honour
+   (RFC 7692 5, 7.1), or fail the connection saying which rule the answer broke. */
+static int axws__deflate_negotiate(axws_conn *c) {
+    axws__pmd_answer a;
+    memset(&a, 0, sizeof a);
+    axws__each_header((const char *)c->cfg.tx_buf, c->hs_len, axws__pmd_header, &a);
+    /* 7.1.2.1: accepting server_max_window_bits=N means answering it with N or less; a
+       larger window needs more memory than the program gave */
+    if (!a.detail && a.seen &&
+        (a.server_bits > c->cfg.deflate.window_bits || (c->cfg.deflate.window_bits < 15 && !a.server_bits)))
+        a.detail = AXWS__D_EXT_WINDOW;
+    if (a.detail) {
+        if (!c->error) c->fail_detail = (uint8_t)a.detail;
+        axws__fail(c, AXWS_EHANDSHAKE, 0);
+        return -1;
+    }
+    if (!a.seen) return 0; /* only empty values: nothing was accepted */
+    /* client_*: about what we send, which is never compressed; server_no_context_takeover
+       (7.1.1.1) is a promise we hold the server to: each message starts with no history */
+    c->deflate_on = 1;
+    c->deflate_fresh = (uint8_t)a.server_fresh;
+    axws_inflate_init(c->cfg.deflate.state, c->cfg.deflate.window, c->cfg.deflate.window_bits);
+    return 0;
+}
+
+static void axws__deflate_begin(axws_conn *c) {
+    /* 7.2.2: the window carries over between messages unless no context takeover */
+    axws_inflate_reset(c->cfg.deflate.state, !c->deflate_fresh);
+}
+
+/* Inflated bytes of the current message: checked and delivered like received ones. In
+   chunk mode the latest span is held back, so that the message's last chunk can carry
+   fin = 1 (only the end of the compressed data says which span is the last). */
+static int axws__deflate_span(axws_conn *c, axws_inflate *z, const uint8_t *p, size_t n) {
+    size_t limit = c->cfg.msg_buf ? c->cfg.msg_size
+                 : c->cfg.deflate.max_message ? c->cfg.deflate.max_message : AXWS_DEFLATE_MAX_DEFAULT;
+    unsigned gen = c->gen;
+    /* RFC 6455 8.1 after RFC 7692 6.2: the inflated text is UTF-8, checked as it comes */
+    if (c->msg_opcode == AXWS_OP_TEXT && axws__utf8_scan(&c->utf8_state, p, n) != 0) {
+        axws__fail_close(c, AXWS_EUTF8, AXWS_CLOSE_INVALID_DATA, 0);
+        return -1;
+    }
+    if ((uint64_t)n > (uint64_t)limit - c->msg_len) { /* a decompression bomb stops here */
+        if (!c->error) c->fail_detail = AXWS__D_DEFLATE_BIG;
+        axws__fail_close(c, AXWS_ETOOBIG, AXWS_CLOSE_TOO_BIG, 0);
+        return -1;
+    }
+    if (c->cfg.msg_buf) {
+        memcpy((uint8_t *)c->cfg.msg_buf + c->msg_len, p, n);
+        c->msg_len += n;
+        return 0;
+    }
+    if (z->span_len) {
+        axws_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.type = AXWS_EV_CHUNK;
+        ev.opcode = c->msg_opcode;
+        ev.data = z->window + z->span_off;
+        ev.len = z->span_len;
+        ev.offset = z->span_at;
+        z->span_len = 0;
+        axws__emit(c, &ev);
+        if (c->gen != gen || c->state == AXWS_STATE_CLOSED) return 1; /* the callback ended it */
+    }
+    z->span_off = (uint32_t)(p - z->window);
+    z->span_len = (uint32_t)n;
+    z->span_at = c->msg_len;
+    c->msg_len += n;
+    return 0;
+}
+
+/* Payload bytes of a compressed message; msg_end after its last byte. Returns 0, or -1
+   when the connection failed. */
+static int axws__deflate_data(axws_conn *c, const uint8_t *d, size_t n, int msg_end) {
+    /* 7.2.2: the sender removed the empty stored block's LEN and NLEN; put them back */
+    static const uint8_t tail[4] = {0x00, 0x00, 0xff, 0xff};
+    axws_inflate *z = c->cfg.deflate.state;
+    axws_event ev;
+    /* chunks: spans of at most half the window, so that the one held back is not
+       overwritten while the next is made */
+    size_t max_out = c->cfg.msg_buf ? (size_t)-1 : z->wsize / 2;
+    int pass, r;
+    for (pass = 0; pass < 1 + msg_end; pass++) {
+        const uint8_t *p = pass ? tail : d;
+        size_t left = pass ? sizeof tail : n;
+        do {
+            const uint8_t *out;
+            size_t used, olen;
+            r = axws_inflate_run(z, p, left, &used, max_out, &out, &olen);
+            p += used;
+            left -= used;
+            if (r < 0) {
+                if (!c->error) c->fail_detail = AXWS__D_INFLATE;
+                axws__fail_close(c, AXWS_EDEFLATE, AXWS_CLOSE_INVALID_DATA, 0);
+                return -1;
+            }
+            if (olen) {
+                int s = axws__deflate_span(c, z, out, olen);
+                if (s) return s < 0 ? -1 : 0;
+            }
+        } while (r == AXWS_INFLATE_OUTPUT_FULL);
+        /* after a final block (7.2.3.4) the rest of the message is not deflate data */
+    }
+    if (!msg_end) return 0;
+    /* the message must end where a block does (the tail's empty stored block) */
+    if (z->mode != AXWS__INF_DONE && !(z->mode == AXWS__INF_HEAD && z->nbits == 0)) {
+        z->mode = AXWS__INF_BAD;
+        z->err = AXWS_INFLATE_E_END;
+        if (!c->error) c->fail_detail = AXWS__D_INFLATE;
+        axws__fail_close(c, AXWS_EDEFLATE, AXWS_CLOSE_INVALID_DATA, 0);
+        return -1;
+    }
+    if (c->msg_opcode == AXWS_OP_TEXT && c->utf8_state != AXWS__UTF8_ACCEPT) {
+        axws__fail_close(c, AXWS_EUTF8, AXWS_CLOSE_INVALID_DATA, 0);
+        return -1;
+    }
+    memset(&ev, 0, sizeof ev);
+    ev.opcode = c->msg_opcode;
+    if (c->cfg.msg_buf) {
+        ev.type = AXWS_EV_MESSAGE;
+        ev.data = (const uint8_t *)c->cfg.msg_buf;
+        ev.len = (size_t)c->msg_len;
+    } else {
+        ev.type = AXWS_EV_CHUNK;
+        ev.data = z->span_len ? z->window + z->span_off : NULL;
+        ev.len = z->span_len;
+        ev.offset = z->span_len ? z->span_at : c->msg_len;
+        ev.fin = 1;
+        z->span_len = 0;
+    }
+    c->msg_opcode = 0;
+    axws__emit(c, &ev);
+    return 0;
+}
+
+static const char *axws__deflate_why(const axws_conn *c) {
+    return axws_inflate_strerror(c->cfg.deflate.state);
+}
+
+AXWS__DEF int axws_deflate_enable(axws_deflate_config *d, axws_inflate *state, void *window, int window_bits) {
+    static const struct axws__deflate_ops ops = {axws__deflate_offer, axws__deflate_negotiate, axws__deflate_begin,
+                                                 axws__deflate_data, axws__deflate_why};
+    AXWS_ASSERT(d != NULL);
+    if (!state || !window || window_bits < 9 || window_bits > 15) return AXWS_EINVAL;
+    d->state = state;
+    d->window = window;
+    d->window_bits = window_bits;
+    d->ops = &ops;
+    return AXWS_OK;
+}
+
+AXWS__DEF int axws_deflate_active(const axws_conn *c) {
+    AXWS_ASSERT(c != NULL);
+    return c->deflate_on;
+}
+#endif /* AXWS_NO_DEFLATE */
+/* <<deflate */
 
 /* >>json */
 #ifndef AXWS_NO_JSON
@@ -3761,7 +5738,7 @@ static AXWS__NOINLINE int axws__json_string(axws_json *j, axws_json_token *t, si
                 if (e == 'u') {
                     int k;
                     for (k = 2; k < 6; k++)
-                        if (!axws__json_hex(b[p + k]))
+                        if (!axws__json_hex(b[p + (size_t)k]))
                             return axws__json_fail(j, AXWS_JSON_EESCAPE, p + (size_t)k);
                     p += 6;
                     continue;
@@ -4104,7 +6081,7 @@ static AXWS__NOINLINE int axws__json_next_slow(axws_json *j, axws_json_token *t)
                 t->data = NULL;
                 t->len = 0;
                 t->more = t->cont = t->escaped = t->integer = 0;
-                return t->type;
+                return (int)t->type;
             }
             if (j->expect == AXWS__JSON_X_OBJ_FIRST || j->expect == AXWS__JSON_X_ARR_FIRST)
                 return axws__json_fail(j, AXWS_JSON_EMISMATCH, p);
@@ -4127,7 +6104,7 @@ static AXWS__NOINLINE int axws__json_next_slow(axws_json *j, axws_json_token *t)
         t->data = NULL;
         t->len = 0;
         t->more = t->cont = t->escaped = t->integer = 0;
-        return t->type;
+        return (int)t->type;
     }
 }
 
@@ -4811,16 +6788,38 @@ AXWS__DEF int axws_json_paths_token(axws_json_paths *m, const axws_json_token *t
    only through these, for one non-blocking TCP socket (an int descriptor):
        axws__port_open(family)          -> descriptor, or -1 (errno): non-blocking, no Nagle
        axws__port_connect(fd, a, port)  -> 0 connected, 1 in progress, -1 failed (errno)
-       axws__port_connect_result(fd)    -> 0 once connected, else the errno it ended with
+       axws__port_connect_result(fd)    -> 0 once connected, else the errno it ended with;
+                                           on a connected socket: its pending error, or 0
        axws__port_send(fd, p, n)        -> bytes taken (> 0), 0 would block, -1 failed (errno)
        axws__port_recv(fd, p, n)        -> bytes read (> 0), 0 would block, AXWS__PORT_EOF,
                                            -1 failed (errno)
        axws__port_close(fd)             -> after discarding unread input (see there)
+       axws__port_drop(fd)              -> close a socket that never connected
+       axws__port_setup(fd)             -> make a program's socket (axws_connect_fd) fit
        axws__port_resolve(host, out, max) -> the default resolver (axws_resolve_fn)
        axws_poll(), axws_now_ms()       -> readiness and the clock, public
    POSIX and lwIP's socket API take the same calls, so one body serves both ports:
-   AXWS__SYS(name) is the POSIX function or its lwip_ twin. */
+   AXWS__SYS(name) is the POSIX function or its lwip_ twin. With AXWS_PORT_USER these
+   names are the program's axws_port_* functions (declared with the API) and none of the
+   bodies below exists: the driver keeps calling one set of names whatever the port. */
 #ifndef AXWS_NO_SOCKETS
+/* Reads one step makes at most (ws:// and wss:// alike): a peer that keeps the socket full
+   must not hold a step, and with it the timers and every other connection, for long. */
+#define AXWS__READS_PER_STEP 16
+#ifdef AXWS_PORT_USER
+/* Plain renames, no wrappers: the program's functions are called directly. */
+#define AXWS__PORT_EOF AXWS_PORT_EOF
+#define axws__port_open axws_port_open
+#define axws__port_connect axws_port_connect
+#define axws__port_connect_result axws_port_connect_result
+#define axws__port_send axws_port_send
+#define axws__port_recv axws_port_recv
+#define axws__port_close axws_port_close
+#define axws__port_drop axws_port_close /* one close: the program's port knows its sockets */
+#define axws__port_resolve axws_port_resolve
+/* axws_connect_fd: a descriptor of the program's port is already what that port makes */
+static int axws__port_setup(int fd) { (void)fd; return 0; }
+#else /* POSIX or lwIP */
 #ifdef AXWS_PORT_LWIP
 #define AXWS__SYS(name) lwip_##name
 #else
@@ -4832,9 +6831,6 @@ AXWS__DEF int axws_json_paths_token(axws_json_paths *m, const axws_json_token *t
 #define AXWS__SEND_FLAGS 0 /* SO_NOSIGPIPE is set on the socket instead, where it exists */
 #endif
 #define AXWS__PORT_EOF (-2)
-/* Reads one step makes at most (ws:// and wss:// alike): a peer that keeps the socket full
-   must not hold a step, and with it the timers and every other connection, for long. */
-#define AXWS__READS_PER_STEP 16
 
 static int axws__port_would_block(int e) { return e == EAGAIN || e == EWOULDBLOCK; }
 
@@ -4919,6 +6915,9 @@ static void axws__port_close(int fd) {
     AXWS__SYS(close)(fd);
 }
 
+/* A socket that never carried data (its connect failed or timed out): nothing to discard. */
+static void axws__port_drop(int fd) { AXWS__SYS(close)(fd); }
+
 AXWS__DEF int axws_poll(struct pollfd *fds, int nfds, int timeout_ms) {
     return AXWS__SYS(poll)(fds, (nfds_t)nfds, timeout_ms);
 }
@@ -4972,20 +6971,30 @@ static int axws__port_resolve(void *user, const char *host, int port, axws_addr 
     return AXWS_ERESOLVE;
 }
 #endif
+#endif /* AXWS_PORT_USER */
+
+/* The socket failed: the connection fails with AXWS_EIO, or ends at once when it was
+   failing already (its close frame queued): axws__fail keeps the first error and does
+   nothing more, and a failed socket polls ready until the close timeout (a busy loop). */
+static int axws__sock_failed(axws_conn *c, int sys_errno) {
+    if (!c->error) return axws__fail(c, AXWS_EIO, sys_errno);
+    axws__finish(c, 1);
+    return c->error;
+}
 
 /* Write queued output to the socket; 0, or the error that failed the connection. The one
    send loop of the library: the TLS layer sends its records through it too. */
 static int axws__sock_send(axws_conn *c, const void *p, size_t n, size_t *sent) {
     long r = axws__port_send(c->fd, p, n);
     *sent = r > 0 ? (size_t)r : 0;
-    return r < 0 ? axws__fail(c, AXWS_EIO, errno) : AXWS_OK;
+    return r < 0 ? axws__sock_failed(c, errno) : AXWS_OK;
 }
 
 /* Read into p[0..n): the byte count (> 0), 0 when nothing is waiting, AXWS__PORT_EOF, or
    -1 after failing the connection. The one receive routine of the library. */
 static long axws__sock_recv(axws_conn *c, void *p, size_t n) {
     long r = axws__port_recv(c->fd, p, n);
-    if (r == -1) axws__fail(c, AXWS_EIO, errno);
+    if (r == -1) axws__sock_failed(c, errno);
     return r;
 }
 #endif /* AXWS_NO_SOCKETS */
@@ -5434,7 +7443,8 @@ static int axws__tls_pump(axws_conn *c, short revents, int64_t now_ms) {
                 }
                 progress = 1;
                 /* A short read emptied the socket: poll will say when more arrives. */
-                if ((size_t)n < len || ++reads == AXWS__READS_PER_STEP) can_read = 0;
+                if ((size_t)n < len) can_read = 0;
+                else if (++reads == AXWS__READS_PER_STEP) can_read = 0, c->read_again = 1;
             } else if (n == AXWS__PORT_EOF) {
                 return axws__tls_eof(c, now_ms);
             } else if (n == 0) {
@@ -5443,7 +7453,12 @@ static int axws__tls_pump(axws_conn *c, short revents, int64_t now_ms) {
                 return c->error;
             }
         }
-        if (!progress) return 0;
+        if (!progress) {
+            /* told readable, never read to the end: BearSSL holds data the core cannot
+               take yet (back-pressure); read at the next step */
+            if (can_read && !c->read_again) c->read_again = 2;
+            return 0;
+        }
     }
 }
 
@@ -5659,6 +7674,444 @@ AXWS__DEF int axws_tls_anchors_file(axws_tls_anchors *out, void *buf, size_t siz
 /* <<tls */
 
 
+/* >>proxy: the tunnel through cfg.proxy, a part of the socket driver (the core never knows):
+   HTTP CONNECT (RFC 9110 9.3.6, Basic authentication RFC 7617) or SOCKS5 (RFC 1928,
+   user/password RFC 1929). TCP goes to the proxy (axws__sock_connect_url resolves its
+   name); once it is up the connection stays CONNECTING while the proxy's handshake runs,
+   under the same connect_timeout_ms; then the byte stream is the server's, as if TCP had
+   reached it directly, and TLS (with the server's name, never the proxy's) and the upgrade
+   follow unchanged. No buffer of its own: the proxy's messages are built at connect time
+   into tx_buf behind the upgrade request, which waits there, and its answers are read into
+   rx_buf (else tls_buf: TLS has not started yet). The step names are in >>http. */
+#ifndef AXWS_NO_PROXY
+static int axws__sock_stream_up(axws_conn *c);
+
+/* TCP that does not connect: to the proxy, when there is one. */
+#define AXWS__ECONNECT(c) ((c)->px_kind ? AXWS_EPROXYCONNECT : AXWS_ECONNECT)
+
+AXWS__DEF int axws_proxy_status(const axws_conn *c) {
+    AXWS_ASSERT(c != NULL);
+    return c->px_status;
+}
+
+/* base64 of "user:password" (RFC 7617 2), percent-decoded on the way, three bytes at a
+   time: no buffer for the decoded credentials. */
+static void axws__put_basic(axws__buf *b, const axws__proxy_url *p) {
+    const char *seg[3], *end[3];
+    uint8_t in[3];
+    char out[5];
+    size_t k = 0;
+    int i;
+    seg[0] = p->user; end[0] = p->user + p->user_len;
+    seg[1] = ":";     end[1] = seg[1] + 1;
+    seg[2] = p->pass; end[2] = p->pass + p->pass_len;
+    for (i = 0; i < 3; i++)
+        while (seg[i] < end[i]) {
+            in[k++] = axws__pct_byte(&seg[i]);
+            if (k == 3) {
+                axws__put(b, out, axws__base64(out, in, k));
+                k = 0;
+            }
+        }
+    if (k) axws__put(b, out, axws__base64(out, in, k));
+}
+
+/* One length byte, then the percent-decoded bytes (RFC 1929 2: UNAME, PASSWD). */
+static void axws__put_socks_str(axws__buf *b, const char *s, size_t n) {
+    const char *e = s + n;
+    uint8_t ch = (uint8_t)axws__pct_len(s, n); /* <= 255: axws__parse_proxy checked */
+    axws__put(b, (const char *)&ch, 1);
+    while (s < e) {
+        ch = axws__pct_byte(&s);
+        axws__put(b, (const char *)&ch, 1);
+    }
+}
+
+/* Build the proxy's messages into tx_buf behind the upgrade request: CONNECT for an HTTP
+   proxy; for SOCKS5 the greeting, the user/password message when there are credentials,
+   and the CONNECT request. Whatever is wrong with cfg.proxy, tx_buf or (socks5://) the
+   server's name is said here, by axws_connect*() itself. */
+static int axws__px_prepare(axws_conn *c, const axws_url *u) {
+    axws__proxy_url p;
+    axws__buf b;
+    if (axws__parse_proxy(c->cfg.proxy, &p) != AXWS_OK) return axws__setup_error(c, AXWS_EURL, AXWS__D_PROXY_URL, 0);
+    c->px_kind = (uint8_t)p.kind;
+    c->px_port = (uint16_t)p.port;
+    b.p = (char *)c->cfg.tx_buf + c->tx_tail; b.n = 0; b.cap = c->cfg.tx_size - c->tx_tail; b.need = 0;
+    if (p.kind == AXWS__PXK_HTTP) {
+        /* RFC 9110 9.3.6: the target in authority form, host:port, and Host the same */
+        int k;
+        for (k = 0; k < 2; k++) {
+            axws__puts(&b, k ? "\r\nHost: " : "CONNECT ");
+            if (u->host_is_ipv6) axws__puts(&b, "[");
+            axws__puts(&b, u->host);
+            axws__puts(&b, u->host_is_ipv6 ? "]:" : ":");
+            axws__put_uint(&b, (unsigned long)u->port);
+            if (!k) axws__puts(&b, " HTTP/1.1");
+        }
+        axws__puts(&b, "\r\n");
+        if (p.user) {
+            axws__puts(&b, "Proxy-Authorization: Basic ");
+            axws__put_basic(&b, &p);
+            axws__puts(&b, "\r\n");
+        }
+        axws__puts(&b, "\r\n");
+    } else {
+        /* RFC 1928 3: the greeting, version 5 and the methods offered: none (0), and
+           user/password (2) when there are credentials (the proxy picks). req is set byte
+           by byte: an initialized array would pull the object's shared constants in */
+        uint8_t req[5];
+        axws_addr t;
+        int named = !u->host_is_ip;
+        req[0] = 5;
+        req[1] = p.user ? 2 : 1;
+        req[2] = 0;
+        req[3] = 2;
+        axws__put(&b, (const char *)req, p.user ? 4 : 3);
+        if (p.user) {
+            axws__put(&b, "\1", 1); /* RFC 1929 2: the subnegotiation's version */
+            axws__put_socks_str(&b, p.user, p.user_len);
+            axws__put_socks_str(&b, p.pass, p.pass_len);
+        }
+        req[1] = 1; /* RFC 1928 4: version, CONNECT, reserved, the address type (3: a name) */
+        req[3] = 3;
+        req[4] = 0;
+        memset(&t, 0, sizeof t);
+        if (u->host_is_ip) {
+            axws__parse_ip(u->host, &t);
+        } else if (p.kind == AXWS__PXK_SOCKS5) { /* socks5://: the name is resolved here */
+            int n;
+            c->px_step = AXWS__PX_TARGET;
+            n = (c->cfg.resolve ? c->cfg.resolve : axws__port_resolve)(c->cfg.resolve_user, u->host, u->port, &t, 1);
+            if (n <= 0 || (t.family != 4 && t.family != 6))
+                return axws__setup_error(c, n < 0 ? n : AXWS_ERESOLVE, 0, 0);
+            named = 0;
+        }
+        if (named) { /* type 3: a length byte and the name (socks5h://) */
+            req[4] = (uint8_t)strlen(u->host);
+            axws__put(&b, (const char *)req, 5);
+            axws__puts(&b, u->host);
+        } else { /* type 1, IPv4, or 4, IPv6 */
+            req[3] = t.family == 4 ? 1 : 4;
+            axws__put(&b, (const char *)req, 4);
+            axws__put(&b, (const char *)t.ip, t.family == 4 ? 4 : 16);
+        }
+        req[0] = (uint8_t)(u->port >> 8);
+        req[1] = (uint8_t)u->port;
+        axws__put(&b, (const char *)req, 2);
+    }
+    if (b.need > b.cap) return axws__setup_error(c, AXWS_ENOBUFS, AXWS__D_TX_BUF, c->tx_tail + b.need);
+    c->px_end = (uint16_t)b.n;
+    c->px_step = AXWS__PX_TCP;
+    return AXWS_OK;
+}
+
+/* TCP to the proxy is up: its handshake begins with our first message (the next step
+   writes it). connect_timeout_ms covers TCP, the proxy and TLS together; a connect() that
+   completed at once set no deadline. */
+static int axws__px_start(axws_conn *c) {
+    c->px_step = c->px_kind == AXWS__PXK_HTTP ? AXWS__PX_HTTP_SEND : AXWS__PX_S5_GREET;
+    c->px_pos = 0;
+    if (!c->deadline) c->deadline = c->now + c->cfg.connect_timeout_ms;
+    return AXWS_OK;
+}
+
+/* A step that writes one of our messages (the step after it reads the answer). */
+static int axws__px_sending(int step) {
+    return step == AXWS__PX_HTTP_SEND || step == AXWS__PX_S5_GREET || step == AXWS__PX_S5_AUTH ||
+           step == AXWS__PX_S5_CONNECT;
+}
+
+/* The read window of the proxy's answers: rx_buf, else tls_buf (wss:// without rx_buf),
+   both idle until the tunnel is up; at most AXWS__PX_WINDOW bytes of it, so that positions
+   fit px_pos (HTTP header lines longer than that are skipped, not kept). */
+#define AXWS__PX_WINDOW 2048u
+static uint8_t *axws__px_window(const axws_conn *c, size_t *cap) {
+    void *p = c->cfg.rx_buf;
+    *cap = c->cfg.rx_size;
+#ifndef AXWS_NO_TLS
+    if (!p) {
+        p = c->cfg.tls_buf;
+        *cap = c->cfg.tls_size;
+    }
+#endif
+    if (*cap > AXWS__PX_WINDOW) *cap = AXWS__PX_WINDOW;
+    return (uint8_t *)p;
+}
+
+/* Where the current step's message lies among the proxy's messages m (in tx_buf): the
+   SOCKS5 ones are found by their own length bytes. Returns its start; *end its end. */
+static size_t axws__px_message(const axws_conn *c, const uint8_t *m, size_t *end) {
+    size_t greet, auth;
+    *end = c->px_end;
+    if (c->px_kind == AXWS__PXK_HTTP) return 0;
+    greet = 2 + (size_t)m[1];
+    auth = m[1] == 2 ? greet + 3 + m[greet + 1] + m[greet + 2 + m[greet + 1]] : greet;
+    if (c->px_step == AXWS__PX_S5_GREET) *end = greet;
+    else if (c->px_step == AXWS__PX_S5_AUTH) *end = auth;
+    return c->px_step == AXWS__PX_S5_GREET ? 0 : c->px_step == AXWS__PX_S5_AUTH ? greet : auth;
+}
+
+/* The tunnel failed. The socket goes with the connection (TLS never started on it). */
+static void axws__px_fail(axws_conn *c, int err, int detail) {
+    if (!c->error) c->fail_detail = (uint8_t)detail;
+    axws__fail(c, err, 0);
+}
+
+/* The proxy opened the tunnel. in[at..at + left) came after its answer: the server's bytes.
+   A ws:// server speaks only after the upgrade request and a wss:// one only after the
+   ClientHello, so nothing should be there; on ws:// it is kept for the frame parser all
+   the same (it is in rx_buf already), while on wss:// TLS is about to reset the buffer. */
+static void axws__px_up(axws_conn *c, uint8_t *in, size_t at, size_t left) {
+    c->px_step = AXWS__PX_UP;
+    if (left) {
+        if (c->secure) {
+            axws__px_fail(c, AXWS_EPROXY, AXWS__D_PROXY_EARLY);
+            return;
+        }
+        memmove(in, in + at, left);
+        c->rx_len = left;
+    }
+    axws__sock_stream_up(c);
+}
+
+/* The HTTP proxy's answer, a line at a time as it arrives: any 2xx opens the tunnel once
+   the empty line ends the head (RFC 9110 9.3.6: its Content-Length or Transfer-Encoding
+   mean nothing and are ignored); 1xx are interim answers (RFC 9110 15.2), skipped; 407
+   wants credentials (RFC 9110 15.5.8), and so does 401 from a proxy, which has not reached
+   the server yet (tinyproxy answers a wrong password so); anything else refuses.
+   in[0..px_pos) holds the start of a line. */
+static void axws__px_http(axws_conn *c, uint8_t *in, size_t cap) {
+    size_t n = c->px_pos, at = 0;
+    const uint8_t *nl;
+    while ((nl = (const uint8_t *)memchr(in + at, '\n', n - at)) != NULL) {
+        const uint8_t *line = in + at;
+        size_t len = (size_t)(nl - line);
+        at += len + 1;
+        if (len && line[len - 1] == '\r') len--;
+        if (c->px_step == AXWS__PX_HTTP_SKIP) { /* the end of a long header line */
+            c->px_step = AXWS__PX_HTTP_HEAD;
+        } else if (c->px_step == AXWS__PX_HTTP_STATUS) {
+            /* RFC 9112 4: HTTP-version SP 3DIGIT SP reason-phrase */
+            int i, status = 0;
+            for (i = 9; i < 12 && len >= 12 && line[i] >= '0' && line[i] <= '9'; i++) status = status * 10 + line[i] - '0';
+            if (i < 12 || memcmp(line, "HTTP/1.", 7) != 0 || line[7] < '0' || line[7] > '9' || line[8] != ' ' ||
+                (len > 12 && line[12] != ' ') || status < 100) {
+                axws__px_fail(c, AXWS_EPROXY, AXWS__D_PROXY_ANSWER);
+                return;
+            }
+            c->px_status = (int16_t)status;
+            if (status >= 300) {
+                axws__px_fail(c, status == 407 || status == 401 ? AXWS_EPROXYAUTH : AXWS_EPROXY, 0);
+                return;
+            }
+            c->px_step = AXWS__PX_HTTP_HEAD;
+        } else if (!len) { /* the empty line ends the head */
+            if (c->px_status >= 200) {
+                axws__px_up(c, in, at, n - at);
+                return;
+            }
+            c->px_step = AXWS__PX_HTTP_STATUS; /* after a 1xx, the real answer */
+        }
+    }
+    if (at) memmove(in, in + at, n - at);
+    n -= at;
+    if (n == cap) { /* one line fills the window */
+        if (c->px_step == AXWS__PX_HTTP_STATUS) {
+            axws__px_fail(c, AXWS_EPROXY, AXWS__D_PROXY_ANSWER);
+            return;
+        }
+        c->px_step = AXWS__PX_HTTP_SKIP; /* a header line: nothing in it matters to us */
+        n = 0;
+    }
+    c->px_pos = (uint16_t)n;
+}
+
+/* The length of the SOCKS5 reply (RFC 1928 6: VER REP RSV ATYP BND.ADDR BND.PORT), known
+   once its first five bytes are in; 0 for an address type that does not exist. */
+static size_t axws__px_reply_len(const uint8_t *in, size_t have) {
+    if (have < 5) return 5;
+    return in[3] == 1 ? 10 : in[3] == 4 ? 22 : in[3] == 3 ? 7 + (size_t)in[4] : 0;
+}
+
+/* Bytes of a SOCKS5 answer arrived (in[0..px_pos), the reply's address past 5 bytes not
+   kept). m: our messages, for the methods we offered. */
+static void axws__px_socks(axws_conn *c, const uint8_t *m, const uint8_t *in) {
+    size_t have = c->px_pos;
+    if (have < 2) return;
+    if (c->px_step == AXWS__PX_S5_METHOD) { /* RFC 1928 3: VER METHOD */
+        if (in[0] == 5 && in[1] == 0xFF) { /* none of ours is acceptable */
+            c->px_status = 0xFF;
+            axws__px_fail(c, AXWS_EPROXYAUTH, 0);
+            return;
+        }
+        if (in[0] != 5 || (in[1] != 0 && !(in[1] == 2 && m[1] == 2))) { /* one we did not offer */
+            axws__px_fail(c, AXWS_EPROXY, AXWS__D_PROXY_ANSWER);
+            return;
+        }
+        c->px_step = in[1] == 2 ? AXWS__PX_S5_AUTH : AXWS__PX_S5_CONNECT;
+    } else if (c->px_step == AXWS__PX_S5_AUTH_OK) {
+        /* RFC 1929 2: VER STATUS, 0 = success. The version (1) is not checked: some
+           servers answer 5 there. */
+        if (in[1]) {
+            c->px_status = in[1];
+            axws__px_fail(c, AXWS_EPROXYAUTH, 0);
+            return;
+        }
+        c->px_step = AXWS__PX_S5_CONNECT;
+    } else { /* the reply to CONNECT: a refusal is decided by its second byte (a server
+                may close right after it) */
+        size_t need = axws__px_reply_len(in, have);
+        if (in[0] != 5 || (have >= 5 && !need)) {
+            axws__px_fail(c, AXWS_EPROXY, AXWS__D_PROXY_ANSWER);
+            return;
+        }
+        if (in[1]) {
+            c->px_status = in[1];
+            axws__px_fail(c, AXWS_EPROXY, 0);
+            return;
+        }
+        if (have == need) axws__px_up(c, NULL, 0, 0);
+        return;
+    }
+    c->px_pos = 0;
+}
+
+/* Move the proxy's handshake on: write our message while there is one, read its answer
+   while poll says there is input (at most AXWS__READS_PER_STEP reads a step, as for
+   data). Every answer is read to its end and no further (SOCKS5 by its lengths, HTTP a
+   line at a time): the bytes behind it are the server's. */
+static void axws__px_pump(axws_conn *c, short revents) {
+    uint8_t *m = (uint8_t *)c->cfg.tx_buf + c->tx_tail, *in;
+    unsigned gen = c->gen;
+    size_t cap;
+    int reads = 0;
+    in = axws__px_window(c, &cap);
+    if (c->read_again) { /* stopped early last step */
+        revents |= POLLIN;
+        c->read_again = 0;
+    }
+    while (c->gen == gen && AXWS__PX_BUSY(c)) {
+        size_t at = c->px_pos, want;
+        long r;
+        if (axws__px_sending(c->px_step)) {
+            size_t end, start = axws__px_message(c, m, &end), sent;
+            if (axws__sock_send(c, m + start + at, end - start - at, &sent) != AXWS_OK) return;
+            c->px_pos = (uint16_t)(at + sent);
+            if (start + c->px_pos < end) return; /* the socket is full: POLLOUT will say */
+            c->px_step++; /* each message's answer is the next step */
+            c->px_pos = 0;
+            continue;
+        }
+        if (!(revents & (POLLIN | POLLHUP | POLLERR))) return;
+        if (reads++ == AXWS__READS_PER_STEP) {
+            c->read_again = 1;
+            return;
+        }
+        if (c->px_kind == AXWS__PXK_HTTP) {
+            want = cap - at;
+        } else if (c->px_step != AXWS__PX_S5_REPLY) {
+            want = 2 - at;
+        } else if (at < 5) {
+            want = 5 - at;
+        } else { /* the bound address: counted, not kept */
+            want = axws__px_reply_len(in, at) - at;
+            if (want > cap - 5) want = cap - 5;
+            at = 5;
+        }
+        r = axws__sock_recv(c, in + at, want);
+        if (r == AXWS__PORT_EOF) {
+            axws__px_fail(c, AXWS_EPROXY, AXWS__D_PROXY_EOF);
+            return;
+        }
+        if (r <= 0) return; /* nothing waiting, or the socket failed */
+        c->px_pos = (uint16_t)(c->px_pos + (size_t)r);
+        if (c->px_kind == AXWS__PXK_HTTP) axws__px_http(c, in, cap);
+        else axws__px_socks(c, m, in);
+    }
+}
+
+#ifndef AXWS_NO_STDIO
+static const char *axws__env(const char *name) {
+    const char *v = getenv(name);
+    return v && *v ? v : NULL;
+}
+
+/* Does the no_proxy list name `host` (a URL host: a name, or an IP address without
+   brackets)? curl's rules; see axws_proxy_from_env. */
+static int axws__no_proxy(const char *host, const char *list) {
+    axws_addr h, e;
+    size_t hl = strlen(host);
+    int ip = axws__parse_ip(host, &h);
+    if (strcmp(list, "*") == 0) return 1;
+    if (!ip && hl && host[hl - 1] == '.') hl--;
+    while (*list) {
+        const char *t = list;
+        size_t tl, i;
+        while (*list && *list != ',' && *list != ' ' && *list != '\t') list++;
+        tl = (size_t)(list - t);
+        if (*list) list++;
+        if (tl && ip) { /* an address, or a CIDR block (RFC 4632 3.1) */
+            char a[64], *slash;
+            long bits = h.family == 4 ? 32 : 128;
+            if (t[0] == '[' && tl > 2) t++, tl--; /* [::1] as ::1 */
+            if (tl >= sizeof a) continue;
+            memcpy(a, t, tl);
+            a[tl] = 0;
+            if (a[tl - 1] == ']') a[tl - 1] = 0;
+            if ((slash = strchr(a, '/')) != NULL) {
+                char *d = slash + 1;
+                *slash = 0;
+                for (bits = 0; *d >= '0' && *d <= '9' && bits <= 128; d++) bits = bits * 10 + (*d - '0');
+                if (*d || d == slash + 1 || bits > (h.family == 4 ? 32 : 128)) continue;
+            }
+            if (!axws__parse_ip(a, &e) || e.family != h.family) continue;
+            for (i = 0; bits >= 8 && h.ip[i] == e.ip[i]; i++) bits -= 8;
+            if (bits <= 0 || (bits < 8 && ((h.ip[i] ^ e.ip[i]) & (0xFF00 >> bits) & 0xFF) == 0)) return 1;
+        } else if (tl) { /* a name: itself or a subdomain, without the dots around it */
+            if (t[tl - 1] == '.') tl--;
+            if (tl && t[0] == '.') t++, tl--;
+            if (!tl || tl > hl || (tl < hl && host[hl - tl - 1] != '.')) continue;
+            for (i = 0; i < tl; i++)
+                if (axws__lower((unsigned char)t[i]) != axws__lower((unsigned char)host[hl - tl + i])) break;
+            if (i == tl) return 1;
+        }
+    }
+    return 0;
+}
+
+AXWS__DEF int axws_proxy_from_env(const char *url, char *out, size_t cap) {
+    axws_url u;
+    char storage[320];
+    const char *p, *np;
+    size_t len;
+    int r;
+    AXWS_ASSERT(url != NULL && (out != NULL || cap == 0));
+    if (cap) out[0] = 0;
+    r = axws__parse_url(url, &u, storage, sizeof storage, 0);
+    if (r) return r;
+    /* curl's order (lib/url.c, detect_proxy) */
+    p = axws__env(u.secure ? "wss_proxy" : "ws_proxy");
+    if (!p) p = axws__env(u.secure ? "WSS_PROXY" : "WS_PROXY");
+    if (!p) p = axws__env(u.secure ? "https_proxy" : "http_proxy");
+    if (!p && u.secure) p = axws__env("HTTPS_PROXY");
+    if (!p) p = axws__env("all_proxy");
+    if (!p) p = axws__env("ALL_PROXY");
+    if (!p) return 0;
+    np = axws__env("no_proxy");
+    if (!np) np = axws__env("NO_PROXY");
+    if (np && axws__no_proxy(u.host, np)) return 0;
+    len = strlen(p);
+    if (len >= cap) return AXWS_ENOBUFS;
+    memcpy(out, p, len + 1);
+    return 1;
+}
+#endif /* AXWS_NO_STDIO */
+#else
+#define AXWS__ECONNECT(c) AXWS_ECONNECT
+#endif /* AXWS_NO_PROXY */
+/* <<proxy */
+
 /* >>sock: the socket driver. It owns the socket, connects (addresses in turn, timeouts),
    moves bytes between the network port and the core (through the TLS layer on wss://) and
    is the only code that touches the network. The core never calls it: the driver hands
@@ -5669,14 +8122,16 @@ AXWS__DEF int axws_tls_anchors_file(axws_tls_anchors *out, void *buf, size_t siz
 static void axws__sock_release(axws_conn *c) {
     if (c->fd < 0) return;
 #ifdef AXWS__HAVE_TLS
-    if (c->secure) axws__tls_shutdown(c);
+    /* not while CONNECTING (TCP, or a proxy's tunnel): TLS has not started on this socket */
+    if (c->secure && c->state != AXWS_STATE_CONNECTING) axws__tls_shutdown(c);
 #endif
     axws__port_close(c->fd);
     c->fd = -1;
 }
 
-/* TCP is up: TLS next for wss://, else the upgrade request goes out. */
-static int axws__sock_connected(axws_conn *c) {
+/* The byte stream to the server is up (TCP, or a proxy's tunnel): TLS next for wss://,
+   else the upgrade request goes out. */
+static int axws__sock_stream_up(axws_conn *c) {
 #ifdef AXWS__HAVE_TLS
     if (c->secure) {
         c->state = AXWS_STATE_TLS;
@@ -5688,6 +8143,14 @@ static int axws__sock_connected(axws_conn *c) {
     return AXWS_OK;
 }
 
+/* TCP is up: to the proxy, whose handshake comes first, or to the server. */
+static int axws__sock_connected(axws_conn *c) {
+#ifndef AXWS_NO_PROXY
+    if (c->px_kind) return axws__px_start(c);
+#endif
+    return axws__sock_stream_up(c);
+}
+
 /* Try the remaining addresses in turn until one connects or is in progress. Called from
    the program's axws_connect*, a failure is reported from the next step instead (events
    come only from inside step): the connection stays CONNECTING, due at once. */
@@ -5696,6 +8159,8 @@ static int axws__sock_try_next(axws_conn *c, int from_step) {
     while (c->addr_index < c->addr_count) {
         const axws_addr *a = &c->phase.net.addrs[c->addr_index++];
         int fd = axws__port_open(a->family), r;
+        c->peer = *a;
+        if (!c->peer.port) c->peer.port = (uint16_t)c->port;
         if (fd < 0) {
             last_errno = errno;
             continue;
@@ -5703,13 +8168,14 @@ static int axws__sock_try_next(axws_conn *c, int from_step) {
         r = axws__port_connect(fd, a, a->port ? a->port : c->port);
         if (r >= 0) {
             c->fd = fd;
+            c->sock_gen++;
             if (r == 0) return axws__sock_connected(c);
             c->state = AXWS_STATE_CONNECTING;
             c->deadline = c->now + c->cfg.connect_timeout_ms;
             return AXWS_OK;
         }
         last_errno = errno;
-        AXWS__SYS(close)(fd);
+        axws__port_drop(fd);
     }
     if (!from_step) {
         c->pending_errno = last_errno ? last_errno : ECONNREFUSED;
@@ -5717,7 +8183,7 @@ static int axws__sock_try_next(axws_conn *c, int from_step) {
         c->deadline = c->now;
         return AXWS_OK;
     }
-    return axws__fail(c, AXWS_ECONNECT, last_errno);
+    return axws__fail(c, AXWS__ECONNECT(c), last_errno);
 }
 
 /* The connect deadline passed: the next address, or the end. */
@@ -5725,10 +8191,14 @@ static void axws__sock_connect_timers(axws_conn *c, int64_t now_ms) {
     if (c->state != AXWS_STATE_CONNECTING || !c->deadline || now_ms < c->deadline) return;
     c->now = now_ms;
     if (c->fd < 0) { /* every address failed inside axws_connect* */
-        axws__fail(c, AXWS_ECONNECT, c->pending_errno);
+        axws__fail(c, AXWS__ECONNECT(c), c->pending_errno);
         return;
     }
-    AXWS__SYS(close)(c->fd);
+    if (AXWS__PX_BUSY(c)) { /* the proxy took the time: another of its addresses would not help */
+        axws__fail(c, AXWS_ETIMEDOUT, ETIMEDOUT);
+        return;
+    }
+    axws__port_drop(c->fd);
     c->fd = -1;
     if (c->addr_index < c->addr_count) axws__sock_try_next(c, 1);
     else axws__fail(c, AXWS_ETIMEDOUT, ETIMEDOUT);
@@ -5744,18 +8214,35 @@ static int axws__sock_begin(axws_conn *c, const char *url, int64_t now_ms, axws_
     c->fd = -1;
     c->addr_index = c->addr_count = 0;
     c->pending_errno = 0;
-    r = axws__parse_url(url, u, storage, storage_size, rq != NULL);
-    if (!r) {
-        c->secure = u->secure;
-        c->port = u->port;
-#ifndef AXWS__HAVE_TLS
-        if (u->secure) r = AXWS_ENOTLS;
+#ifndef AXWS_NO_PROXY
+    c->px_kind = c->px_step = 0;
+    c->px_port = c->px_pos = c->px_end = 0;
+    c->px_status = 0;
 #endif
+    r = axws__parse_url(url, u, storage, storage_size, rq != NULL);
+    if (r == AXWS_EURL) {
+        int scheme_ok = axws__ieq(url, 5, "ws://") || axws__ieq(url, 6, "wss://") ||
+                        (rq && (axws__ieq(url, 7, "http://") || axws__ieq(url, 8, "https://")));
+        return axws__setup_error(c, r, scheme_ok ? AXWS__D_URL_FORM : AXWS__D_URL_SCHEME, 0);
     }
-    if (!r) r = axws__start_request(c, u, rq);
-    if (!r && !u->secure && (!c->cfg.rx_buf || c->cfg.rx_size < AXWS_MIN_RX)) r = AXWS_ENOBUFS;
-    if (r) c->error = r;
-    else c->release = axws__sock_release;
+    if (r) return axws__setup_error(c, r, 0, 0);
+    c->secure = u->secure;
+    c->port = u->port;
+#ifndef AXWS__HAVE_TLS
+    if (u->secure) return axws__setup_error(c, AXWS_ENOTLS, 0, 0);
+#else
+    /* the buffers a connection needs are known now: too small fails here, not later */
+    if (u->secure && (c->cfg.tls_buf ? c->cfg.tls_size : c->cfg.rx_buf ? c->cfg.rx_size : 0) < AXWS_TLS_BUF_MIN)
+        return axws__setup_error(c, AXWS_ENOBUFS, AXWS__D_TLS_BUF, AXWS_TLS_BUF_MIN);
+#endif
+    if (!u->secure && (!c->cfg.rx_buf || c->cfg.rx_size < AXWS_MIN_RX))
+        return axws__setup_error(c, AXWS_ENOBUFS, AXWS__D_RX_BUF, AXWS_MIN_RX);
+    r = axws__start_request(c, u, rq);
+    if (r) return c->error ? r : axws__setup_error(c, r, 0, 0);
+#ifndef AXWS_NO_PROXY
+    if (c->cfg.proxy && *c->cfg.proxy && (r = axws__px_prepare(c, u)) != AXWS_OK) return r;
+#endif
+    c->release = axws__sock_release;
     return r;
 }
 
@@ -5764,7 +8251,14 @@ static int axws__sock_use_addrs(axws_conn *c, const axws_addr *addrs, int count)
     int i;
     c->addr_count = 0;
     for (i = 0; i < count && c->addr_count < AXWS_MAX_ADDRS; i++)
-        if (addrs[i].family == 4 || addrs[i].family == 6) c->phase.net.addrs[c->addr_count++] = addrs[i];
+        if (addrs[i].family == 4 || addrs[i].family == 6) {
+            c->phase.net.addrs[c->addr_count] = addrs[i];
+#ifndef AXWS_NO_PROXY
+            /* through a proxy the addresses are the proxy's, and port 0 is its port */
+            if (c->px_kind && !addrs[i].port) c->phase.net.addrs[c->addr_count].port = c->px_port;
+#endif
+            c->addr_count++;
+        }
     if (!c->addr_count) return c->error = AXWS_EINVAL;
     c->state = AXWS_STATE_CONNECTING;
     return axws__sock_try_next(c, 0);
@@ -5775,15 +8269,33 @@ static int axws__sock_connect_url(axws_conn *c, const char *url, int64_t now_ms,
     axws_url u;
     char storage[320];
     axws_addr found[AXWS_MAX_ADDRS];
-    int n, r = axws__sock_begin(c, url, now_ms, &u, storage, sizeof storage, rq);
+    const char *host;
+    int n, port, r = axws__sock_begin(c, url, now_ms, &u, storage, sizeof storage, rq);
     if (r) return r;
-    if (axws__parse_ip(u.host, &found[0])) {
+    host = u.host;
+    port = u.port;
+#ifndef AXWS_NO_PROXY
+    if (c->px_kind) { /* TCP goes to the proxy: its name is the one to resolve. The URL's
+                         pieces are copied (request built, host kept): storage is free */
+        axws__proxy_url p;
+        (void)axws__parse_proxy(c->cfg.proxy, &p); /* accepted by axws__px_prepare */
+        memcpy(storage, p.host, p.host_len);
+        storage[p.host_len] = 0;
+        host = storage;
+        port = p.port;
+        c->px_step = AXWS__PX_RESOLVE;
+    }
+#endif
+    if (axws__parse_ip(host, &found[0])) {
         n = 1;
     } else {
-        n = (c->cfg.resolve ? c->cfg.resolve : axws__port_resolve)(c->cfg.resolve_user, u.host, u.port,
-                                                                    found, AXWS_MAX_ADDRS);
-        if (n <= 0) return c->error = n < 0 ? n : AXWS_ERESOLVE;
+        n = (c->cfg.resolve ? c->cfg.resolve : axws__port_resolve)(c->cfg.resolve_user, host, port, found,
+                                                                    AXWS_MAX_ADDRS);
+        if (n <= 0) return axws__setup_error(c, n < 0 ? n : AXWS_ERESOLVE, 0, 0);
     }
+#ifndef AXWS_NO_PROXY
+    if (c->px_kind) c->px_step = AXWS__PX_TCP;
+#endif
     return axws__sock_use_addrs(c, found, n > AXWS_MAX_ADDRS ? AXWS_MAX_ADDRS : n);
 }
 
@@ -5817,18 +8329,24 @@ AXWS__DEF int axws_connect_fd(axws_conn *c, const char *url, int fd, int64_t now
     char storage[320];
     int r = axws__sock_begin(c, url, now_ms, &u, storage, sizeof storage, NULL);
     if (r) {
-        if (fd >= 0) AXWS__SYS(close)(fd);
+        if (fd >= 0) axws__port_drop(fd);
         return r;
     }
     if (fd < 0 || axws__port_setup(fd) != 0) {
-        if (fd >= 0) AXWS__SYS(close)(fd);
+        if (fd >= 0) axws__port_drop(fd);
         return c->error = AXWS_EINVAL;
     }
     c->fd = fd;
+    c->sock_gen++;
     /* Connected or still connecting: either way the socket turns writable when ready. */
     c->state = AXWS_STATE_CONNECTING;
     c->deadline = now_ms + c->cfg.connect_timeout_ms;
     return AXWS_OK;
+}
+
+AXWS__DEF unsigned axws_socket_generation(const axws_conn *c) {
+    AXWS_ASSERT(c != NULL);
+    return c->sock_gen;
 }
 
 AXWS__DEF int axws_pollfds(const axws_conn *c, struct pollfd *fds, int max) {
@@ -5837,6 +8355,9 @@ AXWS__DEF int axws_pollfds(const axws_conn *c, struct pollfd *fds, int max) {
     if (c->fd < 0 || c->state == AXWS_STATE_CLOSED || max < 1) return 0;
     if (c->state == AXWS_STATE_CONNECTING) {
         ev = POLLOUT;
+#ifndef AXWS_NO_PROXY
+        if (AXWS__PX_BUSY(c) && !axws__px_sending(c->px_step)) ev = POLLIN; /* the proxy's answer */
+#endif
     }
 #ifdef AXWS__HAVE_TLS
     else if (c->secure) {
@@ -5880,8 +8401,18 @@ static void axws__plain_pump(axws_conn *c, short revents) {
         }
         axws__plain_flush(c);
         if (c->gen != gen || c->state == AXWS_STATE_CLOSED) return;
-        if (c->rx_len == c->cfg.rx_size || c->eof || c->input_paused) break; /* back-pressure, or done */
-        if (!(revents & (POLLIN | POLLHUP | POLLERR)) || reads++ == AXWS__READS_PER_STEP) break;
+        if (c->rx_len == c->cfg.rx_size || c->eof || c->input_paused) { /* back-pressure, or done */
+            /* not reading: poll reports an error or hang-up whatever was asked, so one left
+               pending would make a level-triggered loop spin; the port names the error */
+            if (revents & (POLLERR | POLLHUP)) axws__sock_failed(c, axws__port_connect_result(c->fd));
+            else if ((revents & POLLIN) && !c->eof) c->read_again = 2;
+            break;
+        }
+        if (!(revents & (POLLIN | POLLHUP | POLLERR))) break;
+        if (reads++ == AXWS__READS_PER_STEP) { /* enough for one step: the rest next time */
+            c->read_again = 1;
+            break;
+        }
         r = axws__sock_recv(c, rx + c->rx_len, c->cfg.rx_size - c->rx_len);
         if (r == AXWS__PORT_EOF) {
             axws_feed_eof(c, c->now);
@@ -5902,20 +8433,37 @@ AXWS__DEF int axws_step(axws_conn *c, const struct pollfd *fds, int nfds, int64_
         revents = 0;
         for (i = 0; i < nfds; i++)
             if (fds[i].fd == c->fd && c->fd >= 0) revents |= fds[i].revents;
+    } else if (c->state == AXWS_STATE_CONNECTING && c->fd >= 0 && !AXWS__PX_BUSY(c)) {
+        /* no poll results: ask the socket, as a connect still in progress reports no error
+           yet and must not be taken for done (a NULL step is a valid timer tick) */
+        struct pollfd p;
+        p.fd = c->fd;
+        p.events = POLLOUT;
+        p.revents = 0;
+        revents = axws_poll(&p, 1, 0) > 0 ? p.revents : 0;
+    }
+    if (c->read_again && c->state >= AXWS_STATE_TLS) { /* reading stopped early last time */
+        revents |= POLLIN;
+        c->read_again = 0;
     }
     gen = c->gen;
-    if (c->state == AXWS_STATE_CONNECTING && c->fd >= 0 && (revents & (POLLOUT | POLLERR | POLLHUP))) {
+    if (c->state == AXWS_STATE_CONNECTING && c->fd >= 0 && !AXWS__PX_BUSY(c) &&
+        (revents & (POLLOUT | POLLERR | POLLHUP))) {
         int err = axws__port_connect_result(c->fd);
         if (err) {
-            AXWS__SYS(close)(c->fd);
+            axws__port_drop(c->fd);
             c->fd = -1;
             if (c->addr_index < c->addr_count) axws__sock_try_next(c, 1);
-            else axws__fail(c, AXWS_ECONNECT, err);
+            else axws__fail(c, AXWS__ECONNECT(c), err);
         } else {
             axws__sock_connected(c);
         }
         revents = POLLIN | POLLOUT;
     }
+#ifndef AXWS_NO_PROXY
+    /* the proxy's handshake; when it opens the tunnel, TLS or the upgrade starts below */
+    if (c->gen == gen && c->fd >= 0 && AXWS__PX_BUSY(c)) axws__px_pump(c, revents);
+#endif
     if (c->gen == gen && c->fd >= 0 && c->state >= AXWS_STATE_TLS) {
 #ifdef AXWS__HAVE_TLS
         if (c->secure) {
@@ -6209,7 +8757,7 @@ static void axws__axiom_close(axws_axiom_decoder *d, const axws_json_token *t) {
 static int axws__axiom_target(axws_axiom_decoder *d, const axws_json_token *t, int c) {
     int slot = -1;
     if (t->depth == 0) {
-        d->top_type = t->type;
+        d->top_type = (int)t->type;
         if (t->type == AXWS_JSON_BEGIN_OBJECT) return -1;
         /* a top-level array or scalar is the content of a message without room */
         d->content_start = t->offset;
@@ -6610,7 +9158,7 @@ static int axws__axiom_side(const axws_axiom_decoder *d, int slot) {
     return AXWS_AXIOM_SIDE_UNKNOWN;
 }
 
-/* Type checks of the typed shapes (PROTOCOL.md section 5). */
+/* Type checks of the typed shapes (docs/PROTOCOL.md section 5). */
 static int axws__axiom_has(const axws_axiom_decoder *d, int slot, int type) {
     return d->slots[slot].gen == d->gen && d->slots[slot].type == type;
 }
@@ -7149,7 +9697,7 @@ AXWS__DEF int axws_axiom_msg_write_json(const axws_axiom_msg *m, char *out, size
     w.len = 0;
     w.trunc = 0;
     axws__axiom_puts(&w, "{\"event\":\"message\",\"kind\":\"");
-    axws__axiom_puts(&w, axws_axiom_kind_name(m->kind));
+    axws__axiom_puts(&w, axws_axiom_kind_name((int)m->kind));
     axws__axiom_put(&w, "\"", 1);
     if (m->room.flags & AXWS_AXIOM_PRESENT) {
         axws_axiom_value v;
@@ -7265,79 +9813,6 @@ done:
 #define AXWS__AX_MAX_EXP INT64_C(253402300799)
 /* the longest Retry-After (429) honoured, in seconds */
 #define AXWS__AX_RETRY_AFTER_MAX_S 3600
-
-static void axws__fmt_put(char *out, size_t cap, size_t *n, const char *s, size_t len) {
-    size_t i;
-    for (i = 0; i < len; i++, (*n)++)
-        if (*n + 1 < cap) out[*n] = s[i];
-}
-
-/* The library's own bounded formatter for its texts, so that no printf is linked (newlib-
-   nano's lacks %lld; printf costs kilobytes of flash): %s, %.*s, %d, %ld, %lld, %04x and
-   %%, nothing else. Always terminates (cap > 0); returns the length the whole text needs,
-   as snprintf does, so a caller sees truncation. */
-static size_t axws__fmt(char *out, size_t cap, const char *fmt, ...) {
-    va_list ap;
-    size_t n = 0;
-    va_start(ap, fmt);
-    for (; *fmt; fmt++) {
-        char num[24];
-        size_t k = sizeof num;
-        long long v;
-        unsigned long long u;
-        if (*fmt != '%') { axws__fmt_put(out, cap, &n, fmt, 1); continue; }
-        fmt++;
-        if (*fmt == 's') {
-            const char *str = va_arg(ap, const char *);
-            axws__fmt_put(out, cap, &n, str, strlen(str));
-            continue;
-        }
-        if (fmt[0] == '.' && fmt[1] == '*' && fmt[2] == 's') {
-            int len = va_arg(ap, int);
-            const char *str = va_arg(ap, const char *);
-            axws__fmt_put(out, cap, &n, str, len > 0 ? (size_t)len : 0);
-            fmt += 2;
-            continue;
-        }
-        if (fmt[0] == '0' && fmt[1] == '4' && fmt[2] == 'x') {
-            unsigned x = va_arg(ap, unsigned);
-            int i;
-            for (i = 0; i < 4; i++) num[i] = "0123456789abcdef"[(x >> (12 - 4 * i)) & 15];
-            axws__fmt_put(out, cap, &n, num, 4);
-            fmt += 2;
-            continue;
-        }
-        if (*fmt == 'd') {
-            v = va_arg(ap, int);
-        } else if (fmt[0] == 'l' && fmt[1] == 'd') {
-            v = va_arg(ap, long);
-            fmt++;
-        } else if (fmt[0] == 'l' && fmt[1] == 'l' && fmt[2] == 'd') {
-            v = va_arg(ap, long long);
-            fmt += 2;
-        } else { /* '%%' (or a conversion this formatter does not have: shown as is) */
-            axws__fmt_put(out, cap, &n, fmt - (*fmt != '%'), 1 + (*fmt != '%'));
-            continue;
-        }
-        u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-        do { num[--k] = (char)('0' + u % 10); u /= 10; } while (u);
-        if (v < 0) num[--k] = '-';
-        axws__fmt_put(out, cap, &n, num + k, sizeof num - k);
-    }
-    va_end(ap);
-    if (cap) out[n < cap ? n : cap - 1] = 0;
-    return n;
-}
-
-/* The system's text for an errno value, or "" in builds without it. */
-static const char *axws__errno_text(int e) {
-#ifdef AXWS_NO_STDIO
-    (void)e;
-    return "";
-#else
-    return e ? strerror(e) : "";
-#endif
-}
 
 #define AXWS__REGION_NAME(e, name) name,
 static const char *const axws__region_names[] = { AXWS__REGIONS(AXWS__REGION_NAME) };
@@ -7636,6 +10111,11 @@ static void axws__ax_raw_chunk(void *user, const char *data, size_t len, uint64_
     a->cfg.handler.on_raw_chunk(a, data, len, offset, fin, a->cfg.handler.user);
 }
 
+AXWS__DEF void axws_axiom_config_init(axws_axiom_config *cfg) {
+    AXWS_ASSERT(cfg != NULL);
+    memset(cfg, 0, sizeof *cfg);
+}
+
 AXWS__DEF int axws_axiom_init_checked(axws_axiom *a, const axws_axiom_config *cfg, uint32_t layout) {
     axws_config wc;
     const char *acc = NULL, *ref = NULL;
@@ -7668,6 +10148,12 @@ AXWS__DEF int axws_axiom_init_checked(axws_axiom *a, const axws_axiom_config *cf
     wc.resolve = cfg->resolve; wc.resolve_user = cfg->resolve_user;
     wc.random = cfg->random; wc.random_user = cfg->random_user;
     wc.log = cfg->log; wc.log_user = cfg->log_user;
+#ifndef AXWS_NO_PROXY
+    wc.proxy = cfg->proxy; /* the refresh goes through the same proxy as the stream */
+#endif
+#ifndef AXWS_NO_DEFLATE
+    wc.deflate = cfg->deflate; /* the stream only: cleared again for the refresh below */
+#endif
 #ifndef AXWS_NO_TLS
     wc.trust_anchors = cfg->trust_anchors;
     wc.trust_anchor_count = cfg->trust_anchor_count;
@@ -7678,6 +10164,9 @@ AXWS__DEF int axws_axiom_init_checked(axws_axiom *a, const axws_axiom_config *cf
 #endif
     r = axws_init(&a->ws, &wc);
     if (r) return r;
+#ifndef AXWS_NO_DEFLATE
+    memset(&wc.deflate, 0, sizeof wc.deflate);
+#endif
     wc.rx_buf = a->http_rx; wc.rx_size = sizeof a->http_rx;
     wc.tx_buf = a->http_tx; wc.tx_size = sizeof a->http_tx;
     wc.max_handshake = sizeof a->http_tx;
@@ -7723,7 +10212,7 @@ AXWS__DEF int axws_axiom_init_checked(axws_axiom *a, const axws_axiom_config *cf
 
 /* ---- connecting */
 
-/* The upgrade headers of PROTOCOL.md 2; a program's line replaces the default of its name. */
+/* The upgrade headers of docs/PROTOCOL.md 2; a program's line replaces the default of its name. */
 static void axws__ax_build_headers(axws_axiom *a) {
     static const char *const defaults[] = {
         "Origin: https://axiom.trade",
@@ -7801,7 +10290,7 @@ static void axws__ax_attempt(axws_axiom *a, int64_t now) {
     } else {
         const char *const *hosts;
         int count = axws_region_hosts(a->cfg.region, &hosts);
-        /* a random host first, then the next one on every attempt (PROTOCOL.md 1) */
+        /* a random host first, then the next one on every attempt (docs/PROTOCOL.md 1) */
         a->host_index = a->host_index < 0 ? (int)(axws__ax_random32(a) % (uint32_t)count)
                                           : (a->host_index + 1) % count;
         axws__fmt(a->url, sizeof a->url, "wss://%s/", hosts[a->host_index]);
@@ -7814,9 +10303,12 @@ static void axws__ax_attempt(axws_axiom *a, int64_t now) {
     r = axws_connect(&a->ws, a->url, now);
     if (r) {
         a->attempt_live = 0;
-        axws__fmt(a->text, sizeof a->text, "cannot connect to %s: %s", a->url, axws_strerror(r));
+        size_t k = axws__fmt(a->text, sizeof a->text, "cannot connect to %s: ", a->url);
+        if (k < sizeof a->text) axws_describe(&a->ws, a->text + k, sizeof a->text - k);
         axws__ax_error(a, AXWS_AXIOM_ERR_CONNECTION, r, a->text);
-        if (a->cfg.no_auto_reconnect || r == AXWS_EURL || r == AXWS_EINVAL || r == AXWS_ENOTLS) a->want_up = 0;
+        /* configuration errors are final: retrying cannot fix them */
+        if (a->cfg.no_auto_reconnect || r == AXWS_EURL || r == AXWS_EINVAL || r == AXWS_ENOTLS || r == AXWS_ENOBUFS)
+            a->want_up = 0;
         else axws__ax_schedule_retry(a, now, 0);
     }
 }
@@ -8022,11 +10514,15 @@ static void axws__ax_connection_lost(axws_axiom *a, const axws_event *ev) {
     a->attempt_live = 0;
     a->up = 0;
     if (was_up && now - a->connected_at >= a->cfg.healthy_ms) a->attempts = 0;
-    /* what happened, as one sentence without any token in it */
+    /* what happened, as one sentence without any token in it: the stream's own description
+       (phase, address, HTTP status, TLS cause, errno) after the URL */
+    if (err) {
+        size_t k = axws__fmt(a->text, sizeof a->text, "%s %s: ", was_up ? "connection to" : "cannot connect to", a->url);
+        if (k < sizeof a->text) axws_describe(c, a->text + k, sizeof a->text - k);
+    }
     if (err == AXWS_EHTTP) {
         size_t n = 0;
         const char *ra = axws_header(c, "retry-after", 0, &n);
-        axws__fmt(a->text, sizeof a->text, "upgrade refused by %s: HTTP %d", a->url, c->http_status);
         if (c->http_status == 429 && ra) { /* RFC 9110 10.2.3: delay-seconds (dates are ignored) */
             size_t i;
             int64_t secs = 0;
@@ -8036,12 +10532,7 @@ static void axws__ax_connection_lost(axws_axiom *a, const axws_event *ev) {
             at_least = (secs < AXWS__AX_RETRY_AFTER_MAX_S ? secs : AXWS__AX_RETRY_AFTER_MAX_S) * 1000;
         }
     } else if (err) {
-        const char *detail = c->sys_errno ? axws__errno_text(c->sys_errno) : "";
-#ifdef AXWS__HAVE_TLS
-        if (err == AXWS_ETLS) detail = axws_tls_strerror(axws_tls_error(c));
-#endif
-        axws__fmt(a->text, sizeof a->text, "%s %s: %s%s%s", was_up ? "connection to" : "cannot connect to", a->url,
-                 axws_strerror(err), *detail ? ": " : "", detail);
+        /* described above; no other wait than the backoff's */
     } else if (c->sent_close && !a->want_up) {
         axws__fmt(a->text, sizeof a->text, "disconnect requested");
     } else {
@@ -8142,7 +10633,7 @@ static void axws__ax_deliver(void *user, const axws_axiom_msg *m) {
     if (a->cfg.handler.on_message) a->cfg.handler.on_message(a, m, a->cfg.handler.user);
 }
 
-/* ---- token refresh (PROTOCOL.md 3) */
+/* ---- token refresh (docs/PROTOCOL.md 3) */
 
 static int axws__ax_start_refresh(axws_axiom *a, int64_t now) {
     char url[300], body[40];
@@ -8166,7 +10657,7 @@ static int axws__ax_start_refresh(axws_axiom *a, int64_t now) {
     hdrs[2] = "Origin: https://axiom.trade";
     hdrs[3] = "User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36";
     hdrs[4] = NULL;
-    n = axws__fmt(body, sizeof body, "{\"v\":%lld}", (long long)axws__ax_wall(a) * 1000);
+    n = (int)axws__fmt(body, sizeof body, "{\"v\":%lld}", (long long)axws__ax_wall(a) * 1000); /* < sizeof body */
     a->refresh_ok = 0;
     a->refresh_status = 0;
     a->next_refresh = 0;
@@ -8200,19 +10691,24 @@ static void axws__ax_http_event(axws_conn *c, const axws_event *ev, void *user) 
     axws_axiom *a = (axws_axiom *)user;
     int64_t now = c->now;
     if (ev->type == AXWS_EV_HTTP_RESPONSE) {
-        int i;
+        int i, pass;
         a->refresh_status = ev->status;
         if (ev->status < 200 || ev->status > 299) return;
-        for (i = 0;; i++) {
-            size_t n = 0, vl = 0;
-            const char *h = axws_header(c, "set-cookie", i, &n), *v;
-            if (!h) break;
-            if ((v = axws__cookie_value(h, n, "auth-access-token", &vl)) && vl &&
-                axws__ax_copy_token(a->access, v, vl) == 0)
-                a->refresh_ok = 1;
-            else if ((v = axws__cookie_value(h, n, "auth-refresh-token", &vl)) && vl)
-                axws__ax_copy_token(a->refresh, v, vl);
-        }
+        /* Two passes: the new access token first; then a new refresh token, taken only
+           from an answer that brought a usable access token. A failed refresh (no access
+           cookie, or one that is no token: docs/PROTOCOL.md 3) keeps both tokens: taking its
+           refresh cookie would make every retry send a token from a failed answer. */
+        for (pass = 0; pass < 2 && (pass == 0 || a->refresh_ok); pass++)
+            for (i = 0;; i++) {
+                size_t n = 0, vl = 0;
+                const char *h = axws_header(c, "set-cookie", i, &n), *v;
+                if (!h) break;
+                if (pass == 0 && (v = axws__cookie_value(h, n, "auth-access-token", &vl)) && vl &&
+                    axws__ax_copy_token(a->access, v, vl) == 0)
+                    a->refresh_ok = 1;
+                else if (pass == 1 && (v = axws__cookie_value(h, n, "auth-refresh-token", &vl)) && vl)
+                    axws__ax_copy_token(a->refresh, v, vl);
+            }
         return;
     }
     if (ev->type != AXWS_EV_CLOSE) return;
@@ -8279,7 +10775,12 @@ AXWS__DEF int axws_axiom_set_tokens(axws_axiom *a, const char *access_token, con
 
 AXWS__DEF int axws_axiom_refresh_token(axws_axiom *a, int64_t now_ms) {
     AXWS_ASSERT(a != NULL);
-    return axws__ax_start_refresh(a, now_ms);
+    (void)now_ms; /* the step that starts it has the clock */
+    if (!a->refresh[0]) return AXWS_EAUTH;
+    /* made by the next step, as connect() is: a failure reported from inside this call
+       would call on_error outside step, and recurse when on_error refreshes again */
+    if (!a->refresh_busy) a->next_refresh = 1; /* due at once */
+    return AXWS_OK;
 }
 
 AXWS__DEF int axws_axiom_has_token(const axws_axiom *a) {
@@ -8313,12 +10814,21 @@ AXWS__DEF int axws_axiom_timeout_ms(const axws_axiom *a, int64_t now_ms) {
     w = axws_timeout_ms(&a->http, now_ms);
     if (w >= 0 && now_ms + w < t) t = now_ms + w;
     if (a->next_attempt && a->next_attempt < t) t = a->next_attempt;
-    if (a->next_refresh && a->next_refresh < t) t = a->next_refresh;
-    if (a->up && axws__ax_rooms_pending(a) && a->next_send < t) t = a->next_send;
-    if (a->want_up && !a->refresh_busy) {
-        int64_t due = axws__ax_refresh_due(a, now_ms);
-        if (due && due < a->last_refresh + 10000) due = a->last_refresh + 10000;
-        if (due && due < t) t = due;
+    /* only while the stream can take them (pump_rooms' own condition): after disconnect()
+       it is CLOSING and a pending join would make every timeout 0 until the close ends */
+    if (a->up && axws_get_state(&a->ws) == AXWS_STATE_OPEN && axws__ax_rooms_pending(a) && a->next_send < t)
+        t = a->next_send;
+    /* the refresh timers under step's own conditions: a deadline step does not act on (a
+       retry while disconnected, the expiry while a retry waits, no refresh token) would
+       make every timeout 0 */
+    if ((a->want_up || a->next_refresh) && !a->refresh_busy && a->refresh[0]) {
+        if (a->next_refresh) {
+            if (a->next_refresh < t) t = a->next_refresh;
+        } else {
+            int64_t due = axws__ax_refresh_due(a, now_ms);
+            if (due && due < a->last_refresh + 10000) due = a->last_refresh + 10000;
+            if (due && due < t) t = due;
+        }
         if (a->next_token_check && a->next_token_check < t) t = a->next_token_check;
     }
     if (t == INT64_MAX) return -1;
@@ -8331,7 +10841,8 @@ AXWS__DEF int axws_axiom_step(axws_axiom *a, const struct pollfd *fds, int nfds,
     axws_step(&a->ws, fds, nfds, now_ms);
     axws_step(&a->http, fds, nfds, now_ms);
     if (!a->next_token_check) a->next_token_check = now_ms + a->cfg.token_check_ms;
-    if (!a->refresh_busy && a->refresh[0] && a->want_up) {
+    /* next_refresh alone also runs while disconnected: refresh_token() asked for it */
+    if (!a->refresh_busy && a->refresh[0] && (a->want_up || a->next_refresh)) {
         int64_t due = axws__ax_refresh_due(a, now_ms);
         int check = now_ms >= a->next_token_check;
         if (check) a->next_token_check = now_ms + a->cfg.token_check_ms;
@@ -8343,6 +10854,10 @@ AXWS__DEF int axws_axiom_step(axws_axiom *a, const struct pollfd *fds, int nfds,
             axws__ax_start_refresh(a, now_ms);
     }
     if (a->next_attempt && now_ms >= a->next_attempt) axws__ax_attempt(a, now_ms);
+    /* disconnect() or reconnect() found no room for the close frame (the output queue was
+       full): try again as the queue drains, or the stream would stay open for good */
+    if ((!a->want_up || a->reconnect_now) && axws_get_state(&a->ws) == AXWS_STATE_OPEN)
+        axws_close(&a->ws, AXWS_CLOSE_NORMAL, NULL, now_ms);
     axws__ax_pump_rooms(a, now_ms);
     return AXWS_OK;
 }

@@ -1,10 +1,10 @@
 /* examples/axiom_stream.c - a command-line tool that streams Axiom Trade rooms, one line per
    event.
 
-   axiom_stream [--url URL | --region R] [--token-price] [--ca FILE] [--servername NAME]
+   axiom_stream [--url URL | --region NAME] [--token-price] [--ca FILE] [--servername NAME]
                 [--api-url URL] [--token-file FILE] [--keepalive SECONDS] [--new-tokens]
                 [--token MINT]... [--wallet ADDR]... [--room ROOM]... [--json]
-                [--duration SECONDS]
+                [--duration SECONDS] [--proxy URL]
 
    --url points at any ws:// or wss:// endpoint (a relay, the local stand-in); --region picks
    the service's hosts (USWest, USCentral, USEast, EUWest, EUCentral, EUEast, Asia,
@@ -15,16 +15,24 @@
    AXIOM_REFRESH_TOKEN, else ./.axiom_tokens.json; they are refreshed ahead of expiry and
    never printed. --keepalive S pings every S seconds and declares the server
    dead after 2*S. Subscriptions: --new-tokens, --token MINT (price), --wallet ADDR, --room
-   ROOM (any room), each repeatable; they are restored after every reconnect.
+   ROOM (any room), each repeatable; they are restored after every reconnect. --proxy URL
+   sends the stream and the token refresh through a proxy (http://[user:password@]host
+   [:port], socks5://..., socks5h://...; "" for none); without it the environment decides
+   for the stream's URL as it does for curl (https_proxy for wss://, http_proxy for ws://,
+   all_proxy, no_proxy: axws_proxy_from_env()), and the refresh uses the same proxy.
 
    Output, flushed per line. With --json every line is one JSON object with "event":
    connected (session_id, url), disconnected (reason), error (kind, message) or message
    (kind, room and the decoded fields under their source names). Without --json the same
    events are written for people.
 
-   At --duration it disconnects gracefully and exits 0; SIGINT and SIGTERM do the same.
-   Bad arguments exit 2; a fatal configuration error (unreadable CA or token file, no
-   token at all) exits 1.
+   At --duration (default: none, until Ctrl-C) it disconnects gracefully and exits 0 when it
+   got connected; SIGINT and SIGTERM do the same. A run that never got connected (a host that does not
+   resolve, a refused port or token) exits 1 with its last error on stderr, so a script
+   can tell. Bad arguments exit 2; a fatal configuration error (unreadable CA or token
+   file, no token at all, a malformed URL) exits 1, the file's path and errno's text
+   named. --help describes every option and its default. The options, the checks and the
+   loop are the ones every Axiom example shares (examples/axiom_example.h).
 
    Shows: the whole Axiom client (regions, tokens, subscriptions, typed messages, the four
    callbacks) in one poll loop.
@@ -33,7 +41,6 @@
 #include "axiomws.h"
 #include "axiom_example.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,12 +54,7 @@ static char line_buf[4 << 20];
 static axws_axiom client;
 
 static int json_out;
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig) {
-    (void)sig;
-    stop_requested = 1;
-}
+static long connections;
 
 /* Write s as a JSON string (RFC 8259 7): quotes, backslashes and control bytes escaped. */
 static void put_json_string(const char *s) {
@@ -69,6 +71,7 @@ static void put_json_string(const char *s) {
 
 static void on_connected(axws_axiom *a, const char *session_id, void *user) {
     (void)user;
+    connections++;
     if (json_out) {
         fputs("{\"event\":\"connected\",\"session_id\":", stdout);
         put_json_string(session_id);
@@ -95,6 +98,7 @@ static void on_disconnected(axws_axiom *a, const char *reason, void *user) {
 
 static void on_error(axws_axiom *a, const axws_axiom_error *e, void *user) {
     (void)a; (void)user;
+    ex_note_error(NULL, e); /* the reason a run that never connected gives on stderr */
     if (json_out) {
         fputs("{\"event\":\"error\",\"kind\":", stdout);
         put_json_string(axws_axiom_error_kind_name(e->kind));
@@ -124,15 +128,34 @@ static void on_message(axws_axiom *a, const axws_axiom_msg *m, void *user) {
     fflush(stdout);
 }
 
-static int usage(const char *why) {
-    fprintf(stderr, "axiom_stream: %s\n", why);
-    fprintf(stderr,
-            "usage: axiom_stream [--url URL | --region R] [--token-price] [--ca FILE] [--servername NAME]\n"
-            "                    [--api-url URL] [--token-file FILE] [--keepalive SECONDS] [--new-tokens]\n"
-            "                    [--token MINT]... [--wallet ADDR]... [--room ROOM]... [--json]\n"
-            "                    [--duration SECONDS]\n");
-    return 2;
-}
+static const char *const own_options[] = {
+    "--new-tokens", "subscribe to new pairs (default: off)",
+    "--token MINT", "subscribe to a token's price room, repeatable (default: none)",
+    "--wallet ADDR", "subscribe to a wallet's transactions, repeatable (default: none)",
+    "--room ROOM", "subscribe to any room by name, repeatable (default: none)",
+    "--json", "one JSON object per line, with \"event\": connected, disconnected, error or message "
+              "(default: lines for people)",
+    "--token-price", "use the dedicated token-price socket (wss://socket8.axiom.trade/, or --url's) "
+                     "(default: the region's stream)",
+    "--keepalive SECONDS", "ping every SECONDS and declare the server dead after twice that (default: 30)",
+    "--compress", "offer permessage-deflate (RFC 7692): the server may compress the stream, which is "
+                  "inflated here (37 KB more RAM: a 32 KiB window and the inflate's state) (default: off)",
+    "--proxy URL", "the proxy for the stream and the token refresh: http://[user:password@]host[:port], "
+                   "socks5://... (names resolved here) or socks5h://... (by the proxy); \"\" for none (default: "
+                   "as curl, from the stream URL's https_proxy or http_proxy, else all_proxy, unless no_proxy "
+                   "names its host)",
+    NULL,
+};
+static const ex_help help = {
+    "axiom_stream [--url URL | --region NAME] [--token-price] [--ca FILE] [--servername NAME]\n"
+    "                    [--api-url URL] [--token-file FILE] [--keepalive SECONDS] [--new-tokens]\n"
+    "                    [--token MINT]... [--wallet ADDR]... [--room ROOM]... [--json]\n"
+    "                    [--duration SECONDS] [--proxy URL] [--compress]",
+    "Streams Axiom Trade rooms: one line (or JSON object) per event -- connected, disconnected,\n"
+    "error, and every message decoded. Subscriptions are restored after every reconnect.",
+    own_options,
+    "axiom_stream --token-file ~/.axiom_tokens.json --region EUWest --new-tokens --token SOL --json --duration 60",
+};
 
 static int parse_seconds(const char *s, double *out) {
     char *end;
@@ -144,67 +167,69 @@ static int parse_seconds(const char *s, double *out) {
 
 int main(int argc, char **argv) {
     axws_axiom_config cfg;
-    const char *url = NULL, *region = NULL, *ca = NULL, *token_file = NULL;
+    ex_opts x;
     const char *rooms[MAX_ROOMS];
     int room_kind[MAX_ROOMS]; /* 0 room, 1 token, 2 wallet, 3 new tokens */
     int nrooms = 0, token_price = 0, i, r;
-    double keepalive = 0, duration = 0;
-    int64_t end = 0;
-    int stopping = 0;
-    int64_t stop_deadline = 0;
+    int compress = 0; /* --compress */
+    double keepalive = 0;
+    const char *proxy = NULL;
+    static char env_proxy[1024]; /* cfg.proxy is borrowed for the client's life */
+    int64_t start, now;
 
-    memset(&cfg, 0, sizeof cfg);
+    ex_opts_init(&x, "axiom_stream", &help, 0);
     for (i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-#define NEEDS_VALUE() do { if (!val) return usage("missing value"); i++; } while (0)
-        if (strcmp(arg, "--url") == 0) { NEEDS_VALUE(); url = val; }
-        else if (strcmp(arg, "--region") == 0) { NEEDS_VALUE(); region = val; }
-        else if (strcmp(arg, "--token-price") == 0) token_price = 1;
-        else if (strcmp(arg, "--ca") == 0) { NEEDS_VALUE(); ca = val; }
-        else if (strcmp(arg, "--servername") == 0) { NEEDS_VALUE(); cfg.servername = cfg.api_servername = val; }
-        else if (strcmp(arg, "--api-url") == 0) { NEEDS_VALUE(); cfg.api_url = val; }
-        else if (strcmp(arg, "--token-file") == 0) { NEEDS_VALUE(); token_file = val; }
-        else if (strcmp(arg, "--keepalive") == 0) {
-            NEEDS_VALUE();
-            if (parse_seconds(val, &keepalive)) return usage("--keepalive takes a positive number of seconds");
-        } else if (strcmp(arg, "--duration") == 0) {
-            NEEDS_VALUE();
-            if (parse_seconds(val, &duration)) return usage("--duration takes a positive number of seconds");
-        } else if (strcmp(arg, "--json") == 0) json_out = 1;
-        else if (strcmp(arg, "--new-tokens") == 0 || strcmp(arg, "--token") == 0 ||
-                 strcmp(arg, "--wallet") == 0 || strcmp(arg, "--room") == 0) {
-            int kind = strcmp(arg, "--room") == 0 ? 0 : strcmp(arg, "--token") == 0 ? 1
-                     : strcmp(arg, "--wallet") == 0 ? 2 : 3;
-            if (nrooms == MAX_ROOMS) return usage("too many subscriptions");
-            if (kind != 3) {
-                NEEDS_VALUE();
-                if (!*val) return usage("empty room, token or wallet");
-            }
-            rooms[nrooms] = kind == 3 ? NULL : val;
-            room_kind[nrooms++] = kind;
-        } else {
-            return usage(arg[0] == '-' ? "unknown option" : "unexpected argument");
+        const char *o = argv[i], *v = NULL;
+        int kind;
+        if ((r = ex_option(&x, argc, argv, &i)) != EX_OWN) {
+            if (r == EX_NEXT) continue;
+            return r;
         }
-#undef NEEDS_VALUE
+        if (strcmp(o, "--token-price") == 0) token_price = 1;
+        else if (strcmp(o, "--compress") == 0) compress = 1;
+        else if (strcmp(o, "--json") == 0) json_out = 1;
+        else if (strcmp(o, "--proxy") == 0) {
+            if (!(proxy = ex_value(&x, argc, argv, &i))) return 2;
+        }
+        else if (strcmp(o, "--keepalive") == 0) {
+            if (!(v = ex_value(&x, argc, argv, &i))) return 2;
+            if (parse_seconds(v, &keepalive)) return ex_usage(&x, "--keepalive takes a positive number of seconds");
+        } else if ((kind = strcmp(o, "--room") == 0 ? 0 : strcmp(o, "--token") == 0 ? 1 : strcmp(o, "--wallet") == 0 ? 2
+                          : strcmp(o, "--new-tokens") == 0 ? 3 : -1) >= 0) {
+            if (nrooms == MAX_ROOMS) return ex_usage(&x, "too many subscriptions");
+            if (kind != 3) {
+                if (!(v = ex_value(&x, argc, argv, &i))) return 2;
+                if (!*v) return ex_usage(&x, "empty room, token or wallet");
+            }
+            rooms[nrooms] = v;
+            room_kind[nrooms++] = kind;
+        } else
+            return ex_unknown(&x, o);
     }
-    if (url && region) return usage("--url and --region exclude each other");
-    if (region) {
-        int rg = axws_region_from_name(region);
-        if (rg < 0) return usage("unknown region (USWest, USCentral, USEast, EUWest, EUCentral, EUEast, Asia, Australia, Global)");
-        cfg.region = (axws_region)rg;
+    if (x.url && x.region >= 0) return ex_usage(&x, "--url and --region exclude each other");
+    if ((x.url && ex_check_url(x.prog, "--url", x.url)) || (x.api_url && ex_check_url(x.prog, "--api-url", x.api_url)))
+        return 1;
+    ex_config(&cfg, &x);
+    if (token_price) cfg.token_price_url = x.url;
+    else cfg.url = x.url;
+    if (!proxy) { /* the environment's, for the stream's URL (--url, else the service's first host) */
+        const char *const *hosts;
+        char first[300];
+        axws_region_hosts(x.region < 0 ? AXWS_REGION_GLOBAL : (axws_region)x.region, &hosts);
+        snprintf(first, sizeof first, "wss://%s/", token_price ? "socket8.axiom.trade" : hosts[0]);
+        if (axws_proxy_from_env(x.url ? x.url : first, env_proxy, sizeof env_proxy) == AXWS_ENOBUFS) {
+            fprintf(stderr, "%s: the proxy named by the environment is longer than %zu bytes\n", x.prog,
+                    sizeof env_proxy - 1);
+            return 1;
+        }
+        proxy = env_proxy;
     }
-    if (url && strncmp(url, "ws://", 5) != 0 && strncmp(url, "wss://", 6) != 0)
-        return usage("--url must be ws:// or wss://");
-    if (token_price) cfg.token_price_url = url;
-    else cfg.url = url;
+    cfg.proxy = proxy;
     if (keepalive > 0) {
         cfg.keepalive_ms = (int)(keepalive * 1000);
         cfg.dead_peer_ms = 2 * cfg.keepalive_ms;
     }
-    /* trust anchors: --ca, else the system bundle */
-    if (ex_load_anchors(&cfg, "axiom_stream", ca, 0)) return 1;
-    cfg.token_file = token_file;
+    if (ex_load_anchors(&cfg, x.prog, x.ca, ex_plain(x.url, "ws://") && ex_plain(x.api_url, "http://"))) return 1;
     cfg.handler.on_message = on_message;
     cfg.handler.on_connected = on_connected;
     cfg.handler.on_disconnected = on_disconnected;
@@ -212,17 +237,16 @@ int main(int argc, char **argv) {
     cfg.rx_buf = rx_buf; cfg.rx_size = sizeof rx_buf;
     cfg.tx_buf = tx_buf; cfg.tx_size = sizeof tx_buf;
     cfg.msg_buf = msg_buf; cfg.msg_size = sizeof msg_buf;
-    r = axws_axiom_init(&client, &cfg);
-    if (r) {
-        fprintf(stderr, "axiom_stream: %s%s\n", axws_strerror(r),
-                r == AXWS_EFILE ? " (the token file)" : r == AXWS_EAUTH ? " (a token holds bytes a header cannot carry)" : "");
-        return 1;
+#ifndef AXWS_NO_DEFLATE
+    if (compress) { /* the program's buffers: the client keeps none of its own */
+        static axws_inflate inflate_state;
+        static unsigned char inflate_window[AXWS_INFLATE_WINDOW_SIZE(15)];
+        axws_deflate_enable(&cfg.deflate, &inflate_state, inflate_window, 15);
     }
-    if (!axws_axiom_has_token(&client)) {
-        fprintf(stderr, "axiom_stream: no tokens: use --token-file, AXIOM_ACCESS_TOKEN/AXIOM_REFRESH_TOKEN, "
-                        "or ./.axiom_tokens.json\n");
-        return 1;
-    }
+#else
+    if (compress) return ex_usage(&x, "--compress is not in this build (AXWS_NO_DEFLATE)");
+#endif
+    if (ex_init(&client, &cfg, x.prog, "the client")) return 1;
     for (i = 0; i < nrooms; i++) {
         switch (room_kind[i]) {
         case 1: r = axws_axiom_subscribe_token_price(&client, rooms[i]); break;
@@ -230,35 +254,14 @@ int main(int argc, char **argv) {
         case 3: r = axws_axiom_subscribe_new_tokens(&client); break;
         default: r = axws_axiom_subscribe(&client, rooms[i]); break;
         }
-        if (r) return usage("a room, token or wallet is not usable (empty, too long, or not UTF-8)");
+        if (r) return ex_usage(&x, "a room, token or wallet is not usable (empty, too long, or not UTF-8)");
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGPIPE, SIG_IGN);
+    ex_signals();
 
-    r = token_price ? axws_axiom_connect_token_price(&client, axws_now_ms()) : axws_axiom_connect(&client, axws_now_ms());
-    if (r && r != AXWS_ECONNECT) {
-        fprintf(stderr, "axiom_stream: %s\n", axws_strerror(r));
-        return 1;
-    }
-    if (duration > 0) end = axws_now_ms() + (int64_t)(duration * 1000);
-    for (;;) {
-        struct pollfd p[AXWS_AXIOM_MAX_POLLFDS];
-        int64_t now = axws_now_ms();
-        int n, wait;
-        if (!stopping && (stop_requested || (end && now >= end))) {
-            stopping = 1;
-            axws_axiom_disconnect(&client, now);
-            stop_deadline = now + 3000; /* the close handshake is bounded by its own timeout */
-        }
-        if (stopping && (axws_get_state(axws_axiom_conn(&client)) == AXWS_STATE_CLOSED || now >= stop_deadline)) break;
-        n = axws_axiom_pollfds(&client, p, AXWS_AXIOM_MAX_POLLFDS);
-        wait = axws_axiom_timeout_ms(&client, now);
-        if (end && !stopping && (wait < 0 || end - now < wait)) wait = (int)(end - now);
-        if (wait < 0 || wait > 1000) wait = 1000; /* notice signals */
-        poll(p, (nfds_t)n, wait);
-        axws_axiom_step(&client, p, n, axws_now_ms());
-    }
-    return 0;
+    start = now = axws_now_ms();
+    if (ex_connect(&client, token_price, now, x.prog, NULL)) return 1;
+    now = ex_pump(&client, 1, now, ex_deadline(start, x.duration), 0);
+    ex_stop(&client, 1, now, NULL); /* NULL: nothing said, stdout carries only events */
+    return ex_exit_status(x.prog, NULL, connections > 0, NULL);
 }

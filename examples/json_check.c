@@ -2,7 +2,8 @@
    with the axiomws streaming tokenizer, optionally printing every token.
 
    Usage: json_check [--chunk N] [--tokens] [--max-depth D] [FILE]
-     reads FILE (or standard input) and feeds it to the tokenizer N bytes at a time
+     (-h / --help prints the help)
+     reads FILE (or standard input, also for "-") and feeds it to the tokenizer N bytes at a time
      (N >= 1; default: the whole input at once). Nesting deeper than D levels is an error
      (default 1024, as simdjson's; the library's ready-made stack holds 64, so this program
      gives it a bigger one).
@@ -57,9 +58,32 @@ static size_t parse_count(const char *text) {
     return (size_t)v;
 }
 
-static int usage(void) {
-    fputs("usage: json_check [--chunk N] [--tokens] [--max-depth D] [FILE]\n", stderr);
-    return 2;
+/* why NULL (--help): the help on stdout, returns 0 (the exit status); otherwise why and
+   the usage line on stderr, returns 2. */
+static int usage(const char *why) {
+    if (why) {
+        fprintf(stderr, "json_check: %s\nusage: json_check [--chunk N] [--tokens] [--max-depth D] [FILE]\n"
+                        "(json_check --help describes every option)\n", why);
+        return 2;
+    }
+    printf("usage: json_check [--chunk N] [--tokens] [--max-depth D] [FILE]\n"
+           "\n"
+           "Checks that FILE (default: standard input; also for \"-\") is exactly one valid JSON document\n"
+           "(RFC 8259, strict), with the axiomws streaming tokenizer; prints \"offset N: reason\" otherwise.\n"
+           "\n"
+           "options:\n"
+           "  --chunk N       feed the tokenizer N bytes at a time, N >= 1 (default: the whole input at once)\n"
+           "  --tokens        print one line per token: kind, byte offset, and the unescaped value of keys\n"
+           "                  and strings (as a JSON string) or the text of numbers (default: off)\n"
+           "  --max-depth D   nesting deeper than D levels is an error, D >= 1 (default: 1024)\n"
+           "  --              the next argument is the FILE, even when it starts with '-'\n"
+           "  -h, --help      print this help and exit\n"
+           "\n"
+           "Exit status: 0 valid, 1 invalid, 2 for bad arguments or a file that cannot be read.\n"
+           "\n"
+           "example:\n"
+           "  printf '{\"a\": [1, \"x\"]}' | json_check --chunk 3 --tokens\n");
+    return 0;
 }
 
 int main(int argc, char **argv) {
@@ -74,20 +98,29 @@ int main(int argc, char **argv) {
     axws_json_unescaper u;
 
     for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return usage(NULL);
         if (strcmp(argv[i], "--tokens") == 0) tokens = 1;
-        else if (strcmp(argv[i], "--chunk") == 0 && i + 1 < argc) {
-            if ((chunk = parse_count(argv[++i])) == 0) return usage();
-        } else if (strcmp(argv[i], "--max-depth") == 0 && i + 1 < argc) {
+        else if ((strcmp(argv[i], "--chunk") == 0 || strcmp(argv[i], "--max-depth") == 0) && i + 1 == argc)
+            return usage(argv[i][2] == 'c' ? "--chunk is missing its value" : "--max-depth is missing its value");
+        else if (strcmp(argv[i], "--chunk") == 0) {
+            if ((chunk = parse_count(argv[++i])) == 0) return usage("--chunk wants a count of bytes, 1 or more");
+        } else if (strcmp(argv[i], "--max-depth") == 0) {
             if ((max_depth = parse_count(argv[++i])) == 0 || max_depth > 0xFFFFFFF8u)
-                return usage();
-        } else if (strcmp(argv[i], "--") == 0 && i + 2 == argc) path = argv[++i];
-        else if (argv[i][0] == '-' && argv[i][1]) return usage();
-        else if (!path) path = argv[i];
-        else return usage();
+                return usage("--max-depth wants a count of levels, 1 or more");
+        } else if (strcmp(argv[i], "--") == 0 && i + 2 == argc && !path) path = argv[++i];
+        else if (argv[i][0] == '-' && argv[i][1]) {
+            char why[96];
+            snprintf(why, sizeof why, "unknown option %.60s", argv[i]);
+            return usage(why);
+        } else if (!path) path = argv[i];
+        else return usage("one FILE only");
     }
     if (path && strcmp(path, "-") != 0) {
         f = fopen(path, "rb");
-        if (!f) { perror(path); return 2; }
+        if (!f) {
+            fprintf(stderr, "json_check: %s: %s\n", path, strerror(errno));
+            return 2;
+        }
     }
     /* The whole input is read first (simplest for an example); the tokenizer itself only
        ever sees `chunk` bytes at a time. */
@@ -104,7 +137,10 @@ int main(int argc, char **argv) {
         got = fread(data + have, 1, cap - have, f);
         have += got;
         if (got == 0) {
-            if (ferror(f)) { perror(path ? path : "stdin"); return 2; }
+            if (ferror(f)) {
+                fprintf(stderr, "json_check: %s: %s\n", path ? path : "standard input", strerror(errno));
+                return 2;
+            }
             break;
         }
     }

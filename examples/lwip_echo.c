@@ -2,9 +2,11 @@
 
    lwip_echo [-v] [--timeout SECONDS] [--ca FILE] [--servername NAME] [--insecure] URL
 
-   The same program as examples/echo.c -- the same options, messages and exit statuses --
-   built with AXWS_PORT_LWIP, so every socket call goes through lwIP's socket API
-   (lwip_socket, lwip_connect, lwip_send, lwip_recv, lwip_poll through axws_poll(), ...).
+   The same program as examples/echo.c -- the same options, messages and exit statuses,
+   but for --stdin, which needs poll() on a host descriptor that lwip_poll() cannot wait
+   for (it says so and exits 1) -- built with AXWS_PORT_LWIP, so every socket call goes
+   through lwIP's socket API (lwip_socket, lwip_connect, lwip_send, lwip_recv, lwip_poll
+   through axws_poll(), ...).
    What an lwIP program adds is the network itself: before connecting it calls
    board_network_up(), which the board support package provides -- on a device, the BSP
    that starts lwIP and its Ethernet or Wi-Fi interface. It is given the URL's port: a

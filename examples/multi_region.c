@@ -27,7 +27,8 @@
 
    Runs until --duration seconds (default 0 = until Ctrl-C) or Ctrl-C, then disconnects
    every client gracefully (close 1000) and exits 0. Bad arguments exit 2; a configuration
-   error, or a connection that never got connected, exits 1. Tokens come from --token-file,
+   error, or a connection that never got connected, exits 1 (each such connection's last
+   error on stderr). --help describes every option. Tokens come from --token-file,
    AXIOM_ACCESS_TOKEN / AXIOM_REFRESH_TOKEN, or ./.axiom_tokens.json; never printed.
 
    wss:// and the https:// refresh are verified against --ca FILE (PEM; default: the system
@@ -65,6 +66,7 @@ typedef struct conn {
     char rooms[MAX_SUBS][AXWS_AXIOM_ROOM_MAX + 1];
     long room_messages[MAX_SUBS];
     int64_t room_first_ms[MAX_SUBS]; /* first message after the first upgrade; -1 none yet */
+    char last_error[256];     /* this connection's, for the exit when it never got connected */
 } conn;
 
 static conn conns[MAX_CONNS];
@@ -131,9 +133,11 @@ static void on_disconnected(axws_axiom *a, const char *reason, void *user) {
 
 static void on_error(axws_axiom *a, const axws_axiom_error *e, void *user) {
     conn *c = (conn *)user;
+    char tls[128];
     (void)a;
     c->errors++;
     say_error(c->name, e, "");
+    snprintf(c->last_error, sizeof c->last_error, "%s%s", e->text, tls_detail(e, tls, sizeof tls));
 }
 
 /* Every --report seconds: each connection's state, count and subscriptions (the seed's
@@ -184,15 +188,35 @@ static void final_report(void) {
     fflush(stdout);
 }
 
-static int usage(const char *why) {
-    if (why) fprintf(stderr, "multi_region: %s\n", why);
-    fprintf(stderr, "usage: multi_region [--region NAME]... [--url [NAME=]URL]... [--token [CONN=]MINT]...\n"
-                    "                    [--room [CONN=]ROOM]... [--pacing-ms MS] [--ca FILE] [--servername NAME]\n"
-                    "                    [--api-url URL] [--token-file FILE] [--report SECONDS] [--no-auto-reconnect] [-v]\n"
-                    "                    [--duration SECONDS]\n"
-                    "regions: Global, USWest, USCentral, USEast, EUWest, EUCentral, EUEast, Asia, Australia\n");
-    return 2;
-}
+static const char *const own_options[] = {
+    "--region NAME", "a connection to a region (Global, USWest, USCentral, USEast, EUWest, EUCentral, EUEast, "
+                     "Asia, Australia; any case), named after it; repeatable (default: USWest and EUCentral when "
+                     "no --region or --url is given)",
+    "--url [NAME=]URL", "a connection to a ws:// or wss:// URL, named NAME (default name: url1, url2, ...); "
+                        "repeatable (default: none)",
+    "--token [CONN=]MINT", "a token price room (a mint address, or SOL, USDC, BONK, WIF) for every connection, "
+                           "or only for CONN; repeatable (default: sol_price and the SOL, USDC and BONK prices "
+                           "when no --token or --room is given)",
+    "--room [CONN=]ROOM", "any room, for every connection or only for CONN; repeatable (default: as --token)",
+    "--pacing-ms MS", "time between two subscriptions of one connection, also after a reconnect; 0 = none "
+                      "(default: 100)",
+    "--report SECONDS", "a line per connection this often (state, messages, subscriptions); 0 = only the "
+                        "summary at the end (default: 5)",
+    "--no-auto-reconnect", "do not reconnect by itself: the report's health check reconnects a connection "
+                           "found down (default: auto-reconnect on)",
+    "-v", "print every message, one line each (default: off)",
+    NULL,
+};
+static const ex_help help = {
+    "multi_region [--region NAME]... [--url [NAME=]URL]... [--token [CONN=]MINT]...\n"
+    "                    [--room [CONN=]ROOM]... [--pacing-ms MS] [--ca FILE] [--servername NAME]\n"
+    "                    [--api-url URL] [--token-file FILE] [--report SECONDS] [--no-auto-reconnect] [-v]\n"
+    "                    [--duration SECONDS]",
+    "Several connections (regions or URLs) in one poll loop: each joins its rooms, paced; a report\n"
+    "every few seconds and a summary per connection and per room at the end.",
+    own_options,
+    "multi_region --token-file ~/.axiom_tokens.json --region USWest --region EUCentral --token BONK --duration 60",
+};
 
 static conn *find_conn(const char *name, size_t len) {
     int i;
@@ -243,12 +267,15 @@ int main(int argc, char **argv) {
     int i, j, r, all_plain, never = 0;
     int64_t start, now, next_report;
 
-    ex_opts_init(&x, "multi_region", usage, 0);
+    ex_opts_init(&x, "multi_region", &help, 0);
     x.own_url_region = 1; /* one connection per --url and per --region */
-    x.duration_why = "--duration and --report want seconds";
     for (i = 1; i < argc; i++) {
-        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        const char *o = argv[i], *v;
         char *e;
+        if ((r = ex_option(&x, argc, argv, &i)) != EX_OWN) {
+            if (r == EX_NEXT) continue;
+            return r;
+        }
         if (strcmp(o, "-v") == 0) {
             verbose = 1;
             continue;
@@ -257,35 +284,36 @@ int main(int argc, char **argv) {
             auto_reconnect = 0;
             continue;
         }
-        if ((r = ex_option(&x, o, v, &i)) == EX_NEXT) continue;
-        if (r != EX_OWN) return r;
+        if (strcmp(o, "--region") && strcmp(o, "--url") && strcmp(o, "--token") && strcmp(o, "--room") &&
+            strcmp(o, "--pacing-ms") && strcmp(o, "--report"))
+            return ex_unknown(&x, o);
+        if (!(v = ex_value(&x, argc, argv, &i))) return 2;
         if (strcmp(o, "--region") == 0) {
             int reg = axws_region_from_name(v);
-            if (reg < 0) return usage("unknown region");
+            if (reg < 0) return ex_usage(&x, "unknown region (Global, USWest, USCentral, USEast, EUWest, EUCentral, EUEast, Asia, Australia)");
             if (add_conn(axws_region_name((axws_region)reg), strlen(axws_region_name((axws_region)reg)),
                          (axws_region)reg, NULL))
-                return usage("too many connections, or a region twice");
+                return ex_usage(&x, "too many connections, or a region twice");
         } else if (strcmp(o, "--url") == 0) {
             const char *eq = strchr(v, '=');
             char name[16];
             if (eq && eq > v && !memchr(v, ':', (size_t)(eq - v)) && !memchr(v, '/', (size_t)(eq - v))) {
-                if (add_conn(v, (size_t)(eq - v), AXWS_REGION_GLOBAL, eq + 1)) return usage("too many connections, or a name twice");
+                if (add_conn(v, (size_t)(eq - v), AXWS_REGION_GLOBAL, eq + 1)) return ex_usage(&x, "too many connections, or a name twice");
             } else {
                 snprintf(name, sizeof name, "url%d", conn_count + 1);
-                if (add_conn(name, strlen(name), AXWS_REGION_GLOBAL, v)) return usage("too many connections");
+                if (add_conn(name, strlen(name), AXWS_REGION_GLOBAL, v)) return ex_usage(&x, "too many connections");
             }
         } else if (strcmp(o, "--token") == 0) {
-            if (add_sub(v, 1)) return usage("--token wants [CONN=]MINT (a base58 address, or SOL, USDC, BONK, WIF)");
+            if (add_sub(v, 1)) return ex_usage(&x, "--token wants [CONN=]MINT (a base58 address, or SOL, USDC, BONK, WIF)");
         } else if (strcmp(o, "--room") == 0) {
-            if (add_sub(v, 0)) return usage("--room wants [CONN=]ROOM");
+            if (add_sub(v, 0)) return ex_usage(&x, "--room wants [CONN=]ROOM");
         } else if (strcmp(o, "--pacing-ms") == 0) {
             long ms = strtol(v, &e, 10);
-            if (e == v || *e || ms < 0 || ms > 60000) return usage("--pacing-ms wants milliseconds (0: none)");
+            if (e == v || *e || ms < 0 || ms > 60000) return ex_usage(&x, "--pacing-ms wants milliseconds (0: none)");
             pacing_ms = ms ? (int)ms : -1; /* the config's "none" is -1 (0 means the default) */
-        } else if (strcmp(o, "--report") == 0) {
-            if (parse_number(v, 0, 1e7, &report_s)) return usage(x.duration_why);
-        } else
-            return usage("unknown argument");
+        } else {
+            if (parse_number(v, 0, 1e7, &report_s)) return ex_usage(&x, "--report wants seconds (0: only at the end)");
+        }
     }
     if (!conn_count) { /* the seed's manager example: two regions */
         add_conn("USWest", 6, AXWS_REGION_US_WEST, NULL);
@@ -296,7 +324,11 @@ int main(int argc, char **argv) {
         for (i = 0; i < 3; i++) add_sub(known[i].mint, 1);
     }
     for (i = 0; i < sub_count; i++)
-        if (subs[i].conn && !find_conn(subs[i].conn, subs[i].conn_len)) return usage("--token/--room names an unknown connection");
+        if (subs[i].conn && !find_conn(subs[i].conn, subs[i].conn_len)) return ex_usage(&x, "--token/--room names an unknown connection");
+    /* a URL that cannot work is a configuration error now, not a run of failed attempts */
+    for (i = 0; i < conn_count; i++)
+        if (conns[i].url && ex_check_url(x.prog, "--url", conns[i].url)) return 1;
+    if (x.api_url && ex_check_url(x.prog, "--api-url", x.api_url)) return 1;
 
     /* what every client shares: the refresh endpoint, the token file, pacing, TLS trust */
     ex_config(&base, &x);
@@ -345,6 +377,7 @@ int main(int argc, char **argv) {
     }
     ex_stop(clients, conn_count, now, " every connection");
     final_report();
-    for (i = 0; i < conn_count; i++) never |= conns[i].connects == 0;
-    return never ? 1 : 0;
+    for (i = 0; i < conn_count; i++) /* each connection that never got up says why */
+        never |= ex_exit_status(x.prog, conns[i].name, conns[i].connects > 0, conns[i].last_error);
+    return never;
 }

@@ -8,7 +8,8 @@
    subscribes to `new_pairs` and prints one line per new pair: ticker, name, token address,
    protocol, initial liquidity (SOL and tokens). After --duration seconds (default 30, as the
    seed; 0 = until Ctrl-C) or Ctrl-C it disconnects gracefully (close handshake 1000) and
-   exits 0. Bad arguments exit 2; a configuration error, or never getting connected, exits 1.
+   exits 0. Bad arguments exit 2; a configuration error, or never getting connected, exits 1
+   (with the last error on stderr). --help describes every option.
    Tokens come from --token-file, AXIOM_ACCESS_TOKEN / AXIOM_REFRESH_TOKEN, or
    ./.axiom_tokens.json; they are never printed. One line per event, flushed per line.
 
@@ -58,23 +59,23 @@ static void on_connected(axws_axiom *a, const char *session_id, void *user) {
     say("connected to %s (session %s)", axws_axiom_url(a), session_id);
 }
 
-static int usage(const char *why) {
-    if (why) fprintf(stderr, "new_tokens: %s\n", why);
-    fprintf(stderr, "usage: new_tokens [--url URL | --region NAME] [--ca FILE] [--servername NAME] [--api-url URL]\n"
-                    "                  [--token-file FILE] [--duration SECONDS]\n");
-    return 2;
-}
+static const ex_help help = {
+    "new_tokens [--url URL | --region NAME] [--ca FILE] [--servername NAME] [--api-url URL]\n"
+    "                  [--token-file FILE] [--duration SECONDS]",
+    "Subscribes to the service's new pairs and prints one line per new token (ticker, name,\n"
+    "address, protocol, initial liquidity), then disconnects gracefully.",
+    NULL, /* only the common options */
+    "new_tokens --token-file ~/.axiom_tokens.json --region EUWest --duration 60",
+};
 
 int main(int argc, char **argv) {
     ex_opts x;
     int i, r;
     int64_t start, now;
 
-    ex_opts_init(&x, "new_tokens", usage, 30);
-    for (i = 1; i < argc; i++) {
-        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if ((r = ex_option(&x, o, v, &i)) != EX_NEXT) return r == EX_OWN ? usage("unknown argument") : r;
-    }
+    ex_opts_init(&x, "new_tokens", &help, 30);
+    for (i = 1; i < argc; i++)
+        if ((r = ex_option(&x, argc, argv, &i)) != EX_NEXT) return r == EX_OWN ? ex_unknown(&x, argv[i]) : r;
     if ((r = ex_setup(&client, &x, &bufs, 0, on_message, on_connected, ex_say_disconnected, ex_say_error)) != 0) return r;
 
     start = now = axws_now_ms();
@@ -83,5 +84,5 @@ int main(int argc, char **argv) {
     now = ex_pump(&client, 1, now, ex_deadline(start, x.duration), 0);
     now = ex_stop(&client, 1, now, "");
     say("%ld new pair%s in %.1f s", pairs, pairs == 1 ? "" : "s", (double)(now - start) / 1000);
-    return connections > 0 ? 0 : 1;
+    return ex_exit_status(x.prog, NULL, connections > 0, NULL);
 }

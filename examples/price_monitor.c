@@ -20,9 +20,10 @@
 
    It runs until --duration seconds have passed (default 300, the seed's five minutes; 0 =
    until Ctrl-C) or Ctrl-C, then disconnects gracefully (close handshake 1000) and exits 0.
-   Bad arguments exit 2; a configuration error, or never getting connected, exits 1.
-   Tokens come from --token-file, AXIOM_ACCESS_TOKEN / AXIOM_REFRESH_TOKEN, or
-   ./.axiom_tokens.json; they are never printed. One line per event, flushed per line.
+   Bad arguments exit 2; a configuration error, or never getting connected, exits 1 (with
+   the last error on stderr). --help describes every option. Tokens come from --token-file,
+   AXIOM_ACCESS_TOKEN / AXIOM_REFRESH_TOKEN, or ./.axiom_tokens.json; they are never
+   printed. One line per event, flushed per line.
    This is what `make demo` runs (against the local stand-in unless real tokens are set).
 
    wss:// and the https:// refresh are verified against --ca FILE (PEM; default: the system
@@ -186,15 +187,24 @@ static void summary(double seconds) {
 
 /* ---- arguments */
 
-static int usage(const char *why) {
-    if (why) fprintf(stderr, "price_monitor: %s\n", why);
-    fprintf(stderr,
-            "usage: price_monitor [--url URL | --region NAME] [--token-price] [--ca FILE] [--servername NAME]\n"
-            "                     [--api-url URL] [--token-file FILE] [--token MINT]... [--alert-pct P] [--new-tokens]\n"
-            "                     [--duration SECONDS]\n"
-            "regions: Global (default), USWest, USCentral, USEast, EUWest, EUCentral, EUEast, Asia, Australia\n");
-    return 2;
-}
+static const char *const own_options[] = {
+    "--token MINT", "a token to watch, repeatable: a mint address, or SOL, USDC, BONK, WIF (default: SOL, USDC "
+                    "and BONK, the seed's)",
+    "--alert-pct P", "print an ALERT when a token moves P percent from its last alert's price (default: 2)",
+    "--token-price", "use the dedicated token-price socket (wss://socket8.axiom.trade/, or --url's) "
+                     "(default: the region's stream)",
+    "--new-tokens", "also subscribe to new pairs and print them (default: off)",
+    NULL,
+};
+static const ex_help help = {
+    "price_monitor [--url URL | --region NAME] [--token-price] [--ca FILE] [--servername NAME]\n"
+    "                     [--api-url URL] [--token-file FILE] [--token MINT]... [--alert-pct P] [--new-tokens]\n"
+    "                     [--duration SECONDS]",
+    "Watches the prices of a few tokens: every price with its change since the start, an ALERT on\n"
+    "each move of --alert-pct percent, the connection's events, and a summary table at the end.",
+    own_options,
+    "price_monitor --token-file ~/.axiom_tokens.json --token SOL --token BONK --alert-pct 1 --duration 600",
+};
 
 static int add_token(const char *arg) {
     size_t i;
@@ -220,27 +230,24 @@ int main(int argc, char **argv) {
     int token_price = 0, i, r;
     int64_t start, end, now;
 
-    ex_opts_init(&x, "price_monitor", usage, 300);
-    x.region_why = "unknown region"; /* the usage lists them */
-    x.duration_why = "--duration wants seconds (0: until Ctrl-C)";
+    ex_opts_init(&x, "price_monitor", &help, 300);
     for (i = 1; i < argc; i++) {
-        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(o, "--token-price") == 0) {
-            token_price = 1;
-            continue;
+        const char *o = argv[i], *v;
+        if ((r = ex_option(&x, argc, argv, &i)) != EX_OWN) {
+            if (r == EX_NEXT) continue;
+            return r;
         }
-        if (strcmp(o, "--new-tokens") == 0) {
-            show_new_pairs = 1;
-            continue;
-        }
-        if ((r = ex_option(&x, o, v, &i)) == EX_NEXT) continue;
-        if (r != EX_OWN) return r;
-        if (strcmp(o, "--token") == 0) {
-            if (add_token(v) != 0) return usage("--token wants a mint address (base58, 32-44 characters) or SOL, USDC, BONK, WIF");
+        if (strcmp(o, "--token-price") == 0) token_price = 1;
+        else if (strcmp(o, "--new-tokens") == 0) show_new_pairs = 1;
+        else if (strcmp(o, "--token") == 0) {
+            if (!(v = ex_value(&x, argc, argv, &i))) return 2;
+            if (add_token(v) != 0)
+                return ex_usage(&x, "--token wants a mint address (base58, 32-44 characters) or SOL, USDC, BONK, WIF");
         } else if (strcmp(o, "--alert-pct") == 0) {
-            if (parse_number(v, 0.001, 1000, &alert_pct)) return usage("--alert-pct wants a number above 0");
+            if (!(v = ex_value(&x, argc, argv, &i))) return 2;
+            if (parse_number(v, 0.001, 1000, &alert_pct)) return ex_usage(&x, "--alert-pct wants a number above 0");
         } else
-            return usage("unknown argument");
+            return ex_unknown(&x, o);
     }
     if (token_count == 0) /* the seed's tokens */
         for (i = 0; i < 3; i++) add_token(known[i].mint);
@@ -263,5 +270,5 @@ int main(int argc, char **argv) {
     /* graceful shutdown: close handshake with 1000; the client bounds the wait */
     now = ex_stop(&client, 1, now, "");
     summary((double)(now - start) / 1000);
-    return connections > 0 ? 0 : 1;
+    return ex_exit_status(x.prog, NULL, connections > 0, NULL);
 }

@@ -16,8 +16,9 @@
 
    Runs until --duration seconds (default 0 = until Ctrl-C) or Ctrl-C, then disconnects
    gracefully (close 1000) and exits 0. Bad arguments exit 2; a configuration error, or never
-   getting connected, exits 1. Tokens come from --token-file, AXIOM_ACCESS_TOKEN /
-   AXIOM_REFRESH_TOKEN, or ./.axiom_tokens.json; never printed. One line per event, flushed.
+   getting connected, exits 1 (with the last error on stderr). --help describes every
+   option. Tokens come from --token-file, AXIOM_ACCESS_TOKEN / AXIOM_REFRESH_TOKEN, or
+   ./.axiom_tokens.json; never printed. One line per event, flushed.
 
    wss:// and the https:// refresh are verified against --ca FILE (PEM; default: the system
    bundle, /etc/ssl/certs/ca-certificates.crt) with the name --servername (default: the
@@ -131,13 +132,26 @@ static void on_connected(axws_axiom *a, const char *session_id, void *user) {
     say("connected to %s (session %s)", axws_axiom_url(a), session_id);
 }
 
-static int usage(const char *why) {
-    if (why) fprintf(stderr, "price_tracker: %s\n", why);
-    fprintf(stderr, "usage: price_tracker [--url URL | --region NAME] [--token-price] [--ca FILE] [--servername NAME]\n"
-                    "                     [--api-url URL] [--token-file FILE] [--token MINT]... [--above MINT=PRICE]...\n"
-                    "                     [--below MINT=PRICE]... [--duration SECONDS]\n");
-    return 2;
-}
+static const char *const own_options[] = {
+    "--token MINT", "a token to track, repeatable: a mint address, or SOL, USDC, BONK, WIF (default: every "
+                    "token an alert names; with none, SOL, USDC and BONK)",
+    "--above MINT=PRICE", "an alert, repeatable: printed once each time the token's price goes above PRICE "
+                          "(default: none)",
+    "--below MINT=PRICE", "an alert, repeatable: printed once each time the token's price goes below PRICE "
+                          "(default: none)",
+    "--token-price", "use the dedicated token-price socket (wss://socket8.axiom.trade/, or --url's) "
+                     "(default: the region's stream)",
+    NULL,
+};
+static const ex_help help = {
+    "price_tracker [--url URL | --region NAME] [--token-price] [--ca FILE] [--servername NAME]\n"
+    "                     [--api-url URL] [--token-file FILE] [--token MINT]... [--above MINT=PRICE]...\n"
+    "                     [--below MINT=PRICE]... [--duration SECONDS]",
+    "Tracks token prices (current, high and low since the start, 24 h volume) and prints an ALERT when\n"
+    "a price crosses an --above or --below threshold; a table of every token at the end.",
+    own_options,
+    "price_tracker --token-file ~/.axiom_tokens.json --above SOL=200 --below BONK=0.00002 --duration 3600",
+};
 
 /* MINT or a known symbol -> its price_data (added if new), or NULL. */
 static price_data *token_arg(const char *s, size_t n) {
@@ -189,21 +203,22 @@ int main(int argc, char **argv) {
     int token_price = 0, i, r;
     int64_t start, now;
 
-    ex_opts_init(&x, "price_tracker", usage, 0);
+    ex_opts_init(&x, "price_tracker", &help, 0);
     for (i = 1; i < argc; i++) {
-        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(o, "--token-price") == 0) {
-            token_price = 1;
-            continue;
+        const char *o = argv[i], *v;
+        if ((r = ex_option(&x, argc, argv, &i)) != EX_OWN) {
+            if (r == EX_NEXT) continue;
+            return r;
         }
-        if ((r = ex_option(&x, o, v, &i)) == EX_NEXT) continue;
-        if (r != EX_OWN) return r;
-        if (strcmp(o, "--token") == 0) {
-            if (!token_arg(v, strlen(v))) return usage("--token wants a mint address or SOL, USDC, BONK, WIF");
+        if (strcmp(o, "--token-price") == 0) token_price = 1;
+        else if (strcmp(o, "--token") == 0) {
+            if (!(v = ex_value(&x, argc, argv, &i))) return 2;
+            if (!token_arg(v, strlen(v))) return ex_usage(&x, "--token wants a mint address or SOL, USDC, BONK, WIF");
         } else if (strcmp(o, "--above") == 0 || strcmp(o, "--below") == 0) {
-            if (alert_arg(v, o[2] == 'a' ? ABOVE : BELOW)) return usage("--above/--below want MINT=PRICE (PRICE > 0)");
+            if (!(v = ex_value(&x, argc, argv, &i))) return 2;
+            if (alert_arg(v, o[2] == 'a' ? ABOVE : BELOW)) return ex_usage(&x, "--above/--below want MINT=PRICE (PRICE > 0)");
         } else
-            return usage("unknown argument");
+            return ex_unknown(&x, o);
     }
     if (!price_count)
         for (i = 0; i < 3; i++) token_arg(known[i].mint, strlen(known[i].mint));
@@ -242,5 +257,5 @@ int main(int argc, char **argv) {
                alerts[i].fired, alerts[i].fired == 1 ? "" : "s");
     }
     fflush(stdout);
-    return connections > 0 ? 0 : 1;
+    return ex_exit_status(x.prog, NULL, connections > 0, NULL);
 }

@@ -7,7 +7,9 @@
    two functions that stand for whatever a device has (a UART, a modem's AT socket, a USB
    CDC pipe): here they read file descriptor 0 and write file descriptor 1, which the shell
    connects to a TCP stream (tests: bash's /dev/tcp). It sends each MESSAGE, checks that the
-   echo comes back unchanged, closes with 1000 and exits 0.
+   echo comes back unchanged, closes with 1000 and exits 0. `sansio --help` (or -h) prints
+   the help; an option before HOST exits 2 (the MESSAGEs are taken as they are, even when
+   they start with '-').
 
    Shows: axws_start / axws_output / axws_output_ack / axws_feed / axws_tick /
    axws_timeout_ms, the entropy hook (cfg.random: a device's true random generator; here
@@ -85,6 +87,34 @@ static void board_random(void *user, void *buf, size_t len) {
 
 /* ---- the program */
 
+/* why NULL (--help): the help on stdout (a terminal then, not the stream), returns 0 (the
+   exit status); otherwise why and the usage line on stderr, returns 2. */
+static int usage(const char *why) {
+    if (why) {
+        fprintf(stderr, "sansio: %s\nusage: sansio HOST[:PORT] MESSAGE... <STREAM >STREAM\n"
+                        "(sansio --help says more)\n", why);
+        return 2;
+    }
+    printf("usage: sansio HOST[:PORT] MESSAGE... <STREAM >STREAM\n"
+           "\n"
+           "The WebSocket core without sockets: it speaks WebSocket over whatever byte stream its\n"
+           "standard input and output are (a UART on a device; a TCP connection from the shell here),\n"
+           "sends each MESSAGE as a text message to an echo server, checks that each comes back\n"
+           "unchanged, closes with 1000. Its events go to stderr; stdout is the stream.\n"
+           "\n"
+           "arguments:\n"
+           "  HOST[:PORT]   the Host of the upgrade request (the URL is ws://HOST[:PORT]/; default port: 80)\n"
+           "  MESSAGE...    one or more messages, taken as they are\n"
+           "  -h, --help    print this help and exit (only as the first argument)\n"
+           "\n"
+           "Exit status: 0 when every echo matched and the close handshake completed, 1 otherwise,\n"
+           "2 for bad arguments.\n"
+           "\n"
+           "example (bash; tests/peers/py_echo.py is an echo server that prints its port):\n"
+           "  exec 3<>/dev/tcp/127.0.0.1/PORT; sansio 127.0.0.1:PORT hello world <&3 >&3\n");
+    return 0;
+}
+
 static char *const *messages;
 static int message_count, sent_count, echoed_count, failed;
 
@@ -129,10 +159,13 @@ int main(int argc, char **argv) {
     axws_config cfg;
     axws_conn c;
     axws_url url;
-    if (argc < 3) {
-        fprintf(stderr, "usage: sansio HOST[:PORT] MESSAGE... <STREAM >STREAM\n");
-        return 2;
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) return usage(NULL);
+    if (argc > 1 && argv[1][0] == '-') { /* a HOST never starts with '-' */
+        char why[96];
+        snprintf(why, sizeof why, "unknown option %.60s", argv[1]);
+        return usage(why);
     }
+    if (argc < 3) return usage(argc < 2 ? "no HOST given" : "no MESSAGE given");
     messages = argv + 2;
     message_count = argc - 2;
     memset(&cfg, 0, sizeof cfg);

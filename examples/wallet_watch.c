@@ -10,9 +10,10 @@
 
    Runs until --duration seconds (default 0 = until Ctrl-C) or Ctrl-C, then disconnects
    gracefully (close 1000) and exits 0. Bad arguments (no --wallet, an address that is not
-   base58) exit 2; a configuration error, or never getting connected, exits 1. Tokens come
-   from --token-file, AXIOM_ACCESS_TOKEN / AXIOM_REFRESH_TOKEN, or ./.axiom_tokens.json;
-   never printed. One line per event, flushed per line.
+   base58) exit 2; a configuration error, or never getting connected, exits 1 (with the
+   last error on stderr). --help describes every option. Tokens come from --token-file,
+   AXIOM_ACCESS_TOKEN / AXIOM_REFRESH_TOKEN, or ./.axiom_tokens.json; never printed. One
+   line per event, flushed per line.
 
    wss:// and the https:// refresh are verified against --ca FILE (PEM; default: the system
    bundle, /etc/ssl/certs/ca-certificates.crt) with the name --servername (default: the
@@ -92,31 +93,40 @@ static void on_connected(axws_axiom *a, const char *session_id, void *user) {
         wallet_count == 1 ? "" : "s");
 }
 
-static int usage(const char *why) {
-    if (why) fprintf(stderr, "wallet_watch: %s\n", why);
-    fprintf(stderr, "usage: wallet_watch --wallet ADDR [--wallet ADDR]... [--url URL | --region NAME] [--ca FILE]\n"
-                    "                    [--servername NAME] [--api-url URL] [--token-file FILE] [--duration SECONDS]\n");
-    return 2;
-}
+static const char *const own_options[] = {
+    "--wallet ADDR", "a wallet to watch (base58, 32-44 characters), repeatable, at least one (default: none)",
+    NULL,
+};
+static const ex_help help = {
+    "wallet_watch --wallet ADDR [--wallet ADDR]... [--url URL | --region NAME] [--ca FILE]\n"
+    "                    [--servername NAME] [--api-url URL] [--token-file FILE] [--duration SECONDS]",
+    "Watches wallets' trades: one line per buy or sell (token, amount, SOL and USD, price, wallet,\n"
+    "transaction), and at the end the trades, buys and sells of each wallet.",
+    own_options,
+    "wallet_watch --token-file ~/.axiom_tokens.json --wallet 5tzFkiKscXHK5ZXCGbXZxdw7gTjjD1mBwuoFbhUvuAi9",
+};
 
 int main(int argc, char **argv) {
     ex_opts x;
     int i, r;
     int64_t start, now;
 
-    ex_opts_init(&x, "wallet_watch", usage, 0);
+    ex_opts_init(&x, "wallet_watch", &help, 0);
     for (i = 1; i < argc; i++) {
-        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if ((r = ex_option(&x, o, v, &i)) == EX_NEXT) continue;
-        if (r != EX_OWN) return r;
+        const char *o = argv[i], *v;
+        if ((r = ex_option(&x, argc, argv, &i)) != EX_OWN) {
+            if (r == EX_NEXT) continue;
+            return r;
+        }
         if (strcmp(o, "--wallet") == 0) {
-            if (!is_address(v, strlen(v))) return usage("--wallet wants a wallet address (base58, 32-44 characters)");
-            if (wallet_count == MAX_WALLETS) return usage("too many wallets");
+            if (!(v = ex_value(&x, argc, argv, &i))) return 2;
+            if (!is_address(v, strlen(v))) return ex_usage(&x, "--wallet wants a wallet address (base58, 32-44 characters)");
+            if (wallet_count == MAX_WALLETS) return ex_usage(&x, "too many wallets");
             wallets[wallet_count++].address = v;
         } else
-            return usage("unknown argument");
+            return ex_unknown(&x, o);
     }
-    if (!wallet_count) return usage("give at least one --wallet");
+    if (!wallet_count) return ex_usage(&x, "give at least one --wallet");
 
     if ((r = ex_setup(&client, &x, &bufs, 0, on_message, on_connected, ex_say_disconnected, ex_say_error)) != 0) return r;
 
@@ -130,5 +140,5 @@ int main(int argc, char **argv) {
                wallets[i].trades == 1 ? "" : "s", wallets[i].buys, wallets[i].buys == 1 ? "" : "s", wallets[i].sells,
                wallets[i].sells == 1 ? "" : "s");
     fflush(stdout);
-    return connections > 0 ? 0 : 1;
+    return ex_exit_status(x.prog, NULL, connections > 0, NULL);
 }

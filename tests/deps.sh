@@ -7,13 +7,14 @@
 # architectures, which needs Debian's multiarch: dpkg --add-architecture)
 set -e
 cd "$(dirname "$0")/.."
-pkgs="gcc g++ clang make libbearssl-dev python3 python3-websockets python3-autobahn openssl liblwip-dev pkg-config gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
+pkgs="gcc g++ clang make libbearssl-dev zlib1g-dev python3 python3-websockets python3-autobahn openssl tinyproxy microsocks liblwip-dev libuv1-dev pkg-config cmake meson ninja-build gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
 # Node may come from another source than Debian (it ships its own npm): look for the commands.
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 [ "${1:-}" = bench ] && pkgs="$pkgs libjsmn-dev libyajl-dev libcjson-dev libsimdjson-dev libssl-dev valgrind"
 if [ "${1:-}" = cross ]; then
     pkgs="$pkgs gcc-arm-linux-gnueabihf gcc-s390x-linux-gnu qemu-user libbearssl-dev:armhf libbearssl-dev:s390x"
+    pkgs="$pkgs zlib1g-dev:armhf zlib1g-dev:s390x" # tests/test_inflate.c's reference
     for arch in armhf s390x; do
         dpkg --print-foreign-architectures | grep -qx "$arch" && continue
         if [ "$(id -u)" = 0 ]; then

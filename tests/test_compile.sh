@@ -44,7 +44,8 @@ check "AXWS_NO_TLS c++11" g++ -x c++ -std=c++11 -Wall -Wextra -pedantic -Werror 
 # headers: nothing POSIX to lean on).
 configs=("" "-DAXWS_NO_TLS" "-DAXWS_NO_SOCKETS" "-DAXWS_NO_SOCKETS -DAXWS_NO_AXIOM"
          "-DAXWS_NO_SOCKETS -DAXWS_NO_AXIOM -DAXWS_NO_JSON" "-DAXWS_NO_STDIO"
-         "-DAXWS_NO_SOCKETS -DAXWS_NO_STDIO" "-DAXWS_NO_TLS -DAXWS_NO_OS_RANDOM")
+         "-DAXWS_NO_SOCKETS -DAXWS_NO_STDIO" "-DAXWS_NO_TLS -DAXWS_NO_OS_RANDOM" "-DAXWS_PORT_USER"
+         "-DAXWS_NO_DEFLATE" "-DAXWS_NO_SOCKETS -DAXWS_NO_DEFLATE" "-DAXWS_NO_PROXY" "-DAXWS_NO_PROXY -DAXWS_NO_TLS")
 M4="-mcpu=cortex-m4 -mthumb -Os -ffunction-sections -fdata-sections"
 for cfg in "${configs[@]}"; do
     label=${cfg:-default}
@@ -54,14 +55,117 @@ for cfg in "${configs[@]}"; do
     if [[ $cfg == *AXWS_NO_STDIO* ]]; then
         check "config [$label] references no stdio, printf, getenv or strerror" sh -c "! nm -u '$tmp/cfg.o' | grep -wE 'fopen|fread|printf|snprintf|vsnprintf|getenv|strerror|strftime|gmtime_r'"
     fi
+    if [[ $cfg == *AXWS_NO_PROXY* ]]; then # the tunnel code is gone, not merely unused
+        check "config [$label] has no proxy code" sh -c "! nm '$tmp/cfg.o' | grep -E 'axws__px_|axws_proxy_|axws__parse_proxy'"
+    fi
     if [[ $cfg == *AXWS_NO_SOCKETS* ]]; then
         check "config [$label] arm-none-eabi-gcc" arm-none-eabi-gcc -std=c99 $W $M4 $cfg -I. -c "$tmp/impl.c" -o "$tmp/cfg_m4.o"
         check "config [$label] includes no POSIX header" sh -c "gcc -std=c99 $cfg -I. -E '$tmp/impl.c' | grep -E '^# [0-9]+ \"[^\"]*(/sys/socket|/poll|/netinet/|/netdb|/unistd|/fcntl|/arpa/)' && exit 1 || exit 0"
         check "config [$label] references no socket call" sh -c "! nm -u '$tmp/cfg.o' | grep -wE 'socket|connect|recv|send|close|poll|getaddrinfo|open|read|clock_gettime|setsockopt'"
     fi
 done
+# permessage-deflate costs nothing unless enabled: a sans-IO program that never calls
+# axws_deflate_enable() links no inflate (the frame parser reaches it through hooks only
+# that function installs); one that calls it does. AXWS_NO_DEFLATE removes the names.
+cat >"$tmp/nodeflate.c" <<'C'
+#define AXIOMWS_IMPLEMENTATION
+#include "axiomws.h"
+static unsigned char tx[1024];
+int main(void) {
+    static axws_conn c;
+    axws_config cfg;
+    axws_config_init(&cfg);
+    cfg.tx_buf = tx; cfg.tx_size = sizeof tx;
+#ifdef WITH_DEFLATE
+    {
+        static axws_inflate z;
+        static unsigned char w[1 << 9];
+        axws_deflate_enable(&cfg.deflate, &z, w, 9);
+    }
+#endif
+    if (axws_init(&c, &cfg) != 0) return 1;
+    return (int)axws_feed(&c, "x", 1, 0);
+}
+C
+GC="-std=c99 -Os -ffunction-sections -fdata-sections -Wl,--gc-sections -DAXWS_NO_SOCKETS -DAXWS_NO_AXIOM -DAXWS_NO_JSON"
+check "deflate not enabled: no inflate linked" sh -c "gcc $GC $W -I. '$tmp/nodeflate.c' -o '$tmp/nd' && ! nm '$tmp/nd' | grep -qE 'axws__inf_build|axws_inflate_run|axws__deflate_'"
+check "deflate enabled: the inflate linked" sh -c "gcc $GC $W -DWITH_DEFLATE -I. '$tmp/nodeflate.c' -o '$tmp/wd' && nm '$tmp/wd' | grep -q axws_inflate_run"
+check "AXWS_NO_DEFLATE removes it" sh -c "gcc -std=c99 $W -DAXWS_NO_DEFLATE -I. -c '$tmp/impl.c' -o '$tmp/x.o' && ! nm '$tmp/x.o' | grep -qE 'inflate|deflate'"
 check "AXWS_NO_JSON without AXWS_NO_AXIOM is refused" sh -c "! gcc -std=c99 -DAXWS_NO_JSON -I. -c '$tmp/impl.c' -o '$tmp/x.o' 2>'$tmp/err' && grep -q 'AXWS_NO_JSON needs AXWS_NO_AXIOM' '$tmp/err'"
 check "AXWS_NO_SOCKETS with AXWS_PORT_LWIP is refused" sh -c "! gcc -std=c99 -DAXWS_NO_SOCKETS -DAXWS_PORT_LWIP -I. -c '$tmp/impl.c' -o '$tmp/x.o' 2>'$tmp/err' && grep -q 'pick one' '$tmp/err'"
+check "AXWS_NO_SOCKETS with AXWS_PORT_USER is refused" sh -c "! gcc -std=c99 -DAXWS_NO_SOCKETS -DAXWS_PORT_USER -I. -c '$tmp/impl.c' -o '$tmp/x.o' 2>'$tmp/err' && grep -q 'pick one' '$tmp/err'"
+check "AXWS_PORT_LWIP with AXWS_PORT_USER is refused" sh -c "! gcc -std=c99 -DAXWS_PORT_LWIP -DAXWS_PORT_USER -I. -c '$tmp/impl.c' -o '$tmp/x.o' 2>'$tmp/err' && grep -q 'pick one' '$tmp/err'"
+# A network port of the program's own (AXWS_PORT_USER), as small as one can be: every
+# connect is refused. The library reaches the network through these calls only (no socket
+# call is linked), and the port's errno comes back with the CLOSE. For the Cortex-M4 the
+# same program compiles against newlib, which has no <poll.h>: AXWS_PORT_USER_HEADER names
+# the header with the program's struct pollfd.
+cat >"$tmp/userport.c" <<'C'
+#define AXWS_PORT_USER
+#define AXIOMWS_IMPLEMENTATION
+#include "axiomws.h"
+#include <errno.h>
+#include <string.h>
+static int opened, closed, asked_result, closes, close_error, close_errno;
+int axws_port_open(int family) { opened += family == 4; return 3; }
+int axws_port_connect(int fd, const axws_addr *a, int port) { return fd == 3 && a->ip[0] == 10 && port == 9001 ? 1 : -1; }
+int axws_port_connect_result(int fd) { asked_result += fd == 3; return ECONNREFUSED; }
+long axws_port_send(int fd, const void *p, size_t n) { (void)fd; (void)p; (void)n; errno = EPIPE; return -1; }
+long axws_port_recv(int fd, void *p, size_t n) { (void)fd; (void)p; (void)n; return AXWS_PORT_EOF; }
+void axws_port_close(int fd) { closed += fd == 3; }
+int axws_port_resolve(void *user, const char *host, int port, axws_addr *out, int max) {
+    (void)user; (void)port;
+    if (max < 1 || strcmp(host, "example.test") != 0) return AXWS_ERESOLVE;
+    memset(out, 0, sizeof *out);
+    out->family = 4; out->ip[0] = 10; out->ip[3] = 1;
+    return 1;
+}
+int axws_poll(struct pollfd *fds, int nfds, int timeout_ms) {
+    int i;
+    (void)timeout_ms;
+    for (i = 0; i < nfds; i++) fds[i].revents = POLLOUT | POLLERR; /* the connect failed */
+    return nfds;
+}
+int64_t axws_now_ms(void) { return 1000; }
+static void rnd(void *u, void *b, size_t n) { (void)u; memset(b, 7, n); }
+static void on_event(axws_conn *c, const axws_event *ev, void *u) {
+    (void)u;
+    if (ev->type != AXWS_EV_CLOSE) return;
+    closes++;
+    close_error = ev->error;
+    close_errno = axws_sys_errno(c);
+}
+int main(void) {
+    static unsigned char rx[512], tx[1024];
+    axws_config cfg;
+    static axws_conn c;
+    struct pollfd p[AXWS_MAX_POLLFDS];
+    int n;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.rx_buf = rx; cfg.rx_size = sizeof rx; cfg.tx_buf = tx; cfg.tx_size = sizeof tx;
+    cfg.on_event = on_event; cfg.random = rnd;
+    if (axws_init(&c, &cfg) || axws_connect(&c, "ws://example.test:9001/", axws_now_ms())) return 1;
+    n = axws_pollfds(&c, p, AXWS_MAX_POLLFDS);
+    axws_poll(p, n, axws_timeout_ms(&c, axws_now_ms()));
+    axws_step(&c, p, n, axws_now_ms());
+    return !(n == 1 && opened == 1 && asked_result == 1 && closed == 1 && closes == 1 &&
+             close_error == AXWS_ECONNECT && close_errno == ECONNREFUSED && axws_get_state(&c) == AXWS_STATE_CLOSED);
+}
+C
+cat >"$tmp/tinyport.h" <<'C'
+/* a bare-metal target's own poll types (newlib has no <poll.h>) */
+struct pollfd { int fd; short events, revents; };
+#define POLLIN 1
+#define POLLOUT 4
+#define POLLERR 8
+#define POLLHUP 16
+C
+check "AXWS_PORT_USER: a program's own port builds" gcc -std=c99 $W -I. "$tmp/userport.c" -o "$tmp/userport" -lbearssl
+check "AXWS_PORT_USER: no socket call is linked" sh -c "! nm -u '$tmp/userport' | grep -wE 'socket|connect|recv|send|close|poll|getaddrinfo|fcntl|setsockopt|getsockopt|clock_gettime'"
+check "AXWS_PORT_USER: the port's refused connect comes back as AXWS_ECONNECT with its errno" "$tmp/userport"
+check "AXWS_PORT_USER with AXWS_PORT_USER_HEADER, no TLS: arm-none-eabi-gcc" arm-none-eabi-gcc -std=c99 $W $M4 -DAXWS_NO_TLS -DAXWS_PORT_USER_HEADER='"tinyport.h"' -I. -I"$tmp" -c "$tmp/userport.c" -o "$tmp/userport_m4.o"
+check "AXWS_PORT_USER with AXWS_PORT_USER_HEADER includes no POSIX header" sh -c "gcc -std=c99 -DAXWS_NO_TLS -DAXWS_PORT_USER_HEADER='\"tinyport.h\"' -I. -I'$tmp' -E '$tmp/userport.c' >'$tmp/userport.i' && grep -q tinyport.h '$tmp/userport.i' && ! grep -qE '^# [0-9]+ \"[^\"]*(/sys/socket|/poll|/netinet/|/netdb|/unistd|/fcntl|/arpa/)' '$tmp/userport.i'"
+check "AXWS_PORT_USER (arm) references no socket call" sh -c "! arm-none-eabi-nm -u '$tmp/userport_m4.o' | grep -wE 'socket|connect|recv|send|close|poll|getaddrinfo|open|read|clock_gettime|setsockopt'"
 # A program that only uses the sans-IO calls links no socket code, even in the default
 # configuration: the core never calls the driver (the driver registers c->release).
 cat >"$tmp/sansio.c" <<'C'

@@ -2074,6 +2074,35 @@ static void test_client_close(void) {
     CHECK_EQ(axws_close_code(&t->c), 1000);
     tc_free(t);
 
+    AXT_CASE("fail: with tx_buf full, the close frame waits for room, after the pongs queued before it");
+    {
+        topts o2;
+        size_t k, n;
+        memset(&o2, 0, sizeof o2);
+        o2.tx_size = AXWS_MIN_TX; /* 512: three pongs of 125 bytes and a fourth fill it */
+        t = tc_open(&o2);
+        f.len = 0;
+        for (k = 0; k < 4; k++) {
+            uint8_t pl[125];
+            memset(pl, 'x', sizeof pl);
+            sf(&f, 0x89, pl, k < 3 ? 125 : 110);
+        }
+        sfs(&f, 0x78, "bad"); /* RSV bits on a close frame: 1002 */
+        /* one feed, output not drained: the pongs fill tx_buf, no room for the close */
+        n = axws_feed(&t->c, f.p, f.len, T0 + 5);
+        CHECK(n > 0);
+        CHECK_EQ(axws_error(&t->c), AXWS_EPROTO);
+        CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_CLOSING); /* not finished: the close is owed */
+        tc_drain(t);
+        CHECK_EQ(tc_frames(t, fr, 8, &store, &log), 5);
+        expect_str("frames", (const char *)log.p,
+                   "pong:125#b5ab3a37; pong:125#b5ab3a37; pong:125#b5ab3a37; pong:110#7da2a11d; close 1002");
+        CHECK_EQ(axws_sent_close_code(&t->c), 1002);
+        CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_CLOSED); /* written: the failed connection ends */
+        tc_free(t);
+        f.len = 0;
+    }
+
     AXT_CASE("close: code 0 means 1000, no reason");
     t = tc_open(&o);
     CHECK_EQ(axws_close(&t->c, 0, NULL, T0), 0);
@@ -2308,6 +2337,48 @@ static void test_timers(void) {
     axws_tick(&t->c, T0 + 10001);
     CHECK_EQ(tc_frames(t, fr, 8, &store, &log), 2); /* the message, then the next beat's ping */
     CHECK(fr[1].op == AXWS_OP_PING);
+    tc_free(t);
+
+    AXT_CASE("dead peer: a peer that sends but never reads is dead after dead_peer_ms");
+    memset(&o, 0, sizeof o);
+    o.dead_peer_ms = 1000;
+    t = tc_open(&o);
+    CHECK_EQ(axws_send_text(&t->c, "unread", 6), 0); /* queued; the peer never takes it */
+    axws_tick(&t->c, T0 + 100);
+    sfs(&f, 0x81, "still talking");
+    /* the peer keeps sending (last_rx stays fresh) and never reads: fed, never drained */
+    CHECK_EQ(axws_feed(&t->c, f.p, f.len, T0 + 600), f.len);
+    axws_tick(&t->c, T0 + 900);
+    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_OPEN);
+    CHECK(axws_timeout_ms(&t->c, T0 + 900) <= 200); /* the stall's deadline, not last_rx's */
+    CHECK_EQ(axws_feed(&t->c, f.p, f.len, T0 + 1050), f.len);
+    axws_tick(&t->c, T0 + 1101);
+    CHECK_EQ(axws_error(&t->c), AXWS_EDEADPEER);
+    {
+        char d[AXWS_DESCRIBE_MAX];
+        axws_describe(&t->c, d, sizeof d);
+        expect_has("describe", d, "nothing written for 1000 ms (cfg.dead_peer_ms); the peer stopped reading");
+    }
+    tc_free(t);
+
+    AXT_CASE("dead peer: output that drains, however slowly, keeps the connection");
+    t = tc_open(&o);
+    CHECK_EQ(axws_send_text(&t->c, "slow link", 9), 0);
+    axws_tick(&t->c, T0 + 100);
+    {
+        size_t n;
+        int64_t now = T0 + 100;
+        int k;
+        for (k = 0; k < 8; k++) { /* one byte every 500 ms: progress, if slow */
+            now += 500;
+            sfs(&f, 0x8A, ""); /* pongs keep last_rx fresh */
+            CHECK_EQ(axws_feed(&t->c, f.p, f.len, now), f.len);
+            if (axws_output(&t->c, &n) && n) axws_output_ack(&t->c, 1);
+            axws_tick(&t->c, now);
+        }
+    }
+    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_OPEN);
+    CHECK_EQ(axws_error(&t->c), 0);
     tc_free(t);
 
     AXT_CASE("close timeout: a CLOSE callback that connects again keeps its new connection");

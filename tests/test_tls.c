@@ -545,13 +545,30 @@ static void test_node(void) {
 }
 
 /* Connect slot 5 to `u` and return the final error; *tls gets the TLS detail. */
+/* axws_describe() of the last attempt, and what cfg.log received */
+static char last_desc[AXWS_DESCRIBE_MAX], last_log[AXWS_DESCRIBE_MAX];
+static void log_sink(void *user, const char *text) {
+    (void)user;
+    snprintf(last_log, sizeof last_log, "%s", text);
+}
+
 static int attempt(const char *u, int insecure, const char *servername, int *tls) {
     tclient *t = setup(5, NULL, 0);
     t->c.cfg.insecure_skip_verify = insecure;
     t->c.cfg.servername = servername;
+    t->c.cfg.trust_anchor_source = "the test CA file";
+    t->c.cfg.log = log_sink;
+    last_log[0] = 0;
     run_one(t, u);
     *tls = axws_tls_error(&t->c);
+    axws_describe(&t->c, last_desc, sizeof last_desc);
     return axws_error(&t->c);
+}
+
+/* The description holds `want`; shows it when not. */
+static void expect_desc(const char *want) {
+    if (!axt_check(strstr(last_desc, want) != NULL, "axws_describe() text", __FILE__, __LINE__))
+        fprintf(stderr, "     described: %s\n     missing: %s\n", last_desc, want);
 }
 
 static void test_failures(int py_port) {
@@ -562,11 +579,16 @@ static void test_failures(int py_port) {
     port = start_s_server("other", "-tls1_2", NULL);
     CHECK_EQ(attempt(wss(port), 0, "localhost", &tls), AXWS_ETLS);
     CHECK_EQ(tls, BR_ERR_X509_NOT_TRUSTED);
+    expect_desc("TLS failure, in the TLS handshake with localhost:");
+    expect_desc("(127.0.0.1); TLS: certificate: not trusted");
+    expect_desc("(verifying the name \"localhost\" against 1 trust anchor from the test CA file)");
+    CHECK(strcmp(last_log, last_desc) == 0); /* cfg.log hears the same sentence */
 
     AXT_CASE("wrong name");
     port = start_s_server("wrong", "-tls1_2", &kid);
     CHECK_EQ(attempt(wss(port), 0, "localhost", &tls), AXWS_ETLS);
     CHECK_EQ(tls, BR_ERR_X509_BAD_SERVER_NAME);
+    expect_desc("verifying the name \"localhost\" against 1 trust anchor");
     AXT_CASE("wrong name accepted with insecure_skip_verify");
     CHECK_EQ(attempt(wss(port), 1, "localhost", &tls), AXWS_EHTTP); /* s_server -www: HTTP 200 */
     CHECK_EQ(tls, 0);
@@ -613,6 +635,10 @@ static void test_failures(int py_port) {
         run_one(t, wss(port));
         CHECK_EQ(axws_error(&t->c), AXWS_ETIMEDOUT);
         CHECK(axws_now_ms() - t0 < 2000);
+        axws_describe(&t->c, last_desc, sizeof last_desc);
+        expect_desc("timed out, in the TLS handshake with ");
+        expect_desc("; no answer within 300 ms (cfg.connect_timeout_ms)");
+        CHECK(strstr(last_desc, "errno") == NULL); /* our timer, not the system's */
     }
 
     AXT_CASE("IPv6 literal host without servername");
@@ -668,13 +694,24 @@ static void test_failures(int py_port) {
         run_one(t, wss(py_port));
         CHECK_EQ(axws_error(&t->c), AXWS_ETLS);
         CHECK_EQ(axws_tls_error(&t->c), AXWS_TLS_ERR_NO_ANCHORS);
+        axws_describe(&t->c, last_desc, sizeof last_desc);
+        expect_desc("against 0 trust anchors)");
     }
     AXT_CASE("TLS buffer too small");
     {
         tclient *t = setup(5, NULL, 0);
         t->c.cfg.tls_size = AXWS_TLS_BUF_MIN - 1;
-        run_one(t, wss(py_port));
+        /* known when connecting: axws_connect itself refuses, nothing is retried later */
+        CHECK_EQ(axws_connect(&t->c, wss(py_port), axws_now_ms()), AXWS_ENOBUFS);
         CHECK_EQ(axws_error(&t->c), AXWS_ENOBUFS);
+        CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_CLOSED);
+        axws_describe(&t->c, last_desc, sizeof last_desc);
+        {
+            char want[200];
+            snprintf(want, sizeof want, "a configured buffer is too small; the TLS buffer (cfg.tls_buf, else cfg.rx_buf) has %d bytes, %d needed",
+                     (int)AXWS_TLS_BUF_MIN - 1, (int)AXWS_TLS_BUF_MIN);
+            expect_desc(want);
+        }
     }
 }
 

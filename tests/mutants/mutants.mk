@@ -7,5 +7,5 @@
 # broken mutant, it fails. One mutant or a few: make mutants MUTANTS="22 085-client".
 MUTANTS ?=
 
-mutants: deps
+mutants: deps $(B)/ta_gen  # test_tls turns a CA into C with it
 	@CC='$(CC)' STD='$(STD)' WARN='$(WARN)' JOBS='$(JOBS)' /usr/bin/python3 tests/mutants/run.py $(MUTANTS)

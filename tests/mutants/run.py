@@ -68,7 +68,9 @@ print_lock = threading.Lock()
 
 
 class Mutant:
-    def __init__(self, path):
+    def __init__(self, path, known_tests=None):
+        """known_tests: the test names a mutant may list (default: C_TESTS and SCRIPT_TESTS;
+        tests/mutants/fuzz/fuzz_mutants.py passes its own)."""
         self.path = path
         self.name = os.path.basename(path)[:-len(".mut")]
         self.num = self.name.split("-", 1)[0]
@@ -99,7 +101,7 @@ class Mutant:
         if not self.tests:
             problems.append("no tests")
         for t in self.tests:
-            if t not in C_TESTS and t not in SCRIPT_TESTS:
+            if (t not in known_tests) if known_tests is not None else (t not in C_TESTS and t not in SCRIPT_TESTS):
                 problems.append("unknown test %s" % t)
         if not self.original.strip():
             problems.append("no original text")
@@ -221,14 +223,14 @@ def run_test(test, incdir, outdir):
     return "pass", "%s ok (%.0fs)" % (test, secs)
 
 
-def mutate(m, text):
-    """Writes build/mutants/<name>/axiomws.h: text (the header) with the mutant applied.
-    Returns its directory, or None when stale."""
+def mutate(m, text, out_root=OUT_DIR):
+    """Writes <out_root>/<name>/axiomws.h (build/mutants/ by default): text (the header)
+    with the mutant applied. Returns its directory, or None when stale."""
     n = text.count(m.original)
     if n != 1:
         m.problem = "original text found %d times in axiomws.h" % n
         return None
-    outdir = os.path.join(OUT_DIR, m.name)
+    outdir = os.path.join(out_root, m.name)
     os.makedirs(outdir, exist_ok=True)
     with open(os.path.join(outdir, "axiomws.h"), "w", encoding="utf-8") as f:
         f.write(text.replace(m.original, m.replacement))

@@ -47,6 +47,7 @@ const HELP = `usage: node axiom_standin.js [options]
   --expect-host V        required Host ("auto" = host:port listened on); mismatch -> 400
   --strict-headers       answer 400 when a PROTOCOL.md 2 header is missing or different
   --ws-only              no refresh endpoint (like the real socket hosts)
+  --deflate              accept permessage-deflate (RFC 7692) and compress every frame sent
   --rotate-refresh       a refresh also issues a new refresh token (the old one is revoked)
   --no-cf-cookie         do not add Cloudflare's __cf_bm cookie to refresh answers
   --refresh-chunked      send refresh answers with Transfer-Encoding: chunked
@@ -72,7 +73,7 @@ const OPTS = {
     secret: ['str', null], ttl: ['num', 960], 'clock-offset': ['num', 0], mint: ['bool', false],
     'write-tokens': ['str', null], 'only-issued': ['bool', false],
     origin: ['str', 'https://axiom.trade'], 'expect-host': ['str', null],
-    'strict-headers': ['bool', false], 'ws-only': ['bool', false],
+    'strict-headers': ['bool', false], 'ws-only': ['bool', false], deflate: ['bool', false],
     'rotate-refresh': ['bool', false], 'no-cf-cookie': ['bool', false], 'refresh-chunked': ['bool', false],
     rate: ['list', null], price: ['list', null], 'lighthouse-kb': ['num', 0], drift: ['num', 0], volatility: ['num', 0.02], seed: ['int', null],
     frames: ['str', path.join(__dirname, '..', 'data', 'frames.jsonl')],
@@ -799,7 +800,8 @@ function sendJson(res, status, obj, headers, chunked) {
 // ---------------------------------------------------------------------------------------------
 // The upgrade (PROTOCOL.md 2, RFC 6455 4.2.1)
 
-const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false, maxPayload: 1 << 20 });
+const wss = new WebSocketServer({ noServer: true, perMessageDeflate: opt.deflate ? { threshold: 0 } : false,
+                                  clientTracking: false, maxPayload: 1 << 20 });
 
 function countUpgrade(status) { counters.upgrades[status] = (counters.upgrades[status] || 0) + 1; }
 

@@ -2,12 +2,14 @@
 // tests/peers/node_echo.js - WebSocket echo server on the Node `ws` package (pinned by
 // package-lock.json; tests/deps.sh runs `npm ci` here), for the interop tests.
 //
-//   node tests/peers/node_echo.js [--host 127.0.0.1|::1] [--tls CERTFILE KEYFILE]
+//   node tests/peers/node_echo.js [--host 127.0.0.1|::1] [--tls CERTFILE KEYFILE] [--deflate]
 //
 // Listens on the host (default 127.0.0.1) and an ephemeral port, prints the port as the first
 // line of stdout, and serves any number of connections until killed. Every message is sent
 // back unchanged with its type (text or binary); messages up to 64 MiB are accepted.
-// With --tls it speaks wss:// with the given PEM certificate and key.
+// With --tls it speaks wss:// with the given PEM certificate and key. With --deflate it
+// accepts permessage-deflate (RFC 7692) when the client offers it and compresses every
+// message it sends, however small (threshold 0).
 //
 // COMMANDS: a text message starting with one of these is obeyed instead of echoed.
 //   __close__ [CODE [REASON]]  close with CODE and REASON; without CODE the close frame has
@@ -25,11 +27,13 @@ const { WebSocketServer } = require('ws');
 
 let host = '127.0.0.1';
 let tls = null;
+let deflate = false;
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--host') host = argv[++i];
   else if (argv[i] === '--tls') { tls = { cert: fs.readFileSync(argv[i + 1]), key: fs.readFileSync(argv[i + 2]) }; i += 2; }
-  else { console.error('usage: node_echo.js [--host H] [--tls CERT KEY]'); process.exit(2); }
+  else if (argv[i] === '--deflate') deflate = true;
+  else { console.error('usage: node_echo.js [--host H] [--tls CERT KEY] [--deflate]'); process.exit(2); }
 }
 
 function pattern(offset, size) {
@@ -39,7 +43,7 @@ function pattern(offset, size) {
 }
 
 const server = tls ? https.createServer(tls) : http.createServer();
-const wss = new WebSocketServer({ server, maxPayload: 64 << 20, perMessageDeflate: false });
+const wss = new WebSocketServer({ server, maxPayload: 64 << 20, perMessageDeflate: deflate ? { threshold: 0 } : false });
 
 wss.on('connection', (ws) => {
   ws.on('error', () => {}); // a protocol error from the client just ends that connection

@@ -3,11 +3,14 @@
 python3-websockets; run it as /usr/bin/python3), for the interop tests and `make demo`.
 
     /usr/bin/python3 tests/peers/py_echo.py [--host 127.0.0.1|::1] [--tls CERTFILE KEYFILE] [--demo]
+                                            [--deflate]
 
 Listens on the host (default 127.0.0.1) and an ephemeral port, prints the port as the first
 line of stdout, and serves any number of connections until killed. Every message is sent back
 unchanged with its type (text or binary); messages up to 64 MiB are accepted. With --tls it
-speaks wss:// with the given PEM certificate and key.
+speaks wss:// with the given PEM certificate and key. With --deflate it accepts
+permessage-deflate (RFC 7692) when the client offers it and compresses what it sends
+(websockets' defaults: server_max_window_bits 12, or less when the client asks).
 
 COMMANDS: a text message starting with one of these is obeyed instead of echoed.
   __close__ [CODE [REASON]]  close with CODE and REASON; without CODE the close frame has no
@@ -111,6 +114,7 @@ async def main():
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--tls", nargs=2, metavar=("CERTFILE", "KEYFILE"))
     ap.add_argument("--demo", action="store_true")
+    ap.add_argument("--deflate", action="store_true")
     a = ap.parse_args()
     ctx = None
     if a.tls:
@@ -119,7 +123,8 @@ async def main():
     done = asyncio.get_running_loop().create_future()
     handler = (lambda ws: demo(ws, done)) if a.demo else echo
     async with websockets.serve(handler, a.host, 0, ssl=ctx, max_size=MAX, max_queue=64,
-                                compression=None, ping_interval=None) as server:
+                                compression="deflate" if a.deflate else None,
+                                ping_interval=None) as server:
         print(server.sockets[0].getsockname()[1], flush=True)
         if a.demo:
             return 0 if await done else 1

@@ -71,6 +71,12 @@ THE CASES (`--list` prints all of them), by group
              fragments; 1000 round trips; four 8 MiB messages pipelined while the server reads
              nothing (no echo may be dropped)
   cli        -v prints one line per event
+  deflate    (client started with --deflate) RFC 7692 7.2.3's examples: one frame, two
+             fragments, context takeover, stored block, final block, a ping between
+             compressed fragments; RSV1 on a ping, close or continuation, RSV1 without
+             negotiation, RSV2 -> 1002; corrupt data, data stopping inside a block,
+             invalid UTF-8 once inflated -> 1007; a bomb past 16 MiB -> 1009; the
+             extension in an answer to no offer, a parameter twice -> refused upgrade
 
 DECISIONS (where RFC 6455 leaves room, this is what our client must do)
   - Non-minimal length encodings (a 5-byte payload in the 16-bit or 64-bit form) fail the
@@ -1035,6 +1041,88 @@ async def _(p):
     await p.send(frame(OP_TEXT, b"Hello") + frame(4, b"") + frame(OP_PING, b"after"))
     await p.expect_echo(OP_TEXT, b"Hello")
     await p.expect_fail(1002)
+
+
+# ---------------------------------------------------------------- permessage-deflate
+# RFC 7692, with the client started with --deflate (it offers the extension). The server's
+# compressed messages come from section 7.2.3 (RSV1 = rsv 4 on the first frame only); the
+# client echoes them uncompressed (RSV clear, checked on every client frame).
+PMD = "Sec-WebSocket-Extensions: permessage-deflate"
+HELLO_DEFLATED = bytes([0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00])  # 7.2.3.1
+
+
+def deflate_case(name, wire, echoes, bytewise=False, **kw):
+    async def fn(p):
+        await p.upgrade(add=[PMD])
+        offer = p.request[1].get("sec-websocket-extensions", [])
+        if len(offer) != 1 or not offer[0].startswith("permessage-deflate"):
+            p.note("--deflate: Sec-WebSocket-Extensions %r does not offer permessage-deflate" % offer)
+        if bytewise:
+            await p.send_bytewise(wire)
+        else:
+            await p.send(wire)
+        for op, d in echoes:
+            await p.expect_echo(op, d)
+        await p.close_handshake()
+    case(name, exit=0, args=["--deflate"], **kw)(fn)
+
+
+def deflate_fail(name, code, wire, accept=True, **kw):
+    async def fn(p):
+        await p.upgrade(add=[PMD] if accept else [])
+        await p.send(wire)
+        await p.expect_fail(code)
+    case(name, exit=1, args=["--deflate"], **kw)(fn)
+
+
+deflate_case("deflate.hello", frame(OP_TEXT, HELLO_DEFLATED, rsv=4), [(OP_TEXT, b"Hello")])
+deflate_case("deflate.two-fragments",  # 7.2.3.1: RSV1 on the first fragment only
+             frame(OP_TEXT, HELLO_DEFLATED[:3], fin=False, rsv=4) + frame(OP_CONT, HELLO_DEFLATED[3:]),
+             [(OP_TEXT, b"Hello")])
+deflate_case("deflate.context-takeover",  # 7.2.3.2: the second refers to the first
+             frame(OP_TEXT, HELLO_DEFLATED, rsv=4) + frame(OP_TEXT, bytes([0xf2, 0x00, 0x11, 0x00, 0x00]), rsv=4),
+             [(OP_TEXT, b"Hello"), (OP_TEXT, b"Hello")])
+deflate_case("deflate.stored-block",  # 7.2.3.3
+             frame(OP_BINARY, bytes([0x00, 0x05, 0x00, 0xfa, 0xff]) + b"Hello" + b"\x00", rsv=4),
+             [(OP_BINARY, b"Hello")])
+deflate_case("deflate.final-block",  # 7.2.3.4: BFINAL set, then a padding byte
+             frame(OP_TEXT, bytes([0xf3, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00, 0x00]), rsv=4), [(OP_TEXT, b"Hello")])
+deflate_case("deflate.uncompressed-and-ping-between",  # RSV1 clear: a plain message
+             frame(OP_TEXT, b"plain") + frame(OP_BINARY, HELLO_DEFLATED[:2], fin=False, rsv=4) +
+             frame(OP_PING, b"p") + frame(OP_CONT, HELLO_DEFLATED[2:]),
+             [(OP_TEXT, b"plain"), (OP_BINARY, b"Hello")])
+deflate_case("deflate.one-byte-per-write",
+             frame(OP_TEXT, HELLO_DEFLATED, rsv=4) + frame(OP_TEXT, bytes([0xf2, 0x00, 0x11, 0x00, 0x00]), rsv=4),
+             [(OP_TEXT, b"Hello"), (OP_TEXT, b"Hello")], bytewise=True)
+deflate_fail("deflate.rsv1-on-ping", 1002, frame(OP_PING, b"", rsv=4))  # 6.1: control frames
+deflate_fail("deflate.rsv1-on-close", 1002, frame(OP_CLOSE, close_payload(1000), rsv=4))
+deflate_fail("deflate.rsv1-on-continuation", 1002,  # 6.1: only a message's first frame
+             frame(OP_TEXT, HELLO_DEFLATED[:3], fin=False, rsv=4) + frame(OP_CONT, HELLO_DEFLATED[3:], rsv=4))
+deflate_fail("deflate.rsv1-without-negotiation", 1002, frame(OP_TEXT, HELLO_DEFLATED, rsv=4), accept=False)
+deflate_fail("deflate.rsv2-stays-reserved", 1002, frame(OP_TEXT, HELLO_DEFLATED, rsv=6))
+deflate_fail("deflate.corrupt-block-type", 1007, frame(OP_TEXT, b"\x07", rsv=4))  # BTYPE 11
+deflate_fail("deflate.corrupt-distance", 1007, frame(OP_TEXT, b"\x02\x02\x00", rsv=4))  # before the start
+deflate_fail("deflate.stops-inside-a-block", 1007, frame(OP_TEXT, HELLO_DEFLATED[:2], rsv=4))
+deflate_fail("deflate.invalid-utf8-inflated", 1007,  # "\xff" in a fixed block
+             frame(OP_TEXT, bytes([0xfa, 0x0f, 0x00, 0x00, 0x00, 0x00]), rsv=4))
+deflate_fail("deflate.bomb-past-16-mib", 1009,  # 17 MiB of zeros (echo's limit: 16 MiB)
+             frame(OP_BINARY, __import__("zlib").compressobj(9, 8, -15).compress(bytes(17 * MiB)), fin=False, rsv=4) +
+             frame(OP_CONT, b"\x00\x00\x00\x00"))
+
+
+@case("deflate.unoffered-answer", exit=1)
+async def _(p):
+    # the client did not offer it (no --deflate): an answer with it fails the handshake
+    await p.upgrade(add=[PMD])
+    await p.send(frame(OP_TEXT, HELLO_DEFLATED, rsv=4))
+    await p.expect_silent_eof()
+
+
+@case("deflate.parameter-twice", exit=1, args=["--deflate"])
+async def _(p):
+    await p.upgrade(add=[PMD + "; server_max_window_bits=15; server_max_window_bits=15"])
+    await p.send(frame(OP_TEXT, b"must not be echoed"))
+    await p.expect_silent_eof()
 
 
 # ---------------------------------------------------------------- fragmentation
