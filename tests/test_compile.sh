@@ -28,6 +28,9 @@ int main(void) { return a_fn() && axws_strerror(AXWS_OK)[0] ? 0 : 1; }
 C
 check "gcc c99" gcc -std=c99 $W -I. -c "$tmp/impl.c" -o "$tmp/g.o"
 check "clang c99" clang -std=c99 $W -I. -c "$tmp/impl.c" -o "$tmp/c.o"
+# issue 11: the implementation is clean under the conversion warnings, with both compilers
+check "gcc c99 -Wconversion -Wsign-conversion" gcc -std=c99 $W -Wconversion -Wsign-conversion -I. -c "$tmp/impl.c" -o "$tmp/gconv.o"
+check "clang c99 -Wconversion -Wsign-conversion" clang -std=c99 $W -Wconversion -Wsign-conversion -I. -c "$tmp/impl.c" -o "$tmp/cconv.o"
 check "gcc c11 -O2" gcc -std=c11 -O2 $W -I. -c "$tmp/impl.c" -o "$tmp/g11.o"
 check "g++ c++11" g++ -x c++ -std=c++11 -Wall -Wextra -pedantic -Werror -I. -c "$tmp/impl.c" -o "$tmp/gxx.o"
 check "clang++ c++11" clang++ -x c++ -std=c++11 -Wall -Wextra -pedantic -Werror -I. -c "$tmp/impl.c" -o "$tmp/cxx.o"
