@@ -148,30 +148,44 @@ cov_report() {
     awk -F: '$1 == "LF" { n += $2 } $1 == "LH" { l += $2 } END { printf "%d %d\n", l, n }' "$d/lcov.info"
 }
 
-# cov_union NAME... : the union of the measured NAMEs into $COVDIR/union/. The static
-# functions of the coverage builds carry one name in every program (fuzz/campaign.mk), so
-# llvm-profdata adds up each function's counters over all the targets and llvm-cov, given
-# every program, sees each header function with the counts of all of them. Prints "L N".
-# llvm-cov keeps the first program's copy of a function: a function that one target compiles
-# differently (fuzz_client's AXWS_PORT_USER changes 4) counts with the variant of the target
-# that reaches the most lines, which comes first.
+# cov_union NAME... : the union of the measured NAMEs into $COVDIR/union/. Prints "L N".
+# The static functions of the coverage builds carry one name in every program
+# (fuzz/campaign.mk), so llvm-profdata adds up each function's counters over all the targets.
+# Each program then reports its own functions with those summed counts (llvm-cov report
+# -show-functions), and a function counts with the most lines any program shows reached -
+# what llvm-cov does with the copies of one function itself (instantiations), done here by
+# hand because given several programs at once llvm-cov would keep only the first program's
+# copy of a function, and a target that compiles it differently (fuzz_client's
+# AXWS_PORT_USER changes 4 functions) would lose its counts. N likewise: per function, the
+# most lines any copy has.
 cov_union() {
-    local d=$COVDIR/union name objs=() profs=() sorted=()
+    local d=$COVDIR/union name bin profs=() bins=()
     rm -rf "$d" && mkdir -p "$d"
-    mapfile -t sorted < <(for name in "$@"; do
-        awk -F: -v n="$name" '$1 == "LH" { l += $2 } END { print l + 0, n }' "$COVDIR/$name/lcov.info"
-    done | sort -k1,1nr | cut -d' ' -f2)
-    for name in "${sorted[@]}"; do
+    for name in "$@"; do
         profs+=("$COVDIR/$name/merged.profdata")
-        if [[ ${#objs[@]} -eq 0 ]]; then objs=("$(cat "$COVDIR/$name/binary")")
-        else objs+=(-object "$(cat "$COVDIR/$name/binary")"); fi
+        bin=$(cat "$COVDIR/$name/binary")
+        [[ " ${bins[*]} " == *" $bin "* ]] || bins+=("$bin")
     done
     llvm-profdata merge "${profs[@]}" -o "$d/merged.profdata" || { echo "0 0"; return 1; }
+    for bin in "${bins[@]}"; do
+        llvm-cov report -show-functions -instr-profile="$d/merged.profdata" "$bin" "$HEADER" 2>>"$d/llvm-cov.err"
+    done >"$d/functions.txt"
     local ln
-    ln=$(cov_report "$d" "${objs[@]}")
+    # rows: name regions miss cover lines miss cover ...; between the dashed rules
+    ln=$(awk '/^---/ { inside = !inside; next }
+              inside && NF >= 7 && $5 ~ /^[0-9]+$/ { n = $5; l = $5 - $6
+                  if (n > lines[$1]) lines[$1] = n
+                  if (l > hit[$1]) hit[$1] = l }
+              END { for (f in lines) { N += lines[f]; L += hit[f] } printf "%d %d\n", L, N }' "$d/functions.txt")
+    # the lines: each program's per-line view with the summed counts, a line reached when any
+    # program shows it reached
+    for bin in "${bins[@]}"; do
+        llvm-cov export -format=lcov -instr-profile="$d/merged.profdata" "$bin" "$HEADER" 2>>"$d/llvm-cov.err"
+    done >"$d/lcov.info"
     # the lines with code that no target reached, as ranges, each with the innermost section
     # (/* >>name ... /* <<name) it sits in and its first line
-    awk -F'[:,]' '$1 == "DA" && $3 == 0 { print $2 }' "$d/lcov.info" | sort -n | uniq >"$d/uncovered.lines"
+    awk -F'[:,]' '$1 == "DA" { seen[$2] = 1; if ($3 > 0) hit[$2] = 1 }
+                  END { for (k in seen) if (!(k in hit)) print k }' "$d/lcov.info" | sort -n >"$d/uncovered.lines"
     [[ -s $d/uncovered.lines ]] || echo 0 >"$d/uncovered.lines" # no line 0: keeps NR == FNR honest
     awk 'NR == FNR { miss[$1] = 1; next }
          /^[ \t]*\/\* >>[a-z-]+/ { match($0, />>[a-z-]+/); st[++sp] = substr($0, RSTART + 2, RLENGTH - 2) }
