@@ -4193,7 +4193,7 @@ static const char *axws__describe_host(const axws_conn *c) {
 AXWS__DEF size_t axws_describe(const axws_conn *c, char *out, size_t cap) {
     size_t n = 0, len;
     const char *text;
-    int err, st;
+    int err, st, located = 0;
     AXWS_ASSERT(c != NULL && (out != NULL || cap == 0));
     err = c->error;
     st = c->fail_state <= AXWS_STATE_CLOSING ? c->fail_state : 0;
@@ -4222,6 +4222,7 @@ AXWS__DEF size_t axws_describe(const axws_conn *c, char *out, size_t cap) {
         if (st >= AXWS_STATE_CONNECTING && c->peer.family) axws__addr_text(&c->peer, addr);
         if (err == AXWS_ERESOLVE && st == AXWS_STATE_CLOSED) AXWS__DESCRIBE_ADD(", resolving %s%.*s", rwhat, (int)rlen, rname);
         if (st != AXWS_STATE_CLOSED && c->port) { /* through the socket driver */
+            located = 1;
             if (host[0]) /* an IPv6 literal in brackets, as in the URL */
                 AXWS__DESCRIBE_ADD(strchr(host, ':') ? ", %s [%s]:%d" : ", %s %s:%d", text, host, c->port);
             else AXWS__DESCRIBE_ADD(", %s port %d", text, c->port);
@@ -4264,12 +4265,12 @@ AXWS__DEF size_t axws_describe(const axws_conn *c, char *out, size_t cap) {
 #endif
         }
     }
-#else
-    if (st != AXWS_STATE_CLOSED) {
-        len = strlen(text);
-        AXWS__DESCRIBE_ADD(", %.*s", (int)(len > 5 && memcmp(text + len - 5, " from", 5) == 0 ? len - 5 : len), text);
-    }
 #endif
+    if (st != AXWS_STATE_CLOSED && !located) {
+        /* the program moves the bytes (sans-IO): the phase without its "to/with/from" */
+        len = (size_t)(strrchr(text, ' ') - text);
+        AXWS__DESCRIBE_ADD(", %.*s", (int)len, text);
+    }
     if (err == AXWS_ETIMEDOUT) {
         /* connect_timeout_ms covers TCP and TLS; handshake_timeout_ms the upgrade */
         int tcp_tls = st == AXWS_STATE_CONNECTING || st == AXWS_STATE_TLS;

@@ -26,16 +26,7 @@ check() { # description command...; returns the command's verdict
     failed=$((failed + 1)); echo "FAIL $what"; return 1
 }
 
-tmp=$(mktemp -d /tmp/axws-test-cli.XXXXXX)
-pids=()
-cleanup() {
-    local p
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-    for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+source tests/scratch.sh cli
 
 # the programs: every example the Makefile builds (lwip_*.c need the lwIP stack)
 progs=()

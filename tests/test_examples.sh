@@ -23,16 +23,7 @@ check() { # description command...
 }
 has() { grep -Eq -- "$2" "$tmp/$1.out"; }
 
-tmp=$(mktemp -d /tmp/axws-test-examples.XXXXXX)
-pids=()
-cleanup() {
-    local p
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-    for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+source tests/scratch.sh examples
 
 # start_standin NAME ARGS...: sets port_NAME
 start_standin() {

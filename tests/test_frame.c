@@ -2358,6 +2358,8 @@ static void test_timers(void) {
         char d[AXWS_DESCRIBE_MAX];
         axws_describe(&t->c, d, sizeof d);
         expect_has("describe", d, "nothing written for 1000 ms (cfg.dead_peer_ms); the peer stopped reading");
+        /* sans-IO: the phase, but no host or address (the program moves the bytes) */
+        expect_has("describe", d, "(dead-peer timeout), connected; nothing written");
     }
     tc_free(t);
 

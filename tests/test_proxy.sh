@@ -27,16 +27,7 @@ PY=/usr/bin/python3
 unset http_proxy https_proxy all_proxy no_proxy HTTPS_PROXY ALL_PROXY NO_PROXY ws_proxy wss_proxy WS_PROXY WSS_PROXY
 unset AXIOM_ACCESS_TOKEN AXIOM_REFRESH_TOKEN
 passed=0 failed=0
-tmp=$(mktemp -d /tmp/axws-test-proxy.XXXXXX)
-pids=()
-cleanup() {
-    local p
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-    for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+source tests/scratch.sh proxy
 die() { echo "FAIL $*"; echo "$passed passed, $((failed + 1)) failed"; exit 1; }
 for t in tinyproxy microsocks; do command -v $t >/dev/null || die "$t is not installed (make deps installs it)"; done
 [[ -x $BIN/echo ]] || die "$BIN/echo is not built"
