@@ -32,7 +32,7 @@ QUICK START
            cfg.rx_buf = rx; cfg.rx_size = sizeof rx;     cfg.tx_buf = tx; cfg.tx_size = sizeof tx;
            cfg.msg_buf = msg; cfg.msg_size = sizeof msg; cfg.on_event = on_event;
            if (axws_init(&c, &cfg) == 0 && axws_connect(&c, argc > 1 ? argv[1] : "ws://127.0.0.1:9001/", axws_now_ms()) == 0)
-               while (axws_get_state(&c) != AXWS_STATE_CLOSED) {
+               while (axws_conn_state(&c) != AXWS_STATE_CLOSED) {
                    struct pollfd p[AXWS_MAX_POLLFDS];
                    int n = axws_pollfds(&c, p, AXWS_MAX_POLLFDS);
                    poll(p, (nfds_t)n, axws_timeout_ms(&c, axws_now_ms()));
@@ -84,6 +84,10 @@ CONFIGURATION MACROS (NAME - default - meaning)
                                     POLLERR, POLLHUP, for targets without <poll.h> (newlib).
    AXWS_NO_JSON           - unset - no JSON tokenizer. Needs AXWS_NO_AXIOM.
    AXWS_NO_AXIOM          - unset - no Axiom decoder and no Axiom client.
+   AXWS_NO_STATS          - unset - no statistics: no ping round trips (axws_rtt_ms), no
+                                    Axiom figures (axws_axiom_read_stats and _room_stats,
+                                    latency percentiles); arrival times, latency per
+                                    message, gaps and silence limits stay.
    AXWS_NO_DEFLATE        - unset - no permessage-deflate and no inflate (cfg.deflate is
                                     gone). Without it they cost no flash either in a
                                     program that never calls axws_deflate_enable().
@@ -104,6 +108,9 @@ CONFIGURATION MACROS (NAME - default - meaning)
    AXWS_PROXY             - unset - with AXWS_PORT_LWIP or AXWS_PORT_USER: keep proxies.
    AXWS_ASSERT(x)         - assert(x) - how programmer errors (NULL objects) are caught.
    AXWS_JSON_NO_SIMD      - unset - the JSON scanner uses portable 8-byte words only.
+   AXWS_JSON_DEFAULT_DEPTH - 64   - levels of axws_json's built-in stack (1..4096; a
+                                    program's own stack allows any depth). Changes the
+                                    struct's layout: set it the same in every file.
    AXWS_AXIOM_MAX_ROOMS   - 64    - rooms one Axiom client remembers.      } these change
    AXWS_AXIOM_ROOM_MAX    - 95    - longest room name in bytes.             } struct layouts:
    AXWS_AXIOM_TOKEN_MAX   - 2047  - longest access or refresh token.        } set them the
@@ -111,8 +118,33 @@ CONFIGURATION MACROS (NAME - default - meaning)
    AXWS_AXIOM_MAX_VALUES, AXWS_AXIOM_MAX_BALANCES - see the >>axiom-msg-decl   } file.
                             section: what an oversize message keeps.
 
+LAYERS
+   The implementation is in sections, each between a ">>name" and a "<<name" marker in a
+   comment (search for them). A section calls only the sections under it in this picture;
+   upward calls go through function pointers it was given (events, the deflate hooks):
+
+       axiom-client  the Axiom client: rooms, tokens, refresh, reconnects     (axws__ax_)
+           |      +-------------------------------------+
+       axiom-msg  the typed decoder of Axiom messages   |                  (axws__axiom_)
+           |                                            |
+         json     the streaming tokenizer               |                  (axws__json_)
+           |      sock, proxy, tls, port: the socket driver, the only code that touches
+           |          the network    (axws__sock_, axws__px_, axws__tls_, axws__port_)
+           |      describe   axws_describe(): a failure in one line       (axws__describe_)
+           |                                            |
+           |      the sans-IO core, one layer in three sections that call each other:
+           |        core    connection state, timers, the close handshake  (axws__core_)
+           |        http    URLs, the upgrade request and its answer       (axws__http_)
+           |        frame   RFC 6455 framing, events, failing               (axws__frame_)
+           |      deflate, inflate: permessage-deflate, reached through cfg.deflate's
+           |          hooks only                                  (axws__deflate_, axws__inf_)
+       prologue, util: includes, SHA-1, base64, UTF-8, random, the bounded writer (axws__buf),
+           the formatter and the one escaper of peer text         (axws__, no sub-prefix)
+   The Axiom client uses its connections through the public API only.
+
 CONVENTIONS
-   Public names start with axws_ / AXWS_, private ones with axws__. Every length is a size_t.
+   Public names start with axws_ / AXWS_, private ones with axws__ and their section's
+   sub-prefix (see LAYERS; the util layer's have none). Every length is a size_t.
    Functions return int: 0 on success, a negative AXWS_E* code on error, or a non-negative
    count where a count fits. Time is always passed in by the caller as monotonic milliseconds
    (axws_now_ms() reads CLOCK_MONOTONIC for programs that do not keep their own clock).
@@ -803,7 +835,7 @@ AXWS_API void axws_abort(axws_conn *c);
 /* Bytes free in tx_buf (what the next send may use, header included). */
 AXWS_API size_t axws_tx_free(const axws_conn *c);
 
-AXWS_API axws_state axws_get_state(const axws_conn *c);
+AXWS_API axws_state axws_conn_state(const axws_conn *c);
 AXWS_API int axws_error(const axws_conn *c);
 AXWS_API int axws_http_status(const axws_conn *c);      /* status of a refused upgrade */
 AXWS_API const char *axws_http_reason(const axws_conn *c, size_t *len);
@@ -812,6 +844,11 @@ AXWS_API int axws_close_code(const axws_conn *c);       /* the peer's code, 1005
 AXWS_API const char *axws_close_reason(const axws_conn *c, size_t *len);
 AXWS_API int axws_sent_close_code(const axws_conn *c);  /* what we sent, 0 if nothing */
 AXWS_API int axws_sys_errno(const axws_conn *c);        /* errno of a socket failure */
+#ifndef AXWS_NO_STATS
+/* The round trip of the last keepalive ping answered, in ms (-1: none yet on this
+   connection); *smoothed_ms (optional) gets the smoothed one (RFC 6298's 1/8 weight). */
+AXWS_API int axws_rtt_ms(const axws_conn *c, int *smoothed_ms);
+#endif
 /* The whole story of a failure in one line, for a log or a user: what failed and in which
    phase, the host, port and address, the HTTP status and reason (and a redirect's
    Location, which is never followed), the TLS cause with the name verified and the trust
@@ -904,7 +941,12 @@ AXWS_API int axws_timeout_ms(const axws_conn *c, int64_t now_ms);
    THREADS: a tokenizer, unescaper or path set is used by one thread at a time; different
    objects are independent. All functions are reentrant (no globals but constant tables). */
 
-#define AXWS_JSON_DEFAULT_DEPTH 64
+#ifndef AXWS_JSON_DEFAULT_DEPTH
+#define AXWS_JSON_DEFAULT_DEPTH 64 /* levels of the built-in stack; changes axws_json's size */
+#endif
+#if AXWS_JSON_DEFAULT_DEPTH < 1 || AXWS_JSON_DEFAULT_DEPTH > 4096
+#error "axiomws: AXWS_JSON_DEFAULT_DEPTH is 1..4096 (more: give axws_json_init() a stack)"
+#endif
 #define AXWS_JSON_STACK_BYTES(depth) (((size_t)(depth) + 7u) / 8u)
 
 /* X(name, value, text): the tokenizer's own codes (all negative) and axws_json_strerror(). */
@@ -1002,7 +1044,10 @@ typedef struct axws_json {
 /* Prepare `j` for a new document. `stack`/`stack_size`: optional caller storage for the
    nesting stack (8*stack_size levels; borrowed until the tokenizer is dropped); NULL, 0
    uses the built-in 64 levels. */
-AXWS_API void axws_json_init(axws_json *j, void *stack, size_t stack_size);
+AXWS_API int axws_json_init_checked(axws_json *j, void *stack, size_t stack_size, uint32_t layout);
+/* Returns 0, or AXWS_ELAYOUT when this file was built with another AXWS_JSON_DEFAULT_DEPTH
+   than the implementation (nothing of j is touched then). */
+#define axws_json_init(j, stack, stack_size) axws_json_init_checked((j), (stack), (stack_size), AXWS__LAYOUT_JSON)
 /* Optional: a carry buffer of `size` bytes (borrowed; NULL, 0 turns it off, the default).
    With it, a string, key or number of at most `size` bytes that a piece boundary cuts is
    copied there and handed out whole (t.data then points into buf, not into a piece); only
@@ -1431,48 +1476,102 @@ typedef struct axws_axiom_value {
     int type;
 } axws_axiom_value;
 
-/* new_pairs: every field of docs/PROTOCOL.md section 5. */
-typedef struct axws_axiom_new_pair {
-    axws_axiom_str pair_address, signature, token_address, token_name, token_ticker,
-        token_image, token_uri;
-    axws_axiom_num token_decimals;
-    axws_axiom_str pair_sol_account, pair_token_account, protocol;
-    axws_axiom_value protocol_details;               /* object, kept as raw JSON */
-    axws_axiom_str created_at, open_trading, updated_at, website, twitter, telegram,
-        discord, mint_authority, freeze_authority, deployer_address;
-    axws_axiom_num supply, initial_liquidity_sol, initial_liquidity_token, top_10_holders,
-        lp_burned;
-    axws_axiom_value extra;                          /* object or null, raw JSON */
-    axws_axiom_num slot;
-    axws_axiom_str display_protocol;
-    axws_axiom_num dev_holds_percent, snipers_hold_percent;
-} axws_axiom_new_pair;
-
+/* THE FIELDS OF EACH KIND, one list per kind, each entry X(s, TYPE, member, WHERE, key):
+   the member's type (STR: axws_axiom_str, NUM: axws_axiom_num, VAL: axws_axiom_value), its
+   name, and where the decoder reads it: WHERE says in which object (C: the content object of
+   a room message; T: an object without a room; P: the `pair` object inside a wallet trade's
+   content; B: one entry of token_balances; K: the content value itself; V: a position of a
+   trade array, key = its index) and key is the JSON name there. Each list generates the
+   struct below, the decoder's table (key -> member) and the names axws_axiom_msg_write_json()
+   writes; a program can use them too (e.g. to print every field of a kind). s is passed
+   through to X unchanged. */
+#define AXWS_AXIOM_FIELDS_NEW_PAIR(X, s)                                                      \
+    X(s, STR, pair_address, C, pair_address) X(s, STR, signature, C, signature)                \
+    X(s, STR, token_address, C, token_address) X(s, STR, token_name, C, token_name)            \
+    X(s, STR, token_ticker, C, token_ticker) X(s, STR, token_image, C, token_image)            \
+    X(s, STR, token_uri, C, token_uri) X(s, NUM, token_decimals, C, token_decimals)            \
+    X(s, STR, pair_sol_account, C, pair_sol_account)                                           \
+    X(s, STR, pair_token_account, C, pair_token_account) X(s, STR, protocol, C, protocol)      \
+    X(s, VAL, protocol_details, C, protocol_details) /* object, kept as raw JSON */            \
+    X(s, STR, created_at, C, created_at) X(s, STR, open_trading, C, open_trading)              \
+    X(s, STR, updated_at, C, updated_at) X(s, STR, website, C, website)                        \
+    X(s, STR, twitter, C, twitter) X(s, STR, telegram, C, telegram)                            \
+    X(s, STR, discord, C, discord) X(s, STR, mint_authority, C, mint_authority)                \
+    X(s, STR, freeze_authority, C, freeze_authority)                                           \
+    X(s, STR, deployer_address, C, deployer_address) X(s, NUM, supply, C, supply)              \
+    X(s, NUM, initial_liquidity_sol, C, initial_liquidity_sol)                                 \
+    X(s, NUM, initial_liquidity_token, C, initial_liquidity_token)                             \
+    X(s, NUM, top_10_holders, C, top_10_holders) X(s, NUM, lp_burned, C, lp_burned)            \
+    X(s, VAL, extra, C, extra) /* object or null, raw JSON */ X(s, NUM, slot, C, slot)         \
+    X(s, STR, display_protocol, C, display_protocol)                                           \
+    X(s, NUM, dev_holds_percent, C, dev_holds_percent)                                         \
+    X(s, NUM, snipers_hold_percent, C, snipers_hold_percent)
 /* v:<wallet>: one wallet trade, with the fields of its camelCase `pair` object. */
-typedef struct axws_axiom_wallet_trade {
-    axws_axiom_str created_at;
-    axws_axiom_num liquidity_sol, liquidity_token;
-    axws_axiom_str maker_address;
-    axws_axiom_num price_sol, price_usd;
-    axws_axiom_str signature;
-    axws_axiom_num token_amount, total_sol, total_usd;
-    axws_axiom_str type;                             /* "buy" / "sell" */
-    axws_axiom_str pair_address;
-    axws_axiom_value pair;                           /* the whole pair object, raw JSON */
-    axws_axiom_str pair_token_address, pair_token_name, pair_token_ticker, pair_token_image,
-        pair_protocol;
-    axws_axiom_num pair_supply, pair_token_decimals;
-    axws_axiom_str pair_created_at;
-} axws_axiom_wallet_trade;
+#define AXWS_AXIOM_FIELDS_WALLET_TRADE(X, s)                                                  \
+    X(s, STR, created_at, C, created_at) X(s, NUM, liquidity_sol, C, liquidity_sol)            \
+    X(s, NUM, liquidity_token, C, liquidity_token) X(s, STR, maker_address, C, maker_address)  \
+    X(s, NUM, price_sol, C, price_sol) X(s, NUM, price_usd, C, price_usd)                      \
+    X(s, STR, signature, C, signature) X(s, NUM, token_amount, C, token_amount)                \
+    X(s, NUM, total_sol, C, total_sol) X(s, NUM, total_usd, C, total_usd)                      \
+    X(s, STR, type, C, type) /* "buy" / "sell" */ X(s, STR, pair_address, C, pair_address)     \
+    X(s, VAL, pair, C, pair) /* the whole pair object, raw JSON */                             \
+    X(s, STR, pair_token_address, P, tokenAddress) X(s, STR, pair_token_name, P, tokenName)    \
+    X(s, STR, pair_token_ticker, P, tokenTicker) X(s, STR, pair_token_image, P, tokenImage)    \
+    X(s, STR, pair_protocol, P, protocol) X(s, NUM, pair_supply, P, supply)                    \
+    X(s, NUM, pair_token_decimals, P, tokenDecimals)                                           \
+    X(s, STR, pair_created_at, P, pairCreatedAt)
+/* t:<pair> / f:<pair>: the first eleven positions of the array by name (docs/PROTOCOL.md
+   section 5; past timestamp_ms the meanings are guesses) */
+#define AXWS_AXIOM_FIELDS_TRADE(X, s)                                                         \
+    X(s, STR, signature, V, 0) X(s, STR, wallet, V, 1) X(s, NUM, timestamp_ms, V, 2)           \
+    X(s, NUM, type, V, 3) X(s, NUM, sol_amount, V, 4) X(s, NUM, token_amount, V, 5)            \
+    X(s, NUM, price, V, 6) X(s, NUM, market_cap_sol, V, 7) X(s, NUM, market_cap_usd, V, 8)     \
+    X(s, NUM, liquidity_sol, V, 9) X(s, NUM, supply, V, 10)
+#define AXWS_AXIOM_FIELDS_MARKET_UPDATE(X, s)                                                 \
+    X(s, STR, token_mint, T, token_mint) X(s, STR, symbol, T, symbol)                          \
+    X(s, NUM, price_usd, T, price_usd) X(s, NUM, price_sol, T, price_sol)                      \
+    X(s, NUM, price_change_24h, T, price_change_24h) X(s, NUM, volume_24h, T, volume_24h)      \
+    X(s, NUM, market_cap, T, market_cap) X(s, NUM, timestamp, T, timestamp)
+#define AXWS_AXIOM_FIELDS_ORDER_UPDATE(X, s)                                                  \
+    X(s, STR, order_id, T, order_id) X(s, STR, status, T, status)                              \
+    X(s, STR, transaction_hash, T, transaction_hash) X(s, STR, token_mint, T, token_mint)      \
+    X(s, STR, side, T, side) X(s, NUM, amount, T, amount) X(s, NUM, price, T, price)           \
+    X(s, NUM, filled_amount, T, filled_amount) X(s, NUM, timestamp, T, timestamp)              \
+    X(s, STR, error_message, T, error_message)
+#define AXWS_AXIOM_FIELDS_TRADE_UPDATE(X, s)                                                  \
+    X(s, STR, token_mint, T, token_mint) X(s, STR, side, T, side) X(s, NUM, price, T, price)   \
+    X(s, NUM, amount, T, amount) X(s, NUM, total_value, T, total_value)                        \
+    X(s, NUM, timestamp, T, timestamp) X(s, STR, transaction_hash, T, transaction_hash)
+#define AXWS_AXIOM_FIELDS_TOKEN_BALANCE(X, s)                                                 \
+    X(s, STR, token_mint, B, token_mint) X(s, STR, symbol, B, symbol)                          \
+    X(s, NUM, amount, B, amount) X(s, NUM, value_usd, B, value_usd)
+#define AXWS_AXIOM_FIELDS_BALANCE_UPDATE(X, s)                                                \
+    X(s, STR, wallet_address, T, wallet_address) X(s, NUM, sol_balance, T, sol_balance)        \
+    X(s, VAL, token_balances, T, token_balances) /* the whole list, raw JSON */                \
+    X(s, NUM, total_value_usd, T, total_value_usd) X(s, NUM, timestamp, T, timestamp)
+#define AXWS_AXIOM_FIELDS_ERROR(X, s) X(s, NUM, code, T, code) X(s, STR, message, T, message)
+#define AXWS_AXIOM_FIELDS_SOL_PRICE(X, s) X(s, NUM, price, K, content) /* USD per SOL */
+#define AXWS_AXIOM_FIELDS_BLOCK_HASH(X, s) X(s, STR, hash, K, content)
+#define AXWS_AXIOM_FIELDS_PRIORITY_FEE(X, s) X(s, NUM, fee, K, content)
+#define AXWS_AXIOM_FIELDS_CONNECTION_MONITOR(X, s) X(s, NUM, timestamp_ms, K, content)
+#define AXWS_AXIOM_FIELDS_CONNECTED(X, s) X(s, STR, session_id, T, session_id)
+#define AXWS_AXIOM_FIELDS_DISCONNECTED(X, s) X(s, STR, reason, T, reason)
 
-/* t:<pair> / f:<pair>: a positional trade array. The first eleven positions by name
-   (docs/PROTOCOL.md section 5; past timestamp_ms the meanings are guesses), and every position
-   as a value view. count is the array's length; values[] holds the first
-   AXWS_AXIOM_MAX_VALUES of them. */
+#define AXWS__AXIOM_TYPE_STR axws_axiom_str
+#define AXWS__AXIOM_TYPE_NUM axws_axiom_num
+#define AXWS__AXIOM_TYPE_VAL axws_axiom_value
+#define AXWS__AXIOM_MEMBER(s, TYPE, member, where, key) AXWS__AXIOM_TYPE_##TYPE member;
+/* The struct of a kind whose members are its list and nothing else. */
+#define AXWS__AXIOM_STRUCT(name, NAME) \
+    typedef struct axws_axiom_##name { AXWS_AXIOM_FIELDS_##NAME(AXWS__AXIOM_MEMBER, ~) } axws_axiom_##name;
+
+AXWS__AXIOM_STRUCT(new_pair, NEW_PAIR)
+AXWS__AXIOM_STRUCT(wallet_trade, WALLET_TRADE)
+
+/* count is the array's length; values[] holds its first AXWS_AXIOM_MAX_VALUES positions,
+   each as a value view. */
 typedef struct axws_axiom_trade {
-    axws_axiom_str signature, wallet;
-    axws_axiom_num timestamp_ms, type, sol_amount, token_amount, price, market_cap_sol,
-        market_cap_usd, liquidity_sol, supply;
+    AXWS_AXIOM_FIELDS_TRADE(AXWS__AXIOM_MEMBER, ~)
     size_t count;
     axws_axiom_value values[AXWS_AXIOM_MAX_VALUES];
 } axws_axiom_trade;
@@ -1489,52 +1588,46 @@ typedef enum axws_axiom_order_status {
 
 typedef enum axws_axiom_side { AXWS_AXIOM_SIDE_UNKNOWN = 0, AXWS_AXIOM_SIDE_BUY, AXWS_AXIOM_SIDE_SELL } axws_axiom_side;
 
-typedef struct axws_axiom_market_update {
-    axws_axiom_str token_mint, symbol;
-    axws_axiom_num price_usd, price_sol, price_change_24h, volume_24h, market_cap, timestamp;
-} axws_axiom_market_update;
+AXWS__AXIOM_STRUCT(market_update, MARKET_UPDATE)
 
 typedef struct axws_axiom_order_update {
-    axws_axiom_str order_id, status, transaction_hash, token_mint, side;
-    axws_axiom_num amount, price, filled_amount, timestamp;
-    axws_axiom_str error_message;
+    AXWS_AXIOM_FIELDS_ORDER_UPDATE(AXWS__AXIOM_MEMBER, ~)
     axws_axiom_order_status status_code;
     axws_axiom_side side_code;
 } axws_axiom_order_update;
 
 typedef struct axws_axiom_trade_update {
-    axws_axiom_str token_mint, side;
-    axws_axiom_num price, amount, total_value, timestamp;
-    axws_axiom_str transaction_hash;
+    AXWS_AXIOM_FIELDS_TRADE_UPDATE(AXWS__AXIOM_MEMBER, ~)
     axws_axiom_side side_code;
 } axws_axiom_trade_update;
 
-typedef struct axws_axiom_token_balance {
-    axws_axiom_str token_mint, symbol;
-    axws_axiom_num amount, value_usd;
-} axws_axiom_token_balance;
+AXWS__AXIOM_STRUCT(token_balance, TOKEN_BALANCE)
 
 /* count: entries in token_balances; list[] holds the first AXWS_AXIOM_MAX_BALANCES
    (more = 1 when count is larger). */
 typedef struct axws_axiom_balance_update {
-    axws_axiom_str wallet_address;
-    axws_axiom_num sol_balance;
-    axws_axiom_value token_balances;                 /* the whole list, raw JSON */
-    axws_axiom_num total_value_usd, timestamp;
+    AXWS_AXIOM_FIELDS_BALANCE_UPDATE(AXWS__AXIOM_MEMBER, ~)
     size_t count;
     int more;
     axws_axiom_token_balance list[AXWS_AXIOM_MAX_BALANCES];
 } axws_axiom_balance_update;
 
-typedef struct axws_axiom_error_msg {
-    axws_axiom_num code;
-    axws_axiom_str message;
-} axws_axiom_error_msg;
+AXWS__AXIOM_STRUCT(error_msg, ERROR)
+AXWS__AXIOM_STRUCT(sol_price, SOL_PRICE)
+AXWS__AXIOM_STRUCT(block_hash, BLOCK_HASH)
+AXWS__AXIOM_STRUCT(priority_fee, PRIORITY_FEE)
+AXWS__AXIOM_STRUCT(connection_monitor, CONNECTION_MONITOR)
+AXWS__AXIOM_STRUCT(connected, CONNECTED)
+AXWS__AXIOM_STRUCT(disconnected, DISCONNECTED)
+/* e-<token> (a quoted number) and s:<token> (an object's active_users): read by hand */
+typedef struct axws_axiom_active_users { axws_axiom_num active_users; } axws_axiom_active_users;
 
 /* Message flags. */
 #define AXWS_AXIOM_MSG_UNDECODABLE 0x01u /* not JSON: RAW, content = the frame's text */
 #define AXWS_AXIOM_MSG_OVERSIZE 0x02u    /* did not fit the buffer: values were copied */
 #define AXWS_AXIOM_MSG_TRUNCATED 0x04u   /* some value has AXWS_AXIOM_TRUNCATED */
+#define AXWS_AXIOM_MSG_GAP 0x10u         /* the first message of its room after a reconnect:
+                                            none arrived between gap_from_ms and gap_to_ms */
 #define AXWS_AXIOM_MSG_NO_SPLICE 0x08u   /* write_json: the object has a key the line uses
                                             itself ("event", "kind", ...): write the
                                             decoded fields one by one instead */
@@ -1551,13 +1644,26 @@ typedef struct axws_axiom_msg {
     uint64_t content_len;      /* content is the whole frame) */
     int json_error;            /* UNDECODABLE: the AXWS_JSON_E* code, else 0 */
     uint64_t json_error_offset;
+    /* freshness: server_ms is the decoder's, the rest the Axiom client's (0 without it) */
+    int64_t server_ms;         /* the server's timestamp in the message, ms since 1970, 0 if
+                                  none: connection_monitor's content, a trade's timestamp_ms,
+                                  a typed update's timestamp (seconds, or ms when > 1e11) */
+    int64_t arrival_ms;        /* when its last byte was read: the now_ms of the step that
+                                  read it (monotonic), not when the callback runs */
+    int64_t latency_ms;        /* with server_ms: the wall clock at arrival minus server_ms,
+                                  an estimate of the one-way latency (the two clocks differ
+                                  by their errors: compare values, do not trust one) */
+    int64_t gap_from_ms;       /* AXWS_AXIOM_MSG_GAP: the arrival of this room's last message */
+    int64_t gap_to_ms;         /* before the connection was lost, and this one's (monotonic) */
+    uint32_t conflated;        /* a conflated room (axws_axiom_set_conflate): the updates of
+                                  this room dropped for this one, the latest */
     union {
         axws_axiom_new_pair new_pair;
-        struct { axws_axiom_num price; } sol_price;          /* USD per SOL */
-        struct { axws_axiom_str hash; } block_hash;
-        struct { axws_axiom_num fee; } priority_fee;
-        struct { axws_axiom_num timestamp_ms; } connection_monitor;
-        struct { axws_axiom_num active_users; } active_users; /* e-: QUOTED */
+        axws_axiom_sol_price sol_price;
+        axws_axiom_block_hash block_hash;
+        axws_axiom_priority_fee priority_fee;
+        axws_axiom_connection_monitor connection_monitor;
+        axws_axiom_active_users active_users; /* e-: QUOTED */
         axws_axiom_wallet_trade wallet_trade;
         axws_axiom_trade trade;
         axws_axiom_market_update market_update;
@@ -1565,8 +1671,8 @@ typedef struct axws_axiom_msg {
         axws_axiom_trade_update trade_update;
         axws_axiom_balance_update balance_update;
         axws_axiom_error_msg error;
-        struct { axws_axiom_str session_id; } connected;
-        struct { axws_axiom_str reason; } disconnected;
+        axws_axiom_connected connected;
+        axws_axiom_disconnected disconnected;
     } u;
 } axws_axiom_msg;
 
@@ -1578,7 +1684,10 @@ typedef void (*axws_axiom_msg_fn)(void *user, const axws_axiom_msg *m);
 typedef void (*axws_axiom_raw_fn)(void *user, const char *data, size_t len, uint64_t offset,
                                   int fin);
 
-/* The private field lists (used for the decoder's layout). */
+/* The keys the decoder captures, per object it looks into (T: top level, C: content, P: a
+   wallet trade's pair, B: a token_balances entry): one slot each, shared by every kind that
+   reads that key there. A kind's field list can only name a key listed here (its slot
+   AXWS__AXS_<where>_<key> would not exist). */
 #define AXWS__AXIOM_TOP_FIELDS(X)                                                             \
     X(token_mint) X(symbol) X(price_usd) X(price_sol) X(price_change_24h) X(volume_24h)      \
     X(market_cap) X(timestamp) X(order_id) X(status) X(transaction_hash) X(side) X(amount)   \
@@ -1693,7 +1802,10 @@ typedef struct axws_axiom_decoder {
 /* Prepare `d`. buf/size: the caller's buffer for messages that arrive in pieces (borrowed
    for the decoder's life; may be NULL/0: then only whole messages are decoded in place and
    every other one takes the oversize path). */
-AXWS_API void axws_axiom_decoder_init(axws_axiom_decoder *d, void *buf, size_t size);
+AXWS_API int axws_axiom_decoder_init_checked(axws_axiom_decoder *d, void *buf, size_t size, uint32_t layout);
+/* Returns 0, or AXWS_ELAYOUT when this file was built with other AXWS_AXIOM_* limits than
+   the implementation (nothing of d is touched then). */
+#define axws_axiom_decoder_init(d, buf, size) axws_axiom_decoder_init_checked((d), (buf), (size), AXWS__LAYOUT_DECODER)
 /* Optional: receive the bytes of oversize messages as they arrive (see above). */
 AXWS_API void axws_axiom_decoder_set_raw_fn(axws_axiom_decoder *d, axws_axiom_raw_fn fn,
                                             void *user);
@@ -1775,26 +1887,26 @@ AXWS_API int axws_axiom_msg_write_json(const axws_axiom_msg *m, char *out, size_
 #endif
 
 /* Regions and their hosts (docs/PROTOCOL.md 1). X(enum, name) */
-#define AXWS__REGIONS(X)                          \
-    X(AXWS_REGION_GLOBAL, "Global")               \
-    X(AXWS_REGION_US_WEST, "USWest")              \
-    X(AXWS_REGION_US_CENTRAL, "USCentral")        \
-    X(AXWS_REGION_US_EAST, "USEast")              \
-    X(AXWS_REGION_EU_WEST, "EUWest")              \
-    X(AXWS_REGION_EU_CENTRAL, "EUCentral")        \
-    X(AXWS_REGION_EU_EAST, "EUEast")              \
-    X(AXWS_REGION_ASIA, "Asia")                   \
-    X(AXWS_REGION_AUSTRALIA, "Australia")
-#define AXWS__REGION_ENUM(e, name) e,
-typedef enum axws_region { AXWS__REGIONS(AXWS__REGION_ENUM) AXWS_REGION_COUNT } axws_region;
-#undef AXWS__REGION_ENUM
+#define AXWS__AXIOM_REGIONS(X)                          \
+    X(AXWS_AXIOM_REGION_GLOBAL, "Global")               \
+    X(AXWS_AXIOM_REGION_US_WEST, "USWest")              \
+    X(AXWS_AXIOM_REGION_US_CENTRAL, "USCentral")        \
+    X(AXWS_AXIOM_REGION_US_EAST, "USEast")              \
+    X(AXWS_AXIOM_REGION_EU_WEST, "EUWest")              \
+    X(AXWS_AXIOM_REGION_EU_CENTRAL, "EUCentral")        \
+    X(AXWS_AXIOM_REGION_EU_EAST, "EUEast")              \
+    X(AXWS_AXIOM_REGION_ASIA, "Asia")                   \
+    X(AXWS_AXIOM_REGION_AUSTRALIA, "Australia")
+#define AXWS__AXIOM_REGION_ENUM(e, name) e,
+typedef enum axws_axiom_region { AXWS__AXIOM_REGIONS(AXWS__AXIOM_REGION_ENUM) AXWS_AXIOM_REGION_COUNT } axws_axiom_region;
+#undef AXWS__AXIOM_REGION_ENUM
 
 /* "Global", "USWest", ... */
-AXWS_API const char *axws_region_name(axws_region r);
+AXWS_API const char *axws_axiom_region_name(axws_axiom_region r);
 /* The region named `name` (case-insensitive, as the seed spells them), or -1. */
-AXWS_API int axws_region_from_name(const char *name);
+AXWS_API int axws_axiom_region_from_name(const char *name);
 /* The region's hosts: *hosts gets a static array; returns how many. */
-AXWS_API int axws_region_hosts(axws_region r, const char *const **hosts);
+AXWS_API int axws_axiom_region_hosts(axws_axiom_region r, const char *const **hosts);
 
 /* Error kinds, one per layer, as the seed's WebSocketError. X(enum, value, name) */
 #define AXWS__AXIOM_ERRORS(X)                                    \
@@ -1840,12 +1952,15 @@ typedef struct axws_axiom_handler {
        frame, fin on the last piece, before on_message gets its decoded fields) */
     void (*on_raw_chunk)(axws_axiom *a, const char *data, size_t len, uint64_t offset, int fin, void *user);
     void *user;
+    /* optional: a room with a silence limit (axws_axiom_set_silence_limit) sent nothing
+       for silent_ms while the connection was up; once per silence */
+    void (*on_room_silent)(axws_axiom *a, const char *room, int64_t silent_ms, void *user);
 } axws_axiom_handler;
 
 /* Zero means default for every field. */
 typedef struct axws_axiom_config {
     axws_axiom_handler handler;
-    axws_region region;          /* default AXWS_REGION_GLOBAL */
+    axws_axiom_region region;          /* default AXWS_AXIOM_REGION_GLOBAL */
     const char *url;             /* instead of the region: ws:// or wss:// (tests, relays) */
     const char *token_price_url; /* default: url if set, else wss://socket8.axiom.trade/ */
     const char *api_url;         /* refresh endpoint base; default https://apiN.axiom.trade
@@ -1893,6 +2008,9 @@ typedef struct axws_axiom_config {
                                     refresh alike (axws_proxy_from_env() picks one for a URL) */
 #endif
     int64_t (*wall_clock)(void *user);  /* seconds since 1970; default time() */
+    int64_t (*wall_clock_ms)(void *user); /* ms since 1970, for latency_ms (same user);
+                                             default: CLOCK_REALTIME on the POSIX port,
+                                             else wall_clock's seconds * 1000 */
     void *wall_clock_user;
 #ifndef AXWS_NO_TLS
     const br_x509_trust_anchor *trust_anchors;
@@ -1962,7 +2080,66 @@ AXWS_API int64_t axws_axiom_token_expiry(const axws_axiom *a);
 AXWS_API int axws_axiom_pollfds(const axws_axiom *a, struct pollfd *fds, int max);
 AXWS_API int axws_axiom_timeout_ms(const axws_axiom *a, int64_t now_ms);
 AXWS_API int axws_axiom_step(axws_axiom *a, const struct pollfd *fds, int nfds, int64_t now_ms);
-/* The stream's connection, for its getters (axws_error, axws_close_code, ...). */
+/* STREAM HEALTH. Every message carries its arrival time, and where it has a server
+   timestamp an estimated latency (axws_axiom_msg); the first message of each room after a
+   reconnect has AXWS_AXIOM_MSG_GAP; a room can have a silence limit. The figures below
+   are kept as messages arrive (a few loads and adds a message) and read with one call. */
+#ifndef AXWS_AXIOM_CONFLATE_SLOTS
+#define AXWS_AXIOM_CONFLATE_SLOTS 4    /* rooms that can be conflated at once; same in every file */
+#endif
+#ifndef AXWS_AXIOM_CONFLATE_MAX
+#define AXWS_AXIOM_CONFLATE_MAX 256    /* bytes of an update a conflated room holds; same in every file */
+#endif
+#ifndef AXWS_AXIOM_LATENCY_WINDOW
+#define AXWS_AXIOM_LATENCY_WINDOW 128 /* latencies kept for the percentiles; same in every file */
+#endif
+#ifndef AXWS_NO_STATS
+typedef struct axws_axiom_stats {
+    uint64_t messages, bytes;   /* received since init, conflated ones included (bytes: whole
+                                   frames) */
+    uint32_t connects;          /* connections that came up */
+    uint32_t reconnects;        /* of them, after a loss (connects - 1, or fewer) */
+    uint32_t gaps;              /* rooms resumed after a gap */
+    uint32_t silences;          /* silence limits passed */
+    uint32_t conflated;         /* updates of conflated rooms dropped for a later one */
+    int64_t connected_ms;       /* when the current connection came up (0: down) */
+    int64_t last_arrival_ms;    /* monotonic, 0: none yet */
+    int rtt_ms, rtt_smoothed_ms;/* keepalive ping round trips (-1: none yet) */
+    /* estimated one-way latency of the last AXWS_AXIOM_LATENCY_WINDOW messages with a server
+       timestamp (latency_samples of them so far, all of them counted): -1 when none */
+    uint32_t latency_samples;
+    int64_t latency_p50_ms, latency_p90_ms, latency_p99_ms, latency_max_ms;
+} axws_axiom_stats;
+typedef struct axws_axiom_room_stats {
+    const char *room;
+    uint64_t messages, bytes;
+    int64_t last_arrival_ms;    /* monotonic, 0: none yet */
+    int64_t latency_last_ms, latency_max_ms; /* -1: no message with a server timestamp */
+    uint32_t gaps, silences, conflated;
+    int silence_limit_ms;       /* 0: none */
+} axws_axiom_room_stats;
+/* The client's figures, at any time (no callback needed). */
+AXWS_API void axws_axiom_read_stats(const axws_axiom *a, axws_axiom_stats *s);
+/* The figures of subscription `index` (as axws_axiom_subscription()). AXWS_EINVAL if none. */
+AXWS_API int axws_axiom_read_room_stats(const axws_axiom *a, int index, axws_axiom_room_stats *s);
+#endif /* AXWS_NO_STATS */
+/* A silence limit for a subscribed room (0: none): when it sends nothing for limit_ms while
+   the connection is up (counted from its join), on_room_silent is called once, and with
+   rejoin the client leaves and joins it again (paced like every join), which starts the
+   limit over. For rooms that tick steadily (sol_price, connection_monitor, a busy mint):
+   new_pairs or a wallet can be quiet for long. Returns 0, or AXWS_EINVAL (not subscribed,
+   limit < 0). */
+AXWS_API int axws_axiom_set_silence_limit(axws_axiom *a, const char *room, int limit_ms, int rejoin);
+/* Conflation for a subscribed room (on = 1) whose updates replace each other (sol_price,
+   a mint's price): when one step reads several of its updates - the program fell behind,
+   the network delivered a burst - only the latest is delivered, at the end of that step,
+   with m->conflated = the updates dropped for it (and its own arrival and latency). Never
+   for rooms where every message matters (new_pairs, trades, wallets): off by default.
+   At most AXWS_AXIOM_CONFLATE_SLOTS rooms at once; an update larger than
+   AXWS_AXIOM_CONFLATE_MAX bytes is delivered as it comes. Returns 0, AXWS_EINVAL (not
+   subscribed) or AXWS_EFULL (no slot left). */
+AXWS_API int axws_axiom_set_conflate(axws_axiom *a, const char *room, int on);
+/* The stream's connection, for its getters (axws_error, axws_close_code, axws_rtt_ms, ...). */
 AXWS_API const axws_conn *axws_axiom_conn(const axws_axiom *a);
 /* The URL of the current (or last) connection attempt. */
 AXWS_API const char *axws_axiom_url(const axws_axiom *a);
@@ -2026,6 +2203,8 @@ struct axws_conn {
     int64_t last_rx;    /* last time bytes arrived */
     int64_t tx_stall;   /* since when output has waited with none of it taken; 0 = none */
     int64_t last_ping;  /* keepalive: when the last ping went out */
+    int64_t ping_out;   /* when the keepalive ping now awaited went out (0: none) */
+    int32_t rtt, srtt;  /* round trips of keepalive pings: the last, smoothed; -1 none */
 
     /* output queue in tx_buf: bytes [tx_head, tx_tail) */
     size_t tx_head, tx_tail;
@@ -2101,12 +2280,38 @@ struct axws_conn {
 
 /* >>axiom-client-struct (needs axws_conn complete) */
 #ifdef AXWS__AXIOM_CLIENT
+/* A room's health figures: private. */
+typedef struct axws__ax_room_health {
+    uint64_t messages, bytes;
+    int64_t last_ms;           /* last arrival, 0: none */
+    int64_t joined_ms;         /* joined on the current connection */
+    int64_t gap_from;          /* open gap since (last arrival before a loss), 0: none */
+    int32_t latency_last, latency_max; /* ms, -1: none */
+    uint32_t gaps, silences;
+    int32_t silence_ms;        /* 0: no limit */
+    uint8_t rejoin, silent;    /* silent: reported, waiting for a message */
+    uint8_t slot;              /* conflated: its slot in conflate[] + 1, 0: not conflated */
+    uint32_t conflated;        /* updates dropped by conflation */
+} axws__ax_room_health;
+
+/* A conflated room's latest update, held until the end of the step: the frame rebuilt from
+   its room and content (what the decoder reads of a room message), and its freshness. */
+typedef struct axws__ax_conflate {
+    int room;                  /* index in rooms[], -1: free */
+    int pending;               /* an update waits */
+    uint32_t dropped;          /* updates replaced by a later one */
+    size_t len;
+    int64_t arrival, latency, server, gap_from, gap_to;
+    unsigned flags;
+    char frame[AXWS_AXIOM_CONFLATE_MAX];
+} axws__ax_conflate;
 struct axws_axiom {
     axws_axiom_config cfg;
     axws_conn ws;             /* the stream */
     axws_conn http;           /* the token refresh, when one is under way */
     axws_axiom_decoder dec;
     int want_up;              /* the program asked to be connected */
+    int closed_by_us;         /* this connection's close was ours (disconnect, reconnect) */
     int token_price;          /* connect to the token-price socket */
     int up;                   /* on_connected fired, on_disconnected not yet */
     int attempt_live;         /* ws is connecting or connected for us */
@@ -2121,6 +2326,20 @@ struct axws_axiom {
     int room_count;
     unsigned room_joined[AXWS_AXIOM_MAX_ROOMS];
     char rooms[AXWS_AXIOM_MAX_ROOMS][AXWS_AXIOM_ROOM_MAX + 1];
+    axws__ax_room_health health[AXWS_AXIOM_MAX_ROOMS]; /* per room, in the order of rooms[] */
+    int last_room;                 /* the room of the last message (a cache) */
+    int mid_message;               /* the stream is inside a message (its last chunk not seen) */
+    int flushing;                  /* delivering held updates: not held again */
+    axws__ax_conflate conflate[AXWS_AXIOM_CONFLATE_SLOTS];
+    int64_t arrival;               /* now_ms of the step reading the message in progress */
+    uint64_t messages, bytes;
+    uint32_t connects, gaps, silences, conflated;
+    int64_t last_arrival;
+    axws__ax_conflate *held;       /* the update being delivered from its slot */
+#ifndef AXWS_NO_STATS
+    uint32_t latency_count;        /* samples ever; the last LATENCY_WINDOW are in latency[] */
+    int32_t latency[AXWS_AXIOM_LATENCY_WINDOW]; /* ms, clamped to +-2^31 */
+#endif
     int leave_count;          /* leaves waiting for their pacing slot */
     char leaves[AXWS_AXIOM_MAX_ROOMS][AXWS_AXIOM_ROOM_MAX + 1];
     char access[AXWS_AXIOM_TOKEN_MAX + 1];
@@ -2153,7 +2372,8 @@ struct axws_axiom {
 /* <<axiom-client-struct */
 
 /* Layout check. The layout macros must be the same in every file; each file's view of the
-   structs (their sizes and the switches) travels with axws_init() and axws_axiom_init(),
+   structs (their sizes and the switches) travels with axws_init(), axws_axiom_init(),
+   axws_json_init() and axws_axiom_decoder_init(),
    and the implementation refuses a view other than its own with AXWS_ELAYOUT instead of
    corrupting memory. */
 #if defined(AXWS_NO_TLS)
@@ -2182,6 +2402,8 @@ struct axws_axiom {
 #endif
 #define AXWS__LAYOUT_CONN ((uint32_t)sizeof(axws_conn) << 8 | AXWS__L_TLS | AXWS__L_SOCK | AXWS__L_PROXY | AXWS__L_DEFLATE)
 #define AXWS__LAYOUT_AXIOM ((uint32_t)sizeof(axws_axiom) << 8 | AXWS__L_TLS | AXWS__L_SOCK | AXWS__L_PROXY | AXWS__L_DEFLATE)
+#define AXWS__LAYOUT_JSON ((uint32_t)sizeof(axws_json) << 8 | 64u)
+#define AXWS__LAYOUT_DECODER ((uint32_t)sizeof(axws_axiom_decoder) << 8 | 128u)
 
 #ifdef __cplusplus
 }
@@ -2284,6 +2506,7 @@ struct axws_axiom {
 #define AXWS__DEFAULT_CLOSE_MS 2000
 #define AXWS__DEFAULT_MAX_HANDSHAKE 8192
 #define AXWS__WS_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+#define AXWS__COUNT(a) (sizeof(a) / sizeof((a)[0])) /* elements of an array */
 
 #define AXWS__ERR_CASE(name, value, text) case value: return text;
 AXWS__DEF const char *axws_strerror(int err) {
@@ -2302,25 +2525,6 @@ static uint64_t axws__load64(const uint8_t *p) {
 
 static int axws__lower(int ch) { return (ch >= 'A' && ch <= 'Z') ? ch + 32 : ch; }
 
-#ifdef AXWS__AXIOM_CLIENT
-/* Text from the peer made safe to show or log: control bytes (C0, DEL) become \xNN, a
-   backslash becomes \\; everything else (UTF-8 included) is kept. Always terminated. */
-static void axws__escape_text(char *out, size_t cap, const char *in, size_t n) {
-    static const char hex[] = "0123456789abcdef";
-    size_t i, o = 0;
-    if (!cap) return;
-    for (i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)in[i];
-        int esc = ch < 0x20 || ch == 0x7F || ch == '\\';
-        size_t need = esc ? (ch == '\\' ? 2 : 4) : 1;
-        if (o + need >= cap) break;
-        if (ch == '\\') { out[o++] = '\\'; out[o++] = '\\'; }
-        else if (esc) { out[o++] = '\\'; out[o++] = 'x'; out[o++] = hex[ch >> 4]; out[o++] = hex[ch & 15]; }
-        else out[o++] = (char)ch;
-    }
-    out[o] = 0;
-}
-#endif
 
 /* Dotted-decimal IPv4 (four parts 0-255, no leading zeros) into ip[0..4); the length used,
    0 if not one. */
@@ -2566,6 +2770,64 @@ static uint32_t axws__utf8_lead(uint8_t b) {
     return 0xFFFFFFFFu; /* 80..C1, F5..FF never start a character */
 }
 
+/* The one bounded writer of the library (requests, texts, JSON lines): len counts every
+   byte put, so after an overflow it tells how much room was needed; bytes go in while they
+   fit. A writer is {start, 0, capacity}. */
+typedef struct axws__buf { char *p; size_t len, cap; } axws__buf;
+
+static void axws__put(axws__buf *b, const char *s, size_t n) {
+    if (n && b->len < b->cap) memcpy(b->p + b->len, s, n <= b->cap - b->len ? n : b->cap - b->len);
+    b->len += n;
+}
+static void axws__puts(axws__buf *b, const char *s) { axws__put(b, s, strlen(s)); }
+/* n bytes that belong together (an escape, a UTF-8 sequence): all of them or, when they do
+   not fit, none and nothing after them, so a cut text never ends inside one */
+static void axws__put_whole(axws__buf *b, const char *s, size_t n) {
+    if (b->len + n > b->cap && b->cap > b->len) b->cap = b->len;
+    axws__put(b, s, n);
+}
+
+/* Any bytes - peer text included - as the body of a JSON string: '"', '\\' and control
+   bytes escaped (RFC 8259 section 7), bytes that are not UTF-8 as U+FFFD (RFC 3629 section
+   4). The one escaper for everything that shows peer text: JSON lines, logs and error
+   texts (a server cannot forge log lines or send terminal escapes). */
+static void axws__put_escaped(axws__buf *b, const char *s, size_t n) {
+    static const char hex[] = "0123456789abcdef";
+    size_t i = 0, run = 0;
+    if (!n) return; /* s may be NULL then (an event without data) */
+    while (i < n) {
+        uint8_t c = (uint8_t)s[i];
+        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') { i++; run++; continue; }
+        axws__put(b, s + i - run, run);
+        run = 0;
+        if (c < 0x80) {
+            char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            switch (c) { /* the two-character forms, for readability */
+            case '"': case '\\': e[1] = (char)c; break;
+            case '\n': e[1] = 'n'; break;
+            case '\r': e[1] = 'r'; break;
+            case '\t': e[1] = 't'; break;
+            default: break;
+            }
+            axws__put_whole(b, e, e[1] == 'u' ? 6 : 2);
+            i++;
+            continue;
+        }
+        {
+            uint32_t lead = axws__utf8_lead(c);
+            uint8_t lo = (uint8_t)(lead >> 8), hi = (uint8_t)(lead >> 16);
+            size_t need = lead == 0xFFFFFFFFu ? 0 : (lead & 0xFF), j;
+            for (j = 1; need && j <= need; j++) {
+                uint8_t next = i + j < n ? (uint8_t)s[i + j] : 0;
+                if (next < (j == 1 ? lo : 0x80) || next > (j == 1 ? hi : 0xBF)) { need = 0; break; }
+            }
+            if (need) { axws__put_whole(b, s + i, need + 1); i += need + 1; }
+            else { axws__put_whole(b, "\\ufffd", 6); i++; }
+        }
+    }
+    axws__put(b, s + n - run, run);
+}
+
 /* Returns 0 when p[0..n) continues a valid stream, -1 at the first invalid byte. */
 static int axws__utf8_scan(uint32_t *state, const uint8_t *p, size_t n) {
     uint32_t st = *state;
@@ -2615,36 +2877,29 @@ static void axws__mask_copy(uint8_t *dst, const uint8_t *src, size_t n, const ui
     }
     for (; i < n; i++) dst[i] = (uint8_t)(src[i] ^ key[i & 3]);
 }
-static void axws__fmt_put(char *out, size_t cap, size_t *n, const char *s, size_t len) {
-    size_t i;
-    for (i = 0; i < len; i++, (*n)++)
-        if (*n + 1 < cap) out[*n] = s[i];
-}
 
 /* The library's own bounded formatter for its texts, so that no printf is linked (newlib-
    nano's lacks %lld; printf costs kilobytes of flash): %s, %.*s, %d, %ld, %lld, %04x and
-   %%, nothing else. Always terminates (cap > 0); returns the length the whole text needs,
+   %%, and %.*e for peer text (escaped by axws__put_escaped), nothing else. Always terminates (cap > 0); returns the length the whole text needs,
    as snprintf does, so a caller sees truncation. */
-static size_t axws__fmt(char *out, size_t cap, const char *fmt, ...) {
-    va_list ap;
-    size_t n = 0;
-    va_start(ap, fmt);
+static void axws__put_fmtv(axws__buf *b, const char *fmt, va_list ap) {
     for (; *fmt; fmt++) {
         char num[24];
         size_t k = sizeof num;
         long long v;
         unsigned long long u;
-        if (*fmt != '%') { axws__fmt_put(out, cap, &n, fmt, 1); continue; }
+        if (*fmt != '%') { axws__put(b, fmt, 1); continue; }
         fmt++;
         if (*fmt == 's') {
             const char *str = va_arg(ap, const char *);
-            axws__fmt_put(out, cap, &n, str, strlen(str));
+            axws__put(b, str, strlen(str));
             continue;
         }
-        if (fmt[0] == '.' && fmt[1] == '*' && fmt[2] == 's') {
+        if (fmt[0] == '.' && fmt[1] == '*' && (fmt[2] == 's' || fmt[2] == 'e')) {
             int len = va_arg(ap, int);
             const char *str = va_arg(ap, const char *);
-            axws__fmt_put(out, cap, &n, str, len > 0 ? (size_t)len : 0);
+            if (fmt[2] == 'e') axws__put_escaped(b, str, len > 0 ? (size_t)len : 0);
+            else axws__put(b, str, len > 0 ? (size_t)len : 0);
             fmt += 2;
             continue;
         }
@@ -2652,7 +2907,7 @@ static size_t axws__fmt(char *out, size_t cap, const char *fmt, ...) {
             unsigned x = va_arg(ap, unsigned);
             int i;
             for (i = 0; i < 4; i++) num[i] = "0123456789abcdef"[(x >> (12 - 4 * i)) & 15];
-            axws__fmt_put(out, cap, &n, num, 4);
+            axws__put(b, num, 4);
             fmt += 2;
             continue;
         }
@@ -2665,18 +2920,47 @@ static size_t axws__fmt(char *out, size_t cap, const char *fmt, ...) {
             v = va_arg(ap, long long);
             fmt += 2;
         } else { /* '%%' (or a conversion this formatter does not have: shown as is) */
-            axws__fmt_put(out, cap, &n, fmt - (*fmt != '%'), 1 + (*fmt != '%'));
+            axws__put(b, fmt - (*fmt != '%'), 1 + (*fmt != '%'));
             continue;
         }
         u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
         do { num[--k] = (char)('0' + u % 10); u /= 10; } while (u);
         if (v < 0) num[--k] = '-';
-        axws__fmt_put(out, cap, &n, num + k, sizeof num - k);
+        axws__put(b, num + k, sizeof num - k);
     }
-    va_end(ap);
-    if (cap) out[n < cap ? n : cap - 1] = 0;
-    return n;
 }
+
+static void axws__put_fmt(axws__buf *b, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    axws__put_fmtv(b, fmt, ap);
+    va_end(ap);
+}
+
+/* A writer for a text in out[0..cap) that keeps room for its NUL (axws__text_end). */
+static axws__buf axws__text_buf(char *out, size_t cap) {
+    axws__buf b;
+    b.p = out;
+    b.len = 0;
+    b.cap = cap ? cap - 1 : 0;
+    return b;
+}
+/* Terminates the text (truncated when it did not fit); returns the length it needed. */
+static size_t axws__text_end(const axws__buf *b, size_t cap) {
+    if (cap) b->p[b->len < b->cap ? b->len : b->cap] = 0;
+    return b->len;
+}
+
+#ifndef AXWS_NO_SOCKETS /* the socket driver's and the Axiom client's texts */
+static size_t axws__fmt(char *out, size_t cap, const char *fmt, ...) {
+    va_list ap;
+    axws__buf b = axws__text_buf(out, cap);
+    va_start(ap, fmt);
+    axws__put_fmtv(&b, fmt, ap);
+    va_end(ap);
+    return axws__text_end(&b, cap);
+}
+#endif
 
 /* The system's text for an errno value, or "" in builds without it. */
 static const char *axws__errno_text(int e) {
@@ -2702,18 +2986,18 @@ struct axws__deflate_ops {
 #endif
 
 /* >>frame */
-static void axws__emit(axws_conn *c, axws_event *ev) {
+static void axws__frame_emit(axws_conn *c, axws_event *ev) {
     ev->now_ms = c->now;
     if (c->cfg.on_event) c->cfg.on_event(c, ev, c->cfg.user);
 }
 
-static void axws__log(axws_conn *c, const char *text) {
+static void axws__frame_log(axws_conn *c, const char *text) {
     if (c->cfg.log) c->cfg.log(c->cfg.log_user, text);
 }
 
 /* End the connection: release the transport, become CLOSED, then (when `notify`) deliver the
    CLOSE event last, so the callback may start a new connection on the same object. */
-static void axws__finish(axws_conn *c, int notify) {
+static void axws__frame_finish(axws_conn *c, int notify) {
     axws_event ev;
     if (c->state == AXWS_STATE_CLOSED) return;
     if (!c->close_rcvd) c->close_code = AXWS_CLOSE_ABNORMAL;
@@ -2728,13 +3012,13 @@ static void axws__finish(axws_conn *c, int notify) {
     ev.data = c->close_reason_len ? c->ctl + 2 : NULL;
     ev.len = c->close_reason_len;
     ev.error = c->error;
-    axws__emit(c, &ev);
+    axws__frame_emit(c, &ev);
 }
 
 /* ---- the output queue */
 
 /* Room for `need` contiguous bytes at the tail of tx_buf, compacting when that helps. */
-static uint8_t *axws__tx_reserve(axws_conn *c, size_t need) {
+static uint8_t *axws__frame_tx_reserve(axws_conn *c, size_t need) {
     uint8_t *tx = (uint8_t *)c->cfg.tx_buf;
     if (c->tx_head == c->tx_tail && !c->hs_valid) c->tx_head = c->tx_tail = 0;
     if (need > c->cfg.tx_size) return NULL;
@@ -2748,16 +3032,16 @@ static uint8_t *axws__tx_reserve(axws_conn *c, size_t need) {
     return tx + c->tx_tail;
 }
 
-static size_t axws__frame_header_size(size_t len) {
+static size_t axws__frame_tx_header_size(size_t len) {
     return 2 + 4 + (len < 126 ? 0 : len <= 0xFFFF ? 2 : 8);
 }
 
 /* Queue one frame, masked with a fresh key (RFC 6455 5.3), or nothing at all. */
-static int axws__queue_frame(axws_conn *c, int b0, const void *data, size_t len) {
-    size_t hl = axws__frame_header_size(len);
+static int axws__frame_queue(axws_conn *c, int b0, const void *data, size_t len) {
+    size_t hl = axws__frame_tx_header_size(len);
     uint8_t *p;
     if (len > c->cfg.tx_size || hl + len > c->cfg.tx_size) return AXWS_ETOOBIG; /* never fits */
-    p = axws__tx_reserve(c, hl + len);
+    p = axws__frame_tx_reserve(c, hl + len);
     if (!p) return AXWS_EWOULDBLOCK;
     p[0] = (uint8_t)b0;
     if (len < 126) {
@@ -2777,34 +3061,34 @@ static int axws__queue_frame(axws_conn *c, int b0, const void *data, size_t len)
     return AXWS_OK;
 }
 
-static int axws__queue_close(axws_conn *c, int code, const void *reason, size_t len) {
+static int axws__frame_queue_close(axws_conn *c, int code, const void *reason, size_t len) {
     uint8_t payload[125];
     payload[0] = (uint8_t)(code >> 8);
     payload[1] = (uint8_t)code;
     if (len) memcpy(payload + 2, reason, len);
-    return axws__queue_frame(c, 0x80 | AXWS_OP_CLOSE, payload, len + 2);
+    return axws__frame_queue(c, 0x80 | AXWS_OP_CLOSE, payload, len + 2);
 }
 
 /* RFC 6455 7.4: codes a peer may put on the wire. */
-static int axws__close_code_valid(int code) {
+static int axws__frame_close_code_valid(int code) {
     return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) ||
            (code >= 3000 && code <= 4999);
 }
 
-static void axws__maybe_finish(axws_conn *c);
+static void axws__frame_maybe_finish(axws_conn *c);
 
 /* cfg.log hears of a failure with the whole description (axws_describe). The sans-IO core
    and the lwIP port log the error's text alone: there the describer (about 1.5 KB of flash,
    0.6 KB of stack on this path) is linked only when the program calls it. */
-static void axws__log_failure(axws_conn *c) {
+static void axws__frame_log_failure(axws_conn *c) {
     if (!c->cfg.log) return;
 #if defined(AXWS_NO_SOCKETS) || defined(AXWS_PORT_LWIP)
-    axws__log(c, axws_strerror(c->error));
+    axws__frame_log(c, axws_strerror(c->error));
 #else
     {
         char text[AXWS_DESCRIBE_MAX];
         axws_describe(c, text, sizeof text);
-        axws__log(c, text);
+        axws__frame_log(c, text);
     }
 #endif
 }
@@ -2812,7 +3096,7 @@ static void axws__log_failure(axws_conn *c) {
 /* Fail the connection (RFC 6455 7.1.7): keep the first error, tell the program, send a
    close frame with `code` when the connection is open, then close TCP as soon as it is
    written (without waiting for the broken peer's answer). */
-static void axws__fail_close(axws_conn *c, int err, int code, int sys_errno) {
+static void axws__frame_fail_close(axws_conn *c, int err, int code, int sys_errno) {
     axws_event ev;
     unsigned gen = c->gen;
     if (c->error || c->state == AXWS_STATE_CLOSED) return;
@@ -2822,8 +3106,8 @@ static void axws__fail_close(axws_conn *c, int err, int code, int sys_errno) {
     memset(&ev, 0, sizeof ev);
     ev.type = AXWS_EV_ERROR;
     ev.error = err;
-    axws__log_failure(c);
-    axws__emit(c, &ev);
+    axws__frame_log_failure(c);
+    axws__frame_emit(c, &ev);
     if (c->gen != gen || c->state == AXWS_STATE_CLOSED) return; /* the callback ended it */
     c->finish_on_flush = 1;
     c->in_frame = 0;
@@ -2831,71 +3115,76 @@ static void axws__fail_close(axws_conn *c, int err, int code, int sys_errno) {
         /* RFC 6455 7.1.7: the close frame goes out after what is queued; when tx_buf is full
            it waits for room (axws_output_ack), bounded by the close timeout, so that the
            frames on the wire do not depend on how the input was split */
-        if (axws__queue_close(c, code, NULL, 0) == AXWS_OK) c->sent_close = code;
+        if (axws__frame_queue_close(c, code, NULL, 0) == AXWS_OK) c->sent_close = code;
         else c->close_pending = code;
         c->state = AXWS_STATE_CLOSING;
         c->deadline = c->now + c->cfg.close_timeout_ms;
-        axws__maybe_finish(c);
+        axws__frame_maybe_finish(c);
         return;
     }
-    axws__finish(c, 1);
+    axws__frame_finish(c, 1);
 }
 
 /* The transport failed or the program must hear of a failure before any close frame. */
-static int axws__fail(axws_conn *c, int err, int sys_errno) {
-    axws__fail_close(c, err, 0, sys_errno);
+static int axws__frame_fail(axws_conn *c, int err, int sys_errno) {
+    axws__frame_fail_close(c, err, 0, sys_errno);
     return err;
 }
 
 /* CLOSING ends when our close is written and either we are failing, or both closes are
    exchanged and the server ended TCP (RFC 6455 7.1.1: the server closes first). */
-static void axws__maybe_finish(axws_conn *c) {
+static void axws__frame_maybe_finish(axws_conn *c) {
     if (c->state != AXWS_STATE_CLOSING || c->tx_head != c->tx_tail || c->close_pending) return;
-    if (c->finish_on_flush || (c->close_rcvd && c->sent_close && c->eof)) axws__finish(c, 1);
+    if (c->finish_on_flush || (c->close_rcvd && c->sent_close && c->eof)) axws__frame_finish(c, 1);
 }
 
 /* ---- received control frames */
 
 /* Queue the reply a control frame needs, then tell the program. Returns -1 when tx_buf
    has no room yet (the frame stays pending and input is not consumed further). */
-static int axws__finish_control(axws_conn *c) {
+
+#ifndef AXWS_NO_STATS
+/* An empty pong while the keepalive ping (empty too) is awaited answers it: its round
+   trip, smoothed as TCP does (RFC 6298 2: 7/8 of the old plus 1/8 of the new). Pongs with a
+   payload answer the program's own pings and are not timed. */
+static void axws__frame_pong_rtt(axws_conn *c) {
+    int32_t rtt = (int32_t)(c->now - c->ping_out); /* under dead_peer_ms: the peer answered */
+    if (!c->ping_out || c->ctl_len) return;
+    c->rtt = rtt;
+    c->srtt = c->srtt < 0 ? rtt : c->srtt + (rtt - c->srtt) / 8;
+    c->ping_out = 0;
+}
+#else
+#define axws__frame_pong_rtt(c) ((void)0)
+#endif
+
+/* A ping or pong to the program, its payload with it. */
+static int axws__frame_emit_control(axws_conn *c, int type) {
     axws_event ev;
-    unsigned gen = c->gen;
     memset(&ev, 0, sizeof ev);
-    if (c->fr_opcode == AXWS_OP_PING) {
-        /* RFC 6455 5.5.2: a pong carries the ping's payload; none once we sent a close */
-        if (!c->sent_close &&
-            axws__queue_frame(c, 0x80 | AXWS_OP_PONG, c->ctl, c->ctl_len) != AXWS_OK) {
-            c->reply_pending = 1;
-            return -1;
-        }
-        c->reply_pending = 0;
-        ev.type = AXWS_EV_PING;
-        ev.data = c->ctl_len ? c->ctl : NULL;
-        ev.len = c->ctl_len;
-        axws__emit(c, &ev);
-        return 0;
-    }
-    if (c->fr_opcode == AXWS_OP_PONG) {
-        ev.type = AXWS_EV_PONG;
-        ev.data = c->ctl_len ? c->ctl : NULL;
-        ev.len = c->ctl_len;
-        axws__emit(c, &ev);
-        return 0;
-    }
-    /* close */
+    ev.type = (axws_event_type)type;
+    ev.data = c->ctl_len ? c->ctl : NULL;
+    ev.len = c->ctl_len;
+    axws__frame_emit(c, &ev);
+    return 0;
+}
+
+/* The peer's close frame: its code and UTF-8 reason checked (RFC 6455 5.5.1, 7.4) and
+   echoed. Returns 0, or -1 when the echo must wait for room in tx_buf. */
+static int axws__frame_close_received(axws_conn *c) {
+    unsigned gen = c->gen;
     if (!c->close_rcvd) {
         int code = AXWS_CLOSE_NO_STATUS;
         if (c->ctl_len >= 2) {
             uint32_t st = AXWS__UTF8_ACCEPT;
             code = c->ctl[0] << 8 | c->ctl[1];
-            if (!axws__close_code_valid(code)) {
-                axws__fail_close(c, AXWS_EPROTO, AXWS_CLOSE_PROTOCOL, 0);
+            if (!axws__frame_close_code_valid(code)) {
+                axws__frame_fail_close(c, AXWS_EPROTO, AXWS_CLOSE_PROTOCOL, 0);
                 return 0;
             }
             /* RFC 6455 5.5.1: the reason is UTF-8 */
             if (axws__utf8_scan(&st, c->ctl + 2, c->ctl_len - 2u) != 0 || st != AXWS__UTF8_ACCEPT) {
-                axws__fail_close(c, AXWS_EUTF8, AXWS_CLOSE_INVALID_DATA, 0);
+                axws__frame_fail_close(c, AXWS_EUTF8, AXWS_CLOSE_INVALID_DATA, 0);
                 return 0;
             }
             c->close_reason_len = (uint8_t)(c->ctl_len - 2);
@@ -2906,7 +3195,7 @@ static int axws__finish_control(axws_conn *c) {
     if (!c->sent_close) {
         /* RFC 6455 5.5.1: echo the peer's status code; 1000 when it sent none */
         int reply = c->close_code == AXWS_CLOSE_NO_STATUS ? AXWS_CLOSE_NORMAL : c->close_code;
-        if (axws__queue_close(c, reply, NULL, 0) != AXWS_OK) {
+        if (axws__frame_queue_close(c, reply, NULL, 0) != AXWS_OK) {
             c->reply_pending = 1;
             return -1;
         }
@@ -2915,19 +3204,38 @@ static int axws__finish_control(axws_conn *c) {
         c->deadline = c->now + c->cfg.close_timeout_ms;
     }
     c->reply_pending = 0;
-    if (c->gen == gen) axws__maybe_finish(c);
+    if (c->gen == gen) axws__frame_maybe_finish(c);
     return 0;
+}
+
+
+static int axws__frame_finish_control(axws_conn *c) {
+    if (c->fr_opcode == AXWS_OP_PING) {
+        /* RFC 6455 5.5.2: a pong carries the ping's payload; none once we sent a close */
+        if (!c->sent_close &&
+            axws__frame_queue(c, 0x80 | AXWS_OP_PONG, c->ctl, c->ctl_len) != AXWS_OK) {
+            c->reply_pending = 1;
+            return -1;
+        }
+        c->reply_pending = 0;
+        return axws__frame_emit_control(c, AXWS_EV_PING);
+    }
+    if (c->fr_opcode == AXWS_OP_PONG) {
+        axws__frame_pong_rtt(c);
+        return axws__frame_emit_control(c, AXWS_EV_PONG);
+    }
+    return axws__frame_close_received(c);
 }
 
 /* ---- frame headers */
 
-static size_t axws__header_size(uint8_t b1) {
+static size_t axws__frame_rx_header_size(uint8_t b1) {
     uint8_t l7 = b1 & 0x7F;
     return l7 == 126 ? 4 : l7 == 127 ? 10 : 2;
 }
 
 /* The checks the first two bytes allow (RFC 6455 5.2, 5.4, 5.5). Returns 0 or fails. */
-static int axws__check_start(axws_conn *c, uint8_t b0, uint8_t b1) {
+static int axws__frame_check_start(axws_conn *c, uint8_t b0, uint8_t b1) {
     int op = b0 & 0x0F, fin = b0 >> 7, l7 = b1 & 0x7F;
     /* 5.2: RSV1-3 must be 0 unless an extension says otherwise */
 #ifndef AXWS_NO_DEFLATE
@@ -2953,15 +3261,15 @@ static int axws__check_start(axws_conn *c, uint8_t b0, uint8_t b1) {
     }
     return 0;
 proto:
-    axws__fail_close(c, AXWS_EPROTO, AXWS_CLOSE_PROTOCOL, 0);
+    axws__frame_fail_close(c, AXWS_EPROTO, AXWS_CLOSE_PROTOCOL, 0);
     return -1;
 }
 
 /* A complete header h (2, 4 or 10 bytes). Returns 0 or fails. */
-static int axws__begin_frame(axws_conn *c, const uint8_t *h) {
+static int axws__frame_begin(axws_conn *c, const uint8_t *h) {
     uint64_t len = h[1] & 0x7F;
     int op = h[0] & 0x0F;
-    if (axws__check_start(c, h[0], h[1])) return -1;
+    if (axws__frame_check_start(c, h[0], h[1])) return -1;
     if (len == 126) {
         len = (uint64_t)h[2] << 8 | h[3];
         if (len < 126) goto proto; /* 5.2: the minimal length encoding MUST be used */
@@ -2994,43 +3302,43 @@ static int axws__begin_frame(axws_conn *c, const uint8_t *h) {
 #endif
     if (c->cfg.msg_buf && len > (uint64_t)c->cfg.msg_size - c->msg_len) {
         /* 7.4.1: 1009, the message is too big to process */
-        axws__fail_close(c, AXWS_ETOOBIG, AXWS_CLOSE_TOO_BIG, 0);
+        axws__frame_fail_close(c, AXWS_ETOOBIG, AXWS_CLOSE_TOO_BIG, 0);
         return -1;
     }
     return 0;
 proto:
-    axws__fail_close(c, AXWS_EPROTO, AXWS_CLOSE_PROTOCOL, 0);
+    axws__frame_fail_close(c, AXWS_EPROTO, AXWS_CLOSE_PROTOCOL, 0);
     return -1;
 }
 
 /* Consume header bytes from p[0..n): in place when the whole header is there, else
    gathered in c->hdr. Returns the bytes consumed. */
-static size_t axws__read_header(axws_conn *c, const uint8_t *p, size_t n) {
+static size_t axws__frame_read_header(axws_conn *c, const uint8_t *p, size_t n) {
     size_t used = 0, need;
     if (c->hdr_have == 0 && n >= 2) {
-        need = axws__header_size(p[1]);
+        need = axws__frame_rx_header_size(p[1]);
         if (n >= need) {
-            axws__begin_frame(c, p);
+            axws__frame_begin(c, p);
             return need;
         }
     }
     while (used < n) {
         c->hdr[c->hdr_have++] = p[used++];
-        if (c->hdr_have >= 2 && c->hdr_have == axws__header_size(c->hdr[1])) break;
+        if (c->hdr_have >= 2 && c->hdr_have == axws__frame_rx_header_size(c->hdr[1])) break;
     }
     if (c->hdr_have < 2) return used;
-    need = axws__header_size(c->hdr[1]);
+    need = axws__frame_rx_header_size(c->hdr[1]);
     if (c->hdr_have < need) {
-        axws__check_start(c, c->hdr[0], c->hdr[1]); /* fail early, before the length */
+        axws__frame_check_start(c, c->hdr[0], c->hdr[1]); /* fail early, before the length */
         return used;
     }
     c->hdr_have = 0;
-    axws__begin_frame(c, c->hdr);
+    axws__frame_begin(c, c->hdr);
     return used;
 }
 
 /* Payload bytes of the current data frame. Returns 0, or -1 when the connection failed. */
-static int axws__data(axws_conn *c, const uint8_t *d, size_t take) {
+static int axws__frame_data(axws_conn *c, const uint8_t *d, size_t take) {
     int msg_end;
     axws_event ev;
     c->fr_left -= take;
@@ -3045,7 +3353,7 @@ static int axws__data(axws_conn *c, const uint8_t *d, size_t take) {
         /* RFC 6455 8.1: fail on invalid UTF-8 at once, not at the end of the message */
         if (axws__utf8_scan(&c->utf8_state, d, take) != 0 ||
             (msg_end && c->utf8_state != AXWS__UTF8_ACCEPT)) {
-            axws__fail_close(c, AXWS_EUTF8, AXWS_CLOSE_INVALID_DATA, 0);
+            axws__frame_fail_close(c, AXWS_EUTF8, AXWS_CLOSE_INVALID_DATA, 0);
             return -1;
         }
     }
@@ -3070,16 +3378,16 @@ static int axws__data(axws_conn *c, const uint8_t *d, size_t take) {
         c->msg_len += take;
     }
     if (msg_end) c->msg_opcode = 0;
-    axws__emit(c, &ev);
+    axws__frame_emit(c, &ev);
     return 0;
 }
 
-static size_t axws__hs_feed(axws_conn *c, const uint8_t *p, size_t n);
+static size_t axws__http_feed_answer(axws_conn *c, const uint8_t *p, size_t n);
 
 /* The common case in one step: a whole unfragmented text or binary frame with a 7-bit
    length, all of it in p[0..n). Returns the bytes it took, or 0 to leave the frame to the
    general path (which also diagnoses everything unusual). */
-static size_t axws__small_frame(axws_conn *c, const uint8_t *p, size_t n) {
+static size_t axws__frame_small(axws_conn *c, const uint8_t *p, size_t n) {
     uint8_t b0 = p[0], b1 = p[1];
     size_t len = b1;
     int op = b0 & 0x0F;
@@ -3114,7 +3422,7 @@ static size_t axws__small_frame(axws_conn *c, const uint8_t *p, size_t n) {
         ev.type = AXWS_EV_MESSAGE;
         ev.data = len ? (const uint8_t *)c->cfg.msg_buf : NULL;
     }
-    axws__emit(c, &ev);
+    axws__frame_emit(c, &ev);
     return 2 + len;
 }
 
@@ -3124,7 +3432,7 @@ AXWS__DEF size_t axws_feed(axws_conn *c, const void *data, size_t len, int64_t n
     unsigned gen = c->gen;
     AXWS_ASSERT(c != NULL);
     c->now = now_ms;
-    if (c->reply_pending && axws__finish_control(c) != 0) return 0;
+    if (c->reply_pending && axws__frame_finish_control(c) != 0) return 0;
     while (c->gen == gen && (i < len || (c->in_frame && c->fr_left == 0))) {
         if (c->state == AXWS_STATE_CLOSED || c->state < AXWS_STATE_HANDSHAKE || c->input_paused) break;
         if (c->finish_on_flush || c->close_rcvd) {
@@ -3132,15 +3440,15 @@ AXWS__DEF size_t axws_feed(axws_conn *c, const void *data, size_t len, int64_t n
             break;
         }
         if (c->state == AXWS_STATE_HANDSHAKE) {
-            size_t used = axws__hs_feed(c, p + i, len - i);
+            size_t used = axws__http_feed_answer(c, p + i, len - i);
             if (!used) break;
             i += used;
             continue;
         }
         if (!c->in_frame) {
             size_t used = 0;
-            if (c->hdr_have == 0 && len - i >= 2) used = axws__small_frame(c, p + i, len - i);
-            i += used ? used : axws__read_header(c, p + i, len - i);
+            if (c->hdr_have == 0 && len - i >= 2) used = axws__frame_small(c, p + i, len - i);
+            i += used ? used : axws__frame_read_header(c, p + i, len - i);
             continue;
         }
         {
@@ -3153,9 +3461,9 @@ AXWS__DEF size_t axws_feed(axws_conn *c, const void *data, size_t len, int64_t n
                 i += take;
                 if (c->fr_left) continue;
                 c->in_frame = 0;
-                if (axws__finish_control(c) != 0) break; /* back-pressure */
+                if (axws__frame_finish_control(c) != 0) break; /* back-pressure */
             } else {
-                if (axws__data(c, p + i, take) != 0) { i = len; break; }
+                if (axws__frame_data(c, p + i, take) != 0) { i = len; break; }
                 i += take;
             }
         }
@@ -3172,11 +3480,11 @@ AXWS__DEF void axws_feed_eof(axws_conn *c, int64_t now_ms) {
     c->eof = 1;
     if (c->state == AXWS_STATE_CLOSED) return;
     if (c->finish_on_flush || (c->state == AXWS_STATE_CLOSING && c->close_rcvd)) {
-        axws__finish(c, 1);
+        axws__frame_finish(c, 1);
         return;
     }
     /* RFC 6455 7.1.5: closed without a close frame is 1006, abnormal */
-    axws__fail(c, AXWS_ECLOSED, 0);
+    axws__frame_fail(c, AXWS_ECLOSED, 0);
 }
 
 AXWS__DEF const uint8_t *axws_output(const axws_conn *c, size_t *len) {
@@ -3194,14 +3502,14 @@ AXWS__DEF void axws_output_ack(axws_conn *c, size_t n) {
     c->tx_head += n;
     if (n) c->tx_stall = c->tx_head == c->tx_tail ? 0 : c->now; /* the peer reads: the clock starts over */
     if (c->tx_head == c->tx_tail && !c->hs_valid) c->tx_head = c->tx_tail = 0;
-    if (c->reply_pending) axws__finish_control(c);
+    if (c->reply_pending) axws__frame_finish_control(c);
     /* RFC 6455 5.5.1: one close frame. The reply to the peer's close, pending as well, may
        have gone out just above: then the failing connection's own is not sent at all. */
-    if (c->close_pending && (c->sent_close || axws__queue_close(c, c->close_pending, NULL, 0) == AXWS_OK)) {
+    if (c->close_pending && (c->sent_close || axws__frame_queue_close(c, c->close_pending, NULL, 0) == AXWS_OK)) {
         if (!c->sent_close) c->sent_close = c->close_pending; /* the failing connection's, at last */
         c->close_pending = 0;
     }
-    axws__maybe_finish(c);
+    axws__frame_maybe_finish(c);
 }
 
 AXWS__DEF size_t axws_tx_free(const axws_conn *c) {
@@ -3210,15 +3518,15 @@ AXWS__DEF size_t axws_tx_free(const axws_conn *c) {
     return c->cfg.tx_size - (c->tx_tail - c->tx_head);
 }
 
-static int axws__can_send(const axws_conn *c) {
+static int axws__frame_can_send(const axws_conn *c) {
     return c->state == AXWS_STATE_OPEN && !c->sent_close;
 }
 
 AXWS__DEF int axws_send(axws_conn *c, int opcode, const void *data, size_t len) {
     AXWS_ASSERT(c != NULL);
     if (opcode != AXWS_OP_TEXT && opcode != AXWS_OP_BINARY) return AXWS_EINVAL;
-    if (!axws__can_send(c) || c->tx_frag_open) return AXWS_ESTATE;
-    return axws__queue_frame(c, 0x80 | opcode, data, len);
+    if (!axws__frame_can_send(c) || c->tx_frag_open) return AXWS_ESTATE;
+    return axws__frame_queue(c, 0x80 | opcode, data, len);
 }
 
 AXWS__DEF int axws_send_text(axws_conn *c, const char *text, size_t len) {
@@ -3232,11 +3540,11 @@ AXWS__DEF int axws_send_binary(axws_conn *c, const void *data, size_t len) {
 AXWS__DEF int axws_send_fragment(axws_conn *c, int opcode, const void *data, size_t len, int fin) {
     int r;
     AXWS_ASSERT(c != NULL);
-    if (!axws__can_send(c)) return AXWS_ESTATE;
+    if (!axws__frame_can_send(c)) return AXWS_ESTATE;
     if (c->tx_frag_open ? opcode != AXWS_OP_CONT
                         : (opcode != AXWS_OP_TEXT && opcode != AXWS_OP_BINARY))
         return AXWS_EINVAL;
-    r = axws__queue_frame(c, (fin ? 0x80 : 0) | opcode, data, len);
+    r = axws__frame_queue(c, (fin ? 0x80 : 0) | opcode, data, len);
     if (r == AXWS_OK) c->tx_frag_open = !fin;
     return r;
 }
@@ -3244,26 +3552,76 @@ AXWS__DEF int axws_send_fragment(axws_conn *c, int opcode, const void *data, siz
 AXWS__DEF int axws_ping(axws_conn *c, const void *data, size_t len) {
     AXWS_ASSERT(c != NULL);
     if (len > 125) return AXWS_EINVAL;
-    if (!axws__can_send(c)) return AXWS_ESTATE;
-    return axws__queue_frame(c, 0x80 | AXWS_OP_PING, data, len);
+    if (!axws__frame_can_send(c)) return AXWS_ESTATE;
+    return axws__frame_queue(c, 0x80 | AXWS_OP_PING, data, len);
 }
 /* <<frame */
 
 /* >>http */
-static int axws__is_tchar(int ch) { /* RFC 7230 3.2.6 token characters */
+static int axws__http_is_tchar(int ch) { /* RFC 7230 3.2.6 token characters */
     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
            (ch != 0 && strchr("!#$%&'*+-.^_`|~", ch) != NULL);
 }
 
-static int axws__parse_url(const char *url, axws_url *out, char *storage, size_t storage_size,
-                           int allow_http) {
-    const char *p, *host, *host_end, *rest;
-    size_t hlen, plen, i;
+/* RFC 3986: no spaces, controls or raw non-ASCII anywhere in a URL. */
+static int axws__http_url_chars_ok(const char *s) {
+    for (; *s; s++)
+        if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7F) return 0;
+    return 1;
+}
+
+/* The host and port of a URL's authority (RFC 3986 3.2.2, 3.2.3), for the server's URL and
+   the proxy's alike. */
+typedef struct axws__http_authority {
+    const char *host; /* points into the URL */
+    size_t host_len;
+    int port;         /* 0: none given */
+    int ipv6;         /* the host was an IPv6 literal in brackets (host: without them) */
+} axws__http_authority;
+
+/* s[0..end): an IPv6 literal in brackets (its address is the caller's to check: it needs
+   a terminated copy), or a name of letters, digits, '-', '.', '_' and '~' (1-253 bytes;
+   '@' is refused here), then ":port" (1-65535) or nothing. Returns 0, or AXWS_EURL. */
+static int axws__http_parse_authority(const char *s, const char *end, axws__http_authority *out) {
+    const char *e;
     long port = 0;
+    memset(out, 0, sizeof *out);
+    if (*s == '[') {
+        e = (const char *)memchr(s, ']', (size_t)(end - s));
+        if (!e) return AXWS_EURL;
+        out->host = s + 1;
+        out->host_len = (size_t)(e - out->host);
+        out->ipv6 = 1;
+        e++;
+    } else {
+        for (e = s; e < end && *e != ':'; e++) {
+            int ch = (unsigned char)*e;
+            if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+                  ch == '.' || ch == '_' || ch == '~'))
+                return AXWS_EURL;
+        }
+        out->host = s;
+        out->host_len = (size_t)(e - s);
+    }
+    if (out->host_len == 0 || out->host_len > 253) return AXWS_EURL;
+    if (e == end) return AXWS_OK;
+    if (*e++ != ':' || e == end) return AXWS_EURL;
+    for (; e < end; e++)
+        if (*e < '0' || *e > '9' || (port = port * 10 + (*e - '0')) > 65535) return AXWS_EURL;
+    if (!port) return AXWS_EURL;
+    out->port = (int)port;
+    return AXWS_OK;
+}
+
+static int axws__http_parse_url(const char *url, axws_url *out, char *storage, size_t storage_size,
+                           int allow_http) {
+    const char *p, *rest;
+    axws__http_authority au;
+    size_t plen;
+    axws_addr a;
     AXWS_ASSERT(url != NULL && out != NULL && storage != NULL);
     memset(out, 0, sizeof *out);
-    for (i = 0; url[i]; i++) /* RFC 3986: no spaces, controls or raw non-ASCII */
-        if ((unsigned char)url[i] <= 0x20 || (unsigned char)url[i] >= 0x7F) return AXWS_EURL;
+    if (!axws__http_url_chars_ok(url)) return AXWS_EURL;
     if (axws__ieq(url, 5, "ws://") && url[4] == '/') {
         p = url + 5;
     } else if (axws__ieq(url, 6, "wss://") && url[5] == '/') {
@@ -3277,63 +3635,27 @@ static int axws__parse_url(const char *url, axws_url *out, char *storage, size_t
     } else {
         return AXWS_EURL;
     }
-    if (*p == '[') { /* RFC 3986 3.2.2: IP literal */
-        host = p + 1;
-        host_end = strchr(host, ']');
-        if (!host_end) return AXWS_EURL;
-        rest = host_end + 1;
-        out->host_is_ip = out->host_is_ipv6 = 1;
-    } else {
-        host = p;
-        for (host_end = p; *host_end && !strchr(":/?#", *host_end); host_end++) {
-            int ch = (unsigned char)*host_end;
-            if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-                  ch == '-' || ch == '.' || ch == '_' || ch == '~'))
-                return AXWS_EURL; /* includes '@': credentials in the URL are refused */
-        }
-        rest = host_end;
-    }
-    hlen = (size_t)(host_end - host);
-    if (hlen == 0 || hlen > 253) return AXWS_EURL;
-    if (*rest == ':') {
-        const char *d = rest + 1;
-        if (!(*d >= '0' && *d <= '9')) return AXWS_EURL;
-        while (*d >= '0' && *d <= '9') {
-            port = port * 10 + (*d - '0');
-            if (port > 65535) return AXWS_EURL;
-            d++;
-        }
-        if (port == 0) return AXWS_EURL;
-        out->port_explicit = 1;
-        rest = d;
-    } else {
-        port = out->secure ? 443 : 80;
-    }
-    if (*rest && *rest != '/' && *rest != '?') return AXWS_EURL;
+    for (rest = p; *rest && *rest != '/' && *rest != '?' && *rest != '#'; rest++) {}
+    if (axws__http_parse_authority(p, rest, &au)) return AXWS_EURL; /* '@': credentials in the URL are refused */
     if (strchr(rest, '#')) return AXWS_EURL; /* RFC 6455 3: no fragment identifiers */
     plen = strlen(rest);
-    if (hlen + 1 + plen + 2 > storage_size) return AXWS_ENOBUFS;
-    memcpy(storage, host, hlen);
-    storage[hlen] = 0;
+    if (au.host_len + 1 + plen + 2 > storage_size) return AXWS_ENOBUFS;
+    memcpy(storage, au.host, au.host_len);
+    storage[au.host_len] = 0;
     out->host = storage;
-    storage += hlen + 1;
+    storage += au.host_len + 1;
     if (*rest != '/') *storage++ = '/'; /* "ws://h?q" asks for "/?q" */
     memcpy(storage, rest, plen + 1);
     out->path = storage - (*rest != '/');
-    out->port = (int)port;
-    {
-        axws_addr a;
-        if (out->host_is_ipv6) {
-            if (!axws__parse_ip(out->host, &a) || a.family != 6) return AXWS_EURL;
-        } else if (axws__parse_ip(out->host, &a)) {
-            out->host_is_ip = 1;
-        }
-    }
-    return AXWS_OK;
+    out->port_explicit = au.port != 0;
+    out->port = au.port ? au.port : out->secure ? 443 : 80;
+    out->host_is_ipv6 = au.ipv6;
+    out->host_is_ip = axws__parse_ip(out->host, &a) != 0; /* a name without brackets holds no ':' */
+    return au.ipv6 && (!out->host_is_ip || a.family != 6) ? AXWS_EURL : AXWS_OK;
 }
 
 AXWS__DEF int axws_parse_url(const char *url, axws_url *out, char *storage, size_t storage_size) {
-    return axws__parse_url(url, out, storage, storage_size, 0);
+    return axws__http_parse_url(url, out, storage, storage_size, 0);
 }
 
 #ifndef AXWS_NO_PROXY
@@ -3366,11 +3688,11 @@ typedef struct {
     int kind, port, ipv6;
     const char *host, *user, *pass;
     size_t host_len, user_len, pass_len;
-} axws__proxy_url;
+} axws__http_proxy_url;
 
 /* The length of s[0..n) with its %XX escapes decoded (RFC 3986 2.1), or (size_t)-1 when a
    '%' is not followed by two hex digits. */
-static size_t axws__pct_len(const char *s, size_t n) {
+static size_t axws__http_pct_len(const char *s, size_t n) {
     size_t i, len = 0;
     for (i = 0; i < n; i++, len++)
         if (s[i] == '%') {
@@ -3380,8 +3702,8 @@ static size_t axws__pct_len(const char *s, size_t n) {
     return len;
 }
 
-/* The next byte of a string axws__pct_len() accepted, decoded; *p moves past it. */
-static uint8_t axws__pct_byte(const char **p) {
+/* The next byte of a string axws__http_pct_len() accepted, decoded; *p moves past it. */
+static uint8_t axws__http_pct_byte(const char **p) {
     const char *s = *p;
     if (*s != '%') {
         *p = s + 1;
@@ -3396,17 +3718,31 @@ static uint8_t axws__pct_byte(const char **p) {
    every kind. The last '@' ends the credentials, so an unencoded '@' in a password works;
    they are 1-255 and 0-255 bytes once decoded (RFC 1929 2 has one length byte each), and
    an HTTP user name holds no ':' (RFC 7617 2). 0, or AXWS_EURL. */
-static int axws__parse_proxy(const char *s, axws__proxy_url *p) {
-    /* plain loops, not strstr/strcspn/strcmp: on a small target those cost more flash
-       than the parser itself */
-    const char *a, *end, *h, *e, *at = NULL;
-    char ip[48];
-    axws_addr tmp;
-    long port = 0;
-    size_t i;
+/* The user and password of userinfo s[0..at) (percent-encoded, 255 bytes each at most
+   decoded; an HTTP proxy's user name cannot hold ':', RFC 7617 2). */
+static int axws__http_parse_proxy_user(axws__http_proxy_url *p, const char *s, const char *at) {
+    const char *colon = (const char *)memchr(s, ':', (size_t)(at - s)), *u;
+    size_t ul, pl;
+    p->user = s;
+    p->user_len = (size_t)((colon ? colon : at) - s);
+    p->pass = colon ? colon + 1 : at;
+    p->pass_len = (size_t)(at - p->pass);
+    ul = axws__http_pct_len(p->user, p->user_len);
+    pl = axws__http_pct_len(p->pass, p->pass_len);
+    if (ul == 0 || ul > 255 || pl > 255) return AXWS_EURL; /* (size_t)-1 included */
+    if (p->kind == AXWS__PXK_HTTP)
+        for (u = p->user; u < p->user + p->user_len;)
+            if (axws__http_pct_byte(&u) == ':') return AXWS_EURL;
+    return AXWS_OK;
+}
+
+/* plain loops, not strstr/strcspn/strcmp: on a small target those cost more flash than the
+   parser itself */
+static int axws__http_parse_proxy(const char *s, axws__http_proxy_url *p) {
+    const char *a, *end, *h, *at = NULL;
+    axws__http_authority au;
     memset(p, 0, sizeof *p);
-    for (i = 0; s[i]; i++) /* RFC 3986: no spaces, controls or raw non-ASCII */
-        if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7F) return AXWS_EURL;
+    if (!axws__http_url_chars_ok(s)) return AXWS_EURL;
     for (a = s; *a && !(a[0] == ':' && a[1] == '/' && a[2] == '/'); a++)
         if (*a == '/' || *a == '@') break; /* no scheme: a '/' or '@' comes before any "://" */
     if (*a != ':') {
@@ -3424,54 +3760,20 @@ static int axws__parse_proxy(const char *s, axws__proxy_url *p) {
     if (*end && (end[0] != '/' || end[1])) return AXWS_EURL; /* a path means nothing to a proxy: "/" at most */
     for (h = a; h < end; h++)
         if (*h == '@') at = h;
-    h = a;
-    if (at) {
-        const char *colon = (const char *)memchr(a, ':', (size_t)(at - a));
-        size_t ul, pl;
-        p->user = a;
-        p->user_len = (size_t)((colon ? colon : at) - a);
-        p->pass = colon ? colon + 1 : at;
-        p->pass_len = (size_t)(at - p->pass);
-        ul = axws__pct_len(p->user, p->user_len);
-        pl = axws__pct_len(p->pass, p->pass_len);
-        if (ul == 0 || ul > 255 || pl > 255) return AXWS_EURL; /* (size_t)-1 included */
-        if (p->kind == AXWS__PXK_HTTP) {
-            const char *u = p->user;
-            while (u < p->user + p->user_len)
-                if (axws__pct_byte(&u) == ':') return AXWS_EURL;
-        }
-        h = at + 1;
-    }
-    if (*h == '[') { /* RFC 3986 3.2.2: an IPv6 literal */
-        e = (const char *)memchr(h, ']', (size_t)(end - h));
-        if (!e) return AXWS_EURL;
-        p->host = h + 1;
-        p->host_len = (size_t)(e - p->host);
-        p->ipv6 = 1;
-        if (p->host_len >= sizeof ip) return AXWS_EURL;
-        memcpy(ip, p->host, p->host_len);
-        ip[p->host_len] = 0;
+    if (at && axws__http_parse_proxy_user(p, a, at)) return AXWS_EURL;
+    if (axws__http_parse_authority(at ? at + 1 : a, end, &au)) return AXWS_EURL;
+    if (au.ipv6) {
+        char ip[48];
+        axws_addr tmp;
+        if (au.host_len >= sizeof ip) return AXWS_EURL;
+        memcpy(ip, au.host, au.host_len);
+        ip[au.host_len] = 0;
         if (!axws__parse_ip(ip, &tmp) || tmp.family != 6) return AXWS_EURL;
-        e++;
-    } else {
-        for (e = h; e < end && *e != ':'; e++) {
-            int ch = (unsigned char)*e;
-            if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
-                  ch == '.' || ch == '_' || ch == '~'))
-                return AXWS_EURL;
-        }
-        p->host = h;
-        p->host_len = (size_t)(e - h);
     }
-    if (p->host_len == 0 || p->host_len > 253) return AXWS_EURL;
-    if (e < end) {
-        if (*e++ != ':' || e == end) return AXWS_EURL;
-        for (; e < end; e++) {
-            if (*e < '0' || *e > '9' || (port = port * 10 + (*e - '0')) > 65535) return AXWS_EURL;
-        }
-        if (!port) return AXWS_EURL;
-    }
-    p->port = port ? (int)port : 1080;
+    p->host = au.host;
+    p->host_len = au.host_len;
+    p->ipv6 = au.ipv6;
+    p->port = au.port ? au.port : 1080;
     return AXWS_OK;
 }
 #else
@@ -3518,7 +3820,7 @@ enum { AXWS__DETAILS(AXWS__DETAIL_ENUM) AXWS__D_COUNT_ };
 
 /* A failure the call itself returns (a bad configuration or URL, a buffer too small), kept
    for axws_describe(); nothing is retried and no event fires. */
-static int axws__setup_error(axws_conn *c, int err, int detail, size_t need) {
+static int axws__http_setup_error(axws_conn *c, int err, int detail, size_t need) {
     c->error = err;
     c->fail_state = (uint8_t)c->state;
     c->fail_detail = (uint8_t)detail;
@@ -3526,18 +3828,8 @@ static int axws__setup_error(axws_conn *c, int err, int detail, size_t need) {
     return err;
 }
 
-/* need counts every byte asked for, so an overflow can say how much room was needed */
-typedef struct { char *p; size_t n, cap, need; } axws__buf;
 
-static void axws__put(axws__buf *b, const char *s, size_t n) {
-    b->need += n;
-    if (b->need > b->cap) return;
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-}
-static void axws__puts(axws__buf *b, const char *s) { axws__put(b, s, strlen(s)); }
-
-static int axws__has_crlf(const char *s) { return strpbrk(s, "\r\n") != NULL; }
+static int axws__http_has_crlf(const char *s) { return strpbrk(s, "\r\n") != NULL; }
 
 static void axws__put_uint(axws__buf *b, unsigned long v) {
     char tmp[24];
@@ -3554,23 +3846,23 @@ typedef struct {
     size_t body_len;
 } axws__request;
 
-static int axws__headers_ok(const char *const *h) {
+static int axws__http_headers_ok(const char *const *h) {
     for (; h && *h; h++) {
         const char *colon = strchr(*h, ':'), *q;
-        if (axws__has_crlf(*h) || !colon || colon == *h) return 0;
-        for (q = *h; q < colon; q++) if (!axws__is_tchar((unsigned char)*q)) return 0;
+        if (axws__http_has_crlf(*h) || !colon || colon == *h) return 0;
+        for (q = *h; q < colon; q++) if (!axws__http_is_tchar((unsigned char)*q)) return 0;
     }
     return 1;
 }
 
-static int axws__build_request(axws_conn *c, const axws_url *u, const axws__request *rq) {
+static int axws__http_build_request(axws_conn *c, const axws_url *u, const axws__request *rq) {
     axws__buf b;
     const char *const *h = rq ? rq->headers : c->cfg.headers;
-    b.p = (char *)c->cfg.tx_buf; b.n = 0; b.cap = c->cfg.tx_size; b.need = 0;
-    if ((c->cfg.origin && axws__has_crlf(c->cfg.origin)) ||
-        (c->cfg.subprotocols && axws__has_crlf(c->cfg.subprotocols)) || !axws__headers_ok(h) ||
-        (rq && (!rq->method || !*rq->method || axws__has_crlf(rq->method) || strchr(rq->method, ' '))))
-        return axws__setup_error(c, AXWS_EINVAL, AXWS__D_HEADER, 0);
+    b.p = (char *)c->cfg.tx_buf; b.len = 0; b.cap = c->cfg.tx_size;
+    if ((c->cfg.origin && axws__http_has_crlf(c->cfg.origin)) ||
+        (c->cfg.subprotocols && axws__http_has_crlf(c->cfg.subprotocols)) || !axws__http_headers_ok(h) ||
+        (rq && (!rq->method || !*rq->method || axws__http_has_crlf(rq->method) || strchr(rq->method, ' '))))
+        return axws__http_setup_error(c, AXWS_EINVAL, AXWS__D_HEADER, 0);
     axws__puts(&b, rq ? rq->method : "GET");
     axws__puts(&b, " ");
     axws__puts(&b, u->path);
@@ -3617,15 +3909,15 @@ static int axws__build_request(axws_conn *c, const axws_url *u, const axws__requ
     }
     axws__puts(&b, "\r\n");
     if (rq && rq->body_len) axws__put(&b, (const char *)rq->body, rq->body_len);
-    if (b.need > b.cap) return axws__setup_error(c, AXWS_ENOBUFS, AXWS__D_TX_BUF, b.need);
+    if (b.len > b.cap) return axws__http_setup_error(c, AXWS_ENOBUFS, AXWS__D_TX_BUF, b.len);
     c->tx_head = 0;
-    c->tx_tail = b.n;
+    c->tx_tail = b.len;
     return AXWS_OK;
 }
 
 /* ---- the upgrade response (RFC 6455 4.2.2, 4.1 "the client MUST validate") */
 
-static const char *axws__trim(const char *s, const char *e, size_t *len) {
+static const char *axws__http_trim(const char *s, const char *e, size_t *len) {
     while (s < e && (*s == ' ' || *s == '\t')) s++;
     while (e > s && (e[-1] == ' ' || e[-1] == '\t')) e--;
     *len = (size_t)(e - s);
@@ -3634,28 +3926,28 @@ static const char *axws__trim(const char *s, const char *e, size_t *len) {
 
 /* Is `token` one of the comma-separated elements of v[0..n)? Case-insensitive for HTTP
    tokens (Upgrade, Connection); exact for subprotocol names (RFC 6455 11.3.4). */
-static int axws__has_token_cs(const char *v, size_t n, const char *token, int exact) {
+static int axws__http_has_token_cs(const char *v, size_t n, const char *token, int exact) {
     const char *e = v + n;
     while (v < e) {
         const char *comma = (const char *)memchr(v, ',', (size_t)(e - v));
         const char *end = comma ? comma : e;
         size_t tl;
-        const char *t = axws__trim(v, end, &tl);
+        const char *t = axws__http_trim(v, end, &tl);
         if (exact ? (strlen(token) == tl && memcmp(t, token, tl) == 0) : axws__ieq(t, tl, token)) return 1;
         v = comma ? comma + 1 : e;
     }
     return 0;
 }
 
-static int axws__has_token(const char *v, size_t n, const char *token) {
-    return axws__has_token_cs(v, n, token, 0);
+static int axws__http_has_token(const char *v, size_t n, const char *token) {
+    return axws__http_has_token_cs(v, n, token, 0);
 }
 
 /* Walk header lines of the response in r[0..n): calls back (name, value) for each.
    Returns 0, or -1 for a malformed line. */
 typedef int (*axws__header_fn)(void *ctx, const char *name, size_t nlen, const char *val, size_t vlen);
 
-static int axws__each_header(const char *r, size_t n, axws__header_fn fn, void *ctx) {
+static int axws__http_each_header(const char *r, size_t n, axws__header_fn fn, void *ctx) {
     const char *p = (const char *)memchr(r, '\n', n), *end = r + n;
     if (!p) return -1;
     p++; /* skip the status line */
@@ -3668,10 +3960,10 @@ static int axws__each_header(const char *r, size_t n, axws__header_fn fn, void *
         if (*p == ' ' || *p == '\t') return -1; /* RFC 7230 3.2.4: obsolete line folding */
         colon = (const char *)memchr(p, ':', (size_t)(eol - p));
         if (!colon || colon == p) return -1;
-        for (q = p; q < colon; q++) if (!axws__is_tchar((unsigned char)*q)) return -1;
+        for (q = p; q < colon; q++) if (!axws__http_is_tchar((unsigned char)*q)) return -1;
         for (q = colon + 1; q < eol - 1; q++)
             if ((unsigned char)*q < 0x20 && *q != '\t') return -1;
-        val = axws__trim(colon + 1, eol - 1, &vlen);
+        val = axws__http_trim(colon + 1, eol - 1, &vlen);
         if (fn(ctx, p, (size_t)(colon - p), val, vlen)) return 1;
         p = eol + 1;
     }
@@ -3683,12 +3975,12 @@ typedef struct {
     int upgrade, connection, accept, accept_count, extensions, protocol_bad;
     const char *protocol; size_t protocol_len;
     const char *location; size_t location_len;
-} axws__hs_check;
+} axws__http_answer_check;
 
-static int axws__hs_header(void *ctx, const char *name, size_t nlen, const char *v, size_t vlen) {
-    axws__hs_check *k = (axws__hs_check *)ctx;
-    if (axws__ieq(name, nlen, "upgrade")) k->upgrade |= axws__has_token(v, vlen, "websocket");
-    else if (axws__ieq(name, nlen, "connection")) k->connection |= axws__has_token(v, vlen, "upgrade");
+static int axws__http_answer_header(void *ctx, const char *name, size_t nlen, const char *v, size_t vlen) {
+    axws__http_answer_check *k = (axws__http_answer_check *)ctx;
+    if (axws__ieq(name, nlen, "upgrade")) k->upgrade |= axws__http_has_token(v, vlen, "websocket");
+    else if (axws__ieq(name, nlen, "connection")) k->connection |= axws__http_has_token(v, vlen, "upgrade");
     else if (axws__ieq(name, nlen, "sec-websocket-accept")) {
         k->accept_count++;
         k->accept = vlen == strlen(k->c->accept) && memcmp(v, k->c->accept, vlen) == 0;
@@ -3703,41 +3995,80 @@ static int axws__hs_header(void *ctx, const char *name, size_t nlen, const char 
     return 0;
 }
 
-static void axws__opened(axws_conn *c);
-static void axws__http_answered(axws_conn *c);
+static void axws__core_opened(axws_conn *c);
+static void axws__core_http_answered(axws_conn *c);
 
 /* The whole response head is in tx_buf[0..hs_len). */
-static void axws__hs_parse(axws_conn *c) {
-    const char *r = (const char *)c->cfg.tx_buf, *eol;
-    size_t n = c->hs_len;
-    axws__hs_check k;
-    int status = 0, i, bad;
-    c->phase.subprotocol[0] = 0; /* the union held the TLS certificate context until now */
-    /* status line: HTTP/1.x SP 3DIGIT SP reason */
-    eol = (const char *)memchr(r, '\n', n);
+/* The status line, HTTP/1.x SP 3DIGIT SP reason CRLF, of the answer r[0..n): its status
+   (the reason's place kept for axws_http_reason()), or -1 when it is not one. */
+static int axws__http_status_line(axws_conn *c, const char *r, size_t n) {
+    const char *eol = (const char *)memchr(r, '\n', n);
+    int status = 0, i;
     if (n < 13 || memcmp(r, "HTTP/1.", 7) != 0 || !(r[7] >= '0' && r[7] <= '9') || r[8] != ' ' ||
-        !eol || eol[-1] != '\r' || eol - r < 13) {
-        axws__fail(c, AXWS_EHANDSHAKE, 0);
-        return;
-    }
+        !eol || eol[-1] != '\r' || eol - r < 13)
+        return -1;
     for (i = 9; i < 12; i++) {
-        if (r[i] < '0' || r[i] > '9') { axws__fail(c, AXWS_EHANDSHAKE, 0); return; }
+        if (r[i] < '0' || r[i] > '9') return -1;
         status = status * 10 + (r[i] - '0');
     }
-    if (r[12] != ' ' && r[12] != '\r') { axws__fail(c, AXWS_EHANDSHAKE, 0); return; }
+    if (r[12] != ' ' && r[12] != '\r') return -1;
     for (i = 13; r + i < eol - 1; i++) /* RFC 7230 3.1.2: reason-phrase is HTAB, SP, VCHAR, obs-text */
-        if (((unsigned char)r[i] < 0x20 && r[i] != '\t') || r[i] == 0x7F) { axws__fail(c, AXWS_EHANDSHAKE, 0); return; }
-    c->http_status = status;
+        if (((unsigned char)r[i] < 0x20 && r[i] != '\t') || r[i] == 0x7F) return -1;
     if (r[12] == ' ') {
         c->hs_reason_off = 13;
         c->hs_reason_len = (size_t)(eol - 1 - (r + 13));
     }
+    return status;
+}
+
+/* RFC 6455 4.1: the extensions and subprotocol a 101 names must be ones the client
+   offered. Returns 0, or -1 after failing the connection. */
+static int axws__http_check_offers(axws_conn *c, const axws__http_answer_check *k) {
+    int offered;
+    if (k->extensions) {
+#ifndef AXWS_NO_DEFLATE
+        if (c->cfg.deflate.ops) {
+            if (c->cfg.deflate.ops->negotiate(c) != 0) return -1; /* it failed the connection */
+        } else
+#endif
+        {
+            if (!c->error) c->fail_detail = AXWS__D_EXT_NOT_OFFERED;
+            axws__frame_fail(c, AXWS_EHANDSHAKE, 0);
+            return -1;
+        }
+    }
+    if (!k->protocol) return 0;
+    offered = c->cfg.subprotocols && k->protocol_len > 0 && k->protocol_len < sizeof c->phase.subprotocol &&
+              !memchr(k->protocol, ',', k->protocol_len);
+    if (offered) {
+        memcpy(c->phase.subprotocol, k->protocol, k->protocol_len);
+        c->phase.subprotocol[k->protocol_len] = 0;
+        offered = axws__http_has_token_cs(c->cfg.subprotocols, strlen(c->cfg.subprotocols), c->phase.subprotocol, 1);
+    }
+    if (offered) return 0;
+    c->phase.subprotocol[0] = 0;
+    axws__frame_fail(c, AXWS_EHANDSHAKE, 0);
+    return -1;
+}
+
+static void axws__http_parse_answer(axws_conn *c) {
+    const char *r = (const char *)c->cfg.tx_buf;
+    size_t n = c->hs_len;
+    axws__http_answer_check k;
+    int status, bad;
+    c->phase.subprotocol[0] = 0; /* the union held the TLS certificate context until now */
+    status = axws__http_status_line(c, r, n);
+    if (status < 0) {
+        axws__frame_fail(c, AXWS_EHANDSHAKE, 0);
+        return;
+    }
+    c->http_status = status;
     memset(&k, 0, sizeof k);
     k.c = c;
-    bad = axws__each_header(r, n, axws__hs_header, &k) != 0;
+    bad = axws__http_each_header(r, n, axws__http_answer_header, &k) != 0;
     if (c->http_mode) {
-        if (bad) axws__fail(c, AXWS_EHANDSHAKE, 0);
-        else axws__http_answered(c);
+        if (bad) axws__frame_fail(c, AXWS_EHANDSHAKE, 0);
+        else axws__core_http_answered(c);
         return;
     }
     if (status != 101) {
@@ -3746,48 +4077,20 @@ static void axws__hs_parse(axws_conn *c) {
             c->hs_location_off = (size_t)(k.location - r);
             c->hs_location_len = k.location_len;
         }
-        axws__fail(c, AXWS_EHTTP, 0);
+        axws__frame_fail(c, AXWS_EHTTP, 0);
         return;
     }
     if (bad || r[7] != '1' || !k.upgrade || !k.connection || k.accept_count != 1 || !k.accept ||
         k.protocol_bad) {
-        axws__fail(c, AXWS_EHANDSHAKE, 0);
+        axws__frame_fail(c, AXWS_EHANDSHAKE, 0);
         return;
     }
-    if (k.extensions) {
-        /* 4.1: an extension the client did not offer fails the connection */
-#ifndef AXWS_NO_DEFLATE
-        if (c->cfg.deflate.ops) {
-            if (c->cfg.deflate.ops->negotiate(c) != 0) return; /* it failed the connection */
-        } else
-#endif
-        {
-            if (!c->error) c->fail_detail = AXWS__D_EXT_NOT_OFFERED;
-            axws__fail(c, AXWS_EHANDSHAKE, 0);
-            return;
-        }
-    }
-    if (k.protocol) {
-        /* 4.1: the subprotocol must be one we offered */
-        int offered = c->cfg.subprotocols && k.protocol_len > 0 &&
-                      k.protocol_len < sizeof c->phase.subprotocol && !memchr(k.protocol, ',', k.protocol_len);
-        if (offered) {
-            memcpy(c->phase.subprotocol, k.protocol, k.protocol_len);
-            c->phase.subprotocol[k.protocol_len] = 0;
-            offered = axws__has_token_cs(c->cfg.subprotocols, strlen(c->cfg.subprotocols), c->phase.subprotocol, 1);
-        }
-        if (!offered) {
-            c->phase.subprotocol[0] = 0;
-            axws__fail(c, AXWS_EHANDSHAKE, 0);
-            return;
-        }
-    }
-    axws__opened(c);
+    if (axws__http_check_offers(c, &k) == 0) axws__core_opened(c);
 }
 
 /* Gather the response head in tx_buf (idle now: the request has been written). Returns
    the bytes consumed; whatever follows the blank line is left for the frame parser. */
-static size_t axws__hs_feed(axws_conn *c, const uint8_t *p, size_t n) {
+static size_t axws__http_feed_answer(axws_conn *c, const uint8_t *p, size_t n) {
     uint8_t *buf = (uint8_t *)c->cfg.tx_buf;
     size_t limit = c->cfg.max_handshake < c->cfg.tx_size ? c->cfg.max_handshake : c->cfg.tx_size;
     size_t i = 0;
@@ -3797,21 +4100,21 @@ static size_t axws__hs_feed(axws_conn *c, const uint8_t *p, size_t n) {
            Judged on the first byte alone, which can never start an HTTP answer, so that
            the verdict does not depend on how the bytes are split */
         if (!c->error) c->fail_detail = AXWS__D_SPEAKS_TLS;
-        axws__fail(c, AXWS_EHANDSHAKE, 0);
+        axws__frame_fail(c, AXWS_EHANDSHAKE, 0);
         return n;
     }
     while (i < n) {
         const uint8_t *nl = (const uint8_t *)memchr(p + i, '\n', n - i);
         size_t take = nl ? (size_t)(nl - (p + i)) + 1 : n - i;
         if (take > limit - c->hs_len) {
-            axws__fail(c, AXWS_ETOOBIG, 0);
+            axws__frame_fail(c, AXWS_ETOOBIG, 0);
             return n;
         }
         memcpy(buf + c->hs_len, p + i, take);
         c->hs_len += take;
         i += take;
         if (nl && c->hs_len >= 4 && memcmp(buf + c->hs_len - 4, "\r\n\r\n", 4) == 0) {
-            axws__hs_parse(c);
+            axws__http_parse_answer(c);
             return i;
         }
     }
@@ -3820,7 +4123,7 @@ static size_t axws__hs_feed(axws_conn *c, const uint8_t *p, size_t n) {
 
 typedef struct { const char *name; int index; const char *val; size_t len; } axws__header_query;
 
-static int axws__find_header(void *ctx, const char *name, size_t nlen, const char *v, size_t vlen) {
+static int axws__http_find_header(void *ctx, const char *name, size_t nlen, const char *v, size_t vlen) {
     axws__header_query *q = (axws__header_query *)ctx;
     if (!axws__ieq(name, nlen, q->name)) return 0;
     if (q->index-- > 0) return 0;
@@ -3837,7 +4140,7 @@ AXWS__DEF const char *axws_header(const axws_conn *c, const char *name, int inde
     if (!(c->hs_valid || (c->state == AXWS_STATE_CLOSED && c->error == AXWS_EHTTP)) || index < 0)
         return NULL;
     q.name = name; q.index = index; q.val = NULL; q.len = 0;
-    axws__each_header((const char *)c->cfg.tx_buf, c->hs_len, axws__find_header, &q);
+    axws__http_each_header((const char *)c->cfg.tx_buf, c->hs_len, axws__http_find_header, &q);
     if (q.val && len) *len = q.len;
     return q.val;
 }
@@ -3859,31 +4162,32 @@ AXWS__DEF int axws_init_checked(axws_conn *c, const axws_config *cfg, uint32_t l
     c->rnd_used = sizeof c->rnd; /* the pool starts empty */
     c->cfg = *cfg;
     if (!cfg->tx_buf || cfg->tx_size < AXWS_MIN_TX)
-        return axws__setup_error(c, AXWS_ENOBUFS, AXWS__D_TX_BUF, AXWS_MIN_TX);
-    if (cfg->msg_buf && !cfg->msg_size) return axws__setup_error(c, AXWS_EINVAL, AXWS__D_MSG_BUF, 0);
+        return axws__http_setup_error(c, AXWS_ENOBUFS, AXWS__D_TX_BUF, AXWS_MIN_TX);
+    if (cfg->msg_buf && !cfg->msg_size) return axws__http_setup_error(c, AXWS_EINVAL, AXWS__D_MSG_BUF, 0);
     if (cfg->rx_buf && cfg->rx_size < AXWS_MIN_RX)
-        return axws__setup_error(c, AXWS_ENOBUFS, AXWS__D_RX_BUF, AXWS_MIN_RX);
+        return axws__http_setup_error(c, AXWS_ENOBUFS, AXWS__D_RX_BUF, AXWS_MIN_RX);
     if (cfg->connect_timeout_ms < 0 || cfg->handshake_timeout_ms < 0 || cfg->close_timeout_ms < 0 ||
         cfg->keepalive_ms < 0 || cfg->dead_peer_ms < 0)
-        return axws__setup_error(c, AXWS_EINVAL, AXWS__D_TIMEOUT, 0);
+        return axws__http_setup_error(c, AXWS_EINVAL, AXWS__D_TIMEOUT, 0);
 #ifndef AXWS_NO_DEFLATE
     /* the hooks come with axws_deflate_enable() (which checked the rest): buffers alone
        would not link the inflate */
     if ((cfg->deflate.state || cfg->deflate.window || cfg->deflate.window_bits || cfg->deflate.ops) &&
         (!cfg->deflate.ops || !cfg->deflate.state || !cfg->deflate.window || cfg->deflate.window_bits < 9 ||
          cfg->deflate.window_bits > 15))
-        return axws__setup_error(c, AXWS_EINVAL, AXWS__D_DEFLATE_CONFIG, 0);
+        return axws__http_setup_error(c, AXWS_EINVAL, AXWS__D_DEFLATE_CONFIG, 0);
 #endif
     if (!c->cfg.connect_timeout_ms) c->cfg.connect_timeout_ms = AXWS__DEFAULT_CONNECT_MS;
     if (!c->cfg.handshake_timeout_ms) c->cfg.handshake_timeout_ms = AXWS__DEFAULT_HANDSHAKE_MS;
     if (!c->cfg.close_timeout_ms) c->cfg.close_timeout_ms = AXWS__DEFAULT_CLOSE_MS;
     if (!c->cfg.max_handshake) c->cfg.max_handshake = AXWS__DEFAULT_MAX_HANDSHAKE;
+    c->rtt = c->srtt = -1;
     return AXWS_OK;
 }
 
 /* Forget everything about the previous connection; keep the configuration, the random
    generator and the TLS layer's session cache. */
-static void axws__reset(axws_conn *c) {
+static void axws__core_reset(axws_conn *c) {
     c->gen++;
     c->state = AXWS_STATE_CLOSED;
     c->error = c->sys_errno = c->http_status = 0;
@@ -3894,7 +4198,8 @@ static void axws__reset(axws_conn *c) {
     c->close_code = c->sent_close = c->close_rcvd = c->finish_on_flush = c->eof = 0;
     c->release = NULL; /* a transport registers itself after the reset */
     c->rx_len = 0;
-    c->deadline = c->last_rx = c->last_ping = 0;
+    c->deadline = c->last_rx = c->last_ping = c->ping_out = 0;
+    c->rtt = c->srtt = -1;
     c->tx_head = c->tx_tail = 0;
     c->tx_frag_open = c->reply_pending = c->close_pending = 0;
     c->hs_len = 0;
@@ -3919,7 +4224,7 @@ static void axws__reset(axws_conn *c) {
 
 /* The 101 checked out: the connection is OPEN. The response stays readable in tx_buf
    (axws_header) for the OPEN callback; sends made there queue behind it. */
-static void axws__opened(axws_conn *c) {
+static void axws__core_opened(axws_conn *c) {
     axws_event ev;
     unsigned gen = c->gen;
     c->state = AXWS_STATE_OPEN;
@@ -3930,18 +4235,18 @@ static void axws__opened(axws_conn *c) {
     c->hs_valid = 1;
     memset(&ev, 0, sizeof ev);
     ev.type = AXWS_EV_OPEN;
-    axws__emit(c, &ev);
+    axws__frame_emit(c, &ev);
     if (c->gen != gen) return;
     c->hs_valid = 0;
     if (c->tx_head == c->tx_tail) c->tx_head = c->tx_tail = 0;
 }
 
-static int axws__start_request(axws_conn *c, const axws_url *u, const axws__request *rq) {
+static int axws__core_start_request(axws_conn *c, const axws_url *u, const axws__request *rq) {
     int r;
     size_t hl = strlen(u->host);
-    if (hl >= sizeof c->phase.net.host) return axws__setup_error(c, AXWS_EURL, AXWS__D_URL_FORM, 0);
+    if (hl >= sizeof c->phase.net.host) return axws__http_setup_error(c, AXWS_EURL, AXWS__D_URL_FORM, 0);
     memcpy(c->phase.net.host, u->host, hl + 1);
-    r = axws__build_request(c, u, rq);
+    r = axws__http_build_request(c, u, rq);
     c->http_mode = rq != NULL;
     return r;
 }
@@ -3950,42 +4255,42 @@ AXWS__DEF int axws_start(axws_conn *c, const axws_url *url, int64_t now_ms) {
     int r;
     AXWS_ASSERT(c != NULL && url != NULL);
     if (c->state != AXWS_STATE_CLOSED) return AXWS_ESTATE;
-    axws__reset(c);
+    axws__core_reset(c);
     c->now = now_ms;
 #ifndef AXWS_NO_SOCKETS
     c->port = 0; /* no socket driver: axws_describe() names no host or address */
 #endif
-    r = axws__start_request(c, url, NULL);
-    if (r) return c->error ? r : axws__setup_error(c, r, 0, 0);
+    r = axws__core_start_request(c, url, NULL);
+    if (r) return c->error ? r : axws__http_setup_error(c, r, 0, 0);
     c->state = AXWS_STATE_HANDSHAKE;
     c->deadline = now_ms + c->cfg.handshake_timeout_ms;
     return AXWS_OK;
 }
 
 /* axws_http_request: the response head is in; hand it over, then end quietly. */
-static void axws__http_answered(axws_conn *c) {
+static void axws__core_http_answered(axws_conn *c) {
     axws_event ev;
     unsigned gen = c->gen;
     c->hs_valid = 1;
     memset(&ev, 0, sizeof ev);
     ev.type = AXWS_EV_HTTP_RESPONSE;
     ev.status = c->http_status;
-    axws__emit(c, &ev);
+    axws__frame_emit(c, &ev);
     if (c->gen != gen) return;
     c->hs_valid = 0;
     c->close_rcvd = 1; /* not an abnormal end */
     c->close_code = 0;
-    axws__finish(c, 1);
+    axws__frame_finish(c, 1);
 }
 
-static int64_t axws__ping_due(const axws_conn *c) { return c->last_ping + c->cfg.keepalive_ms; }
+static int64_t axws__core_ping_due(const axws_conn *c) { return c->last_ping + c->cfg.keepalive_ms; }
 
-static int64_t axws__next_deadline(const axws_conn *c) {
+static int64_t axws__core_next_deadline(const axws_conn *c) {
     int64_t t = INT64_MAX;
     if (c->state == AXWS_STATE_CLOSED) return t;
     if (c->deadline) t = c->deadline;
     if (c->state == AXWS_STATE_OPEN) {
-        if (c->cfg.keepalive_ms && axws__ping_due(c) < t) t = axws__ping_due(c);
+        if (c->cfg.keepalive_ms && axws__core_ping_due(c) < t) t = axws__core_ping_due(c);
         if (c->cfg.dead_peer_ms && c->last_rx + c->cfg.dead_peer_ms < t) t = c->last_rx + c->cfg.dead_peer_ms;
         if (c->cfg.dead_peer_ms && c->tx_stall && c->tx_stall + c->cfg.dead_peer_ms < t)
             t = c->tx_stall + c->cfg.dead_peer_ms;
@@ -3999,7 +4304,7 @@ AXWS__DEF int axws_timeout_ms(const axws_conn *c, int64_t now_ms) {
     /* received bytes wait while the request is written: feeding them can progress now */
     if (c->rx_len && c->tx_head == c->tx_tail && c->state >= AXWS_STATE_HANDSHAKE && !c->input_paused) return 0;
     if (c->read_again == 1 && c->state != AXWS_STATE_CLOSED) return 0; /* more is waiting */
-    t = axws__next_deadline(c);
+    t = axws__core_next_deadline(c);
     if (t == INT64_MAX) return -1;
     if (t <= now_ms) return 0;
     return t - now_ms > INT32_MAX ? INT32_MAX : (int)(t - now_ms);
@@ -4011,11 +4316,11 @@ AXWS__DEF void axws_tick(axws_conn *c, int64_t now_ms) {
     switch (c->state) {
     case AXWS_STATE_TLS: /* CONNECTING belongs to the transport (axws_step) */
     case AXWS_STATE_HANDSHAKE:
-        if (c->deadline && now_ms >= c->deadline) axws__fail(c, AXWS_ETIMEDOUT, ETIMEDOUT);
+        if (c->deadline && now_ms >= c->deadline) axws__frame_fail(c, AXWS_ETIMEDOUT, ETIMEDOUT);
         break;
     case AXWS_STATE_OPEN:
         if (c->cfg.dead_peer_ms && now_ms - c->last_rx >= c->cfg.dead_peer_ms) {
-            axws__fail_close(c, AXWS_EDEADPEER, AXWS_CLOSE_GOING_AWAY, 0);
+            axws__frame_fail_close(c, AXWS_EDEADPEER, AXWS_CLOSE_GOING_AWAY, 0);
             break;
         }
         /* A peer that sends but never reads keeps last_rx fresh: output that waits
@@ -4025,14 +4330,18 @@ AXWS__DEF void axws_tick(axws_conn *c, int64_t now_ms) {
         else if (!c->tx_stall) c->tx_stall = now_ms;
         if (c->cfg.dead_peer_ms && c->tx_stall && now_ms - c->tx_stall >= c->cfg.dead_peer_ms) {
             c->fail_detail = AXWS__D_NOT_READING;
-            axws__fail_close(c, AXWS_EDEADPEER, AXWS_CLOSE_GOING_AWAY, 0);
+            axws__frame_fail_close(c, AXWS_EDEADPEER, AXWS_CLOSE_GOING_AWAY, 0);
             break;
         }
-        if (c->cfg.keepalive_ms && now_ms >= axws__ping_due(c)) {
+        if (c->cfg.keepalive_ms && now_ms >= axws__core_ping_due(c)) {
             /* A ping that does not fit the queue now skips this beat: a deadline left in
                the past would make every timeout 0 (a busy loop); the dead-peer timer is
                what judges a peer that does not read. */
-            (void)axws__queue_frame(c, 0x80 | AXWS_OP_PING, NULL, 0);
+#ifndef AXWS_NO_STATS
+            if (axws__frame_queue(c, 0x80 | AXWS_OP_PING, NULL, 0) == AXWS_OK) c->ping_out = now_ms;
+#else
+            (void)axws__frame_queue(c, 0x80 | AXWS_OP_PING, NULL, 0);
+#endif
             c->last_ping = now_ms;
         }
         break;
@@ -4041,8 +4350,8 @@ AXWS__DEF void axws_tick(axws_conn *c, int64_t now_ms) {
             unsigned gen = c->gen;
             /* the peer never answered our close: not a clean end. The ERROR or CLOSE
                callback may have connected again: then that connection is left alone. */
-            if (!c->close_rcvd) axws__fail(c, AXWS_ETIMEDOUT, ETIMEDOUT);
-            if (c->gen == gen) axws__finish(c, 1);
+            if (!c->close_rcvd) axws__frame_fail(c, AXWS_ETIMEDOUT, ETIMEDOUT);
+            if (c->gen == gen) axws__frame_finish(c, 1);
         }
         break;
     default:
@@ -4057,7 +4366,7 @@ AXWS__DEF int axws_close(axws_conn *c, int code, const char *reason, int64_t now
     AXWS_ASSERT(c != NULL);
     c->now = now_ms;
     if (!code) code = AXWS_CLOSE_NORMAL;
-    if (!axws__close_code_valid(code) || rlen > 123 ||
+    if (!axws__frame_close_code_valid(code) || rlen > 123 ||
         axws__utf8_scan(&st, (const uint8_t *)reason, rlen) != 0 || st != AXWS__UTF8_ACCEPT)
         return AXWS_EINVAL;
     switch (c->state) {
@@ -4065,10 +4374,10 @@ AXWS__DEF int axws_close(axws_conn *c, int code, const char *reason, int64_t now
     case AXWS_STATE_CLOSING: return AXWS_OK;
     case AXWS_STATE_OPEN: break;
     default: /* not open yet: nothing to hand-shake */
-        axws__finish(c, 0);
+        axws__frame_finish(c, 0);
         return AXWS_OK;
     }
-    r = axws__queue_close(c, code, reason, rlen);
+    r = axws__frame_queue_close(c, code, reason, rlen);
     if (r) return r;
     c->sent_close = code;
     c->state = AXWS_STATE_CLOSING;
@@ -4084,7 +4393,7 @@ AXWS__DEF void axws_pause_input(axws_conn *c, int paused) {
 
 AXWS__DEF void axws_abort(axws_conn *c) {
     AXWS_ASSERT(c != NULL);
-    axws__finish(c, 0);
+    axws__frame_finish(c, 0);
 }
 
 AXWS__DEF const char *axws_subprotocol(const axws_conn *c) {
@@ -4099,7 +4408,7 @@ AXWS__DEF const char *axws_close_reason(const axws_conn *c, size_t *len) {
 }
 
 /* The reason phrase and Location of a refused upgrade stay in tx_buf, idle once CLOSED. */
-static const char *axws__refusal_text(const axws_conn *c, size_t off, size_t n, size_t *len) {
+static const char *axws__core_refusal_text(const axws_conn *c, size_t off, size_t n, size_t *len) {
     int kept = c->state == AXWS_STATE_CLOSED && c->error == AXWS_EHTTP && n;
     if (len) *len = kept ? n : 0;
     return kept ? (const char *)c->cfg.tx_buf + off : NULL;
@@ -4107,17 +4416,24 @@ static const char *axws__refusal_text(const axws_conn *c, size_t off, size_t n, 
 
 AXWS__DEF const char *axws_http_reason(const axws_conn *c, size_t *len) {
     AXWS_ASSERT(c != NULL);
-    return axws__refusal_text(c, c->hs_reason_off, c->hs_reason_len, len);
+    return axws__core_refusal_text(c, c->hs_reason_off, c->hs_reason_len, len);
 }
 
 AXWS__DEF const char *axws_location(const axws_conn *c, size_t *len) {
     AXWS_ASSERT(c != NULL);
-    return axws__refusal_text(c, c->hs_location_off, c->has_location ? c->hs_location_len : 0, len);
+    return axws__core_refusal_text(c, c->hs_location_off, c->has_location ? c->hs_location_len : 0, len);
 }
 
-AXWS__DEF axws_state axws_get_state(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->state; }
+AXWS__DEF axws_state axws_conn_state(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->state; }
 AXWS__DEF int axws_error(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->error; }
 AXWS__DEF int axws_http_status(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->http_status; }
+#ifndef AXWS_NO_STATS
+AXWS__DEF int axws_rtt_ms(const axws_conn *c, int *smoothed_ms) {
+    AXWS_ASSERT(c != NULL);
+    if (smoothed_ms) *smoothed_ms = c->srtt;
+    return c->rtt;
+}
+#endif
 AXWS__DEF int axws_close_code(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->close_code; }
 AXWS__DEF int axws_sent_close_code(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->sent_close; }
 AXWS__DEF int axws_sys_errno(const axws_conn *c) { AXWS_ASSERT(c != NULL); return c->sys_errno; }
@@ -4128,21 +4444,21 @@ AXWS__DEF int axws_sys_errno(const axws_conn *c) { AXWS_ASSERT(c != NULL); retur
    its functions, not tables of pointers: a table's strings land in the object's shared string
    section, which every program carries; these stay in the describer's own section, which
    --gc-sections drops from programs that never call it. */
-static const char *axws__nth_text(const char *list, int i) {
+static const char *axws__describe_nth(const char *list, int i) {
     while (i-- > 0) list += strlen(list) + 1;
     return list;
 }
 
-static const char *axws__detail_text(int detail) {
+static const char *axws__describe_detail(int detail) {
 #define AXWS__DETAIL_STR(name, text) text "\0"
-    return axws__nth_text(AXWS__DETAILS(AXWS__DETAIL_STR), detail);
+    return axws__describe_nth(AXWS__DETAILS(AXWS__DETAIL_STR), detail);
 #undef AXWS__DETAIL_STR
 }
 
 #ifndef AXWS_NO_SOCKETS
 /* An address as text without inet_ntop: dotted IPv4; IPv6 in hex groups without leading
    zeros, the longest run of two or more zero groups written "::" (RFC 5952 4.2). */
-static void axws__addr_text(const axws_addr *a, char out[48]) {
+static void axws__describe_addr(const axws_addr *a, char out[48]) {
     int i, best = -1, best_len = 1, run = 0;
     size_t k = 0;
     if (a->family == 4) {
@@ -4184,105 +4500,92 @@ static const char *axws__describe_host(const axws_conn *c) {
 }
 #endif
 
-#define AXWS__DESCRIBE_ADD(...)                                           \
-    do {                                                                  \
-        size_t off_ = n < cap ? n : (cap ? cap - 1 : 0);                  \
-        n += axws__fmt(out + off_, cap - off_, __VA_ARGS__);              \
-    } while (0)
-
-AXWS__DEF size_t axws_describe(const axws_conn *c, char *out, size_t cap) {
-    size_t n = 0, len;
-    const char *text;
-    int err, st, located = 0;
-    AXWS_ASSERT(c != NULL && (out != NULL || cap == 0));
-    err = c->error;
-    st = c->fail_state <= AXWS_STATE_CLOSING ? c->fail_state : 0;
-    AXWS__DESCRIBE_ADD("%s", axws_strerror(err));
-    if (!err) return n;
-    text = c->http_mode && st == AXWS_STATE_HANDSHAKE
-               ? "waiting for the HTTP answer from"
-               : axws__nth_text("\0connecting to\0in the TLS handshake with\0waiting for the upgrade answer "
-                                "from\0connected to\0closing the connection to", st); /* by axws_state */
 #ifndef AXWS_NO_SOCKETS
-    {
-        char addr[48];
-        const char *host = axws__describe_host(c), *rwhat = "", *rname = host;
-        size_t rlen = strlen(host);
 #ifndef AXWS_NO_PROXY
-        /* through a proxy: which one (the address is its address), and how far it got */
-        axws__proxy_url pu;
-        int px = c->px_kind && c->cfg.proxy && axws__parse_proxy(c->cfg.proxy, &pu) == AXWS_OK;
-        if (px && c->px_step == AXWS__PX_RESOLVE) {
-            rwhat = "the proxy's name ";
-            rname = pu.host;
-            rlen = pu.host_len;
-        }
+/* The tunnel's part: how far the proxy got, and what it answered. */
+static void axws__describe_proxy(const axws_conn *c, axws__buf *b, const axws__http_proxy_url *pu, int st, int err) {
+    int s = c->px_status;
+    if (st == AXWS_STATE_CONNECTING && AXWS__PX_BUSY(c)) /* by AXWS__PX_* from HTTP_SEND */
+        axws__put_fmt(b, ", %s", axws__describe_nth("sending CONNECT\0reading the answer to CONNECT\0reading the "
+                                                "answer to CONNECT\0reading the answer to CONNECT\0sending "
+                                                "the SOCKS5 greeting\0reading the SOCKS5 method chosen\0sending "
+                                                "the SOCKS5 user and password\0reading the SOCKS5 verdict on "
+                                                "them\0sending the SOCKS5 CONNECT\0reading the SOCKS5 reply",
+                                                c->px_step - AXWS__PX_HTTP_SEND));
+    if ((err != AXWS_EPROXY && err != AXWS_EPROXYAUTH) || !s) return;
+    if (c->px_kind == AXWS__PXK_HTTP)
+        axws__put_fmt(b, "; the proxy answered HTTP %d%s", s,
+                      s != 407 && s != 401 ? ""
+                      : pu->user ? ": it refused the user name and password"
+                                 : ": it wants a user name and password (user:password@ in the proxy URL)");
+    else if (c->px_step == AXWS__PX_S5_METHOD)
+        axws__put_fmt(b, "; the proxy accepts none of the methods offered (%s)",
+                      pu->user ? "no authentication, user/password"
+                               : "no authentication: it wants a user name and password, "
+                                 "user:password@ in the proxy URL");
+    else if (c->px_step == AXWS__PX_S5_AUTH_OK)
+        axws__put_fmt(b, "; the proxy refused the user name and password (RFC 1929 status %d)", s);
+    else /* RFC 1928 6 */
+        axws__put_fmt(b, "; SOCKS5 reply %d (%s)", s,
+                      s > 8 ? "unassigned"
+                            : axws__describe_nth("succeeded\0general SOCKS server failure\0connection not "
+                                             "allowed by ruleset\0network unreachable\0host "
+                                             "unreachable\0connection refused\0TTL expired\0command "
+                                             "not supported\0address type not supported", s));
+}
 #endif
-        addr[0] = 0;
-        if (st >= AXWS_STATE_CONNECTING && c->peer.family) axws__addr_text(&c->peer, addr);
-        if (err == AXWS_ERESOLVE && st == AXWS_STATE_CLOSED) AXWS__DESCRIBE_ADD(", resolving %s%.*s", rwhat, (int)rlen, rname);
-        if (st != AXWS_STATE_CLOSED && c->port) { /* through the socket driver */
-            located = 1;
-            if (host[0]) /* an IPv6 literal in brackets, as in the URL */
-                AXWS__DESCRIBE_ADD(strchr(host, ':') ? ", %s [%s]:%d" : ", %s %s:%d", text, host, c->port);
-            else AXWS__DESCRIBE_ADD(", %s port %d", text, c->port);
+
+/* Where the socket driver was: the name being resolved, or the phase, host, port, proxy and
+   address. Returns 1 when it said where (0: the program moves the bytes). */
+static int axws__describe_where(const axws_conn *c, axws__buf *b, int st, int err, const char *phase) {
+    char addr[48];
+    const char *host = axws__describe_host(c), *rwhat = "", *rname = host;
+    size_t rlen = strlen(host);
 #ifndef AXWS_NO_PROXY
-            if (px)
-                AXWS__DESCRIBE_ADD(pu.ipv6 ? " through the %s proxy [%.*s]:%d" : " through the %s proxy %.*s:%d",
-                                   c->px_kind == AXWS__PXK_HTTP ? "HTTP" : "SOCKS5", (int)pu.host_len, pu.host, pu.port);
-#endif
-            if (addr[0]) AXWS__DESCRIBE_ADD(" (%s)", addr);
-#ifndef AXWS_NO_PROXY
-            if (px && st == AXWS_STATE_CONNECTING && AXWS__PX_BUSY(c)) /* by AXWS__PX_* from HTTP_SEND */
-                AXWS__DESCRIBE_ADD(", %s", axws__nth_text("sending CONNECT\0reading the answer to CONNECT\0reading the "
-                                                          "answer to CONNECT\0reading the answer to CONNECT\0sending "
-                                                          "the SOCKS5 greeting\0reading the SOCKS5 method chosen\0sending "
-                                                          "the SOCKS5 user and password\0reading the SOCKS5 verdict on "
-                                                          "them\0sending the SOCKS5 CONNECT\0reading the SOCKS5 reply",
-                                                          c->px_step - AXWS__PX_HTTP_SEND));
-            if (px && (err == AXWS_EPROXY || err == AXWS_EPROXYAUTH) && c->px_status) {
-                int s = c->px_status;
-                if (c->px_kind == AXWS__PXK_HTTP)
-                    AXWS__DESCRIBE_ADD("; the proxy answered HTTP %d%s", s,
-                                       s != 407 && s != 401 ? ""
-                                       : pu.user ? ": it refused the user name and password"
-                                                 : ": it wants a user name and password (user:password@ in the proxy URL)");
-                else if (c->px_step == AXWS__PX_S5_METHOD)
-                    AXWS__DESCRIBE_ADD("; the proxy accepts none of the methods offered (%s)",
-                                       pu.user ? "no authentication, user/password"
-                                               : "no authentication: it wants a user name and password, "
-                                                 "user:password@ in the proxy URL");
-                else if (c->px_step == AXWS__PX_S5_AUTH_OK)
-                    AXWS__DESCRIBE_ADD("; the proxy refused the user name and password (RFC 1929 status %d)", s);
-                else /* RFC 1928 6 */
-                    AXWS__DESCRIBE_ADD("; SOCKS5 reply %d (%s)", s,
-                                       s > 8 ? "unassigned"
-                                             : axws__nth_text("succeeded\0general SOCKS server failure\0connection not "
-                                                              "allowed by ruleset\0network unreachable\0host "
-                                                              "unreachable\0connection refused\0TTL expired\0command "
-                                                              "not supported\0address type not supported", s));
-            }
-#endif
-        }
+    /* through a proxy: which one (the address is its address), and how far it got */
+    axws__http_proxy_url pu;
+    int px = c->px_kind && c->cfg.proxy && axws__http_parse_proxy(c->cfg.proxy, &pu) == AXWS_OK;
+    if (px && c->px_step == AXWS__PX_RESOLVE) {
+        rwhat = "the proxy's name ";
+        rname = pu.host;
+        rlen = pu.host_len;
     }
 #endif
-    if (st != AXWS_STATE_CLOSED && !located) {
-        /* the program moves the bytes (sans-IO): the phase without its "to/with/from" */
-        len = (size_t)(strrchr(text, ' ') - text);
-        AXWS__DESCRIBE_ADD(", %.*s", (int)len, text);
-    }
+    addr[0] = 0;
+    if (st >= AXWS_STATE_CONNECTING && c->peer.family) axws__describe_addr(&c->peer, addr);
+    if (err == AXWS_ERESOLVE && st == AXWS_STATE_CLOSED) axws__put_fmt(b, ", resolving %s%.*s", rwhat, (int)rlen, rname);
+    if (st == AXWS_STATE_CLOSED || !c->port) return 0;
+    if (host[0]) /* an IPv6 literal in brackets, as in the URL */
+        axws__put_fmt(b, strchr(host, ':') ? ", %s [%s]:%d" : ", %s %s:%d", phase, host, c->port);
+    else axws__put_fmt(b, ", %s port %d", phase, c->port);
+#ifndef AXWS_NO_PROXY
+    if (px)
+        axws__put_fmt(b, pu.ipv6 ? " through the %s proxy [%.*s]:%d" : " through the %s proxy %.*s:%d",
+                      c->px_kind == AXWS__PXK_HTTP ? "HTTP" : "SOCKS5", (int)pu.host_len, pu.host, pu.port);
+#endif
+    if (addr[0]) axws__put_fmt(b, " (%s)", addr);
+#ifndef AXWS_NO_PROXY
+    if (px) axws__describe_proxy(c, b, &pu, st, err);
+#endif
+    return 1;
+}
+#endif
+
+/* What the configuration says about the failure: the timeout or buffer involved, or the
+   detail kept with it. */
+static void axws__describe_limits(const axws_conn *c, axws__buf *b, int st, int err) {
     if (err == AXWS_ETIMEDOUT) {
         /* connect_timeout_ms covers TCP and TLS; handshake_timeout_ms the upgrade */
         int tcp_tls = st == AXWS_STATE_CONNECTING || st == AXWS_STATE_TLS;
         int ms = tcp_tls ? c->cfg.connect_timeout_ms
                : st == AXWS_STATE_CLOSING ? c->cfg.close_timeout_ms : c->cfg.handshake_timeout_ms;
-        AXWS__DESCRIBE_ADD("; no answer within %d ms (cfg.%s)", ms,
-                           tcp_tls ? "connect_timeout_ms"
-                           : st == AXWS_STATE_CLOSING ? "close_timeout_ms" : "handshake_timeout_ms");
+        axws__put_fmt(b, "; no answer within %d ms (cfg.%s)", ms,
+                      tcp_tls ? "connect_timeout_ms"
+                      : st == AXWS_STATE_CLOSING ? "close_timeout_ms" : "handshake_timeout_ms");
     }
     if (err == AXWS_EDEADPEER)
-        AXWS__DESCRIBE_ADD("; %s for %d ms (cfg.dead_peer_ms)",
-                           c->fail_detail == AXWS__D_NOT_READING ? "nothing written" : "nothing received", c->cfg.dead_peer_ms);
+        axws__put_fmt(b, "; %s for %d ms (cfg.dead_peer_ms)",
+                      c->fail_detail == AXWS__D_NOT_READING ? "nothing written" : "nothing received", c->cfg.dead_peer_ms);
     if (c->fail_detail >= AXWS__D_TX_BUF && c->fail_detail < AXWS__D_COUNT_) {
         size_t have = c->fail_detail == AXWS__D_TX_BUF ? c->cfg.tx_size
                     : c->fail_detail == AXWS__D_RX_BUF ? (c->cfg.rx_buf ? c->cfg.rx_size : 0)
@@ -4290,42 +4593,70 @@ AXWS__DEF size_t axws_describe(const axws_conn *c, char *out, size_t cap) {
                     : c->cfg.tls_buf                   ? c->cfg.tls_size
 #endif
                     : c->cfg.rx_buf                    ? c->cfg.rx_size : 0;
-        AXWS__DESCRIBE_ADD("; %s has %ld bytes, %ld needed", axws__detail_text(c->fail_detail), (long)have,
-                           (long)c->fail_need);
+        axws__put_fmt(b, "; %s has %ld bytes, %ld needed", axws__describe_detail(c->fail_detail), (long)have,
+                      (long)c->fail_need);
     } else if (c->fail_detail && c->fail_detail < AXWS__D_COUNT_) {
-        AXWS__DESCRIBE_ADD("; %s", axws__detail_text(c->fail_detail));
+        axws__put_fmt(b, "; %s", axws__describe_detail(c->fail_detail));
 #ifndef AXWS_NO_DEFLATE
         /* the inflate's own reason, through the hooks: no inflate in programs without it */
         if (c->fail_detail == AXWS__D_INFLATE && c->cfg.deflate.ops)
-            AXWS__DESCRIBE_ADD(": %s", c->cfg.deflate.ops->why(c));
+            axws__put_fmt(b, ": %s", c->cfg.deflate.ops->why(c));
 #endif
     }
+}
+
+/* What the peer and the system said: HTTP status, TLS cause, errno, our close code. */
+static void axws__describe_answers(const axws_conn *c, axws__buf *b, int err) {
+    const char *text;
+    size_t len;
     if (c->http_status && c->http_status != 101) { /* a refused upgrade or an HTTP answer */
         text = axws_http_reason(c, &len);
-        AXWS__DESCRIBE_ADD("; HTTP %d %.*s", c->http_status, text ? (int)len : 0, text ? text : "");
+        axws__put_fmt(b, "; HTTP %d %.*e", c->http_status, text ? (int)len : 0, text ? text : "");
         text = axws_location(c, &len);
-        if (text) AXWS__DESCRIBE_ADD("; Location: %.*s (not followed)", (int)len, text);
+        if (text) axws__put_fmt(b, "; Location: %.*e (not followed)", (int)len, text);
     }
 #ifndef AXWS_NO_TLS
     if (c->tls_err) {
         int e = c->tls_err; /* BearSSL's certificate errors, not alerts (+256, +512) */
-        AXWS__DESCRIBE_ADD("; TLS: %s", axws_tls_strerror(e));
+        axws__put_fmt(b, "; TLS: %s", axws_tls_strerror(e));
         if ((e > BR_ERR_X509_OK && e < BR_ERR_X509_OK + 32) || e == AXWS_TLS_ERR_NO_ANCHORS) {
-            AXWS__DESCRIBE_ADD(" (verifying the name \"%s\" against %d trust anchor%s", axws__describe_host(c),
-                               (int)c->cfg.trust_anchor_count, c->cfg.trust_anchor_count == 1 ? "" : "s");
-            if (c->cfg.trust_anchor_source) AXWS__DESCRIBE_ADD(" from %s", c->cfg.trust_anchor_source);
-            AXWS__DESCRIBE_ADD(")");
+            axws__put_fmt(b, " (verifying the name \"%s\" against %d trust anchor%s", axws__describe_host(c),
+                          (int)c->cfg.trust_anchor_count, c->cfg.trust_anchor_count == 1 ? "" : "s");
+            if (c->cfg.trust_anchor_source) axws__put_fmt(b, " from %s", c->cfg.trust_anchor_source);
+            axws__put_fmt(b, ")");
         }
     }
 #endif
     if (c->sys_errno && err != AXWS_ETIMEDOUT) {
         text = axws__errno_text(c->sys_errno);
-        AXWS__DESCRIBE_ADD("; errno %d%s%s%s", c->sys_errno, text[0] ? " (" : "", text, text[0] ? ")" : "");
+        axws__put_fmt(b, "; errno %d%s%s%s", c->sys_errno, text[0] ? " (" : "", text, text[0] ? ")" : "");
     }
-    if (c->sent_close && err != AXWS_ETIMEDOUT) AXWS__DESCRIBE_ADD("; close code %d sent", c->sent_close);
-    return n;
+    if (c->sent_close && err != AXWS_ETIMEDOUT) axws__put_fmt(b, "; close code %d sent", c->sent_close);
 }
-#undef AXWS__DESCRIBE_ADD
+
+AXWS__DEF size_t axws_describe(const axws_conn *c, char *out, size_t cap) {
+    axws__buf b;
+    const char *phase;
+    int err, st, located = 0;
+    AXWS_ASSERT(c != NULL && (out != NULL || cap == 0));
+    b = axws__text_buf(out, cap);
+    err = c->error;
+    st = c->fail_state <= AXWS_STATE_CLOSING ? c->fail_state : 0;
+    axws__put_fmt(&b, "%s", axws_strerror(err));
+    if (!err) return axws__text_end(&b, cap);
+    phase = c->http_mode && st == AXWS_STATE_HANDSHAKE
+                ? "waiting for the HTTP answer from"
+                : axws__describe_nth("\0connecting to\0in the TLS handshake with\0waiting for the upgrade answer "
+                                 "from\0connected to\0closing the connection to", st); /* by axws_state */
+#ifndef AXWS_NO_SOCKETS
+    located = axws__describe_where(c, &b, st, err, phase);
+#endif
+    if (st != AXWS_STATE_CLOSED && !located) /* the program moves the bytes (sans-IO): the phase without its "to/with/from" */
+        axws__put_fmt(&b, ", %.*s", (int)(strrchr(phase, ' ') - phase), phase);
+    axws__describe_limits(c, &b, st, err);
+    axws__describe_answers(c, &b, err);
+    return axws__text_end(&b, cap);
+}
 /* <<describe */
 
 /* >>inflate: RFC 1951, streaming, into a caller's window; no allocation */
@@ -4409,15 +4740,16 @@ static AXWS__INLINE uint32_t axws__inf_sym(int which, unsigned sym) {
    just big enough for the codes that share that root prefix (the sizing for which zlib
    proved the entry bounds used here). Returns 0, or -1 for an over-subscribed code or an
    incomplete one (allowed only as a single one-bit code, as zlib allows it). */
-static int axws__inf_build(uint32_t *table, const uint8_t *lens, unsigned n, int which, uint16_t *sorted) {
-    unsigned root = which == 1 ? AXWS__INF_LEN_ROOT : which == 2 ? AXWS__INF_DIST_ROOT : AXWS__INF_CL_ROOT;
-    unsigned cap = which == 1 ? 852u : which == 2 ? 592u : 128u;
-    /* count: codes of each length (later: those not placed yet); count2: the second half's
-       (later: where the second half's codes of each length go); offs: the first half's */
-    unsigned count[16], count2[16], offs[16], half = n / 2, ncodes;
-    unsigned len, sym, max, i, used = 1u << root, low = (unsigned)-1, sub_off = 0, sub_bits = 0, rev, code, filled;
-    int left = 1;
-    memset(count, 0, sizeof count);
+/* Counts the codes of each length into count[] (max: the longest), checks that they form
+   a prefix code (RFC 1951 3.2.2) and sorts the symbols with a code by length, then symbol,
+   into sorted[]. Returns how many codes there are, or -1; *left: the code space no code
+   takes (> 0 only for no codes, or one 1-bit code, or an incomplete one). */
+static int axws__inf_sort(const uint8_t *lens, unsigned n, int which, unsigned count[16], unsigned *max_len,
+                          int *left, uint16_t *sorted) {
+    /* count2: the second half's codes of each length (later: where they go); offs: where
+       the first half's go */
+    unsigned count2[16], offs[16], half = n / 2, len, sym, max;
+    memset(count, 0, 16 * sizeof *count);
     memset(count2, 0, sizeof count2);
     /* the symbols' two halves counted (and sorted, below) side by side: neighbours usually
        share a length, and one counter would make each increment wait for the one before */
@@ -4431,17 +4763,16 @@ static int axws__inf_build(uint32_t *table, const uint8_t *lens, unsigned n, int
         count[len] += count2[len];
         count2[len] = first; /* the first half's share, for now */
     }
-    ncodes = n - count[0];
     for (max = 15; max > 0 && !count[max]; max--) {}
     if (!max) count[0] = n; /* no codes at all */
+    *max_len = max;
+    *left = 1;
     for (len = 1; len <= 15; len++) {
-        left = left * 2 - (int)count[len];
-        if (left < 0) return -1; /* over-subscribed */
+        *left = *left * 2 - (int)count[len];
+        if (*left < 0) return -1; /* over-subscribed */
     }
-    if (max && left > 0 && (which == 0 || max != 1)) return -1; /* incomplete */
-    if (left > 0) /* no codes, or one 1-bit code: the entries no code reaches are invalid */
-        for (i = 0; i < (1u << root); i++) table[i] = AXWS__INF_ENTRY(AXWS__INF_INVALID, 1, 0);
-    if (max == 0) return 0;
+    if (max && *left > 0 && (which == 0 || max != 1)) return -1; /* incomplete */
+    if (!max) return 0;
     offs[1] = 0;
     for (len = 1; len < 15; len++) offs[len + 1] = offs[len] + count[len];
     offs[0] = offs[15] + count[15]; /* unused symbols go after the codes, never read */
@@ -4451,6 +4782,35 @@ static int axws__inf_build(uint32_t *table, const uint8_t *lens, unsigned n, int
         sorted[count2[lens[half + sym]]++] = (uint16_t)(half + sym);
     }
     if (n & 1) sorted[count2[lens[n - 1]]++] = (uint16_t)(n - 1);
+    return (int)(n - count[0]);
+}
+
+/* The index bits of a new subtable whose first code is len bits long: the subtable takes
+   the codes that share its root prefix, so it grows while the codes left at each length
+   (count[]) would not fill it. */
+static unsigned axws__inf_sub_bits(const unsigned count[16], unsigned len, unsigned root, unsigned max) {
+    unsigned sub_bits = len - root;
+    int room = 1 << sub_bits;
+    while (sub_bits + root < max) {
+        room -= (int)count[sub_bits + root];
+        if (room <= 0) break;
+        sub_bits++;
+        room <<= 1;
+    }
+    return sub_bits;
+}
+
+static int axws__inf_build(uint32_t *table, const uint8_t *lens, unsigned n, int which, uint16_t *sorted) {
+    unsigned root = which == 1 ? AXWS__INF_LEN_ROOT : which == 2 ? AXWS__INF_DIST_ROOT : AXWS__INF_CL_ROOT;
+    unsigned cap = which == 1 ? 852u : which == 2 ? 592u : 128u;
+    unsigned count[16], ncodes, max, len, sym, i, used = 1u << root, low = (unsigned)-1, sub_off = 0, sub_bits = 0;
+    unsigned rev, code, filled;
+    int left, r = axws__inf_sort(lens, n, which, count, &max, &left, sorted);
+    if (r < 0) return -1;
+    ncodes = (unsigned)r;
+    if (left > 0) /* no codes, or one 1-bit code: the entries no code reaches are invalid */
+        for (i = 0; i < (1u << root); i++) table[i] = AXWS__INF_ENTRY(AXWS__INF_INVALID, 1, 0);
+    if (max == 0) return 0;
     /* codes in canonical order (by length, then symbol) are consecutive numbers, shifted
        left when the length grows (RFC 1951 3.2.2); each is looked up bit-reversed. A
        complete code fills the root table by doubling: while the codes of length L are
@@ -4475,18 +4835,8 @@ static int axws__inf_build(uint32_t *table, const uint8_t *lens, unsigned n, int
         } else {
             uint32_t e;
             if ((rev & ((1u << root) - 1)) != low) {
-                /* a new root prefix: its subtable takes the codes that share it, so it
-                   grows while the codes left at each length would not fill it */
-                int room;
                 low = rev & ((1u << root) - 1);
-                sub_bits = len - root;
-                room = 1 << sub_bits;
-                while (sub_bits + root < max) {
-                    room -= (int)count[sub_bits + root];
-                    if (room <= 0) break;
-                    sub_bits++;
-                    room <<= 1;
-                }
+                sub_bits = axws__inf_sub_bits(count, len, root, max);
                 sub_off = used;
                 used += 1u << sub_bits;
                 if (used > cap) return -1; /* cannot happen for a valid code (zlib's bound) */
@@ -5086,19 +5436,19 @@ typedef struct {
     int server_fresh, client_fresh; /* the *_no_context_takeover parameters */
 } axws__pmd_answer;
 
-static const char *axws__ows(const char *p, const char *e) {
+static const char *axws__deflate_ows(const char *p, const char *e) {
     while (p < e && (*p == ' ' || *p == '\t')) p++;
     return p;
 }
 
-static const char *axws__token_end(const char *p, const char *e) {
-    while (p < e && axws__is_tchar((unsigned char)*p)) p++;
+static const char *axws__deflate_token_end(const char *p, const char *e) {
+    while (p < e && axws__http_is_tchar((unsigned char)*p)) p++;
     return p;
 }
 
 /* One parameter of permessage-deflate (RFC 7692 7.1): its name, and its value after
    unquoting (val NULL when it has none). */
-static int axws__pmd_param(axws__pmd_answer *a, const char *n, size_t nl, const char *val, size_t vl) {
+static int axws__deflate_param(axws__pmd_answer *a, const char *n, size_t nl, const char *val, size_t vl) {
     int bits = 0, *slot;
     if (axws__ieq(n, nl, "server_no_context_takeover")) slot = &a->server_fresh;
     else if (axws__ieq(n, nl, "client_no_context_takeover")) slot = &a->client_fresh;
@@ -5124,31 +5474,31 @@ static int axws__pmd_param(axws__pmd_answer *a, const char *n, size_t nl, const 
 }
 
 /* A Sec-WebSocket-Extensions value: 1#( token *( ";" token [ "=" ( token / quoted-string ) ] ) ). */
-static int axws__pmd_header(void *ctx, const char *name, size_t nlen, const char *v, size_t vlen) {
+static int axws__deflate_header(void *ctx, const char *name, size_t nlen, const char *v, size_t vlen) {
     axws__pmd_answer *a = (axws__pmd_answer *)ctx;
     const char *p = v, *e = v + vlen;
     if (a->detail || !axws__ieq(name, nlen, "sec-websocket-extensions")) return 0;
     while (p < e && !a->detail) {
-        const char *t = axws__ows(p, e), *te;
+        const char *t = axws__deflate_ows(p, e), *te;
         p = t;
         if (p < e && *p == ',') { p++; continue; } /* RFC 7230 7: empty list elements */
         if (p == e) break;
-        te = axws__token_end(p, e);
+        te = axws__deflate_token_end(p, e);
         if (te == p) { a->detail = AXWS__D_EXT_PARAM; break; }
         if (!axws__ieq(t, (size_t)(te - t), "permessage-deflate")) {
             a->detail = AXWS__D_EXT_NOT_OFFERED; /* RFC 6455 4.1: only what was offered */
             break;
         }
         if (a->seen++) { a->detail = AXWS__D_EXT_TWICE; break; } /* one offer, one answer */
-        p = axws__ows(te, e);
+        p = axws__deflate_ows(te, e);
         while (p < e && *p == ';' && !a->detail) {
-            const char *pn = axws__ows(p + 1, e), *pe = axws__token_end(pn, e), *val = NULL;
+            const char *pn = axws__deflate_ows(p + 1, e), *pe = axws__deflate_token_end(pn, e), *val = NULL;
             char buf[8];
             size_t vl = 0;
-            p = axws__ows(pe, e);
+            p = axws__deflate_ows(pe, e);
             if (pe == pn) { a->detail = AXWS__D_EXT_PARAM; break; }
             if (p < e && *p == '=') {
-                p = axws__ows(p + 1, e);
+                p = axws__deflate_ows(p + 1, e);
                 if (p < e && *p == '"') { /* quoted-string, unquoted into buf (7.1: a token inside) */
                     for (p++; p < e && *p != '"'; p++) {
                         if (*p == '\\' && ++p == e) break;
@@ -5159,14 +5509,14 @@ static int axws__pmd_header(void *ctx, const char *name, size_t nlen, const char
                     p++;
                     val = buf;
                 } else {
-                    const char *ve = axws__token_end(p, e);
+                    const char *ve = axws__deflate_token_end(p, e);
                     val = p;
                     vl = (size_t)(ve - p);
                     p = ve;
                 }
-                p = axws__ows(p, e);
+                p = axws__deflate_ows(p, e);
             }
-            a->detail = axws__pmd_param(a, pn, (size_t)(pe - pn), val, vl);
+            a->detail = axws__deflate_param(a, pn, (size_t)(pe - pn), val, vl);
         }
         if (!a->detail && p < e && *p != ',') a->detail = AXWS__D_EXT_PARAM;
     }
@@ -5178,7 +5528,7 @@ static int axws__pmd_header(void *ctx, const char *name, size_t nlen, const char
 static int axws__deflate_negotiate(axws_conn *c) {
     axws__pmd_answer a;
     memset(&a, 0, sizeof a);
-    axws__each_header((const char *)c->cfg.tx_buf, c->hs_len, axws__pmd_header, &a);
+    axws__http_each_header((const char *)c->cfg.tx_buf, c->hs_len, axws__deflate_header, &a);
     /* 7.1.2.1: accepting server_max_window_bits=N means answering it with N or less; a
        larger window needs more memory than the program gave */
     if (!a.detail && a.seen &&
@@ -5186,7 +5536,7 @@ static int axws__deflate_negotiate(axws_conn *c) {
         a.detail = AXWS__D_EXT_WINDOW;
     if (a.detail) {
         if (!c->error) c->fail_detail = (uint8_t)a.detail;
-        axws__fail(c, AXWS_EHANDSHAKE, 0);
+        axws__frame_fail(c, AXWS_EHANDSHAKE, 0);
         return -1;
     }
     if (!a.seen) return 0; /* only empty values: nothing was accepted */
@@ -5212,12 +5562,12 @@ static int axws__deflate_span(axws_conn *c, axws_inflate *z, const uint8_t *p, s
     unsigned gen = c->gen;
     /* RFC 6455 8.1 after RFC 7692 6.2: the inflated text is UTF-8, checked as it comes */
     if (c->msg_opcode == AXWS_OP_TEXT && axws__utf8_scan(&c->utf8_state, p, n) != 0) {
-        axws__fail_close(c, AXWS_EUTF8, AXWS_CLOSE_INVALID_DATA, 0);
+        axws__frame_fail_close(c, AXWS_EUTF8, AXWS_CLOSE_INVALID_DATA, 0);
         return -1;
     }
     if ((uint64_t)n > (uint64_t)limit - c->msg_len) { /* a decompression bomb stops here */
         if (!c->error) c->fail_detail = AXWS__D_DEFLATE_BIG;
-        axws__fail_close(c, AXWS_ETOOBIG, AXWS_CLOSE_TOO_BIG, 0);
+        axws__frame_fail_close(c, AXWS_ETOOBIG, AXWS_CLOSE_TOO_BIG, 0);
         return -1;
     }
     if (c->cfg.msg_buf) {
@@ -5234,7 +5584,7 @@ static int axws__deflate_span(axws_conn *c, axws_inflate *z, const uint8_t *p, s
         ev.len = z->span_len;
         ev.offset = z->span_at;
         z->span_len = 0;
-        axws__emit(c, &ev);
+        axws__frame_emit(c, &ev);
         if (c->gen != gen || c->state == AXWS_STATE_CLOSED) return 1; /* the callback ended it */
     }
     z->span_off = (uint32_t)(p - z->window);
@@ -5246,47 +5596,19 @@ static int axws__deflate_span(axws_conn *c, axws_inflate *z, const uint8_t *p, s
 
 /* Payload bytes of a compressed message; msg_end after its last byte. Returns 0, or -1
    when the connection failed. */
-static int axws__deflate_data(axws_conn *c, const uint8_t *d, size_t n, int msg_end) {
-    /* 7.2.2: the sender removed the empty stored block's LEN and NLEN; put them back */
-    static const uint8_t tail[4] = {0x00, 0x00, 0xff, 0xff};
-    axws_inflate *z = c->cfg.deflate.state;
+/* The message's last byte was inflated: it must end where a block does (the tail's empty
+   stored block) and, as text, be whole UTF-8; then it is delivered. */
+static int axws__deflate_end(axws_conn *c, axws_inflate *z) {
     axws_event ev;
-    /* chunks: spans of at most half the window, so that the one held back is not
-       overwritten while the next is made */
-    size_t max_out = c->cfg.msg_buf ? (size_t)-1 : z->wsize / 2;
-    int pass, r;
-    for (pass = 0; pass < 1 + msg_end; pass++) {
-        const uint8_t *p = pass ? tail : d;
-        size_t left = pass ? sizeof tail : n;
-        do {
-            const uint8_t *out;
-            size_t used, olen;
-            r = axws_inflate_run(z, p, left, &used, max_out, &out, &olen);
-            p += used;
-            left -= used;
-            if (r < 0) {
-                if (!c->error) c->fail_detail = AXWS__D_INFLATE;
-                axws__fail_close(c, AXWS_EDEFLATE, AXWS_CLOSE_INVALID_DATA, 0);
-                return -1;
-            }
-            if (olen) {
-                int s = axws__deflate_span(c, z, out, olen);
-                if (s) return s < 0 ? -1 : 0;
-            }
-        } while (r == AXWS_INFLATE_OUTPUT_FULL);
-        /* after a final block (7.2.3.4) the rest of the message is not deflate data */
-    }
-    if (!msg_end) return 0;
-    /* the message must end where a block does (the tail's empty stored block) */
     if (z->mode != AXWS__INF_DONE && !(z->mode == AXWS__INF_HEAD && z->nbits == 0)) {
         z->mode = AXWS__INF_BAD;
         z->err = AXWS_INFLATE_E_END;
         if (!c->error) c->fail_detail = AXWS__D_INFLATE;
-        axws__fail_close(c, AXWS_EDEFLATE, AXWS_CLOSE_INVALID_DATA, 0);
+        axws__frame_fail_close(c, AXWS_EDEFLATE, AXWS_CLOSE_INVALID_DATA, 0);
         return -1;
     }
     if (c->msg_opcode == AXWS_OP_TEXT && c->utf8_state != AXWS__UTF8_ACCEPT) {
-        axws__fail_close(c, AXWS_EUTF8, AXWS_CLOSE_INVALID_DATA, 0);
+        axws__frame_fail_close(c, AXWS_EUTF8, AXWS_CLOSE_INVALID_DATA, 0);
         return -1;
     }
     memset(&ev, 0, sizeof ev);
@@ -5304,8 +5626,40 @@ static int axws__deflate_data(axws_conn *c, const uint8_t *d, size_t n, int msg_
         z->span_len = 0;
     }
     c->msg_opcode = 0;
-    axws__emit(c, &ev);
+    axws__frame_emit(c, &ev);
     return 0;
+}
+
+static int axws__deflate_data(axws_conn *c, const uint8_t *d, size_t n, int msg_end) {
+    /* 7.2.2: the sender removed the empty stored block's LEN and NLEN; put them back */
+    static const uint8_t tail[4] = {0x00, 0x00, 0xff, 0xff};
+    axws_inflate *z = c->cfg.deflate.state;
+    /* chunks: spans of at most half the window, so that the one held back is not
+       overwritten while the next is made */
+    size_t max_out = c->cfg.msg_buf ? (size_t)-1 : z->wsize / 2;
+    int pass, r;
+    for (pass = 0; pass < 1 + msg_end; pass++) {
+        const uint8_t *p = pass ? tail : d;
+        size_t left = pass ? sizeof tail : n;
+        do {
+            const uint8_t *out;
+            size_t used, olen;
+            r = axws_inflate_run(z, p, left, &used, max_out, &out, &olen);
+            p += used;
+            left -= used;
+            if (r < 0) {
+                if (!c->error) c->fail_detail = AXWS__D_INFLATE;
+                axws__frame_fail_close(c, AXWS_EDEFLATE, AXWS_CLOSE_INVALID_DATA, 0);
+                return -1;
+            }
+            if (olen) {
+                int s = axws__deflate_span(c, z, out, olen);
+                if (s) return s < 0 ? -1 : 0;
+            }
+        } while (r == AXWS_INFLATE_OUTPUT_FULL);
+        /* after a final block (7.2.3.4) the rest of the message is not deflate data */
+    }
+    return msg_end ? axws__deflate_end(c, z) : 0;
 }
 
 static const char *axws__deflate_why(const axws_conn *c) {
@@ -5412,7 +5766,8 @@ static int axws__json_fail(axws_json *j, int err, size_t p) {
 #define AXWS__JSON_TOP_IS_OBJECT(j) \
     (((j)->stack[((j)->depth - 1) >> 3] >> (((j)->depth - 1) & 7)) & 1)
 
-AXWS__DEF void axws_json_init(axws_json *j, void *stack, size_t stack_size) {
+AXWS__DEF int axws_json_init_checked(axws_json *j, void *stack, size_t stack_size, uint32_t layout) {
+    if (layout != AXWS__LAYOUT_JSON) return AXWS_ELAYOUT;
     memset(j, 0, sizeof *j);
     j->buf = (const uint8_t *)""; /* an empty piece, never NULL (see axws_json_feed) */
     if (stack && stack_size) {
@@ -5424,6 +5779,7 @@ AXWS__DEF void axws_json_init(axws_json *j, void *stack, size_t stack_size) {
         j->stack = j->inline_stack;
         j->max_depth = AXWS_JSON_DEFAULT_DEPTH;
     }
+    return 0;
 }
 
 AXWS__DEF void axws_json_set_carry(axws_json *j, void *buf, size_t size) {
@@ -6023,6 +6379,45 @@ static int axws__json_resume(axws_json *j, axws_json_token *t) {
 }
 
 /* Everything but the common cases, which axws_json_next() takes first. */
+/* A bracket token (punctuation: no data) of type `type` at p; the next token starts at next. */
+static int axws__json_bracket(axws_json *j, axws_json_token *t, size_t p, int type, size_t next) {
+    t->type = (axws_json_type)type;
+    t->offset = j->base + p;
+    t->depth = j->depth;
+    j->pos = next;
+    t->data = NULL;
+    t->len = 0;
+    t->more = t->cont = t->escaped = t->integer = 0;
+    return type;
+}
+
+/* '{' or '[' at p: one level deeper. */
+static int axws__json_open(axws_json *j, axws_json_token *t, size_t p, uint8_t c) {
+    int type = c == '{' ? AXWS_JSON_BEGIN_OBJECT : AXWS_JSON_BEGIN_ARRAY, r;
+    if (j->expect > AXWS__JSON_X_ARR_NEXT) return axws__json_unexpected(j, p, c);
+    if (j->depth >= j->max_depth) return axws__json_fail(j, AXWS_JSON_EDEPTH, p);
+    if (c == '{') j->stack[j->depth >> 3] |= (uint8_t)(1u << (j->depth & 7));
+    else j->stack[j->depth >> 3] &= (uint8_t)~(1u << (j->depth & 7));
+    r = axws__json_bracket(j, t, p, type, p + 1);
+    j->depth++;
+    j->expect = (uint8_t)(c == '{' ? AXWS__JSON_X_OBJ_FIRST : AXWS__JSON_X_ARR_FIRST);
+    return r;
+}
+
+/* '}' or ']' at p: it must close what is open, after a value or at once. */
+static int axws__json_close(axws_json *j, axws_json_token *t, size_t p, uint8_t c) {
+    if (j->expect == AXWS__JSON_X_COMMA ||
+        j->expect == (c == '}' ? AXWS__JSON_X_OBJ_FIRST : AXWS__JSON_X_ARR_FIRST)) {
+        if ((int)AXWS__JSON_TOP_IS_OBJECT(j) != (c == '}')) return axws__json_fail(j, AXWS_JSON_EMISMATCH, p);
+        j->depth--;
+        return axws__json_bracket(j, t, p, c == '}' ? AXWS_JSON_END_OBJECT : AXWS_JSON_END_ARRAY,
+                                  axws__json_after_value_at(j, j->buf, p + 1, j->len));
+    }
+    if (j->expect == AXWS__JSON_X_OBJ_FIRST || j->expect == AXWS__JSON_X_ARR_FIRST)
+        return axws__json_fail(j, AXWS_JSON_EMISMATCH, p);
+    return axws__json_unexpected(j, p, c);
+}
+
 static AXWS__NOINLINE int axws__json_next_slow(axws_json *j, axws_json_token *t) {
     const uint8_t *b = j->buf;
     size_t p = j->pos, n = j->len;
@@ -6057,36 +6452,9 @@ static AXWS__NOINLINE int axws__json_next_slow(axws_json *j, axws_json_token *t)
             p++;
             continue;
         case '{':
-        case '[':
-            if (j->expect > AXWS__JSON_X_ARR_NEXT) return axws__json_unexpected(j, p, c);
-            if (j->depth >= j->max_depth) return axws__json_fail(j, AXWS_JSON_EDEPTH, p);
-            t->type = c == '{' ? AXWS_JSON_BEGIN_OBJECT : AXWS_JSON_BEGIN_ARRAY;
-            t->offset = j->base + p;
-            t->depth = j->depth;
-            if (c == '{') j->stack[j->depth >> 3] |= (uint8_t)(1u << (j->depth & 7));
-            else j->stack[j->depth >> 3] &= (uint8_t)~(1u << (j->depth & 7));
-            j->depth++;
-            j->expect = (uint8_t)(c == '{' ? AXWS__JSON_X_OBJ_FIRST : AXWS__JSON_X_ARR_FIRST);
-            break;
+        case '[': return axws__json_open(j, t, p, c);
         case '}':
-        case ']':
-            if (j->expect == AXWS__JSON_X_COMMA ||
-                j->expect == (c == '}' ? AXWS__JSON_X_OBJ_FIRST : AXWS__JSON_X_ARR_FIRST)) {
-                if ((int)AXWS__JSON_TOP_IS_OBJECT(j) != (c == '}'))
-                    return axws__json_fail(j, AXWS_JSON_EMISMATCH, p);
-                j->depth--;
-                t->type = c == '}' ? AXWS_JSON_END_OBJECT : AXWS_JSON_END_ARRAY;
-                t->offset = j->base + p;
-                t->depth = j->depth;
-                j->pos = axws__json_after_value_at(j, b, p + 1, n);
-                t->data = NULL;
-                t->len = 0;
-                t->more = t->cont = t->escaped = t->integer = 0;
-                return (int)t->type;
-            }
-            if (j->expect == AXWS__JSON_X_OBJ_FIRST || j->expect == AXWS__JSON_X_ARR_FIRST)
-                return axws__json_fail(j, AXWS_JSON_EMISMATCH, p);
-            return axws__json_unexpected(j, p, c);
+        case ']': return axws__json_close(j, t, p, c);
         case '-': case '0': case '1': case '2': case '3': case '4':
         case '5': case '6': case '7': case '8': case '9':
             if (j->expect > AXWS__JSON_X_ARR_NEXT) return axws__json_unexpected(j, p, c);
@@ -6100,12 +6468,6 @@ static AXWS__NOINLINE int axws__json_next_slow(axws_json *j, axws_json_token *t)
                                                : c == 'f' ? AXWS_JSON_FALSE : AXWS_JSON_NULL);
         default: return axws__json_unexpected(j, p, c);
         }
-        /* punctuation tokens */
-        j->pos = p + 1;
-        t->data = NULL;
-        t->len = 0;
-        t->more = t->cont = t->escaped = t->integer = 0;
-        return (int)t->type;
     }
 }
 
@@ -6464,6 +6826,17 @@ static int axws__json_big_cmp_shl(const axws__json_big *a, long sa, const axws__
 
 /* Exactly-representable powers of ten up to 1e22; the rest are the compiler's correctly
    rounded constants, used only for the first guess. */
+#if defined(__OPTIMIZE_SIZE__) && !defined(AXWS_JSON_FULL_POW10)
+/* Built for size (-Os): 10^0..10^22 exactly and 10^(23k), so a larger power is a product
+   of two: 37 doubles instead of 309 (2.2 KB less flash). The exact comparisons below take
+   the slow path's guess from there when it is a unit in the last place further off. */
+static const double axws__json_pow10[23] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+static const double axws__json_pow10_23k[14] = {1e0,   1e23,  1e46,  1e69,  1e92,  1e115, 1e138,
+                                                1e161, 1e184, 1e207, 1e230, 1e253, 1e276, 1e299};
+static double axws__json_pow10_at(long e) { return axws__json_pow10[e % 23] * axws__json_pow10_23k[e / 23]; }
+#else
 static const double axws__json_pow10[309] = {
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
     1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
@@ -6497,6 +6870,8 @@ static const double axws__json_pow10[309] = {
     1e290, 1e291, 1e292, 1e293, 1e294, 1e295, 1e296, 1e297, 1e298, 1e299,
     1e300, 1e301, 1e302, 1e303, 1e304, 1e305, 1e306, 1e307, 1e308
 };
+#define axws__json_pow10_at(e) axws__json_pow10[e]
+#endif
 
 static double axws__json_bits_to_double(uint64_t u) { double d; memcpy(&d, &u, 8); return d; }
 static uint64_t axws__json_double_to_bits(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }
@@ -6524,13 +6899,85 @@ static int axws__json_exact_cmp(const axws__json_exact *x, uint64_t f, long g) {
     return axws__json_big_cmp_shl(l, l2 - k, &r, r2 - k);
 }
 
+/* The exact value of the number's significant digits times 10^e10, for comparisons with
+   halfway points. A halfway point between doubles has at most 767 significant digits, so
+   digits past the 800th only matter as "some were non-zero": they become one '1'. */
+static void axws__json_exact_init(axws__json_exact *x, const axws__json_num *o, size_t lo, size_t n, long e10) {
+    size_t use = n, d;
+    uint32_t chunk = 0, mul = 1;
+    x->e10 = e10;
+    if (n > 800) { use = 800; x->e10 = e10 + (long)(n - 800) - 1; }
+    axws__json_big_set(&x->digits, 0);
+    for (d = 0; d < use; d++) {
+        chunk = chunk * 10 + axws__json_num_digit(o, lo + d);
+        mul *= 10;
+        if (mul == 1000000000u) {
+            axws__json_big_muladd(&x->digits, mul, chunk);
+            if (x->digits.n == 0 && chunk) axws__json_big_set(&x->digits, chunk);
+            chunk = 0; mul = 1;
+        }
+    }
+    if (n > 800) { chunk = chunk * 10 + 1; mul *= 10; }
+    if (mul > 1) {
+        if (x->digits.n == 0) axws__json_big_set(&x->digits, chunk);
+        else axws__json_big_muladd(&x->digits, mul, chunk);
+    }
+    if (x->e10 >= 0) {
+        x->base = x->digits;
+        axws__json_big_mul_pow5(&x->base, x->e10);
+    } else {
+        axws__json_big_set(&x->base, 1);
+        axws__json_big_mul_pow5(&x->base, -x->e10);
+    }
+}
+
+/* From a guess z within a few units in the last place to the correctly rounded value of
+   x: exact comparisons with the halfway points around it. */
+static double axws__json_exact_round(const axws__json_exact *x, double z) {
+    int iter;
+    for (iter = 0; iter < 64; iter++) {
+        uint64_t bits = axws__json_double_to_bits(z), m;
+        long g;
+        int c;
+        if ((bits >> 52) == 0x7FF) break; /* rounded up past DBL_MAX: infinity */
+        m = bits & (((uint64_t)1 << 52) - 1);
+        if (bits >> 52) { m |= (uint64_t)1 << 52; g = (long)(bits >> 52) - 1075; }
+        else g = -1074;
+        /* upper halfway point (2m+1) * 2^(g-1) */
+        c = axws__json_exact_cmp(x, 2 * m + 1, g - 1);
+        if (c > 0 || (c == 0 && (m & 1))) { z = axws__json_bits_to_double(bits + 1); continue; }
+        if (c == 0 || m == 0) break;
+        /* lower halfway point; below a power of two the gap is half as wide */
+        if ((m == ((uint64_t)1 << 52)) && (bits >> 52) > 1)
+            c = axws__json_exact_cmp(x, 4 * m - 1, g - 2);
+        else
+            c = axws__json_exact_cmp(x, 2 * m - 1, g - 1);
+        if (c < 0 || (c == 0 && (m & 1))) { z = axws__json_bits_to_double(bits - 1); continue; }
+        break;
+    }
+    return z;
+}
+
+/* The slow path, kept out of axws_json_to_double so that its 1 KB of big integers is on
+   the stack only when a number needs it. */
+static AXWS__NOINLINE double axws__json_to_double_exact(const axws__json_num *o, size_t lo, size_t n, long e10, uint64_t w, long e) {
+    axws__json_exact x;
+    double z;
+    if (e >= 0) z = e > 308 ? DBL_MAX : (double)w * axws__json_pow10_at(e);
+    else if (e >= -308) z = (double)w / axws__json_pow10_at(-e);
+    else z = (double)w / 1e308 / axws__json_pow10_at(-e - 308);
+    if (z > DBL_MAX) z = DBL_MAX;
+    axws__json_exact_init(&x, o, lo, n, e10);
+    return axws__json_exact_round(&x, z);
+}
+
 AXWS__DEF int axws_json_to_double(const char *s, size_t len, double *out) {
     axws__json_num o;
     size_t lo, n, k, i;
     long e10, e;
-    uint64_t w = 0, bits;
+    uint64_t w = 0;
     double z;
-    int r = axws__json_num_parse(s, len, &o), iter;
+    int r = axws__json_num_parse(s, len, &o);
     if (r) return r;
     n = axws__json_num_sig(&o, &lo, &e10);
     if (n == 0) { *out = o.neg ? -0.0 : 0.0; return 0; }
@@ -6558,64 +7005,7 @@ AXWS__DEF int axws_json_to_double(const char *s, size_t len, double *out) {
         }
     }
 #endif
-    {
-        /* A guess within a few units in the last place, then exact comparisons with the
-           halfway points around it until it is the correctly rounded value. */
-        axws__json_exact x;
-        size_t use = n, d;
-        uint32_t chunk = 0, mul = 1;
-        if (e >= 0) z = e > 308 ? DBL_MAX : (double)w * axws__json_pow10[e];
-        else if (e >= -308) z = (double)w / axws__json_pow10[-e];
-        else z = (double)w / 1e308 / axws__json_pow10[-e - 308];
-        if (z > DBL_MAX) z = DBL_MAX;
-        /* A halfway point between doubles has at most 767 significant digits, so digits
-           past the 800th only matter as "some were non-zero": replace them by one '1'. */
-        x.e10 = e10;
-        if (n > 800) { use = 800; x.e10 = e10 + (long)(n - 800) - 1; }
-        axws__json_big_set(&x.digits, 0);
-        for (d = 0; d < use; d++) {
-            chunk = chunk * 10 + axws__json_num_digit(&o, lo + d);
-            mul *= 10;
-            if (mul == 1000000000u) {
-                axws__json_big_muladd(&x.digits, mul, chunk);
-                if (x.digits.n == 0 && chunk) axws__json_big_set(&x.digits, chunk);
-                chunk = 0; mul = 1;
-            }
-        }
-        if (n > 800) { chunk = chunk * 10 + 1; mul *= 10; }
-        if (mul > 1) {
-            if (x.digits.n == 0) axws__json_big_set(&x.digits, chunk);
-            else axws__json_big_muladd(&x.digits, mul, chunk);
-        }
-        if (x.e10 >= 0) {
-            x.base = x.digits;
-            axws__json_big_mul_pow5(&x.base, x.e10);
-        } else {
-            axws__json_big_set(&x.base, 1);
-            axws__json_big_mul_pow5(&x.base, -x.e10);
-        }
-        for (iter = 0; iter < 64; iter++) {
-            uint64_t m;
-            long g;
-            int c;
-            bits = axws__json_double_to_bits(z);
-            if ((bits >> 52) == 0x7FF) break; /* rounded up past DBL_MAX: infinity */
-            m = bits & (((uint64_t)1 << 52) - 1);
-            if (bits >> 52) { m |= (uint64_t)1 << 52; g = (long)(bits >> 52) - 1075; }
-            else g = -1074;
-            /* upper halfway point (2m+1) * 2^(g-1) */
-            c = axws__json_exact_cmp(&x, 2 * m + 1, g - 1);
-            if (c > 0 || (c == 0 && (m & 1))) { z = axws__json_bits_to_double(bits + 1); continue; }
-            if (c == 0 || m == 0) break;
-            /* lower halfway point; below a power of two the gap is half as wide */
-            if ((m == ((uint64_t)1 << 52)) && (bits >> 52) > 1)
-                c = axws__json_exact_cmp(&x, 4 * m - 1, g - 2);
-            else
-                c = axws__json_exact_cmp(&x, 2 * m - 1, g - 1);
-            if (c < 0 || (c == 0 && (m & 1))) { z = axws__json_bits_to_double(bits - 1); continue; }
-            break;
-        }
-    }
+    z = axws__json_to_double_exact(&o, lo, n, e10, w, e);
 finish:
     *out = o.neg ? -z : z;
     return z > DBL_MAX ? AXWS_JSON_ERANGE : 0;
@@ -6975,11 +7365,11 @@ static int axws__port_resolve(void *user, const char *host, int port, axws_addr 
 #endif /* AXWS_PORT_USER */
 
 /* The socket failed: the connection fails with AXWS_EIO, or ends at once when it was
-   failing already (its close frame queued): axws__fail keeps the first error and does
+   failing already (its close frame queued): axws__frame_fail keeps the first error and does
    nothing more, and a failed socket polls ready until the close timeout (a busy loop). */
 static int axws__sock_failed(axws_conn *c, int sys_errno) {
-    if (!c->error) return axws__fail(c, AXWS_EIO, sys_errno);
-    axws__finish(c, 1);
+    if (!c->error) return axws__frame_fail(c, AXWS_EIO, sys_errno);
+    axws__frame_finish(c, 1);
     return c->error;
 }
 
@@ -7050,6 +7440,7 @@ AXWS__DEF const char *axws_tls_suite(const axws_conn *c) {
     X(100, "no_renegotiation") X(110, "unsupported_extension")                     \
     X(112, "unrecognized_name") X(120, "no_application_protocol")
 
+/* A table (one case per code), so longer than the 60 lines a function is allowed. */
 AXWS__DEF const char *axws_tls_strerror(int e) {
     switch (e) {
     case 0: return "no TLS error";
@@ -7159,39 +7550,39 @@ AXWS__DEF void axws_tls_share_session(axws_conn *dst, const axws_conn *src) {
 
 /* ---- insecure_skip_verify: an X.509 "engine" that only extracts the end-entity key.
    BearSSL needs the key for the ECDHE signature; the minimal engine would refuse it. */
-static void axws__any_dn(void *ctx, const void *buf, size_t len) { (void)ctx; (void)buf; (void)len; }
+static void axws__tls_any_dn(void *ctx, const void *buf, size_t len) { (void)ctx; (void)buf; (void)len; }
 
-static void axws__any_start_chain(const br_x509_class **ctx, const char *server_name) {
+static void axws__tls_any_start_chain(const br_x509_class **ctx, const char *server_name) {
     axws__tls_any *a = (axws__tls_any *)(void *)ctx;
     (void)server_name;
     a->certs = 0;
 }
-static void axws__any_start_cert(const br_x509_class **ctx, uint32_t length) {
+static void axws__tls_any_start_cert(const br_x509_class **ctx, uint32_t length) {
     axws__tls_any *a = (axws__tls_any *)(void *)ctx;
     (void)length;
-    if (a->certs == 0) br_x509_decoder_init(&a->dec, axws__any_dn, NULL);
+    if (a->certs == 0) br_x509_decoder_init(&a->dec, axws__tls_any_dn, NULL);
 }
-static void axws__any_append(const br_x509_class **ctx, const unsigned char *buf, size_t len) {
+static void axws__tls_any_append(const br_x509_class **ctx, const unsigned char *buf, size_t len) {
     axws__tls_any *a = (axws__tls_any *)(void *)ctx;
     if (a->certs == 0) br_x509_decoder_push(&a->dec, buf, len);
 }
-static void axws__any_end_cert(const br_x509_class **ctx) {
+static void axws__tls_any_end_cert(const br_x509_class **ctx) {
     axws__tls_any *a = (axws__tls_any *)(void *)ctx;
     a->certs++;
 }
-static unsigned axws__any_end_chain(const br_x509_class **ctx) {
+static unsigned axws__tls_any_end_chain(const br_x509_class **ctx) {
     axws__tls_any *a = (axws__tls_any *)(void *)ctx;
     if (a->certs == 0) return BR_ERR_X509_EMPTY_CHAIN;
     return (unsigned)br_x509_decoder_last_error(&a->dec);
 }
-static const br_x509_pkey *axws__any_get_pkey(const br_x509_class *const *ctx, unsigned *usages) {
+static const br_x509_pkey *axws__tls_any_get_pkey(const br_x509_class *const *ctx, unsigned *usages) {
     const axws__tls_any *a = (const axws__tls_any *)(const void *)ctx;
     if (usages != NULL) *usages = BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN;
     return (a->dec.decoded && a->dec.err == 0) ? &a->dec.pkey : NULL;
 }
 static const br_x509_class axws__tls_any_vtable = {
-    sizeof(axws__tls_any), axws__any_start_chain, axws__any_start_cert, axws__any_append,
-    axws__any_end_cert,    axws__any_end_chain,   axws__any_get_pkey};
+    sizeof(axws__tls_any), axws__tls_any_start_chain, axws__tls_any_start_cert, axws__tls_any_append,
+    axws__tls_any_end_cert,    axws__tls_any_end_chain,   axws__tls_any_get_pkey};
 
 /* ---- connection setup */
 
@@ -7211,16 +7602,67 @@ static uint32_t axws__tls_session_key(const axws_conn *c, const char *name) {
     return h ? h : 1;
 }
 
+/* The hashes the handshake and the certificate check may use (SHA-1 is left out on
+   purpose: certificates signed with it are refused). */
+static const br_hash_class *const axws__tls_hashes[] = {&br_sha256_vtable, &br_sha384_vtable,
+                                                        &br_sha512_vtable, &br_sha224_vtable};
+#define AXWS__TLS_HASH_ID(h) ((int)(((h)->desc >> BR_HASHDESC_ID_OFF) & BR_HASHDESC_ID_MASK))
+
+/* The engine's algorithms: TLS 1.2, the suites for this CPU, no renegotiation (the
+   certificate engine is then idle after the first handshake), and its buffers. */
+static void axws__tls_engine_init(axws_conn *c, unsigned char *buf, size_t size) {
+    br_ssl_engine_context *eng = &c->tls_cc.eng;
+    size_t i, out = size - AXWS_TLS_IN_SIZE;
+    br_ssl_client_zero(&c->tls_cc);
+    br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
+    br_ssl_engine_set_suites(eng, axws__tls_have_aesni() ? axws__tls_suites_aes : axws__tls_suites_chacha,
+                             AXWS__COUNT(axws__tls_suites_aes));
+    br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION);
+    br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
+    br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
+    br_ssl_engine_set_default_aes_gcm(eng); /* picks AES-NI + PCLMUL when present */
+    br_ssl_engine_set_default_chapol(eng);
+    br_ssl_engine_set_default_ec(eng);
+    br_ssl_engine_set_default_rsavrfy(eng);
+    br_ssl_engine_set_default_ecdsa(eng);
+    for (i = 0; i < AXWS__COUNT(axws__tls_hashes); i++)
+        br_ssl_engine_set_hash(eng, AXWS__TLS_HASH_ID(axws__tls_hashes[i]), axws__tls_hashes[i]);
+    br_ssl_engine_set_x509(eng, c->cfg.insecure_skip_verify ? &c->phase.x509_any.vtable
+                                                             : &c->phase.x509_minimal.vtable);
+    if (out > AXWS_TLS_OUT_FULL) out = AXWS_TLS_OUT_FULL;
+    br_ssl_engine_set_buffers_bidi(eng, buf, AXWS_TLS_IN_SIZE, buf + AXWS_TLS_IN_SIZE, out);
+}
+
+/* The certificate engine, filled in last: nothing reads the server name (c->phase.net.host)
+   or the connect-phase fields after the reset, so the X.509 context can share their memory
+   (it is used only from here until the handshake ends). The engine calls it first when the
+   server's Certificate arrives. */
+static void axws__tls_x509_init(axws_conn *c) {
+    br_x509_minimal_context *xm = &c->phase.x509_minimal;
+    int64_t s;
+    size_t i;
+    if (c->cfg.insecure_skip_verify) {
+        c->phase.x509_any.vtable = &axws__tls_any_vtable;
+        return;
+    }
+    s = c->cfg.tls_time ? c->cfg.tls_time(c->cfg.tls_time_user) : (int64_t)time(NULL);
+    br_x509_minimal_init(xm, &br_sha256_vtable, c->cfg.trust_anchors, c->cfg.trust_anchor_count);
+    for (i = 0; i < AXWS__COUNT(axws__tls_hashes); i++)
+        br_x509_minimal_set_hash(xm, AXWS__TLS_HASH_ID(axws__tls_hashes[i]), axws__tls_hashes[i]);
+    br_x509_minimal_set_rsa(xm, br_rsa_pkcs1_vrfy_get_default());
+    br_x509_minimal_set_ecdsa(xm, br_ec_get_default(), br_ecdsa_vrfy_asn1_get_default());
+    if (s < 1) s = 1; /* 0/0 would make BearSSL read the clock itself */
+    /* BearSSL counts days from 1 January of year 0 (proleptic Gregorian); the Unix epoch is
+       day 719528. */
+    br_x509_minimal_set_time(xm, (uint32_t)(s / 86400 + 719528), (uint32_t)(s % 86400));
+}
+
 static int axws__tls_setup(axws_conn *c, int64_t now_ms) {
-    static const br_hash_class *const hashes[] = {&br_sha256_vtable, &br_sha384_vtable,
-                                                  &br_sha512_vtable, &br_sha224_vtable};
-    br_ssl_client_context *cc = &c->tls_cc;
-    br_ssl_engine_context *eng = &cc->eng;
+    br_ssl_engine_context *eng = &c->tls_cc.eng;
     const char *name = (c->cfg.servername && c->cfg.servername[0]) ? c->cfg.servername : c->phase.net.host;
     unsigned char *buf = (unsigned char *)(c->cfg.tls_buf ? c->cfg.tls_buf : c->cfg.rx_buf);
     size_t size = c->cfg.tls_buf ? c->cfg.tls_size : c->cfg.rx_size;
-    size_t i, out;
-    int ip = axws__tls_is_ip(name), resume = 0, aes = axws__tls_have_aesni();
+    int ip = axws__tls_is_ip(name), resume = 0;
     c->tls_err = 0;
     c->tls_resumed = 0;
     c->tls_flush = 0;
@@ -7237,27 +7679,7 @@ static int axws__tls_setup(axws_conn *c, int64_t now_ms) {
             return AXWS_ETLS;
         }
     }
-    br_ssl_client_zero(cc);
-    br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
-    br_ssl_engine_set_suites(eng, aes ? axws__tls_suites_aes : axws__tls_suites_chacha,
-                             sizeof axws__tls_suites_aes / sizeof axws__tls_suites_aes[0]);
-    /* No renegotiation: the certificate engine is then idle after the first handshake. */
-    br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION);
-    br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
-    br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
-    br_ssl_engine_set_default_aes_gcm(eng); /* picks AES-NI + PCLMUL when present */
-    br_ssl_engine_set_default_chapol(eng);
-    br_ssl_engine_set_default_ec(eng);
-    br_ssl_engine_set_default_rsavrfy(eng);
-    br_ssl_engine_set_default_ecdsa(eng);
-    for (i = 0; i < sizeof hashes / sizeof hashes[0]; i++)
-        br_ssl_engine_set_hash(eng, (int)((hashes[i]->desc >> BR_HASHDESC_ID_OFF) & BR_HASHDESC_ID_MASK),
-                               hashes[i]);
-    br_ssl_engine_set_x509(eng, c->cfg.insecure_skip_verify ? &c->phase.x509_any.vtable
-                                                             : &c->phase.x509_minimal.vtable);
-    out = size - AXWS_TLS_IN_SIZE;
-    if (out > AXWS_TLS_OUT_FULL) out = AXWS_TLS_OUT_FULL;
-    br_ssl_engine_set_buffers_bidi(eng, buf, AXWS_TLS_IN_SIZE, buf + AXWS_TLS_IN_SIZE, out);
+    axws__tls_engine_init(c, buf, size);
     c->tls_conn_key = axws__tls_session_key(c, name);
     if (!c->cfg.tls_no_resume && c->tls_session_key == c->tls_conn_key &&
         c->tls_session.session_id_len > 0) {
@@ -7280,31 +7702,11 @@ static int axws__tls_setup(axws_conn *c, int64_t now_ms) {
     eng->rng_os_rand_done = 1; /* AXWS_NO_OS_RANDOM: BearSSL must not ask the OS either */
 #endif
     /* NULL name: no SNI and no name check; reached only with insecure_skip_verify. */
-    if (!br_ssl_client_reset(cc, ip ? NULL : name, resume)) {
+    if (!br_ssl_client_reset(&c->tls_cc, ip ? NULL : name, resume)) {
         c->tls_err = br_ssl_engine_last_error(eng);
         return AXWS_ETLS;
     }
-    /* The certificate engine is filled in last: nothing reads the server name (c->phase.net.host) or
-       the connect-phase fields after this point, so the X.509 context could share their
-       memory (it is used only from here until the handshake ends). The engine calls it
-       first when the server's Certificate arrives. */
-    if (c->cfg.insecure_skip_verify) {
-        c->phase.x509_any.vtable = &axws__tls_any_vtable;
-    } else {
-        br_x509_minimal_context *xm = &c->phase.x509_minimal;
-        int64_t s = c->cfg.tls_time ? c->cfg.tls_time(c->cfg.tls_time_user) : (int64_t)time(NULL);
-        br_x509_minimal_init(xm, &br_sha256_vtable, c->cfg.trust_anchors, c->cfg.trust_anchor_count);
-        /* SHA-1 is left out on purpose: certificates signed with it are refused. */
-        for (i = 0; i < sizeof hashes / sizeof hashes[0]; i++)
-            br_x509_minimal_set_hash(xm, (int)((hashes[i]->desc >> BR_HASHDESC_ID_OFF) & BR_HASHDESC_ID_MASK),
-                                     hashes[i]);
-        br_x509_minimal_set_rsa(xm, br_rsa_pkcs1_vrfy_get_default());
-        br_x509_minimal_set_ecdsa(xm, br_ec_get_default(), br_ecdsa_vrfy_asn1_get_default());
-        if (s < 1) s = 1; /* 0/0 would make BearSSL read the clock itself */
-        /* BearSSL counts days from 1 January of year 0 (proleptic Gregorian); the Unix
-           epoch is day 719528. */
-        br_x509_minimal_set_time(xm, (uint32_t)(s / 86400 + 719528), (uint32_t)(s % 86400));
-    }
+    axws__tls_x509_init(c);
     c->tls_offered = (uint8_t)resume;
     c->state = AXWS_STATE_TLS;
     /* connect_timeout_ms covers TCP and TLS; a connect() that completed at once set none */
@@ -7316,7 +7718,7 @@ static int axws__tls_setup(axws_conn *c, int64_t now_ms) {
    connection here, with the detail in axws_tls_error(). */
 static int axws__tls_begin(axws_conn *c, int64_t now_ms) {
     int r = axws__tls_setup(c, now_ms);
-    if (r) axws__fail(c, r, 0);
+    if (r) axws__frame_fail(c, r, 0);
     return r;
 }
 
@@ -7340,7 +7742,7 @@ static int axws__tls_failed(axws_conn *c, int err) {
     c->tls_err = err;
     /* RFC 5246 7.2.2: a session that ended in a fatal alert must not be resumed. */
     axws_tls_forget_session(c);
-    return axws__fail(c, AXWS_ETLS, 0);
+    return axws__frame_fail(c, AXWS_ETLS, 0);
 }
 
 /* The TCP stream ended (recv returned 0). */
@@ -7353,14 +7755,120 @@ static int axws__tls_eof(axws_conn *c, int64_t now_ms) {
     return c->error;
 }
 
+/* BearSSL's four operations, one function each (its engine API: sendrec, recvapp,
+   sendapp, recvrec). Each returns 1 when it moved bytes, 0 when not, -1 when the pump must
+   return (*ret: what it returns). */
+
+/* Records for the network. */
+static int axws__tls_sendrec(axws_conn *c, br_ssl_engine_context *eng, int *ret) {
+    size_t len, sent;
+    unsigned char *p = br_ssl_engine_sendrec_buf(eng, &len);
+    if (axws__sock_send(c, p, len, &sent)) return *ret = c->error, -1;
+    if (!sent) return 0;
+    br_ssl_engine_sendrec_ack(eng, sent);
+    return 1;
+}
+
+/* Decrypted bytes for the core. Zero copy: the core parses straight out of BearSSL's
+   record and consumes what it can; the rest stays for the next round (back-pressure). */
+static int axws__tls_recvapp(axws_conn *c, br_ssl_engine_context *eng, unsigned gen, int64_t now_ms, int *ret) {
+    size_t len, used;
+    unsigned char *p = br_ssl_engine_recvapp_buf(eng, &len);
+    used = axws_feed(c, p, len, now_ms);
+    if (c->gen != gen || c->state == AXWS_STATE_CLOSED) return *ret = c->error, -1;
+    if (!used) return 0;
+    br_ssl_engine_recvapp_ack(eng, used);
+    return 1;
+}
+
+/* The core's output into records: a full buffer becomes a record; when the core's queue is
+   empty, what was given is sealed (flushed) into one. */
+static int axws__tls_sendapp(axws_conn *c, br_ssl_engine_context *eng) {
+    size_t olen, alen;
+    const uint8_t *o = axws_output(c, &olen);
+    unsigned char *p;
+    if (!olen) {
+        if (!c->tls_flush) return 0;
+        br_ssl_engine_flush(eng, 0);
+        c->tls_flush = 0;
+        return 1;
+    }
+    p = br_ssl_engine_sendapp_buf(eng, &alen);
+    if (olen > alen) olen = alen;
+    memcpy(p, o, olen);
+    br_ssl_engine_sendapp_ack(eng, olen);
+    axws_output_ack(c, olen);
+    c->tls_flush = 1;
+    return 1;
+}
+
+/* Records from the network: staged bytes first, then the socket. BearSSL hands out room for
+   one record at a time (its 5-byte header, then its body): two recv() calls per record.
+   When the program gave an rx_buf besides tls_buf (rx_buf is otherwise idle on wss://),
+   reads go there in big pieces and are copied into the engine: one memcpy saves most of
+   those syscalls. *can_read drops when the socket is empty or the read cap is reached. */
+static int axws__tls_recvrec(axws_conn *c, br_ssl_engine_context *eng, int *can_read, int *reads, int64_t now_ms,
+                             int *ret) {
+    int stage = c->cfg.tls_buf != NULL && c->cfg.rx_buf != NULL && c->cfg.rx_size >= 4096;
+    size_t len;
+    unsigned char *p = br_ssl_engine_recvrec_buf(eng, &len);
+    long n;
+    if (c->tls_st_off < c->tls_st_len) {
+        size_t k = c->tls_st_len - c->tls_st_off < len ? c->tls_st_len - c->tls_st_off : len;
+        memcpy(p, (const uint8_t *)c->cfg.rx_buf + c->tls_st_off, k);
+        c->tls_st_off += k;
+        br_ssl_engine_recvrec_ack(eng, k);
+        return 1;
+    }
+    if (!*can_read) return 0;
+    if (stage) {
+        p = (unsigned char *)c->cfg.rx_buf;
+        len = c->cfg.rx_size;
+    }
+    n = axws__sock_recv(c, p, len);
+    if (n == AXWS__PORT_EOF) return *ret = axws__tls_eof(c, now_ms), -1;
+    if (n < 0) return *ret = c->error, -1;
+    if (n == 0) return *can_read = 0, 0;
+    c->tls_got_data = 1;
+    if (stage) {
+        c->tls_st_off = 0;
+        c->tls_st_len = (size_t)n;
+    } else br_ssl_engine_recvrec_ack(eng, (size_t)n);
+    /* A short read emptied the socket: poll will say when more arrives. */
+    if ((size_t)n < len) *can_read = 0;
+    else if (++*reads == AXWS__READS_PER_STEP) *can_read = 0, c->read_again = 1;
+    return 1;
+}
+
+/* Once the handshake is done, most turns of the pump only move a record in or its
+   plaintext to the core: do that without br_ssl_engine_current_state(), which queries all
+   four buffers (a third of the glue's cost per record, measured by bench_tls_sansio). Only
+   when neither the core nor the engine has anything to send, so output never waits behind
+   input. Returns like
+   the operations; 0 when the full turn must run. */
+static int axws__tls_fast_in(axws_conn *c, br_ssl_engine_context *eng, unsigned gen, int *can_read, int *reads,
+                             int64_t now_ms, int *ret) {
+    size_t len;
+    if (c->tx_tail != c->tx_head || c->tls_flush || br_ssl_engine_sendrec_buf(eng, &len)) return 0;
+    if (br_ssl_engine_recvapp_buf(eng, &len)) return axws__tls_recvapp(c, eng, gen, now_ms, ret);
+    if ((c->tls_st_off < c->tls_st_len || *can_read) && br_ssl_engine_recvrec_buf(eng, &len))
+        return axws__tls_recvrec(c, eng, can_read, reads, now_ms, ret);
+    return 0;
+}
+
 static int axws__tls_pump(axws_conn *c, short revents, int64_t now_ms) {
     br_ssl_engine_context *eng = &c->tls_cc.eng;
-    int can_read = (revents & (POLLIN | POLLHUP | POLLERR)) != 0, reads = 0;
+    int can_read = (revents & (POLLIN | POLLHUP | POLLERR)) != 0, reads = 0, ret = 0;
     unsigned gen = c->gen; /* changes when a callback ends or restarts the connection */
     for (;;) {
         unsigned st;
-        int progress = 0;
+        int progress = 0, r;
         if (c->gen != gen || c->state == AXWS_STATE_CLOSED) return c->error;
+        if (c->state > AXWS_STATE_TLS) { /* a record's own path (see axws__tls_fast_in) */
+            r = axws__tls_fast_in(c, eng, gen, &can_read, &reads, now_ms, &ret);
+            if (r < 0) return ret;
+            if (r) continue;
+        }
         st = br_ssl_engine_current_state(eng);
         if (st & BR_SSL_CLOSED) {
             int err = br_ssl_engine_last_error(eng);
@@ -7371,88 +7879,20 @@ static int axws__tls_pump(axws_conn *c, short revents, int64_t now_ms) {
         }
         if (c->state == AXWS_STATE_TLS && (st & (BR_SSL_SENDAPP | BR_SSL_RECVAPP)))
             axws__tls_established(c);
-        if (st & BR_SSL_SENDREC) {
-            size_t len;
-            size_t sent;
-            unsigned char *p = br_ssl_engine_sendrec_buf(eng, &len);
-            if (axws__sock_send(c, p, len, &sent)) return c->error;
-            if (sent > 0) {
-                br_ssl_engine_sendrec_ack(eng, sent);
-                progress = 1;
-            }
-        }
-        if (st & BR_SSL_RECVAPP) {
-            /* Zero copy: the core parses straight out of BearSSL's decrypted record and
-               consumes what it can; the rest stays for the next round (back-pressure). */
-            size_t len, used;
-            unsigned char *p = br_ssl_engine_recvapp_buf(eng, &len);
-            used = axws_feed(c, p, len, now_ms);
-            if (c->gen != gen || c->state == AXWS_STATE_CLOSED) return c->error;
-            if (used > 0) {
-                br_ssl_engine_recvapp_ack(eng, used);
-                progress = 1;
-            }
-        }
-        if ((st & BR_SSL_SENDAPP) && c->state != AXWS_STATE_TLS) {
-            size_t olen;
-            const uint8_t *o = axws_output(c, &olen);
-            if (olen > 0) {
-                size_t alen;
-                unsigned char *p = br_ssl_engine_sendapp_buf(eng, &alen);
-                if (olen > alen) olen = alen;
-                memcpy(p, o, olen);
-                br_ssl_engine_sendapp_ack(eng, olen); /* a full buffer becomes a record */
-                axws_output_ack(c, olen);
-                c->tls_flush = 1;
-                progress = 1;
-            } else if (c->tls_flush) {
-                br_ssl_engine_flush(eng, 0); /* the core's queue is empty: seal a record */
-                c->tls_flush = 0;
-                progress = 1;
-            }
-        }
-        if ((st & BR_SSL_RECVREC) && c->tls_st_off < c->tls_st_len) {
-            /* staged bytes first (see below) */
-            size_t len, k;
-            unsigned char *p = br_ssl_engine_recvrec_buf(eng, &len);
-            k = c->tls_st_len - c->tls_st_off < len ? c->tls_st_len - c->tls_st_off : len;
-            memcpy(p, (const uint8_t *)c->cfg.rx_buf + c->tls_st_off, k);
-            c->tls_st_off += k;
-            br_ssl_engine_recvrec_ack(eng, k);
+        if ((st & BR_SSL_SENDREC) && (r = axws__tls_sendrec(c, eng, &ret)) != 0) {
+            if (r < 0) return ret;
             progress = 1;
-        } else if ((st & BR_SSL_RECVREC) && can_read) {
-            /* BearSSL hands out room for one record at a time (its 5-byte header, then its
-               body): two recv() calls per record. When the program gave an rx_buf besides
-               tls_buf (rx_buf is otherwise idle on wss://), reads go there in big pieces
-               and are copied into the engine: one memcpy saves most of those syscalls. */
-            int stage = c->cfg.tls_buf != NULL && c->cfg.rx_buf != NULL && c->cfg.rx_size >= 4096;
-            size_t len;
-            unsigned char *p = br_ssl_engine_recvrec_buf(eng, &len);
-            long n;
-            if (stage) {
-                p = (unsigned char *)c->cfg.rx_buf;
-                len = c->cfg.rx_size;
-            }
-            n = axws__sock_recv(c, p, len);
-            if (n > 0) {
-                c->tls_got_data = 1;
-                if (stage) {
-                    c->tls_st_off = 0;
-                    c->tls_st_len = (size_t)n;
-                } else {
-                    br_ssl_engine_recvrec_ack(eng, (size_t)n);
-                }
-                progress = 1;
-                /* A short read emptied the socket: poll will say when more arrives. */
-                if ((size_t)n < len) can_read = 0;
-                else if (++reads == AXWS__READS_PER_STEP) can_read = 0, c->read_again = 1;
-            } else if (n == AXWS__PORT_EOF) {
-                return axws__tls_eof(c, now_ms);
-            } else if (n == 0) {
-                can_read = 0;
-            } else {
-                return c->error;
-            }
+        }
+        if ((st & BR_SSL_RECVAPP) && (r = axws__tls_recvapp(c, eng, gen, now_ms, &ret)) != 0) {
+            if (r < 0) return ret;
+            progress = 1;
+        }
+        if ((st & BR_SSL_SENDAPP) && c->state != AXWS_STATE_TLS && (c->tx_tail != c->tx_head || c->tls_flush) &&
+            axws__tls_sendapp(c, eng))
+            progress = 1;
+        if ((st & BR_SSL_RECVREC) && (r = axws__tls_recvrec(c, eng, &can_read, &reads, now_ms, &ret)) != 0) {
+            if (r < 0) return ret;
+            progress = 1;
         }
         if (!progress) {
             /* told readable, never read to the end: BearSSL holds data the core cannot
@@ -7503,7 +7943,7 @@ static void axws__tls_shutdown(axws_conn *c) {
 /* ---- trust anchors from PEM. One pass, no allocation: names and keys are appended at the
    front of the buffer, the br_x509_trust_anchor array grows down from its (aligned) end. */
 #define AXWS__TA_ALIGN 16
-typedef struct axws__ta_loader {
+typedef struct axws__tls_ta_loader {
     unsigned char *buf;
     size_t top;        /* aligned end of buf: the array is [top - count*sizeof, top) */
     size_t data_len;   /* bytes of names and keys stored */
@@ -7516,9 +7956,9 @@ typedef struct axws__ta_loader {
     int in_cert;
     br_pem_decoder_context pem;
     br_x509_decoder_context dec;
-} axws__ta_loader;
+} axws__tls_ta_loader;
 
-static void axws__ta_data(axws__ta_loader *l, const void *p, size_t n) {
+static void axws__tls_ta_data(axws__tls_ta_loader *l, const void *p, size_t n) {
     l->data_need += n;
     if (l->full) return;
     if (l->data_len + n + (l->count + 1) * sizeof(br_x509_trust_anchor) > l->top) {
@@ -7528,13 +7968,13 @@ static void axws__ta_data(axws__ta_loader *l, const void *p, size_t n) {
     memcpy(l->buf + l->data_len, p, n);
     l->data_len += n;
 }
-static void axws__ta_dn(void *ctx, const void *p, size_t n) { axws__ta_data((axws__ta_loader *)ctx, p, n); }
-static void axws__ta_der(void *ctx, const void *p, size_t n) {
-    axws__ta_loader *l = (axws__ta_loader *)ctx;
+static void axws__tls_ta_dn(void *ctx, const void *p, size_t n) { axws__tls_ta_data((axws__tls_ta_loader *)ctx, p, n); }
+static void axws__tls_ta_der(void *ctx, const void *p, size_t n) {
+    axws__tls_ta_loader *l = (axws__tls_ta_loader *)ctx;
     if (l->in_cert) br_x509_decoder_push(&l->dec, p, n);
 }
 
-static int axws__ta_end(axws__ta_loader *l) {
+static int axws__tls_ta_end(axws__tls_ta_loader *l) {
     int err = br_x509_decoder_last_error(&l->dec);
     const br_x509_pkey *pk;
     size_t dn_len = l->data_need - l->cert_need, at = l->data_len;
@@ -7548,10 +7988,10 @@ static int axws__ta_end(axws__ta_loader *l) {
     if (err != 0) return AXWS_EINVAL;
     pk = br_x509_decoder_get_pkey(&l->dec);
     if (pk->key_type == BR_KEYTYPE_RSA) {
-        axws__ta_data(l, pk->key.rsa.n, pk->key.rsa.nlen);
-        axws__ta_data(l, pk->key.rsa.e, pk->key.rsa.elen);
+        axws__tls_ta_data(l, pk->key.rsa.n, pk->key.rsa.nlen);
+        axws__tls_ta_data(l, pk->key.rsa.e, pk->key.rsa.elen);
     } else {
-        axws__ta_data(l, pk->key.ec.q, pk->key.ec.qlen);
+        axws__tls_ta_data(l, pk->key.ec.q, pk->key.ec.qlen);
     }
     l->total++;
     if (!l->full) {
@@ -7579,7 +8019,7 @@ static int axws__ta_end(axws__ta_loader *l) {
     return 0;
 }
 
-static int axws__ta_push(axws__ta_loader *l, const unsigned char *p, size_t n) {
+static int axws__tls_ta_push(axws__tls_ta_loader *l, const unsigned char *p, size_t n) {
     while (n > 0) {
         size_t k = br_pem_decoder_push(&l->pem, p, n);
         int ev = br_pem_decoder_event(&l->pem);
@@ -7592,13 +8032,13 @@ static int axws__ta_push(axws__ta_loader *l, const unsigned char *p, size_t n) {
                 l->cert_data = l->data_len;
                 l->cert_need = l->data_need;
                 l->cert_full = l->full;
-                br_x509_decoder_init(&l->dec, axws__ta_dn, l);
+                br_x509_decoder_init(&l->dec, axws__tls_ta_dn, l);
             } else {
                 l->skipped++;
             }
         } else if (ev == BR_PEM_END_OBJ) {
             if (l->in_cert) {
-                int r = axws__ta_end(l);
+                int r = axws__tls_ta_end(l);
                 l->in_cert = 0;
                 if (r < 0) return r;
             }
@@ -7611,18 +8051,18 @@ static int axws__ta_push(axws__ta_loader *l, const unsigned char *p, size_t n) {
     return 0;
 }
 
-static void axws__ta_start(axws__ta_loader *l, void *buf, size_t size) {
+static void axws__tls_ta_start(axws__tls_ta_loader *l, void *buf, size_t size) {
     memset(l, 0, sizeof *l);
     l->buf = (unsigned char *)buf;
     if (buf != NULL) l->top = size - (size_t)(((uintptr_t)l->buf + size) % AXWS__TA_ALIGN);
     if (buf == NULL || l->top > size) l->top = 0;
     br_pem_decoder_init(&l->pem);
-    br_pem_decoder_setdest(&l->pem, axws__ta_der, l);
+    br_pem_decoder_setdest(&l->pem, axws__tls_ta_der, l);
 }
 
-static int axws__ta_finish(axws__ta_loader *l, axws_tls_anchors *out, int r) {
+static int axws__tls_ta_finish(axws__tls_ta_loader *l, axws_tls_anchors *out, int r) {
     /* A final newline ends an "-----END ...-----" line that the text left open. */
-    if (r == 0) r = axws__ta_push(l, (const unsigned char *)"\n", 1);
+    if (r == 0) r = axws__tls_ta_push(l, (const unsigned char *)"\n", 1);
     out->count = l->count;
     out->skipped = l->skipped;
     out->needed = l->data_need + l->total * sizeof(br_x509_trust_anchor) + AXWS__TA_ALIGN - 1;
@@ -7642,17 +8082,17 @@ static int axws__ta_finish(axws__ta_loader *l, axws_tls_anchors *out, int r) {
 
 AXWS__DEF int axws_tls_anchors_pem(axws_tls_anchors *out, void *buf, size_t size, const void *pem,
                                   size_t pem_len) {
-    axws__ta_loader l;
+    axws__tls_ta_loader l;
     AXWS_ASSERT(out != NULL);
     memset(out, 0, sizeof *out);
     if (pem == NULL && pem_len > 0) return AXWS_EINVAL;
-    axws__ta_start(&l, buf, size);
-    return axws__ta_finish(&l, out, axws__ta_push(&l, (const unsigned char *)pem, pem_len));
+    axws__tls_ta_start(&l, buf, size);
+    return axws__tls_ta_finish(&l, out, axws__tls_ta_push(&l, (const unsigned char *)pem, pem_len));
 }
 
 #ifndef AXWS_NO_STDIO
 AXWS__DEF int axws_tls_anchors_file(axws_tls_anchors *out, void *buf, size_t size, const char *path) {
-    axws__ta_loader l;
+    axws__tls_ta_loader l;
     unsigned char chunk[4096];
     FILE *f;
     int r = 0;
@@ -7660,15 +8100,15 @@ AXWS__DEF int axws_tls_anchors_file(axws_tls_anchors *out, void *buf, size_t siz
     memset(out, 0, sizeof *out);
     f = fopen(path, "rb"); /* allocates its FILE inside libc (see the declaration) */
     if (f == NULL) return AXWS_EIO;
-    axws__ta_start(&l, buf, size);
+    axws__tls_ta_start(&l, buf, size);
     for (;;) {
         size_t n = fread(chunk, 1, sizeof chunk, f);
-        if (n > 0) r = axws__ta_push(&l, chunk, n);
+        if (n > 0) r = axws__tls_ta_push(&l, chunk, n);
         if (r < 0 || n < sizeof chunk) break;
     }
     if (r == 0 && ferror(f)) r = AXWS_EIO;
     fclose(f);
-    return axws__ta_finish(&l, out, r);
+    return axws__tls_ta_finish(&l, out, r);
 }
 #endif
 #endif /* AXWS_NO_TLS */
@@ -7697,7 +8137,7 @@ AXWS__DEF int axws_proxy_status(const axws_conn *c) {
 
 /* base64 of "user:password" (RFC 7617 2), percent-decoded on the way, three bytes at a
    time: no buffer for the decoded credentials. */
-static void axws__put_basic(axws__buf *b, const axws__proxy_url *p) {
+static void axws__px_put_basic(axws__buf *b, const axws__http_proxy_url *p) {
     const char *seg[3], *end[3];
     uint8_t in[3];
     char out[5];
@@ -7708,7 +8148,7 @@ static void axws__put_basic(axws__buf *b, const axws__proxy_url *p) {
     seg[2] = p->pass; end[2] = p->pass + p->pass_len;
     for (i = 0; i < 3; i++)
         while (seg[i] < end[i]) {
-            in[k++] = axws__pct_byte(&seg[i]);
+            in[k++] = axws__http_pct_byte(&seg[i]);
             if (k == 3) {
                 axws__put(b, out, axws__base64(out, in, k));
                 k = 0;
@@ -7718,12 +8158,12 @@ static void axws__put_basic(axws__buf *b, const axws__proxy_url *p) {
 }
 
 /* One length byte, then the percent-decoded bytes (RFC 1929 2: UNAME, PASSWD). */
-static void axws__put_socks_str(axws__buf *b, const char *s, size_t n) {
+static void axws__px_put_socks_str(axws__buf *b, const char *s, size_t n) {
     const char *e = s + n;
-    uint8_t ch = (uint8_t)axws__pct_len(s, n); /* <= 255: axws__parse_proxy checked */
+    uint8_t ch = (uint8_t)axws__http_pct_len(s, n); /* <= 255: axws__http_parse_proxy checked */
     axws__put(b, (const char *)&ch, 1);
     while (s < e) {
-        ch = axws__pct_byte(&s);
+        ch = axws__http_pct_byte(&s);
         axws__put(b, (const char *)&ch, 1);
     }
 }
@@ -7732,77 +8172,86 @@ static void axws__put_socks_str(axws__buf *b, const char *s, size_t n) {
    proxy; for SOCKS5 the greeting, the user/password message when there are credentials,
    and the CONNECT request. Whatever is wrong with cfg.proxy, tx_buf or (socks5://) the
    server's name is said here, by axws_connect*() itself. */
+/* RFC 9110 9.3.6: CONNECT with the target in authority form, host:port, Host the same,
+   and Basic credentials when the proxy URL has them. */
+static void axws__px_put_connect(axws__buf *b, const axws__http_proxy_url *p, const axws_url *u) {
+    int k;
+    for (k = 0; k < 2; k++) {
+        axws__puts(b, k ? "\r\nHost: " : "CONNECT ");
+        if (u->host_is_ipv6) axws__puts(b, "[");
+        axws__puts(b, u->host);
+        axws__puts(b, u->host_is_ipv6 ? "]:" : ":");
+        axws__put_uint(b, (unsigned long)u->port);
+        if (!k) axws__puts(b, " HTTP/1.1");
+    }
+    axws__puts(b, "\r\n");
+    if (p->user) {
+        axws__puts(b, "Proxy-Authorization: Basic ");
+        axws__px_put_basic(b, p);
+        axws__puts(b, "\r\n");
+    }
+    axws__puts(b, "\r\n");
+}
+
+/* SOCKS5's messages, all written at once (each waits for the proxy's answer to the one
+   before): the greeting (RFC 1928 3: methods none, 0, and user/password, 2, when there are
+   credentials), the credentials (RFC 1929 2) and CONNECT (RFC 1928 4) to the server's name
+   (socks5h://) or address (socks5://: resolved here). req is set byte by byte: an
+   initialized array would pull the object's shared constants in. Returns 0 or an error. */
+static int axws__px_put_socks(axws_conn *c, axws__buf *b, const axws__http_proxy_url *p, const axws_url *u) {
+    uint8_t req[5];
+    axws_addr t;
+    req[0] = 5;
+    req[1] = p->user ? 2 : 1;
+    req[2] = 0;
+    req[3] = 2;
+    axws__put(b, (const char *)req, p->user ? 4 : 3);
+    if (p->user) {
+        axws__put(b, "\1", 1); /* the subnegotiation's version */
+        axws__px_put_socks_str(b, p->user, p->user_len);
+        axws__px_put_socks_str(b, p->pass, p->pass_len);
+    }
+    req[1] = 1; /* version, CONNECT, reserved, the address type (3: a name) */
+    req[3] = 3;
+    req[4] = 0;
+    memset(&t, 0, sizeof t);
+    if (u->host_is_ip) {
+        axws__parse_ip(u->host, &t);
+    } else if (p->kind == AXWS__PXK_SOCKS5) {
+        int n;
+        c->px_step = AXWS__PX_TARGET;
+        n = (c->cfg.resolve ? c->cfg.resolve : axws__port_resolve)(c->cfg.resolve_user, u->host, u->port, &t, 1);
+        if (n <= 0 || (t.family != 4 && t.family != 6)) return n < 0 ? n : AXWS_ERESOLVE;
+    }
+    if (!t.family) { /* type 3: a length byte and the name (socks5h://) */
+        req[4] = (uint8_t)strlen(u->host);
+        axws__put(b, (const char *)req, 5);
+        axws__puts(b, u->host);
+    } else { /* type 1, IPv4, or 4, IPv6 */
+        req[3] = t.family == 4 ? 1 : 4;
+        axws__put(b, (const char *)req, 4);
+        axws__put(b, (const char *)t.ip, t.family == 4 ? 4 : 16);
+    }
+    req[0] = (uint8_t)(u->port >> 8);
+    req[1] = (uint8_t)u->port;
+    axws__put(b, (const char *)req, 2);
+    return AXWS_OK;
+}
+
 static int axws__px_prepare(axws_conn *c, const axws_url *u) {
-    axws__proxy_url p;
+    axws__http_proxy_url p;
     axws__buf b;
-    if (axws__parse_proxy(c->cfg.proxy, &p) != AXWS_OK) return axws__setup_error(c, AXWS_EURL, AXWS__D_PROXY_URL, 0);
+    if (axws__http_parse_proxy(c->cfg.proxy, &p) != AXWS_OK) return axws__http_setup_error(c, AXWS_EURL, AXWS__D_PROXY_URL, 0);
     c->px_kind = (uint8_t)p.kind;
     c->px_port = (uint16_t)p.port;
-    b.p = (char *)c->cfg.tx_buf + c->tx_tail; b.n = 0; b.cap = c->cfg.tx_size - c->tx_tail; b.need = 0;
-    if (p.kind == AXWS__PXK_HTTP) {
-        /* RFC 9110 9.3.6: the target in authority form, host:port, and Host the same */
-        int k;
-        for (k = 0; k < 2; k++) {
-            axws__puts(&b, k ? "\r\nHost: " : "CONNECT ");
-            if (u->host_is_ipv6) axws__puts(&b, "[");
-            axws__puts(&b, u->host);
-            axws__puts(&b, u->host_is_ipv6 ? "]:" : ":");
-            axws__put_uint(&b, (unsigned long)u->port);
-            if (!k) axws__puts(&b, " HTTP/1.1");
-        }
-        axws__puts(&b, "\r\n");
-        if (p.user) {
-            axws__puts(&b, "Proxy-Authorization: Basic ");
-            axws__put_basic(&b, &p);
-            axws__puts(&b, "\r\n");
-        }
-        axws__puts(&b, "\r\n");
-    } else {
-        /* RFC 1928 3: the greeting, version 5 and the methods offered: none (0), and
-           user/password (2) when there are credentials (the proxy picks). req is set byte
-           by byte: an initialized array would pull the object's shared constants in */
-        uint8_t req[5];
-        axws_addr t;
-        int named = !u->host_is_ip;
-        req[0] = 5;
-        req[1] = p.user ? 2 : 1;
-        req[2] = 0;
-        req[3] = 2;
-        axws__put(&b, (const char *)req, p.user ? 4 : 3);
-        if (p.user) {
-            axws__put(&b, "\1", 1); /* RFC 1929 2: the subnegotiation's version */
-            axws__put_socks_str(&b, p.user, p.user_len);
-            axws__put_socks_str(&b, p.pass, p.pass_len);
-        }
-        req[1] = 1; /* RFC 1928 4: version, CONNECT, reserved, the address type (3: a name) */
-        req[3] = 3;
-        req[4] = 0;
-        memset(&t, 0, sizeof t);
-        if (u->host_is_ip) {
-            axws__parse_ip(u->host, &t);
-        } else if (p.kind == AXWS__PXK_SOCKS5) { /* socks5://: the name is resolved here */
-            int n;
-            c->px_step = AXWS__PX_TARGET;
-            n = (c->cfg.resolve ? c->cfg.resolve : axws__port_resolve)(c->cfg.resolve_user, u->host, u->port, &t, 1);
-            if (n <= 0 || (t.family != 4 && t.family != 6))
-                return axws__setup_error(c, n < 0 ? n : AXWS_ERESOLVE, 0, 0);
-            named = 0;
-        }
-        if (named) { /* type 3: a length byte and the name (socks5h://) */
-            req[4] = (uint8_t)strlen(u->host);
-            axws__put(&b, (const char *)req, 5);
-            axws__puts(&b, u->host);
-        } else { /* type 1, IPv4, or 4, IPv6 */
-            req[3] = t.family == 4 ? 1 : 4;
-            axws__put(&b, (const char *)req, 4);
-            axws__put(&b, (const char *)t.ip, t.family == 4 ? 4 : 16);
-        }
-        req[0] = (uint8_t)(u->port >> 8);
-        req[1] = (uint8_t)u->port;
-        axws__put(&b, (const char *)req, 2);
+    b.p = (char *)c->cfg.tx_buf + c->tx_tail; b.len = 0; b.cap = c->cfg.tx_size - c->tx_tail;
+    if (p.kind == AXWS__PXK_HTTP) axws__px_put_connect(&b, &p, u);
+    else {
+        int r = axws__px_put_socks(c, &b, &p, u);
+        if (r) return axws__http_setup_error(c, r, 0, 0);
     }
-    if (b.need > b.cap) return axws__setup_error(c, AXWS_ENOBUFS, AXWS__D_TX_BUF, c->tx_tail + b.need);
-    c->px_end = (uint16_t)b.n;
+    if (b.len > b.cap) return axws__http_setup_error(c, AXWS_ENOBUFS, AXWS__D_TX_BUF, c->tx_tail + b.len);
+    c->px_end = (uint16_t)b.len;
     c->px_step = AXWS__PX_TCP;
     return AXWS_OK;
 }
@@ -7856,7 +8305,7 @@ static size_t axws__px_message(const axws_conn *c, const uint8_t *m, size_t *end
 /* The tunnel failed. The socket goes with the connection (TLS never started on it). */
 static void axws__px_fail(axws_conn *c, int err, int detail) {
     if (!c->error) c->fail_detail = (uint8_t)detail;
-    axws__fail(c, err, 0);
+    axws__frame_fail(c, err, 0);
 }
 
 /* The proxy opened the tunnel. in[at..at + left) came after its answer: the server's bytes.
@@ -8033,14 +8482,14 @@ static void axws__px_pump(axws_conn *c, short revents) {
 }
 
 #ifndef AXWS_NO_STDIO
-static const char *axws__env(const char *name) {
+static const char *axws__px_env(const char *name) {
     const char *v = getenv(name);
     return v && *v ? v : NULL;
 }
 
 /* Does the no_proxy list name `host` (a URL host: a name, or an IP address without
    brackets)? curl's rules; see axws_proxy_from_env. */
-static int axws__no_proxy(const char *host, const char *list) {
+static int axws__px_no_proxy(const char *host, const char *list) {
     axws_addr h, e;
     size_t hl = strlen(host);
     int ip = axws__parse_ip(host, &h);
@@ -8089,19 +8538,19 @@ AXWS__DEF int axws_proxy_from_env(const char *url, char *out, size_t cap) {
     int r;
     AXWS_ASSERT(url != NULL && (out != NULL || cap == 0));
     if (cap) out[0] = 0;
-    r = axws__parse_url(url, &u, storage, sizeof storage, 0);
+    r = axws__http_parse_url(url, &u, storage, sizeof storage, 0);
     if (r) return r;
     /* curl's order (lib/url.c, detect_proxy) */
-    p = axws__env(u.secure ? "wss_proxy" : "ws_proxy");
-    if (!p) p = axws__env(u.secure ? "WSS_PROXY" : "WS_PROXY");
-    if (!p) p = axws__env(u.secure ? "https_proxy" : "http_proxy");
-    if (!p && u.secure) p = axws__env("HTTPS_PROXY");
-    if (!p) p = axws__env("all_proxy");
-    if (!p) p = axws__env("ALL_PROXY");
+    p = axws__px_env(u.secure ? "wss_proxy" : "ws_proxy");
+    if (!p) p = axws__px_env(u.secure ? "WSS_PROXY" : "WS_PROXY");
+    if (!p) p = axws__px_env(u.secure ? "https_proxy" : "http_proxy");
+    if (!p && u.secure) p = axws__px_env("HTTPS_PROXY");
+    if (!p) p = axws__px_env("all_proxy");
+    if (!p) p = axws__px_env("ALL_PROXY");
     if (!p) return 0;
-    np = axws__env("no_proxy");
-    if (!np) np = axws__env("NO_PROXY");
-    if (np && axws__no_proxy(u.host, np)) return 0;
+    np = axws__px_env("no_proxy");
+    if (!np) np = axws__px_env("NO_PROXY");
+    if (np && axws__px_no_proxy(u.host, np)) return 0;
     len = strlen(p);
     if (len >= cap) return AXWS_ENOBUFS;
     memcpy(out, p, len + 1);
@@ -8184,7 +8633,7 @@ static int axws__sock_try_next(axws_conn *c, int from_step) {
         c->deadline = c->now;
         return AXWS_OK;
     }
-    return axws__fail(c, AXWS__ECONNECT(c), last_errno);
+    return axws__frame_fail(c, AXWS__ECONNECT(c), last_errno);
 }
 
 /* The connect deadline passed: the next address, or the end. */
@@ -8192,17 +8641,17 @@ static void axws__sock_connect_timers(axws_conn *c, int64_t now_ms) {
     if (c->state != AXWS_STATE_CONNECTING || !c->deadline || now_ms < c->deadline) return;
     c->now = now_ms;
     if (c->fd < 0) { /* every address failed inside axws_connect* */
-        axws__fail(c, AXWS__ECONNECT(c), c->pending_errno);
+        axws__frame_fail(c, AXWS__ECONNECT(c), c->pending_errno);
         return;
     }
     if (AXWS__PX_BUSY(c)) { /* the proxy took the time: another of its addresses would not help */
-        axws__fail(c, AXWS_ETIMEDOUT, ETIMEDOUT);
+        axws__frame_fail(c, AXWS_ETIMEDOUT, ETIMEDOUT);
         return;
     }
     axws__port_drop(c->fd);
     c->fd = -1;
     if (c->addr_index < c->addr_count) axws__sock_try_next(c, 1);
-    else axws__fail(c, AXWS_ETIMEDOUT, ETIMEDOUT);
+    else axws__frame_fail(c, AXWS_ETIMEDOUT, ETIMEDOUT);
 }
 
 static int axws__sock_begin(axws_conn *c, const char *url, int64_t now_ms, axws_url *u, char *storage,
@@ -8210,7 +8659,7 @@ static int axws__sock_begin(axws_conn *c, const char *url, int64_t now_ms, axws_
     int r;
     AXWS_ASSERT(c != NULL && url != NULL);
     if (c->state != AXWS_STATE_CLOSED) return AXWS_ESTATE;
-    axws__reset(c);
+    axws__core_reset(c);
     c->now = now_ms;
     c->fd = -1;
     c->addr_index = c->addr_count = 0;
@@ -8220,26 +8669,26 @@ static int axws__sock_begin(axws_conn *c, const char *url, int64_t now_ms, axws_
     c->px_port = c->px_pos = c->px_end = 0;
     c->px_status = 0;
 #endif
-    r = axws__parse_url(url, u, storage, storage_size, rq != NULL);
+    r = axws__http_parse_url(url, u, storage, storage_size, rq != NULL);
     if (r == AXWS_EURL) {
         int scheme_ok = axws__ieq(url, 5, "ws://") || axws__ieq(url, 6, "wss://") ||
                         (rq && (axws__ieq(url, 7, "http://") || axws__ieq(url, 8, "https://")));
-        return axws__setup_error(c, r, scheme_ok ? AXWS__D_URL_FORM : AXWS__D_URL_SCHEME, 0);
+        return axws__http_setup_error(c, r, scheme_ok ? AXWS__D_URL_FORM : AXWS__D_URL_SCHEME, 0);
     }
-    if (r) return axws__setup_error(c, r, 0, 0);
+    if (r) return axws__http_setup_error(c, r, 0, 0);
     c->secure = u->secure;
     c->port = u->port;
 #ifndef AXWS__HAVE_TLS
-    if (u->secure) return axws__setup_error(c, AXWS_ENOTLS, 0, 0);
+    if (u->secure) return axws__http_setup_error(c, AXWS_ENOTLS, 0, 0);
 #else
     /* the buffers a connection needs are known now: too small fails here, not later */
     if (u->secure && (c->cfg.tls_buf ? c->cfg.tls_size : c->cfg.rx_buf ? c->cfg.rx_size : 0) < AXWS_TLS_BUF_MIN)
-        return axws__setup_error(c, AXWS_ENOBUFS, AXWS__D_TLS_BUF, AXWS_TLS_BUF_MIN);
+        return axws__http_setup_error(c, AXWS_ENOBUFS, AXWS__D_TLS_BUF, AXWS_TLS_BUF_MIN);
 #endif
     if (!u->secure && (!c->cfg.rx_buf || c->cfg.rx_size < AXWS_MIN_RX))
-        return axws__setup_error(c, AXWS_ENOBUFS, AXWS__D_RX_BUF, AXWS_MIN_RX);
-    r = axws__start_request(c, u, rq);
-    if (r) return c->error ? r : axws__setup_error(c, r, 0, 0);
+        return axws__http_setup_error(c, AXWS_ENOBUFS, AXWS__D_RX_BUF, AXWS_MIN_RX);
+    r = axws__core_start_request(c, u, rq);
+    if (r) return c->error ? r : axws__http_setup_error(c, r, 0, 0);
 #ifndef AXWS_NO_PROXY
     if (c->cfg.proxy && *c->cfg.proxy && (r = axws__px_prepare(c, u)) != AXWS_OK) return r;
 #endif
@@ -8278,8 +8727,8 @@ static int axws__sock_connect_url(axws_conn *c, const char *url, int64_t now_ms,
 #ifndef AXWS_NO_PROXY
     if (c->px_kind) { /* TCP goes to the proxy: its name is the one to resolve. The URL's
                          pieces are copied (request built, host kept): storage is free */
-        axws__proxy_url p;
-        (void)axws__parse_proxy(c->cfg.proxy, &p); /* accepted by axws__px_prepare */
+        axws__http_proxy_url p;
+        (void)axws__http_parse_proxy(c->cfg.proxy, &p); /* accepted by axws__px_prepare */
         memcpy(storage, p.host, p.host_len);
         storage[p.host_len] = 0;
         host = storage;
@@ -8292,7 +8741,7 @@ static int axws__sock_connect_url(axws_conn *c, const char *url, int64_t now_ms,
     } else {
         n = (c->cfg.resolve ? c->cfg.resolve : axws__port_resolve)(c->cfg.resolve_user, host, port, found,
                                                                     AXWS_MAX_ADDRS);
-        if (n <= 0) return axws__setup_error(c, n < 0 ? n : AXWS_ERESOLVE, 0, 0);
+        if (n <= 0) return axws__http_setup_error(c, n < 0 ? n : AXWS_ERESOLVE, 0, 0);
     }
 #ifndef AXWS_NO_PROXY
     if (c->px_kind) c->px_step = AXWS__PX_TCP;
@@ -8377,7 +8826,7 @@ AXWS__DEF int axws_pollfds(const axws_conn *c, struct pollfd *fds, int max) {
 
 /* ---- plain ws:// transport */
 
-static void axws__plain_flush(axws_conn *c) {
+static void axws__sock_plain_flush(axws_conn *c) {
     unsigned gen = c->gen;
     while (c->gen == gen && c->fd >= 0 && c->tx_tail != c->tx_head) {
         size_t sent;
@@ -8388,7 +8837,7 @@ static void axws__plain_flush(axws_conn *c) {
     }
 }
 
-static void axws__plain_pump(axws_conn *c, short revents) {
+static void axws__sock_plain_pump(axws_conn *c, short revents) {
     uint8_t *rx = (uint8_t *)c->cfg.rx_buf;
     unsigned gen = c->gen;
     int reads = 0;
@@ -8400,7 +8849,7 @@ static void axws__plain_pump(axws_conn *c, short revents) {
             if (k && k < c->rx_len) memmove(rx, rx + k, c->rx_len - k);
             c->rx_len -= k;
         }
-        axws__plain_flush(c);
+        axws__sock_plain_flush(c);
         if (c->gen != gen || c->state == AXWS_STATE_CLOSED) return;
         if (c->rx_len == c->cfg.rx_size || c->eof || c->input_paused) { /* back-pressure, or done */
             /* not reading: poll reports an error or hang-up whatever was asked, so one left
@@ -8455,7 +8904,7 @@ AXWS__DEF int axws_step(axws_conn *c, const struct pollfd *fds, int nfds, int64_
             axws__port_drop(c->fd);
             c->fd = -1;
             if (c->addr_index < c->addr_count) axws__sock_try_next(c, 1);
-            else axws__fail(c, AXWS__ECONNECT(c), err);
+            else axws__frame_fail(c, AXWS__ECONNECT(c), err);
         } else {
             axws__sock_connected(c);
         }
@@ -8474,7 +8923,7 @@ AXWS__DEF int axws_step(axws_conn *c, const struct pollfd *fds, int nfds, int64_
                 c->deadline = now_ms + c->cfg.handshake_timeout_ms;
         } else
 #endif
-            axws__plain_pump(c, revents);
+            axws__sock_plain_pump(c, revents);
     }
     if (c->gen == gen) axws__sock_connect_timers(c, now_ms);
     if (c->gen == gen) axws_tick(c, now_ms);
@@ -8536,10 +8985,10 @@ static const axws__axiom_key axws__axiom_keys_bal[] = {AXWS__AXIOM_BAL_FIELDS(AX
 static const axws__axiom_key *const axws__axiom_key_tab[4] = {
     axws__axiom_keys_top, axws__axiom_keys_content, axws__axiom_keys_pair, axws__axiom_keys_bal};
 static const uint8_t axws__axiom_key_count[4] = {
-    sizeof axws__axiom_keys_top / sizeof axws__axiom_keys_top[0],
-    sizeof axws__axiom_keys_content / sizeof axws__axiom_keys_content[0],
-    sizeof axws__axiom_keys_pair / sizeof axws__axiom_keys_pair[0],
-    sizeof axws__axiom_keys_bal / sizeof axws__axiom_keys_bal[0]};
+    AXWS__COUNT(axws__axiom_keys_top),
+    AXWS__COUNT(axws__axiom_keys_content),
+    AXWS__COUNT(axws__axiom_keys_pair),
+    AXWS__COUNT(axws__axiom_keys_bal)};
 
 static unsigned axws__axiom_hash(const char *k, size_t n) {
     return (unsigned)(n * 7u + (uint8_t)k[0] * 3u + (uint8_t)k[n - 1] * 5u + (uint8_t)k[n / 2]) & 127u;
@@ -8575,13 +9024,15 @@ AXWS__DEF const char *axws_axiom_kind_name(int kind) {
     return kind >= 0 && kind < AXWS_AXIOM_KIND_COUNT ? names[kind] : "unknown";
 }
 
-AXWS__DEF void axws_axiom_decoder_init(axws_axiom_decoder *d, void *buf, size_t size) {
+AXWS__DEF int axws_axiom_decoder_init_checked(axws_axiom_decoder *d, void *buf, size_t size, uint32_t layout) {
     AXWS_ASSERT(d != NULL);
+    if (layout != AXWS__LAYOUT_DECODER) return AXWS_ELAYOUT;
     memset(d, 0, sizeof *d);
     d->buf = (unsigned char *)buf;
     d->size = buf ? size : 0;
     axws_json_init(&d->json, NULL, 0);
     axws__axiom_hash_init(d);
+    return 0;
 }
 
 AXWS__DEF void axws_axiom_decoder_set_raw_fn(axws_axiom_decoder *d, axws_axiom_raw_fn fn,
@@ -9028,94 +9479,56 @@ typedef struct axws__axiom_field {
     uint8_t write;   /* written by write_json (0: part of a nested object) */
 } axws__axiom_field;
 
-#define AXWS__AXF(st, m, name, slot, ft, w) {name, slot, offsetof(st, m), AXWS__AXF_##ft, w}
-#define AXWS__NP(m, ft) AXWS__AXF(axws_axiom_new_pair, m, #m, AXWS__AXS_C_##m, ft, 1)
-static const axws__axiom_field axws__axiom_f_new_pair[] = {
-    AXWS__NP(pair_address, STR), AXWS__NP(signature, STR), AXWS__NP(token_address, STR),
-    AXWS__NP(token_name, STR), AXWS__NP(token_ticker, STR), AXWS__NP(token_image, STR),
-    AXWS__NP(token_uri, STR), AXWS__NP(token_decimals, NUM), AXWS__NP(pair_sol_account, STR),
-    AXWS__NP(pair_token_account, STR), AXWS__NP(protocol, STR), AXWS__NP(protocol_details, VAL),
-    AXWS__NP(created_at, STR), AXWS__NP(open_trading, STR), AXWS__NP(updated_at, STR),
-    AXWS__NP(website, STR), AXWS__NP(twitter, STR), AXWS__NP(telegram, STR),
-    AXWS__NP(discord, STR), AXWS__NP(mint_authority, STR), AXWS__NP(freeze_authority, STR),
-    AXWS__NP(deployer_address, STR), AXWS__NP(supply, NUM), AXWS__NP(initial_liquidity_sol, NUM),
-    AXWS__NP(initial_liquidity_token, NUM), AXWS__NP(top_10_holders, NUM),
-    AXWS__NP(lp_burned, NUM), AXWS__NP(extra, VAL), AXWS__NP(slot, NUM),
-    AXWS__NP(display_protocol, STR), AXWS__NP(dev_holds_percent, NUM),
-    AXWS__NP(snipers_hold_percent, NUM)};
-#undef AXWS__NP
-#define AXWS__WT(m, ft) AXWS__AXF(axws_axiom_wallet_trade, m, #m, AXWS__AXS_C_##m, ft, 1)
-#define AXWS__WP(m, key, ft) AXWS__AXF(axws_axiom_wallet_trade, m, #key, AXWS__AXS_P_##key, ft, 0)
-static const axws__axiom_field axws__axiom_f_wallet_trade[] = {
-    AXWS__WT(created_at, STR), AXWS__WT(liquidity_sol, NUM), AXWS__WT(liquidity_token, NUM),
-    AXWS__WT(maker_address, STR), AXWS__WT(price_sol, NUM), AXWS__WT(price_usd, NUM),
-    AXWS__WT(signature, STR), AXWS__WT(token_amount, NUM), AXWS__WT(total_sol, NUM),
-    AXWS__WT(total_usd, NUM), AXWS__WT(type, STR), AXWS__WT(pair_address, STR),
-    AXWS__WT(pair, VAL),
-    AXWS__WP(pair_token_address, tokenAddress, STR), AXWS__WP(pair_token_name, tokenName, STR),
-    AXWS__WP(pair_token_ticker, tokenTicker, STR), AXWS__WP(pair_token_image, tokenImage, STR),
-    AXWS__WP(pair_protocol, protocol, STR), AXWS__WP(pair_supply, supply, NUM),
-    AXWS__WP(pair_token_decimals, tokenDecimals, NUM),
-    AXWS__WP(pair_created_at, pairCreatedAt, STR)};
-#undef AXWS__WT
-#undef AXWS__WP
-#define AXWS__TR(m, i, ft) AXWS__AXF(axws_axiom_trade, m, #m, AXWS__AXS_VALUES + (i), ft, 1)
-static const axws__axiom_field axws__axiom_f_trade[] = {
-    AXWS__TR(signature, 0, STR), AXWS__TR(wallet, 1, STR), AXWS__TR(timestamp_ms, 2, NUM),
-    AXWS__TR(type, 3, NUM), AXWS__TR(sol_amount, 4, NUM), AXWS__TR(token_amount, 5, NUM),
-    AXWS__TR(price, 6, NUM), AXWS__TR(market_cap_sol, 7, NUM), AXWS__TR(market_cap_usd, 8, NUM),
-    AXWS__TR(liquidity_sol, 9, NUM), AXWS__TR(supply, 10, NUM)};
-#undef AXWS__TR
-#define AXWS__MU(m, ft) AXWS__AXF(axws_axiom_market_update, m, #m, AXWS__AXS_T_##m, ft, 1)
-static const axws__axiom_field axws__axiom_f_market_update[] = {
-    AXWS__MU(token_mint, STR), AXWS__MU(symbol, STR), AXWS__MU(price_usd, NUM),
-    AXWS__MU(price_sol, NUM), AXWS__MU(price_change_24h, NUM), AXWS__MU(volume_24h, NUM),
-    AXWS__MU(market_cap, NUM), AXWS__MU(timestamp, NUM)};
-#undef AXWS__MU
-#define AXWS__OU(m, ft) AXWS__AXF(axws_axiom_order_update, m, #m, AXWS__AXS_T_##m, ft, 1)
-static const axws__axiom_field axws__axiom_f_order_update[] = {
-    AXWS__OU(order_id, STR), AXWS__OU(status, STR), AXWS__OU(transaction_hash, STR),
-    AXWS__OU(token_mint, STR), AXWS__OU(side, STR), AXWS__OU(amount, NUM), AXWS__OU(price, NUM),
-    AXWS__OU(filled_amount, NUM), AXWS__OU(timestamp, NUM), AXWS__OU(error_message, STR)};
-#undef AXWS__OU
-#define AXWS__TU(m, ft) AXWS__AXF(axws_axiom_trade_update, m, #m, AXWS__AXS_T_##m, ft, 1)
-static const axws__axiom_field axws__axiom_f_trade_update[] = {
-    AXWS__TU(token_mint, STR), AXWS__TU(side, STR), AXWS__TU(price, NUM), AXWS__TU(amount, NUM),
-    AXWS__TU(total_value, NUM), AXWS__TU(timestamp, NUM), AXWS__TU(transaction_hash, STR)};
-#undef AXWS__TU
-#define AXWS__BU(m, ft) AXWS__AXF(axws_axiom_balance_update, m, #m, AXWS__AXS_T_##m, ft, 1)
-static const axws__axiom_field axws__axiom_f_balance_update[] = {
-    AXWS__BU(wallet_address, STR), AXWS__BU(sol_balance, NUM), AXWS__BU(token_balances, VAL),
-    AXWS__BU(total_value_usd, NUM), AXWS__BU(timestamp, NUM)};
-#undef AXWS__BU
-#define AXWS__BL(m, ft) AXWS__AXF(axws_axiom_token_balance, m, #m, AXWS__AXS_B_##m - AXWS__AXS_BAL, ft, 1)
-static const axws__axiom_field axws__axiom_f_token_balance[] = {
-    AXWS__BL(token_mint, STR), AXWS__BL(symbol, STR), AXWS__BL(amount, NUM), AXWS__BL(value_usd, NUM)};
-#undef AXWS__BL
-static const axws__axiom_field axws__axiom_f_error[] = {
-    AXWS__AXF(axws_axiom_error_msg, code, "code", AXWS__AXS_T_code, NUM, 1),
-    AXWS__AXF(axws_axiom_error_msg, message, "message", AXWS__AXS_T_message, STR, 1)};
-/* single-member structs: the member is at offset 0 */
-static const axws__axiom_field axws__axiom_f_connected[] = {{"session_id", AXWS__AXS_T_session_id, 0, AXWS__AXF_STR, 1}};
-static const axws__axiom_field axws__axiom_f_disconnected[] = {{"reason", AXWS__AXS_T_reason, 0, AXWS__AXF_STR, 1}};
-static const axws__axiom_field axws__axiom_f_content_num[] = {{"content", AXWS__AXS_CONTENT, 0, AXWS__AXF_NUM, 1}};
-static const axws__axiom_field axws__axiom_f_content_str[] = {{"content", AXWS__AXS_CONTENT, 0, AXWS__AXF_STR, 1}};
+/* A table entry from a kind's field list (AXWS_AXIOM_FIELDS_*): where its key's slot is
+   and the name write_json gives it. Fields of the nested pair object (P) are not written
+   one by one (write 0): the pair object is. */
+#define AXWS__AXF(s, TYPE, member, where, key) AXWS__AXF_##where(s, AXWS__AXF_##TYPE, member, key),
+#define AXWS__AXF_C(s, ft, m, key) {#key, AXWS__AXS_C_##key, offsetof(s, m), ft, 1}
+#define AXWS__AXF_T(s, ft, m, key) {#key, AXWS__AXS_T_##key, offsetof(s, m), ft, 1}
+#define AXWS__AXF_P(s, ft, m, key) {#key, AXWS__AXS_P_##key, offsetof(s, m), ft, 0}
+#define AXWS__AXF_B(s, ft, m, key) {#key, AXWS__AXS_B_##key - AXWS__AXS_BAL, offsetof(s, m), ft, 1}
+#define AXWS__AXF_K(s, ft, m, key) {#key, AXWS__AXS_CONTENT, offsetof(s, m), ft, 1}
+#define AXWS__AXF_V(s, ft, m, index) {#m, AXWS__AXS_VALUES + (index), offsetof(s, m), ft, 1}
+#define AXWS__AXF_TABLE(name, NAME) \
+    static const axws__axiom_field axws__axiom_f_##name[] = {AXWS_AXIOM_FIELDS_##NAME(AXWS__AXF, axws_axiom_##name)};
+AXWS__AXF_TABLE(new_pair, NEW_PAIR)
+AXWS__AXF_TABLE(wallet_trade, WALLET_TRADE)
+AXWS__AXF_TABLE(trade, TRADE)
+AXWS__AXF_TABLE(market_update, MARKET_UPDATE)
+AXWS__AXF_TABLE(order_update, ORDER_UPDATE)
+AXWS__AXF_TABLE(trade_update, TRADE_UPDATE)
+AXWS__AXF_TABLE(balance_update, BALANCE_UPDATE)
+AXWS__AXF_TABLE(token_balance, TOKEN_BALANCE)
+AXWS__AXF_TABLE(error_msg, ERROR)
+AXWS__AXF_TABLE(sol_price, SOL_PRICE)
+AXWS__AXF_TABLE(block_hash, BLOCK_HASH)
+AXWS__AXF_TABLE(priority_fee, PRIORITY_FEE)
+AXWS__AXF_TABLE(connection_monitor, CONNECTION_MONITOR)
+AXWS__AXF_TABLE(connected, CONNECTED)
+AXWS__AXF_TABLE(disconnected, DISCONNECTED)
+#undef AXWS__AXF_TABLE
 #undef AXWS__AXF
+#undef AXWS__AXF_C
+#undef AXWS__AXF_T
+#undef AXWS__AXF_P
+#undef AXWS__AXF_B
+#undef AXWS__AXF_K
+#undef AXWS__AXF_V
 
 typedef struct axws__axiom_table {
     const axws__axiom_field *f;
     size_t n;
 } axws__axiom_table;
 
-#define AXWS__AXT(a) {a, sizeof a / sizeof a[0]}
+#define AXWS__AXT(a) {a, AXWS__COUNT(a)}
 static const axws__axiom_table axws__axiom_tables[AXWS_AXIOM_KIND_COUNT] = {
-    AXWS__AXT(axws__axiom_f_new_pair), AXWS__AXT(axws__axiom_f_content_num),
-    AXWS__AXT(axws__axiom_f_content_str), AXWS__AXT(axws__axiom_f_content_num),
-    AXWS__AXT(axws__axiom_f_content_num), {NULL, 0} /* active_users: by hand */,
+    AXWS__AXT(axws__axiom_f_new_pair), AXWS__AXT(axws__axiom_f_sol_price),
+    AXWS__AXT(axws__axiom_f_block_hash), AXWS__AXT(axws__axiom_f_priority_fee),
+    AXWS__AXT(axws__axiom_f_connection_monitor), {NULL, 0} /* active_users: by hand */,
     AXWS__AXT(axws__axiom_f_wallet_trade), AXWS__AXT(axws__axiom_f_trade),
     AXWS__AXT(axws__axiom_f_market_update), AXWS__AXT(axws__axiom_f_order_update),
     AXWS__AXT(axws__axiom_f_trade_update), AXWS__AXT(axws__axiom_f_balance_update),
-    AXWS__AXT(axws__axiom_f_error), AXWS__AXT(axws__axiom_f_connected),
+    AXWS__AXT(axws__axiom_f_error_msg), AXWS__AXT(axws__axiom_f_connected),
     AXWS__AXT(axws__axiom_f_disconnected), {NULL, 0} /* raw */};
 #undef AXWS__AXT
 
@@ -9256,6 +9669,61 @@ static void axws__axiom_frame_content(axws_axiom_decoder *d, axws_axiom_msg *m, 
     m->content_len = d->msg_len;
 }
 
+/* What the field tables do not give: e-/s: numbers, a trade's positions, the order and
+   trade codes, the token balances. */
+/* The server's timestamp of the kinds that carry one, in ms since 1970 (0: none). */
+static int64_t axws__axiom_server_ms(const axws_axiom_msg *m) {
+    const axws_axiom_num *t;
+    switch (m->kind) {
+    case AXWS_AXIOM_KIND_CONNECTION_MONITOR: t = &m->u.connection_monitor.timestamp_ms; break;
+    case AXWS_AXIOM_KIND_TRADE: t = &m->u.trade.timestamp_ms; break;
+    case AXWS_AXIOM_KIND_MARKET_UPDATE: t = &m->u.market_update.timestamp; break;
+    case AXWS_AXIOM_KIND_ORDER_UPDATE: t = &m->u.order_update.timestamp; break;
+    case AXWS_AXIOM_KIND_TRADE_UPDATE: t = &m->u.trade_update.timestamp; break;
+    case AXWS_AXIOM_KIND_BALANCE_UPDATE: t = &m->u.balance_update.timestamp; break;
+    default: return 0;
+    }
+    if (!(t->flags & AXWS_AXIOM_INTEGER) || t->integer <= 0) return 0;
+    if (m->kind >= AXWS_AXIOM_KIND_MARKET_UPDATE && t->integer < 100000000000LL) /* seconds */
+        return t->integer < INT64_MAX / 1000 ? t->integer * 1000 : 0;
+    return t->integer;
+}
+
+static void axws__axiom_fill_extras(const axws_axiom_decoder *d, axws_axiom_msg *m) {
+    m->server_ms = axws__axiom_server_ms(m);
+    switch (m->kind) {
+    case AXWS_AXIOM_KIND_ACTIVE_USERS:
+        m->u.active_users.active_users = axws__axiom_num(d, m->content.type == AXWS_JSON_BEGIN_OBJECT
+                                                                ? AXWS__AXS_C_active_users
+                                                                : AXWS__AXS_CONTENT);
+        break;
+    case AXWS_AXIOM_KIND_TRADE: {
+        size_t i, n = d->nvalues < AXWS_AXIOM_MAX_VALUES ? d->nvalues : AXWS_AXIOM_MAX_VALUES;
+        m->u.trade.count = d->nvalues;
+        for (i = 0; i < n; i++) m->u.trade.values[i] = axws__axiom_val(d, AXWS__AXS_VALUES + (int)i);
+        break;
+    }
+    case AXWS_AXIOM_KIND_ORDER_UPDATE:
+        m->u.order_update.status_code = (axws_axiom_order_status)axws__axiom_status(d, AXWS__AXS_T_status);
+        m->u.order_update.side_code = (axws_axiom_side)axws__axiom_side(d, AXWS__AXS_T_side);
+        break;
+    case AXWS_AXIOM_KIND_TRADE_UPDATE:
+        m->u.trade_update.side_code = (axws_axiom_side)axws__axiom_side(d, AXWS__AXS_T_side);
+        break;
+    case AXWS_AXIOM_KIND_BALANCE_UPDATE: {
+        axws_axiom_balance_update *b = &m->u.balance_update;
+        size_t i;
+        b->count = d->nbal;
+        b->more = d->nbal > AXWS_AXIOM_MAX_BALANCES;
+        for (i = 0; i < d->nbal && i < AXWS_AXIOM_MAX_BALANCES; i++)
+            axws__axiom_fill(d, axws__axiom_f_token_balance, AXWS__COUNT(axws__axiom_f_token_balance),
+                             AXWS__AXS_BAL + (int)i * AXWS__AXS_BAL_N, &b->list[i]);
+        break;
+    }
+    default: break;
+    }
+}
+
 static void axws__axiom_assemble(axws_axiom_decoder *d) {
     axws_axiom_msg *m = &d->msg;
     const axws__axiom_table *tab;
@@ -9286,37 +9754,7 @@ static void axws__axiom_assemble(axws_axiom_decoder *d) {
         m->flags |= AXWS_AXIOM_MSG_NO_SPLICE;
     tab = &axws__axiom_tables[m->kind];
     if (tab->n) axws__axiom_fill(d, tab->f, tab->n, 0, &m->u);
-    switch (m->kind) {
-    case AXWS_AXIOM_KIND_ACTIVE_USERS:
-        m->u.active_users.active_users = axws__axiom_num(d, m->content.type == AXWS_JSON_BEGIN_OBJECT
-                                                                ? AXWS__AXS_C_active_users
-                                                                : AXWS__AXS_CONTENT);
-        break;
-    case AXWS_AXIOM_KIND_TRADE: {
-        size_t i, n = d->nvalues < AXWS_AXIOM_MAX_VALUES ? d->nvalues : AXWS_AXIOM_MAX_VALUES;
-        m->u.trade.count = d->nvalues;
-        for (i = 0; i < n; i++) m->u.trade.values[i] = axws__axiom_val(d, AXWS__AXS_VALUES + (int)i);
-        break;
-    }
-    case AXWS_AXIOM_KIND_ORDER_UPDATE:
-        m->u.order_update.status_code = (axws_axiom_order_status)axws__axiom_status(d, AXWS__AXS_T_status);
-        m->u.order_update.side_code = (axws_axiom_side)axws__axiom_side(d, AXWS__AXS_T_side);
-        break;
-    case AXWS_AXIOM_KIND_TRADE_UPDATE:
-        m->u.trade_update.side_code = (axws_axiom_side)axws__axiom_side(d, AXWS__AXS_T_side);
-        break;
-    case AXWS_AXIOM_KIND_BALANCE_UPDATE: {
-        axws_axiom_balance_update *b = &m->u.balance_update;
-        size_t i;
-        b->count = d->nbal;
-        b->more = d->nbal > AXWS_AXIOM_MAX_BALANCES;
-        for (i = 0; i < d->nbal && i < AXWS_AXIOM_MAX_BALANCES; i++)
-            axws__axiom_fill(d, axws__axiom_f_token_balance, 4,
-                             AXWS__AXS_BAL + (int)i * AXWS__AXS_BAL_N, &b->list[i]);
-        break;
-    }
-    default: break;
-    }
+    axws__axiom_fill_extras(d, m);
 }
 
 AXWS__DEF int axws_axiom_decoder_chunk(axws_axiom_decoder *d, const void *data, size_t len,
@@ -9394,59 +9832,11 @@ AXWS__DEF int axws_axiom_str_unescape(const axws_axiom_str *s, char *out, size_t
 
 /* ---------------------------------------------------------------- write_json */
 
+/* the writer of a --json line, and whether something the message lost was left out */
 typedef struct axws__axiom_w {
-    char *out;
-    size_t cap, len;
+    axws__buf b;
     int trunc;
 } axws__axiom_w;
-
-static void axws__axiom_put(axws__axiom_w *w, const char *s, size_t n) {
-    if (n && w->len < w->cap) memcpy(w->out + w->len, s, n <= w->cap - w->len ? n : w->cap - w->len);
-    w->len += n;
-}
-static void axws__axiom_puts(axws__axiom_w *w, const char *s) { axws__axiom_put(w, s, strlen(s)); }
-
-/* Arbitrary bytes as a JSON string body: escapes for '"', '\\' and controls (RFC 8259
-   section 7), U+FFFD for bytes that are not UTF-8 (RFC 3629 section 4 ranges). */
-static void axws__axiom_put_escaped(axws__axiom_w *w, const char *s, size_t n) {
-    static const char hex[] = "0123456789abcdef";
-    size_t i = 0, run = 0;
-    if (!n) return;
-    while (i < n) {
-        uint8_t c = (uint8_t)s[i];
-        size_t k = 0;
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') { i++; run++; continue; }
-        axws__axiom_put(w, s + i - run, run);
-        run = 0;
-        if (c < 0x80) {
-            char e[6];
-            e[0] = '\\';
-            switch (c) {
-            case '"': e[1] = '"'; k = 2; break;
-            case '\\': e[1] = '\\'; k = 2; break;
-            case '\n': e[1] = 'n'; k = 2; break;
-            case '\r': e[1] = 'r'; k = 2; break;
-            case '\t': e[1] = 't'; k = 2; break;
-            default: e[1] = 'u'; e[2] = '0'; e[3] = '0'; e[4] = hex[c >> 4]; e[5] = hex[c & 15]; k = 6;
-            }
-            axws__axiom_put(w, e, k);
-            i++;
-            continue;
-        }
-        {
-            uint32_t lead = axws__utf8_lead(c);
-            uint8_t lo = (uint8_t)(lead >> 8), hi = (uint8_t)(lead >> 16);
-            size_t need = lead == 0xFFFFFFFFu ? 0 : (lead & 0xFF), j;
-            for (j = 1; need && j <= need; j++) {
-                uint8_t b = i + j < n ? (uint8_t)s[i + j] : 0;
-                if (b < (j == 1 ? lo : 0x80) || b > (j == 1 ? hi : 0xBF)) { need = 0; break; }
-            }
-            if (need) { axws__axiom_put(w, s + i, need + 1); i += need + 1; }
-            else { axws__axiom_puts(w, "\\ufffd"); i++; }
-        }
-    }
-    axws__axiom_put(w, s + n - run, run);
-}
 
 /* ---- numbers formatted by the library itself: exact, locale-free, no printf (newlib-nano
    has no %g unless the program links its float support) */
@@ -9469,21 +9859,14 @@ static uint32_t axws__axiom_big_div1e9(axws__json_big *a) {
    m * 2^e, which is the integer m * 5^-e shifted -e decimal places when e < 0, so a big
    integer holds every digit and rounding to prec digits is exact (half to even, as
    glibc's printf rounds). */
-static size_t axws__axiom_fmt_g(double v, int prec, char *out) {
+/* The first prec digits of finite, nonzero m * 2^e2 (m < 2^53), rounded half to even,
+   into dig; returns the decimal exponent of the first digit. */
+static int axws__axiom_digits(uint64_t m, int e2, int prec, char dig[20]) {
     axws__json_big big;
     uint32_t chunk[3] = {0, 0, 0}; /* the 3 most significant 9-digit chunks (top first) */
     uint32_t below = 0;            /* any nonzero digit under them */
-    char dig[20];
-    size_t nchunk = 0, o = 0, total, top_digits, k;
-    uint64_t bits, m;
-    int e2, x, i, n, last, round_up = 0, sticky = 0;
-    memcpy(&bits, &v, 8);
-    if (bits >> 63) out[o++] = '-';
-    m = bits & ((1ULL << 52) - 1);
-    e2 = (int)((bits >> 52) & 0x7FF);
-    if (e2 == 0 && m == 0) { out[o++] = '0'; return o; }
-    if (e2) m |= 1ULL << 52; else e2 = 1;
-    e2 -= 1075;
+    size_t nchunk = 0, total, top_digits, k;
+    int x, i, last, round_up = 0, sticky = 0;
     axws__json_big_set(&big, m);
     if (e2 > 0) axws__json_big_shl(&big, e2);
     else axws__json_big_mul_pow5(&big, -e2);
@@ -9498,7 +9881,7 @@ static size_t axws__axiom_fmt_g(double v, int prec, char *out) {
     }
     for (top_digits = 1, k = chunk[0]; k >= 10; k /= 10) top_digits++;
     total = top_digits + 9 * (nchunk - 1);
-    x = (int)total - 1 + (e2 < 0 ? e2 : 0); /* decimal exponent of the first digit */
+    x = (int)total - 1 + (e2 < 0 ? e2 : 0);
     /* digit i (0 = most significant) for i < prec + 1, then whether anything follows */
     for (i = 0; (size_t)i < total && i < (int)top_digits + 18; i++) {
         size_t pos = (size_t)i + 9 - top_digits; /* digit position from the top of chunk[0]'s 9 */
@@ -9518,6 +9901,21 @@ static size_t axws__axiom_fmt_g(double v, int prec, char *out) {
         if (i >= 0) dig[i]++;
         else { dig[0] = '1'; x++; } /* 9.99..→10.0: the rest are zeros already */
     }
+    return x;
+}
+
+static size_t axws__axiom_fmt_g(double v, int prec, char *out) {
+    char dig[20];
+    size_t o = 0;
+    uint64_t bits, m;
+    int e2, x, i, n;
+    memcpy(&bits, &v, 8);
+    if (bits >> 63) out[o++] = '-';
+    m = bits & ((1ULL << 52) - 1);
+    e2 = (int)((bits >> 52) & 0x7FF);
+    if (e2 == 0 && m == 0) { out[o++] = '0'; return o; }
+    if (e2) m |= 1ULL << 52; else e2 = 1;
+    x = axws__axiom_digits(m, e2 - 1075, prec, dig);
     n = prec;
     while (n > 1 && dig[n - 1] == '0') n--; /* %g drops trailing zeros */
     if (x < -4 || x >= prec) { /* d.ddde+XX */
@@ -9549,13 +9947,13 @@ static void axws__axiom_put_double(axws__axiom_w *w, double v) {
     char o[40];
     int prec;
     size_t n = 0;
-    if (!isfinite(v)) { axws__axiom_puts(w, "null"); return; }
+    if (!isfinite(v)) { axws__puts(&w->b, "null"); return; }
     for (prec = 15; prec <= 17; prec++) {
         double back;
         n = axws__axiom_fmt_g(v, prec, o);
         if (axws_json_to_double(o, n, &back) == 0 && back == v) break;
     }
-    axws__axiom_put(w, o, n);
+    axws__put(&w->b, o, n);
 }
 
 /* Raw JSON text on one line: a valid document can hold LF, CR and TAB only as whitespace
@@ -9575,10 +9973,10 @@ static void axws__axiom_put_compact(axws__axiom_w *w, const char *p, size_t n) {
         }
         c = p[i++];
         if (c != '\n' && c != '\r' && c != '\t') { run++; continue; }
-        axws__axiom_put(w, p + i - 1 - run, run);
+        axws__put(&w->b, p + i - 1 - run, run);
         run = 0;
     }
-    axws__axiom_put(w, p + n - run, run);
+    axws__put(&w->b, p + n - run, run);
 }
 
 /* The members of a raw object, after a comma, so they join the line's own. */
@@ -9591,7 +9989,7 @@ static void axws__axiom_put_members(axws__axiom_w *w, const char *p, size_t n) {
     z--;
     while (a < z && (p[a] == ' ' || p[a] == '\n' || p[a] == '\r' || p[a] == '\t')) a++;
     if (a == z) return; /* {} */
-    axws__axiom_put(w, ",", 1);
+    axws__put(&w->b, ",", 1);
     axws__axiom_put_compact(w, p + a, z - a);
 }
 
@@ -9606,24 +10004,24 @@ static int axws__axiom_writable(const axws_axiom_value *v) {
 
 static void axws__axiom_put_value(axws__axiom_w *w, const axws_axiom_value *v) {
     switch (v->type) {
-    case AXWS_JSON_NULL: axws__axiom_puts(w, "null"); break;
-    case AXWS_JSON_TRUE: axws__axiom_puts(w, "true"); break;
-    case AXWS_JSON_FALSE: axws__axiom_puts(w, "false"); break;
+    case AXWS_JSON_NULL: axws__puts(&w->b, "null"); break;
+    case AXWS_JSON_TRUE: axws__puts(&w->b, "true"); break;
+    case AXWS_JSON_FALSE: axws__puts(&w->b, "false"); break;
     case AXWS_JSON_NUMBER:
         if (v->flags & AXWS_AXIOM_TRUNCATED) { /* a number cut short: its digits, quoted */
-            axws__axiom_put(w, "\"", 1);
-            axws__axiom_put(w, v->ptr, v->len);
-            axws__axiom_put(w, "\"", 1);
+            axws__put(&w->b, "\"", 1);
+            axws__put(&w->b, v->ptr, v->len);
+            axws__put(&w->b, "\"", 1);
             w->trunc = 1;
-        } else axws__axiom_put(w, v->ptr, v->len);
+        } else axws__put(&w->b, v->ptr, v->len);
         break;
     case AXWS_JSON_STRING: {
         /* the body is valid JSON string text as received: copied through */
         size_t n = v->len;
         if (v->flags & AXWS_AXIOM_TRUNCATED) { n = axws__axiom_safe_prefix(v->ptr, v->len); w->trunc = 1; }
-        axws__axiom_put(w, "\"", 1);
-        axws__axiom_put(w, v->ptr, n);
-        axws__axiom_put(w, "\"", 1);
+        axws__put(&w->b, "\"", 1);
+        axws__put(&w->b, v->ptr, n);
+        axws__put(&w->b, "\"", 1);
         break;
     }
     default: axws__axiom_put_compact(w, v->ptr, v->len); break;
@@ -9631,9 +10029,9 @@ static void axws__axiom_put_value(axws__axiom_w *w, const axws_axiom_value *v) {
 }
 
 static void axws__axiom_put_key(axws__axiom_w *w, const char *name) {
-    axws__axiom_put(w, ",\"", 2);
-    axws__axiom_puts(w, name);
-    axws__axiom_put(w, "\":", 2);
+    axws__put(&w->b, ",\"", 2);
+    axws__puts(&w->b, name);
+    axws__put(&w->b, "\":", 2);
 }
 
 /* One field of a typed struct as a value view. */
@@ -9664,9 +10062,9 @@ static void axws__axiom_put_field(axws__axiom_w *w, const axws__axiom_field *f, 
         return;
     }
     if (first) {
-        axws__axiom_put(w, "\"", 1);
-        axws__axiom_puts(w, f->name);
-        axws__axiom_put(w, "\":", 2);
+        axws__put(&w->b, "\"", 1);
+        axws__puts(&w->b, f->name);
+        axws__put(&w->b, "\":", 2);
     } else axws__axiom_put_key(w, f->name);
     if (f->ftype == AXWS__AXF_NUM && v.type == AXWS_JSON_NUMBER && !v.ptr)
         axws__axiom_put_double(w, ((const axws_axiom_num *)(const void *)((const char *)base + f->off))->value);
@@ -9677,7 +10075,7 @@ static void axws__axiom_put_field(axws__axiom_w *w, const axws__axiom_field *f, 
 static void axws__axiom_put_object(axws__axiom_w *w, const axws__axiom_field *f, size_t n,
                                    const void *base, int want) {
     size_t i, k = 0;
-    axws__axiom_put(w, "{", 1);
+    axws__put(&w->b, "{", 1);
     for (i = 0; i < n; i++) {
         axws_axiom_value v;
         if (f[i].write != want) continue;
@@ -9685,31 +10083,110 @@ static void axws__axiom_put_object(axws__axiom_w *w, const axws__axiom_field *f,
         if (!axws__axiom_writable(&v)) continue;
         axws__axiom_put_field(w, &f[i], base, k++ == 0);
     }
-    axws__axiom_put(w, "}", 1);
+    axws__put(&w->b, "}", 1);
+}
+
+/* The decoded fields of a kind's table, one by one; nested values that were cut short
+   (pair, token_balances) are rebuilt from their fields. */
+static void axws__axiom_put_fields(axws__axiom_w *w, const axws_axiom_msg *m, const axws__axiom_table *tab) {
+    size_t i;
+    for (i = 0; i < tab->n; i++) {
+        const axws__axiom_field *f = &tab->f[i];
+        axws_axiom_value v;
+        if (!f->write) continue;
+        v = axws__axiom_field_view(f, &m->u);
+        if (m->kind == AXWS_AXIOM_KIND_WALLET_TRADE && f->off == offsetof(axws_axiom_wallet_trade, pair) &&
+            (v.flags & AXWS_AXIOM_PRESENT) && v.type == AXWS_JSON_BEGIN_OBJECT && !axws__axiom_writable(&v)) {
+            axws__axiom_put_key(w, "pair");
+            axws__axiom_put_object(w, tab->f, tab->n, &m->u, 0);
+            w->trunc = 1;
+        } else if (m->kind == AXWS_AXIOM_KIND_BALANCE_UPDATE &&
+                   f->off == offsetof(axws_axiom_balance_update, token_balances) && !axws__axiom_writable(&v)) {
+            const axws_axiom_balance_update *b = &m->u.balance_update;
+            size_t k, n = b->count < AXWS_AXIOM_MAX_BALANCES ? b->count : AXWS_AXIOM_MAX_BALANCES;
+            axws__axiom_put_key(w, "token_balances");
+            axws__put(&w->b, "[", 1);
+            for (k = 0; k < n; k++) {
+                if (k) axws__put(&w->b, ",", 1);
+                axws__axiom_put_object(w, axws__axiom_f_token_balance, AXWS__COUNT(axws__axiom_f_token_balance),
+                                       &b->list[k], 1);
+            }
+            axws__put(&w->b, "]", 1);
+            w->trunc = 1;
+        } else axws__axiom_put_field(w, f, &m->u, 0);
+    }
+}
+
+/* A trade array's "values": the array as received, or rebuilt from the positions kept. */
+static void axws__axiom_put_trade_values(axws__axiom_w *w, const axws_axiom_msg *m) {
+    const axws_axiom_trade *t = &m->u.trade;
+    size_t i, n = t->count < AXWS_AXIOM_MAX_VALUES ? t->count : AXWS_AXIOM_MAX_VALUES;
+    axws__axiom_put_key(w, "values");
+    if (axws__axiom_writable(&m->content)) {
+        axws__axiom_put_value(w, &m->content);
+        return;
+    }
+    axws__put(&w->b, "[", 1);
+    for (i = 0; i < n; i++) {
+        if (i) axws__put(&w->b, ",", 1);
+        if (axws__axiom_writable(&t->values[i])) axws__axiom_put_value(w, &t->values[i]);
+        else axws__puts(&w->b, "null");
+    }
+    axws__put(&w->b, "]", 1);
+    w->trunc = 1;
+}
+
+/* What only some kinds have: e-'s number, a trade's values, a RAW message's content. */
+static void axws__axiom_put_extras(axws__axiom_w *w, const axws_axiom_msg *m) {
+    const axws_axiom_num *n = &m->u.active_users.active_users;
+    switch (m->kind) {
+    case AXWS_AXIOM_KIND_ACTIVE_USERS:
+        if (m->content.type != AXWS_JSON_BEGIN_OBJECT && axws__axiom_writable(&m->content)) {
+            axws__axiom_put_key(w, "content");
+            axws__axiom_put_value(w, &m->content);
+        }
+        if ((n->flags & AXWS_AXIOM_PRESENT) && n->raw && !(n->flags & (AXWS_AXIOM_MISMATCH | AXWS_AXIOM_TRUNCATED))) {
+            axws__axiom_put_key(w, "active_users");
+            axws__put(&w->b, n->raw, n->raw_len); /* QUOTED: the body is a JSON number */
+        }
+        break;
+    case AXWS_AXIOM_KIND_TRADE: axws__axiom_put_trade_values(w, m); break;
+    case AXWS_AXIOM_KIND_RAW:
+        if (m->flags & AXWS_AXIOM_MSG_UNDECODABLE) {
+            axws__axiom_put_key(w, "content");
+            axws__put(&w->b, "\"", 1);
+            axws__put_escaped(&w->b, m->content.ptr, m->content.len);
+            axws__put(&w->b, "\"", 1);
+            if (m->content.flags & AXWS_AXIOM_TRUNCATED) w->trunc = 1;
+            axws__puts(&w->b, ",\"undecodable\":true");
+        } else if (axws__axiom_writable(&m->content)) {
+            axws__axiom_put_key(w, "content");
+            axws__axiom_put_value(w, &m->content);
+        } else if (m->content.flags & AXWS_AXIOM_PRESENT) w->trunc = 1;
+        break;
+    default: break;
+    }
 }
 
 AXWS__DEF int axws_axiom_msg_write_json(const axws_axiom_msg *m, char *out, size_t cap) {
     axws__axiom_w w;
     const axws__axiom_table *tab;
-    size_t i;
+    axws_axiom_value room;
     AXWS_ASSERT(m != NULL);
-    w.out = out;
-    w.cap = out ? cap : 0;
-    w.len = 0;
+    w.b.p = out;
+    w.b.cap = out ? cap : 0;
+    w.b.len = 0;
     w.trunc = 0;
-    axws__axiom_puts(&w, "{\"event\":\"message\",\"kind\":\"");
-    axws__axiom_puts(&w, axws_axiom_kind_name((int)m->kind));
-    axws__axiom_put(&w, "\"", 1);
-    if (m->room.flags & AXWS_AXIOM_PRESENT) {
-        axws_axiom_value v;
-        v.ptr = m->room.ptr;
-        v.len = m->room.len;
-        v.flags = m->room.flags;
-        v.type = m->room.type;
-        if (axws__axiom_writable(&v)) {
-            axws__axiom_put_key(&w, "room");
-            axws__axiom_put_value(&w, &v);
-        }
+    axws__puts(&w.b, "{\"event\":\"message\",\"kind\":\"");
+    axws__puts(&w.b, axws_axiom_kind_name((int)m->kind));
+    axws__put(&w.b, "\"", 1);
+    room.ptr = m->room.ptr;
+    room.len = m->room.len;
+    room.flags = m->room.flags;
+    room.type = m->room.type;
+    if ((room.flags & AXWS_AXIOM_PRESENT) && axws__axiom_writable(&room)) {
+        axws__axiom_put_key(&w, "room");
+        axws__axiom_put_value(&w, &room);
     }
     tab = (unsigned)m->kind < (unsigned)AXWS_AXIOM_KIND_COUNT ? &axws__axiom_tables[m->kind] : NULL;
     /* An object content (or an object without a room) that is whole is copied member by
@@ -9719,92 +10196,18 @@ AXWS__DEF int axws_axiom_msg_write_json(const axws_axiom_msg *m, char *out, size
         !(m->flags & AXWS_AXIOM_MSG_NO_SPLICE)) {
         axws__axiom_put_members(&w, m->content.ptr, m->content.len);
         tab = NULL;
-        if (m->kind == AXWS_AXIOM_KIND_ACTIVE_USERS) goto done;
     } else if (m->content.type == AXWS_JSON_BEGIN_OBJECT && (m->content.flags & AXWS_AXIOM_TRUNCATED))
         w.trunc = 1; /* cut short: the decoded fields only, unknown ones are lost */
-    if (tab)
-        for (i = 0; i < tab->n; i++) {
-            const axws__axiom_field *f = &tab->f[i];
-            axws_axiom_value v;
-            if (!f->write) continue;
-            v = axws__axiom_field_view(f, &m->u);
-            /* nested values cut short: pair and token_balances are rebuilt from their fields */
-            if (m->kind == AXWS_AXIOM_KIND_WALLET_TRADE && f->off == offsetof(axws_axiom_wallet_trade, pair) &&
-                (v.flags & AXWS_AXIOM_PRESENT) && v.type == AXWS_JSON_BEGIN_OBJECT && !axws__axiom_writable(&v)) {
-                axws__axiom_put_key(&w, "pair");
-                axws__axiom_put_object(&w, tab->f, tab->n, &m->u, 0);
-                w.trunc = 1;
-                continue;
-            }
-            if (m->kind == AXWS_AXIOM_KIND_BALANCE_UPDATE &&
-                f->off == offsetof(axws_axiom_balance_update, token_balances) && !axws__axiom_writable(&v)) {
-                const axws_axiom_balance_update *b = &m->u.balance_update;
-                size_t k, n = b->count < AXWS_AXIOM_MAX_BALANCES ? b->count : AXWS_AXIOM_MAX_BALANCES;
-                axws__axiom_put_key(&w, "token_balances");
-                axws__axiom_put(&w, "[", 1);
-                for (k = 0; k < n; k++) {
-                    if (k) axws__axiom_put(&w, ",", 1);
-                    axws__axiom_put_object(&w, axws__axiom_f_token_balance, 4, &b->list[k], 1);
-                }
-                axws__axiom_put(&w, "]", 1);
-                w.trunc = 1;
-                continue;
-            }
-            axws__axiom_put_field(&w, f, &m->u, 0);
-        }
-    switch (m->kind) {
-    case AXWS_AXIOM_KIND_ACTIVE_USERS: {
-        const axws_axiom_num *n = &m->u.active_users.active_users;
-        if (m->content.type != AXWS_JSON_BEGIN_OBJECT && axws__axiom_writable(&m->content)) {
-            axws__axiom_put_key(&w, "content");
-            axws__axiom_put_value(&w, &m->content);
-        }
-        if ((n->flags & AXWS_AXIOM_PRESENT) && n->raw && !(n->flags & (AXWS_AXIOM_MISMATCH | AXWS_AXIOM_TRUNCATED))) {
-            axws__axiom_put_key(&w, "active_users");
-            axws__axiom_put(&w, n->raw, n->raw_len); /* QUOTED: the body is a JSON number */
-        }
-        break;
-    }
-    case AXWS_AXIOM_KIND_TRADE:
-        axws__axiom_put_key(&w, "values");
-        if (axws__axiom_writable(&m->content)) axws__axiom_put_value(&w, &m->content);
-        else {
-            const axws_axiom_trade *t = &m->u.trade;
-            size_t n = t->count < AXWS_AXIOM_MAX_VALUES ? t->count : AXWS_AXIOM_MAX_VALUES;
-            axws__axiom_put(&w, "[", 1);
-            for (i = 0; i < n; i++) {
-                if (i) axws__axiom_put(&w, ",", 1);
-                if (axws__axiom_writable(&t->values[i])) axws__axiom_put_value(&w, &t->values[i]);
-                else axws__axiom_puts(&w, "null");
-            }
-            axws__axiom_put(&w, "]", 1);
-            w.trunc = 1;
-        }
-        break;
-    case AXWS_AXIOM_KIND_RAW:
-        if (m->flags & AXWS_AXIOM_MSG_UNDECODABLE) {
-            axws__axiom_put_key(&w, "content");
-            axws__axiom_put(&w, "\"", 1);
-            axws__axiom_put_escaped(&w, m->content.ptr, m->content.len);
-            axws__axiom_put(&w, "\"", 1);
-            if (m->content.flags & AXWS_AXIOM_TRUNCATED) w.trunc = 1;
-            axws__axiom_puts(&w, ",\"undecodable\":true");
-        } else if (axws__axiom_writable(&m->content)) {
-            axws__axiom_put_key(&w, "content");
-            axws__axiom_put_value(&w, &m->content);
-        } else if (m->content.flags & AXWS_AXIOM_PRESENT) w.trunc = 1;
-        break;
-    default: break;
-    }
-done:
-    if (w.trunc) axws__axiom_puts(&w, ",\"truncated\":true");
-    axws__axiom_put(&w, "}", 1);
-    if (w.len >= w.cap) {
-        if (w.cap) out[0] = 0;
+    if (tab) axws__axiom_put_fields(&w, m, tab);
+    if (tab || m->kind != AXWS_AXIOM_KIND_ACTIVE_USERS) axws__axiom_put_extras(&w, m);
+    if (w.trunc) axws__puts(&w.b, ",\"truncated\":true");
+    axws__put(&w.b, "}", 1);
+    if (w.b.len >= w.b.cap) {
+        if (w.b.cap) out[0] = 0;
         return AXWS_ENOBUFS;
     }
-    out[w.len] = 0;
-    return (int)w.len;
+    out[w.b.len] = 0;
+    return (int)w.b.len;
 }
 /* <<axiom-msg */
 
@@ -9816,7 +10219,7 @@ done:
 #define AXWS__AX_RETRY_AFTER_MAX_S 3600
 
 #define AXWS__REGION_NAME(e, name) name,
-static const char *const axws__region_names[] = { AXWS__REGIONS(AXWS__REGION_NAME) };
+static const char *const axws__region_names[] = { AXWS__AXIOM_REGIONS(AXWS__REGION_NAME) };
 #undef AXWS__REGION_NAME
 
 static const char *const axws__hosts_global[] = { "cluster9.axiom.trade" };
@@ -9832,31 +10235,30 @@ static const char *const axws__api_hosts[] = { "api2.axiom.trade", "api3.axiom.t
                                                "api7.axiom.trade", "api8.axiom.trade", "api9.axiom.trade",
                                                "api10.axiom.trade" };
 #define AXWS__TOKEN_PRICE_URL "wss://socket8.axiom.trade/"
-#define AXWS__COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-AXWS__DEF const char *axws_region_name(axws_region r) {
-    return (unsigned)r < AXWS_REGION_COUNT ? axws__region_names[r] : "unknown";
+AXWS__DEF const char *axws_axiom_region_name(axws_axiom_region r) {
+    return (unsigned)r < AXWS_AXIOM_REGION_COUNT ? axws__region_names[r] : "unknown";
 }
 
-AXWS__DEF int axws_region_from_name(const char *name) {
+AXWS__DEF int axws_axiom_region_from_name(const char *name) {
     int i;
     if (!name) return -1;
-    for (i = 0; i < AXWS_REGION_COUNT; i++)
+    for (i = 0; i < AXWS_AXIOM_REGION_COUNT; i++)
         if (axws__ieq(name, strlen(name), axws__region_names[i])) return i;
     return -1;
 }
 
-AXWS__DEF int axws_region_hosts(axws_region r, const char *const **hosts) {
+AXWS__DEF int axws_axiom_region_hosts(axws_axiom_region r, const char *const **hosts) {
     switch (r) {
-    case AXWS_REGION_US_WEST: *hosts = axws__hosts_usw; return AXWS__COUNT(axws__hosts_usw);
-    case AXWS_REGION_US_CENTRAL: *hosts = axws__hosts_usc; return AXWS__COUNT(axws__hosts_usc);
-    case AXWS_REGION_US_EAST: *hosts = axws__hosts_use; return AXWS__COUNT(axws__hosts_use);
-    case AXWS_REGION_EU_WEST: *hosts = axws__hosts_euw; return AXWS__COUNT(axws__hosts_euw);
-    case AXWS_REGION_EU_CENTRAL: *hosts = axws__hosts_euc; return AXWS__COUNT(axws__hosts_euc);
-    case AXWS_REGION_EU_EAST: *hosts = axws__hosts_eue; return AXWS__COUNT(axws__hosts_eue);
-    case AXWS_REGION_ASIA: *hosts = axws__hosts_asia; return AXWS__COUNT(axws__hosts_asia);
-    case AXWS_REGION_AUSTRALIA: *hosts = axws__hosts_au; return AXWS__COUNT(axws__hosts_au);
-    default: *hosts = axws__hosts_global; return AXWS__COUNT(axws__hosts_global);
+    case AXWS_AXIOM_REGION_US_WEST: *hosts = axws__hosts_usw; return (int)AXWS__COUNT(axws__hosts_usw);
+    case AXWS_AXIOM_REGION_US_CENTRAL: *hosts = axws__hosts_usc; return (int)AXWS__COUNT(axws__hosts_usc);
+    case AXWS_AXIOM_REGION_US_EAST: *hosts = axws__hosts_use; return (int)AXWS__COUNT(axws__hosts_use);
+    case AXWS_AXIOM_REGION_EU_WEST: *hosts = axws__hosts_euw; return (int)AXWS__COUNT(axws__hosts_euw);
+    case AXWS_AXIOM_REGION_EU_CENTRAL: *hosts = axws__hosts_euc; return (int)AXWS__COUNT(axws__hosts_euc);
+    case AXWS_AXIOM_REGION_EU_EAST: *hosts = axws__hosts_eue; return (int)AXWS__COUNT(axws__hosts_eue);
+    case AXWS_AXIOM_REGION_ASIA: *hosts = axws__hosts_asia; return (int)AXWS__COUNT(axws__hosts_asia);
+    case AXWS_AXIOM_REGION_AUSTRALIA: *hosts = axws__hosts_au; return (int)AXWS__COUNT(axws__hosts_au);
+    default: *hosts = axws__hosts_global; return (int)AXWS__COUNT(axws__hosts_global);
     }
 }
 
@@ -9882,7 +10284,7 @@ static uint32_t axws__ax_random32(axws_axiom *a) {
 }
 
 /* RFC 6265 4.1.1 cookie-octet: what a token may contain to travel in a Cookie header. */
-static int axws__cookie_value_ok(const char *s, size_t n) {
+static int axws__ax_cookie_value_ok(const char *s, size_t n) {
     size_t i;
     for (i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)s[i];
@@ -9892,10 +10294,16 @@ static int axws__cookie_value_ok(const char *s, size_t n) {
 }
 
 static int axws__ax_copy_token(char *dst, const char *src, size_t n) {
-    if (n > AXWS_AXIOM_TOKEN_MAX || !axws__cookie_value_ok(src, n)) return AXWS_EAUTH;
+    if (n > AXWS_AXIOM_TOKEN_MAX || !axws__ax_cookie_value_ok(src, n)) return AXWS_EAUTH;
     memmove(dst, src, n); /* src may be dst itself (the token file is unescaped in place) */
     dst[n] = 0;
     return AXWS_OK;
+}
+
+/* Every error the client reports goes to the log and to on_error, here. */
+static void axws__ax_report(axws_axiom *a, const axws_axiom_error *e) {
+    if (a->cfg.log) a->cfg.log(a->cfg.log_user, e->text);
+    if (a->cfg.handler.on_error) a->cfg.handler.on_error(a, e, a->cfg.handler.user);
 }
 
 static void axws__ax_error(axws_axiom *a, axws_axiom_error_kind kind, int code, const char *text) {
@@ -9904,13 +10312,12 @@ static void axws__ax_error(axws_axiom *a, axws_axiom_error_kind kind, int code, 
     e.kind = kind;
     e.code = code;
     e.text = text;
-    if (kind == AXWS_AXIOM_ERR_HTTP || kind == AXWS_AXIOM_ERR_AUTH) e.http_status = a->ws.http_status;
-    if (a->cfg.log) a->cfg.log(a->cfg.log_user, text);
-    if (a->cfg.handler.on_error) a->cfg.handler.on_error(a, &e, a->cfg.handler.user);
+    if (kind == AXWS_AXIOM_ERR_HTTP || kind == AXWS_AXIOM_ERR_AUTH) e.http_status = axws_http_status(&a->ws);
+    axws__ax_report(a, &e);
 }
 
 /* The exp claim of a JWT (RFC 7519 4.1.4), or 0. The payload is base64url JSON. */
-static int64_t axws__jwt_exp(const char *jwt) {
+static int64_t axws__ax_jwt_exp(const char *jwt) {
     static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     char piece[64], carry[32];
     const char *p = strchr(jwt, '.'), *end;
@@ -10117,26 +10524,11 @@ AXWS__DEF void axws_axiom_config_init(axws_axiom_config *cfg) {
     memset(cfg, 0, sizeof *cfg);
 }
 
-AXWS__DEF int axws_axiom_init_checked(axws_axiom *a, const axws_axiom_config *cfg, uint32_t layout) {
+/* The two connections: the stream, and the refresh's HTTP request (own small buffers, no
+   keepalive, no compression, its own server name). */
+static int axws__ax_init_conns(axws_axiom *a, const axws_axiom_config *cfg) {
     axws_config wc;
-    const char *acc = NULL, *ref = NULL;
     int r;
-    AXWS_ASSERT(a != NULL && cfg != NULL);
-    if (layout != AXWS__LAYOUT_AXIOM) return AXWS_ELAYOUT; /* nothing of a is touched */
-    memset(a, 0, sizeof *a);
-    a->cfg = *cfg;
-    a->host_index = -1;
-    if ((unsigned)cfg->region >= AXWS_REGION_COUNT || !cfg->msg_buf || !cfg->msg_size) return AXWS_EINVAL;
-    if (!a->cfg.keepalive_ms) a->cfg.keepalive_ms = 30000;
-    if (!a->cfg.dead_peer_ms) a->cfg.dead_peer_ms = a->cfg.keepalive_ms > 0 ? 2 * a->cfg.keepalive_ms : -1;
-    if (!a->cfg.connect_timeout_ms) a->cfg.connect_timeout_ms = 10000;
-    if (!a->cfg.backoff_base_ms) a->cfg.backoff_base_ms = 500;
-    if (!a->cfg.backoff_cap_ms) a->cfg.backoff_cap_ms = 30000;
-    if (!a->cfg.healthy_ms) a->cfg.healthy_ms = 60000;
-    if (!a->cfg.pacing_ms) a->cfg.pacing_ms = 100;
-    if (!a->cfg.refresh_ahead_s) a->cfg.refresh_ahead_s = 120;
-    if (!a->cfg.token_check_ms) a->cfg.token_check_ms = 600000;
-
     memset(&wc, 0, sizeof wc);
     wc.rx_buf = cfg->rx_buf; wc.rx_size = cfg->rx_size;
     wc.tx_buf = cfg->tx_buf; wc.tx_size = cfg->tx_size;
@@ -10163,8 +10555,10 @@ AXWS__DEF int axws_axiom_init_checked(axws_axiom *a, const axws_axiom_config *cf
     wc.tls_time = cfg->wall_clock;
     wc.tls_time_user = cfg->wall_clock_user;
 #endif
+    wc.headers = a->headers; /* rebuilt before every attempt (axws__ax_build_headers) */
     r = axws_init(&a->ws, &wc);
     if (r) return r;
+    wc.headers = NULL;
 #ifndef AXWS_NO_DEFLATE
     memset(&wc.deflate, 0, sizeof wc.deflate);
 #endif
@@ -10176,15 +10570,13 @@ AXWS__DEF int axws_axiom_init_checked(axws_axiom *a, const axws_axiom_config *cf
 #ifndef AXWS_NO_TLS
     wc.servername = cfg->api_servername; /* never the stream's: see the field */
 #endif
-    r = axws_init(&a->http, &wc);
-    if (r) return r;
-    axws_axiom_decoder_init(&a->dec, cfg->msg_buf, cfg->msg_size);
-    if (cfg->handler.on_raw_chunk) axws_axiom_decoder_set_raw_fn(&a->dec, axws__ax_raw_chunk, a);
+    return axws_init(&a->http, &wc);
+}
 
-    /* tokens: given; else a token file the program named; else the environment; else
-       ./.axiom_tokens.json if it exists */
-    acc = cfg->access_token;
-    ref = cfg->refresh_token;
+/* Tokens: given; else a token file the program named; else the environment; else
+   ./.axiom_tokens.json if it exists. */
+static int axws__ax_init_tokens(axws_axiom *a, const axws_axiom_config *cfg) {
+    const char *acc = cfg->access_token, *ref = cfg->refresh_token;
     if (cfg->token_file && strlen(cfg->token_file) >= sizeof a->token_file) return AXWS_EINVAL;
     axws__fmt(a->token_file, sizeof a->token_file, "%s", cfg->token_file ? cfg->token_file : ".axiom_tokens.json");
 #ifndef AXWS_NO_STDIO
@@ -10201,14 +10593,40 @@ AXWS__DEF int axws_axiom_init_checked(axws_axiom *a, const axws_axiom_config *cf
             return AXWS_EAUTH;
     } else {
 #ifdef AXWS__AXIOM_TOKEN_FILE
-        r = axws__ax_read_token_file(a, a->token_file);
+        int r = axws__ax_read_token_file(a, a->token_file);
         if (r == AXWS_EAUTH || (r && cfg->token_file)) return r;
 #else
         if (cfg->token_file) return AXWS_EFILE; /* this build has no files: pass the tokens */
 #endif
     }
-    a->access_exp = a->access[0] ? axws__jwt_exp(a->access) : 0;
+    a->access_exp = a->access[0] ? axws__ax_jwt_exp(a->access) : 0;
     return AXWS_OK;
+}
+
+AXWS__DEF int axws_axiom_init_checked(axws_axiom *a, const axws_axiom_config *cfg, uint32_t layout) {
+    int r;
+    AXWS_ASSERT(a != NULL && cfg != NULL);
+    if (layout != AXWS__LAYOUT_AXIOM) return AXWS_ELAYOUT; /* nothing of a is touched */
+    memset(a, 0, sizeof *a);
+    a->cfg = *cfg;
+    a->host_index = -1;
+    a->last_room = -1;
+    for (r = 0; r < AXWS_AXIOM_CONFLATE_SLOTS; r++) a->conflate[r].room = -1;
+    if ((unsigned)cfg->region >= AXWS_AXIOM_REGION_COUNT || !cfg->msg_buf || !cfg->msg_size) return AXWS_EINVAL;
+    if (!a->cfg.keepalive_ms) a->cfg.keepalive_ms = 30000;
+    if (!a->cfg.dead_peer_ms) a->cfg.dead_peer_ms = a->cfg.keepalive_ms > 0 ? 2 * a->cfg.keepalive_ms : -1;
+    if (!a->cfg.connect_timeout_ms) a->cfg.connect_timeout_ms = 10000;
+    if (!a->cfg.backoff_base_ms) a->cfg.backoff_base_ms = 500;
+    if (!a->cfg.backoff_cap_ms) a->cfg.backoff_cap_ms = 30000;
+    if (!a->cfg.healthy_ms) a->cfg.healthy_ms = 60000;
+    if (!a->cfg.pacing_ms) a->cfg.pacing_ms = 100;
+    if (!a->cfg.refresh_ahead_s) a->cfg.refresh_ahead_s = 120;
+    if (!a->cfg.token_check_ms) a->cfg.token_check_ms = 600000;
+    r = axws__ax_init_conns(a, cfg);
+    if (r) return r;
+    axws_axiom_decoder_init(&a->dec, cfg->msg_buf, cfg->msg_size);
+    if (cfg->handler.on_raw_chunk) axws_axiom_decoder_set_raw_fn(&a->dec, axws__ax_raw_chunk, a);
+    return axws__ax_init_tokens(a, cfg);
 }
 
 /* ---- connecting */
@@ -10231,7 +10649,7 @@ static void axws__ax_build_headers(axws_axiom *a) {
                  a->refresh);
         a->headers[n++] = a->cookie;
     }
-    for (i = 0; i < AXWS__COUNT(defaults); i++) {
+    for (i = 0; i < (int)AXWS__COUNT(defaults); i++) {
         size_t nl = (size_t)(strchr(defaults[i], ':') - defaults[i]) + 1;
         int overridden = 0;
         for (h = a->cfg.headers; h && *h; h++)
@@ -10243,7 +10661,7 @@ static void axws__ax_build_headers(axws_axiom *a) {
             }
         if (!overridden) a->headers[n++] = defaults[i];
     }
-    for (h = a->cfg.headers; h && *h && n < AXWS__COUNT(a->headers) - 1; h++) a->headers[n++] = *h;
+    for (h = a->cfg.headers; h && *h && n < (int)AXWS__COUNT(a->headers) - 1; h++) a->headers[n++] = *h;
     a->headers[n] = NULL;
 }
 
@@ -10290,7 +10708,7 @@ static void axws__ax_attempt(axws_axiom *a, int64_t now) {
         url = a->cfg.url;
     } else {
         const char *const *hosts;
-        int count = axws_region_hosts(a->cfg.region, &hosts);
+        int count = axws_axiom_region_hosts(a->cfg.region, &hosts);
         /* a random host first, then the next one on every attempt (docs/PROTOCOL.md 1) */
         a->host_index = a->host_index < 0 ? (int)(axws__ax_random32(a) % (uint32_t)count)
                                           : (a->host_index + 1) % count;
@@ -10299,7 +10717,6 @@ static void axws__ax_attempt(axws_axiom *a, int64_t now) {
     }
     if (url != a->url) axws__fmt(a->url, sizeof a->url, "%s", url);
     axws__ax_build_headers(a);
-    a->ws.cfg.headers = a->headers;
     a->attempt_live = 1;
     r = axws_connect(&a->ws, a->url, now);
     if (r) {
@@ -10334,6 +10751,14 @@ static int axws__ax_connect(axws_axiom *a, int token_price, int64_t now) {
 AXWS__DEF int axws_axiom_connect(axws_axiom *a, int64_t now_ms) { return axws__ax_connect(a, 0, now_ms); }
 AXWS__DEF int axws_axiom_connect_token_price(axws_axiom *a, int64_t now_ms) { return axws__ax_connect(a, 1, now_ms); }
 
+/* Our close of an open stream (disconnect, reconnect): remembered so that its end is
+   reported as asked for, not as the server's doing. */
+static int axws__ax_close_stream(axws_axiom *a, int64_t now_ms) {
+    int r = axws_close(&a->ws, AXWS_CLOSE_NORMAL, NULL, now_ms);
+    if (r == AXWS_OK) a->closed_by_us = 1;
+    return r;
+}
+
 AXWS__DEF int axws_axiom_disconnect(axws_axiom *a, int64_t now_ms) {
     AXWS_ASSERT(a != NULL);
     a->want_up = 0;
@@ -10345,8 +10770,8 @@ AXWS__DEF int axws_axiom_disconnect(axws_axiom *a, int64_t now_ms) {
         axws_abort(&a->http);
         a->refresh_busy = 0;
     }
-    if (axws_get_state(&a->ws) == AXWS_STATE_OPEN) return axws_close(&a->ws, AXWS_CLOSE_NORMAL, NULL, now_ms);
-    if (axws_get_state(&a->ws) != AXWS_STATE_CLOSED && axws_get_state(&a->ws) != AXWS_STATE_CLOSING) {
+    if (axws_conn_state(&a->ws) == AXWS_STATE_OPEN) return axws__ax_close_stream(a, now_ms);
+    if (axws_conn_state(&a->ws) != AXWS_STATE_CLOSED && axws_conn_state(&a->ws) != AXWS_STATE_CLOSING) {
         axws_abort(&a->ws); /* not up yet: nothing to hand-shake, no callbacks owed */
         a->attempt_live = 0;
     }
@@ -10359,8 +10784,8 @@ AXWS__DEF int axws_axiom_reconnect(axws_axiom *a, int64_t now_ms) {
     a->next_attempt = 0;
     if (a->attempt_live) {
         a->reconnect_now = 1;
-        if (axws_get_state(&a->ws) == AXWS_STATE_OPEN) return axws_close(&a->ws, AXWS_CLOSE_NORMAL, NULL, now_ms);
-        if (axws_get_state(&a->ws) != AXWS_STATE_CLOSING) {
+        if (axws_conn_state(&a->ws) == AXWS_STATE_OPEN) return axws__ax_close_stream(a, now_ms);
+        if (axws_conn_state(&a->ws) != AXWS_STATE_CLOSING) {
             axws_abort(&a->ws);
             a->attempt_live = 0;
             a->reconnect_now = 0;
@@ -10374,7 +10799,7 @@ AXWS__DEF int axws_axiom_reconnect(axws_axiom *a, int64_t now_ms) {
 
 AXWS__DEF int axws_axiom_is_connected(const axws_axiom *a) {
     AXWS_ASSERT(a != NULL);
-    return a->up && axws_get_state(&a->ws) == AXWS_STATE_OPEN;
+    return a->up && axws_conn_state(&a->ws) == AXWS_STATE_OPEN;
 }
 
 AXWS__DEF void axws_axiom_set_auto_reconnect(axws_axiom *a, int on) {
@@ -10404,6 +10829,8 @@ AXWS__DEF int axws_axiom_subscribe(axws_axiom *a, const char *room) {
     if (a->room_count == AXWS_AXIOM_MAX_ROOMS) return AXWS_EFULL;
     memcpy(a->rooms[a->room_count], room, n + 1);
     a->room_joined[a->room_count] = 0;
+    memset(&a->health[a->room_count], 0, sizeof a->health[0]);
+    a->health[a->room_count].latency_last = a->health[a->room_count].latency_max = -1;
     leave = axws__ax_find(a->leaves, a->leave_count, room);
     if (leave >= 0) {
         /* its leave was not sent yet: the server still has it joined */
@@ -10416,7 +10843,7 @@ AXWS__DEF int axws_axiom_subscribe(axws_axiom *a, const char *room) {
 }
 
 AXWS__DEF int axws_axiom_unsubscribe(axws_axiom *a, const char *room) {
-    int i;
+    int i, k;
     AXWS_ASSERT(a != NULL);
     if (!room || (i = axws__ax_find(a->rooms, a->room_count, room)) < 0) return AXWS_EINVAL;
     if (a->up && a->room_joined[i] == a->conn_gen) {
@@ -10425,7 +10852,12 @@ AXWS__DEF int axws_axiom_unsubscribe(axws_axiom *a, const char *room) {
     }
     memmove(a->rooms[i], a->rooms[i + 1], (size_t)(a->room_count - i - 1) * sizeof a->rooms[0]);
     memmove(&a->room_joined[i], &a->room_joined[i + 1], (size_t)(a->room_count - i - 1) * sizeof a->room_joined[0]);
+    if (a->health[i].slot) a->conflate[a->health[i].slot - 1].room = -1;
+    for (k = 0; k < AXWS_AXIOM_CONFLATE_SLOTS; k++)
+        if (a->conflate[k].room > i) a->conflate[k].room--; /* rooms after it move down */
+    memmove(&a->health[i], &a->health[i + 1], (size_t)(a->room_count - i - 1) * sizeof a->health[0]);
     a->room_count--;
+    a->last_room = -1;
     return AXWS_OK;
 }
 
@@ -10458,18 +10890,9 @@ AXWS__DEF int axws_axiom_send_text(axws_axiom *a, const char *text, size_t len) 
 /* {"action":"join","room":"..."} with the room escaped as a JSON string (RFC 8259 7). */
 static int axws__ax_send_action(axws_axiom *a, const char *action, const char *room) {
     char buf[64 + 6 * AXWS_AXIOM_ROOM_MAX];
-    size_t n = 0;
-    const char *p;
-    n += (size_t)axws__fmt(buf, sizeof buf, "{\"action\":\"%s\",\"room\":\"", action);
-    for (p = room; *p; p++) {
-        unsigned char ch = (unsigned char)*p;
-        if (ch == '"' || ch == '\\') { buf[n++] = '\\'; buf[n++] = (char)ch; }
-        else if (ch < 0x20) n += (size_t)axws__fmt(buf + n, sizeof buf - n, "\\u%04x", ch);
-        else buf[n++] = (char)ch;
-    }
-    buf[n++] = '"';
-    buf[n++] = '}';
-    return axws_send_text(&a->ws, buf, n);
+    axws__buf b = axws__text_buf(buf, sizeof buf);
+    axws__put_fmt(&b, "{\"action\":\"%s\",\"room\":\"%.*e\"}", action, (int)strlen(room), room);
+    return axws_send_text(&a->ws, buf, b.len);
 }
 
 /* A subscription message that did not fit tx_buf (the server reads slowly, or not at all)
@@ -10479,7 +10902,7 @@ static int axws__ax_send_action(axws_axiom *a, const char *action, const char *r
 /* One subscription message per pacing slot: pending leaves first, then joins in order. */
 static void axws__ax_pump_rooms(axws_axiom *a, int64_t now) {
     int64_t retry = now + (a->cfg.pacing_ms > AXWS__AX_SEND_RETRY_MS ? a->cfg.pacing_ms : AXWS__AX_SEND_RETRY_MS);
-    while (a->up && axws_get_state(&a->ws) == AXWS_STATE_OPEN && now >= a->next_send) {
+    while (a->up && axws_conn_state(&a->ws) == AXWS_STATE_OPEN && now >= a->next_send) {
         int i;
         if (a->leave_count) {
             if (axws__ax_send_action(a, "leave", a->leaves[0]) != AXWS_OK) { a->next_send = retry; return; }
@@ -10491,6 +10914,7 @@ static void axws__ax_pump_rooms(axws_axiom *a, int64_t now) {
             if (i == a->room_count) return;
             if (axws__ax_send_action(a, "join", a->rooms[i]) != AXWS_OK) { a->next_send = retry; return; }
             a->room_joined[i] = a->conn_gen;
+            a->health[i].joined_ms = now;
         }
         if (a->cfg.pacing_ms > 0) a->next_send = now + a->cfg.pacing_ms;
     }
@@ -10504,70 +10928,349 @@ static int axws__ax_rooms_pending(const axws_axiom *a) {
     return 0;
 }
 
+/* ---- stream health: arrival, latency, gaps, silent rooms, figures */
+
+/* The wall clock in ms, for latency estimates. */
+static int64_t axws__ax_wall_ms(const axws_axiom *a) {
+    if (a->cfg.wall_clock_ms) return a->cfg.wall_clock_ms(a->cfg.wall_clock_user);
+#ifdef AXWS__PORT_POSIX
+    {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    }
+#else
+    return axws__ax_wall(a) * 1000;
+#endif
+}
+
+/* The subscription a message's room names, or -1: the last one matched first (a stream
+   is mostly one busy room), then every other. */
+static int axws__ax_room_of(axws_axiom *a, const axws_axiom_str *room) {
+    int i = a->last_room;
+    if (!(room->flags & AXWS_AXIOM_PRESENT) || room->type != AXWS_JSON_STRING || room->len > AXWS_AXIOM_ROOM_MAX)
+        return -1;
+    if (i >= 0 && i < a->room_count && !memcmp(a->rooms[i], room->ptr, room->len) && !a->rooms[i][room->len])
+        return i;
+    for (i = 0; i < a->room_count; i++)
+        if (!memcmp(a->rooms[i], room->ptr, room->len) && !a->rooms[i][room->len]) return a->last_room = i;
+    return -1;
+}
+
+/* A message's freshness and the figures it adds to: arrival, latency, a gap it ends. The
+   message is the decoder's (d->msg), handed over as const to the program only. */
+static int axws__ax_account(axws_axiom *a, axws_axiom_msg *m) {
+    int i = axws__ax_room_of(a, &m->room);
+    int32_t lat = -1;
+    m->arrival_ms = a->arrival;
+    a->messages++;
+    a->bytes += m->frame_len;
+    a->last_arrival = a->arrival;
+    if (m->server_ms) {
+        int64_t l = axws__ax_wall_ms(a) - m->server_ms;
+        m->latency_ms = l;
+        lat = l > INT32_MAX ? INT32_MAX : l < -INT32_MAX ? -INT32_MAX : (int32_t)l;
+#ifndef AXWS_NO_STATS
+        a->latency[a->latency_count++ % AXWS_AXIOM_LATENCY_WINDOW] = lat;
+#endif
+    }
+    if (i < 0) return i;
+    {
+        axws__ax_room_health *h = &a->health[i];
+        h->messages++;
+        h->bytes += m->frame_len;
+        if (h->gap_from) { /* the first message since the connection it came on was lost */
+            m->flags |= AXWS_AXIOM_MSG_GAP;
+            m->gap_from_ms = h->gap_from;
+            m->gap_to_ms = a->arrival;
+            h->gap_from = 0;
+            h->gaps++;
+            a->gaps++;
+        }
+        h->last_ms = a->arrival;
+        h->silent = 0;
+        if (lat >= 0 || m->server_ms) {
+            h->latency_last = lat;
+            if (lat > h->latency_max) h->latency_max = lat;
+        }
+    }
+    return i;
+}
+
+/* The connection that carried the rooms was lost: each room joined on it has a gap open
+   from its last message (or its join) until its next message. */
+static void axws__ax_open_gaps(axws_axiom *a, int64_t now) {
+    int i;
+    for (i = 0; i < a->room_count; i++) {
+        axws__ax_room_health *h = &a->health[i];
+        if (a->room_joined[i] != a->conn_gen || h->gap_from) continue;
+        h->gap_from = h->last_ms > h->joined_ms ? h->last_ms : h->joined_ms ? h->joined_ms : now;
+    }
+}
+
+/* When a room's silence limit next runs out (INT64_MAX: none). */
+static int64_t axws__ax_silence_due(const axws_axiom *a, int i) {
+    const axws__ax_room_health *h = &a->health[i];
+    int64_t since = h->last_ms > h->joined_ms ? h->last_ms : h->joined_ms;
+    if (!h->silence_ms || h->silent || a->room_joined[i] != a->conn_gen || !h->joined_ms) return INT64_MAX;
+    return since + h->silence_ms;
+}
+
+/* Rooms past their silence limit while the connection is up: told once, rejoined if asked
+   (a leave, then the join in its pacing slot; the limit counts again from that join). */
+static void axws__ax_check_silence(axws_axiom *a, int64_t now) {
+    int i;
+    if (!a->up || axws_conn_state(&a->ws) != AXWS_STATE_OPEN) return;
+    for (i = 0; i < a->room_count; i++) {
+        axws__ax_room_health *h = &a->health[i];
+        int64_t due = axws__ax_silence_due(a, i), since;
+        if (now < due) continue;
+        since = h->last_ms > h->joined_ms ? h->last_ms : h->joined_ms;
+        h->silent = 1;
+        h->silences++;
+        a->silences++;
+        axws__fmt(a->text, sizeof a->text, "room %s: nothing for %ld ms (silence limit %d ms)%s", a->rooms[i],
+                  (long)(now - since), (int)h->silence_ms, h->rejoin ? "; joining it again" : "");
+        if (a->cfg.log) a->cfg.log(a->cfg.log_user, a->text);
+        if (a->cfg.handler.on_room_silent) a->cfg.handler.on_room_silent(a, a->rooms[i], now - since, a->cfg.handler.user);
+        if (i >= a->room_count || !h->rejoin || a->leave_count == AXWS_AXIOM_MAX_ROOMS) continue; /* callback unsubscribed */
+        memcpy(a->leaves[a->leave_count++], a->rooms[i], sizeof a->rooms[i]);
+        a->room_joined[i] = 0;
+        h->silent = 0;
+    }
+}
+
+AXWS__DEF int axws_axiom_set_silence_limit(axws_axiom *a, const char *room, int limit_ms, int rejoin) {
+    int i;
+    AXWS_ASSERT(a != NULL);
+    if (!room || limit_ms < 0 || (i = axws__ax_find(a->rooms, a->room_count, room)) < 0) return AXWS_EINVAL;
+    a->health[i].silence_ms = limit_ms;
+    a->health[i].rejoin = (uint8_t)(rejoin != 0);
+    a->health[i].silent = 0;
+    return AXWS_OK;
+}
+
+#ifndef AXWS_NO_STATS
+/* A percentile of the latency window without sorting it (no copy, no stack): the smallest
+   value with at least p% of the samples at or below it, by bisection over the values. */
+static int64_t axws__ax_percentile(const axws_axiom *a, unsigned n, int p) {
+    int64_t lo = -INT32_MAX, hi = INT32_MAX;
+    unsigned need = (n * (unsigned)p + 99) / 100, i;
+    if (!need) need = 1;
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        unsigned k = 0;
+        for (i = 0; i < n; i++) k += a->latency[i] <= mid;
+        if (k >= need) hi = mid;
+        else lo = mid + 1;
+    }
+    return lo;
+}
+
+AXWS__DEF void axws_axiom_read_stats(const axws_axiom *a, axws_axiom_stats *s) {
+    unsigned n;
+    AXWS_ASSERT(a != NULL && s != NULL);
+    memset(s, 0, sizeof *s);
+    s->messages = a->messages;
+    s->bytes = a->bytes;
+    s->connects = a->connects;
+    s->reconnects = a->connects ? a->connects - 1 : 0;
+    s->gaps = a->gaps;
+    s->silences = a->silences;
+    s->conflated = a->conflated;
+    s->connected_ms = a->up ? a->connected_at : 0;
+    s->last_arrival_ms = a->last_arrival;
+    s->rtt_ms = axws_rtt_ms(&a->ws, &s->rtt_smoothed_ms);
+    s->latency_samples = a->latency_count;
+    n = a->latency_count < AXWS_AXIOM_LATENCY_WINDOW ? a->latency_count : AXWS_AXIOM_LATENCY_WINDOW;
+    s->latency_p50_ms = n ? axws__ax_percentile(a, n, 50) : -1;
+    s->latency_p90_ms = n ? axws__ax_percentile(a, n, 90) : -1;
+    s->latency_p99_ms = n ? axws__ax_percentile(a, n, 99) : -1;
+    s->latency_max_ms = n ? axws__ax_percentile(a, n, 100) : -1;
+}
+
+AXWS__DEF int axws_axiom_read_room_stats(const axws_axiom *a, int index, axws_axiom_room_stats *s) {
+    const axws__ax_room_health *h;
+    AXWS_ASSERT(a != NULL && s != NULL);
+    if (index < 0 || index >= a->room_count) return AXWS_EINVAL;
+    h = &a->health[index];
+    s->room = a->rooms[index];
+    s->messages = h->messages;
+    s->bytes = h->bytes;
+    s->last_arrival_ms = h->last_ms;
+    s->latency_last_ms = h->latency_last;
+    s->latency_max_ms = h->latency_max;
+    s->gaps = h->gaps;
+    s->silences = h->silences;
+    s->conflated = h->conflated;
+    s->silence_limit_ms = h->silence_ms;
+    return AXWS_OK;
+}
+
+#endif /* AXWS_NO_STATS */
+
+/* ---- conflation: the latest update of a room, once a step */
+
+AXWS__DEF int axws_axiom_set_conflate(axws_axiom *a, const char *room, int on) {
+    int i, k;
+    AXWS_ASSERT(a != NULL);
+    if (!room || (i = axws__ax_find(a->rooms, a->room_count, room)) < 0) return AXWS_EINVAL;
+    if (!on || a->health[i].slot) {
+        if (!on && a->health[i].slot) a->conflate[a->health[i].slot - 1].room = -1; /* a held update goes */
+        if (!on) a->health[i].slot = 0;
+        return AXWS_OK;
+    }
+    for (k = 0; k < AXWS_AXIOM_CONFLATE_SLOTS; k++)
+        if (a->conflate[k].room < 0) {
+            memset(&a->conflate[k], 0, offsetof(axws__ax_conflate, frame));
+            a->conflate[k].room = i;
+            a->health[i].slot = (uint8_t)(k + 1);
+            return AXWS_OK;
+        }
+    return AXWS_EFULL;
+}
+
+/* A conflated room's update is held in its slot (a later one of the same step replaces it)
+   as the frame the decoder reads again at the end of the step: {"room":..,"content":..}.
+   Returns 1 when held, 0 to deliver it now (not conflated, too big, no content). */
+static int axws__ax_hold(axws_axiom *a, int i, axws_axiom_msg *m) {
+    axws__ax_conflate *k = i >= 0 && a->health[i].slot && !a->flushing ? &a->conflate[a->health[i].slot - 1] : NULL;
+    const axws_axiom_value *c = &m->content;
+    axws__buf b;
+    int quoted = c->type == AXWS_JSON_STRING;
+    const char *lit = c->type == AXWS_JSON_TRUE ? "true" : c->type == AXWS_JSON_FALSE ? "false" : "null";
+    size_t clen = c->ptr ? c->len : strlen(lit);
+    if (!k || !c->type || (m->flags & (AXWS_AXIOM_MSG_OVERSIZE | AXWS_AXIOM_MSG_UNDECODABLE))) return 0;
+    if (22 + m->room.len + clen + 2 * (size_t)quoted + 1 > sizeof k->frame) {
+        m->conflated = k->pending ? k->dropped + 1 : 0; /* the held one is older: it goes */
+        if (k->pending) a->health[i].conflated++, a->conflated++;
+        k->pending = 0;
+        k->dropped = 0;
+        return 0;
+    }
+    if (k->pending) {
+        k->dropped++;
+        a->health[i].conflated++;
+        a->conflated++;
+    }
+    b.p = k->frame; b.len = 0; b.cap = sizeof k->frame;
+    axws__puts(&b, "{\"room\":\"");
+    axws__put(&b, m->room.ptr, m->room.len);
+    axws__puts(&b, quoted ? "\",\"content\":\"" : "\",\"content\":");
+    axws__put(&b, c->ptr ? c->ptr : lit, clen);
+    axws__puts(&b, quoted ? "\"}" : "}");
+    k->len = b.len;
+    k->pending = 1;
+    k->arrival = m->arrival_ms;
+    k->latency = m->latency_ms;
+    k->server = m->server_ms;
+    k->gap_from = m->gap_from_ms;
+    k->gap_to = m->gap_to_ms;
+    k->flags = m->flags & AXWS_AXIOM_MSG_GAP;
+    return 1;
+}
+
+/* A held update, decoded again from its slot: the freshness it had on arrival. */
+static void axws__ax_deliver_held(void *user, const axws_axiom_msg *m) {
+    axws_axiom *a = (axws_axiom *)user;
+    axws_axiom_msg *w = (axws_axiom_msg *)m; /* the decoder's own d->msg */
+    axws__ax_conflate *k = a->held;
+    w->arrival_ms = k->arrival;
+    w->latency_ms = k->latency;
+    w->server_ms = k->server;
+    w->gap_from_ms = k->gap_from;
+    w->gap_to_ms = k->gap_to;
+    w->flags |= k->flags;
+    w->conflated = k->dropped;
+    k->dropped = 0;
+    if (a->cfg.handler.on_message) a->cfg.handler.on_message(a, m, a->cfg.handler.user);
+}
+
+/* The end of a step: every held update, unless a message is half read (the decoder holds
+   it; the held ones wait for the step that completes it). */
+static void axws__ax_flush_held(axws_axiom *a) {
+    int k;
+    if (a->mid_message) return;
+    a->flushing = 1;
+    for (k = 0; k < AXWS_AXIOM_CONFLATE_SLOTS; k++) {
+        axws__ax_conflate *h = &a->conflate[k];
+        if (h->room < 0 || !h->pending) continue;
+        h->pending = 0;
+        a->held = h;
+        (void)axws_axiom_decoder_chunk(&a->dec, h->frame, h->len, 1, axws__ax_deliver_held, a);
+    }
+    a->held = NULL;
+    a->flushing = 0;
+}
+
 /* ---- the stream's events */
 
 static void axws__ax_deliver(void *user, const axws_axiom_msg *m);
 
-static void axws__ax_connection_lost(axws_axiom *a, const axws_event *ev) {
+/* What happened, as one sentence without any token in it, into a->text: for a failure the
+   stream's own description (phase, address, HTTP status, TLS cause, errno) after the URL.
+   Returns how long the server asked us to wait at least (Retry-After, 1013), in ms. */
+static int64_t axws__ax_describe_loss(axws_axiom *a, const axws_event *ev, int was_up) {
     const axws_conn *c = &a->ws;
-    int err = ev->error, was_up = a->up;
-    int64_t now = c->now, at_least = 0;
-    a->attempt_live = 0;
-    a->up = 0;
-    if (was_up && now - a->connected_at >= a->cfg.healthy_ms) a->attempts = 0;
-    /* what happened, as one sentence without any token in it: the stream's own description
-       (phase, address, HTTP status, TLS cause, errno) after the URL */
+    int err = ev->error;
+    int shift = a->attempts < 6 ? a->attempts : 6;
     if (err) {
         size_t k = axws__fmt(a->text, sizeof a->text, "%s %s: ", was_up ? "connection to" : "cannot connect to", a->url);
+        size_t n = 0, i;
+        const char *ra;
+        int64_t secs = 0;
         if (k < sizeof a->text) axws_describe(c, a->text + k, sizeof a->text - k);
+        ra = err == AXWS_EHTTP && axws_http_status(c) == 429 ? axws_header(c, "retry-after", 0, &n) : NULL;
+        if (!ra) return 0;
+        /* RFC 9110 10.2.3: delay-seconds (dates are ignored); capped: a server must not
+           park the client for years */
+        for (i = 0; i < n && ra[i] >= '0' && ra[i] <= '9' && secs <= AXWS__AX_RETRY_AFTER_MAX_S; i++)
+            secs = secs * 10 + (ra[i] - '0');
+        return (secs < AXWS__AX_RETRY_AFTER_MAX_S ? secs : AXWS__AX_RETRY_AFTER_MAX_S) * 1000;
     }
-    if (err == AXWS_EHTTP) {
-        size_t n = 0;
-        const char *ra = axws_header(c, "retry-after", 0, &n);
-        if (c->http_status == 429 && ra) { /* RFC 9110 10.2.3: delay-seconds (dates are ignored) */
-            size_t i;
-            int64_t secs = 0;
-            for (i = 0; i < n && ra[i] >= '0' && ra[i] <= '9' && secs <= AXWS__AX_RETRY_AFTER_MAX_S; i++)
-                secs = secs * 10 + (ra[i] - '0');
-            /* capped: a server must not park the client for years */
-            at_least = (secs < AXWS__AX_RETRY_AFTER_MAX_S ? secs : AXWS__AX_RETRY_AFTER_MAX_S) * 1000;
-        }
-    } else if (err) {
-        /* described above; no other wait than the backoff's */
-    } else if (c->sent_close && !a->want_up) {
+    if (a->closed_by_us && !a->want_up) {
         axws__fmt(a->text, sizeof a->text, "disconnect requested");
-    } else {
-        /* the reason is the peer's text: shown with its control characters escaped, so a
-           server cannot forge log lines or send terminal escapes */
-        size_t k = axws__fmt(a->text, sizeof a->text, "closed by the server with code %d%s", ev->close_code,
-                             ev->len ? ": " : "");
-        if (k < sizeof a->text) axws__escape_text(a->text + k, sizeof a->text - k, (const char *)ev->data, ev->len);
-        if (ev->close_code == AXWS_CLOSE_TRY_AGAIN) /* 1013: wait the whole backoff window */
-            at_least = a->cfg.backoff_cap_ms < a->cfg.backoff_base_ms << (a->attempts < 6 ? a->attempts : 6)
-                           ? a->cfg.backoff_cap_ms
-                           : a->cfg.backoff_base_ms << (a->attempts < 6 ? a->attempts : 6);
+        return 0;
     }
-    if (err) {
-        axws_axiom_error_kind kind = AXWS_AXIOM_ERR_CONNECTION;
-        if (err == AXWS_EHTTP) kind = (c->http_status == 401 || c->http_status == 403) ? AXWS_AXIOM_ERR_AUTH : AXWS_AXIOM_ERR_HTTP;
-        else if (err == AXWS_EPROTO || err == AXWS_EUTF8 || err == AXWS_ETOOBIG || err == AXWS_EHANDSHAKE) kind = AXWS_AXIOM_ERR_WEBSOCKET;
-        else if ((err == AXWS_EIO || err == AXWS_ECLOSED) && was_up) kind = AXWS_AXIOM_ERR_RECEIVE; /* lost mid-stream */
-        {
-            axws_axiom_error e;
-            memset(&e, 0, sizeof e);
-            e.kind = kind;
-            e.code = err;
-            e.http_status = c->http_status;
-            e.close_code = axws_sent_close_code(c);
-            e.sys_errno = c->sys_errno;
+    /* the reason is the peer's text: shown escaped, so a server cannot forge log lines or
+       send terminal escapes */
+    axws__fmt(a->text, sizeof a->text, "closed by the server with code %d%s%.*e", ev->close_code,
+              ev->len ? ": " : "", (int)ev->len, (const char *)ev->data);
+    if (ev->close_code != AXWS_CLOSE_TRY_AGAIN) return 0;
+    /* 1013: wait the whole backoff window */
+    return a->cfg.backoff_cap_ms < a->cfg.backoff_base_ms << shift ? a->cfg.backoff_cap_ms
+                                                                    : a->cfg.backoff_base_ms << shift;
+}
+
+/* A failed connection, to the log and on_error, with its kind. */
+static void axws__ax_report_failure(axws_axiom *a, int err, int was_up) {
+    const axws_conn *c = &a->ws;
+    axws_axiom_error e;
+    memset(&e, 0, sizeof e);
+    e.kind = AXWS_AXIOM_ERR_CONNECTION;
+    if (err == AXWS_EHTTP) e.kind = (axws_http_status(c) == 401 || axws_http_status(c) == 403) ? AXWS_AXIOM_ERR_AUTH : AXWS_AXIOM_ERR_HTTP;
+    else if (err == AXWS_EPROTO || err == AXWS_EUTF8 || err == AXWS_ETOOBIG || err == AXWS_EHANDSHAKE) e.kind = AXWS_AXIOM_ERR_WEBSOCKET;
+    else if ((err == AXWS_EIO || err == AXWS_ECLOSED) && was_up) e.kind = AXWS_AXIOM_ERR_RECEIVE; /* lost mid-stream */
+    e.code = err;
+    e.http_status = axws_http_status(c);
+    e.close_code = axws_sent_close_code(c);
+    e.sys_errno = axws_sys_errno(c);
 #ifdef AXWS__HAVE_TLS
-            e.tls_error = axws_tls_error(c);
+    e.tls_error = axws_tls_error(c);
 #endif
-            e.text = a->text;
-            if (a->cfg.log) a->cfg.log(a->cfg.log_user, a->text);
-            if (a->cfg.handler.on_error) a->cfg.handler.on_error(a, &e, a->cfg.handler.user);
-        }
-    }
+    e.text = a->text;
+    axws__ax_report(a, &e);
+}
+
+static void axws__ax_connection_lost(axws_axiom *a, const axws_event *ev) {
+    int err = ev->error, was_up = a->up, status = axws_http_status(&a->ws);
+    int64_t now = ev->now_ms, at_least;
+    a->attempt_live = 0;
+    a->up = 0;
+    if (was_up) axws__ax_open_gaps(a, now);
+    if (was_up && now - a->connected_at >= a->cfg.healthy_ms) a->attempts = 0;
+    at_least = axws__ax_describe_loss(a, ev, was_up);
+    if (err) axws__ax_report_failure(a, err, was_up);
     if (was_up && a->cfg.handler.on_disconnected) a->cfg.handler.on_disconnected(a, a->text, a->cfg.handler.user);
     if (!a->want_up) return;
     if (a->reconnect_now) {
@@ -10575,7 +11278,7 @@ static void axws__ax_connection_lost(axws_axiom *a, const axws_event *ev) {
         a->next_attempt = now ? now : 1; /* at once, from step */
         return;
     }
-    if (err == AXWS_EHTTP && (c->http_status == 401 || c->http_status == 403) && !a->auth_retried && a->refresh[0]) {
+    if (err == AXWS_EHTTP && (status == 401 || status == 403) && !a->auth_retried && a->refresh[0]) {
         a->auth_retried = 1; /* one refresh, then one retry */
         a->connect_after_refresh = 1;
         if (!a->refresh_busy) axws__ax_start_refresh(a, now);
@@ -10599,8 +11302,9 @@ static void axws__ax_ws_event(axws_conn *c, const axws_event *ev, void *user) {
         a->conn_gen++;
         if (!a->conn_gen) a->conn_gen = 1;
         a->leave_count = 0; /* a new connection has joined nothing */
-        a->connected_at = c->now;
-        a->next_send = c->now;
+        a->closed_by_us = 0;
+        a->connected_at = ev->now_ms;
+        a->next_send = ev->now_ms;
         a->auth_retried = 0;
         axws__random(c, id, sizeof id);
         memcpy(a->session_id, "axws-", 5);
@@ -10609,12 +11313,17 @@ static void axws__ax_ws_event(axws_conn *c, const axws_event *ev, void *user) {
             a->session_id[6 + 2 * i] = hex[id[i] & 15];
         }
         a->session_id[21] = 0;
+        a->connects++;
+        a->mid_message = 0;
         axws_axiom_decoder_reset(&a->dec);
         if (a->cfg.handler.on_connected) a->cfg.handler.on_connected(a, a->session_id, a->cfg.handler.user);
         break;
     }
     case AXWS_EV_CHUNK: {
-        int r = axws_axiom_decoder_chunk(&a->dec, ev->data, ev->len, ev->fin, axws__ax_deliver, a);
+        int r;
+        a->arrival = ev->now_ms; /* the step that read these bytes: the message's arrival */
+        a->mid_message = !ev->fin;
+        r = axws_axiom_decoder_chunk(&a->dec, ev->data, ev->len, ev->fin, axws__ax_deliver, a);
         if (r < 0) {
             axws__fmt(a->text, sizeof a->text, "a message from %s is not valid JSON: %s", a->url, axws_json_strerror(r));
             axws__ax_error(a, AXWS_AXIOM_ERR_SERIALIZATION, r, a->text);
@@ -10622,6 +11331,7 @@ static void axws__ax_ws_event(axws_conn *c, const axws_event *ev, void *user) {
         break;
     }
     case AXWS_EV_CLOSE:
+        a->mid_message = 0; /* decoder_reset at the next OPEN forgets it */
         axws__ax_connection_lost(a, ev);
         break;
     default:
@@ -10631,6 +11341,8 @@ static void axws__ax_ws_event(axws_conn *c, const axws_event *ev, void *user) {
 
 static void axws__ax_deliver(void *user, const axws_axiom_msg *m) {
     axws_axiom *a = (axws_axiom *)user;
+    axws_axiom_msg *w = (axws_axiom_msg *)m; /* the decoder's own d->msg: not const */
+    if (axws__ax_hold(a, axws__ax_account(a, w), w)) return;
     if (a->cfg.handler.on_message) a->cfg.handler.on_message(a, m, a->cfg.handler.user);
 }
 
@@ -10676,7 +11388,7 @@ static int axws__ax_start_refresh(axws_axiom *a, int64_t now) {
 }
 
 /* `name=value; attrs` -> the value, if the cookie is `name`. */
-static const char *axws__cookie_value(const char *h, size_t n, const char *name, size_t *len) {
+static const char *axws__ax_cookie_value(const char *h, size_t n, const char *name, size_t *len) {
     size_t nl = strlen(name);
     const char *semi;
     while (n && (*h == ' ' || *h == '\t')) { h++; n--; }
@@ -10688,89 +11400,96 @@ static const char *axws__cookie_value(const char *h, size_t n, const char *name,
     return h;
 }
 
-static void axws__ax_http_event(axws_conn *c, const axws_event *ev, void *user) {
-    axws_axiom *a = (axws_axiom *)user;
-    int64_t now = c->now;
-    if (ev->type == AXWS_EV_HTTP_RESPONSE) {
-        int i, pass;
-        a->refresh_status = ev->status;
-        if (ev->status < 200 || ev->status > 299) return;
-        /* Two passes: the new access token first; then a new refresh token, taken only
-           from an answer that brought a usable access token. A failed refresh (no access
-           cookie, or one that is no token: docs/PROTOCOL.md 3) keeps both tokens: taking its
-           refresh cookie would make every retry send a token from a failed answer. */
-        for (pass = 0; pass < 2 && (pass == 0 || a->refresh_ok); pass++)
-            for (i = 0;; i++) {
-                size_t n = 0, vl = 0;
-                const char *h = axws_header(c, "set-cookie", i, &n), *v;
-                if (!h) break;
-                if (pass == 0 && (v = axws__cookie_value(h, n, "auth-access-token", &vl)) && vl &&
-                    axws__ax_copy_token(a->access, v, vl) == 0)
-                    a->refresh_ok = 1;
-                else if (pass == 1 && (v = axws__cookie_value(h, n, "auth-refresh-token", &vl)) && vl)
-                    axws__ax_copy_token(a->refresh, v, vl);
-            }
-        return;
-    }
-    if (ev->type != AXWS_EV_CLOSE) return;
-    a->refresh_busy = 0;
-    if (a->refresh_ok) {
-        a->refresh_failures = 0;
-        a->access_exp = axws__jwt_exp(a->access);
+/* The refresh's answer: the new access token first; then a new refresh token, taken only
+   from an answer that brought a usable access token. A failed refresh (no access cookie, or
+   one that is no token: docs/PROTOCOL.md 3) keeps both tokens: taking its refresh cookie
+   would make every retry send a token from a failed answer. */
+static void axws__ax_take_cookies(axws_axiom *a, const axws_conn *c) {
+    int i, pass;
+    for (pass = 0; pass < 2 && (pass == 0 || a->refresh_ok); pass++)
+        for (i = 0;; i++) {
+            size_t n = 0, vl = 0;
+            const char *h = axws_header(c, "set-cookie", i, &n), *v;
+            if (!h) break;
+            if (pass == 0 && (v = axws__ax_cookie_value(h, n, "auth-access-token", &vl)) && vl &&
+                axws__ax_copy_token(a->access, v, vl) == 0)
+                a->refresh_ok = 1;
+            else if (pass == 1 && (v = axws__ax_cookie_value(h, n, "auth-refresh-token", &vl)) && vl)
+                axws__ax_copy_token(a->refresh, v, vl);
+        }
+}
+
+/* New tokens: kept (and written back to their file), handed over, and a connect that
+   waited for them goes ahead. */
+static void axws__ax_refreshed(axws_axiom *a, int64_t now) {
+    a->refresh_failures = 0;
+    a->access_exp = axws__ax_jwt_exp(a->access);
 #ifdef AXWS__AXIOM_TOKEN_FILE
-        /* a directory that cannot be written (a read-only secrets mount) is reported once;
-           the tokens stay in memory and on_tokens below still hands them over */
-        if (a->tokens_from_file && axws__ax_write_token_file(a) != 0 && !a->token_file_reported) {
-            a->token_file_reported = 1;
-            axws__fmt(a->text, sizeof a->text,
-                      "could not write the refreshed tokens to %s (kept in memory; reported once)", a->token_file);
-            axws__ax_error(a, AXWS_AXIOM_ERR_AUTH, AXWS_EFILE, a->text);
-        }
-#endif
-        if (a->cfg.handler.on_tokens) a->cfg.handler.on_tokens(a, a->access, a->refresh, a->cfg.handler.user);
-        if (a->connect_after_refresh) {
-            a->connect_after_refresh = 0;
-            if (a->want_up && !a->attempt_live) a->next_attempt = now ? now : 1;
-        }
-        return;
+    /* a directory that cannot be written (a read-only secrets mount) is reported once; the
+       tokens stay in memory and on_tokens below still hands them over */
+    if (a->tokens_from_file && axws__ax_write_token_file(a) != 0 && !a->token_file_reported) {
+        a->token_file_reported = 1;
+        axws__fmt(a->text, sizeof a->text,
+                  "could not write the refreshed tokens to %s (kept in memory; reported once)", a->token_file);
+        axws__ax_error(a, AXWS_AXIOM_ERR_AUTH, AXWS_EFILE, a->text);
     }
-    if (ev->error) {
-        const char *detail = c->sys_errno ? axws__errno_text(c->sys_errno) : "";
-#ifdef AXWS__HAVE_TLS
-        if (ev->error == AXWS_ETLS) detail = axws_tls_strerror(axws_tls_error(c));
 #endif
-        axws__fmt(a->text, sizeof a->text, "token refresh failed: %s%s%s", axws_strerror(ev->error),
-                  *detail ? ": " : "", detail);
+    if (a->cfg.handler.on_tokens) a->cfg.handler.on_tokens(a, a->access, a->refresh, a->cfg.handler.user);
+    if (a->connect_after_refresh) {
+        a->connect_after_refresh = 0;
+        if (a->want_up && !a->attempt_live) a->next_attempt = now ? now : 1;
+    }
+}
+
+/* A refresh that brought no token: reported, and tried again with backoff (never silently
+   dead). */
+static void axws__ax_refresh_failed(axws_axiom *a, const axws_conn *c, int err, int64_t now) {
+    axws_axiom_error e;
+    if (err) {
+        const char *detail = axws_sys_errno(c) ? axws__errno_text(axws_sys_errno(c)) : "";
+#ifdef AXWS__HAVE_TLS
+        if (err == AXWS_ETLS) detail = axws_tls_strerror(axws_tls_error(c));
+#endif
+        axws__fmt(a->text, sizeof a->text, "token refresh failed: %s%s%s", axws_strerror(err), *detail ? ": " : "",
+                  detail);
     } else {
         axws__fmt(a->text, sizeof a->text, "token refresh failed: HTTP %d%s", a->refresh_status,
                   a->refresh_status >= 200 && a->refresh_status < 300 ? " without a new access token" : "");
     }
-    {
-        axws_axiom_error e;
-        memset(&e, 0, sizeof e);
-        e.kind = AXWS_AXIOM_ERR_AUTH;
-        e.code = ev->error ? ev->error : AXWS_EAUTH;
-        e.http_status = a->refresh_status;
-        e.sys_errno = c->sys_errno;
-        e.text = a->text;
-        if (a->cfg.log) a->cfg.log(a->cfg.log_user, a->text);
-        if (a->cfg.handler.on_error) a->cfg.handler.on_error(a, &e, a->cfg.handler.user);
-    }
-    /* never silently dead: try again with backoff */
+    memset(&e, 0, sizeof e);
+    e.kind = AXWS_AXIOM_ERR_AUTH;
+    e.code = err ? err : AXWS_EAUTH;
+    e.http_status = a->refresh_status;
+    e.sys_errno = axws_sys_errno(c);
+    e.text = a->text;
+    axws__ax_report(a, &e);
     a->refresh_failures++;
     a->next_refresh = now + axws__ax_backoff(a, a->refresh_failures) + 1;
+}
+
+static void axws__ax_http_event(axws_conn *c, const axws_event *ev, void *user) {
+    axws_axiom *a = (axws_axiom *)user;
+    if (ev->type == AXWS_EV_HTTP_RESPONSE) {
+        a->refresh_status = ev->status;
+        if (ev->status >= 200 && ev->status <= 299) axws__ax_take_cookies(a, c);
+        return;
+    }
+    if (ev->type != AXWS_EV_CLOSE) return;
+    a->refresh_busy = 0;
+    if (a->refresh_ok) axws__ax_refreshed(a, ev->now_ms);
+    else axws__ax_refresh_failed(a, c, ev->error, ev->now_ms);
 }
 
 AXWS__DEF int axws_axiom_set_tokens(axws_axiom *a, const char *access_token, const char *refresh_token) {
     size_t na = access_token ? strlen(access_token) : 0, nr = refresh_token ? strlen(refresh_token) : 0;
     AXWS_ASSERT(a != NULL);
     /* both are checked before either is stored: a bad one changes nothing */
-    if ((access_token && (na > AXWS_AXIOM_TOKEN_MAX || !axws__cookie_value_ok(access_token, na))) ||
-        (refresh_token && (nr > AXWS_AXIOM_TOKEN_MAX || !axws__cookie_value_ok(refresh_token, nr))))
+    if ((access_token && (na > AXWS_AXIOM_TOKEN_MAX || !axws__ax_cookie_value_ok(access_token, na))) ||
+        (refresh_token && (nr > AXWS_AXIOM_TOKEN_MAX || !axws__ax_cookie_value_ok(refresh_token, nr))))
         return AXWS_EAUTH;
     if (access_token) axws__ax_copy_token(a->access, access_token, na);
     if (refresh_token) axws__ax_copy_token(a->refresh, refresh_token, nr);
-    a->access_exp = a->access[0] ? axws__jwt_exp(a->access) : 0;
+    a->access_exp = a->access[0] ? axws__ax_jwt_exp(a->access) : 0;
     return AXWS_OK;
 }
 
@@ -10817,8 +11536,13 @@ AXWS__DEF int axws_axiom_timeout_ms(const axws_axiom *a, int64_t now_ms) {
     if (a->next_attempt && a->next_attempt < t) t = a->next_attempt;
     /* only while the stream can take them (pump_rooms' own condition): after disconnect()
        it is CLOSING and a pending join would make every timeout 0 until the close ends */
-    if (a->up && axws_get_state(&a->ws) == AXWS_STATE_OPEN && axws__ax_rooms_pending(a) && a->next_send < t)
+    if (a->up && axws_conn_state(&a->ws) == AXWS_STATE_OPEN && axws__ax_rooms_pending(a) && a->next_send < t)
         t = a->next_send;
+    if (a->up && axws_conn_state(&a->ws) == AXWS_STATE_OPEN) { /* silence limits: check_silence's condition */
+        int i;
+        for (i = 0; i < a->room_count; i++)
+            if (axws__ax_silence_due(a, i) < t) t = axws__ax_silence_due(a, i);
+    }
     /* the refresh timers under step's own conditions: a deadline step does not act on (a
        retry while disconnected, the expiry while a retry waits, no refresh token) would
        make every timeout 0 */
@@ -10857,9 +11581,11 @@ AXWS__DEF int axws_axiom_step(axws_axiom *a, const struct pollfd *fds, int nfds,
     if (a->next_attempt && now_ms >= a->next_attempt) axws__ax_attempt(a, now_ms);
     /* disconnect() or reconnect() found no room for the close frame (the output queue was
        full): try again as the queue drains, or the stream would stay open for good */
-    if ((!a->want_up || a->reconnect_now) && axws_get_state(&a->ws) == AXWS_STATE_OPEN)
-        axws_close(&a->ws, AXWS_CLOSE_NORMAL, NULL, now_ms);
+    if ((!a->want_up || a->reconnect_now) && axws_conn_state(&a->ws) == AXWS_STATE_OPEN)
+        axws__ax_close_stream(a, now_ms);
+    axws__ax_check_silence(a, now_ms);
     axws__ax_pump_rooms(a, now_ms);
+    axws__ax_flush_held(a);
     return AXWS_OK;
 }
 

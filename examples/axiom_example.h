@@ -1,5 +1,6 @@
 /* examples/axiom_example.h - shared by the Axiom examples (new_tokens, price_monitor,
-   price_tracker, wallet_watch, multi_region, and the axiom_stream tool).
+   price_tracker, wallet_watch, multi_region, and the axiom_stream tool); the event-loop
+   examples (epoll_loop, libuv_loop) take only its socket trace, ex_trace_socket().
 
    Not part of the library: the plumbing every one of those programs had written out again,
    kept in one place so each example shows only what is its own (its handler, its options,
@@ -43,18 +44,23 @@
                                 the last error a client reported (say_error() notes it), and
                                 the exit status of a run: 1, with that error, when it never
                                 got connected
+     ex_trace_socket()          AXWS_EXAMPLE_TRACE=1: each socket an event loop registers,
+                                as the kernel names it (tests/test_event_loops.sh reads it)
 
    Exit codes shared by the examples: 0 after a graceful stop (when connected at least
    once), 2 for bad arguments, 1 for a configuration error or never getting connected. */
 #ifndef AXIOM_EXAMPLE_H_INCLUDED
 #define AXIOM_EXAMPLE_H_INCLUDED
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -339,7 +345,7 @@ EX_SHARED int ex_option(ex_opts *x, int argc, char **argv, int *i) {
     switch (k) {
     case 0: x->url = v; break;
     case 1:
-        if ((region = axws_region_from_name(v)) < 0) {
+        if ((region = axws_axiom_region_from_name(v)) < 0) {
             snprintf(why, sizeof why, "--region %.40s: no such region (Global, USWest, USCentral, USEast, EUWest, "
                                       "EUCentral, EUEast, Asia, Australia)", v);
             return ex_usage(x, why);
@@ -455,7 +461,7 @@ EX_SHARED int64_t ex_pump(axws_axiom *clients, int count, int64_t now, int64_t e
             n_fds[i] = axws_axiom_pollfds(&clients[i], fds + n, AXWS_AXIOM_MAX_POLLFDS);
             n += n_fds[i];
             if (w >= 0 && (wait < 0 || w < wait)) wait = w;
-            open += axws_get_state(axws_axiom_conn(&clients[i])) != AXWS_STATE_CLOSED;
+            open += axws_conn_state(axws_axiom_conn(&clients[i])) != AXWS_STATE_CLOSED;
         }
         if (closing && !open) break;
         if (end && (wait < 0 || now + wait > end)) wait = (int)(end - now);
@@ -492,7 +498,7 @@ EX_SHARED void ex_config(axws_axiom_config *cfg, const ex_opts *x) {
     memset(cfg, 0, sizeof *cfg);
     cfg->api_url = x->api_url;
     cfg->token_file = x->token_file;
-    cfg->region = x->region < 0 ? AXWS_REGION_GLOBAL : (axws_region)x->region;
+    cfg->region = x->region < 0 ? AXWS_AXIOM_REGION_GLOBAL : (axws_axiom_region)x->region;
 #ifndef AXWS_NO_TLS
     cfg->servername = x->servername; /* e.g. "localhost" when the URL says 127.0.0.1 */
     cfg->api_servername = x->servername; /* --servername names both endpoints explicitly */
@@ -635,6 +641,26 @@ EX_SHARED int ex_setup(axws_axiom *a, const ex_opts *x, ex_bufs *b, int token_pr
     if (ex_init(a, &cfg, x->prog, "the client")) return 1;
     ex_signals();
     return 0;
+}
+
+/* ---- the event loops' trace (epoll_loop, libuv_loop) */
+
+/* With AXWS_EXAMPLE_TRACE set (and not "0"): "prog: register fd N generation G FAMILY local
+   port P" on stderr, the socket told by the kernel (family and local port), so that a
+   reused descriptor number is seen to name another socket. Call it whenever the loop
+   registers the library's socket (fd) of generation gen (axws_socket_generation()). */
+EX_SHARED void ex_trace_socket(const char *prog, int fd, unsigned gen) {
+    const char *on = getenv("AXWS_EXAMPLE_TRACE");
+    struct sockaddr_storage a;
+    socklen_t len = sizeof a;
+    const struct sockaddr_in *v4 = (const struct sockaddr_in *)(const void *)&a;
+    const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)(const void *)&a;
+    if (!on || !*on || strcmp(on, "0") == 0) return;
+    if (getsockname(fd, (struct sockaddr *)&a, &len) != 0) a.ss_family = AF_UNSPEC;
+    fprintf(stderr, "%s: register fd %d generation %u %s local port %d\n", prog, fd, gen,
+            a.ss_family == AF_INET ? "IPv4" : a.ss_family == AF_INET6 ? "IPv6" : "?",
+            a.ss_family == AF_INET ? ntohs(v4->sin_port)
+            : a.ss_family == AF_INET6 ? ntohs(v6->sin6_port) : 0);
 }
 
 #endif /* AXIOM_EXAMPLE_H_INCLUDED */

@@ -4,7 +4,8 @@
    axiom_stream [--url URL | --region NAME] [--token-price] [--ca FILE] [--servername NAME]
                 [--api-url URL] [--token-file FILE] [--keepalive SECONDS] [--new-tokens]
                 [--token MINT]... [--wallet ADDR]... [--room ROOM]... [--json]
-                [--duration SECONDS] [--proxy URL]
+                [--duration SECONDS] [--proxy URL] [--stats] [--stats-every SECONDS]
+                [--silence ROOM=MS]... [--conflate ROOM]...
 
    --url points at any ws:// or wss:// endpoint (a relay, the local stand-in); --region picks
    the service's hosts (USWest, USCentral, USEast, EUWest, EUCentral, EUEast, Asia,
@@ -22,9 +23,16 @@
    all_proxy, no_proxy: axws_proxy_from_env()), and the refresh uses the same proxy.
 
    Output, flushed per line. With --json every line is one JSON object with "event":
-   connected (session_id, url), disconnected (reason), error (kind, message) or message
-   (kind, room and the decoded fields under their source names). Without --json the same
-   events are written for people.
+   connected (session_id, url), disconnected (reason), error (kind, message), message
+   (kind, room and the decoded fields under their source names), gap (a room's first
+   message after a reconnect: room, from_ms, to_ms, gap_ms), silent (room, silent_ms) or
+   stats. Without --json the same events are written for people. --stats prints the
+   client's figures when it stops (messages, bytes, reconnects, gaps, silent rooms, ping
+   round trip, latency percentiles, and per room), --stats-every S also every S seconds.
+   --silence ROOM=MS gives a room a silence limit: when it sends nothing for MS while the
+   connection is up, a silent event is printed and the room is joined again. --conflate ROOM
+   delivers only the latest update of ROOM per step when several arrive together (for price
+   rooms), the message then saying how many it replaced ("conflated").
 
    At --duration (default: none, until Ctrl-C) it disconnects gracefully and exits 0 when it
    got connected; SIGINT and SIGTERM do the same. A run that never got connected (a host that does not
@@ -55,6 +63,7 @@ static axws_axiom client;
 
 static int json_out;
 static long connections;
+static int64_t started; /* monotonic ms of the start: times in events are relative to it */
 
 /* Write s as a JSON string (RFC 8259 7): quotes, backslashes and control bytes escaped. */
 static void put_json_string(const char *s) {
@@ -111,13 +120,85 @@ static void on_error(axws_axiom *a, const axws_axiom_error *e, void *user) {
     fflush(stdout);
 }
 
+/* A room's first message after a reconnect: how long nothing came from it. */
+static void print_gap(const axws_axiom_msg *m) {
+    long from = (long)(m->gap_from_ms - started), to = (long)(m->gap_to_ms - started);
+    if (json_out) {
+        printf("{\"event\":\"gap\",\"room\":\"%.*s\",\"from_ms\":%ld,\"to_ms\":%ld,\"gap_ms\":%ld}\n",
+               (int)m->room.len, m->room.ptr, from, to, to - from);
+    } else {
+        printf("gap  %.*s  nothing from %ld to %ld ms (%ld ms)\n", (int)m->room.len, m->room.ptr, from, to, to - from);
+    }
+}
+
+static void on_room_silent(axws_axiom *a, const char *room, int64_t silent_ms, void *user) {
+    (void)a; (void)user;
+    if (json_out) {
+        fputs("{\"event\":\"silent\",\"room\":", stdout);
+        put_json_string(room);
+        printf(",\"silent_ms\":%lld}\n", (long long)silent_ms);
+    } else {
+        printf("silent  %s  nothing for %lld ms: joining it again\n", room, (long long)silent_ms);
+    }
+    fflush(stdout);
+}
+
+/* The client's figures (axws_axiom_read_stats), as one line, then one per room. */
+static void print_stats(const axws_axiom *a, int64_t now) {
+    axws_axiom_stats s;
+    int i;
+    axws_axiom_read_stats(a, &s);
+    if (json_out) {
+        printf("{\"event\":\"stats\",\"at_ms\":%lld,\"messages\":%llu,\"bytes\":%llu,\"connects\":%lu,"
+               "\"reconnects\":%lu,\"gaps\":%lu,\"silences\":%lu,\"conflated\":%lu,\"rtt_ms\":%d,\"rtt_smoothed_ms\":%d,"
+               "\"latency_samples\":%lu,\"latency_ms\":{\"p50\":%lld,\"p90\":%lld,\"p99\":%lld,\"max\":%lld},\"rooms\":[",
+               (long long)(now - started), (unsigned long long)s.messages, (unsigned long long)s.bytes,
+               (unsigned long)s.connects, (unsigned long)s.reconnects, (unsigned long)s.gaps, (unsigned long)s.silences,
+               (unsigned long)s.conflated, s.rtt_ms, s.rtt_smoothed_ms, (unsigned long)s.latency_samples, (long long)s.latency_p50_ms,
+               (long long)s.latency_p90_ms, (long long)s.latency_p99_ms, (long long)s.latency_max_ms);
+    } else {
+        printf("stats  %.1f s: %llu messages, %llu bytes, %lu reconnects, %lu gaps, %lu silences, ping %d ms (smoothed %d), "
+               "latency ms p50 %lld p90 %lld p99 %lld max %lld (%lu samples)\n",
+               (double)(now - started) / 1000, (unsigned long long)s.messages, (unsigned long long)s.bytes,
+               (unsigned long)s.reconnects, (unsigned long)s.gaps, (unsigned long)s.silences, s.rtt_ms,
+               s.rtt_smoothed_ms, (long long)s.latency_p50_ms, (long long)s.latency_p90_ms, (long long)s.latency_p99_ms,
+               (long long)s.latency_max_ms, (unsigned long)s.latency_samples);
+    }
+    for (i = 0; i < axws_axiom_subscription_count(a); i++) {
+        axws_axiom_room_stats r;
+        long age;
+        axws_axiom_read_room_stats(a, i, &r);
+        age = r.last_arrival_ms ? (long)(now - r.last_arrival_ms) : -1;
+        if (json_out) {
+            printf("%s{\"room\":", i ? "," : "");
+            put_json_string(r.room);
+            printf(",\"messages\":%llu,\"bytes\":%llu,\"last_arrival_age_ms\":%ld,\"latency_last_ms\":%lld,"
+                   "\"latency_max_ms\":%lld,\"gaps\":%lu,\"silences\":%lu,\"conflated\":%lu}",
+                   (unsigned long long)r.messages, (unsigned long long)r.bytes, age, (long long)r.latency_last_ms,
+                   (long long)r.latency_max_ms, (unsigned long)r.gaps, (unsigned long)r.silences,
+                   (unsigned long)r.conflated);
+        } else {
+            printf("stats  room %-24s %llu messages, %llu bytes, last %ld ms ago, latency last %lld max %lld ms, "
+                   "%lu gaps, %lu silences\n",
+                   r.room, (unsigned long long)r.messages, (unsigned long long)r.bytes, age, (long long)r.latency_last_ms,
+                   (long long)r.latency_max_ms, (unsigned long)r.gaps, (unsigned long)r.silences);
+        }
+    }
+    if (json_out) fputs("]}\n", stdout);
+    fflush(stdout);
+}
+
 static void on_message(axws_axiom *a, const axws_axiom_msg *m, void *user) {
     int n = axws_axiom_msg_write_json(m, line_buf, sizeof line_buf);
     (void)a; (void)user;
+    if (m->flags & AXWS_AXIOM_MSG_GAP) print_gap(m);
     if (n < 0) { /* larger than the line buffer: say so rather than print half */
         n = snprintf(line_buf, sizeof line_buf, "{\"event\":\"message\",\"kind\":\"%s\",\"truncated\":true}",
                      axws_axiom_kind_name(m->kind));
     }
+    if (m->conflated && n > 0 && (size_t)n + 32 < sizeof line_buf) /* before the closing brace */
+        n += snprintf(line_buf + n - 1, sizeof line_buf - (size_t)n + 1, ",\"conflated\":%lu}",
+                      (unsigned long)m->conflated) - 1;
     if (json_out) {
         fwrite(line_buf, 1, (size_t)n, stdout);
         putchar('\n');
@@ -133,6 +214,13 @@ static const char *const own_options[] = {
     "--token MINT", "subscribe to a token's price room, repeatable (default: none)",
     "--wallet ADDR", "subscribe to a wallet's transactions, repeatable (default: none)",
     "--room ROOM", "subscribe to any room by name, repeatable (default: none)",
+    "--stats", "print the client's figures when it stops: messages, bytes, reconnects, gaps, silent rooms, ping "
+               "round trip, latency percentiles, and per room (default: off)",
+    "--stats-every SECONDS", "print them every SECONDS as well (default: off)",
+    "--silence ROOM=MS", "a silence limit for a subscribed room: after MS without a message while connected, "
+                         "print a silent event and join the room again; repeatable (default: none)",
+    "--conflate ROOM", "deliver only the latest of the updates of ROOM that arrive together (price rooms; "
+                       "never for new pairs, trades or wallets); repeatable (default: none)",
     "--json", "one JSON object per line, with \"event\": connected, disconnected, error or message "
               "(default: lines for people)",
     "--token-price", "use the dedicated token-price socket (wss://socket8.axiom.trade/, or --url's) "
@@ -150,6 +238,7 @@ static const ex_help help = {
     "axiom_stream [--url URL | --region NAME] [--token-price] [--ca FILE] [--servername NAME]\n"
     "                    [--api-url URL] [--token-file FILE] [--keepalive SECONDS] [--new-tokens]\n"
     "                    [--token MINT]... [--wallet ADDR]... [--room ROOM]... [--json]\n"
+    "                    [--stats] [--stats-every SECONDS] [--silence ROOM=MS]... [--conflate ROOM]...\n"
     "                    [--duration SECONDS] [--proxy URL] [--compress]",
     "Streams Axiom Trade rooms: one line (or JSON object) per event -- connected, disconnected,\n"
     "error, and every message decoded. Subscriptions are restored after every reconnect.",
@@ -175,7 +264,11 @@ int main(int argc, char **argv) {
     double keepalive = 0;
     const char *proxy = NULL;
     static char env_proxy[1024]; /* cfg.proxy is borrowed for the client's life */
-    int64_t start, now;
+    int64_t start, now, end;
+    int stats = 0;
+    double stats_every = 0;
+    const char *silence[MAX_ROOMS], *conflate[MAX_ROOMS];
+    int nsilence = 0, nconflate = 0;
 
     ex_opts_init(&x, "axiom_stream", &help, 0);
     for (i = 1; i < argc; i++) {
@@ -188,6 +281,23 @@ int main(int argc, char **argv) {
         if (strcmp(o, "--token-price") == 0) token_price = 1;
         else if (strcmp(o, "--compress") == 0) compress = 1;
         else if (strcmp(o, "--json") == 0) json_out = 1;
+        else if (strcmp(o, "--stats") == 0) stats = 1;
+        else if (strcmp(o, "--stats-every") == 0) {
+            if (!(v = ex_value(&x, argc, argv, &i))) return 2;
+            if (parse_seconds(v, &stats_every)) return ex_usage(&x, "--stats-every takes a positive number of seconds");
+            stats = 1;
+        } else if (strcmp(o, "--silence") == 0) {
+            const char *eq;
+            if (!(v = ex_value(&x, argc, argv, &i))) return 2;
+            eq = strrchr(v, '=');
+            if (!eq || eq == v || atoi(eq + 1) <= 0 || nsilence == MAX_ROOMS)
+                return ex_usage(&x, "--silence takes ROOM=MS, MS a positive number of milliseconds");
+            silence[nsilence++] = v;
+        } else if (strcmp(o, "--conflate") == 0) {
+            if (!(v = ex_value(&x, argc, argv, &i))) return 2;
+            if (nconflate == MAX_ROOMS) return ex_usage(&x, "too many --conflate rooms");
+            conflate[nconflate++] = v;
+        }
         else if (strcmp(o, "--proxy") == 0) {
             if (!(proxy = ex_value(&x, argc, argv, &i))) return 2;
         }
@@ -215,7 +325,7 @@ int main(int argc, char **argv) {
     if (!proxy) { /* the environment's, for the stream's URL (--url, else the service's first host) */
         const char *const *hosts;
         char first[300];
-        axws_region_hosts(x.region < 0 ? AXWS_REGION_GLOBAL : (axws_region)x.region, &hosts);
+        axws_axiom_region_hosts(x.region < 0 ? AXWS_AXIOM_REGION_GLOBAL : (axws_axiom_region)x.region, &hosts);
         snprintf(first, sizeof first, "wss://%s/", token_price ? "socket8.axiom.trade" : hosts[0]);
         if (axws_proxy_from_env(x.url ? x.url : first, env_proxy, sizeof env_proxy) == AXWS_ENOBUFS) {
             fprintf(stderr, "%s: the proxy named by the environment is longer than %zu bytes\n", x.prog,
@@ -234,6 +344,7 @@ int main(int argc, char **argv) {
     cfg.handler.on_connected = on_connected;
     cfg.handler.on_disconnected = on_disconnected;
     cfg.handler.on_error = on_error;
+    cfg.handler.on_room_silent = on_room_silent;
     cfg.rx_buf = rx_buf; cfg.rx_size = sizeof rx_buf;
     cfg.tx_buf = tx_buf; cfg.tx_size = sizeof tx_buf;
     cfg.msg_buf = msg_buf; cfg.msg_size = sizeof msg_buf;
@@ -256,12 +367,32 @@ int main(int argc, char **argv) {
         }
         if (r) return ex_usage(&x, "a room, token or wallet is not usable (empty, too long, or not UTF-8)");
     }
+    for (i = 0; i < nsilence; i++) {
+        char room[AXWS_AXIOM_ROOM_MAX + 1];
+        const char *eq = strrchr(silence[i], '=');
+        snprintf(room, sizeof room, "%.*s", (int)(eq - silence[i]), silence[i]);
+        if (axws_axiom_set_silence_limit(&client, room, atoi(eq + 1), 1))
+            return ex_usage(&x, "--silence names a room that is not subscribed (use the room's name, e.g. v:ADDR)");
+    }
+    for (i = 0; i < nconflate; i++) {
+        r = axws_axiom_set_conflate(&client, conflate[i], 1);
+        if (r == AXWS_EFULL) return ex_usage(&x, "--conflate: at most AXWS_AXIOM_CONFLATE_SLOTS rooms");
+        if (r) return ex_usage(&x, "--conflate names a room that is not subscribed");
+    }
     setvbuf(stdout, NULL, _IOLBF, 0);
     ex_signals();
 
-    start = now = axws_now_ms();
+    started = start = now = axws_now_ms();
     if (ex_connect(&client, token_price, now, x.prog, NULL)) return 1;
-    now = ex_pump(&client, 1, now, ex_deadline(start, x.duration), 0);
+    end = ex_deadline(start, x.duration);
+    for (;;) { /* the loop, broken every --stats-every for the figures */
+        int64_t next = stats_every > 0 ? now + (int64_t)(stats_every * 1000) : 0;
+        int64_t until = next && (!end || next < end) ? next : end;
+        now = ex_pump(&client, 1, now, until, 0);
+        if (!next || (end && now >= end) || now < until) break; /* the end, or a signal */
+        print_stats(&client, now);
+    }
     ex_stop(&client, 1, now, NULL); /* NULL: nothing said, stdout carries only events */
+    if (stats) print_stats(&client, axws_now_ms());
     return ex_exit_status(x.prog, NULL, connections > 0, NULL);
 }

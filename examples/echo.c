@@ -262,7 +262,7 @@ static void pump_stdin(axws_conn *c, int readable, int64_t now) {
             stdin_eof = input_failed = 1;
         }
     }
-    while (axws_get_state(c) == AXWS_STATE_OPEN && start < line_have) {
+    while (axws_conn_state(c) == AXWS_STATE_OPEN && start < line_have) {
         char *nl = (char *)memchr(line_buf + start, '\n', line_have - start);
         size_t len = nl ? (size_t)(nl - (line_buf + start)) : line_have - start;
         const unsigned char *line = (const unsigned char *)line_buf + start;
@@ -279,7 +279,7 @@ static void pump_stdin(axws_conn *c, int readable, int64_t now) {
     }
     memmove(line_buf, line_buf + start, line_have - start);
     line_have -= start;
-    if (stdin_eof && !line_have && answers >= lines_sent && !close_sent && axws_get_state(c) == AXWS_STATE_OPEN) {
+    if (stdin_eof && !line_have && answers >= lines_sent && !close_sent && axws_conn_state(c) == AXWS_STATE_OPEN) {
         close_sent = 1;
         axws_close(c, AXWS_CLOSE_NORMAL, input_failed ? "input error" : "done", now);
     }
@@ -386,13 +386,13 @@ int main(int argc, char **argv) {
     if (ECHO_NETWORK_UP(url) != 0) return 1;
 #endif
     if (axws_init(&conn, &cfg) != AXWS_OK) { fprintf(stderr, "echo: bad configuration\n"); return 1; }
-    if (axws_connect(&conn, url, axws_now_ms()) != AXWS_OK && axws_get_state(&conn) == AXWS_STATE_CLOSED) {
+    if (axws_connect(&conn, url, axws_now_ms()) != AXWS_OK && axws_conn_state(&conn) == AXWS_STATE_CLOSED) {
         report_error(&conn);
         return 1;
     }
     if (timeout_s > 0) deadline = axws_now_ms() + (int64_t)(timeout_s * 1000);
 
-    while (axws_get_state(&conn) != AXWS_STATE_CLOSED) {
+    while (axws_conn_state(&conn) != AXWS_STATE_CLOSED) {
         struct pollfd pfd[AXWS_MAX_POLLFDS + 1]; /* + 1: stdin with --stdin */
         int64_t now = axws_now_ms();
         int n = axws_pollfds(&conn, pfd, AXWS_MAX_POLLFDS);
@@ -411,7 +411,7 @@ int main(int argc, char **argv) {
 #ifndef AXWS_PORT_LWIP
         /* stdin only while open, and only when nothing read is still waiting for room: a
            line that cannot go yet is back-pressure on stdin, not a growing buffer */
-        if (use_stdin && !stdin_eof && axws_get_state(&conn) == AXWS_STATE_OPEN &&
+        if (use_stdin && !stdin_eof && axws_conn_state(&conn) == AXWS_STATE_OPEN &&
             !memchr(line_buf, '\n', line_have) && line_have < sizeof line_buf) {
             pfd[n].fd = 0;
             pfd[n].events = POLLIN;

@@ -24,13 +24,13 @@
    Build: make build/epoll_loop   (Linux only) */
 #define AXIOMWS_IMPLEMENTATION
 #include "axiomws.h"
+#include "axiom_example.h" /* ex_trace_socket() only: the trace of AXWS_EXAMPLE_TRACE=1 */
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -41,7 +41,6 @@ static unsigned char anchor_buf[1 << 18];
 #endif
 
 static int ep;                 /* the epoll instance */
-static int trace;
 static long sent, received;    /* messages; the close waits until they match */
 
 /* What epoll holds for the library's socket: which socket (number and generation) with
@@ -74,20 +73,6 @@ static void on_event(axws_conn *c, const axws_event *ev, void *user) {
     }
 }
 
-/* AXWS_EXAMPLE_TRACE: which socket was registered, told by the kernel (family and local
-   port), so that a reused descriptor number is seen to name another socket */
-static void trace_socket(int fd, unsigned gen) {
-    struct sockaddr_storage a;
-    socklen_t len = sizeof a;
-    const struct sockaddr_in *v4 = (const struct sockaddr_in *)(const void *)&a;
-    const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)(const void *)&a;
-    if (getsockname(fd, (struct sockaddr *)&a, &len) != 0) a.ss_family = AF_UNSPEC;
-    fprintf(stderr, "epoll_loop: register fd %d generation %u %s local port %d\n", fd, gen,
-            a.ss_family == AF_INET ? "IPv4" : a.ss_family == AF_INET6 ? "IPv6" : "?",
-            a.ss_family == AF_INET ? ntohs(v4->sin_port)
-            : a.ss_family == AF_INET6 ? ntohs(v6->sin6_port) : 0);
-}
-
 /* Bring epoll in line with what the library wants after a step. */
 static int edge; /* --edge: EPOLLET */
 
@@ -108,7 +93,7 @@ static void sync_socket(const axws_conn *c) {
            which removed it from epoll: nothing to delete (and EPOLL_CTL_DEL on a closed
            number could hit whatever file has that number by now). */
         if (epoll_ctl(ep, EPOLL_CTL_ADD, sock.fd, &ev) != 0) die("epoll_ctl ADD");
-        if (trace) trace_socket(sock.fd, gen);
+        ex_trace_socket("epoll_loop", sock.fd, gen);
     } else if (ev.events != reg.events) {
         if (epoll_ctl(ep, EPOLL_CTL_MOD, sock.fd, &ev) != 0) die("epoll_ctl MOD");
     }
@@ -143,7 +128,7 @@ static void read_stdin(void) {
    waits for room in the output queue (level-triggered epoll would report it ready on every
    wait). Returns 1 while stdin is wanted. */
 static int sync_stdin(const axws_conn *c) {
-    int want = axws_get_state(c) == AXWS_STATE_OPEN && !in_eof && !memchr(in, '\n', in_len) &&
+    int want = axws_conn_state(c) == AXWS_STATE_OPEN && !in_eof && !memchr(in, '\n', in_len) &&
                in_len < sizeof in;
     struct epoll_event ev;
     if (want == in_watched || in_file) return want;
@@ -196,13 +181,12 @@ static int usage(const char *why) {
 }
 
 int main(int argc, char **argv) {
-    const char *url = NULL, *ca = NULL, *t = getenv("AXWS_EXAMPLE_TRACE");
+    const char *url = NULL, *ca = NULL;
     axws_addr addrs[AXWS_MAX_ADDRS];
     int naddrs = 0, timeout_ms = 0, i, r;
     axws_config cfg;
     static axws_conn conn;
 
-    trace = t && *t && strcmp(t, "0") != 0;
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(help_text, stdout);
@@ -257,11 +241,11 @@ int main(int argc, char **argv) {
 
     r = naddrs ? axws_connect_addr(&conn, url, addrs, naddrs, axws_now_ms())
                : axws_connect(&conn, url, axws_now_ms());
-    if (r != AXWS_OK && axws_get_state(&conn) == AXWS_STATE_CLOSED) {
+    if (r != AXWS_OK && axws_conn_state(&conn) == AXWS_STATE_CLOSED) {
         report_error(&conn);
         return 1;
     }
-    while (axws_get_state(&conn) != AXWS_STATE_CLOSED) {
+    while (axws_conn_state(&conn) != AXWS_STATE_CLOSED) {
         struct epoll_event evs[2];
         int n, file_ready;
         sync_socket(&conn);
@@ -285,7 +269,7 @@ int main(int argc, char **argv) {
            the socket as readable and writable, and a connect still in progress for done. */
         axws_step(&conn, &sock, nsock, axws_now_ms());
         send_lines(&conn); /* the step may have made room in the output queue */
-        if (in_eof && !in_len && received >= sent && axws_get_state(&conn) == AXWS_STATE_OPEN)
+        if (in_eof && !in_len && received >= sent && axws_conn_state(&conn) == AXWS_STATE_OPEN)
             axws_close(&conn, AXWS_CLOSE_NORMAL, NULL, axws_now_ms());
     }
     if (axws_error(&conn)) {

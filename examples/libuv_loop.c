@@ -17,9 +17,9 @@
    Build: make build/libuv_loop   (links -luv; Debian: libuv1-dev) */
 #define AXIOMWS_IMPLEMENTATION
 #include "axiomws.h"
+#include "axiom_example.h" /* ex_trace_socket() only: the trace of AXWS_EXAMPLE_TRACE=1 */
 
 #include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +34,6 @@ static unsigned char anchor_buf[1 << 18];
 static uv_loop_t *loop;
 static axws_conn conn;
 static uv_timer_t timer;
-static int trace;
 static long sent, received;
 
 /* The poll handle of the library's socket (NULL while there is none): which socket
@@ -84,20 +83,6 @@ static void on_timer(uv_timer_t *t) {
     pump(NULL);
 }
 
-/* AXWS_EXAMPLE_TRACE: which socket was registered, told by the kernel (family and local
-   port), so that a reused descriptor number is seen to name another socket */
-static void trace_socket(int fd, unsigned gen) {
-    struct sockaddr_storage a;
-    socklen_t len = sizeof a;
-    const struct sockaddr_in *v4 = (const struct sockaddr_in *)(const void *)&a;
-    const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)(const void *)&a;
-    if (getsockname(fd, (struct sockaddr *)&a, &len) != 0) a.ss_family = AF_UNSPEC;
-    fprintf(stderr, "libuv_loop: register fd %d generation %u %s local port %d\n", fd, gen,
-            a.ss_family == AF_INET ? "IPv4" : a.ss_family == AF_INET6 ? "IPv6" : "?",
-            a.ss_family == AF_INET ? ntohs(v4->sin_port)
-            : a.ss_family == AF_INET6 ? ntohs(v6->sin6_port) : 0);
-}
-
 /* Bring the poll handle in line with what the library wants after a step. */
 static void sync_socket(void) {
     struct pollfd p;
@@ -121,7 +106,7 @@ static void sync_socket(void) {
         watch->fd = p.fd;
         watch->gen = gen;
         watch->events = -1;
-        if (trace) trace_socket(p.fd, gen);
+        ex_trace_socket("libuv_loop", p.fd, gen);
     }
     /* uv_poll_start costs a deregistration and a registration: only on a change, or when
        libuv stopped the handle after an error */
@@ -174,7 +159,7 @@ static void send_lines(void) {
 /* Read stdin only while its input could be used: the connection is open and no line waits
    for room in the output queue. */
 static void sync_stdin(void) {
-    int want = axws_get_state(&conn) == AXWS_STATE_OPEN && !in_eof && !memchr(in, '\n', in_len) &&
+    int want = axws_conn_state(&conn) == AXWS_STATE_OPEN && !in_eof && !memchr(in, '\n', in_len) &&
                in_len < sizeof in;
     if (in_file) { /* one read at a time, each asked for when the last one is in */
         if (want && !in_reading) {
@@ -211,10 +196,10 @@ static void pump(const struct pollfd *ready) {
        the socket as readable and writable, and a connect still in progress for done. */
     axws_step(&conn, ready ? ready : &none, ready ? 1 : 0, axws_now_ms());
     send_lines(); /* the step may have made room in the output queue */
-    if (in_eof && !in_len && received >= sent && axws_get_state(&conn) == AXWS_STATE_OPEN)
+    if (in_eof && !in_len && received >= sent && axws_conn_state(&conn) == AXWS_STATE_OPEN)
         axws_close(&conn, AXWS_CLOSE_NORMAL, NULL, axws_now_ms());
     sync_socket();
-    if (axws_get_state(&conn) == AXWS_STATE_CLOSED) {
+    if (axws_conn_state(&conn) == AXWS_STATE_CLOSED) {
         finished = 1;
         uv_close((uv_handle_t *)&timer, NULL);
         if (!in_file) uv_close(&in_h.h, NULL);
@@ -256,12 +241,11 @@ static int usage(const char *why) {
 }
 
 int main(int argc, char **argv) {
-    const char *url = NULL, *ca = NULL, *t = getenv("AXWS_EXAMPLE_TRACE");
+    const char *url = NULL, *ca = NULL;
     axws_addr addrs[AXWS_MAX_ADDRS];
     int naddrs = 0, timeout_ms = 0, i, r;
     axws_config cfg;
 
-    trace = t && *t && strcmp(t, "0") != 0;
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(help_text, stdout);
@@ -327,7 +311,7 @@ int main(int argc, char **argv) {
 
     r = naddrs ? axws_connect_addr(&conn, url, addrs, naddrs, axws_now_ms())
                : axws_connect(&conn, url, axws_now_ms());
-    if (r != AXWS_OK && axws_get_state(&conn) == AXWS_STATE_CLOSED) {
+    if (r != AXWS_OK && axws_conn_state(&conn) == AXWS_STATE_CLOSED) {
         report_error(&conn);
         return 1;
     }

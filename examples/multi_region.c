@@ -56,7 +56,7 @@ static axws_axiom clients[MAX_CONNS];
 
 typedef struct conn {
     char name[32];
-    axws_region region;
+    axws_axiom_region region;
     const char *url;          /* NULL: the region's hosts */
     axws_axiom *client;
     int64_t up_at;            /* when the current connection's upgrade completed */
@@ -225,7 +225,7 @@ static conn *find_conn(const char *name, size_t len) {
     return NULL;
 }
 
-static int add_conn(const char *name, size_t name_len, axws_region region, const char *url) {
+static int add_conn(const char *name, size_t name_len, axws_axiom_region region, const char *url) {
     conn *c;
     if (conn_count == MAX_CONNS || !name_len || name_len >= sizeof c->name || find_conn(name, name_len)) return -1;
     c = &conns[conn_count];
@@ -289,19 +289,19 @@ int main(int argc, char **argv) {
             return ex_unknown(&x, o);
         if (!(v = ex_value(&x, argc, argv, &i))) return 2;
         if (strcmp(o, "--region") == 0) {
-            int reg = axws_region_from_name(v);
+            int reg = axws_axiom_region_from_name(v);
             if (reg < 0) return ex_usage(&x, "unknown region (Global, USWest, USCentral, USEast, EUWest, EUCentral, EUEast, Asia, Australia)");
-            if (add_conn(axws_region_name((axws_region)reg), strlen(axws_region_name((axws_region)reg)),
-                         (axws_region)reg, NULL))
+            if (add_conn(axws_axiom_region_name((axws_axiom_region)reg), strlen(axws_axiom_region_name((axws_axiom_region)reg)),
+                         (axws_axiom_region)reg, NULL))
                 return ex_usage(&x, "too many connections, or a region twice");
         } else if (strcmp(o, "--url") == 0) {
             const char *eq = strchr(v, '=');
             char name[16];
             if (eq && eq > v && !memchr(v, ':', (size_t)(eq - v)) && !memchr(v, '/', (size_t)(eq - v))) {
-                if (add_conn(v, (size_t)(eq - v), AXWS_REGION_GLOBAL, eq + 1)) return ex_usage(&x, "too many connections, or a name twice");
+                if (add_conn(v, (size_t)(eq - v), AXWS_AXIOM_REGION_GLOBAL, eq + 1)) return ex_usage(&x, "too many connections, or a name twice");
             } else {
                 snprintf(name, sizeof name, "url%d", conn_count + 1);
-                if (add_conn(name, strlen(name), AXWS_REGION_GLOBAL, v)) return ex_usage(&x, "too many connections");
+                if (add_conn(name, strlen(name), AXWS_AXIOM_REGION_GLOBAL, v)) return ex_usage(&x, "too many connections");
             }
         } else if (strcmp(o, "--token") == 0) {
             if (add_sub(v, 1)) return ex_usage(&x, "--token wants [CONN=]MINT (a base58 address, or SOL, USDC, BONK, WIF)");
@@ -316,8 +316,8 @@ int main(int argc, char **argv) {
         }
     }
     if (!conn_count) { /* the seed's manager example: two regions */
-        add_conn("USWest", 6, AXWS_REGION_US_WEST, NULL);
-        add_conn("EUCentral", 9, AXWS_REGION_EU_CENTRAL, NULL);
+        add_conn("USWest", 6, AXWS_AXIOM_REGION_US_WEST, NULL);
+        add_conn("EUCentral", 9, AXWS_AXIOM_REGION_EU_CENTRAL, NULL);
     }
     if (!sub_count) {
         add_sub("sol_price", 0);

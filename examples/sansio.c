@@ -180,7 +180,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "sansio: cannot start: %s\n", axws_strerror(axws_error(&c)));
         return 1;
     }
-    while (axws_get_state(&c) != AXWS_STATE_CLOSED) {
+    while (axws_conn_state(&c) != AXWS_STATE_CLOSED) {
         size_t n, used = 0;
         long got;
         const uint8_t *out = axws_output(&c, &n);
@@ -194,7 +194,7 @@ int main(int argc, char **argv) {
         if (got < 0) {
             axws_feed_eof(&c, now_ms());
         } else {
-            while (used < (size_t)got && axws_get_state(&c) != AXWS_STATE_CLOSED) {
+            while (used < (size_t)got && axws_conn_state(&c) != AXWS_STATE_CLOSED) {
                 size_t k = axws_feed(&c, in + used, (size_t)got - used, now_ms());
                 used += k;
                 if (k == 0) { /* a reply waits for room: write output first */
@@ -206,6 +206,6 @@ int main(int argc, char **argv) {
         }
         axws_tick(&c, now_ms());
     }
-    if (axws_get_state(&c) != AXWS_STATE_CLOSED) axws_abort(&c);
+    if (axws_conn_state(&c) != AXWS_STATE_CLOSED) axws_abort(&c);
     return failed || echoed_count != message_count || axws_error(&c) ? 1 : 0;
 }

@@ -511,7 +511,7 @@ static void track_event(ctrack *t, const axws_conn *c, const axws_event *ev) {
     switch (ev->type) {
     case AXWS_EV_OPEN:
         if (t->opened || t->errored) FAIL("%s: a second OPEN, or OPEN after ERROR", t->name);
-        if (axws_get_state(c) != AXWS_STATE_OPEN) FAIL("%s: OPEN while the state is %d", t->name, (int)axws_get_state(c));
+        if (axws_conn_state(c) != AXWS_STATE_OPEN) FAIL("%s: OPEN while the state is %d", t->name, (int)axws_conn_state(c));
         t->opened = 1;
         t->act = g_now;
         break;
@@ -528,7 +528,7 @@ static void track_event(ctrack *t, const axws_conn *c, const axws_event *ev) {
         t->errored = 1;
         break;
     case AXWS_EV_CLOSE:
-        if (axws_get_state(c) != AXWS_STATE_CLOSED) FAIL("%s: CLOSE while the state is %d", t->name, (int)axws_get_state(c));
+        if (axws_conn_state(c) != AXWS_STATE_CLOSED) FAIL("%s: CLOSE while the state is %d", t->name, (int)axws_conn_state(c));
         if (ev->error != axws_error(c)) FAIL("%s: CLOSE says error %d, the sticky error is %d", t->name, ev->error, axws_error(c));
         if (t->errored && !ev->error) FAIL("%s: CLOSE without the error its ERROR reported", t->name);
         /* RFC 6455 7.1.5: 1006 means no close frame arrived, which is never a clean end */
@@ -650,7 +650,7 @@ static void fill_queue(axws_conn *c, int axiom) {
 
 /* The plain connection was ended by the program (abort, close before open): no CLOSE owed. */
 static void p_ended_by_program(void) {
-    if (axws_get_state(&P) == AXWS_STATE_CLOSED && tP.gen == P.gen && !tP.closed) tP.live = 0;
+    if (axws_conn_state(&P) == AXWS_STATE_CLOSED && tP.gen == P.gen && !tP.closed) tP.live = 0;
 }
 
 static void p_started(int r) {
@@ -775,7 +775,7 @@ static uint64_t signature(void) {
 }
 
 static void check_dead_peer(const ctrack *t, const axws_conn *c) {
-    if (axws_get_state(c) != AXWS_STATE_OPEN || !c->cfg.dead_peer_ms) return;
+    if (axws_conn_state(c) != AXWS_STATE_OPEN || !c->cfg.dead_peer_ms) return;
     if (g_now - t->act >= c->cfg.dead_peer_ms)
         FAIL("%s: nothing received or sent for %lld ms (dead peer after %d) and still OPEN", t->name,
              (long long)(g_now - t->act), c->cfg.dead_peer_ms);
@@ -783,15 +783,15 @@ static void check_dead_peer(const ctrack *t, const axws_conn *c) {
 
 static void check_after_step(void) {
     const axws_conn *ws = axws_axiom_conn(&A);
-    if (tP.live && axws_get_state(&P) == AXWS_STATE_CLOSED)
+    if (tP.live && axws_conn_state(&P) == AXWS_STATE_CLOSED)
         FAIL("plain: the connection ended without a CLOSE event");
     check_dead_peer(&tP, &P);
     check_dead_peer(&tW, ws);
-    if (axws_axiom_is_connected(&A) != (a_up && axws_get_state(ws) == AXWS_STATE_OPEN))
+    if (axws_axiom_is_connected(&A) != (a_up && axws_conn_state(ws) == AXWS_STATE_OPEN))
         FAIL("axws_axiom_is_connected disagrees with the callbacks");
     /* rooms: once the client says nothing is pending and its output is written, every room
        of the model must have been joined on this connection */
-    if (a_up && axws_get_state(ws) == AXWS_STATE_OPEN && !axws__ax_rooms_pending(&A) && ws->tx_head == ws->tx_tail &&
+    if (a_up && axws_conn_state(ws) == AXWS_STATE_OPEN && !axws__ax_rooms_pending(&A) && ws->tx_head == ws->tx_tail &&
         ws->fd >= 0) {
         fsock *s = sock_of(ws->fd, "rooms check");
         unsigned missing = g_rooms & ~s->joined;
@@ -1026,23 +1026,23 @@ static void teardown(void) {
     memset(g_cb_action, 0, sizeof g_cb_action);
     memset(g_send_mode, 0, sizeof g_send_mode);
     i = axws_axiom_disconnect(&A, g_now);
-    TRACE("teardown: disconnect() = %d, stream state %d", i, (int)axws_get_state(&A.ws));
+    TRACE("teardown: disconnect() = %d, stream state %d", i, (int)axws_conn_state(&A.ws));
     axws_abort(&P);
     p_ended_by_program();
     for (i = 0; i < 16; i++) { /* the program's loop: sockets first, then the next deadline */
         int64_t t;
         pump();
-        if (axws_get_state(&A.ws) == AXWS_STATE_CLOSED && axws_get_state(&A.http) == AXWS_STATE_CLOSED &&
-            axws_get_state(&P) == AXWS_STATE_CLOSED)
+        if (axws_conn_state(&A.ws) == AXWS_STATE_CLOSED && axws_conn_state(&A.http) == AXWS_STATE_CLOSED &&
+            axws_conn_state(&P) == AXWS_STATE_CLOSED)
             break;
         t = next_timeout();
         TRACE("teardown: wait %lld ms", (long long)t);
         if (t < 0) break;
         g_now += t > 0 ? t : 1;
     }
-    if (axws_get_state(&A.ws) != AXWS_STATE_CLOSED || axws_get_state(&A.http) != AXWS_STATE_CLOSED)
+    if (axws_conn_state(&A.ws) != AXWS_STATE_CLOSED || axws_conn_state(&A.http) != AXWS_STATE_CLOSED)
         FAIL("the Axiom client still runs after disconnect() and its close timeout (stream state %d, refresh %d)",
-             (int)axws_get_state(&A.ws), (int)axws_get_state(&A.http));
+             (int)axws_conn_state(&A.ws), (int)axws_conn_state(&A.http));
     if (open_sockets()) FAIL("%d sockets left open after disconnect, abort and the close timeout", open_sockets());
     if (a_up || a_connected_count != a_disconnected_count)
         FAIL("on_connected %d times, on_disconnected %d times", a_connected_count, a_disconnected_count);
@@ -1120,7 +1120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         default: api(API_P_PAUSE + NAPI * !p_paused); break;
         }
         if (!g_in_step && g_depth) FAIL("callback depth %d at the top level", g_depth);
-        if (tP.live && axws_get_state(&P) == AXWS_STATE_CLOSED && op == 13)
+        if (tP.live && axws_conn_state(&P) == AXWS_STATE_CLOSED && op == 13)
             FAIL("plain: the connection ended without a CLOSE event (after an API call)");
     }
     teardown();

@@ -340,7 +340,7 @@ static uint64_t run(const uint8_t *data, size_t size, int whole_override) {
         if (got > want) FAIL("feed consumed more than it was given");
         if (got == 0) {
             /* no progress: the output must be full, or the connection over */
-            axws_state st = axws_get_state(&R.c);
+            axws_state st = axws_conn_state(&R.c);
             size_t q = 0;
             axws_output(&R.c, &q);
             if (st == AXWS_STATE_OPEN && q == 0) FAIL("feed stalls on an open connection with empty output");
@@ -359,11 +359,11 @@ static uint64_t run(const uint8_t *data, size_t size, int whole_override) {
         }
     }
     drain();
-    if (axws_get_state(&R.c) != AXWS_STATE_CLOSED) axws_feed_eof(&R.c, now);
+    if (axws_conn_state(&R.c) != AXWS_STATE_CLOSED) axws_feed_eof(&R.c, now);
     drain();
-    if (axws_get_state(&R.c) != AXWS_STATE_CLOSED) axws_tick(&R.c, now + 3600 * 1000);
+    if (axws_conn_state(&R.c) != AXWS_STATE_CLOSED) axws_tick(&R.c, now + 3600 * 1000);
     drain();
-    if (axws_get_state(&R.c) != AXWS_STATE_CLOSED) FAIL("not CLOSED after EOF and the close timeout");
+    if (axws_conn_state(&R.c) != AXWS_STATE_CLOSED) FAIL("not CLOSED after EOF and the close timeout");
     if (R.closes != 1) FAIL("not exactly one CLOSE event");
     return out_overflow ? 0 : check_client_frames(outbuf, out_len);
 }

@@ -205,11 +205,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         s = axws_location(&R.c, &sl);
         if (s) touch(s, sl, 0);
     }
-    if (axws_get_state(&R.c) != AXWS_STATE_CLOSED) axws_feed_eof(&R.c, now);
+    if (axws_conn_state(&R.c) != AXWS_STATE_CLOSED) axws_feed_eof(&R.c, now);
     drain(R.opens, &frames_bytes);
-    if (axws_get_state(&R.c) != AXWS_STATE_CLOSED) axws_tick(&R.c, now + 3600 * 1000);
+    if (axws_conn_state(&R.c) != AXWS_STATE_CLOSED) axws_tick(&R.c, now + 3600 * 1000);
     drain(R.opens, &frames_bytes);
-    if (axws_get_state(&R.c) != AXWS_STATE_CLOSED) FAIL("not CLOSED after EOF and the close timeout");
+    if (axws_conn_state(&R.c) != AXWS_STATE_CLOSED) FAIL("not CLOSED after EOF and the close timeout");
     if (R.closes != 1) FAIL("not exactly one CLOSE event");
     return 0;
 }

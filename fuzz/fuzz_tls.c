@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     if (axws_init(&conn, &cfg) != 0) abort();
     if (axws_connect_fd(&conn, "wss://fuzz.example/", sv[0], 0) != 0) abort();
-    for (i = 0; axws_get_state(&conn) != AXWS_STATE_CLOSED; i++) {
+    for (i = 0; axws_conn_state(&conn) != AXWS_STATE_CLOSED; i++) {
         struct pollfd p[1];
         int n;
         if (i == 100000) abort(); /* a hang */

@@ -198,7 +198,7 @@ seeds = {
     # inside it, and an on_error that refreshes again recursed
     "found_refresh_token_calls_back": bytes([TOK_OPAQUE]) + op(RESOLVE, 4) + oncb(CB_A_ERROR, A_REFRESH)
         + api(A_REFRESH) + S + W,
-    # the stream fails (a masked frame) and then send() fails: axws__fail kept the first
+    # the stream fails (a masked frame) and then send() fails: axws__frame_fail kept the first
     # error and did nothing, the socket polled ready until the close timeout
     "found_send_fails_while_failing": bytes([TOK_OPAQUE]) + api(A_CONNECT) + S + server(STREAM, M_101) + S
         + sendmode(STREAM, 3) + server(STREAM, M_MASKED) + S,

@@ -1,8 +1,9 @@
 /* tests/harness.h - the smallest test harness that can count.
    CHECK(cond) records a pass or a failure (with file:line and the condition), and
    axt_report() prints "N passed, N failed" as the last line and returns the exit code.
-   Also: a file read whole (axt_read_file), a directory's names (axt_dir_*), and what the
-   same tests need on a Cortex-M4 under semihosting (make embedded). */
+   Also: a file read whole (axt_read_file), a directory's names (axt_dir_*), a growable
+   byte buffer for logs and inputs (axt_buf), and what the same tests need on a Cortex-M4
+   under semihosting (make embedded). */
 #ifndef AXT_HARNESS_H
 #define AXT_HARNESS_H
 #include <stdio.h>
@@ -64,8 +65,10 @@ static int axt_check_eq(long long a, long long b, const char *what, const char *
 
 #if defined(__GNUC__) || defined(__clang__)
 #define AXT_UNUSED __attribute__((unused))
+#define AXT_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 #else
 #define AXT_UNUSED
+#define AXT_PRINTF(fmt, args)
 #endif
 
 /* A whole file in memory (malloc'd, NUL-terminated; the tests may allocate), or NULL. */
@@ -141,7 +144,7 @@ AXT_UNUSED static int axt_vsnprintf(char *s, size_t n, const char *fmt, va_list 
     char f[256];
     return vsnprintf(s, n, axt_fmt(fmt, f, sizeof f), ap);
 }
-AXT_UNUSED __attribute__((format(printf, 3, 4))) static int axt_snprintf(char *s, size_t n, const char *fmt, ...) {
+AXT_UNUSED AXT_PRINTF(3, 4) static int axt_snprintf(char *s, size_t n, const char *fmt, ...) {
     va_list ap;
     int r;
     va_start(ap, fmt);
@@ -149,7 +152,7 @@ AXT_UNUSED __attribute__((format(printf, 3, 4))) static int axt_snprintf(char *s
     va_end(ap);
     return r;
 }
-AXT_UNUSED __attribute__((format(printf, 2, 3))) static int axt_fprintf(FILE *out, const char *fmt, ...) {
+AXT_UNUSED AXT_PRINTF(2, 3) static int axt_fprintf(FILE *out, const char *fmt, ...) {
     char f[256];
     va_list ap;
     int r;
@@ -163,6 +166,64 @@ AXT_UNUSED __attribute__((format(printf, 2, 3))) static int axt_fprintf(FILE *ou
 #define fprintf axt_fprintf
 #define printf(...) axt_fprintf(stdout, __VA_ARGS__)
 #endif
+
+/* A growable byte buffer: the tests' event logs, transcripts and hand-built inputs
+   (malloc'd: the tests may allocate, the library may not). Zero-initialised it is empty
+   ({0}); axt_buf_free() gives the memory back. p[0..len) are the bytes. Every put, and
+   axt_buf_cut(), keeps a NUL at p[len] (not counted in len), so axt_buf_str() reads the
+   contents as a string; a test that sets len itself (to cut a frame short) gives that up
+   until its next put. Out of memory ends the program (exit status 2). Defined after the
+   newlib formats above, so axt_buf_printf() takes "%zu" there too. */
+#include <stdarg.h>
+#include <stdint.h>
+typedef struct axt_buf { uint8_t *p; size_t len, cap; } axt_buf;
+
+/* Room for `extra` more bytes and the NUL after them. */
+AXT_UNUSED static void axt_buf_reserve(axt_buf *b, size_t extra) {
+    if (b->len + extra + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + extra + 1) cap *= 2;
+        b->p = (uint8_t *)realloc(b->p, cap);
+        if (!b->p) { fprintf(stderr, "out of memory\n"); exit(2); }
+        b->cap = cap;
+    }
+}
+/* Appends n bytes (data may be NULL when n is 0). */
+AXT_UNUSED static void axt_buf_put(axt_buf *b, const void *data, size_t n) {
+    axt_buf_reserve(b, n);
+    if (n) memcpy(b->p + b->len, data, n);
+    b->len += n;
+    b->p[b->len] = 0;
+}
+AXT_UNUSED static void axt_buf_puts(axt_buf *b, const char *s) { axt_buf_put(b, s, strlen(s)); }
+AXT_UNUSED static void axt_buf_putc(axt_buf *b, int byte) { uint8_t c = (uint8_t)byte; axt_buf_put(b, &c, 1); }
+/* Appends printf's output, however long. */
+AXT_UNUSED AXT_PRINTF(2, 3) static void axt_buf_printf(axt_buf *b, const char *fmt, ...) {
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n <= 0) return;
+    axt_buf_reserve(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf((char *)b->p + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+/* Keeps the first n bytes (n <= len); the memory stays for the next puts. */
+AXT_UNUSED static void axt_buf_cut(axt_buf *b, size_t n) {
+    b->len = n;
+    if (b->p) b->p[n] = 0;
+}
+AXT_UNUSED static void axt_buf_reset(axt_buf *b) { axt_buf_cut(b, 0); }
+/* The contents as a string, valid until the next put: "" for a buffer never written. */
+AXT_UNUSED static const char *axt_buf_str(const axt_buf *b) { return b->p ? (const char *)b->p : ""; }
+AXT_UNUSED static void axt_buf_free(axt_buf *b) {
+    free(b->p);
+    b->p = NULL;
+    b->len = b->cap = 0;
+}
 
 static int axt_report(void) {
     printf("%d passed, %d failed\n", axt_passed, axt_failed);

@@ -184,7 +184,7 @@ AXT_MAYBE_UNUSED static int standin_control(standin *s, const char *path, const 
     axws_init(&c, &cfg);
     snprintf(url, sizeof url, "%s%s", s->api, path);
     if (axws_http_request(&c, url, "POST", hdrs, json, strlen(json), axws_now_ms()) != 0) return -1;
-    while (axws_get_state(&c) != AXWS_STATE_CLOSED && axws_now_ms() < end) {
+    while (axws_conn_state(&c) != AXWS_STATE_CLOSED && axws_now_ms() < end) {
         struct pollfd p[1];
         int n = axws_pollfds(&c, p, 1);
         poll(p, (nfds_t)n, 50);

@@ -129,7 +129,7 @@ static int c_log(axws_axiom *a, ctx *t, void *arg) {
 }
 static int c_closed(axws_axiom *a, ctx *t, void *arg) {
     (void)t; (void)arg;
-    return axws_get_state(axws_axiom_conn(a)) == AXWS_STATE_CLOSED && !axws_axiom_is_connected(a);
+    return axws_conn_state(axws_axiom_conn(a)) == AXWS_STATE_CLOSED && !axws_axiom_is_connected(a);
 }
 static int c_error_kind(axws_axiom *a, ctx *t, void *arg) { (void)a; return t->errors[*(int *)arg] > 0; }
 
@@ -275,7 +275,7 @@ static void test_reconnect(void) {
     CHECK_EQ(fault("{\"close\":{\"code\":4000,\"reason\":\"x\\u001b[31my\\r\\nFAKE \\\\\"}}"), 200);
     CHECK(wait_disconnected(&a, &t, 4));
     CHECK(strchr(t.reason, 0x1b) == NULL && strchr(t.reason, '\r') == NULL && strchr(t.reason, '\n') == NULL);
-    CHECK(strstr(t.reason, "x\\x1b[31my\\x0d\\x0aFAKE \\\\") != NULL);
+    CHECK(strstr(t.reason, "x\\u001b[31my\\r\\nFAKE \\\\") != NULL); /* JSON string escapes */
     CHECK(wait_connected(&a, &t, 5));
 
     AXT_CASE("set_auto_reconnect(0): a drop stays down");
@@ -716,7 +716,7 @@ static void test_region_hosts(void) {
     setup_cfg(&cfg, &t);
     cfg.url = NULL;
     cfg.api_url = NULL;
-    cfg.region = AXWS_REGION_US_WEST;
+    cfg.region = AXWS_AXIOM_REGION_US_WEST;
     cfg.resolve = resolve_to_standin;
     cfg.headers = headers;
     nasked = 0;
@@ -828,6 +828,199 @@ static void test_backoff(void) {
     run(&a, &t, 300, c_closed, NULL);
 }
 
+/* ---- stream health (issue: freshness, gaps, silent rooms, figures) */
+
+typedef struct {
+    int64_t connected_at, lost_at;
+    int msgs, cm, sol, bh, gaps, bad_arrival, bad_latency, gaps_wrong, silent_calls, slow_ms;
+    int64_t lat_min, lat_max, bytes;
+    int gap_rooms[3], after_reconnect[3];
+    int same_step_later; /* slow consumer: a later callback of one step kept its arrival */
+    int64_t prev_arrival, prev_called;
+    char silent_room[64];
+    int64_t silent_ms;
+    long sol_conflated, other_conflated, sol_conflated_msgs;
+} health_ctx;
+static health_ctx H;
+
+static int room_no(const axws_axiom_msg *m) {
+    static const char *const names[3] = {"connection_monitor", "sol_price", "block_hash"};
+    int i;
+    for (i = 0; i < 3; i++)
+        if (m->room.len == strlen(names[i]) && !memcmp(m->room.ptr, names[i], m->room.len)) return i;
+    return -1;
+}
+static void health_message(axws_axiom *a, const axws_axiom_msg *m, void *user) {
+    int64_t now = axws_now_ms();
+    int r = room_no(m);
+    (void)a, (void)user;
+    H.msgs++;
+    H.bytes += (int64_t)m->frame_len;
+    if (m->arrival_ms <= 0 || m->arrival_ms > now || m->arrival_ms < H.connected_at) H.bad_arrival++;
+    if (m->kind == AXWS_AXIOM_KIND_CONNECTION_MONITOR) {
+        H.cm++;
+        if (!m->server_ms || m->latency_ms != m->latency_ms) H.bad_latency++;
+        if (m->latency_ms < H.lat_min) H.lat_min = m->latency_ms;
+        if (m->latency_ms > H.lat_max) H.lat_max = m->latency_ms;
+    } else if (m->server_ms || m->latency_ms) H.bad_latency++; /* no server timestamp: none */
+    if (m->kind == AXWS_AXIOM_KIND_SOL_PRICE) {
+        H.sol++;
+        H.sol_conflated += m->conflated;
+        H.sol_conflated_msgs += m->conflated > 0;
+    } else H.other_conflated += m->conflated;
+    if (m->kind == AXWS_AXIOM_KIND_BLOCK_HASH) H.bh++;
+    if (r >= 0 && H.lost_at) H.after_reconnect[r]++;
+    if (m->flags & AXWS_AXIOM_MSG_GAP) {
+        H.gaps++;
+        if (r < 0 || !H.lost_at || H.after_reconnect[r] != 1 || m->gap_from_ms > H.lost_at || m->gap_to_ms != m->arrival_ms ||
+            m->gap_to_ms <= m->gap_from_ms)
+            H.gaps_wrong++;
+        if (r >= 0) H.gap_rooms[r]++;
+    }
+    if (H.slow_ms) { /* a slow consumer: the arrival stays the step's, not the callback's */
+        if (m->arrival_ms == H.prev_arrival && now - m->arrival_ms >= H.slow_ms && now > H.prev_called) H.same_step_later++;
+        H.prev_arrival = m->arrival_ms;
+        H.prev_called = now;
+        {
+            struct timespec ts = {0, 0};
+            ts.tv_nsec = (long)H.slow_ms * 1000000L;
+            nanosleep(&ts, NULL);
+        }
+    }
+}
+static void health_silent(axws_axiom *a, const char *room, int64_t silent_ms, void *user) {
+    (void)a, (void)user;
+    H.silent_calls++;
+    snprintf(H.silent_room, sizeof H.silent_room, "%s", room);
+    H.silent_ms = silent_ms;
+}
+static int c_cm(axws_axiom *a, ctx *t, void *arg) { (void)a, (void)t; return H.cm >= *(int *)arg; }
+static int c_silent(axws_axiom *a, ctx *t, void *arg) { (void)a, (void)t, (void)arg; return H.silent_calls > 0; }
+static int c_all_gaps(axws_axiom *a, ctx *t, void *arg) {
+    (void)a, (void)t, (void)arg;
+    return H.gap_rooms[0] && H.gap_rooms[1] && H.gap_rooms[2];
+}
+
+static void test_health(void) {
+    axws_axiom_config cfg;
+    axws_axiom a;
+    axws_axiom_stats st;
+    axws_axiom_room_stats rs;
+    ctx t;
+    int n = 12, i, rtt, srtt, joins;
+    memset(&H, 0, sizeof H);
+    H.lat_min = INT64_MAX;
+    H.lat_max = INT64_MIN;
+    AXT_CASE("health: arrival times and latency from a delayed room");
+    setup_cfg(&cfg, &t);
+    cfg.handler.on_message = health_message;
+    cfg.handler.on_room_silent = health_silent;
+    cfg.keepalive_ms = 100;
+    CHECK_EQ(fault("{\"delays\":{\"connection_monitor\":150},\"rates\":{\"connection_monitor\":20,\"sol_price\":20,\"block_hash\":20}}"), 200);
+    CHECK_EQ(axws_axiom_init(&a, &cfg), 0);
+    CHECK_EQ(axws_axiom_subscribe(&a, "connection_monitor"), 0);
+    CHECK_EQ(axws_axiom_subscribe(&a, "sol_price"), 0);
+    CHECK_EQ(axws_axiom_subscribe(&a, "block_hash"), 0);
+    H.connected_at = axws_now_ms();
+    CHECK_EQ(axws_axiom_connect(&a, axws_now_ms()), 0);
+    CHECK(wait_connected(&a, &t, 1));
+    CHECK(run(&a, &t, 5000, c_cm, &n));
+    CHECK_EQ(H.bad_arrival, 0);
+    CHECK_EQ(H.bad_latency, 0);
+    if (!CHECK(H.lat_min >= 140)) printf("latency min %lld max %lld\n", (long long)H.lat_min, (long long)H.lat_max);
+    CHECK(H.lat_max < 2000);
+
+    AXT_CASE("health: the keepalive pings' round trip");
+    run(&a, &t, 350, NULL, NULL);
+    rtt = axws_rtt_ms(axws_axiom_conn(&a), &srtt);
+    CHECK(rtt >= 0 && rtt < 200);
+    CHECK(srtt >= 0 && srtt < 200);
+
+    AXT_CASE("health: the figures agree with what was delivered");
+    axws_axiom_read_stats(&a, &st);
+    CHECK_EQ((long)st.messages, (long)H.msgs);
+    CHECK_EQ((long)st.bytes, (long)H.bytes);
+    CHECK_EQ((long)st.latency_samples, (long)H.cm);
+    CHECK_EQ((long)st.connects, 1L);
+    CHECK(st.latency_p50_ms >= H.lat_min && st.latency_p50_ms <= st.latency_p90_ms);
+    CHECK(st.latency_p90_ms <= st.latency_p99_ms && st.latency_p99_ms <= st.latency_max_ms);
+    CHECK_EQ((long)st.latency_max_ms, (long)H.lat_max);
+    CHECK(st.rtt_ms >= 0 && st.rtt_smoothed_ms >= 0);
+    CHECK_EQ(axws_axiom_read_room_stats(&a, 0, &rs), 0);
+    CHECK(strcmp(rs.room, "connection_monitor") == 0);
+    CHECK_EQ((long)rs.messages, (long)H.cm);
+    CHECK(rs.latency_last_ms >= 140 && rs.latency_max_ms >= rs.latency_last_ms);
+    CHECK_EQ(axws_axiom_read_room_stats(&a, 1, &rs), 0);
+    CHECK_EQ((long)rs.messages, (long)H.sol);
+    CHECK_EQ((long)rs.latency_last_ms, -1L);
+    CHECK_EQ(axws_axiom_read_room_stats(&a, 3, &rs), AXWS_EINVAL);
+
+    AXT_CASE("health: a room that goes silent is reported and joined again");
+    CHECK_EQ(axws_axiom_set_silence_limit(&a, "block_hash", 150, 1), 0);
+    CHECK_EQ(axws_axiom_set_silence_limit(&a, "sol_price", 2000, 0), 0);
+    CHECK_EQ(axws_axiom_set_silence_limit(&a, "no_such_room", 150, 1), AXWS_EINVAL);
+    joins = joins_for("\"room\":\"block_hash\"");
+    CHECK_EQ(fault("{\"rates\":{\"block_hash\":0}}"), 200);
+    CHECK(run(&a, &t, 3000, c_silent, NULL));
+    CHECK(strcmp(H.silent_room, "block_hash") == 0);
+    CHECK(H.silent_ms >= 150);
+    run(&a, &t, 100, NULL, NULL); /* the leave and the join go out, paced */
+    CHECK(joins_for("\"room\":\"block_hash\"") == joins + 1);
+    CHECK_EQ(fault("{\"rates\":{\"block_hash\":20}}"), 200);
+    i = H.bh;
+    run(&a, &t, 400, NULL, NULL);
+    CHECK(H.bh > i);               /* it speaks again, and is no longer silent */
+    CHECK(strcmp(H.silent_room, "block_hash") == 0); /* sol_price ticks: never reported */
+    axws_axiom_read_stats(&a, &st);
+    CHECK(st.silences >= 1 && st.silences == (uint32_t)H.silent_calls);
+
+    AXT_CASE("health: after a forced reconnect each room's first message marks the gap");
+    CHECK_EQ(H.gaps, 0);
+    CHECK_EQ(fault("{\"close\":{\"code\":4000,\"reason\":\"gap test\"}}"), 200);
+    CHECK(wait_disconnected(&a, &t, 1));
+    H.lost_at = axws_now_ms();
+    CHECK(wait_connected(&a, &t, 2));
+    CHECK(run(&a, &t, 3000, c_all_gaps, NULL));
+    CHECK_EQ(H.gaps, 3);
+    CHECK_EQ(H.gaps_wrong, 0);
+    run(&a, &t, 200, NULL, NULL);
+    CHECK_EQ(H.gaps, 3);           /* once per room */
+    axws_axiom_read_stats(&a, &st);
+    CHECK_EQ((long)st.gaps, 3L);
+    CHECK_EQ((long)st.reconnects, 1L);
+
+    AXT_CASE("health: a slow consumer sees when messages arrived, not when it got them");
+    H.slow_ms = 15;
+    run(&a, &t, 400, NULL, NULL);
+    H.slow_ms = 0;
+    CHECK(H.same_step_later > 0);
+    CHECK_EQ(H.bad_arrival, 0);
+
+    AXT_CASE("health: a conflated room gives a slow consumer only its latest update per step");
+    CHECK_EQ(axws_axiom_set_conflate(&a, "no_such_room", 1), AXWS_EINVAL);
+    CHECK_EQ(axws_axiom_set_conflate(&a, "sol_price", 1), 0);
+    CHECK_EQ(fault("{\"rates\":{\"sol_price\":300}}"), 200);
+    CHECK_EQ(axws_axiom_read_room_stats(&a, 1, &rs), 0);
+    i = H.sol;
+    joins = (int)rs.messages; /* sol_price updates received so far */
+    H.sol_conflated = H.other_conflated = 0;
+    H.slow_ms = 25;
+    run(&a, &t, 600, NULL, NULL);
+    H.slow_ms = 0;
+    CHECK_EQ(fault("{\"rates\":{\"sol_price\":20}}"), 200);
+    run(&a, &t, 150, NULL, NULL);
+    CHECK_EQ(axws_axiom_read_room_stats(&a, 1, &rs), 0);
+    CHECK(H.sol_conflated_msgs > 0);  /* updates were dropped, the latest delivered */
+    CHECK_EQ((long)(H.sol - i) + H.sol_conflated, (long)rs.messages - joins); /* none lost unaccounted */
+    CHECK_EQ((long)rs.conflated, H.sol_conflated);
+    CHECK_EQ(H.other_conflated, 0L);  /* rooms not conflated: every message */
+    CHECK_EQ(axws_axiom_set_conflate(&a, "sol_price", 0), 0);
+
+    axws_axiom_disconnect(&a, axws_now_ms());
+    run(&a, &t, 300, c_closed, NULL);
+    CHECK_EQ(fault("{\"delays\":{\"connection_monitor\":0},\"rates\":{\"default\":20}}"), 200);
+}
+
 static void run_suite(const char *label) {
     printf("-- %s\n", label);
     fflush(stdout);
@@ -855,6 +1048,7 @@ int main(void) {
         return 1;
     }
     run_suite("ws:// (plain)");
+    test_health(); /* ws:// only: what it measures does not depend on TLS */
     test_token_file_links();
     standin_stop(&S);
     test_token_file_kill();

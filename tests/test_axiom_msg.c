@@ -11,61 +11,32 @@
 #include "harness.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ------------------------------------------------------------------ helpers */
 
-
-typedef struct sbuf {
-    char *s;
-    size_t n, cap;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t n) {
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 512;
-        while (cap < b->n + n + 1) cap *= 2;
-        b->s = (char *)realloc(b->s, cap);
-        if (!b->s) abort();
-        b->cap = cap;
-    }
-    if (n) memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = 0;
-}
-static void sb_fmt(sbuf *b, const char *fmt, ...) {
-    char tmp[256];
-    va_list ap;
-    int k;
-    va_start(ap, fmt);
-    k = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (k > 0) sb_put(b, tmp, (size_t)k < sizeof tmp ? (size_t)k : sizeof tmp - 1);
-}
-
 /* Everything a message says, as text: kind, flags, room, every field of its kind (flags,
    JSON type, bytes, number value bits), trade positions and balances. TRUNCATED and
    OVERSIZE are left out, and so are truncated containers, so that a message decoded with
    a tiny buffer reads the same as one decoded in place. */
 #define MASK (~(AXWS_AXIOM_TRUNCATED))
-static void sum_view(sbuf *b, const char *name, const char *p, size_t len, unsigned flags, int type) {
+static void sum_view(axt_buf *b, const char *name, const char *p, size_t len, unsigned flags, int type) {
     if (type == AXWS_JSON_BEGIN_OBJECT || type == AXWS_JSON_BEGIN_ARRAY) { /* see containers_ok */
-        sb_fmt(b, "%s:%x:%d|", name, flags & MASK, type);
+        axt_buf_printf(b, "%s:%x:%d|", name, flags & MASK, type);
         return;
     }
-    sb_fmt(b, "%s:%x:%d:%zu:", name, flags & MASK, type, len);
-    if (p) sb_put(b, p, len);
-    sb_put(b, "|", 1);
+    axt_buf_printf(b, "%s:%x:%d:%zu:", name, flags & MASK, type, len);
+    if (p) axt_buf_put(b, p, len);
+    axt_buf_put(b, "|", 1);
 }
-static void sum_num(sbuf *b, const axws_axiom_num *n) {
+static void sum_num(axt_buf *b, const axws_axiom_num *n) {
     uint64_t bits;
     memcpy(&bits, &n->value, 8);
-    sb_fmt(b, "=%llx/%lld|", (unsigned long long)bits, (long long)n->integer);
+    axt_buf_printf(b, "=%llx/%lld|", (unsigned long long)bits, (long long)n->integer);
 }
-static void sum_fields(sbuf *b, const axws__axiom_field *f, size_t n, const void *base) {
+static void sum_fields(axt_buf *b, const axws__axiom_field *f, size_t n, const void *base) {
     size_t i;
     for (i = 0; i < n; i++) {
         axws_axiom_value v = axws__axiom_field_view(&f[i], base);
@@ -73,14 +44,14 @@ static void sum_fields(sbuf *b, const axws__axiom_field *f, size_t n, const void
         if (f[i].ftype == AXWS__AXF_NUM) sum_num(b, (const axws_axiom_num *)(const void *)((const char *)base + f[i].off));
     }
 }
-static void summarize(sbuf *b, const axws_axiom_msg *m) {
+static void summarize(axt_buf *b, const axws_axiom_msg *m) {
     const axws__axiom_table *t = &axws__axiom_tables[m->kind];
     size_t i;
-    sb_fmt(b, "kind=%s flags=%x err=%d@%llu len=%llu|", axws_axiom_kind_name(m->kind),
-           m->flags & ~(AXWS_AXIOM_MSG_OVERSIZE | AXWS_AXIOM_MSG_TRUNCATED), m->json_error,
-           (unsigned long long)m->json_error_offset, (unsigned long long)m->frame_len);
+    axt_buf_printf(b, "kind=%s flags=%x err=%d@%llu len=%llu|", axws_axiom_kind_name(m->kind),
+                   m->flags & ~(AXWS_AXIOM_MSG_OVERSIZE | AXWS_AXIOM_MSG_TRUNCATED), m->json_error,
+                   (unsigned long long)m->json_error_offset, (unsigned long long)m->frame_len);
     sum_view(b, "room", m->room.ptr, m->room.len, m->room.flags, m->room.type);
-    sb_fmt(b, "at=%llu+%llu|", (unsigned long long)m->content_offset, (unsigned long long)m->content_len);
+    axt_buf_printf(b, "at=%llu+%llu|", (unsigned long long)m->content_offset, (unsigned long long)m->content_len);
     if (t->n) sum_fields(b, t->f, t->n, &m->u);
     switch (m->kind) {
     case AXWS_AXIOM_KIND_ACTIVE_USERS: {
@@ -90,18 +61,18 @@ static void summarize(sbuf *b, const axws_axiom_msg *m) {
         break;
     }
     case AXWS_AXIOM_KIND_TRADE:
-        sb_fmt(b, "count=%zu|", m->u.trade.count);
+        axt_buf_printf(b, "count=%zu|", m->u.trade.count);
         for (i = 0; i < m->u.trade.count && i < AXWS_AXIOM_MAX_VALUES; i++) {
             const axws_axiom_value *v = &m->u.trade.values[i];
             sum_view(b, "v", v->ptr, v->len, v->flags, v->type);
         }
         break;
     case AXWS_AXIOM_KIND_ORDER_UPDATE:
-        sb_fmt(b, "st=%d side=%d|", m->u.order_update.status_code, m->u.order_update.side_code);
+        axt_buf_printf(b, "st=%d side=%d|", m->u.order_update.status_code, m->u.order_update.side_code);
         break;
-    case AXWS_AXIOM_KIND_TRADE_UPDATE: sb_fmt(b, "side=%d|", m->u.trade_update.side_code); break;
+    case AXWS_AXIOM_KIND_TRADE_UPDATE: axt_buf_printf(b, "side=%d|", m->u.trade_update.side_code); break;
     case AXWS_AXIOM_KIND_BALANCE_UPDATE:
-        sb_fmt(b, "count=%zu more=%d|", m->u.balance_update.count, m->u.balance_update.more);
+        axt_buf_printf(b, "count=%zu more=%d|", m->u.balance_update.count, m->u.balance_update.more);
         for (i = 0; i < m->u.balance_update.count && i < AXWS_AXIOM_MAX_BALANCES; i++)
             sum_fields(b, axws__axiom_f_token_balance, 4, &m->u.balance_update.list[i]);
         break;
@@ -109,16 +80,8 @@ static void summarize(sbuf *b, const axws_axiom_msg *m) {
     }
 }
 
-/* The content view of `got` is the same as `ref`'s, or a prefix of it when cut short. */
-static int content_ok(const axws_axiom_msg *got_m, const axws_axiom_msg *ref_m) {
-    const axws_axiom_value *g = &got_m->content, *r = &ref_m->content;
-    if (g->type != r->type || (g->flags & MASK) != (r->flags & MASK)) return 0;
-    if (g->flags & AXWS_AXIOM_TRUNCATED) return g->len < r->len && (!g->len || memcmp(g->ptr, r->ptr, g->len) == 0);
-    return g->len == r->len && (!g->len || memcmp(g->ptr, r->ptr, g->len) == 0);
-}
-
-/* Nested objects and arrays of `got` hold the same bytes as `ref`'s, or a prefix of them
-   when cut short (oversize). */
+/* A view of `got` (its content, a nested object or array) holds the same bytes as `ref`'s,
+   or a prefix of them when cut short. */
 static int view_ok(const axws_axiom_value *g, const axws_axiom_value *r) {
     if (g->type != r->type || (g->flags & MASK) != (r->flags & MASK)) return 0;
     if (g->flags & AXWS_AXIOM_TRUNCATED) return g->len < r->len && (!g->len || memcmp(g->ptr, r->ptr, g->len) == 0);
@@ -147,16 +110,24 @@ typedef struct seen {
     int calls;
     int ret;
     axws_axiom_msg m;      /* a copy (views stay valid while the input/decoder buffers do) */
-    sbuf sum;
+    axt_buf sum;
     char json[65536];
     int json_len;
 } seen;
+
+/* `got` decoded the message as `ref` did: one call, the same return and summary, and the
+   content and nested containers the same bytes (or, cut short, a prefix of them). */
+static int same_decode(const seen *g, const seen *r) {
+    return g->calls == 1 && g->ret == r->ret &&
+           strcmp(axt_buf_str(&g->sum), axt_buf_str(&r->sum)) == 0 &&
+           view_ok(&g->m.content, &r->m.content) && containers_ok(&g->m, &r->m);
+}
 
 static void on_msg(void *user, const axws_axiom_msg *m) {
     seen *s = (seen *)user;
     s->calls++;
     s->m = *m;
-    s->sum.n = 0;
+    axt_buf_reset(&s->sum);
     summarize(&s->sum, m);
     s->json_len = axws_axiom_msg_write_json(m, s->json, sizeof s->json);
 }
@@ -194,11 +165,11 @@ static void check_all_ways(const char *in, size_t len, const char *name) {
     /* the same message gathered in the buffer from two pieces, for every cut */
     for (k = 0; k <= len; k++) {
         decode(in, len, bigbuf, sizeof bigbuf, &k, 1, &got);
-        if (got.calls != 1 || got.ret != ref.ret || strcmp(got.sum.s, ref.sum.s) != 0 || !content_ok(&got.m, &ref.m) || !containers_ok(&got.m, &ref.m)) bad_split++;
+        if (!same_decode(&got, &ref)) bad_split++;
         if (strcmp(got.json, ref.json) != 0) bad_json++;
         decode(in, len, tinybuf, sizeof tinybuf, &k, 1, &got);
-        if (got.calls != 1 || got.ret != ref.ret || strcmp(got.sum.s, ref.sum.s) != 0 || !content_ok(&got.m, &ref.m) || !containers_ok(&got.m, &ref.m)) {
-            if (!bad_tiny) fprintf(stderr, "  tiny split %zu:\n   %s\n   %s\n", k, ref.sum.s, got.sum.s);
+        if (!same_decode(&got, &ref)) {
+            if (!bad_tiny) fprintf(stderr, "  tiny split %zu:\n   %s\n   %s\n", k, axt_buf_str(&ref.sum), axt_buf_str(&got.sum));
             bad_tiny++;
         }
         if (!json_ok(got.json, ref.json)) {
@@ -208,17 +179,14 @@ static void check_all_ways(const char *in, size_t len, const char *name) {
     }
     for (i = 0; i < len && i < sizeof cutv / sizeof cutv[0]; i++) cutv[i] = i + 1;
     decode(in, len, bigbuf, sizeof bigbuf, cutv, len ? len - 1 : 0, &got);
-    if (got.calls != 1 || got.ret != ref.ret || strcmp(got.sum.s, ref.sum.s) != 0 || !content_ok(&got.m, &ref.m) || !containers_ok(&got.m, &ref.m)) bad_bytes++;
+    if (!same_decode(&got, &ref)) bad_bytes++;
     decode(in, len, tinybuf, sizeof tinybuf, cutv, len ? len - 1 : 0, &got);
-    if (got.calls != 1 || got.ret != ref.ret || strcmp(got.sum.s, ref.sum.s) != 0 || !content_ok(&got.m, &ref.m) || !containers_ok(&got.m, &ref.m)) bad_bytes++;
+    if (!same_decode(&got, &ref)) bad_bytes++;
     if (!json_ok(got.json, ref.json)) bad_json++;
     CHECK_EQ((got.m.flags & AXWS_AXIOM_MSG_OVERSIZE) != 0, len > sizeof tinybuf);
     /* no buffer at all, one byte at a time: everything streams */
     decode(in, len, NULL, 0, cutv, len ? len - 1 : 0, &got);
-    if (got.calls != 1 || got.ret != ref.ret) bad_none++;
-    else if (strcmp(got.sum.s, ref.sum.s) != 0) bad_none++;
-    else if (!content_ok(&got.m, &ref.m) || !containers_ok(&got.m, &ref.m)) bad_none++;
-    else if (!json_ok(got.json, ref.json)) bad_none++;
+    if (!same_decode(&got, &ref) || !json_ok(got.json, ref.json)) bad_none++;
     CHECK_EQ(bad_split, 0);
     CHECK_EQ(bad_tiny, 0);
     CHECK_EQ(bad_bytes, 0);
@@ -923,7 +891,7 @@ static void test_strings(void) {
 /* ------------------------------------------------------------------ oversize */
 
 typedef struct raw_rec {
-    sbuf b;
+    axt_buf b;
     uint64_t next;
     int fins, order_bad;
 } raw_rec;
@@ -931,7 +899,7 @@ typedef struct raw_rec {
 static void on_raw(void *user, const char *data, size_t len, uint64_t offset, int fin) {
     raw_rec *r = (raw_rec *)user;
     if (offset != r->next || r->fins) r->order_bad = 1;
-    sb_put(&r->b, data, len);
+    axt_buf_put(&r->b, data, len);
     r->next += len;
     r->fins += fin;
 }
@@ -997,19 +965,19 @@ static void test_oversize(void) {
     /* the raw-chunk callback saw every byte once, in order, fin last */
     CHECK_EQ(rr.order_bad, 0);
     CHECK_EQ(rr.fins, 1);
-    CHECK(rr.b.n == n && memcmp(rr.b.s, in, n) == 0);
+    CHECK(rr.b.len == n && memcmp(rr.b.p, in, n) == 0);
     CHECK_EQ(got.m.content_offset, strlen("{\"room\":\"v:w\",\"content\":"));
     CHECK_EQ(got.m.content_len, n - got.m.content_offset - 1);
     CHECK_EQ(got.m.frame_len, n);
     /* a message that fits is not handed to the raw-chunk callback */
-    rr.b.n = 0;
+    axt_buf_reset(&rr.b);
     rr.fins = 0;
     axws_axiom_decoder_chunk(&dec, "{\"room\":", 8, 0, on_msg, &got);
     axws_axiom_decoder_chunk(&dec, "\"x\"}", 4, 1, on_msg, &got);
-    CHECK_EQ(rr.b.n, 0);
+    CHECK_EQ(rr.b.len, 0);
     CHECK_EQ(rr.fins, 0);
     CHECK_EQ(got.m.flags, 0);
-    free(rr.b.s);
+    axt_buf_free(&rr.b);
 
     /* a trade array longer than the positions kept, oversize: values rebuilt, count whole */
     n = (size_t)snprintf(in, sizeof in, "{\"room\":\"t:p\",\"content\":[\"sig\",\"w\",17");
@@ -1028,7 +996,7 @@ static void test_oversize(void) {
     CHECK_EQ(got.m.u.trade.count, 42);
     CHECK(got.m.u.trade.values[0].ptr != NULL && got.m.content.flags & AXWS_AXIOM_TRUNCATED);
     CHECK(num_eq(&got.m.u.trade.supply, 10.5));
-    CHECK(strcmp(got.sum.s, ref.sum.s) == 0);
+    CHECK(strcmp(axt_buf_str(&got.sum), axt_buf_str(&ref.sum)) == 0);
     check_json_line(&got.m, got.json, got.json_len);
     CHECK(strstr(got.json, ",31.5],\"truncated\":true}") != NULL); /* 32 kept */
     /* nested values in a trade array survive streaming */
@@ -1036,7 +1004,7 @@ static void test_oversize(void) {
     decode(in, n, bigbuf, sizeof bigbuf, NULL, 0, &ref);
     for (i = 0; i < n; i++) cutv[i] = i + 1;
     decode(in, n, NULL, 0, cutv, n - 1, &got);
-    CHECK(strcmp(got.sum.s, ref.sum.s) == 0);
+    CHECK(strcmp(axt_buf_str(&got.sum), axt_buf_str(&ref.sum)) == 0);
     CHECK(val_starts(&got.m.u.trade.values[1], AXWS_JSON_BEGIN_ARRAY, "[1,{\"a\":[2]}]"));
     CHECK_EQ(got.m.u.trade.values[1].len, 13);
     CHECK_EQ(got.m.u.trade.values[2].type, AXWS_JSON_TRUE);
@@ -1183,7 +1151,7 @@ int main(void) {
     test_strings();
     test_oversize();
     test_write_json();
-    free(ref.sum.s);
-    free(got.sum.s);
+    axt_buf_free(&ref.sum);
+    axt_buf_free(&got.sum);
     return axt_report();
 }

@@ -129,6 +129,57 @@ def main():
         dis = [e for e in evs if e["event"] == "disconnected"]
         check(dis and "dead-peer" in dis[0]["reason"], "stalled server detected: %s" % dis[:1])
 
+        # stream health: a delayed room, a room that goes silent, a forced reconnect; --stats
+        # against what the stand-in did (its own log counts the messages it sent)
+        check(s.control("/__fault", {"delays": {"connection_monitor": 150}, "rates": {"connection_monitor": 10}}) == 200,
+              "delay fault")
+        p = tool(s, "--json", "--room", "connection_monitor", "--room", "sol_price", "--room", "block_hash",
+                 "--silence", "block_hash=300", "--stats", "--stats-every", "1", "--keepalive", "0.2", duration=4)
+        time.sleep(1.2)
+        check(s.control("/__fault", {"rates": {"block_hash": 0}}) == 200, "silence block_hash")
+        time.sleep(0.8)
+        check(s.control("/__fault", {"rates": {"block_hash": 10}}) == 200, "block_hash again")
+        check(s.control("/__fault", {"drop": True}) == 200, "drop fault")
+        out, err = p.communicate(timeout=20)
+        s.control("/__fault", {"delays": {"connection_monitor": 0}, "rates": {"connection_monitor": 10}})
+        evs = events(out)
+        stats = [e for e in evs if e["event"] == "stats"]
+        msgs = [e for e in evs if e["event"] == "message"]
+        check(len(stats) >= 3, "--stats-every 1 and --stats at the end: %d stats lines" % len(stats))
+        last = stats[-1] if stats else {}
+        check(last.get("messages") == len(msgs), "stats count every message printed (%s vs %d)" % (last.get("messages"), len(msgs)))
+        check(last.get("reconnects") == 1 and last.get("connects") == 2, "one reconnect counted: %s" % {k: last.get(k) for k in ("connects", "reconnects")})
+        lat = last.get("latency_ms", {})
+        check(140 <= lat.get("p50", -1) <= 1000 and lat["p50"] <= lat["p90"] <= lat["p99"] <= lat["max"],
+              "latency percentiles show the 150 ms delay: %s" % lat)
+        check(last.get("rtt_ms", -1) >= 0, "the ping round trip is measured")
+        rooms = {r["room"]: r for r in last.get("rooms", [])}
+        check(set(rooms) == {"connection_monitor", "sol_price", "block_hash"}, "one entry per room")
+        for name, r in rooms.items():
+            check(r["messages"] == sum(1 for e in msgs if e.get("room") == name), "room %s: messages counted" % name)
+        check(rooms.get("block_hash", {}).get("silences", 0) >= 1, "block_hash went silent")
+        silent = [e for e in evs if e["event"] == "silent"]
+        check(silent and all(e["room"] == "block_hash" and e["silent_ms"] >= 300 for e in silent), "silent events: %s" % silent[:2])
+        gaps = [e for e in evs if e["event"] == "gap"]
+        check(sorted(e["room"] for e in gaps) == ["block_hash", "connection_monitor", "sol_price"]
+              and all(e["gap_ms"] > 0 and e["to_ms"] - e["from_ms"] == e["gap_ms"] for e in gaps),
+              "after the drop, one gap event per room: %s" % gaps)
+        check(last.get("gaps") == 3, "stats count the gaps")
+        sent = sum(1 for e in s.lines if e.get("event") == "fault" and e.get("fault") == "drop")
+        check(sent >= 1, "the stand-in dropped the connection")
+
+        # --conflate: a burst of one room's updates, each delivered or counted in "conflated"
+        check(s.control("/__fault", {"rates": {"sol_price": 400}}) == 200, "fast sol_price")
+        p = tool(s, "--json", "--room", "sol_price", "--conflate", "sol_price", "--stats", duration=1.5)
+        out, err = p.communicate(timeout=20)
+        s.control("/__fault", {"rates": {"sol_price": 10}})
+        evs = events(out)
+        msgs = [e for e in evs if e["event"] == "message"]
+        last = [e for e in evs if e["event"] == "stats"][-1]
+        dropped = sum(e.get("conflated", 0) for e in msgs)
+        check(len(msgs) + dropped == last["messages"] and dropped == last["conflated"],
+              "conflation: %d delivered + %d dropped = %d received" % (len(msgs), dropped, last["messages"]))
+
         # human output is one line per event too
         p = tool(s, "--room", "sol_price", duration=1)
         out, err = p.communicate(timeout=20)

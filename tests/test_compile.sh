@@ -48,7 +48,7 @@ check "AXWS_NO_TLS c++11" g++ -x c++ -std=c++11 -Wall -Wextra -pedantic -Werror 
 configs=("" "-DAXWS_NO_TLS" "-DAXWS_NO_SOCKETS" "-DAXWS_NO_SOCKETS -DAXWS_NO_AXIOM"
          "-DAXWS_NO_SOCKETS -DAXWS_NO_AXIOM -DAXWS_NO_JSON" "-DAXWS_NO_STDIO"
          "-DAXWS_NO_SOCKETS -DAXWS_NO_STDIO" "-DAXWS_NO_TLS -DAXWS_NO_OS_RANDOM" "-DAXWS_PORT_USER"
-         "-DAXWS_NO_DEFLATE" "-DAXWS_NO_SOCKETS -DAXWS_NO_DEFLATE" "-DAXWS_NO_PROXY" "-DAXWS_NO_PROXY -DAXWS_NO_TLS")
+         "-DAXWS_NO_DEFLATE" "-DAXWS_NO_SOCKETS -DAXWS_NO_DEFLATE" "-DAXWS_NO_PROXY" "-DAXWS_NO_PROXY -DAXWS_NO_TLS" "-DAXWS_NO_STATS" "-DAXWS_NO_SOCKETS -DAXWS_NO_STATS")
 M4="-mcpu=cortex-m4 -mthumb -Os -ffunction-sections -fdata-sections"
 for cfg in "${configs[@]}"; do
     label=${cfg:-default}
@@ -59,7 +59,7 @@ for cfg in "${configs[@]}"; do
         check "config [$label] references no stdio, printf, getenv or strerror" sh -c "! nm -u '$tmp/cfg.o' | grep -wE 'fopen|fread|printf|snprintf|vsnprintf|getenv|strerror|strftime|gmtime_r'"
     fi
     if [[ $cfg == *AXWS_NO_PROXY* ]]; then # the tunnel code is gone, not merely unused
-        check "config [$label] has no proxy code" sh -c "! nm '$tmp/cfg.o' | grep -E 'axws__px_|axws_proxy_|axws__parse_proxy'"
+        check "config [$label] has no proxy code" sh -c "! nm '$tmp/cfg.o' | grep -E 'axws__px_|axws_proxy_|axws__http_parse_proxy'"
     fi
     if [[ $cfg == *AXWS_NO_SOCKETS* ]]; then
         check "config [$label] arm-none-eabi-gcc" arm-none-eabi-gcc -std=c99 $W $M4 $cfg -I. -c "$tmp/impl.c" -o "$tmp/cfg_m4.o"
@@ -152,7 +152,7 @@ int main(void) {
     axws_poll(p, n, axws_timeout_ms(&c, axws_now_ms()));
     axws_step(&c, p, n, axws_now_ms());
     return !(n == 1 && opened == 1 && asked_result == 1 && closed == 1 && closes == 1 &&
-             close_error == AXWS_ECONNECT && close_errno == ECONNREFUSED && axws_get_state(&c) == AXWS_STATE_CLOSED);
+             close_error == AXWS_ECONNECT && close_errno == ECONNREFUSED && axws_conn_state(&c) == AXWS_STATE_CLOSED);
 }
 C
 cat >"$tmp/tinyport.h" <<'C'
@@ -213,6 +213,18 @@ C
 P="-std=c99 -D_POSIX_C_SOURCE=200809L $W -I."
 check "layout: AXWS_AXIOM_MAX_ROOMS and AXWS_NO_TLS differ between files" sh -c "gcc $P -DAXWS_NO_TLS -DAXWS_AXIOM_MAX_ROOMS=8 -c '$tmp/layout_user.c' -o '$tmp/lu.o' && gcc $P -c '$tmp/impl.c' -o '$tmp/li.o' && gcc '$tmp/lu.o' '$tmp/li.o' -o '$tmp/layout' -lbearssl && '$tmp/layout'"
 check "layout: the same macros everywhere pass" sh -c "gcc $P -c '$tmp/layout_user.c' -o '$tmp/lu2.o' && gcc '$tmp/lu2.o' '$tmp/li.o' -o '$tmp/layout2' -lbearssl && ! '$tmp/layout2'"
+# the tokenizer and the decoder on their own: AXWS_JSON_DEFAULT_DEPTH and the Axiom limits
+cat >"$tmp/layout_json.c" <<'C'
+#include "axiomws.h"
+int main(void) {
+    static axws_json j;
+    static axws_axiom_decoder d;
+    return (axws_json_init(&j, NULL, 0) == AXWS_ELAYOUT ? 0 : 1) |
+           (axws_axiom_decoder_init(&d, NULL, 0) == AXWS_ELAYOUT ? 0 : 2);
+}
+C
+check "layout: AXWS_JSON_DEFAULT_DEPTH and AXWS_AXIOM_MAX_VALUES differ between files" sh -c "gcc $P -DAXWS_JSON_DEFAULT_DEPTH=128 -DAXWS_AXIOM_MAX_VALUES=40 -c '$tmp/layout_json.c' -o '$tmp/lj.o' && gcc '$tmp/lj.o' '$tmp/li.o' -o '$tmp/layoutj' -lbearssl && '$tmp/layoutj'"
+check "layout: the tokenizer and decoder with the same macros pass" sh -c "gcc $P -c '$tmp/layout_json.c' -o '$tmp/lj2.o' && gcc '$tmp/lj2.o' '$tmp/li.o' -o '$tmp/layoutj2' -lbearssl && '$tmp/layoutj2'; test \$? = 3"
 # clang's UBSan (gcc's does not flag it): an oversize message that ends in an empty final
 # chunk right after a top-level number made the decoder compute NULL + 0
 cat >"$tmp/null_chunk.c" <<'C'

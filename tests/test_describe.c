@@ -69,7 +69,7 @@ static void run(axws_conn *c, int lfd, const char *answer) {
     struct pollfd p[4];
     int peer = -1, answered = 0;
     int64_t end = axws_now_ms() + 3000;
-    while (axws_get_state(c) != AXWS_STATE_CLOSED && axws_now_ms() < end) {
+    while (axws_conn_state(c) != AXWS_STATE_CLOSED && axws_now_ms() < end) {
         int n = axws_pollfds(c, p, 2), k = n;
         if (lfd >= 0 && peer < 0) { p[k].fd = lfd; p[k].events = POLLIN; p[k].revents = 0; k++; }
         if (peer >= 0 && !answered) { p[k].fd = peer; p[k].events = POLLIN; p[k].revents = 0; k++; }

@@ -133,6 +133,9 @@ int main(void) {
     printf("AXWS_MIN_RX %lu\nAXWS_MIN_TX %lu\n", (unsigned long)AXWS_MIN_RX, (unsigned long)AXWS_MIN_TX);
     printf("AXWS_TLS_BUF_MIN %lu\nAXWS_TLS_BUF_FULL %lu\n", (unsigned long)AXWS_TLS_BUF_MIN, (unsigned long)AXWS_TLS_BUF_FULL);
     printf("AXWS_DESCRIBE_MAX %lu\nAXWS_MAX_POLLFDS %lu\n", (unsigned long)AXWS_DESCRIBE_MAX, (unsigned long)AXWS_MAX_POLLFDS);
+    printf("AXWS_AXIOM_CONFLATE_SLOTS %lu\nAXWS_AXIOM_CONFLATE_MAX %lu\n", (unsigned long)AXWS_AXIOM_CONFLATE_SLOTS,
+           (unsigned long)AXWS_AXIOM_CONFLATE_MAX);
+    printf("AXWS_AXIOM_LATENCY_WINDOW %lu\n", (unsigned long)AXWS_AXIOM_LATENCY_WINDOW);
     return 0;
 }
 C

@@ -759,11 +759,11 @@ static void conn_recover(listener *l, int tls, int from, int to) {
     CHECK_EQ(axws_connect(&C, url_for(l, tls ? "wss" : "ws"), axws_now_ms()), 0);
     p = serve_upgrade(l, tls);
     if (!p) return;
-    CHECK_UNTIL(2000, axws_get_state(&C) == AXWS_STATE_OPEN);
+    CHECK_UNTIL(2000, axws_conn_state(&C) == AXWS_STATE_OPEN);
     for (s = from; s <= to; s++) send_seq(p, "plain", s);
     CHECK_UNTIL(2000, R.nseq >= to);
     CHECK_EQ(axws_close(&C, 1000, NULL, axws_now_ms()), 0);
-    CHECK_UNTIL(2000, axws_get_state(&C) == AXWS_STATE_CLOSED);
+    CHECK_UNTIL(2000, axws_conn_state(&C) == AXWS_STATE_CLOSED);
     CHECK_EQ(axws_error(&C), 0);
     CHECK_EQ(axws_close_code(&C), 1000);
     CHECK(seq_exact(R.seq, R.nseq, to));
@@ -904,8 +904,8 @@ static void axiom_feed(peer *p, int from, int to) {
 
 static void axiom_stop(void) {
     axws_axiom_disconnect(&A, axws_now_ms());
-    CHECK_UNTIL(2000, axws_get_state(axws_axiom_conn(&A)) == AXWS_STATE_CLOSED &&
-                          axws_get_state(&A.http) == AXWS_STATE_CLOSED);
+    CHECK_UNTIL(2000, axws_conn_state(axws_axiom_conn(&A)) == AXWS_STATE_CLOSED &&
+                          axws_conn_state(&A.http) == AXWS_STATE_CLOSED);
     peer_free_all();
 }
 
@@ -1025,7 +1025,7 @@ static void case_rst_mid_record(void) {
     conn_setup(0, 0);
     CHECK_EQ(axws_connect(&C, url_for(&L, "wss"), axws_now_ms()), 0);
     p = serve_upgrade(&L, 1);
-    CHECK_UNTIL(2000, axws_get_state(&C) == AXWS_STATE_OPEN);
+    CHECK_UNTIL(2000, axws_conn_state(&C) == AXWS_STATE_OPEN);
     if (p) {
         int s;
         for (s = 1; s <= 3; s++) send_seq(p, "plain", s);
@@ -1037,7 +1037,7 @@ static void case_rst_mid_record(void) {
         CHECK_UNTIL(2000, rec && C.tls_cc.eng.ixc == rec - cut && unread(C.fd) == 0);
         peer_drop(p, DROP_RST);
     }
-    CHECK_UNTIL(2000, axws_get_state(&C) == AXWS_STATE_CLOSED);
+    CHECK_UNTIL(2000, axws_conn_state(&C) == AXWS_STATE_CLOSED);
     CHECK_EQ(axws_error(&C), AXWS_EIO); /* a transport failure, not a TLS one */
     CHECK_EQ(axws_sys_errno(&C), ECONNRESET);
     CHECK_EQ(axws_tls_error(&C), 0);
@@ -1150,10 +1150,10 @@ static void case_never_reads_mode(int chatty) {
         CHECK_EQ(axws_connect_fd(&C, url_for(&L, "ws"), fd, axws_now_ms()), 0);
     }
     p = serve_upgrade(&L, 0);
-    CHECK_UNTIL(2000, axws_get_state(&C) == AXWS_STATE_OPEN && p && p->out_len == 0);
+    CHECK_UNTIL(2000, axws_conn_state(&C) == AXWS_STATE_OPEN && p && p->out_len == 0);
     if (p) p->silent = 1; /* the 101 went out; nothing is read or written from now on */
     end = axws_now_ms() + 3000;
-    while (axws_get_state(&C) != AXWS_STATE_CLOSED && axws_now_ms() < end) {
+    while (axws_conn_state(&C) != AXWS_STATE_CLOSED && axws_now_ms() < end) {
         struct pollfd pf[1];
         int n, w, r;
         if (chatty && p) { /* a text frame every 20 ms, written by hand: the peer stays silent otherwise */
@@ -1177,7 +1177,7 @@ static void case_never_reads_mode(int chatty) {
         drv_step(pf, n);
         steps++;
     }
-    CHECK_EQ(axws_get_state(&C), AXWS_STATE_CLOSED);
+    CHECK_EQ(axws_conn_state(&C), AXWS_STATE_CLOSED);
     CHECK_EQ(axws_error(&C), AXWS_EDEADPEER);
     CHECK(sent > 0 && blocked > 0); /* it did fill up */
     /* about 350 ms with a full pipe (150 ms to the dead peer, then the close frame that
@@ -1252,10 +1252,10 @@ static void case_drip_message(void) {
         peer_queue(p, ans, upgrade_answer(p, ans, sizeof ans));
         p->ws = 1;
     }
-    CHECK_UNTIL(2000, axws_get_state(&C) == AXWS_STATE_OPEN && p && p->out_len == 0);
-    if (p && axws_get_state(&C) == AXWS_STATE_OPEN) {
+    CHECK_UNTIL(2000, axws_conn_state(&C) == AXWS_STATE_OPEN && p && p->out_len == 0);
+    if (p && axws_conn_state(&C) == AXWS_STATE_OPEN) {
         p->silent = 1; /* this loop writes by hand */
-        for (i = 0; i < n && axws_get_state(&C) == AXWS_STATE_OPEN; i++) {
+        for (i = 0; i < n && axws_conn_state(&C) == AXWS_STATE_OPEN; i++) {
             if (send(p->fd, big_frame + i, 1, MSG_NOSIGNAL) != 1) break;
             drv_step(NULL, 0); /* no poll results: the step tries to read */
             if (i + 1 < n) {
@@ -1276,7 +1276,7 @@ static void case_drip_message(void) {
     CHECK_EQ(R.bad, 0);
     CHECK_EQ(axws_error(&C), 0);
     CHECK_EQ(axws_close(&C, 1000, NULL, axws_now_ms()), 0);
-    CHECK_UNTIL(2000, axws_get_state(&C) == AXWS_STATE_CLOSED);
+    CHECK_UNTIL(2000, axws_conn_state(&C) == AXWS_STATE_CLOSED);
     CHECK_EQ(axws_error(&C), 0);
     R.expect = NULL;
     peer_free_all();
@@ -1303,13 +1303,13 @@ static void case_drip_handshake(void) {
         n = upgrade_answer(p, ans, sizeof ans);
         p->silent = 1;
         /* one byte every 25 ms: the whole answer would take over 3 s */
-        for (i = 0; i < n && axws_get_state(&C) != AXWS_STATE_CLOSED; i++) {
+        for (i = 0; i < n && axws_conn_state(&C) != AXWS_STATE_CLOSED; i++) {
             if (send(p->fd, ans + i, 1, MSG_NOSIGNAL) != 1) break;
-            UNTIL(25, axws_get_state(&C) == AXWS_STATE_CLOSED);
+            UNTIL(25, axws_conn_state(&C) == AXWS_STATE_CLOSED);
         }
         CHECK(i < n); /* it gave up before the answer was complete */
     }
-    CHECK_UNTIL(2000, axws_get_state(&C) == AXWS_STATE_CLOSED);
+    CHECK_UNTIL(2000, axws_conn_state(&C) == AXWS_STATE_CLOSED);
     CHECK_EQ(axws_error(&C), AXWS_ETIMEDOUT);
     CHECK_EQ(R.opens, 0);
     CHECK(axws_now_ms() - start < 2000); /* the deadline is not pushed back by each byte */
@@ -1327,7 +1327,7 @@ static void case_tls_alert(void) {
     conn_setup(0, 0);
     CHECK_EQ(axws_connect(&C, url_for(&L, "wss"), axws_now_ms()), 0);
     p = serve_upgrade(&L, 1);
-    CHECK_UNTIL(2000, axws_get_state(&C) == AXWS_STATE_OPEN);
+    CHECK_UNTIL(2000, axws_conn_state(&C) == AXWS_STATE_OPEN);
     if (p) {
         int s;
         for (s = 1; s <= 3; s++) send_seq(p, "plain", s);
@@ -1335,7 +1335,7 @@ static void case_tls_alert(void) {
         CHECK_UNTIL(2000, R.nseq == 3 && p->out_len == 0 && peer_tls_idle(p));
         peer_tls_alert(p, 10); /* unexpected_message */
     }
-    CHECK_UNTIL(2000, axws_get_state(&C) == AXWS_STATE_CLOSED);
+    CHECK_UNTIL(2000, axws_conn_state(&C) == AXWS_STATE_CLOSED);
     CHECK_EQ(axws_error(&C), AXWS_ETLS);
     CHECK_EQ(axws_tls_error(&C), BR_ERR_RECV_FATAL_ALERT + 10);
     CHECK(strstr(axws_tls_strerror(axws_tls_error(&C)), "unexpected_message") != NULL);
@@ -1363,14 +1363,14 @@ static void case_tls_truncation(void) {
     /* between records */
     CHECK_EQ(axws_connect(&C, url_for(&L, "wss"), axws_now_ms()), 0);
     p = serve_upgrade(&L, 1);
-    CHECK_UNTIL(2000, axws_get_state(&C) == AXWS_STATE_OPEN);
+    CHECK_UNTIL(2000, axws_conn_state(&C) == AXWS_STATE_OPEN);
     if (p) {
         for (s = 1; s <= 3; s++) send_seq(p, "plain", s);
         p->heartbeat = 0;
         CHECK_UNTIL(2000, R.nseq == 3 && p->out_len == 0 && peer_tls_idle(p));
         peer_drop(p, DROP_FIN);
     }
-    CHECK_UNTIL(2000, axws_get_state(&C) == AXWS_STATE_CLOSED);
+    CHECK_UNTIL(2000, axws_conn_state(&C) == AXWS_STATE_CLOSED);
     /* a truncated stream is an error with 1006, never a clean close */
     CHECK_EQ(axws_error(&C), AXWS_ECLOSED);
     CHECK_EQ(R.error, AXWS_ECLOSED);
@@ -1380,7 +1380,7 @@ static void case_tls_truncation(void) {
     /* inside a record: half of the record of number 6, then FIN */
     CHECK_EQ(axws_connect(&C, url_for(&L, "wss"), axws_now_ms()), 0);
     p = serve_upgrade(&L, 1);
-    CHECK_UNTIL(2000, axws_get_state(&C) == AXWS_STATE_OPEN);
+    CHECK_UNTIL(2000, axws_conn_state(&C) == AXWS_STATE_OPEN);
     if (p) {
         for (s = 4; s <= 5; s++) send_seq(p, "plain", s);
         p->heartbeat = 0;
@@ -1390,7 +1390,7 @@ static void case_tls_truncation(void) {
         CHECK_UNTIL(2000, rec && C.tls_cc.eng.ixc == rec - cut && unread(C.fd) == 0);
         peer_drop(p, DROP_FIN);
     }
-    CHECK_UNTIL(2000, axws_get_state(&C) == AXWS_STATE_CLOSED);
+    CHECK_UNTIL(2000, axws_conn_state(&C) == AXWS_STATE_CLOSED);
     CHECK_EQ(axws_error(&C), AXWS_ECLOSED);
     CHECK_EQ(R.close_code, AXWS_CLOSE_ABNORMAL);
     CHECK(seq_exact(R.seq, R.nseq, 5)); /* half a record is never delivered */
@@ -1427,7 +1427,7 @@ static void case_many_headers(void) {
         n += a - sl;
         peer_queue(p, head, n);
     }
-    CHECK_UNTIL(2000, axws_get_state(&C) == AXWS_STATE_CLOSED);
+    CHECK_UNTIL(2000, axws_conn_state(&C) == AXWS_STATE_CLOSED);
     CHECK_EQ(axws_error(&C), AXWS_ETOOBIG); /* above max_handshake (default 8192) */
     CHECK(C.hs_len <= 8192);                /* it never gathered more than that */
     CHECK(guard_intact());                  /* nor wrote past tx_buf */
@@ -1459,7 +1459,7 @@ static void case_redirect(void) {
                    (size_t)snprintf(ans, sizeof ans,
                                     "HTTP/1.1 301 Moved Permanently\r\nLocation: %s\r\nContent-Length: 0\r\n\r\n", want));
     }
-    CHECK_UNTIL(2000, axws_get_state(&C) == AXWS_STATE_CLOSED);
+    CHECK_UNTIL(2000, axws_conn_state(&C) == AXWS_STATE_CLOSED);
     CHECK_EQ(axws_error(&C), AXWS_EHTTP);
     CHECK_EQ(axws_http_status(&C), 301);
     loc = axws_location(&C, &n);
@@ -1475,7 +1475,7 @@ static void case_redirect(void) {
         CHECK(fd < 0);
         if (fd >= 0) close(fd);
     }
-    CHECK_EQ(axws_get_state(&C), AXWS_STATE_CLOSED);
+    CHECK_EQ(axws_conn_state(&C), AXWS_STATE_CLOSED);
     CHECK_EQ(R.opens, 0);
     peer_free_all();
     conn_recover(&L, 0, 1, 2);

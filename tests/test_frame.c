@@ -41,45 +41,15 @@ static uint32_t fnv32(const void *p, size_t n) {
     return h;
 }
 
-/* A growable byte string, always NUL-terminated (tests may allocate; the library may not). */
-typedef struct bytes { uint8_t *p; size_t len, cap; } bytes;
+/* The logs are axt_buf (tests/harness.h); an entry is separated from the one before by "; ". */
+static void log_entry(axt_buf *b) { if (b->len) axt_buf_puts(b, "; "); }
 
-static void b_reserve(bytes *b, size_t extra) {
-    if (b->len + extra + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + extra + 1) cap *= 2;
-        b->p = (uint8_t *)realloc(b->p, cap);
-        if (!b->p) { fprintf(stderr, "out of memory\n"); exit(2); }
-        b->cap = cap;
-    }
-}
-static void b_put(bytes *b, const void *p, size_t n) {
-    b_reserve(b, n);
-    if (n) memcpy(b->p + b->len, p, n);
-    b->len += n;
-    b->p[b->len] = 0;
-}
-static void b_str(bytes *b, const char *s) { b_put(b, s, strlen(s)); }
-static void b_byte(bytes *b, int v) { uint8_t c = (uint8_t)v; b_put(b, &c, 1); }
-static void b_fmt(bytes *b, const char *fmt, ...) {
-    char tmp[512];
-    va_list ap;
-    int n;
-    va_start(ap, fmt);
-    n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n > 0) b_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-static void b_free(bytes *b) { free(b->p); b->p = NULL; b->len = b->cap = 0; }
-static const char *b_cstr(bytes *b) { b_reserve(b, 0); b->p[b->len] = 0; return (const char *)b->p; }
-static void b_entry(bytes *b) { if (b->len) b_str(b, "; "); }
-
-static void b_repr(bytes *b, const uint8_t *p, size_t n) {
+static void log_repr(axt_buf *b, const uint8_t *p, size_t n) {
     size_t i;
-    if (n > 48) { b_fmt(b, "%zu#%08x", n, (unsigned)fnv32(p, n)); return; }
+    if (n > 48) { axt_buf_printf(b, "%zu#%08x", n, (unsigned)fnv32(p, n)); return; }
     for (i = 0; i < n; i++) {
-        if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\' && p[i] != ';') b_byte(b, p[i]);
-        else b_fmt(b, "\\x%02x", p[i]);
+        if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\' && p[i] != ';') axt_buf_putc(b, p[i]);
+        else axt_buf_printf(b, "\\x%02x", p[i]);
     }
 }
 
@@ -202,21 +172,21 @@ static int header_is(const char *msg, const char *name, const char *want) {
 /* ================================================================== server frame builders */
 
 /* An unmasked server frame with the minimal length encoding (RFC 6455 5.2). */
-static void sf(bytes *b, int b0, const void *pl, size_t n) {
-    b_byte(b, b0);
-    if (n < 126) b_byte(b, (int)n);
-    else if (n < 65536) { b_byte(b, 126); b_byte(b, (int)(n >> 8)); b_byte(b, (int)(n & 255)); }
+static void sf(axt_buf *b, int b0, const void *pl, size_t n) {
+    axt_buf_putc(b, b0);
+    if (n < 126) axt_buf_putc(b, (int)n);
+    else if (n < 65536) { axt_buf_putc(b, 126); axt_buf_putc(b, (int)(n >> 8)); axt_buf_putc(b, (int)(n & 255)); }
     else {
         int i;
-        b_byte(b, 127);
-        for (i = 7; i >= 0; i--) b_byte(b, (int)(((uint64_t)n >> (8 * i)) & 255));
+        axt_buf_putc(b, 127);
+        for (i = 7; i >= 0; i--) axt_buf_putc(b, (int)(((uint64_t)n >> (8 * i)) & 255));
     }
-    b_put(b, pl, n);
+    axt_buf_put(b, pl, n);
 }
-static void sfs(bytes *b, int b0, const char *s) { sf(b, b0, s, strlen(s)); }
+static void sfs(axt_buf *b, int b0, const char *s) { sf(b, b0, s, strlen(s)); }
 
 /* A close frame with a code and a reason. */
-static void sf_close(bytes *b, int code, const char *reason, size_t rlen) {
+static void sf_close(axt_buf *b, int code, const char *reason, size_t rlen) {
     uint8_t pl[130];
     pl[0] = (uint8_t)(code >> 8); pl[1] = (uint8_t)code;
     memcpy(pl + 2, reason, rlen);
@@ -266,12 +236,12 @@ typedef struct tconn {
     axws_url url;
     char url_store[512];
     int init_rc, start_rc;
-    bytes req;                /* the upgrade request the client queued */
+    axt_buf req;              /* the upgrade request the client queued */
     char key[64];
     char accept[32];
     uint64_t rng;
     long rng_calls;
-    bytes ev, raw, out, info, asm_;
+    axt_buf ev, raw, out, info, asm_;
     int asm_op, in_msg;
     int opens, closes, errors, after_close, bad;
     int echo_rc;              /* first non-zero return of an echo send */
@@ -310,8 +280,8 @@ static void t_random(void *user, void *buf, size_t len) {
 }
 
 static void ev_add(tconn *t, const char *s) {
-    b_entry(&t->ev);
-    b_str(&t->ev, s);
+    log_entry(&t->ev);
+    axt_buf_puts(&t->ev, s);
 }
 
 static void on_event(axws_conn *c, const axws_event *ev, void *user) {
@@ -329,21 +299,21 @@ static void on_event(axws_conn *c, const axws_event *ev, void *user) {
             for (k = 0; k < 2; k++) {
                 size_t n = 0;
                 const char *v = axws_header(c, t->o.hdr_names[i], k, &n);
-                b_entry(&t->info);
-                b_fmt(&t->info, "%s[%d]=", t->o.hdr_names[i], k);
-                if (v) b_repr(&t->info, (const uint8_t *)v, n);
-                else b_str(&t->info, "NULL");
+                log_entry(&t->info);
+                axt_buf_printf(&t->info, "%s[%d]=", t->o.hdr_names[i], k);
+                if (v) log_repr(&t->info, (const uint8_t *)v, n);
+                else axt_buf_puts(&t->info, "NULL");
             }
         }
         sp = axws_subprotocol(c);
-        b_entry(&t->info);
-        b_fmt(&t->info, "sub=%s", sp ? sp : "NULL");
+        log_entry(&t->info);
+        axt_buf_printf(&t->info, "sub=%s", sp ? sp : "NULL");
         break;
     }
     case AXWS_EV_MESSAGE:
-        b_entry(&t->ev);
-        b_str(&t->ev, ev->opcode == AXWS_OP_TEXT ? "msg T:" : ev->opcode == AXWS_OP_BINARY ? "msg B:" : "msg ?:");
-        b_repr(&t->ev, ev->data, ev->len);
+        log_entry(&t->ev);
+        axt_buf_puts(&t->ev, ev->opcode == AXWS_OP_TEXT ? "msg T:" : ev->opcode == AXWS_OP_BINARY ? "msg B:" : "msg ?:");
+        log_repr(&t->ev, ev->data, ev->len);
         if (t->o.echo) {
             int rc = axws_send(c, ev->opcode, ev->data, ev->len);
             if (rc && !t->echo_rc) t->echo_rc = rc;
@@ -358,34 +328,34 @@ static void on_event(axws_conn *c, const axws_event *ev, void *user) {
         }
         break;
     case AXWS_EV_CHUNK:
-        b_entry(&t->raw);
-        b_fmt(&t->raw, "chunk %c off=%llu len=%zu fin=%d", ev->opcode == AXWS_OP_TEXT ? 'T' : ev->opcode == AXWS_OP_BINARY ? 'B' : '?',
-              (unsigned long long)ev->offset, ev->len, ev->fin);
+        log_entry(&t->raw);
+        axt_buf_printf(&t->raw, "chunk %c off=%llu len=%zu fin=%d", ev->opcode == AXWS_OP_TEXT ? 'T' : ev->opcode == AXWS_OP_BINARY ? 'B' : '?',
+                       (unsigned long long)ev->offset, ev->len, ev->fin);
         if (!t->in_msg) {
             t->in_msg = 1;
             t->asm_op = ev->opcode;
-            t->asm_.len = 0;
+            axt_buf_reset(&t->asm_);
         }
         if (ev->offset != t->asm_.len || ev->opcode != t->asm_op) ev_add(t, "BAD-CHUNK");
-        b_put(&t->asm_, ev->data, ev->len);
+        axt_buf_put(&t->asm_, ev->data, ev->len);
         if (ev->fin) {
-            b_entry(&t->ev);
-            b_str(&t->ev, t->asm_op == AXWS_OP_TEXT ? "msg T:" : t->asm_op == AXWS_OP_BINARY ? "msg B:" : "msg ?:");
-            b_repr(&t->ev, t->asm_.p, t->asm_.len);
+            log_entry(&t->ev);
+            axt_buf_puts(&t->ev, t->asm_op == AXWS_OP_TEXT ? "msg T:" : t->asm_op == AXWS_OP_BINARY ? "msg B:" : "msg ?:");
+            log_repr(&t->ev, t->asm_.p, t->asm_.len);
             t->in_msg = 0;
         }
         break;
     case AXWS_EV_PING:
-        b_entry(&t->ev); b_str(&t->ev, "ping:"); b_repr(&t->ev, ev->data, ev->len);
+        log_entry(&t->ev); axt_buf_puts(&t->ev, "ping:"); log_repr(&t->ev, ev->data, ev->len);
         break;
     case AXWS_EV_PONG:
-        b_entry(&t->ev); b_str(&t->ev, "pong:"); b_repr(&t->ev, ev->data, ev->len);
+        log_entry(&t->ev); axt_buf_puts(&t->ev, "pong:"); log_repr(&t->ev, ev->data, ev->len);
         break;
     case AXWS_EV_CLOSE:
         t->closes++;
-        b_entry(&t->ev);
-        b_fmt(&t->ev, "close %d e%d:", ev->close_code, ev->error);
-        b_repr(&t->ev, ev->data, ev->len);
+        log_entry(&t->ev);
+        axt_buf_printf(&t->ev, "close %d e%d:", ev->close_code, ev->error);
+        log_repr(&t->ev, ev->data, ev->len);
         if (t->o.restart_on_close == 1) {
             t->o.restart_on_close = 2;
             if (axws_start(c, &t->url, T0) != 0) ev_add(t, "RESTART-FAILED");
@@ -393,23 +363,23 @@ static void on_event(axws_conn *c, const axws_event *ev, void *user) {
         break;
     case AXWS_EV_ERROR:
         t->errors++;
-        b_entry(&t->ev);
-        b_fmt(&t->ev, "err %d", ev->error);
+        log_entry(&t->ev);
+        axt_buf_printf(&t->ev, "err %d", ev->error);
         break;
     default:
-        b_entry(&t->ev);
-        b_fmt(&t->ev, "unknown-event %d", (int)ev->type);
+        log_entry(&t->ev);
+        axt_buf_printf(&t->ev, "unknown-event %d", (int)ev->type);
     }
 }
 
 /* Moves every queued output byte to `dst` (the request buffer or the frame log). */
-static void tc_drain_to(tconn *t, bytes *dst) {
+static void tc_drain_to(tconn *t, axt_buf *dst) {
     int guard = 0;
     for (;;) {
         size_t n = 0;
         const uint8_t *p = axws_output(&t->c, &n);
         if (!p || !n) break;
-        b_put(dst, p, n);
+        axt_buf_put(dst, p, n);
         axws_output_ack(&t->c, n);
         if (++guard > 10000) { ev_add(t, "OUTPUT-NEVER-EMPTIES"); break; }
     }
@@ -456,8 +426,7 @@ static tconn *tc_new(const topts *o) {
     t->start_rc = axws_start(&t->c, &t->url, T0);
     if (t->start_rc) return t;
     tc_drain_to(t, &t->req);
-    b_cstr(&t->req);
-    k = find_header((const char *)t->req.p, "Sec-WebSocket-Key", &klen);
+    k = find_header(axt_buf_str(&t->req), "Sec-WebSocket-Key", &klen);
     if (k && klen < sizeof t->key) {
         memcpy(t->key, k, klen);
         t->key[klen] = 0;
@@ -467,7 +436,8 @@ static tconn *tc_new(const topts *o) {
 }
 
 static void tc_free(tconn *t) {
-    b_free(&t->req); b_free(&t->ev); b_free(&t->raw); b_free(&t->out); b_free(&t->info); b_free(&t->asm_);
+    axt_buf_free(&t->req); axt_buf_free(&t->ev); axt_buf_free(&t->raw);
+    axt_buf_free(&t->out); axt_buf_free(&t->info); axt_buf_free(&t->asm_);
     buf_put(t->tx, t->o.tx_size ? t->o.tx_size : (1u << 17));
     buf_put(t->msg, t->o.msg_size ? t->o.msg_size : (1u << 17));
     free(t);
@@ -486,38 +456,40 @@ static void tc_feed(tconn *t, const void *data, size_t len, int64_t now) {
         if (n == 0) {
             /* "less than len only when output space for a reply is missing, or the connection
                ended": with the output drained, an open connection must make progress */
-            if (axws_get_state(&t->c) == AXWS_STATE_OPEN && ++stalls > 1) { ev_add(t, "FEED-STALLED"); return; }
-            if (axws_get_state(&t->c) != AXWS_STATE_OPEN) return;
+            if (axws_conn_state(&t->c) == AXWS_STATE_OPEN && ++stalls > 1) { ev_add(t, "FEED-STALLED"); return; }
+            if (axws_conn_state(&t->c) != AXWS_STATE_OPEN) return;
         } else stalls = 0;
     }
 }
 
 /* Ends the connection from the peer's side: EOF, then the close timeout if still needed. */
 static void tc_finish(tconn *t, int64_t now) {
-    if (axws_get_state(&t->c) != AXWS_STATE_CLOSED) {
+    if (axws_conn_state(&t->c) != AXWS_STATE_CLOSED) {
         axws_feed_eof(&t->c, now);
         tc_drain(t);
     }
-    if (axws_get_state(&t->c) != AXWS_STATE_CLOSED) {
+    if (axws_conn_state(&t->c) != AXWS_STATE_CLOSED) {
         axws_tick(&t->c, now + 3600 * 1000);
         tc_drain(t);
     }
-    if (axws_get_state(&t->c) != AXWS_STATE_CLOSED) ev_add(t, "NOT-CLOSED");
+    if (axws_conn_state(&t->c) != AXWS_STATE_CLOSED) ev_add(t, "NOT-CLOSED");
 }
 
 /* The handshake response with "{A}" replaced by the accept value for this connection. */
-static void build_response(const tconn *t, const char *tmpl, bytes *out) {
+static void build_response(const tconn *t, const char *tmpl, axt_buf *out) {
     const char *p = tmpl;
     for (;;) {
         const char *q = strstr(p, "{A}");
-        if (!q) { b_str(out, p); break; }
-        b_put(out, p, (size_t)(q - p));
-        b_str(out, t->accept);
+        if (!q) { axt_buf_puts(out, p); break; }
+        axt_buf_put(out, p, (size_t)(q - p));
+        axt_buf_puts(out, t->accept);
         p = q + 3;
     }
 }
 
-#define RESP_OK "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {A}\r\n\r\n"
+/* the header lines of a good 101 ({A}: its accept value), and the whole response */
+#define RESP_HEAD "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {A}\r\n"
+#define RESP_OK RESP_HEAD "\r\n"
 
 /* ------------------------------------------------------------ decoding the client's frames */
 
@@ -530,11 +502,11 @@ typedef struct cframe {
 
 /* Decodes the client's byte stream into frames (unmasking into `store`) and a log. Returns
    the number of frames; *rest gets the count of trailing bytes that are not a whole frame. */
-static int decode_client(const bytes *out, bytes *store, cframe *fr, int max, bytes *log, size_t *rest) {
+static int decode_client(const axt_buf *out, axt_buf *store, cframe *fr, int max, axt_buf *log, size_t *rest) {
     size_t i = 0;
     int n = 0;
-    store->len = 0;
-    b_reserve(store, out->len);
+    axt_buf_reset(store);
+    axt_buf_reserve(store, out->len);
     if (out->len) memcpy(store->p, out->p, out->len);
     store->len = out->len;
     while (i + 2 <= out->len) {
@@ -560,17 +532,17 @@ static int decode_client(const bytes *out, bytes *store, cframe *fr, int max, by
         if (log) {
             static const char *names[16] = {"cont", "text", "binary", "op3", "op4", "op5", "op6", "op7",
                                             "close", "ping", "pong", "opB", "opC", "opD", "opE", "opF"};
-            b_entry(log);
-            if (!f.masked) b_str(log, "UNMASKED ");
-            if (f.rsv) b_str(log, "RSV ");
-            b_str(log, names[f.op]);
-            if (!f.fin) b_str(log, "~");
+            log_entry(log);
+            if (!f.masked) axt_buf_puts(log, "UNMASKED ");
+            if (f.rsv) axt_buf_puts(log, "RSV ");
+            axt_buf_puts(log, names[f.op]);
+            if (!f.fin) axt_buf_puts(log, "~");
             if (f.op == AXWS_OP_CLOSE) {
-                if (len >= 2) b_fmt(log, " %d", (f.pl[0] << 8) | f.pl[1]);
-                else if (len == 1) b_str(log, " BAD-1-BYTE");
+                if (len >= 2) axt_buf_printf(log, " %d", (f.pl[0] << 8) | f.pl[1]);
+                else if (len == 1) axt_buf_puts(log, " BAD-1-BYTE");
             } else {
-                b_str(log, ":");
-                b_repr(log, f.pl, len);
+                axt_buf_puts(log, ":");
+                log_repr(log, f.pl, len);
             }
         }
         if (n < max) fr[n] = f;
@@ -578,49 +550,51 @@ static int decode_client(const bytes *out, bytes *store, cframe *fr, int max, by
         i += hl + len;
     }
     if (rest) *rest = out->len - i;
-    if (log && i != out->len) { b_entry(log); b_fmt(log, "TRAILING %zu", out->len - i); }
+    if (log && i != out->len) { log_entry(log); axt_buf_printf(log, "TRAILING %zu", out->len - i); }
     return n;
 }
 
 /* ================================================================== scenario runner */
 
 typedef struct result {
-    bytes ev_fed;   /* events after every input byte was fed, before EOF */
-    bytes ev;       /* events after EOF / timeout */
-    bytes out;      /* decoded client frames */
-    bytes info;     /* what the OPEN callback saw */
-    bytes raw;      /* chunk events */
-    int state_fed;  /* state after feeding */
+    axt_buf ev_fed;   /* events after every input byte was fed, before EOF */
+    axt_buf ev;       /* events after EOF / timeout */
+    axt_buf out;      /* decoded client frames */
+    axt_buf info;     /* what the OPEN callback saw */
+    axt_buf raw;      /* chunk events */
+    int state_fed;    /* state after feeding */
     int error, sent_close, close_code, http_status;
     char location[256];
     char reason[256];
     size_t input_len;
 } result;
 
-static void r_free(result *r) { b_free(&r->ev_fed); b_free(&r->ev); b_free(&r->out); b_free(&r->info); b_free(&r->raw); }
+static void r_free(result *r) {
+    axt_buf_free(&r->ev_fed); axt_buf_free(&r->ev); axt_buf_free(&r->out); axt_buf_free(&r->info); axt_buf_free(&r->raw);
+}
 
 enum { FEED_WHOLE, FEED_BYTES, FEED_SPLIT };
 
 /* One run: connect, feed resp (NULL = RESP_OK, "" = none) + frames as told, end. */
-static void run_once(const topts *o, const char *resp, const bytes *frames, int how, size_t at, result *r) {
+static void run_once(const topts *o, const char *resp, const axt_buf *frames, int how, size_t at, result *r) {
     tconn *t = tc_new(o);
-    bytes in = {0}, store = {0};
+    axt_buf in = {0}, store = {0};
     size_t i, n;
     const char *s;
     memset(r, 0, sizeof *r);
     if (t->init_rc || t->start_rc) {
-        b_fmt(&r->ev, "init %d start %d", t->init_rc, t->start_rc);
+        axt_buf_printf(&r->ev, "init %d start %d", t->init_rc, t->start_rc);
         tc_free(t);
         return;
     }
     build_response(t, resp ? resp : RESP_OK, &in);
-    if (frames) b_put(&in, frames->p, frames->len);
+    if (frames) axt_buf_put(&in, frames->p, frames->len);
     r->input_len = in.len;
     if (how == FEED_WHOLE) tc_feed(t, in.p, in.len, T0);
     else if (how == FEED_BYTES) { for (i = 0; i < in.len; i++) tc_feed(t, in.p + i, 1, T0); }
     else { tc_feed(t, in.p, at, T0); tc_feed(t, in.p + at, in.len - at, T0); }
-    b_str(&r->ev_fed, b_cstr(&t->ev));
-    r->state_fed = axws_get_state(&t->c);
+    axt_buf_puts(&r->ev_fed, axt_buf_str(&t->ev));
+    r->state_fed = axws_conn_state(&t->c);
     r->http_status = axws_http_status(&t->c);
     n = 0;
     s = axws_location(&t->c, &n);
@@ -633,47 +607,41 @@ static void run_once(const topts *o, const char *resp, const bytes *frames, int 
     if (t->after_close) ev_add(t, "EVENT-AFTER-CLOSE");
     if (t->closes > 1) ev_add(t, "CLOSE-TWICE");
     if (t->bad) ev_add(t, "WRONG-CONN");
-    b_str(&r->ev, b_cstr(&t->ev));
-    b_str(&r->info, b_cstr(&t->info));
-    b_str(&r->raw, b_cstr(&t->raw));
+    axt_buf_puts(&r->ev, axt_buf_str(&t->ev));
+    axt_buf_puts(&r->info, axt_buf_str(&t->info));
+    axt_buf_puts(&r->raw, axt_buf_str(&t->raw));
     decode_client(&t->out, &store, NULL, 0, &r->out, NULL);
-    b_cstr(&r->out);
     r->error = axws_error(&t->c);
     r->sent_close = axws_sent_close_code(&t->c);
     r->close_code = axws_close_code(&t->c);
-    b_free(&in); b_free(&store);
+    axt_buf_free(&in); axt_buf_free(&store);
     tc_free(t);
 }
 
 static int same_result(const result *a, const result *b) {
-    return strcmp((const char *)a->ev.p, (const char *)b->ev.p) == 0 &&
-           strcmp((const char *)a->ev_fed.p, (const char *)b->ev_fed.p) == 0 &&
-           strcmp((const char *)a->out.p, (const char *)b->out.p) == 0 &&
-           strcmp((const char *)a->info.p, (const char *)b->info.p) == 0 &&
+    return strcmp(axt_buf_str(&a->ev), axt_buf_str(&b->ev)) == 0 &&
+           strcmp(axt_buf_str(&a->ev_fed), axt_buf_str(&b->ev_fed)) == 0 &&
+           strcmp(axt_buf_str(&a->out), axt_buf_str(&b->out)) == 0 &&
+           strcmp(axt_buf_str(&a->info), axt_buf_str(&b->info)) == 0 &&
            a->error == b->error && a->sent_close == b->sent_close && a->close_code == b->close_code &&
            a->state_fed == b->state_fed;
 }
 
 static void show_diff(const char *how, const result *a, const result *b) {
     fprintf(stderr, "     %s differs from the whole feed:\n", how);
-    fprintf(stderr, "       whole: ev=[%s] out=[%s] err=%d sent=%d\n", a->ev.p, a->out.p, a->error, a->sent_close);
-    fprintf(stderr, "       split: ev=[%s] out=[%s] err=%d sent=%d\n", b->ev.p, b->out.p, b->error, b->sent_close);
+    fprintf(stderr, "       whole: ev=[%s] out=[%s] err=%d sent=%d\n", axt_buf_str(&a->ev), axt_buf_str(&a->out), a->error, a->sent_close);
+    fprintf(stderr, "       split: ev=[%s] out=[%s] err=%d sent=%d\n", axt_buf_str(&b->ev), axt_buf_str(&b->out), b->error, b->sent_close);
 }
 
 /* Runs the scenario whole (into *r), byte by byte and split in two at every position; checks
    that every run gives the same result. */
-static void run_case(const topts *o, const char *resp, const bytes *frames, result *r) {
+static void run_case(const topts *o, const char *resp, const axt_buf *frames, result *r) {
     result x;
     size_t at, n;
     int ok = 1;
     char what[160];
     run_once(o, resp, frames, FEED_WHOLE, 0, r);
     n = r->input_len;
-    if (!r->ev.p) b_str(&r->ev, "");
-    if (!r->ev_fed.p) b_str(&r->ev_fed, "");
-    if (!r->out.p) b_str(&r->out, "");
-    if (!r->info.p) b_str(&r->info, "");
-    if (!r->raw.p) b_str(&r->raw, "");
     if (n == 0) return;
     run_once(o, resp, frames, FEED_BYTES, 0, &x);
     snprintf(what, sizeof what, "byte-at-a-time feed gives the same events (%zu bytes)", n);
@@ -710,21 +678,21 @@ static void expect_fail(const result *r, int err, int code) {
     CHECK_EQ(r->error, err);
     CHECK_EQ(r->sent_close, code);
     snprintf(want, sizeof want, "err %d", err);
-    expect_has("an ERROR event carries the error", (const char *)r->ev_fed.p, want);
+    expect_has("an ERROR event carries the error", axt_buf_str(&r->ev_fed), want);
     snprintf(want, sizeof want, "close 1006 e%d:", err);
     {
         size_t wl = strlen(want), el = r->ev.len;
-        const char *ev = (const char *)r->ev.p;
+        const char *ev = axt_buf_str(&r->ev);
         if (!axt_check(el >= wl && strcmp(ev + el - wl, want) == 0, "the last event is CLOSE 1006 with the error", __FILE__, __LINE__))
             fprintf(stderr, "     got: %s\n     want it to end with: %s\n", ev, want);
     }
     if (code) {
         snprintf(want, sizeof want, "close %d", code);
-        last = strrchr((const char *)r->out.p, ';');
-        last = last ? last + 2 : (const char *)r->out.p;
+        last = strrchr(axt_buf_str(&r->out), ';');
+        last = last ? last + 2 : axt_buf_str(&r->out);
         if (!axt_check(strcmp(last, want) == 0, "the client's last frame is the close with the failure code", __FILE__, __LINE__))
-            fprintf(stderr, "     client frames: %s\n     want last: %s\n", r->out.p, want);
-        CHECK_EQ(count_sub((const char *)r->out.p, "close"), 1);
+            fprintf(stderr, "     client frames: %s\n     want last: %s\n", axt_buf_str(&r->out), want);
+        CHECK_EQ(count_sub(axt_buf_str(&r->out), "close"), 1);
     }
 }
 
@@ -738,7 +706,7 @@ static void test_accept_helper(void) {
 }
 
 static void check_request_basics(tconn *t, const char *want_line, const char *want_host) {
-    const char *req = (const char *)t->req.p;
+    const char *req = axt_buf_str(&t->req);
     size_t n = 0, line_len;
     const char *v;
     uint8_t raw[32];
@@ -746,7 +714,7 @@ static void check_request_basics(tconn *t, const char *want_line, const char *wa
     CHECK_EQ(t->init_rc, 0);
     CHECK_EQ(t->start_rc, 0);
     if (!req) { CHECK(!"no request queued"); return; }
-    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_HANDSHAKE);
+    CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_HANDSHAKE);
     snprintf(want, sizeof want, "%s\r\n", want_line);
     line_len = strlen(want);
     if (!axt_check(t->req.len >= line_len && memcmp(req, want, line_len) == 0, "request line", __FILE__, __LINE__))
@@ -773,7 +741,7 @@ static void check_request_basics(tconn *t, const char *want_line, const char *wa
 static void expect_injection_refused(const topts *o) {
     tconn *t = tc_new(o);
     CHECK(t->init_rc == AXWS_EINVAL || t->start_rc == AXWS_EINVAL);
-    CHECK(t->req.len == 0 || strstr((const char *)t->req.p, "X-Evil") == NULL);
+    CHECK(t->req.len == 0 || strstr(axt_buf_str(&t->req), "X-Evil") == NULL);
     tc_free(t);
 }
 
@@ -789,7 +757,7 @@ static void test_request(void) {
     o.url = "ws://example.com/chat?room=1&x=%20";
     t = tc_new(&o);
     check_request_basics(t, "GET /chat?room=1&x=%20 HTTP/1.1", "example.com");
-    req = t->req.p ? (const char *)t->req.p : "";
+    req = axt_buf_str(&t->req);
     CHECK(find_header(req, "Origin", &n) == NULL);
     CHECK(find_header(req, "Sec-WebSocket-Protocol", &n) == NULL);
     CHECK(find_header(req, "Sec-WebSocket-Extensions", &n) == NULL);
@@ -847,7 +815,7 @@ static void test_request(void) {
     o.headers = extra;
     t = tc_new(&o);
     check_request_basics(t, "GET /chat HTTP/1.1", "example.com");
-    req = t->req.p ? (const char *)t->req.p : "";
+    req = axt_buf_str(&t->req);
     CHECK(header_is(req, "Origin", "https://axiom.trade"));
     CHECK(header_is(req, "Sec-WebSocket-Protocol", "chat, superchat"));
     CHECK(header_is(req, "Cookie", "session=abc; theme=dark"));
@@ -909,7 +877,7 @@ static void test_request(void) {
 
 /* ================================================================== the upgrade response */
 
-static void hs_case(const char *name, const topts *o, const char *resp, const bytes *frames, result *r) {
+static void hs_case(const char *name, const topts *o, const char *resp, const axt_buf *frames, result *r) {
     set_case("handshake: %s", name);
     run_case(o, resp, frames, r);
 }
@@ -919,9 +887,9 @@ static void expect_hs_fail(const result *r, int err) {
     char want[80];
     CHECK_EQ(r->error, err);
     CHECK_EQ(r->sent_close, 0);
-    expect_str("no frame sent before the upgrade", (const char *)r->out.p, "");
+    expect_str("no frame sent before the upgrade", axt_buf_str(&r->out), "");
     snprintf(want, sizeof want, "err %d; close 1006 e%d:", err, err);
-    expect_str("events", (const char *)r->ev.p, want);
+    expect_str("events", axt_buf_str(&r->ev), want);
 }
 
 /* A response the client must refuse with `err`, nothing else to check. */
@@ -935,15 +903,15 @@ static void hs_refused(const char *name, const topts *o, const char *resp, int e
 static void test_handshake(void) {
     topts o;
     result r;
-    bytes f = {0};
+    axt_buf f = {0};
     memset(&o, 0, sizeof o);
 
     hs_case("plain 101", &o, RESP_OK, NULL, &r);
-    expect_str("events", (const char *)r.ev_fed.p, "open");
+    expect_str("events", axt_buf_str(&r.ev_fed), "open");
     CHECK_EQ(r.state_fed, AXWS_STATE_OPEN);
     CHECK_EQ(r.error, AXWS_ECLOSED); /* EOF without a close frame afterwards */
-    expect_str("events after EOF", (const char *)r.ev.p, "open; err -14; close 1006 e-14:");
-    expect_str("nothing sent", (const char *)r.out.p, "");
+    expect_str("events after EOF", axt_buf_str(&r.ev), "open; err -14; close 1006 e-14:");
+    expect_str("nothing sent", axt_buf_str(&r.out), "");
     r_free(&r);
 
     /* RFC 6455 4.1 (client requirement 2, 3): tokens and field names case-insensitive;
@@ -951,22 +919,22 @@ static void test_handshake(void) {
     hs_case("case-insensitive names and tokens", &o,
             "HTTP/1.1 101 Switching Protocols\r\nupgrade: WebSocket\r\nCONNECTION: UPGRADE\r\nsec-websocket-accept: {A}\r\n\r\n",
             NULL, &r);
-    expect_str("events", (const char *)r.ev_fed.p, "open");
+    expect_str("events", axt_buf_str(&r.ev_fed), "open");
     r_free(&r);
     hs_case("Connection: keep-alive, Upgrade", &o,
             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: keep-alive, Upgrade\r\nSec-WebSocket-Accept: {A}\r\n\r\n",
             NULL, &r);
-    expect_str("events", (const char *)r.ev_fed.p, "open");
+    expect_str("events", axt_buf_str(&r.ev_fed), "open");
     r_free(&r);
     hs_case("Connection: Upgrade,keep-alive without spaces, headers without OWS", &o,
             "HTTP/1.1 101 OK\r\nServer: x\r\nUpgrade:websocket\r\nConnection:upgrade,keep-alive\r\nSec-WebSocket-Accept:{A}\r\nDate: today\r\n\r\n",
             NULL, &r);
-    expect_str("events", (const char *)r.ev_fed.p, "open");
+    expect_str("events", axt_buf_str(&r.ev_fed), "open");
     r_free(&r);
     hs_case("trailing whitespace in values", &o,
             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket \t\r\nConnection: Upgrade  \r\nSec-WebSocket-Accept: {A} \r\n\r\n",
             NULL, &r);
-    expect_str("events", (const char *)r.ev_fed.p, "open");
+    expect_str("events", axt_buf_str(&r.ev_fed), "open");
     r_free(&r);
 
     /* status other than 101: the error carries status and reason; Location is exposed */
@@ -1042,12 +1010,12 @@ static void test_handshake(void) {
         so.subprotocols = "chat, superchat";
         hs_case("offered subprotocol chosen", &so,
                 "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Protocol: superchat\r\nSec-WebSocket-Accept: {A}\r\n\r\n", NULL, &r);
-        expect_str("events", (const char *)r.ev_fed.p, "open");
-        expect_str("negotiated", (const char *)r.info.p, "sub=superchat");
+        expect_str("events", axt_buf_str(&r.ev_fed), "open");
+        expect_str("negotiated", axt_buf_str(&r.info), "sub=superchat");
         r_free(&r);
         hs_case("offered subprotocols, none chosen", &so, RESP_OK, NULL, &r);
-        expect_str("events", (const char *)r.ev_fed.p, "open");
-        expect_str("negotiated", (const char *)r.info.p, "sub=NULL");
+        expect_str("events", axt_buf_str(&r.ev_fed), "open");
+        expect_str("negotiated", axt_buf_str(&r.info), "sub=NULL");
         r_free(&r);
         hs_case("subprotocol not among those offered", &so,
                 "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Protocol: superchat2\r\nSec-WebSocket-Accept: {A}\r\n\r\n", NULL, &r);
@@ -1073,8 +1041,8 @@ static void test_handshake(void) {
         ho.hdr_names[2] = "X-Missing";
         hs_case("response headers exposed", &ho,
                 "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nSet-Cookie: a=1; Path=/\r\nConnection: Upgrade\r\nX-Custom: yes\r\nSec-WebSocket-Accept: {A}\r\nset-cookie: b=2\r\n\r\n", NULL, &r);
-        expect_str("events", (const char *)r.ev_fed.p, "open");
-        expect_str("headers", (const char *)r.info.p,
+        expect_str("events", axt_buf_str(&r.ev_fed), "open");
+        expect_str("headers", axt_buf_str(&r.info),
                    "Set-Cookie[0]=a=1\\x3b Path=/; Set-Cookie[1]=b=2; x-custom[0]=yes; x-custom[1]=NULL; X-Missing[0]=NULL; X-Missing[1]=NULL; sub=NULL");
         r_free(&r);
     }
@@ -1083,45 +1051,45 @@ static void test_handshake(void) {
     sfs(&f, 0x81, "hi");
     sf(&f, 0x82, "\x00\x01\x02", 3);
     hs_case("frames in the same read as the 101", &o, RESP_OK, &f, &r);
-    expect_str("events", (const char *)r.ev_fed.p, "open; msg T:hi; msg B:\\x00\\x01\\x02");
+    expect_str("events", axt_buf_str(&r.ev_fed), "open; msg T:hi; msg B:\\x00\\x01\\x02");
     r_free(&r);
     o.stream = 1;
     hs_case("frames in the same read as the 101 (streaming)", &o, RESP_OK, &f, &r);
-    expect_str("events", (const char *)r.ev_fed.p, "open; msg T:hi; msg B:\\x00\\x01\\x02");
+    expect_str("events", axt_buf_str(&r.ev_fed), "open; msg T:hi; msg B:\\x00\\x01\\x02");
     r_free(&r);
     o.stream = 0;
-    b_free(&f);
+    axt_buf_free(&f);
 
     /* the 8 KiB limit (default max_handshake 8192) */
     {
-        bytes big = {0};
+        axt_buf big = {0};
         size_t target;
         for (target = 0; target < 5; target++) {
             /* sizes of the whole response: 8000 and 8192 fit, 8193 and 9000 do not; the last
                is a response whose end never comes */
             static const size_t sizes[5] = {8000, 8192, 8193, 9000, 20000};
             size_t remain;
-            big.len = 0;
-            b_str(&big, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {A}\r\n");
+            axt_buf_reset(&big);
+            axt_buf_puts(&big, RESP_HEAD);
             /* "{A}" becomes 28 characters, and the final CRLF adds 2 */
             remain = sizes[target] - (big.len + 25 + 2);
             while (remain > 0) {
                 size_t line = remain > 1000 ? 1000 : remain, k;
                 if (remain - line != 0 && remain - line < 10) line = remain - 10;
-                b_str(&big, "X-Pad: ");
-                for (k = 0; k + 9 < line; k++) b_byte(&big, 'a' + (int)(k % 26));
-                b_str(&big, "\r\n");
+                axt_buf_puts(&big, "X-Pad: ");
+                for (k = 0; k + 9 < line; k++) axt_buf_putc(&big, 'a' + (int)(k % 26));
+                axt_buf_puts(&big, "\r\n");
                 remain -= line;
             }
-            if (target < 4) b_str(&big, "\r\n");
-            else b_str(&big, "X-More: ...");
+            if (target < 4) axt_buf_puts(&big, "\r\n");
+            else axt_buf_puts(&big, "X-More: ...");
             {
                 char nm[64];
                 snprintf(nm, sizeof nm, "response of %zu bytes", target < 4 ? sizes[target] : (size_t)20000);
-                hs_case(nm, &o, b_cstr(&big), NULL, &r);
+                hs_case(nm, &o, axt_buf_str(&big), NULL, &r);
             }
             if (target < 2) {
-                expect_str("events", (const char *)r.ev_fed.p, "open");
+                expect_str("events", axt_buf_str(&r.ev_fed), "open");
             } else {
                 expect_hs_fail(&r, AXWS_ETOOBIG);
             }
@@ -1129,48 +1097,48 @@ static void test_handshake(void) {
         }
         /* An 8000-byte response followed by 1000 bytes of frames in the same read: the frame
            bytes do not count against the response limit. */
-        big.len = 0;
-        b_str(&big, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {A}\r\n");
-        while (big.len < 7900) b_str(&big, "X-Pad: 0123456789012345678901234567890123456789\r\n");
-        b_str(&big, "\r\n");
+        axt_buf_reset(&big);
+        axt_buf_puts(&big, RESP_HEAD);
+        while (big.len < 7900) axt_buf_puts(&big, "X-Pad: 0123456789012345678901234567890123456789\r\n");
+        axt_buf_puts(&big, "\r\n");
         {
             uint8_t *pl = ascii_payload(990);
             sf(&f, 0x81, pl, 990);
             free(pl);
         }
-        hs_case("big response + frames in one read", &o, b_cstr(&big), &f, &r);
+        hs_case("big response + frames in one read", &o, axt_buf_str(&big), &f, &r);
         {
             uint8_t *pl = ascii_payload(990);
             char want[100];
             snprintf(want, sizeof want, "open; msg T:990#%08x", (unsigned)fnv32(pl, 990));
-            expect_str("events", (const char *)r.ev_fed.p, want);
+            expect_str("events", axt_buf_str(&r.ev_fed), want);
             free(pl);
         }
         r_free(&r);
-        b_free(&f);
+        axt_buf_free(&f);
         /* a smaller configured limit */
         {
             topts mo = o;
             mo.max_handshake = 1024;
-            big.len = 0;
-            b_str(&big, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {A}\r\n");
-            while (big.len < 1100) b_str(&big, "X-Pad: 0123456789\r\n");
-            b_str(&big, "\r\n");
-            hs_case("response over a configured max_handshake of 1024", &mo, b_cstr(&big), NULL, &r);
+            axt_buf_reset(&big);
+            axt_buf_puts(&big, RESP_HEAD);
+            while (big.len < 1100) axt_buf_puts(&big, "X-Pad: 0123456789\r\n");
+            axt_buf_puts(&big, "\r\n");
+            hs_case("response over a configured max_handshake of 1024", &mo, axt_buf_str(&big), NULL, &r);
             expect_hs_fail(&r, AXWS_ETOOBIG);
             r_free(&r);
         }
-        b_free(&big);
+        axt_buf_free(&big);
     }
 }
 
 /* ================================================================== frames and messages */
 
 static const char *repr_s(const void *p, size_t n) {
-    static bytes b;
-    b.len = 0;
-    b_repr(&b, (const uint8_t *)p, n);
-    return b_cstr(&b);
+    static axt_buf b;
+    axt_buf_reset(&b);
+    log_repr(&b, (const uint8_t *)p, n);
+    return axt_buf_str(&b);
 }
 
 enum { M_MSG = 1, M_STREAM = 2, M_BOTH = 3 };
@@ -1180,7 +1148,7 @@ enum { M_MSG = 1, M_STREAM = 2, M_BOTH = 3 };
    expects the events want_ev + "; close 1006 e<err>:" after EOF, the client frames want_out
    followed by one close with fail_code. strict_close = 0 leaves the CLOSE event's code open
    (when the peer did send a close frame, though a bad one). */
-static void frames_case_x(const char *name, const topts *base, const bytes *f, int modes, const char *want_ev,
+static void frames_case_x(const char *name, const topts *base, const axt_buf *f, int modes, const char *want_ev,
                           const char *want_out, int fail_err, int fail_code, int strict_close) {
     int stream;
     for (stream = 0; stream < 2; stream++) {
@@ -1192,8 +1160,8 @@ static void frames_case_x(const char *name, const topts *base, const bytes *f, i
         set_case("%s [%s]", name, stream ? "streaming" : "msg_buf");
         run_case(&o, NULL, f, &r);
         if (!fail_err) {
-            expect_str("events", (const char *)r.ev_fed.p, want_ev);
-            expect_str("client frames", (const char *)r.out.p, want_out);
+            expect_str("events", axt_buf_str(&r.ev_fed), want_ev);
+            expect_str("client frames", axt_buf_str(&r.out), want_out);
             CHECK_EQ(r.state_fed, AXWS_STATE_OPEN);
             CHECK_EQ(r.sent_close, 0);
         } else {
@@ -1202,25 +1170,25 @@ static void frames_case_x(const char *name, const topts *base, const bytes *f, i
             if (strict_close) {
                 expect_fail(&r, fail_err, fail_code);
                 snprintf(want, sizeof want, "%s; close 1006 e%d:", want_ev, fail_err);
-                expect_str("events", (const char *)r.ev.p, want);
+                expect_str("events", axt_buf_str(&r.ev), want);
             } else {
                 snprintf(want, sizeof want, "%s; err %d; close ", want_ev, fail_err);
-                if (!axt_check(strncmp((const char *)r.ev.p, want, strlen(want)) == 0, "events", __FILE__, __LINE__))
-                    fprintf(stderr, "     got:  %s\n     want: %s...\n", r.ev.p, want);
-                CHECK_EQ(count_sub((const char *)r.ev.p, "close "), 1);
+                if (!axt_check(strncmp(axt_buf_str(&r.ev), want, strlen(want)) == 0, "events", __FILE__, __LINE__))
+                    fprintf(stderr, "     got:  %s\n     want: %s...\n", axt_buf_str(&r.ev), want);
+                CHECK_EQ(count_sub(axt_buf_str(&r.ev), "close "), 1);
             }
             snprintf(want, sizeof want, "%s%sclose %d", want_out, *want_out ? "; " : "", fail_code);
-            expect_str("client frames", (const char *)r.out.p, want);
+            expect_str("client frames", axt_buf_str(&r.out), want);
         }
         r_free(&r);
     }
 }
 
-static void ok_case(const char *name, const topts *o, const bytes *f, int modes, const char *want_ev, const char *want_out) {
+static void ok_case(const char *name, const topts *o, const axt_buf *f, int modes, const char *want_ev, const char *want_out) {
     frames_case_x(name, o, f, modes, want_ev, want_out, 0, 0, 1);
 }
 /* want_ev here lists the events up to and including "err N". */
-static void fail_case(const char *name, const topts *o, const bytes *f, int modes, const char *want_ev_before,
+static void fail_case(const char *name, const topts *o, const axt_buf *f, int modes, const char *want_ev_before,
                       int err, int code) {
     char ev[4096];
     snprintf(ev, sizeof ev, "%s; err %d", want_ev_before, err);
@@ -1235,7 +1203,7 @@ static void test_lengths(void) {
     for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         int bin;
         for (bin = 0; bin < 2; bin++) {
-            bytes f = {0};
+            axt_buf f = {0};
             uint8_t *pl = bin ? binary_payload(sizes[i]) : ascii_payload(sizes[i]);
             char want[200], name[100];
             sf(&f, bin ? 0x82 : 0x81, pl, sizes[i]);
@@ -1247,12 +1215,12 @@ static void test_lengths(void) {
             snprintf(name, sizeof name, "%s message of %zu bytes", bin ? "binary" : "text", sizes[i]);
             ok_case(name, &o, &f, M_BOTH, want, "");
             free(pl);
-            b_free(&f);
+            axt_buf_free(&f);
         }
     }
     /* several messages back to back in one read, of every length class */
     {
-        bytes f = {0};
+        axt_buf f = {0};
         uint8_t *a = ascii_payload(300), *b = binary_payload(70000);
         char want[400];
         sfs(&f, 0x81, "one");
@@ -1263,7 +1231,7 @@ static void test_lengths(void) {
         snprintf(want + strlen(want), sizeof want - strlen(want), "msg T:%s; msg B:", repr_s(a, 300));
         ok_case("four messages back to back", &o, &f, M_BOTH, want, "");
         free(a); free(b);
-        b_free(&f);
+        axt_buf_free(&f);
     }
 }
 
@@ -1271,33 +1239,33 @@ static tconn *tc_open(const topts *o); /* below, with the other helpers for open
 
 static void test_protocol_errors(void) {
     topts o;
-    bytes f = {0};
+    axt_buf f = {0};
     int op;
     uint8_t big[130];
     memset(&o, 0, sizeof o);
     memset(big, 'p', sizeof big);
 
     /* RFC 6455 5.2: RSV1-3 must be 0 unless an extension defines them (none is negotiated) */
-    f.len = 0; sfs(&f, 0xC1, "hi");
+    axt_buf_reset(&f); sfs(&f, 0xC1, "hi");
     fail_case("RSV1 on a text frame", &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
-    f.len = 0; sfs(&f, 0xA2, "hi");
+    axt_buf_reset(&f); sfs(&f, 0xA2, "hi");
     fail_case("RSV2 on a binary frame", &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
-    f.len = 0; sfs(&f, 0x91, "hi");
+    axt_buf_reset(&f); sfs(&f, 0x91, "hi");
     fail_case("RSV3 on a text frame", &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
-    f.len = 0; sfs(&f, 0xC9, "");
+    axt_buf_reset(&f); sfs(&f, 0xC9, "");
     fail_case("RSV1 on a ping", &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
-    f.len = 0; sfs(&f, 0x01, "a"); sfs(&f, 0xA0, "b");
+    axt_buf_reset(&f); sfs(&f, 0x01, "a"); sfs(&f, 0xA0, "b");
     fail_case("RSV2 on a continuation", &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
 
     /* RFC 6455 5.2: opcodes 3-7 and B-F are reserved */
     for (op = 3; op <= 15; op++) {
         char name[64];
         if (op >= 8 && op <= 10) continue;
-        f.len = 0;
+        axt_buf_reset(&f);
         sf(&f, 0x80 | op, "", 0);
         snprintf(name, sizeof name, "reserved opcode 0x%X", op);
         fail_case(name, &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
-        f.len = 0;
+        axt_buf_reset(&f);
         sfs(&f, 0x80 | op, "payload");
         snprintf(name, sizeof name, "reserved opcode 0x%X with a payload", op);
         fail_case(name, &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
@@ -1306,57 +1274,57 @@ static void test_protocol_errors(void) {
     /* RFC 6455 5.1: a client must close on a masked frame from the server */
     {
         static const uint8_t masked[] = {0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58};
-        f.len = 0;
-        b_put(&f, masked, sizeof masked);
+        axt_buf_reset(&f);
+        axt_buf_put(&f, masked, sizeof masked);
         fail_case("masked server frame (RFC 6455 5.7 example)", &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
-        f.len = 0;
-        b_put(&f, "\x89\x80\x01\x02\x03\x04", 6);
+        axt_buf_reset(&f);
+        axt_buf_put(&f, "\x89\x80\x01\x02\x03\x04", 6);
         fail_case("masked empty ping", &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
     }
 
     /* RFC 6455 5.5: control frames carry at most 125 bytes and are never fragmented */
-    f.len = 0; sf(&f, 0x89, big, 125);
+    axt_buf_reset(&f); sf(&f, 0x89, big, 125);
     {
         char ev[100], out[100];
         snprintf(ev, sizeof ev, "open; ping:%s", repr_s(big, 125));
         snprintf(out, sizeof out, "pong:%s", repr_s(big, 125));
         ok_case("ping of 125 bytes", &o, &f, M_BOTH, ev, out);
     }
-    f.len = 0; sf(&f, 0x89, big, 126);
+    axt_buf_reset(&f); sf(&f, 0x89, big, 126);
     fail_case("ping of 126 bytes", &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
-    f.len = 0; sf(&f, 0x8A, big, 126);
+    axt_buf_reset(&f); sf(&f, 0x8A, big, 126);
     fail_case("pong of 126 bytes", &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
-    f.len = 0; big[0] = 0x03; big[1] = 0xe8; sf(&f, 0x88, big, 126); big[0] = big[1] = 'p';
+    axt_buf_reset(&f); big[0] = 0x03; big[1] = 0xe8; sf(&f, 0x88, big, 126); big[0] = big[1] = 'p';
     fail_case("close of 126 bytes", &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
-    f.len = 0;
-    b_put(&f, "\x89\x7f\x00\x00\x00\x00\x00\x00\x01\x00", 10);
+    axt_buf_reset(&f);
+    axt_buf_put(&f, "\x89\x7f\x00\x00\x00\x00\x00\x00\x01\x00", 10);
     fail_case("ping with a 64-bit length of 256", &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
-    f.len = 0; sfs(&f, 0x09, "hi"); sfs(&f, 0x80, "");
+    axt_buf_reset(&f); sfs(&f, 0x09, "hi"); sfs(&f, 0x80, "");
     fail_case("fragmented ping", &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
-    f.len = 0; sfs(&f, 0x0A, "hi");
+    axt_buf_reset(&f); sfs(&f, 0x0A, "hi");
     fail_case("fragmented pong", &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
-    f.len = 0; sf(&f, 0x08, "\x03\xe8", 2);
+    axt_buf_reset(&f); sf(&f, 0x08, "\x03\xe8", 2);
     fail_case("fragmented close", &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
 
     /* RFC 6455 5.4: fragmentation rules */
-    f.len = 0; sfs(&f, 0x80, "hi");
+    axt_buf_reset(&f); sfs(&f, 0x80, "hi");
     fail_case("continuation without a start", &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
-    f.len = 0; sfs(&f, 0x00, "hi");
+    axt_buf_reset(&f); sfs(&f, 0x00, "hi");
     fail_case("non-final continuation without a start", &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
-    f.len = 0; sfs(&f, 0x81, "done"); sfs(&f, 0x80, "more");
+    axt_buf_reset(&f); sfs(&f, 0x81, "done"); sfs(&f, 0x80, "more");
     fail_case("continuation after a finished message", &o, &f, M_BOTH, "open; msg T:done", AXWS_EPROTO, 1002);
-    f.len = 0; sfs(&f, 0x01, "a"); sfs(&f, 0x81, "b");
+    axt_buf_reset(&f); sfs(&f, 0x01, "a"); sfs(&f, 0x81, "b");
     fail_case("text frame inside a fragmented text message", &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
-    f.len = 0; sfs(&f, 0x02, "a"); sfs(&f, 0x01, "b");
+    axt_buf_reset(&f); sfs(&f, 0x02, "a"); sfs(&f, 0x01, "b");
     fail_case("text frame inside a fragmented binary message", &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
-    f.len = 0; sfs(&f, 0x01, "a"); sfs(&f, 0x89, "p"); sfs(&f, 0x82, "b");
+    axt_buf_reset(&f); sfs(&f, 0x01, "a"); sfs(&f, 0x89, "p"); sfs(&f, 0x82, "b");
     frames_case_x("binary frame inside a fragmented message after a ping", &o, &f, M_BOTH, "open; ping:p; err -11",
                   "pong:p", AXWS_EPROTO, 1002, 1);
 
     /* RFC 6455 5.2: the most significant bit of a 64-bit length must be 0 */
-    f.len = 0; b_put(&f, "\x82\x7f\x80\x00\x00\x00\x00\x00\x00\x05", 10);
+    axt_buf_reset(&f); axt_buf_put(&f, "\x82\x7f\x80\x00\x00\x00\x00\x00\x00\x05", 10);
     fail_case("64-bit length with the top bit set", &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
-    f.len = 0; b_put(&f, "\x81\x7f\xff\xff\xff\xff\xff\xff\xff\xff", 10);
+    axt_buf_reset(&f); axt_buf_put(&f, "\x81\x7f\xff\xff\xff\xff\xff\xff\xff\xff", 10);
     fail_case("64-bit length of all ones", &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
 
     /* RFC 6455 5.2: "the minimal number of bytes MUST be used to encode the length": each
@@ -1373,9 +1341,9 @@ static void test_protocol_errors(void) {
         size_t k;
         for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
             uint8_t *pl = binary_payload(cases[k].len ? cases[k].len : 1);
-            f.len = 0;
-            b_put(&f, cases[k].hdr, cases[k].hlen);
-            b_put(&f, pl, cases[k].len);
+            axt_buf_reset(&f);
+            axt_buf_put(&f, cases[k].hdr, cases[k].hlen);
+            axt_buf_put(&f, pl, cases[k].len);
             if (!cases[k].ok) {
                 fail_case(cases[k].name, &o, &f, M_BOTH, "open", AXWS_EPROTO, 1002);
             } else {
@@ -1383,7 +1351,7 @@ static void test_protocol_errors(void) {
                 AXT_CASE(cases[k].name);
                 tc_feed(t, f.p, f.len, T0);
                 CHECK_EQ(axws_error(&t->c), 0);
-                CHECK(strstr(b_cstr(&t->ev), "msg B:") != NULL);
+                CHECK(strstr(axt_buf_str(&t->ev), "msg B:") != NULL);
                 tc_free(t);
             }
             free(pl);
@@ -1391,77 +1359,77 @@ static void test_protocol_errors(void) {
     }
 
     /* RFC 6455 5.5.1: a close body is empty or at least 2 bytes (the code) */
-    f.len = 0; sf(&f, 0x88, "\x03", 1);
+    axt_buf_reset(&f); sf(&f, 0x88, "\x03", 1);
     frames_case_x("close payload of 1 byte", &o, &f, M_BOTH, "open", "", AXWS_EPROTO, 1002, 0);
-    b_free(&f);
+    axt_buf_free(&f);
 }
 
 static void test_fragments_and_control(void) {
     topts o;
-    bytes f = {0};
+    axt_buf f = {0};
     memset(&o, 0, sizeof o);
 
-    f.len = 0; sfs(&f, 0x01, "Hel"); sfs(&f, 0x00, "l"); sfs(&f, 0x80, "o");
+    axt_buf_reset(&f); sfs(&f, 0x01, "Hel"); sfs(&f, 0x00, "l"); sfs(&f, 0x80, "o");
     ok_case("text in three fragments", &o, &f, M_BOTH, "open; msg T:Hello", "");
-    f.len = 0; sfs(&f, 0x02, "ab"); sfs(&f, 0x80, "cd");
+    axt_buf_reset(&f); sfs(&f, 0x02, "ab"); sfs(&f, 0x80, "cd");
     ok_case("binary in two fragments", &o, &f, M_BOTH, "open; msg B:abcd", "");
-    f.len = 0; sfs(&f, 0x01, ""); sfs(&f, 0x00, ""); sfs(&f, 0x80, "");
+    axt_buf_reset(&f); sfs(&f, 0x01, ""); sfs(&f, 0x00, ""); sfs(&f, 0x80, "");
     ok_case("empty fragments", &o, &f, M_BOTH, "open; msg T:", "");
-    f.len = 0; sfs(&f, 0x81, "");
+    axt_buf_reset(&f); sfs(&f, 0x81, "");
     ok_case("empty text message", &o, &f, M_BOTH, "open; msg T:", "");
 
     /* RFC 6455 5.4: control frames may be injected in the middle of a fragmented message */
-    f.len = 0;
+    axt_buf_reset(&f);
     sfs(&f, 0x01, "Hel"); sfs(&f, 0x89, "hi"); sfs(&f, 0x8A, ""); sfs(&f, 0x00, "l"); sfs(&f, 0x89, "");
     sfs(&f, 0x80, "o"); sfs(&f, 0x81, "next");
     ok_case("control frames between fragments", &o, &f, M_BOTH, "open; ping:hi; pong:; ping:; msg T:Hello; msg T:next",
             "pong:hi; pong:");
 
     /* RFC 6455 5.5.2/5.5.3: a ping is answered by a pong with the same payload */
-    f.len = 0; sfs(&f, 0x89, "hello");
+    axt_buf_reset(&f); sfs(&f, 0x89, "hello");
     ok_case("ping -> pong with its payload", &o, &f, M_BOTH, "open; ping:hello", "pong:hello");
-    f.len = 0; sfs(&f, 0x89, "");
+    axt_buf_reset(&f); sfs(&f, 0x89, "");
     ok_case("empty ping -> empty pong", &o, &f, M_BOTH, "open; ping:", "pong:");
-    f.len = 0; sf(&f, 0x89, "\x00\xff\x80", 3);
+    axt_buf_reset(&f); sf(&f, 0x89, "\x00\xff\x80", 3);
     ok_case("binary ping payload", &o, &f, M_BOTH, "open; ping:\\x00\\xff\\x80", "pong:\\x00\\xff\\x80");
-    f.len = 0; sfs(&f, 0x89, "1"); sfs(&f, 0x89, "2"); sfs(&f, 0x89, "3");
+    axt_buf_reset(&f); sfs(&f, 0x89, "1"); sfs(&f, 0x89, "2"); sfs(&f, 0x89, "3");
     ok_case("three pings, three pongs in order", &o, &f, M_BOTH, "open; ping:1; ping:2; ping:3", "pong:1; pong:2; pong:3");
-    f.len = 0; sfs(&f, 0x8A, "abc");
+    axt_buf_reset(&f); sfs(&f, 0x8A, "abc");
     ok_case("unsolicited pong is reported, not answered", &o, &f, M_BOTH, "open; pong:abc", "");
-    b_free(&f);
+    axt_buf_free(&f);
 }
 
 static void test_message_limits(void) {
     topts o;
-    bytes f = {0};
+    axt_buf f = {0};
     uint8_t *pl = binary_payload(200);
     memset(&o, 0, sizeof o);
     o.msg_size = 100;
 
-    f.len = 0; sf(&f, 0x82, pl, 100);
+    axt_buf_reset(&f); sf(&f, 0x82, pl, 100);
     {
         char want[120];
         snprintf(want, sizeof want, "open; msg B:%s", repr_s(pl, 100));
         ok_case("message of exactly msg_size", &o, &f, M_MSG, want, "");
     }
     /* Issue 2 item 6: a message bigger than msg_size closes with 1009 (RFC 6455 7.4.1) */
-    f.len = 0; sf(&f, 0x82, pl, 101);
+    axt_buf_reset(&f); sf(&f, 0x82, pl, 101);
     fail_case("message of msg_size + 1", &o, &f, M_MSG, "open", AXWS_ETOOBIG, 1009);
     {
         uint8_t *a = ascii_payload(150);
-        f.len = 0; sf(&f, 0x81, a, 150);
+        axt_buf_reset(&f); sf(&f, 0x81, a, 150);
         free(a);
     }
     fail_case("text message over msg_size", &o, &f, M_MSG, "open", AXWS_ETOOBIG, 1009);
-    f.len = 0; sf(&f, 0x02, pl, 60); sf(&f, 0x80, pl + 60, 41);
+    axt_buf_reset(&f); sf(&f, 0x02, pl, 60); sf(&f, 0x80, pl + 60, 41);
     fail_case("fragmented message over msg_size", &o, &f, M_MSG, "open", AXWS_ETOOBIG, 1009);
-    f.len = 0; sf(&f, 0x02, pl, 60); sf(&f, 0x80, pl + 60, 40);
+    axt_buf_reset(&f); sf(&f, 0x02, pl, 60); sf(&f, 0x80, pl + 60, 40);
     {
         char want[120];
         snprintf(want, sizeof want, "open; msg B:%s", repr_s(pl, 100));
         ok_case("fragmented message of exactly msg_size", &o, &f, M_MSG, want, "");
     }
-    f.len = 0; b_put(&f, "\x82\x7f\x00\x00\x01\x00\x00\x00\x00\x00", 10); b_put(&f, pl, 50);
+    axt_buf_reset(&f); axt_buf_put(&f, "\x82\x7f\x00\x00\x01\x00\x00\x00\x00\x00", 10); axt_buf_put(&f, pl, 50);
     fail_case("64-bit length of 2^40 in msg_buf mode", &o, &f, M_MSG, "open", AXWS_ETOOBIG, 1009);
     /* streaming mode: no size limit, a message bigger than any buffer passes through */
     {
@@ -1470,20 +1438,20 @@ static void test_message_limits(void) {
         so.stream = 1;
         set_case("64-bit length of 2^40 in streaming mode");
         run_case(&so, NULL, &f, &r);
-        expect_str("events", (const char *)r.ev_fed.p, "open");
+        expect_str("events", axt_buf_str(&r.ev_fed), "open");
         CHECK_EQ(r.state_fed, AXWS_STATE_OPEN);
         CHECK_EQ(r.error, AXWS_ECLOSED); /* only the EOF ends it */
-        expect_str("chunks", (const char *)r.raw.p, "chunk B off=0 len=50 fin=0");
+        expect_str("chunks", axt_buf_str(&r.raw), "chunk B off=0 len=50 fin=0");
         r_free(&r);
     }
     free(pl);
-    b_free(&f);
+    axt_buf_free(&f);
 }
 
 static void test_streaming(void) {
     topts o;
     tconn *t;
-    bytes resp = {0}, f = {0};
+    axt_buf resp = {0}, f = {0};
     uint8_t *pl = binary_payload(1000);
     size_t delivered;
     result r;
@@ -1503,29 +1471,29 @@ static void test_streaming(void) {
     CHECK_EQ(t->in_msg, 1);
     tc_feed(t, f.p + 604, 400, T0);
     CHECK_EQ(t->in_msg, 0);
-    expect_str("chunks", b_cstr(&t->raw), "chunk B off=0 len=300 fin=0; chunk B off=300 len=300 fin=0; chunk B off=600 len=400 fin=1");
+    expect_str("chunks", axt_buf_str(&t->raw), "chunk B off=0 len=300 fin=0; chunk B off=300 len=300 fin=0; chunk B off=600 len=400 fin=1");
     {
         char want[100];
         snprintf(want, sizeof want, "open; msg B:%s", repr_s(pl, 1000));
-        expect_str("events", b_cstr(&t->ev), want);
+        expect_str("events", axt_buf_str(&t->ev), want);
     }
     tc_free(t);
-    b_free(&resp);
+    axt_buf_free(&resp);
 
     /* chunks of a fragmented message carry the message's opcode, offsets run on, and only
        the last one has fin */
-    f.len = 0; sfs(&f, 0x01, "Hel"); sfs(&f, 0x89, "p"); sfs(&f, 0x80, "lo"); sfs(&f, 0x02, "ab"); sfs(&f, 0x80, "");
+    axt_buf_reset(&f); sfs(&f, 0x01, "Hel"); sfs(&f, 0x89, "p"); sfs(&f, 0x80, "lo"); sfs(&f, 0x02, "ab"); sfs(&f, 0x80, "");
     set_case("streaming: chunk opcode, offset, fin");
     run_case(&o, NULL, &f, &r);
-    expect_str("chunks", (const char *)r.raw.p,
+    expect_str("chunks", axt_buf_str(&r.raw),
                "chunk T off=0 len=3 fin=0; chunk T off=3 len=2 fin=1; chunk B off=0 len=2 fin=0; chunk B off=2 len=0 fin=1");
-    expect_str("events", (const char *)r.ev_fed.p, "open; ping:p; msg T:Hello; msg B:ab");
+    expect_str("events", axt_buf_str(&r.ev_fed), "open; ping:p; msg T:Hello; msg B:ab");
     r_free(&r);
 
-    f.len = 0; sfs(&f, 0x81, "");
+    axt_buf_reset(&f); sfs(&f, 0x81, "");
     set_case("streaming: an empty message is one empty final chunk");
     run_case(&o, NULL, &f, &r);
-    expect_str("chunks", (const char *)r.raw.p, "chunk T off=0 len=0 fin=1");
+    expect_str("chunks", axt_buf_str(&r.raw), "chunk T off=0 len=0 fin=1");
     r_free(&r);
 
     /* a message far bigger than every buffer: 1 MiB through a 4 KiB tx buffer, no msg_buf */
@@ -1534,7 +1502,7 @@ static void test_streaming(void) {
         topts so = o;
         char want[100];
         so.tx_size = 4096;
-        f.len = 0;
+        axt_buf_reset(&f);
         sf(&f, 0x02, huge, 600000);
         sf(&f, 0x80, huge + 600000, (1 << 20) - 600000);
         t = tc_new(&so);
@@ -1546,13 +1514,13 @@ static void test_streaming(void) {
             for (i = 0; i < f.len; i += 1500) tc_feed(t, f.p + i, f.len - i < 1500 ? f.len - i : 1500, T0);
         }
         snprintf(want, sizeof want, "open; msg B:%s", repr_s(huge, 1 << 20));
-        expect_str("events", b_cstr(&t->ev), want);
+        expect_str("events", axt_buf_str(&t->ev), want);
         tc_free(t);
         free(huge);
-        b_free(&resp);
+        axt_buf_free(&resp);
     }
     free(pl);
-    b_free(&f);
+    axt_buf_free(&f);
 }
 
 static void test_utf8(void) {
@@ -1565,21 +1533,21 @@ static void test_utf8(void) {
         "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\xF8\x88\x80\x80\x80", "\xFF", "\xFE", "\x80", "\xBF",
         "\xC2\x41", "\xE2\x82\x41", "\xF0\x9F\x98\x41", "a\xC2", "\xE2\x82", "\xF0\x9F\x98"};
     topts o;
-    bytes f = {0};
+    axt_buf f = {0};
     size_t i;
     memset(&o, 0, sizeof o);
 
     for (i = 0; i < sizeof valid / sizeof valid[0]; i++) {
         char name[80], want[200];
         size_t n = strlen(valid[i]), cut;
-        f.len = 0;
+        axt_buf_reset(&f);
         sfs(&f, 0x81, valid[i]);
         snprintf(name, sizeof name, "valid UTF-8 %zu", i);
         snprintf(want, sizeof want, "open; msg T:%s", repr_s(valid[i], n));
         ok_case(name, &o, &f, M_BOTH, want, "");
         /* the same text with a code point split across two frames at every byte */
         for (cut = 1; cut < n; cut++) {
-            f.len = 0;
+            axt_buf_reset(&f);
             sf(&f, 0x01, valid[i], cut);
             sf(&f, 0x80, valid[i] + cut, n - cut);
             snprintf(name, sizeof name, "valid UTF-8 %zu split across frames at %zu", i, cut);
@@ -1589,7 +1557,7 @@ static void test_utf8(void) {
     /* RFC 6455 8.1: invalid UTF-8 in a text message fails the connection with 1007 */
     for (i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
         char name[80];
-        f.len = 0;
+        axt_buf_reset(&f);
         sfs(&f, 0x81, invalid[i]);
         snprintf(name, sizeof name, "invalid UTF-8 %zu", i);
         fail_case(name, &o, &f, M_BOTH, "open", AXWS_EUTF8, 1007);
@@ -1599,12 +1567,12 @@ static void test_utf8(void) {
         char name[80];
         uint8_t *a = ascii_payload(80);
         a[i] = 0xFF;
-        f.len = 0;
+        axt_buf_reset(&f);
         sf(&f, 0x81, a, 80);
         snprintf(name, sizeof name, "0xFF at offset %zu of 80 ASCII bytes", i);
         fail_case(name, &o, &f, M_MSG, "open", AXWS_EUTF8, 1007);
         a[i] = 0xC3; a[i + 1] = 0xA9; /* é: valid */
-        f.len = 0;
+        axt_buf_reset(&f);
         sf(&f, 0x81, a, 80);
         {
             char want[300];
@@ -1615,39 +1583,39 @@ static void test_utf8(void) {
         free(a);
     }
     /* across fragments */
-    f.len = 0; sf(&f, 0x01, "\xE2", 1); sf(&f, 0x80, "\x41", 1);
+    axt_buf_reset(&f); sf(&f, 0x01, "\xE2", 1); sf(&f, 0x80, "\x41", 1);
     fail_case("lead byte, then ASCII in the next fragment", &o, &f, M_BOTH, "open", AXWS_EUTF8, 1007);
-    f.len = 0; sf(&f, 0x01, "\xE2\x82", 2); sfs(&f, 0x89, "p"); sf(&f, 0x80, "\xAC", 1);
+    axt_buf_reset(&f); sf(&f, 0x01, "\xE2\x82", 2); sfs(&f, 0x89, "p"); sf(&f, 0x80, "\xAC", 1);
     ok_case("code point split around a ping", &o, &f, M_BOTH, "open; ping:p; msg T:\\xe2\\x82\\xac", "pong:p");
-    f.len = 0; sf(&f, 0x01, "\xF0", 1); sf(&f, 0x00, "\x9F", 1); sf(&f, 0x00, "\x98", 1); sf(&f, 0x80, "\x80", 1);
+    axt_buf_reset(&f); sf(&f, 0x01, "\xF0", 1); sf(&f, 0x00, "\x9F", 1); sf(&f, 0x00, "\x98", 1); sf(&f, 0x80, "\x80", 1);
     ok_case("4-byte code point over four frames", &o, &f, M_BOTH, "open; msg T:\\xf0\\x9f\\x98\\x80", "");
-    f.len = 0; sf(&f, 0x01, "ok\xE2\x82", 4); sf(&f, 0x80, "", 0);
+    axt_buf_reset(&f); sf(&f, 0x01, "ok\xE2\x82", 4); sf(&f, 0x80, "", 0);
     fail_case("message ends inside a code point", &o, &f, M_BOTH, "open", AXWS_EUTF8, 1007);
-    f.len = 0; sf(&f, 0x82, "\xFF\xFE", 2);
+    axt_buf_reset(&f); sf(&f, 0x82, "\xFF\xFE", 2);
     ok_case("binary messages are not validated", &o, &f, M_BOTH, "open; msg B:\\xff\\xfe", "");
 
     /* Issue 2 item 6: fail at once, without waiting for the end of the message: a first
        fragment with an invalid byte, and nothing more; a long frame cut short after its
        invalid byte */
-    f.len = 0; sf(&f, 0x01, "ab\xFF" "cd", 5);
+    axt_buf_reset(&f); sf(&f, 0x01, "ab\xFF" "cd", 5);
     fail_case("invalid byte in the first fragment, no more fragments", &o, &f, M_BOTH, "open", AXWS_EUTF8, 1007);
     {
         uint8_t *a = ascii_payload(1000);
         a[5] = 0xC0;
-        f.len = 0;
+        axt_buf_reset(&f);
         sf(&f, 0x81, a, 1000);
         f.len = 4 + 10; /* the header and 10 payload bytes of 1000 */
         fail_case("invalid byte early in a 1000-byte frame, rest never sent", &o, &f, M_BOTH, "open", AXWS_EUTF8, 1007);
         free(a);
     }
-    b_free(&f);
+    axt_buf_free(&f);
 }
 
 static void test_close(void) {
     static const int valid[] = {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999};
     static const int invalid[] = {0, 1, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535};
     topts o;
-    bytes f = {0};
+    axt_buf f = {0};
     size_t i;
     result r;
     memset(&o, 0, sizeof o);
@@ -1655,14 +1623,14 @@ static void test_close(void) {
     /* RFC 6455 5.5.1: the reply echoes the peer's code (issue 2 item 7) */
     for (i = 0; i < sizeof valid / sizeof valid[0]; i++) {
         char out[40], ev[60];
-        f.len = 0;
+        axt_buf_reset(&f);
         sf_close(&f, valid[i], "", 0);
         set_case("valid close code %d is echoed", valid[i]);
         run_case(&o, NULL, &f, &r);
         snprintf(out, sizeof out, "close %d", valid[i]);
-        expect_str("client frames", (const char *)r.out.p, out);
+        expect_str("client frames", axt_buf_str(&r.out), out);
         snprintf(ev, sizeof ev, "open; close %d e0:", valid[i]);
-        expect_str("events", (const char *)r.ev.p, ev);
+        expect_str("events", axt_buf_str(&r.ev), ev);
         CHECK_EQ(r.error, 0);
         CHECK_EQ(r.close_code, valid[i]);
         CHECK_EQ(r.sent_close, valid[i]);
@@ -1671,96 +1639,96 @@ static void test_close(void) {
     /* RFC 6455 7.4: codes 0-999, 1004-1006, 1015-2999 and 5000+ fail with 1002 */
     for (i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
         char name[60];
-        f.len = 0;
+        axt_buf_reset(&f);
         sf_close(&f, invalid[i], "", 0);
         snprintf(name, sizeof name, "invalid close code %d", invalid[i]);
         frames_case_x(name, &o, &f, M_MSG, "open", "", AXWS_EPROTO, 1002, 0);
     }
 
-    f.len = 0; sf(&f, 0x88, "", 0);
+    axt_buf_reset(&f); sf(&f, 0x88, "", 0);
     set_case("close without a code: reply 1000, report 1005");
     run_case(&o, NULL, &f, &r);
-    expect_str("client frames", (const char *)r.out.p, "close 1000");
-    expect_str("events", (const char *)r.ev.p, "open; close 1005 e0:");
+    expect_str("client frames", axt_buf_str(&r.out), "close 1000");
+    expect_str("events", axt_buf_str(&r.ev), "open; close 1005 e0:");
     CHECK_EQ(r.close_code, 1005);
     CHECK_EQ(r.error, 0);
     r_free(&r);
 
-    f.len = 0; sf_close(&f, 1001, "going away \xC3\xA9", 13);
+    axt_buf_reset(&f); sf_close(&f, 1001, "going away \xC3\xA9", 13);
     set_case("close with a UTF-8 reason");
     run_case(&o, NULL, &f, &r);
-    expect_str("events", (const char *)r.ev.p, "open; close 1001 e0:going away \\xc3\\xa9");
-    expect_str("client frames", (const char *)r.out.p, "close 1001");
+    expect_str("events", axt_buf_str(&r.ev), "open; close 1001 e0:going away \\xc3\\xa9");
+    expect_str("client frames", axt_buf_str(&r.out), "close 1001");
     r_free(&r);
 
     {
         char reason[124];
         memset(reason, 'r', 123);
         reason[123] = 0;
-        f.len = 0; sf_close(&f, 1000, reason, 123);
+        axt_buf_reset(&f); sf_close(&f, 1000, reason, 123);
         set_case("close with a 123-byte reason (125-byte payload)");
         run_case(&o, NULL, &f, &r);
-        expect_has("events", (const char *)r.ev.p, "open; close 1000 e0:123#");
-        expect_str("client frames", (const char *)r.out.p, "close 1000");
+        expect_has("events", axt_buf_str(&r.ev), "open; close 1000 e0:123#");
+        expect_str("client frames", axt_buf_str(&r.out), "close 1000");
         r_free(&r);
     }
 
     /* RFC 6455 5.5.1 / 8.1: the reason is UTF-8; invalid fails with 1007 */
-    f.len = 0; sf_close(&f, 1000, "\xFF\xFE", 2);
+    axt_buf_reset(&f); sf_close(&f, 1000, "\xFF\xFE", 2);
     frames_case_x("close reason not UTF-8", &o, &f, M_BOTH, "open", "", AXWS_EUTF8, 1007, 0);
-    f.len = 0; sf_close(&f, 1000, "ok\xE2\x82", 4);
+    axt_buf_reset(&f); sf_close(&f, 1000, "ok\xE2\x82", 4);
     frames_case_x("close reason ending inside a code point", &o, &f, M_BOTH, "open", "", AXWS_EUTF8, 1007, 0);
 
     /* nothing is delivered after the peer's close (RFC 6455 5.5.1: no data after close) */
-    f.len = 0; sf_close(&f, 1000, "", 0); sfs(&f, 0x81, "late"); sfs(&f, 0x89, "late");
+    axt_buf_reset(&f); sf_close(&f, 1000, "", 0); sfs(&f, 0x81, "late"); sfs(&f, 0x89, "late");
     set_case("frames after the peer's close are ignored");
     run_case(&o, NULL, &f, &r);
-    expect_str("events", (const char *)r.ev.p, "open; close 1000 e0:");
-    expect_str("client frames", (const char *)r.out.p, "close 1000");
+    expect_str("events", axt_buf_str(&r.ev), "open; close 1000 e0:");
+    expect_str("client frames", axt_buf_str(&r.out), "close 1000");
     r_free(&r);
 
     /* a peer's close in the middle of a message (between fragments) */
-    f.len = 0; sfs(&f, 0x01, "part"); sf_close(&f, 1001, "", 0);
+    axt_buf_reset(&f); sfs(&f, 0x01, "part"); sf_close(&f, 1001, "", 0);
     set_case("close between fragments");
     run_case(&o, NULL, &f, &r);
-    expect_str("events", (const char *)r.ev.p, "open; close 1001 e0:");
-    expect_str("client frames", (const char *)r.out.p, "close 1001");
+    expect_str("events", axt_buf_str(&r.ev), "open; close 1001 e0:");
+    expect_str("client frames", axt_buf_str(&r.out), "close 1001");
     r_free(&r);
 
     /* EOF without a close frame: abnormal closure */
-    f.len = 0; sfs(&f, 0x81, "x");
+    axt_buf_reset(&f); sfs(&f, 0x81, "x");
     set_case("EOF without a close frame");
     run_case(&o, NULL, &f, &r);
-    expect_str("events", (const char *)r.ev.p, "open; msg T:x; err -14; close 1006 e-14:");
+    expect_str("events", axt_buf_str(&r.ev), "open; msg T:x; err -14; close 1006 e-14:");
     CHECK_EQ(r.error, AXWS_ECLOSED);
     CHECK_EQ(r.close_code, 1006);
     r_free(&r);
-    b_free(&f);
+    axt_buf_free(&f);
 }
 
 /* ================================================================== sending */
 
 static tconn *tc_open(const topts *o) {
     tconn *t = tc_new(o);
-    bytes resp = {0};
+    axt_buf resp = {0};
     if (t->init_rc || t->start_rc) return t;
     build_response(t, RESP_OK, &resp);
     tc_feed(t, resp.p, resp.len, T0);
-    b_free(&resp);
-    if (!axt_check(t->opens == 1 && axws_get_state(&t->c) == AXWS_STATE_OPEN, "connection opened", __FILE__, __LINE__))
-        fprintf(stderr, "     events: %s\n", b_cstr(&t->ev));
+    axt_buf_free(&resp);
+    if (!axt_check(t->opens == 1 && axws_conn_state(&t->c) == AXWS_STATE_OPEN, "connection opened", __FILE__, __LINE__))
+        fprintf(stderr, "     events: %s\n", axt_buf_str(&t->ev));
     return t;
 }
 
 /* The client frames queued so far (drained), decoded; returns how many. */
-static int tc_frames(tconn *t, cframe *fr, int max, bytes *store, bytes *log) {
+static int tc_frames(tconn *t, cframe *fr, int max, axt_buf *store, axt_buf *log) {
     size_t rest = 0;
     int n;
     tc_drain(t);
-    if (log) log->len = 0;
+    if (log) axt_buf_reset(log);
     n = decode_client(&t->out, store, fr, max, log, &rest);
     CHECK_EQ(rest, 0);
-    if (log) b_cstr(log);
+    if (log) axt_buf_str(log);
     return n;
 }
 
@@ -1809,7 +1777,7 @@ static void test_send_exact(void) {
     {
         tconn *t;
         cframe fr[8];
-        bytes store = {0}, log = {0};
+        axt_buf store = {0}, log = {0};
         AXT_CASE("send: ping and close bytes");
         t = tc_open(&o);
         CHECK_EQ(axws_ping(&t->c, "abc", 3), 0);
@@ -1817,14 +1785,14 @@ static void test_send_exact(void) {
         CHECK_EQ(axws_send(&t->c, AXWS_OP_TEXT, "t", 1), 0);
         CHECK_EQ(axws_send(&t->c, AXWS_OP_BINARY, "b", 1), 0);
         CHECK_EQ(tc_frames(t, fr, 8, &store, &log), 4);
-        expect_str("frames", (const char *)log.p, "ping:abc; ping:; text:t; binary:b");
+        expect_str("frames", axt_buf_str(&log), "ping:abc; ping:; text:t; binary:b");
         {
             uint8_t p126[126];
             memset(p126, 1, sizeof p126);
             CHECK(axws_ping(&t->c, p126, 126) < 0); /* RFC 6455 5.5: at most 125 */
         }
         tc_free(t);
-        b_free(&store); b_free(&log);
+        axt_buf_free(&store); axt_buf_free(&log);
     }
 }
 
@@ -1832,7 +1800,7 @@ static void test_send_masks(void) {
     topts o;
     tconn *t, *t2, *t3;
     cframe fr[64], fr2[64], fr3[64];
-    bytes s1 = {0}, s2 = {0}, s3 = {0};
+    axt_buf s1 = {0}, s2 = {0}, s3 = {0};
     int i, j, n, n2, n3, distinct = 1, zero = 0;
     memset(&o, 0, sizeof o);
 
@@ -1872,7 +1840,7 @@ static void test_send_masks(void) {
     /* all-zero payload: the wire shows the key itself, so a constant mask would be seen */
     CHECK(fr[1].len == 8 && !memcmp(fr[1].pl, "\0\0\0\0\0\0\0\0", 8));
     tc_free(t); tc_free(t2); tc_free(t3);
-    b_free(&s1); b_free(&s2); b_free(&s3);
+    axt_buf_free(&s1); axt_buf_free(&s2); axt_buf_free(&s3);
 }
 
 static void test_send_wouldblock(void) {
@@ -1896,11 +1864,11 @@ static void test_send_wouldblock(void) {
     CHECK_EQ(rc, AXWS_ETOOBIG);
     CHECK(axws_output(&t->c, &n) == NULL || n == 0); /* nothing partial */
     CHECK_EQ(axws_tx_free(&t->c), free0);
-    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_OPEN); /* not fatal */
+    CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_OPEN); /* not fatal */
     rc = axws_send_binary(&t->c, pl, free0 - 8);
     CHECK_EQ(rc, 0);
     tc_drain(t);
-    t->out.len = 0;
+    axt_buf_reset(&t->out);
 
     AXT_CASE("send: a message that does not fit the free space now is refused whole (AXWS_EWOULDBLOCK)");
     CHECK_EQ(axws_tx_free(&t->c), free0);
@@ -1956,7 +1924,7 @@ static void test_send_wouldblock(void) {
     o.tx_size = 512;
     t = tc_open(&o);
     {
-        bytes f = {0}, log = {0}, store = {0}, want = {0};
+        axt_buf f = {0}, log = {0}, store = {0}, want = {0};
         uint8_t pp[100];
         cframe fr[16];
         size_t off = 0, got;
@@ -1964,8 +1932,8 @@ static void test_send_wouldblock(void) {
         for (i = 0; i < 8; i++) {
             memset(pp, 'a' + i, sizeof pp);
             sf(&f, 0x89, pp, 100);
-            b_entry(&want);
-            b_fmt(&want, "pong:%s", repr_s(pp, 100));
+            log_entry(&want);
+            axt_buf_printf(&want, "pong:%s", repr_s(pp, 100));
         }
         got = axws_feed(&t->c, f.p, f.len, T0); /* without draining */
         CHECK(got < f.len);
@@ -1976,9 +1944,9 @@ static void test_send_wouldblock(void) {
         }
         CHECK_EQ(off, f.len);
         CHECK_EQ(tc_frames(t, fr, 16, &store, &log), 8);
-        expect_str("all eight pongs, in order", (const char *)log.p, b_cstr(&want));
-        CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_OPEN);
-        b_free(&f); b_free(&log); b_free(&store); b_free(&want);
+        expect_str("all eight pongs, in order", axt_buf_str(&log), axt_buf_str(&want));
+        CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_OPEN);
+        axt_buf_free(&f); axt_buf_free(&log); axt_buf_free(&store); axt_buf_free(&want);
     }
     tc_free(t);
     free(pl);
@@ -1988,7 +1956,7 @@ static void test_send_fragments(void) {
     topts o;
     tconn *t;
     cframe fr[64];
-    bytes store = {0}, log = {0};
+    axt_buf store = {0}, log = {0};
     memset(&o, 0, sizeof o);
 
     AXT_CASE("send: fragmented message, ping in between");
@@ -1999,10 +1967,10 @@ static void test_send_fragments(void) {
     CHECK_EQ(axws_send_fragment(&t->c, AXWS_OP_CONT, "o", 1, 1), 0);
     CHECK_EQ(axws_send_fragment(&t->c, AXWS_OP_BINARY, "b", 1, 1), 0); /* a one-fragment message */
     tc_frames(t, fr, 64, &store, &log);
-    expect_str("frames", (const char *)log.p, "text~:Hel; ping:p; cont~:l; cont:o; binary:b");
+    expect_str("frames", axt_buf_str(&log), "text~:Hel; ping:p; cont~:l; cont:o; binary:b");
 
     AXT_CASE("send: fragment misuse is refused and queues nothing");
-    t->out.len = 0;
+    axt_buf_reset(&t->out);
     CHECK(axws_send_fragment(&t->c, AXWS_OP_CONT, "x", 1, 1) < 0); /* no message started */
     CHECK_EQ(axws_send_fragment(&t->c, AXWS_OP_BINARY, "a", 1, 0), 0);
     /* RFC 6455 5.4: no other data frame may start inside a fragmented message */
@@ -2010,7 +1978,7 @@ static void test_send_fragments(void) {
     CHECK(axws_send_fragment(&t->c, AXWS_OP_TEXT, "x", 1, 0) < 0);
     CHECK_EQ(axws_send_fragment(&t->c, AXWS_OP_CONT, "b", 1, 1), 0);
     tc_frames(t, fr, 64, &store, &log);
-    expect_str("frames", (const char *)log.p, "binary~:a; cont:b");
+    expect_str("frames", axt_buf_str(&log), "binary~:a; cont:b");
     tc_free(t);
 
     AXT_CASE("send: a message larger than tx_buf, in fragments");
@@ -2018,7 +1986,7 @@ static void test_send_fragments(void) {
     t = tc_open(&o);
     {
         uint8_t *big = binary_payload(100000);
-        bytes joined = {0};
+        axt_buf joined = {0};
         size_t off = 0;
         int i, nf, ok = 1;
         CHECK_EQ(axws_send_binary(&t->c, big, 100000), AXWS_ETOOBIG); /* never fits 4 KiB */
@@ -2034,22 +2002,22 @@ static void test_send_fragments(void) {
         CHECK_EQ(nf, 34);
         for (i = 0; i < nf && i < 64; i++) {
             if (fr[i].op != (i == 0 ? AXWS_OP_BINARY : AXWS_OP_CONT) || fr[i].fin != (i == nf - 1) || !fr[i].masked) ok = 0;
-            b_put(&joined, fr[i].pl, fr[i].len);
+            axt_buf_put(&joined, fr[i].pl, fr[i].len);
         }
         CHECK(ok);
         CHECK(joined.len == 100000 && memcmp(joined.p, big, 100000) == 0);
-        b_free(&joined);
+        axt_buf_free(&joined);
         free(big);
     }
     tc_free(t);
-    b_free(&store); b_free(&log);
+    axt_buf_free(&store); axt_buf_free(&log);
 }
 
 static void test_client_close(void) {
     topts o;
     tconn *t;
     cframe fr[8];
-    bytes store = {0}, log = {0}, f = {0};
+    axt_buf store = {0}, log = {0}, f = {0};
     char reason[130];
     memset(&o, 0, sizeof o);
     o.close_timeout_ms = 2000;
@@ -2057,19 +2025,19 @@ static void test_client_close(void) {
     AXT_CASE("close: client-initiated handshake");
     t = tc_open(&o);
     CHECK_EQ(axws_close(&t->c, 1000, "done", T0 + 5), 0);
-    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_CLOSING);
+    CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_CLOSING);
     CHECK_EQ(axws_sent_close_code(&t->c), 1000);
     CHECK_EQ(tc_frames(t, fr, 8, &store, &log), 1);
-    expect_str("frames", (const char *)log.p, "close 1000");
+    expect_str("frames", axt_buf_str(&log), "close 1000");
     CHECK(fr[0].len == 6 && memcmp(fr[0].pl + 2, "done", 4) == 0);
     CHECK_EQ(axws_send_text(&t->c, "x", 1), AXWS_ESTATE); /* RFC 6455 5.5.1: no data after close */
-    t->out.len = 0;
+    axt_buf_reset(&t->out);
     sf_close(&f, 1000, "", 0);
     tc_feed(t, f.p, f.len, T0 + 10);
     tc_frames(t, fr, 8, &store, &log);
-    expect_str("no second close frame", (const char *)log.p, "");
+    expect_str("no second close frame", axt_buf_str(&log), "");
     tc_finish(t, T0 + 20);
-    expect_str("events", b_cstr(&t->ev), "open; close 1000 e0:");
+    expect_str("events", axt_buf_str(&t->ev), "open; close 1000 e0:");
     CHECK_EQ(axws_error(&t->c), 0);
     CHECK_EQ(axws_close_code(&t->c), 1000);
     tc_free(t);
@@ -2081,7 +2049,7 @@ static void test_client_close(void) {
         memset(&o2, 0, sizeof o2);
         o2.tx_size = AXWS_MIN_TX; /* 512: three pongs of 125 bytes and a fourth fill it */
         t = tc_open(&o2);
-        f.len = 0;
+        axt_buf_reset(&f);
         for (k = 0; k < 4; k++) {
             uint8_t pl[125];
             memset(pl, 'x', sizeof pl);
@@ -2092,22 +2060,22 @@ static void test_client_close(void) {
         n = axws_feed(&t->c, f.p, f.len, T0 + 5);
         CHECK(n > 0);
         CHECK_EQ(axws_error(&t->c), AXWS_EPROTO);
-        CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_CLOSING); /* not finished: the close is owed */
+        CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_CLOSING); /* not finished: the close is owed */
         tc_drain(t);
         CHECK_EQ(tc_frames(t, fr, 8, &store, &log), 5);
-        expect_str("frames", (const char *)log.p,
+        expect_str("frames", axt_buf_str(&log),
                    "pong:125#b5ab3a37; pong:125#b5ab3a37; pong:125#b5ab3a37; pong:110#7da2a11d; close 1002");
         CHECK_EQ(axws_sent_close_code(&t->c), 1002);
-        CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_CLOSED); /* written: the failed connection ends */
+        CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_CLOSED); /* written: the failed connection ends */
         tc_free(t);
-        f.len = 0;
+        axt_buf_reset(&f);
     }
 
     AXT_CASE("close: code 0 means 1000, no reason");
     t = tc_open(&o);
     CHECK_EQ(axws_close(&t->c, 0, NULL, T0), 0);
     CHECK_EQ(tc_frames(t, fr, 8, &store, &log), 1);
-    expect_str("frames", (const char *)log.p, "close 1000");
+    expect_str("frames", axt_buf_str(&log), "close 1000");
     CHECK_EQ(fr[0].len, 2);
     tc_free(t);
 
@@ -2116,7 +2084,7 @@ static void test_client_close(void) {
     memset(reason, 'r', sizeof reason);
     reason[124] = 0;
     CHECK(axws_close(&t->c, 1000, reason, T0) < 0);
-    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_OPEN);
+    CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_OPEN);
     reason[123] = 0;
     CHECK_EQ(axws_close(&t->c, 1000, reason, T0), 0);
     CHECK_EQ(tc_frames(t, fr, 8, &store, &log), 1);
@@ -2128,34 +2096,34 @@ static void test_client_close(void) {
     CHECK_EQ(axws_close(&t->c, 1001, NULL, T0 + 100), 0);
     tc_drain(t);
     axws_tick(&t->c, T0 + 100 + 1990);
-    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_CLOSING);
-    expect_str("no event yet", b_cstr(&t->ev), "open");
+    CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_CLOSING);
+    expect_str("no event yet", axt_buf_str(&t->ev), "open");
     axws_tick(&t->c, T0 + 100 + 2010);
-    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_CLOSED);
+    CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_CLOSED);
     CHECK_EQ(t->closes, 1);
-    expect_has("CLOSE event with 1006 (no close frame came)", b_cstr(&t->ev), "close 1006 ");
+    expect_has("CLOSE event with 1006 (no close frame came)", axt_buf_str(&t->ev), "close 1006 ");
     tc_free(t);
 
     AXT_CASE("close: echo from inside the callback");
     o.echo = 1;
     t = tc_open(&o);
-    f.len = 0;
+    axt_buf_reset(&f);
     sfs(&f, 0x81, "echo me");
     sf(&f, 0x82, "\x01\x02", 2);
     tc_feed(t, f.p, f.len, T0);
     CHECK_EQ(t->echo_rc, 0);
     tc_frames(t, fr, 8, &store, &log);
-    expect_str("frames", (const char *)log.p, "text:echo me; binary:\\x01\\x02");
+    expect_str("frames", axt_buf_str(&log), "text:echo me; binary:\\x01\\x02");
     tc_free(t);
-    b_free(&store); b_free(&log); b_free(&f);
+    axt_buf_free(&store); axt_buf_free(&log); axt_buf_free(&f);
 }
 
 static void test_callback_actions(void) {
     topts o;
     tconn *t;
-    bytes f = {0}, resp = {0};
+    axt_buf f = {0}, resp = {0};
     cframe fr[8];
-    bytes store = {0}, log = {0};
+    axt_buf store = {0}, log = {0};
     result r;
     memset(&o, 0, sizeof o);
 
@@ -2165,24 +2133,24 @@ static void test_callback_actions(void) {
     sfs(&f, 0x81, "first"); sfs(&f, 0x89, "p"); sf_close(&f, 1000, "", 0);
     set_case("callback: axws_close from inside MESSAGE");
     run_case(&o, NULL, &f, &r);
-    expect_has("events", (const char *)r.ev.p, "open; msg T:first");
-    expect_has("clean end", (const char *)r.ev.p, "close 1000 e0:");
-    CHECK_EQ(count_sub((const char *)r.out.p, "close"), 1);
-    expect_str("client frames start with the close", (const char *)r.out.p, "close 1000");
+    expect_has("events", axt_buf_str(&r.ev), "open; msg T:first");
+    expect_has("clean end", axt_buf_str(&r.ev), "close 1000 e0:");
+    CHECK_EQ(count_sub(axt_buf_str(&r.out), "close"), 1);
+    expect_str("client frames start with the close", axt_buf_str(&r.out), "close 1000");
     CHECK_EQ(r.error, 0);
     r_free(&r);
 
     /* the callback may abort: nothing more is delivered from the same feed */
     memset(&o, 0, sizeof o);
     o.abort_on_msg = 1;
-    f.len = 0;
+    axt_buf_reset(&f);
     sfs(&f, 0x81, "first"); sfs(&f, 0x81, "second"); sfs(&f, 0x89, "p");
     set_case("callback: axws_abort from inside MESSAGE");
     t = tc_open(&o);
     tc_feed(t, f.p, f.len, T0);
-    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_CLOSED);
+    CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_CLOSED);
     {
-        const char *ev = b_cstr(&t->ev);
+        const char *ev = axt_buf_str(&t->ev);
         CHECK(strstr(ev, "second") == NULL && strstr(ev, "ping") == NULL);
         CHECK(t->closes <= 1);
     }
@@ -2195,14 +2163,14 @@ static void test_callback_actions(void) {
     AXT_CASE("restart: axws_start on a CLOSED connection starts afresh");
     memset(&o, 0, sizeof o);
     t = tc_open(&o);
-    f.len = 0;
+    axt_buf_reset(&f);
     sfs(&f, 0x01, "half a message");
     tc_feed(t, f.p, f.len, T0);
     tc_finish(t, T0 + 1);
     CHECK_EQ(axws_error(&t->c), AXWS_ECLOSED);
-    t->req.len = 0; t->out.len = 0; t->ev.len = 0; t->opens = t->closes = 0;
+    axt_buf_reset(&t->req); axt_buf_reset(&t->out); axt_buf_reset(&t->ev); t->opens = t->closes = 0;
     CHECK_EQ(axws_start(&t->c, &t->url, T0 + 100), 0);
-    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_HANDSHAKE);
+    CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_HANDSHAKE);
     CHECK_EQ(axws_error(&t->c), 0);
     {
         size_t klen = 0;
@@ -2210,7 +2178,7 @@ static void test_callback_actions(void) {
         char oldkey[64];
         strcpy(oldkey, t->key);
         tc_drain_to(t, &t->req);
-        k = find_header(b_cstr(&t->req), "Sec-WebSocket-Key", &klen);
+        k = find_header(axt_buf_str(&t->req), "Sec-WebSocket-Key", &klen);
         CHECK(k && klen == 24);
         if (k && klen < sizeof t->key) {
             memcpy(t->key, k, klen);
@@ -2221,13 +2189,13 @@ static void test_callback_actions(void) {
     }
     build_response(t, RESP_OK, &resp);
     tc_feed(t, resp.p, resp.len, T0 + 100);
-    f.len = 0;
+    axt_buf_reset(&f);
     sfs(&f, 0x80, "x"); /* the old half message is gone: a continuation is now an error */
     tc_feed(t, f.p, f.len, T0 + 100);
-    expect_has("events", b_cstr(&t->ev), "open; err -11");
+    expect_has("events", axt_buf_str(&t->ev), "open; err -11");
     CHECK_EQ(axws_sent_close_code(&t->c), 1002);
     tc_free(t);
-    b_free(&f); b_free(&resp); b_free(&store); b_free(&log);
+    axt_buf_free(&f); axt_buf_free(&resp); axt_buf_free(&store); axt_buf_free(&log);
 }
 
 /* ================================================================== timers */
@@ -2236,7 +2204,7 @@ static void test_timers(void) {
     topts o;
     tconn *t;
     cframe fr[8];
-    bytes store = {0}, log = {0}, f = {0};
+    axt_buf store = {0}, log = {0}, f = {0};
 
     AXT_CASE("keepalive: a ping every keepalive_ms, not before");
     memset(&o, 0, sizeof o);
@@ -2248,7 +2216,7 @@ static void test_timers(void) {
     axws_tick(&t->c, T0 + 5001);
     CHECK_EQ(tc_frames(t, fr, 8, &store, &log), 1);
     CHECK(fr[0].op == AXWS_OP_PING && fr[0].fin && fr[0].masked);
-    t->out.len = 0;
+    axt_buf_reset(&t->out);
     axws_tick(&t->c, T0 + 5002);
     CHECK_EQ(tc_frames(t, fr, 8, &store, &log), 0); /* not a ping per tick */
     sfs(&f, 0x8A, "");
@@ -2259,17 +2227,17 @@ static void test_timers(void) {
     CHECK_EQ(tc_frames(t, fr, 8, &store, &log), 0);
     axws_tick(&t->c, T0 + 10001);
     CHECK_EQ(tc_frames(t, fr, 8, &store, &log), 1); /* the next beat: keepalive_ms after the last ping */
-    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_OPEN);
+    CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_OPEN);
     tc_free(t);
 
     AXT_CASE("keepalive: data flowing in does not hold the beat back");
     t = tc_open(&o);
-    f.len = 0;
+    axt_buf_reset(&f);
     sfs(&f, 0x81, "tick");
     tc_feed(t, f.p, f.len, T0 + 4000);
     axws_tick(&t->c, T0 + 5001);
     CHECK_EQ(tc_frames(t, fr, 8, &store, &log), 1);
-    t->out.len = 0;
+    axt_buf_reset(&t->out);
     tc_feed(t, f.p, f.len, T0 + 7000);
     axws_tick(&t->c, T0 + 9000);
     CHECK_EQ(tc_frames(t, fr, 8, &store, &log), 0);
@@ -2282,7 +2250,7 @@ static void test_timers(void) {
     t = tc_open(&o);
     axws_tick(&t->c, T0 + 3600 * 1000);
     CHECK_EQ(tc_frames(t, fr, 8, &store, &log), 0);
-    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_OPEN);
+    CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_OPEN);
     CHECK_EQ(axws_timeout_ms(&t->c, T0), -1);
     tc_free(t);
 
@@ -2291,19 +2259,19 @@ static void test_timers(void) {
     o.dead_peer_ms = 3000;
     t = tc_open(&o);
     axws_tick(&t->c, T0 + 2990);
-    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_OPEN);
-    f.len = 0;
+    CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_OPEN);
+    axt_buf_reset(&f);
     sfs(&f, 0x89, "alive");
     tc_feed(t, f.p, f.len, T0 + 2000); /* resets the timer */
     axws_tick(&t->c, T0 + 4990);
-    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_OPEN);
+    CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_OPEN);
     CHECK(axws_timeout_ms(&t->c, T0 + 4990) <= 10);
     axws_tick(&t->c, T0 + 5010);
     tc_drain(t);
     CHECK_EQ(axws_error(&t->c), AXWS_EDEADPEER);
-    expect_has("reported", b_cstr(&t->ev), "err -15");
+    expect_has("reported", axt_buf_str(&t->ev), "err -15");
     tc_finish(t, T0 + 5020);
-    expect_has("and closed", b_cstr(&t->ev), "close 1006 e-15:");
+    expect_has("and closed", axt_buf_str(&t->ev), "close 1006 e-15:");
     CHECK_EQ(t->closes, 1);
     tc_free(t);
 
@@ -2312,7 +2280,7 @@ static void test_timers(void) {
     o.dead_peer_ms = 3000;
     t = tc_open(&o);
     axws_pause_input(&t->c, 1);
-    f.len = 0;
+    axt_buf_reset(&f);
     sfs(&f, 0x81, "stalled");
     CHECK_EQ(axws_feed(&t->c, f.p, f.len, T0 + 2000), 0); /* a driver offers them again and again */
     CHECK_EQ(axws_feed(&t->c, f.p, f.len, T0 + 2900), 0);
@@ -2349,7 +2317,7 @@ static void test_timers(void) {
     /* the peer keeps sending (last_rx stays fresh) and never reads: fed, never drained */
     CHECK_EQ(axws_feed(&t->c, f.p, f.len, T0 + 600), f.len);
     axws_tick(&t->c, T0 + 900);
-    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_OPEN);
+    CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_OPEN);
     CHECK(axws_timeout_ms(&t->c, T0 + 900) <= 200); /* the stall's deadline, not last_rx's */
     CHECK_EQ(axws_feed(&t->c, f.p, f.len, T0 + 1050), f.len);
     axws_tick(&t->c, T0 + 1101);
@@ -2379,7 +2347,7 @@ static void test_timers(void) {
             axws_tick(&t->c, now);
         }
     }
-    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_OPEN);
+    CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_OPEN);
     CHECK_EQ(axws_error(&t->c), 0);
     tc_free(t);
 
@@ -2391,8 +2359,8 @@ static void test_timers(void) {
     CHECK_EQ(axws_close(&t->c, 1000, NULL, T0), 0);
     axws_tick(&t->c, T0 + 1001); /* the peer never answered */
     CHECK_EQ(t->closes, 1);
-    expect_str("events", b_cstr(&t->ev), "open; err -7; close 1006 e-7:");
-    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_HANDSHAKE);
+    expect_str("events", axt_buf_str(&t->ev), "open; err -7; close 1006 e-7:");
+    CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_HANDSHAKE);
     tc_free(t);
 
     AXT_CASE("handshake timeout");
@@ -2400,12 +2368,12 @@ static void test_timers(void) {
     o.handshake_timeout_ms = 3000;
     t = tc_new(&o);
     axws_tick(&t->c, T0 + 2990);
-    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_HANDSHAKE);
+    CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_HANDSHAKE);
     CHECK(axws_timeout_ms(&t->c, T0 + 2990) <= 10);
     axws_tick(&t->c, T0 + 3010);
     CHECK_EQ(axws_error(&t->c), AXWS_ETIMEDOUT);
-    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_CLOSED);
-    expect_str("events", b_cstr(&t->ev), "err -7; close 1006 e-7:");
+    CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_CLOSED);
+    expect_str("events", axt_buf_str(&t->ev), "err -7; close 1006 e-7:");
     tc_free(t);
 
     AXT_CASE("close timeout: default 2 s");
@@ -2413,22 +2381,22 @@ static void test_timers(void) {
     t = tc_open(&o);
     CHECK_EQ(axws_close(&t->c, 1000, NULL, T0), 0);
     axws_tick(&t->c, T0 + 1990);
-    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_CLOSING);
+    CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_CLOSING);
     CHECK(axws_timeout_ms(&t->c, T0 + 1990) <= 10);
     axws_tick(&t->c, T0 + 2010);
     CHECK_EQ(axws_error(&t->c), AXWS_ETIMEDOUT);
-    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_CLOSED);
+    CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_CLOSED);
     tc_free(t);
 
     AXT_CASE("handshake timeout: default 10 s");
     o.handshake_timeout_ms = 0;
     t = tc_new(&o);
     axws_tick(&t->c, T0 + 9990);
-    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_HANDSHAKE);
+    CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_HANDSHAKE);
     axws_tick(&t->c, T0 + 10010);
     CHECK_EQ(axws_error(&t->c), AXWS_ETIMEDOUT);
     tc_free(t);
-    b_free(&store); b_free(&log); b_free(&f);
+    axt_buf_free(&store); axt_buf_free(&log); axt_buf_free(&f);
 }
 
 /* axws_init refuses what cannot work, naming the kind of problem: a tx_buf too small for

@@ -592,7 +592,7 @@ static int t_open(tconn *t, int msg_mode, int deflate_bits, int nct, const char 
                          "Sec-WebSocket-Accept: %s\r\n%s%s%s\r\n",
                          t->c.accept, ext ? "Sec-WebSocket-Extensions: " : "", ext ? ext : "", ext ? "\r\n" : "");
     axws_feed(&t->c, resp, n, T0);
-    return (int)axws_get_state(&t->c);
+    return (int)axws_conn_state(&t->c);
 }
 
 /* Feed `in` cut at cuts[0..ncuts); returns the log. */
@@ -601,7 +601,7 @@ static const char *t_feed(tconn *t, const uint8_t *in, size_t n, const size_t *c
     int i;
     for (i = 0; i <= ncuts; i++) {
         size_t stop = i < ncuts ? cuts[i] : n;
-        while (at < stop && axws_get_state(&t->c) != AXWS_STATE_CLOSED) {
+        while (at < stop && axws_conn_state(&t->c) != AXWS_STATE_CLOSED) {
             size_t used = axws_feed(&t->c, in + at, stop - at, T0);
             if (!used) break;
             at += used;
@@ -710,7 +710,7 @@ static void test_offer_and_answer(void) {
             CHECK_EQ(axws_error(&g_t.c), AXWS_EHANDSHAKE);
             CHECK_EQ(g_t.c.fail_detail, answers[i].detail);
             axws_describe(&g_t.c, why, sizeof why);
-            CHECK(strstr(why, axws__detail_text(answers[i].detail)) != NULL);
+            CHECK(strstr(why, axws__describe_detail(answers[i].detail)) != NULL);
         }
     }
     AXT_CASE("configuration: buffers without axws_deflate_enable()");

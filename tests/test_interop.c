@@ -140,7 +140,7 @@ static int run_until(tclient **ts, int n, pred_fn pred, int timeout_ms) {
         int64_t now = axws_now_ms();
         for (i = 0; i < n; i++) {
             if (!pred(ts[i])) all = 0;
-            if (axws_get_state(&ts[i]->c) != AXWS_STATE_CLOSED) live++;
+            if (axws_conn_state(&ts[i]->c) != AXWS_STATE_CLOSED) live++;
         }
         if (all) return 1;
         if (!live || now >= deadline) return 0;
@@ -156,7 +156,7 @@ static int run_until(tclient **ts, int n, pred_fn pred, int timeout_ms) {
         if (deadline - now < wait) wait = (int)(deadline - now);
         poll(pfds, (nfds_t)k, wait);
         for (i = 0; i < n; i++)
-            if (axws_get_state(&ts[i]->c) != AXWS_STATE_CLOSED)
+            if (axws_conn_state(&ts[i]->c) != AXWS_STATE_CLOSED)
                 axws_step(&ts[i]->c, pfds + first[i], count[i], axws_now_ms());
     }
 }
@@ -223,7 +223,7 @@ static void close_and_check(tclient *t, int code, const char *what) {
     CHECK_EQ(t->close_code, code);
     CHECK_EQ(t->close_error, 0);
     CHECK_EQ(t->errors, 0);
-    CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_CLOSED);
+    CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_CLOSED);
 }
 
 /* ======================================================================== data */
@@ -487,7 +487,7 @@ static void test_many(const char *peer, const char *url) {
     for (i = 0; i < NCONN; i++) {
         if (many[i].closed && many[i].close_code == 1000 && many[i].close_error == 0 && !many[i].errors) clean++;
         matched += many[i].matched;
-        if (axws_get_state(&many[i].c) != AXWS_STATE_CLOSED) axws_abort(&many[i].c);
+        if (axws_conn_state(&many[i].c) != AXWS_STATE_CLOSED) axws_abort(&many[i].c);
     }
     CHECK_EQ(clean, NCONN);
     CHECK_EQ(matched, 5 * NCONN);

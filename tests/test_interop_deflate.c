@@ -85,7 +85,7 @@ static void on_event(axws_conn *c, const axws_event *ev, void *user) {
 /* Step until *flag becomes nonzero or the connection ends; 1 when the flag is set. */
 static int pump(tclient *t, int *flag, int want) {
     int64_t deadline = axws_now_ms() + TIMEOUT_MS;
-    while (*flag < want && axws_get_state(&t->c) != AXWS_STATE_CLOSED && axws_now_ms() < deadline) {
+    while (*flag < want && axws_conn_state(&t->c) != AXWS_STATE_CLOSED && axws_now_ms() < deadline) {
         struct pollfd p[AXWS_MAX_POLLFDS];
         int n = axws_pollfds(&t->c, p, AXWS_MAX_POLLFDS), to = axws_timeout_ms(&t->c, axws_now_ms());
         if (to < 0 || to > 100) to = 100;
@@ -261,7 +261,7 @@ static void run_axiom(int server_deflates) {
         CHECK_EQ(axws_error(axws_axiom_conn(&a)), 0);
         axws_axiom_disconnect(&a, axws_now_ms());
         deadline = axws_now_ms() + 3000;
-        while (axws_get_state(axws_axiom_conn(&a)) != AXWS_STATE_CLOSED && axws_now_ms() < deadline) {
+        while (axws_conn_state(axws_axiom_conn(&a)) != AXWS_STATE_CLOSED && axws_now_ms() < deadline) {
             struct pollfd p[AXWS_AXIOM_MAX_POLLFDS];
             int n = axws_axiom_pollfds(&a, p, AXWS_AXIOM_MAX_POLLFDS);
             axws_poll(p, (nfds_t)n, 50);

@@ -27,27 +27,13 @@ static uint64_t rnd(void) {
 }
 
 typedef struct transcript {
-    char *s;
-    size_t n, cap;
+    axt_buf tokens;        /* the tokens as text (see run) */
     int verdict;           /* AXWS_JSON_DONE or the error */
     uint64_t err_off;
     int bad_chunking;      /* chunks did not follow the rules */
 } transcript;
 
-static void tr_put(transcript *t, const char *s, size_t n) {
-    if (t->n + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 256;
-        while (cap < t->n + n + 1) cap *= 2;
-        t->s = (char *)realloc(t->s, cap);
-        if (!t->s) abort();
-        t->cap = cap;
-    }
-    memcpy(t->s + t->n, s, n);
-    t->n += n;
-    t->s[t->n] = 0;
-}
-
-static void tr_free(transcript *t) { free(t->s); memset(t, 0, sizeof *t); }
+static void tr_free(transcript *t) { axt_buf_free(&t->tokens); memset(t, 0, sizeof *t); }
 
 static const char tok_code[] = "?{}[]KSNTFZ";
 
@@ -64,9 +50,7 @@ static void run(const char *in, size_t len, const size_t *cuts, size_t ncuts, tr
     int r = AXWS_JSON_NEED_MORE, in_chunk = 0, chunk_type = 0;
     uint64_t chunk_off = 0;
     size_t tok_start = 0, chunk_total = 0;
-    char head[64];
     memset(t, 0, sizeof *t);
-    tr_put(t, "", 0);
     axws_json_init(&j, stack, stack_size);
     if (carry_size) axws_json_set_carry(&j, carry_buf, carry_size);
     for (;;) {
@@ -89,22 +73,21 @@ static void run(const char *in, size_t len, const size_t *cuts, size_t ncuts, tr
             if (!in_chunk || chunk_type != r || chunk_off != k.offset) t->bad_chunking = 1;
         } else {
             if (in_chunk) t->bad_chunking = 1;
-            tok_start = t->n;
-            snprintf(head, sizeof head, "%c%llu", tok_code[r], (unsigned long long)k.offset);
-            tr_put(t, head, strlen(head));
+            tok_start = t->tokens.len;
+            axt_buf_printf(&t->tokens, "%c%llu", tok_code[r], (unsigned long long)k.offset);
             if (r == AXWS_JSON_KEY || r == AXWS_JSON_STRING || r == AXWS_JSON_NUMBER)
-                tr_put(t, ":", 1);
+                axt_buf_putc(&t->tokens, ':');
         }
-        if (k.len) tr_put(t, k.data, k.len);
+        axt_buf_put(&t->tokens, k.data, k.len);
         in_chunk = k.more;
         chunk_type = r;
         chunk_off = k.offset;
-        if (!k.more) tr_put(t, " ", 1);
+        if (!k.more) axt_buf_putc(&t->tokens, ' ');
     }
     if (in_chunk && r >= 0) t->bad_chunking = 1;
     /* an error inside a token that came in chunks: drop its partial text, so that every
        way of splitting gives the same transcript */
-    if (in_chunk && r < 0) { t->n = tok_start; t->s[t->n] = 0; }
+    if (in_chunk && r < 0) axt_buf_cut(&t->tokens, tok_start);
     t->verdict = r;
     t->err_off = r < 0 ? axws_json_error_offset(&j) : 0;
     /* the error is sticky */
@@ -135,12 +118,12 @@ static int same_as_whole(const char *name, const char *how, const char *in, size
     int same;
     run(in, len, cuts, ncuts, &t, NULL, 0);
     same = t.verdict == whole->verdict && t.err_off == whole->err_off &&
-           strcmp(t.s, whole->s) == 0 && !t.bad_chunking;
+           strcmp(axt_buf_str(&t.tokens), axt_buf_str(&whole->tokens)) == 0 && !t.bad_chunking;
     if (!same)
         fprintf(stderr, "%s: %s (%zu cuts, first at %zu, carry %zu) differs: %d@%llu vs "
                 "%d@%llu\n  %.300s\n  %.300s\n", name, how, ncuts, ncuts ? cuts[0] : 0,
                 carry_size, t.verdict, (unsigned long long)t.err_off, whole->verdict,
-                (unsigned long long)whole->err_off, t.s, whole->s);
+                (unsigned long long)whole->err_off, axt_buf_str(&t.tokens), axt_buf_str(&whole->tokens));
     tr_free(&t);
     return same;
 }
@@ -289,8 +272,8 @@ static void test_vectors(void) {
         int r = run_all_ways(v->in, v->in, strlen(v->in), &t, 6);
         if (!CHECK_EQ(r, v->verdict)) fprintf(stderr, "  input: %s -> %s\n", v->in, axws_json_strerror(r));
         if (v->err_off >= 0 && !CHECK_EQ(t.err_off, v->err_off)) fprintf(stderr, "  input: %s\n", v->in);
-        if (v->tokens && !CHECK(strcmp(t.s, v->tokens) == 0))
-            fprintf(stderr, "  input: %s\n  got:  %s\n  want: %s\n", v->in, t.s, v->tokens);
+        if (v->tokens && !CHECK(strcmp(axt_buf_str(&t.tokens), v->tokens) == 0))
+            fprintf(stderr, "  input: %s\n  got:  %s\n  want: %s\n", v->in, axt_buf_str(&t.tokens), v->tokens);
         tr_free(&t);
     }
     /* a NUL byte is not whitespace */

@@ -84,14 +84,14 @@ static void pump(axws_conn *c, fake *f, int ms) {
 /* Run until the proxy holds at least n bytes (or the client closed, or ms passed). */
 static int until_bytes(axws_conn *c, fake *f, size_t n, int ms) {
     int64_t end = axws_now_ms() + ms;
-    while (f->have < n && axws_get_state(c) != AXWS_STATE_CLOSED && axws_now_ms() < end) pump(c, f, 10);
+    while (f->have < n && axws_conn_state(c) != AXWS_STATE_CLOSED && axws_now_ms() < end) pump(c, f, 10);
     return f->have >= n;
 }
 
 static int until_closed(axws_conn *c, fake *f, int ms) {
     int64_t end = axws_now_ms() + ms;
-    while (axws_get_state(c) != AXWS_STATE_CLOSED && axws_now_ms() < end) pump(c, f, 10);
-    return axws_get_state(c) == AXWS_STATE_CLOSED;
+    while (axws_conn_state(c) != AXWS_STATE_CLOSED && axws_now_ms() < end) pump(c, f, 10);
+    return axws_conn_state(c) == AXWS_STATE_CLOSED;
 }
 
 /* The proxy received exactly p[0..n) next: compare and consume. */
@@ -178,11 +178,11 @@ static void test_http_tunnel(void) {
     snprintf(want, sizeof want, "CONNECT example.com:8080 HTTP/1.1\r\nHost: example.com:8080\r\n"
                                 "Proxy-Authorization: Basic %s\r\n\r\n", b64);
     CHECK(expect(&c, &f, want, strlen(want)));
-    CHECK_EQ(axws_get_state(&c), AXWS_STATE_CONNECTING); /* the tunnel is a part of connecting */
+    CHECK_EQ(axws_conn_state(&c), AXWS_STATE_CONNECTING); /* the tunnel is a part of connecting */
     answer(&c, &f, LIT("HTTP/1.1 200 Connection established\r\nX: y\r\n\r\n"), 1);
     /* the upgrade request, for the server: its Host, its path */
     CHECK(expect(&c, &f, LIT("GET /chat?x=1 HTTP/1.1\r\nHost: example.com:8080\r\n")));
-    CHECK_EQ(axws_get_state(&c), AXWS_STATE_HANDSHAKE);
+    CHECK_EQ(axws_conn_state(&c), AXWS_STATE_HANDSHAKE);
     CHECK_EQ(axws_proxy_status(&c), 200);
     answer(&c, &f, LIT("HTTP/1.1 404 Not Found\r\n\r\n"), 0);
     CHECK(until_closed(&c, &f, 2000));
@@ -317,7 +317,7 @@ static void test_tls_through(void) {
     }
     CHECK(sni);
     CHECK(!proxy_name);
-    CHECK_EQ(axws_get_state(&c), AXWS_STATE_TLS);
+    CHECK_EQ(axws_conn_state(&c), AXWS_STATE_TLS);
     axws_abort(&c);
     fake_close(&f);
 }
@@ -476,7 +476,7 @@ static void test_config(void) {
         if (!CHECK_EQ(axws_connect(&c, "ws://example.com/", axws_now_ms()), AXWS_EURL))
             fprintf(stderr, "  accepted: %s\n", bad[i]);
         CHECK(described(&c, "malformed URL; cfg.proxy is not [http:// | socks5:// | socks5h://]"));
-        CHECK_EQ(axws_get_state(&c), AXWS_STATE_CLOSED);
+        CHECK_EQ(axws_conn_state(&c), AXWS_STATE_CLOSED);
     }
     memset(long_user, 'u', 256);
     snprintf(proxy, sizeof proxy, "socks5://%s:pw@h", long_user); /* RFC 1929: 255 bytes at most */

@@ -96,12 +96,12 @@ static void test_edge_triggered(void) {
     snprintf(resp, sizeof resp, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
              "Sec-WebSocket-Accept: %s\r\n\r\n", accept_value);
     CHECK(send(srv, resp, strlen(resp), 0) == (ssize_t)strlen(resp));
-    while (axws_get_state(&c) != AXWS_STATE_OPEN && axws_now_ms() < end) {
+    while (axws_conn_state(&c) != AXWS_STATE_OPEN && axws_now_ms() < end) {
         int n = axws_pollfds(&c, p, AXWS_MAX_POLLFDS);
         poll(p, (nfds_t)n, 10);
         axws_step(&c, p, n, axws_now_ms());
     }
-    CHECK_EQ(axws_get_state(&c), AXWS_STATE_OPEN);
+    CHECK_EQ(axws_conn_state(&c), AXWS_STATE_OPEN);
     /* 3,000 frames of 100 bytes (306 KB) wait in the socket: more than one step's 16 reads
        of a 4 KiB rx_buf take */
     frame[0] = 0x81;
@@ -172,7 +172,7 @@ static void test_null_step(void) {
         lp.fd = good;
         lp.events = POLLIN;
         lp.revents = 0;
-        while (axws_now_ms() < end && axws_get_state(&c) != AXWS_STATE_CLOSED) {
+        while (axws_now_ms() < end && axws_conn_state(&c) != AXWS_STATE_CLOSED) {
             axws_step(&c, NULL, 0, axws_now_ms());
             if (poll(&lp, 1, 10) > 0) break; /* the second address was reached */
         }

@@ -316,7 +316,7 @@ static void run_all(tclient *const *ts, int n) {
         int i, np = 0, live = 0, timeout = 1000;
         for (i = 0; i < n; i++) {
             int k, to;
-            if (axws_get_state(&ts[i]->c) == AXWS_STATE_CLOSED) continue;
+            if (axws_conn_state(&ts[i]->c) == AXWS_STATE_CLOSED) continue;
             live++;
             k = axws_pollfds(&ts[i]->c, &p[np], 1);
             np += k;
@@ -331,7 +331,7 @@ static void run_all(tclient *const *ts, int n) {
         }
         poll(p, (nfds_t)np, timeout);
         for (i = 0; i < n; i++)
-            if (axws_get_state(&ts[i]->c) != AXWS_STATE_CLOSED) axws_step(&ts[i]->c, p, np, axws_now_ms());
+            if (axws_conn_state(&ts[i]->c) != AXWS_STATE_CLOSED) axws_step(&ts[i]->c, p, np, axws_now_ms());
     }
 }
 
@@ -704,7 +704,7 @@ static void test_failures(int py_port) {
         /* known when connecting: axws_connect itself refuses, nothing is retried later */
         CHECK_EQ(axws_connect(&t->c, wss(py_port), axws_now_ms()), AXWS_ENOBUFS);
         CHECK_EQ(axws_error(&t->c), AXWS_ENOBUFS);
-        CHECK_EQ(axws_get_state(&t->c), AXWS_STATE_CLOSED);
+        CHECK_EQ(axws_conn_state(&t->c), AXWS_STATE_CLOSED);
         axws_describe(&t->c, last_desc, sizeof last_desc);
         {
             char want[200];
@@ -731,7 +731,7 @@ static const char drv_src[] =
     "  cfg.trust_anchors = tas; cfg.trust_anchor_count = tas_count; cfg.servername = \"localhost\";\n"
     "  cfg.on_event = ev; axws_init(&c, &cfg);\n"
     "  if (axws_connect(&c, argv[1], axws_now_ms())) return 3;\n"
-    "  while (axws_get_state(&c) != AXWS_STATE_CLOSED) { struct pollfd p[1];\n"
+    "  while (axws_conn_state(&c) != AXWS_STATE_CLOSED) { struct pollfd p[1];\n"
     "    int n = axws_pollfds(&c, p, 1); poll(p, (nfds_t)n, axws_timeout_ms(&c, axws_now_ms()));\n"
     "    axws_step(&c, p, n, axws_now_ms()); }\n"
     "  if (axws_error(&c)) fprintf(stderr, \"drv: %s / %s\\n\", axws_strerror(axws_error(&c)),\n"

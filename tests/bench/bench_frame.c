@@ -93,7 +93,7 @@ static void open_conn(axws_conn *c, int stream, size_t tx_size) {
     axws__accept_value(key, accept); /* the library's own: sha1 + base64 */
     snprintf(resp, sizeof resp, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
              "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n\r\n", accept);
-    if (axws_feed(c, resp, strlen(resp), 1) != strlen(resp) || axws_get_state(c) != AXWS_STATE_OPEN) {
+    if (axws_feed(c, resp, strlen(resp), 1) != strlen(resp) || axws_conn_state(c) != AXWS_STATE_OPEN) {
         fprintf(stderr, "bench: upgrade refused\n");
         exit(1);
     }
@@ -197,7 +197,7 @@ static int run_decode(line *L, size_t size, int text, int stream) {
     open_conn(&d.c, stream, 4096);
     before = ev_count;
     decode_iter(&d);
-    if (ev_count - before != d.frames || axws_get_state(&d.c) != AXWS_STATE_OPEN) {
+    if (ev_count - before != d.frames || axws_conn_state(&d.c) != AXWS_STATE_OPEN) {
         fprintf(stderr, "bench: decode delivered %llu of %zu messages\n", (unsigned long long)(ev_count - before), d.frames);
         exit(1);
     }

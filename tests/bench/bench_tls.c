@@ -247,7 +247,7 @@ static int once(run *r, int port, int secure, unsigned long n, unsigned long siz
     conn.cfg.user = r;
     r->t_connect = now_us();
     if (axws_connect(&conn, url, axws_now_ms()) != 0) return -1;
-    while (axws_get_state(&conn) != AXWS_STATE_CLOSED) {
+    while (axws_conn_state(&conn) != AXWS_STATE_CLOSED) {
         struct pollfd p[1];
         int k = axws_pollfds(&conn, p, 1);
         poll(p, (nfds_t)k, axws_timeout_ms(&conn, axws_now_ms()));

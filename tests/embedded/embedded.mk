@@ -17,9 +17,9 @@ EMB_B       := $(B)/embedded
 EMB_ARCH    := -mcpu=cortex-m4 -mthumb
 comma       := ,
 # what an embedded build uses: -Os, one section per function and object (so the linker
-# drops what is not called), warnings as errors, asserts off, no BearSSL
+# drops what is not called), warnings as errors, asserts off, no BearSSL, no statistics
 EMB_CFLAGS  := -std=c99 $(EMB_ARCH) -Os -ffunction-sections -fdata-sections -Wall -Wextra -Werror \
-               -DNDEBUG '-DAXWS_ASSERT(x)=((void)0)' -DAXWS_NO_TLS -I$(EMB_B) -Itests -I$(EMB_D)
+               -DNDEBUG '-DAXWS_ASSERT(x)=((void)0)' -DAXWS_NO_TLS -DAXWS_NO_STATS -I$(EMB_B) -Itests -I$(EMB_D)
 EMB_LDFLAGS := $(EMB_ARCH) --specs=nano.specs --specs=rdimon.specs -nostartfiles \
                -T $(EMB_D)/mps2-an386.ld -Wl,--gc-sections
 # exit status through semihosting (SYS_EXIT_EXTENDED): a failing program makes QEMU fail
@@ -133,7 +133,8 @@ $(EMB_B)/%/all-kept.elf: $(EMB_B)/%/axws_lib.o $(EMB_B)/size/nothing.o $(EMB_B)/
 # RAM of an Axiom client in the README's small configuration, wss:// both ways: TLS on, so
 # BearSSL's headers (only them, not the host's libc headers) go on the include path
 EMB_RAM_DEFS := -DAXWS_PORT_LWIP $(EMB_LWIP) -DAXWS_AXIOM_MAX_ROOMS=4 -DAXWS_AXIOM_TOKEN_MAX=1023 \
-                -DAXWS_AXIOM_ARENA_SIZE=1024 -DAXWS_AXIOM_CAPTURE_MAX=128 -DAXWS_AXIOM_RAW_MAX=256
+                -DAXWS_AXIOM_ARENA_SIZE=1024 -DAXWS_AXIOM_CAPTURE_MAX=128 -DAXWS_AXIOM_RAW_MAX=256 \
+                -DAXWS_AXIOM_LATENCY_WINDOW=32 -DAXWS_AXIOM_CONFLATE_SLOTS=1 -DAXWS_AXIOM_CONFLATE_MAX=64
 $(EMB_B)/bearssl-inc/bearssl.h:
 	@mkdir -p $(dir $@)
 	@ln -sf /usr/include/bearssl.h /usr/include/bearssl/*.h $(dir $@)

@@ -57,7 +57,7 @@ static void use_core(void) {
     sink += axws_ping(&c, vbuf, vlen);
     sink += axws_close(&c, 1000, vbuf, 3);
     axws_feed_eof(&c, 4);
-    sink += (int)axws_get_state(&c) + axws_error(&c) + axws_close_code(&c);
+    sink += (int)axws_conn_state(&c) + axws_error(&c) + axws_close_code(&c);
 }
 #endif
 

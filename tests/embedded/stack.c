@@ -91,9 +91,9 @@ static void stack_core(void) {
         }
     }
     CHECK_EQ(i, len);
-    CHECK_EQ(axws_get_state(&c), AXWS_STATE_CLOSING); /* the close handshake ends at EOF */
+    CHECK_EQ(axws_conn_state(&c), AXWS_STATE_CLOSING); /* the close handshake ends at EOF */
     PROBE(depth[6], axws_feed_eof(&c, T0));
-    CHECK_EQ(axws_get_state(&c), AXWS_STATE_CLOSED);
+    CHECK_EQ(axws_conn_state(&c), AXWS_STATE_CLOSED);
     CHECK_EQ(events, 5); /* open, ping, two messages, close */
     CHECK_EQ(axws_init(&c2, &cfg), 0);
     CHECK_EQ(axws_start(&c2, &url, T0), 0);

@@ -54,6 +54,8 @@ const HELP = `usage: node axiom_standin.js [options]
   --rate ROOM=N          messages per second for a room, a kind (new_pairs, sol_price, block_hash,
                          sol-priority-fee, connection_monitor, lighthouse, e-, s:, v:, t:, f:,
                          td:, a:, mint, typed, malformed) or "default" (2); repeatable
+  --delay ROOM=MS        send a room's (or kind's) messages MS late, made when they would have
+                         gone out (connection_monitor's timestamp then shows the delay); repeatable
   --price MINT=V         starting price of a mint room; repeatable
   --volatility F         relative step of the price random walk (0.02)
   --drift F              relative drift added to every price step (0), e.g. 0.01 = +1% a step
@@ -75,7 +77,7 @@ const OPTS = {
     origin: ['str', 'https://axiom.trade'], 'expect-host': ['str', null],
     'strict-headers': ['bool', false], 'ws-only': ['bool', false], deflate: ['bool', false],
     'rotate-refresh': ['bool', false], 'no-cf-cookie': ['bool', false], 'refresh-chunked': ['bool', false],
-    rate: ['list', null], price: ['list', null], 'lighthouse-kb': ['num', 0], drift: ['num', 0], volatility: ['num', 0.02], seed: ['int', null],
+    rate: ['list', null], delay: ['list', null], price: ['list', null], 'lighthouse-kb': ['num', 0], drift: ['num', 0], volatility: ['num', 0.02], seed: ['int', null],
     frames: ['str', path.join(__dirname, '..', 'data', 'frames.jsonl')],
     typed: ['bool', false], malformed: ['bool', false], 'market-updates': ['bool', false],
     hello: ['bool', false],
@@ -96,7 +98,7 @@ function usageError(msg) {
 function parseArgs(argv) {
     const o = {};
     for (const [k, [, d]] of Object.entries(OPTS)) o[k] = d === null ? null : d;
-    o.rate = []; o.price = [];
+    o.rate = []; o.delay = []; o.price = [];
     for (let i = 0; i < argv.length; i++) {
         let a = argv[i];
         if (!a.startsWith('--')) usageError(`unexpected argument ${a}`);
@@ -436,13 +438,26 @@ const state = {
         drop_mode: opt['drop-mode'],
     },
     rates: { default: 2 },
+    delays: {},
     typed: opt.typed, malformed: opt.malformed, marketUpdates: opt['market-updates'], hello: opt.hello,
 };
+for (const r of opt.delay) {
+    const eq = r.lastIndexOf('=');
+    const v = Number(r.slice(eq + 1));
+    if (eq <= 0 || !Number.isFinite(v) || v < 0) usageError(`--delay wants ROOM=MS, got ${r}`);
+    state.delays[r.slice(0, eq)] = v;
+}
 for (const r of opt.rate) {
     const eq = r.lastIndexOf('=');
     const v = Number(r.slice(eq + 1));
     if (eq <= 0 || !Number.isFinite(v) || v < 0) usageError(`--rate wants ROOM=PER_SECOND, got ${r}`);
     state.rates[r.slice(0, eq)] = v;
+}
+// A message made now and sent --delay ms later: what a slow path between server and client does.
+function sendDelayed(targets, text, room, kind) {
+    const delay = room in state.delays ? state.delays[room] : state.delays[kind] || 0;
+    if (delay > 0) setTimeout(() => { for (const c of targets) sendTo(c, text); }, delay);
+    else for (const c of targets) sendTo(c, text);
 }
 function rateFor(room, kind) {
     const r = state.rates;
@@ -490,7 +505,7 @@ class Publisher {
         if (targets.length === 0) return;
         const text = this.next();
         if (text === null) return;
-        for (const c of targets) sendTo(c, text);
+        sendDelayed(targets, text, this.room === null ? this.kind : this.room, this.kind);
         if (this.kind === 'mint' && state.marketUpdates) {
             const mu = marketUpdate(this.room);
             if (mu) for (const c of targets) sendTo(c, mu);
@@ -515,7 +530,7 @@ function subscribe(conn, room) {
     // A first message right away, so a client sees its room work without waiting a period.
     if (p.kind !== 'unknown' && rateFor(room, p.kind) > 0) {
         const text = generate(room, p.kind, true);
-        if (text !== null) sendTo(conn, text);
+        if (text !== null) sendDelayed([conn], text, room, p.kind);
         if (p.kind === 'mint' && state.marketUpdates) { const mu = marketUpdate(room); if (mu) sendTo(conn, mu); }
     }
 }
@@ -951,6 +966,7 @@ const FAULT_KEYS = {
     cf_cookie: (v) => typeof v === 'boolean', refresh_chunked: (v) => typeof v === 'boolean',
     refresh_fault: (v) => v === null || REFRESH_FAULTS.includes(v), refresh_fault_count: nullOrInt,
     rates: (v) => v && typeof v === 'object' && Object.values(v).every((x) => typeof x === 'number' && x >= 0),
+    delays: (v) => v && typeof v === 'object' && Object.values(v).every((x) => typeof x === 'number' && x >= 0),
     typed: (v) => typeof v === 'boolean', malformed: (v) => typeof v === 'boolean',
     market_updates: (v) => typeof v === 'boolean', hello: (v) => typeof v === 'boolean',
     volatility: (v) => typeof v === 'number' && v >= 0, drift: (v) => typeof v === 'number' && v > -1,
@@ -965,7 +981,7 @@ function faultSnapshot() {
         new_connections: state.newConn,
         clock_offset: state.clockOffset, access_ttl: state.accessTtl, only_issued: state.onlyIssued,
         rotate_refresh: state.rotateRefresh, cf_cookie: state.cfCookie, refresh_chunked: state.refreshChunked,
-        rates: state.rates,
+        rates: state.rates, delays: state.delays,
         typed: state.typed, malformed: state.malformed, market_updates: state.marketUpdates, hello: state.hello,
         volatility: state.volatility, drift: state.drift,
         expired_tokens: expiredJtis.size,
@@ -1034,6 +1050,7 @@ function applyFault(f) {
     if ('drift' in f) state.drift = f.drift;
     let restart = false;
     if (f.rates) { Object.assign(state.rates, f.rates); restart = true; }
+    if (f.delays) Object.assign(state.delays, f.delays);
     if ('typed' in f) { state.typed = f.typed; restart = true; }
     if ('malformed' in f) { state.malformed = f.malformed; restart = true; }
     if ('market_updates' in f) state.marketUpdates = f.market_updates;
