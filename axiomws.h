@@ -2093,6 +2093,9 @@ AXWS_API int axws_axiom_step(axws_axiom *a, const struct pollfd *fds, int nfds, 
 #ifndef AXWS_AXIOM_LATENCY_WINDOW
 #define AXWS_AXIOM_LATENCY_WINDOW 128 /* latencies kept for the percentiles; same in every file */
 #endif
+#ifndef AXWS_AXIOM_ROOM_LATENCY_WINDOW
+#define AXWS_AXIOM_ROOM_LATENCY_WINDOW 16 /* per room, the same; same in every file */
+#endif
 #ifndef AXWS_NO_STATS
 typedef struct axws_axiom_stats {
     uint64_t messages, bytes;   /* received since init, conflated ones included (bytes: whole
@@ -2115,6 +2118,8 @@ typedef struct axws_axiom_room_stats {
     uint64_t messages, bytes;
     int64_t last_arrival_ms;    /* monotonic, 0: none yet */
     int64_t latency_last_ms, latency_max_ms; /* -1: no message with a server timestamp */
+    /* over the room's last AXWS_AXIOM_ROOM_LATENCY_WINDOW messages with a timestamp: -1 none */
+    int64_t latency_p50_ms, latency_p90_ms, latency_p99_ms;
     uint32_t gaps, silences, conflated;
     int silence_limit_ms;       /* 0: none */
 } axws_axiom_room_stats;
@@ -2292,6 +2297,10 @@ typedef struct axws__ax_room_health {
     uint8_t rejoin, silent;    /* silent: reported, waiting for a message */
     uint8_t slot;              /* conflated: its slot in conflate[] + 1, 0: not conflated */
     uint32_t conflated;        /* updates dropped by conflation */
+#ifndef AXWS_NO_STATS
+    uint32_t latency_count;    /* samples ever; the last ROOM_LATENCY_WINDOW in latency[] */
+    int32_t latency[AXWS_AXIOM_ROOM_LATENCY_WINDOW];
+#endif
 } axws__ax_room_health;
 
 /* A conflated room's latest update, held until the end of the step: the frame rebuilt from
@@ -10950,10 +10959,14 @@ static int axws__ax_room_of(axws_axiom *a, const axws_axiom_str *room) {
     int i = a->last_room;
     if (!(room->flags & AXWS_AXIOM_PRESENT) || room->type != AXWS_JSON_STRING || room->len > AXWS_AXIOM_ROOM_MAX)
         return -1;
-    if (i >= 0 && i < a->room_count && !memcmp(a->rooms[i], room->ptr, room->len) && !a->rooms[i][room->len])
+    /* the length (where the name's NUL must be) and the first byte before memcmp: most
+       rooms differ there, and the call costs more than the comparison */
+    if (i >= 0 && i < a->room_count && !a->rooms[i][room->len] && a->rooms[i][0] == room->ptr[0] &&
+        !memcmp(a->rooms[i], room->ptr, room->len))
         return i;
     for (i = 0; i < a->room_count; i++)
-        if (!memcmp(a->rooms[i], room->ptr, room->len) && !a->rooms[i][room->len]) return a->last_room = i;
+        if (!a->rooms[i][room->len] && a->rooms[i][0] == room->ptr[0] && !memcmp(a->rooms[i], room->ptr, room->len))
+            return a->last_room = i;
     return -1;
 }
 
@@ -10989,9 +11002,12 @@ static int axws__ax_account(axws_axiom *a, axws_axiom_msg *m) {
         }
         h->last_ms = a->arrival;
         h->silent = 0;
-        if (lat >= 0 || m->server_ms) {
+        if (m->server_ms) {
             h->latency_last = lat;
             if (lat > h->latency_max) h->latency_max = lat;
+#ifndef AXWS_NO_STATS
+            h->latency[h->latency_count++ % AXWS_AXIOM_ROOM_LATENCY_WINDOW] = lat;
+#endif
         }
     }
     return i;
@@ -11053,14 +11069,15 @@ AXWS__DEF int axws_axiom_set_silence_limit(axws_axiom *a, const char *room, int 
 #ifndef AXWS_NO_STATS
 /* A percentile of the latency window without sorting it (no copy, no stack): the smallest
    value with at least p% of the samples at or below it, by bisection over the values. */
-static int64_t axws__ax_percentile(const axws_axiom *a, unsigned n, int p) {
+static int64_t axws__ax_percentile(const int32_t *v, unsigned n, int p) {
     int64_t lo = -INT32_MAX, hi = INT32_MAX;
     unsigned need = (n * (unsigned)p + 99) / 100, i;
+    if (!n) return -1;
     if (!need) need = 1;
     while (lo < hi) {
         int64_t mid = lo + (hi - lo) / 2;
         unsigned k = 0;
-        for (i = 0; i < n; i++) k += a->latency[i] <= mid;
+        for (i = 0; i < n; i++) k += v[i] <= mid;
         if (k >= need) hi = mid;
         else lo = mid + 1;
     }
@@ -11083,14 +11100,15 @@ AXWS__DEF void axws_axiom_read_stats(const axws_axiom *a, axws_axiom_stats *s) {
     s->rtt_ms = axws_rtt_ms(&a->ws, &s->rtt_smoothed_ms);
     s->latency_samples = a->latency_count;
     n = a->latency_count < AXWS_AXIOM_LATENCY_WINDOW ? a->latency_count : AXWS_AXIOM_LATENCY_WINDOW;
-    s->latency_p50_ms = n ? axws__ax_percentile(a, n, 50) : -1;
-    s->latency_p90_ms = n ? axws__ax_percentile(a, n, 90) : -1;
-    s->latency_p99_ms = n ? axws__ax_percentile(a, n, 99) : -1;
-    s->latency_max_ms = n ? axws__ax_percentile(a, n, 100) : -1;
+    s->latency_p50_ms = axws__ax_percentile(a->latency, n, 50);
+    s->latency_p90_ms = axws__ax_percentile(a->latency, n, 90);
+    s->latency_p99_ms = axws__ax_percentile(a->latency, n, 99);
+    s->latency_max_ms = axws__ax_percentile(a->latency, n, 100);
 }
 
 AXWS__DEF int axws_axiom_read_room_stats(const axws_axiom *a, int index, axws_axiom_room_stats *s) {
     const axws__ax_room_health *h;
+    unsigned n;
     AXWS_ASSERT(a != NULL && s != NULL);
     if (index < 0 || index >= a->room_count) return AXWS_EINVAL;
     h = &a->health[index];
@@ -11104,6 +11122,10 @@ AXWS__DEF int axws_axiom_read_room_stats(const axws_axiom *a, int index, axws_ax
     s->silences = h->silences;
     s->conflated = h->conflated;
     s->silence_limit_ms = h->silence_ms;
+    n = h->latency_count < AXWS_AXIOM_ROOM_LATENCY_WINDOW ? h->latency_count : AXWS_AXIOM_ROOM_LATENCY_WINDOW;
+    s->latency_p50_ms = axws__ax_percentile(h->latency, n, 50);
+    s->latency_p90_ms = axws__ax_percentile(h->latency, n, 90);
+    s->latency_p99_ms = axws__ax_percentile(h->latency, n, 99);
     return AXWS_OK;
 }
 

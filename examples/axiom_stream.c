@@ -173,15 +173,18 @@ static void print_stats(const axws_axiom *a, int64_t now) {
             printf("%s{\"room\":", i ? "," : "");
             put_json_string(r.room);
             printf(",\"messages\":%llu,\"bytes\":%llu,\"last_arrival_age_ms\":%ld,\"latency_last_ms\":%lld,"
-                   "\"latency_max_ms\":%lld,\"gaps\":%lu,\"silences\":%lu,\"conflated\":%lu}",
+                   "\"latency_ms\":{\"p50\":%lld,\"p90\":%lld,\"p99\":%lld,\"max\":%lld},\"gaps\":%lu,\"silences\":%lu,"
+                   "\"conflated\":%lu}",
                    (unsigned long long)r.messages, (unsigned long long)r.bytes, age, (long long)r.latency_last_ms,
+                   (long long)r.latency_p50_ms, (long long)r.latency_p90_ms, (long long)r.latency_p99_ms,
                    (long long)r.latency_max_ms, (unsigned long)r.gaps, (unsigned long)r.silences,
                    (unsigned long)r.conflated);
         } else {
-            printf("stats  room %-24s %llu messages, %llu bytes, last %ld ms ago, latency last %lld max %lld ms, "
-                   "%lu gaps, %lu silences\n",
+            printf("stats  room %-24s %llu messages, %llu bytes, last %ld ms ago, latency ms last %lld p50 %lld p90 %lld "
+                   "p99 %lld max %lld, %lu gaps, %lu silences, %lu conflated\n",
                    r.room, (unsigned long long)r.messages, (unsigned long long)r.bytes, age, (long long)r.latency_last_ms,
-                   (long long)r.latency_max_ms, (unsigned long)r.gaps, (unsigned long)r.silences);
+                   (long long)r.latency_p50_ms, (long long)r.latency_p90_ms, (long long)r.latency_p99_ms,
+                   (long long)r.latency_max_ms, (unsigned long)r.gaps, (unsigned long)r.silences, (unsigned long)r.conflated);
         }
     }
     if (json_out) fputs("]}\n", stdout);

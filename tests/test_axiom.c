@@ -950,9 +950,12 @@ static void test_health(void) {
     CHECK(strcmp(rs.room, "connection_monitor") == 0);
     CHECK_EQ((long)rs.messages, (long)H.cm);
     CHECK(rs.latency_last_ms >= 140 && rs.latency_max_ms >= rs.latency_last_ms);
+    CHECK(rs.latency_p50_ms >= 140 && rs.latency_p50_ms <= rs.latency_p90_ms && rs.latency_p90_ms <= rs.latency_p99_ms &&
+          rs.latency_p99_ms <= rs.latency_max_ms);
     CHECK_EQ(axws_axiom_read_room_stats(&a, 1, &rs), 0);
     CHECK_EQ((long)rs.messages, (long)H.sol);
     CHECK_EQ((long)rs.latency_last_ms, -1L);
+    CHECK_EQ((long)rs.latency_p50_ms, -1L);
     CHECK_EQ(axws_axiom_read_room_stats(&a, 3, &rs), AXWS_EINVAL);
 
     AXT_CASE("health: a room that goes silent is reported and joined again");

@@ -158,6 +158,10 @@ def main():
         for name, r in rooms.items():
             check(r["messages"] == sum(1 for e in msgs if e.get("room") == name), "room %s: messages counted" % name)
         check(rooms.get("block_hash", {}).get("silences", 0) >= 1, "block_hash went silent")
+        cm = rooms.get("connection_monitor", {}).get("latency_ms", {})
+        check(140 <= cm.get("p50", -1) <= cm.get("p90", -1) <= cm.get("p99", -1) <= cm.get("max", -1),
+              "connection_monitor's own percentiles show the delay: %s" % cm)
+        check(rooms.get("sol_price", {}).get("latency_ms", {}).get("p50") == -1, "sol_price has no timestamp")
         silent = [e for e in evs if e["event"] == "silent"]
         check(silent and all(e["room"] == "block_hash" and e["silent_ms"] >= 300 for e in silent), "silent events: %s" % silent[:2])
         gaps = [e for e in evs if e["event"] == "gap"]

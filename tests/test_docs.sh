@@ -135,7 +135,8 @@ int main(void) {
     printf("AXWS_DESCRIBE_MAX %lu\nAXWS_MAX_POLLFDS %lu\n", (unsigned long)AXWS_DESCRIBE_MAX, (unsigned long)AXWS_MAX_POLLFDS);
     printf("AXWS_AXIOM_CONFLATE_SLOTS %lu\nAXWS_AXIOM_CONFLATE_MAX %lu\n", (unsigned long)AXWS_AXIOM_CONFLATE_SLOTS,
            (unsigned long)AXWS_AXIOM_CONFLATE_MAX);
-    printf("AXWS_AXIOM_LATENCY_WINDOW %lu\n", (unsigned long)AXWS_AXIOM_LATENCY_WINDOW);
+    printf("AXWS_AXIOM_LATENCY_WINDOW %lu\nAXWS_AXIOM_ROOM_LATENCY_WINDOW %lu\n", (unsigned long)AXWS_AXIOM_LATENCY_WINDOW,
+           (unsigned long)AXWS_AXIOM_ROOM_LATENCY_WINDOW);
     return 0;
 }
 C
