@@ -128,3 +128,4 @@ include tests/mutants/mutants.mk
 include fuzz/campaign.mk
 include packaging/install.mk
 include tests/mutants/fuzz_mutants.mk
+include tests/bench/e2e/e2e.mk

@@ -11,7 +11,7 @@ pkgs="gcc g++ clang make libbearssl-dev zlib1g-dev python3 python3-websockets py
 # Node may come from another source than Debian (it ships its own npm): look for the commands.
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
-[ "${1:-}" = bench ] && pkgs="$pkgs libjsmn-dev libyajl-dev libcjson-dev libsimdjson-dev libssl-dev valgrind"
+[ "${1:-}" = bench ] && pkgs="$pkgs libjsmn-dev libyajl-dev libcjson-dev libsimdjson-dev libssl-dev valgrind libwebsockets-dev"
 if [ "${1:-}" = cross ]; then
     pkgs="$pkgs gcc-arm-linux-gnueabihf gcc-s390x-linux-gnu qemu-user libbearssl-dev:armhf libbearssl-dev:s390x"
     pkgs="$pkgs zlib1g-dev:armhf zlib1g-dev:s390x" # tests/test_inflate.c's reference
