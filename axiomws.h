@@ -11024,12 +11024,16 @@ static void axws__ax_open_gaps(axws_axiom *a, int64_t now) {
     }
 }
 
+/* Since when a room has been quiet: its last message, or its join when later. */
+static int64_t axws__ax_quiet_since(const axws__ax_room_health *h) {
+    return h->last_ms > h->joined_ms ? h->last_ms : h->joined_ms;
+}
+
 /* When a room's silence limit next runs out (INT64_MAX: none). */
 static int64_t axws__ax_silence_due(const axws_axiom *a, int i) {
     const axws__ax_room_health *h = &a->health[i];
-    int64_t since = h->last_ms > h->joined_ms ? h->last_ms : h->joined_ms;
     if (!h->silence_ms || h->silent || a->room_joined[i] != a->conn_gen || !h->joined_ms) return INT64_MAX;
-    return since + h->silence_ms;
+    return axws__ax_quiet_since(h) + h->silence_ms;
 }
 
 /* Rooms past their silence limit while the connection is up: told once, rejoined if asked
@@ -11039,9 +11043,9 @@ static void axws__ax_check_silence(axws_axiom *a, int64_t now) {
     if (!a->up || axws_conn_state(&a->ws) != AXWS_STATE_OPEN) return;
     for (i = 0; i < a->room_count; i++) {
         axws__ax_room_health *h = &a->health[i];
-        int64_t due = axws__ax_silence_due(a, i), since;
-        if (now < due) continue;
-        since = h->last_ms > h->joined_ms ? h->last_ms : h->joined_ms;
+        int64_t since = axws__ax_quiet_since(h);
+        int count = a->room_count;
+        if (now < axws__ax_silence_due(a, i)) continue;
         h->silent = 1;
         h->silences++;
         a->silences++;
@@ -11049,7 +11053,8 @@ static void axws__ax_check_silence(axws_axiom *a, int64_t now) {
                   (long)(now - since), (int)h->silence_ms, h->rejoin ? "; joining it again" : "");
         if (a->cfg.log) a->cfg.log(a->cfg.log_user, a->text);
         if (a->cfg.handler.on_room_silent) a->cfg.handler.on_room_silent(a, a->rooms[i], now - since, a->cfg.handler.user);
-        if (i >= a->room_count || !h->rejoin || a->leave_count == AXWS_AXIOM_MAX_ROOMS) continue; /* callback unsubscribed */
+        if (a->room_count != count) return; /* the callback unsubscribed: the indexes moved */
+        if (!h->rejoin || a->leave_count == AXWS_AXIOM_MAX_ROOMS) continue;
         memcpy(a->leaves[a->leave_count++], a->rooms[i], sizeof a->rooms[i]);
         a->room_joined[i] = 0;
         h->silent = 0;
@@ -11084,8 +11089,16 @@ static int64_t axws__ax_percentile(const int32_t *v, unsigned n, int p) {
     return lo;
 }
 
+/* p50, p90, p99 and the max of the last `window` samples of a ring that took `count`. */
+static void axws__ax_percentiles(const int32_t *ring, uint32_t count, unsigned window, int64_t out[4]) {
+    static const int p[4] = {50, 90, 99, 100};
+    unsigned n = count < window ? count : window;
+    int k;
+    for (k = 0; k < 4; k++) out[k] = axws__ax_percentile(ring, n, p[k]);
+}
+
 AXWS__DEF void axws_axiom_read_stats(const axws_axiom *a, axws_axiom_stats *s) {
-    unsigned n;
+    int64_t p[4];
     AXWS_ASSERT(a != NULL && s != NULL);
     memset(s, 0, sizeof *s);
     s->messages = a->messages;
@@ -11099,16 +11112,16 @@ AXWS__DEF void axws_axiom_read_stats(const axws_axiom *a, axws_axiom_stats *s) {
     s->last_arrival_ms = a->last_arrival;
     s->rtt_ms = axws_rtt_ms(&a->ws, &s->rtt_smoothed_ms);
     s->latency_samples = a->latency_count;
-    n = a->latency_count < AXWS_AXIOM_LATENCY_WINDOW ? a->latency_count : AXWS_AXIOM_LATENCY_WINDOW;
-    s->latency_p50_ms = axws__ax_percentile(a->latency, n, 50);
-    s->latency_p90_ms = axws__ax_percentile(a->latency, n, 90);
-    s->latency_p99_ms = axws__ax_percentile(a->latency, n, 99);
-    s->latency_max_ms = axws__ax_percentile(a->latency, n, 100);
+    axws__ax_percentiles(a->latency, a->latency_count, AXWS_AXIOM_LATENCY_WINDOW, p);
+    s->latency_p50_ms = p[0];
+    s->latency_p90_ms = p[1];
+    s->latency_p99_ms = p[2];
+    s->latency_max_ms = p[3];
 }
 
 AXWS__DEF int axws_axiom_read_room_stats(const axws_axiom *a, int index, axws_axiom_room_stats *s) {
     const axws__ax_room_health *h;
-    unsigned n;
+    int64_t p[4];
     AXWS_ASSERT(a != NULL && s != NULL);
     if (index < 0 || index >= a->room_count) return AXWS_EINVAL;
     h = &a->health[index];
@@ -11122,10 +11135,10 @@ AXWS__DEF int axws_axiom_read_room_stats(const axws_axiom *a, int index, axws_ax
     s->silences = h->silences;
     s->conflated = h->conflated;
     s->silence_limit_ms = h->silence_ms;
-    n = h->latency_count < AXWS_AXIOM_ROOM_LATENCY_WINDOW ? h->latency_count : AXWS_AXIOM_ROOM_LATENCY_WINDOW;
-    s->latency_p50_ms = axws__ax_percentile(h->latency, n, 50);
-    s->latency_p90_ms = axws__ax_percentile(h->latency, n, 90);
-    s->latency_p99_ms = axws__ax_percentile(h->latency, n, 99);
+    axws__ax_percentiles(h->latency, h->latency_count, AXWS_AXIOM_ROOM_LATENCY_WINDOW, p);
+    s->latency_p50_ms = p[0];
+    s->latency_p90_ms = p[1];
+    s->latency_p99_ms = p[2]; /* the max is latency_max_ms, over all of them */
     return AXWS_OK;
 }
 

@@ -662,6 +662,18 @@ static void range_update(double *lo, double *hi, double v) {
     if (v > *hi) *hi = v;
 }
 
+/* One peer's two ratio cells (msg/s, CPU per message) of a row, and the summary's ranges. */
+static void ratio_cells(const measurement *ax, const measurement *peer, int reps, char tput_cell[32],
+                        char cpu_cell[32], double tput_range[2], double cpu_range[2]) {
+    double r = round_ratio(ax, peer, reps, 0);
+    if (r <= 0) return;
+    snprintf(tput_cell, 32, "%.2fx", r);
+    range_update(&tput_range[0], &tput_range[1], r);
+    r = round_ratio(ax, peer, reps, 1);
+    snprintf(cpu_cell, 32, "%.2fx", r);
+    range_update(&cpu_range[0], &cpu_range[1], r);
+}
+
 /* the first line `cmd` prints, without its newline; "?" when it prints none */
 static void first_line_of(const char *cmd, char *out, size_t cap) {
     FILE *p = popen(cmd, "r");
@@ -894,22 +906,9 @@ int main(int argc, char **argv) {
                     const measurement *ax = results[t][k][mo][CLIENT_AXIOMWS], *lw = results[t][k][mo][CLIENT_LWS],
                                       *nd = results[t][k][mo][CLIENT_NODE];
                     char cells[4][32] = {"-", "-", "-", "-"};
-                    double r;
                     if (ax[0].skipped && lw[0].skipped && nd[0].skipped) continue;
-                    if ((r = round_ratio(ax, lw, reps, 0)) > 0) {
-                        snprintf(cells[0], 32, "%.2fx", r);
-                        range_update(&tput_lws[0], &tput_lws[1], r);
-                        r = round_ratio(ax, lw, reps, 1);
-                        snprintf(cells[2], 32, "%.2fx", r);
-                        range_update(&cpu_lws[0], &cpu_lws[1], r);
-                    }
-                    if ((r = round_ratio(ax, nd, reps, 0)) > 0) {
-                        snprintf(cells[1], 32, "%.2fx", r);
-                        range_update(&tput_node[0], &tput_node[1], r);
-                        r = round_ratio(ax, nd, reps, 1);
-                        snprintf(cells[3], 32, "%.2fx", r);
-                        range_update(&cpu_node[0], &cpu_node[1], r);
-                    }
+                    ratio_cells(ax, lw, reps, cells[0], cells[2], tput_lws, cpu_lws);
+                    ratio_cells(ax, nd, reps, cells[1], cells[3], tput_node, cpu_node);
                     printf("%-4s %-10s %-6s %14s %14s %16s %16s\n", transport_names[t], kinds[k].room, mode_names[mo],
                            cells[0], cells[1], cells[2], cells[3]);
                 }
