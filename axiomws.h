@@ -4755,23 +4755,20 @@ static AXWS__INLINE uint32_t axws__inf_sym(int which, unsigned sym) {
    takes (> 0 only for no codes, or one 1-bit code, or an incomplete one). */
 static int axws__inf_sort(const uint8_t *lens, unsigned n, int which, unsigned count[16], unsigned *max_len,
                           int *left, uint16_t *sorted) {
-    /* count2: the second half's codes of each length (later: where they go); offs: where
-       the first half's go */
-    unsigned count2[16], offs[16], half = n / 2, len, sym, max;
-    memset(count, 0, 16 * sizeof *count);
-    memset(count2, 0, sizeof count2);
-    /* the symbols' two halves counted (and sorted, below) side by side: neighbours usually
+    /* the symbols in four quarters, counted and placed side by side: neighbours usually
        share a length, and one counter would make each increment wait for the one before */
-    for (sym = 0; sym < half; sym++) {
-        count[lens[sym]]++;
-        count2[lens[half + sym]]++;
+    uint16_t at[4][16]; /* per quarter: codes of each length, then where they go (< 320) */
+    unsigned q = n / 4, len, sym, max;
+    const uint8_t *l1 = lens + q, *l2 = lens + 2 * q, *l3 = lens + 3 * q;
+    memset(at, 0, sizeof at);
+    for (sym = 0; sym < q; sym++) {
+        at[0][lens[sym]]++;
+        at[1][l1[sym]]++;
+        at[2][l2[sym]]++;
+        at[3][l3[sym]]++;
     }
-    if (n & 1) count2[lens[n - 1]]++;
-    for (len = 0; len < 16; len++) {
-        unsigned first = count[len];
-        count[len] += count2[len];
-        count2[len] = first; /* the first half's share, for now */
-    }
+    for (sym = 4 * q; sym < n; sym++) at[3][lens[sym]]++;
+    for (len = 0; len < 16; len++) count[len] = (unsigned)at[0][len] + at[1][len] + at[2][len] + at[3][len];
     for (max = 15; max > 0 && !count[max]; max--) {}
     if (!max) count[0] = n; /* no codes at all */
     *max_len = max;
@@ -4782,15 +4779,25 @@ static int axws__inf_sort(const uint8_t *lens, unsigned n, int which, unsigned c
     }
     if (max && *left > 0 && (which == 0 || max != 1)) return -1; /* incomplete */
     if (!max) return 0;
-    offs[1] = 0;
-    for (len = 1; len < 15; len++) offs[len + 1] = offs[len] + count[len];
-    offs[0] = offs[15] + count[15]; /* unused symbols go after the codes, never read */
-    for (len = 0; len < 16; len++) count2[len] += offs[len]; /* the second half goes after */
-    for (sym = 0; sym < half; sym++) {
-        sorted[offs[lens[sym]]++] = (uint16_t)sym;
-        sorted[count2[lens[half + sym]]++] = (uint16_t)(half + sym);
+    {
+        /* where each quarter's codes of each length go; unused symbols after the codes */
+        unsigned base = 0, k;
+        for (len = 1; len <= 16; len++) {
+            unsigned slot = len & 15; /* lengths 1..15, then 0 */
+            for (k = 0; k < 4; k++) {
+                unsigned c = at[k][slot];
+                at[k][slot] = (uint16_t)base;
+                base += c;
+            }
+        }
     }
-    if (n & 1) sorted[count2[lens[n - 1]]++] = (uint16_t)(n - 1);
+    for (sym = 0; sym < q; sym++) {
+        sorted[at[0][lens[sym]]++] = (uint16_t)sym;
+        sorted[at[1][l1[sym]]++] = (uint16_t)(q + sym);
+        sorted[at[2][l2[sym]]++] = (uint16_t)(2 * q + sym);
+        sorted[at[3][l3[sym]]++] = (uint16_t)(3 * q + sym);
+    }
+    for (sym = 4 * q; sym < n; sym++) sorted[at[3][lens[sym]]++] = (uint16_t)sym;
     return (int)(n - count[0]);
 }
 
@@ -4809,40 +4816,53 @@ static unsigned axws__inf_sub_bits(const unsigned count[16], unsigned len, unsig
     return sub_bits;
 }
 
+/* The next code of `len` bits after `rev`, both bit-reversed (a code's first bit lowest):
+   adding one at the code's last bit carries towards its first, so here the carry runs
+   down from bit len-1. Codes of a longer length continue from the next number shifted
+   left, which reversed is the same value: the reversed code only ever counts up. */
+static AXWS__INLINE unsigned axws__inf_next_code(unsigned rev, unsigned len) {
+    unsigned bit = 1u << (len - 1);
+    while (rev & bit) bit >>= 1;
+    return (rev & (bit - 1)) | bit; /* after the last code (all ones): never used */
+}
+
 static int axws__inf_build(uint32_t *table, const uint8_t *lens, unsigned n, int which, uint16_t *sorted) {
     unsigned root = which == 1 ? AXWS__INF_LEN_ROOT : which == 2 ? AXWS__INF_DIST_ROOT : AXWS__INF_CL_ROOT;
     unsigned cap = which == 1 ? 852u : which == 2 ? 592u : 128u;
-    unsigned count[16], ncodes, max, len, sym, i, used = 1u << root, low = (unsigned)-1, sub_off = 0, sub_bits = 0;
-    unsigned rev, code, filled;
+    unsigned count[16], max, len, i = 0, used = 1u << root, low = (unsigned)-1, sub_off = 0, sub_bits = 0;
+    unsigned rev = 0, filled;
     int left, r = axws__inf_sort(lens, n, which, count, &max, &left, sorted);
     if (r < 0) return -1;
-    ncodes = (unsigned)r;
     if (left > 0) /* no codes, or one 1-bit code: the entries no code reaches are invalid */
         for (i = 0; i < (1u << root); i++) table[i] = AXWS__INF_ENTRY(AXWS__INF_INVALID, 1, 0);
     if (max == 0) return 0;
-    /* codes in canonical order (by length, then symbol) are consecutive numbers, shifted
-       left when the length grows (RFC 1951 3.2.2); each is looked up bit-reversed. A
-       complete code fills the root table by doubling: while the codes of length L are
+    if (left > 0) { /* the one 1-bit code, in every entry whose first bit is 0 */
+        uint32_t e = axws__inf_sym(which, sorted[0]) | 1u;
+        for (i = 0; i < (1u << root); i += 2) table[i] = e;
+        return 0;
+    }
+    /* codes in canonical order (by length, then symbol: sorted[]) are consecutive numbers,
+       shifted left when the length grows (RFC 1951 3.2.2); each is looked up bit-reversed.
+       A complete code fills the root table by doubling: while the codes of length L are
        placed, the table is 2^L entries, one per code; before the next length it is copied
        onto its own end, which repeats every shorter code where its longer bits vary (an
        entry a longer code will own is overwritten then). */
-    for (i = 0, code = 0, len = 0, filled = left ? root : 1; i < ncodes; i++) {
-        unsigned k, step;
-        sym = sorted[i];
-        if (i) code++;
-        code <<= lens[sym] - len;
-        len = lens[sym];
-        rev = code, rev = (rev & 0x5555u) << 1 | (rev >> 1 & 0x5555u); /* reversed 16 bits */
-        rev = (rev & 0x3333u) << 2 | (rev >> 2 & 0x3333u);
-        rev = (rev & 0x0F0Fu) << 4 | (rev >> 4 & 0x0F0Fu);
-        rev = ((rev & 0x00FFu) << 8 | rev >> 8) >> (16 - len);
-        for (; filled < len && filled < root; filled++) memcpy(table + (1u << filled), table, sizeof *table << filled);
-        if (len <= root) {
-            uint32_t e = axws__inf_sym(which, sym) | len;
-            if (!left) table[rev] = e;
-            else for (k = rev; k < (1u << root); k += 1u << len) table[k] = e; /* one 1-bit code */
-        } else {
-            uint32_t e;
+    for (len = 1, filled = 1; len <= max && len <= root; len++) {
+        unsigned k, codes = count[len];
+        for (; filled < len; filled++) memcpy(table + (1u << filled), table, sizeof *table << filled);
+        for (k = 0; k < codes; k++) {
+            table[rev] = axws__inf_sym(which, sorted[i++]) | len;
+            rev = axws__inf_next_code(rev, len);
+        }
+    }
+    for (; filled < root; filled++) memcpy(table + (1u << filled), table, sizeof *table << filled);
+    /* codes longer than the root: a link in the root entry of their first `root` bits, to a
+       subtable just big enough for the codes that share those bits */
+    for (; len <= max; len++) {
+        unsigned k, codes = count[len];
+        for (k = 0; k < codes; k++) {
+            uint32_t e = axws__inf_sym(which, sorted[i++]) | (len - root);
+            unsigned j, step = 1u << (len - root);
             if ((rev & ((1u << root) - 1)) != low) {
                 low = rev & ((1u << root) - 1);
                 sub_bits = axws__inf_sub_bits(count, len, root, max);
@@ -4851,13 +4871,11 @@ static int axws__inf_build(uint32_t *table, const uint8_t *lens, unsigned n, int
                 if (used > cap) return -1; /* cannot happen for a valid code (zlib's bound) */
                 table[low] = AXWS__INF_ENTRY(AXWS__INF_LINK | sub_bits, root, sub_off);
             }
-            e = axws__inf_sym(which, sym) | (len - root);
-            step = 1u << (len - root);
-            for (k = rev >> root; k < (1u << sub_bits); k += step) table[sub_off + k] = e;
+            for (j = rev >> root; j < (1u << sub_bits); j += step) table[sub_off + j] = e;
             count[len]--; /* only the counts of lengths past the root size subtables */
+            rev = axws__inf_next_code(rev, len);
         }
     }
-    for (; filled < root; filled++) memcpy(table + (1u << filled), table, sizeof *table << filled);
     return 0;
 }
 
@@ -5040,6 +5058,91 @@ static const uint32_t axws__inf_fixed_dist[64] = {
     0x00021005, 0x01811705, 0x00191305, 0x18011b05, 0x00071105, 0x06011905, 0x00611505, 0x60011d05,
     0x00041005, 0x03011805, 0x00311405, 0x30011c05, 0x000d1205, 0x0c011a05, 0x00c11605, 0x00016005};
 
+/* Eight input bytes as a number, the first byte lowest (RFC 1951 3.1.1), whatever the
+   byte order. */
+static AXWS__INLINE uint64_t axws__inf_word(const uint8_t *in) {
+    uint64_t word;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(&word, in, 8);
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    memcpy(&word, in, 8);
+    word = __builtin_bswap64(word);
+#else
+    word = (uint64_t)in[0] | (uint64_t)in[1] << 8 | (uint64_t)in[2] << 16 | (uint64_t)in[3] << 24 |
+           (uint64_t)in[4] << 32 | (uint64_t)in[5] << 40 | (uint64_t)in[6] << 48 | (uint64_t)in[7] << 56;
+#endif
+    return word;
+}
+
+/* A dynamic block's literal/length and distance code lengths (RFC 1951 3.2.7), coded
+   with the code-length code in z->distcode, into z->lens. Returns 1 when all are read, 0
+   when the input ran out first (every byte taken, the bits kept), or an AXWS_INFLATE_E_*
+   negated. Bits are loaded a word at a time where eight input bytes are readable; whole
+   bytes loaded but not used are given back at the end, so the input position is exact. */
+static int axws__inf_lenlens(axws_inflate *z, const uint8_t **inp, const uint8_t *end) {
+    const uint8_t *in = *inp, *in0 = in;
+    uint64_t bits = z->bits;
+    unsigned nbits = z->nbits, have = z->have, total = (unsigned)z->nlen + z->ndist;
+    int r = 1;
+    while (have < total) {
+        unsigned nb, sym, extra, rep;
+        uint32_t e;
+        if (nbits < 14) { /* the longest item: a 7-bit code and 7 extra bits */
+            if (end - in >= 8) {
+                bits |= axws__inf_word(in) << nbits;
+                in += (63 - nbits) >> 3;
+                nbits |= 56;
+            } else {
+                while (nbits < 14 && in < end) {
+                    bits |= (uint64_t)*in++ << nbits;
+                    nbits += 8;
+                }
+            }
+        }
+        e = axws__inf_peek(z->distcode, AXWS__INF_CL_ROOT, bits, &nb);
+        if (nb > nbits) {
+            r = 0;
+            break;
+        }
+        if (AXWS__INF_KIND(e) == AXWS__INF_INVALID) {
+            r = -AXWS_INFLATE_E_CODELENS;
+            break;
+        }
+        sym = AXWS__INF_VAL(e);
+        if (sym < 16) {
+            z->lens[have++] = (uint8_t)sym;
+            bits >>= nb;
+            nbits -= nb;
+            continue;
+        }
+        extra = sym == 16 ? 2 : sym == 17 ? 3 : 7;
+        if (nb + extra > nbits) {
+            r = 0;
+            break;
+        }
+        rep = (unsigned)((bits >> nb) & ((1u << extra) - 1)) + (sym == 18 ? 11 : 3);
+        if ((sym == 16 && have == 0) || have + rep > total) {
+            r = -AXWS_INFLATE_E_REPEAT;
+            break;
+        }
+        memset(z->lens + have, sym == 16 ? z->lens[have - 1] : 0, rep);
+        have += rep;
+        bits >>= nb + extra;
+        nbits -= nb + extra;
+    }
+    if (r != 0) {
+        unsigned back = nbits >> 3;
+        if (back > (unsigned)(in - in0)) back = (unsigned)(in - in0);
+        in -= back;
+        nbits -= back * 8;
+    }
+    z->bits = nbits ? bits & (~(uint64_t)0 >> (64 - nbits)) : 0;
+    z->nbits = nbits;
+    z->have = (uint16_t)have;
+    *inp = in;
+    return r;
+}
+
 AXWS__DEF int axws_inflate_run(axws_inflate *z, const void *input, size_t in_len, size_t *in_used, size_t max_out,
                            const uint8_t **out, size_t *out_len) {
     static const uint8_t order[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
@@ -5150,46 +5253,11 @@ AXWS__DEF int axws_inflate_run(axws_inflate *z, const void *input, size_t in_len
             z->mode = AXWS__INF_LENLENS;
             break;
         case AXWS__INF_LENLENS: {
-            unsigned total = (unsigned)z->nlen + z->ndist;
-            while (z->have < total) {
-                unsigned nb, sym, extra, rep;
-                uint8_t val = 0;
-                uint32_t e;
-                for (;;) {
-                    e = axws__inf_peek(z->distcode, AXWS__INF_CL_ROOT, z->bits, &nb);
-                    if (nb <= z->nbits) break;
-                    if (in == end) goto out;
-                    z->bits |= (uint64_t)*in++ << z->nbits;
-                    z->nbits += 8;
-                }
-                if (AXWS__INF_KIND(e) == AXWS__INF_INVALID) {
-                    ret = axws__inf_fail(z, AXWS_INFLATE_E_CODELENS);
-                    goto out;
-                }
-                sym = AXWS__INF_VAL(e);
-                if (sym < 16) {
-                    z->lens[z->have++] = (uint8_t)sym;
-                    z->bits >>= nb;
-                    z->nbits -= nb;
-                    continue;
-                }
-                extra = sym == 16 ? 2 : sym == 17 ? 3 : 7;
-                if (!AXWS__INF_NEED(nb + extra)) goto out;
-                rep = (unsigned)((z->bits >> nb) & ((1u << extra) - 1)) + (sym == 18 ? 11 : 3);
-                if (sym == 16) {
-                    if (z->have == 0) {
-                        ret = axws__inf_fail(z, AXWS_INFLATE_E_REPEAT);
-                        goto out;
-                    }
-                    val = z->lens[z->have - 1];
-                }
-                if (z->have + rep > total) {
-                    ret = axws__inf_fail(z, AXWS_INFLATE_E_REPEAT);
-                    goto out;
-                }
-                z->bits >>= nb + extra;
-                z->nbits -= nb + extra;
-                while (rep--) z->lens[z->have++] = val;
+            int r = axws__inf_lenlens(z, &in, end);
+            if (r == 0) goto out;
+            if (r < 0) {
+                ret = axws__inf_fail(z, -r);
+                goto out;
             }
             if (z->lens[256] == 0) {
                 ret = axws__inf_fail(z, AXWS_INFLATE_E_NO_EOB);
@@ -5228,22 +5296,14 @@ AXWS__DEF int axws_inflate_run(axws_inflate *z, const void *input, size_t in_len
             /* fast loop: eight input bytes readable and room for the longest match, so a
                symbol with its match (at most 48 bits) needs no checks. The refill loads a
                whole word and counts the bytes that fit (57..63 bits held); the bits above
-               those are the next byte's, which the next refill puts there again. */
-            while (end - in >= 8 && lim - pos >= 258) {
+               those are the next byte's, which the next refill puts there again. The
+               loop's bounds, as `in < in_stop && pos < pos_stop`: */
+            const uint8_t *in_stop = end - in >= 8 ? end - 7 : in;
+            uint32_t pos_stop = lim - pos >= 258 ? lim - 257 : pos;
+            while (in < in_stop && pos < pos_stop) {
                 uint32_t e, len, dist, hist;
                 unsigned nb, k;
-                uint64_t word;
-                /* the first byte lowest (RFC 1951 3.1.1) whatever the byte order */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-                memcpy(&word, in, 8);
-#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-                memcpy(&word, in, 8);
-                word = __builtin_bswap64(word);
-#else
-                word = (uint64_t)in[0] | (uint64_t)in[1] << 8 | (uint64_t)in[2] << 16 | (uint64_t)in[3] << 24 |
-                       (uint64_t)in[4] << 32 | (uint64_t)in[5] << 40 | (uint64_t)in[6] << 48 | (uint64_t)in[7] << 56;
-#endif
-                bits |= word << nbits;
+                bits |= axws__inf_word(in) << nbits;
                 in += (63 - nbits) >> 3;
                 nbits |= 56;
                 e = axws__inf_peek(lt, AXWS__INF_LEN_ROOT, bits, &nb);
@@ -5252,13 +5312,19 @@ AXWS__DEF int axws_inflate_run(axws_inflate *z, const void *input, size_t in_len
                 nbits -= nb;
                 if (k == AXWS__INF_LIT) {
                     w[pos++] = (uint8_t)AXWS__INF_VAL(e);
-                    /* at least 41 bits left: a second literal needs no refill (anything
-                       else waits for the next round, which refills first) */
+                    /* at least 41 bits left: two more literals (30 bits at most) need no
+                       refill (anything else waits for the next round, which refills first) */
                     e = axws__inf_peek(lt, AXWS__INF_LEN_ROOT, bits, &nb);
                     if (AXWS__INF_KIND(e) == AXWS__INF_LIT) {
                         bits >>= nb;
                         nbits -= nb;
                         w[pos++] = (uint8_t)AXWS__INF_VAL(e);
+                        e = axws__inf_peek(lt, AXWS__INF_LEN_ROOT, bits, &nb);
+                        if (AXWS__INF_KIND(e) == AXWS__INF_LIT) {
+                            bits >>= nb;
+                            nbits -= nb;
+                            w[pos++] = (uint8_t)AXWS__INF_VAL(e);
+                        }
                     }
                     continue;
                 }
@@ -6980,13 +7046,61 @@ static AXWS__NOINLINE double axws__json_to_double_exact(const axws__json_num *o,
     return axws__json_exact_round(&x, z);
 }
 
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0 && !defined(__OPTIMIZE_SIZE__)
+/* The common number in one pass: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)? with at most 19
+   significant-or-not digits that make an exact double, scaled by 10^-22..10^22 (Clinger's
+   fast path: one correctly rounded operation). Returns 1 with *out set, or 0 to leave the
+   number (and any error in it) to the general path. Market data is mostly such numbers:
+   prices with a dozen digits, integer timestamps. Left out of builds for size (-Os), where
+   the general path gives the same double. */
+static int axws__json_to_double_fast(const char *s, size_t len, double *out) {
+    const char *p = s, *end = s + len, *frac;
+    uint64_t w = 0;
+    long e10 = 0;
+    int neg = 0, digits = 0;
+    double z;
+    if (!s) return 0;
+    if (p < end && *p == '-') { neg = 1; p++; }
+    if (p == end) return 0;
+    if (*p == '0') {
+        if (++p < end && axws__json_digit((uint8_t)*p)) return 0; /* a leading zero */
+    } else {
+        for (; p < end && axws__json_digit((uint8_t)*p); p++, digits++) w = w * 10 + (uint64_t)(*p - '0');
+        if (!digits || digits > 19) return 0;
+    }
+    if (p < end && *p == '.') {
+        for (frac = ++p; p < end && axws__json_digit((uint8_t)*p) && digits < 19; p++, digits++)
+            w = w * 10 + (uint64_t)(*p - '0');
+        if (p == frac) return 0;
+        e10 = -(long)(p - frac);
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        long x = 0;
+        int eneg = 0;
+        const char *d0;
+        if (++p < end && (*p == '+' || *p == '-')) eneg = *p++ == '-';
+        for (d0 = p; p < end && axws__json_digit((uint8_t)*p) && p - d0 < 4; p++) x = x * 10 + (*p - '0');
+        if (p == d0) return 0;
+        e10 += eneg ? -x : x;
+    }
+    if (p != end || w > ((uint64_t)1 << 53) || e10 < -22 || e10 > 22) return 0;
+    z = e10 >= 0 ? (double)w * axws__json_pow10[e10] : (double)w / axws__json_pow10[-e10];
+    *out = neg ? -z : z;
+    return 1;
+}
+#else
+#define axws__json_to_double_fast(s, len, out) 0
+#endif
+
 AXWS__DEF int axws_json_to_double(const char *s, size_t len, double *out) {
     axws__json_num o;
     size_t lo, n, k, i;
     long e10, e;
     uint64_t w = 0;
     double z;
-    int r = axws__json_num_parse(s, len, &o);
+    int r;
+    if (axws__json_to_double_fast(s, len, out)) return 0;
+    r = axws__json_num_parse(s, len, &o);
     if (r) return r;
     n = axws__json_num_sig(&o, &lo, &e10);
     if (n == 0) { *out = o.neg ? -0.0 : 0.0; return 0; }
