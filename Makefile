@@ -24,8 +24,11 @@ FUZZ_REPLAY := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/replay_%)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
+# the benchmarks whose lanes tests/bench/instr.sh counts under callgrind; bench_tls is timed
+# only (its client's reads follow the kernel's timing: see its top comment)
+INSTR_BIN := $(patsubst %,$(B)/bench/instr/%,bench_axiom_msg bench_frame bench_inflate bench_json bench_tls_sansio)
 
-.PHONY: all deps deps-bench deps-cross test test-build demo bench fuzz fuzz-replay examples clean soak cross embedded mutants
+.PHONY: all deps deps-bench deps-cross test test-build demo bench bench-instr fuzz fuzz-replay examples clean soak cross embedded mutants
 all: examples $(TEST_BIN)
 
 deps:
@@ -83,12 +86,23 @@ test: deps
 
 test-build: all $(ASAN_BIN) $(EX_ASAN) $(FUZZ_REPLAY) $(B)/notls/echo
 
-$(B)/bench/%: tests/bench/%.c axiomws.h
+$(B)/bench/%: tests/bench/%.c axiomws.h tests/bench/instr.h
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) -O2 -march=native -g -I. $< -o $@ $(LIBS) -lm $(BENCH_LIBS_$*)
+	$(CC) $(STD) -O2 -march=native -g -I. $< $(filter %.o,$^) -o $@ $(LIBS) -lm $(BENCH_LIBS_$*)
 
-bench: deps-bench $(BENCH_BIN)
+# the same programs for callgrind, without -march=native: valgrind 3.19 stops (SIGILL) at
+# the AVX-512 instructions it brings on this machine
+$(INSTR_BIN): $(B)/bench/instr/%: tests/bench/%.c axiomws.h tests/bench/instr.h
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) -O2 -g -I. $< $(filter %.o,$^) -o $@ $(LIBS) -lm $(BENCH_LIBS_$*)
+
+# the timed runs, then the instruction counts (make bench-instr)
+bench: deps-bench $(BENCH_BIN) $(INSTR_BIN)
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
+	@tests/bench/instr.sh $(INSTR_BIN)
+
+bench-instr: deps-bench $(INSTR_BIN)
+	@tests/bench/instr.sh $(INSTR_BIN)
 
 # 10,000 reconnect cycles against the stand-in under ASan+UBSan (make test runs 200)
 # every C test built for 32-bit ARM and big-endian s390x and run under qemu-user
@@ -113,11 +127,15 @@ BENCH_LIBS_bench_inflate := -lz
 BENCH_LIBS_bench_tls := -lssl -lcrypto
 # ---- JSON benchmark (issue 4): the libraries tests/bench/bench_json.c compares against.
 # simdjson is C++, reached through a small shim compiled with $(CXX).
-BENCH_LIBS_bench_json := $(B)/bench/simdjson_shim.o -lyajl -lcjson -lsimdjson -lstdc++
+BENCH_LIBS_bench_json := -lyajl -lcjson -lsimdjson -lstdc++
 $(B)/bench/bench_json: $(B)/bench/simdjson_shim.o
 $(B)/bench/simdjson_shim.o: tests/bench/simdjson_shim.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) -std=c++17 -O2 -march=native -c $< -o $@
+$(B)/bench/instr/bench_json: $(B)/bench/instr/simdjson_shim.o
+$(B)/bench/instr/simdjson_shim.o: tests/bench/simdjson_shim.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 -O2 -c $< -o $@
 # tests/test_json_swar.c includes tests/test_json.c; test_tls_entropy.c includes test_tls.c
 $(B)/tests/test_json_swar $(B)/asan/tests/test_json_swar: tests/test_json.c
 $(B)/tests/test_tls_entropy $(B)/asan/tests/test_tls_entropy: tests/test_tls.c

@@ -17,19 +17,14 @@
    are checked at the end: <= 10 ns per small frame; binary payload >= 50 % of memcpy;
    validated ASCII text >= 5 GB/s; masked 1 KiB sends >= 5 GB/s.
 
-   Usage: build/bench/bench_frame [--iters N] [--only SUBSTRING]
-     --iters N      run each line exactly N iterations (after one warm-up), no calibration:
-                    for valgrind --tool=callgrind, so instruction counts compare between builds
+   Usage: build/bench/bench_frame [--only SUBSTRING]
      --only S       run only the lines whose name contains S
-
-   Callgrind: `make bench` builds with -march=native, whose AVX-512 valgrind cannot run, so
-   build a portable copy first. Instructions per frame = (count at 12 iters - count at 2) /
-   (10 * frames):
-     cc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 -g -I. tests/bench/bench_frame.c \
-        -o build/bench/bench_frame_cg -lbearssl -lm
-     valgrind --tool=callgrind build/bench/bench_frame_cg --iters 12 --only decode-bin-16B-stream */
+   BENCH_QUICK=1 times nothing: it counts instructions for tests/bench/instr.sh (make
+   bench-instr, tests/bench/instr.h). Each line's two lanes, the engine ("axiomws") and its
+   memcpy baseline, run QUICK_PASSES passes apiece under callgrind, one dump each. */
 #define AXIOMWS_IMPLEMENTATION
 #include "axiomws.h"
+#include "instr.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,8 +32,9 @@
 #include <time.h>
 
 #define BUF_BYTES (1u << 20) /* frames per decode buffer: about 1 MiB of wire bytes */
+#define QUICK_PASSES 2       /* per lane in quick mode: a pass is 64 to 58,000 frames */
 
-static int fixed_iters;
+static int quick; /* BENCH_QUICK: instruction counts, nothing timed */
 static const char *only;
 
 static double now_ns(void) {
@@ -111,17 +107,15 @@ typedef struct line {
 typedef void (*iter_fn)(void *arg);
 
 /* ns per call of fn: calibrated to ~10 ms batches, best of forty (on a shared machine a
-   neighbour's burst spoils a long batch; among many short ones some run undisturbed); or
-   exactly fixed_iters. */
-static double measure(iter_fn fn, void *arg) {
+   neighbour's burst spoils a long batch; among many short ones some run undisturbed). In
+   quick mode it counts instructions instead (instr.h) and returns 0. */
+static double measure(iter_fn fn, void *arg, const instr_lane *lane) {
     double t0, t1, best = 1e300;
     long iters = 1, i;
     int b;
-    if (fixed_iters) {
-        fn(arg); /* warm: page faults and caches stay out of the count */
-        t0 = now_ns();
-        for (i = 0; i < fixed_iters; i++) fn(arg);
-        return (now_ns() - t0) / fixed_iters;
+    if (quick) {
+        instr_run(lane, fn, arg, QUICK_PASSES);
+        return 0;
     }
     fn(arg); /* warm */
     for (;;) {
@@ -163,6 +157,18 @@ static void memcpy_iter(void *arg) {
     sink += j->dst[0];
 }
 
+/* One of a line's two lanes, for instruction counts: the engine ("axiomws"), or its
+   memcpy baseline, each pass handling the line's frames. */
+static instr_lane lane_of(const line *L, const char *name) {
+    instr_lane l;
+    l.group = L->name;
+    l.name = name;
+    l.reference = "axiomws";
+    l.msgs = L->frames;
+    l.bytes = L->payload;
+    return l;
+}
+
 /* ------------------------------------------------------------ decode */
 
 typedef struct dec {
@@ -201,16 +207,17 @@ static int run_decode(line *L, size_t size, int text, int stream) {
         fprintf(stderr, "bench: decode delivered %llu of %zu messages\n", (unsigned long long)(ev_count - before), d.frames);
         exit(1);
     }
-    L->ns_iter = measure(decode_iter, &d);
     L->frames = d.frames;
     L->payload = d.frames * size;
     L->wire = d.wire_len;
     {
+        instr_lane ours = lane_of(L, "axiomws"), baseline = lane_of(L, "memcpy");
         copyjob j;
+        L->ns_iter = measure(decode_iter, &d, &ours);
         j.src = d.wire + hl; j.src_step = per;
         j.dst = msgbuf; j.dst_step = 0;
         j.size = size; j.count = d.frames;
-        L->memcpy_ns = measure(memcpy_iter, &j);
+        L->memcpy_ns = measure(memcpy_iter, &j, &baseline);
     }
     free(d.wire);
     return 0;
@@ -253,18 +260,19 @@ static int run_encode(line *L, size_t size, int text) {
     e.size = size;
     e.opcode = text ? AXWS_OP_TEXT : AXWS_OP_BINARY;
     e.frames = (free0 < BUF_BYTES ? free0 : BUF_BYTES) / (hl + size);
-    L->ns_iter = measure(encode_iter, &e);
     L->frames = e.frames;
     L->payload = e.frames * size;
     L->wire = e.frames * (hl + size);
     {
+        instr_lane ours = lane_of(L, "axiomws"), baseline = lane_of(L, "memcpy");
         copyjob j;
         uint8_t *dst = (uint8_t *)malloc(L->wire);
+        L->ns_iter = measure(encode_iter, &e, &ours);
         memset(dst, 0, L->wire);
         j.src = pl; j.src_step = 0;
         j.dst = dst + hl; j.dst_step = hl + size;
         j.size = size; j.count = e.frames;
-        L->memcpy_ns = measure(memcpy_iter, &j);
+        L->memcpy_ns = measure(memcpy_iter, &j, &baseline);
         free(dst);
     }
     free(pl);
@@ -275,26 +283,53 @@ static int run_encode(line *L, size_t size, int text) {
 
 static double gbps(size_t bytes, double ns) { return ns > 0 ? (double)bytes / ns : 0; }
 
+/* The table of the timed lines, and the targets of issue 2 when every line ran. */
+static void report(const line *lines, int nl) {
+    int i, misses = 0;
+    double small_ns = 0, bin_ratio = 1e9, text_gbps = 1e9, send1k_gbps = 0;
+    printf("axiomws %s frame benchmark (best of 40 batches, ~0.4 s per line)\n", AXWS_VERSION_STRING);
+    printf("%-26s %9s %10s %10s %11s %9s\n", "line", "frames", "ns/frame", "GB/s", "memcpy GB/s", "% memcpy");
+    for (i = 0; i < nl; i++) {
+        const line *L = &lines[i];
+        double g = gbps(L->payload, L->ns_iter), m = gbps(L->payload, L->memcpy_ns);
+        printf("%-26s %9zu %10.2f %10.2f %11.2f %8.0f%%\n", L->name, L->frames, L->ns_iter / (double)L->frames, g, m,
+               m > 0 ? 100.0 * g / m : 0);
+        if (!strcmp(L->name, "decode-bin-16B-stream")) small_ns = L->ns_iter / (double)L->frames;
+        if (!strncmp(L->name, "decode-bin-16KiB", 16) && m > 0 && g / m < bin_ratio) bin_ratio = g / m;
+        if (!strncmp(L->name, "decode-text-16KiB", 17) && g < text_gbps) text_gbps = g;
+        if (!strcmp(L->name, "encode-masked-1KiB")) send1k_gbps = g;
+    }
+    printf("GB/s counts payload bytes (1 GB = 1e9 B). memcpy: each payload copied once, per frame, in\n"
+           "the same run. Streaming decode hands out pointers into the input (no copy), so it can beat it.\n");
+    if (!only) {
+        printf("\ntargets (issue 2):\n");
+        printf("  small frame decode (16 B binary, streaming)  %7.2f ns   target <= 10 ns   %s\n", small_ns,
+               small_ns <= 10 ? "met" : (misses++, "MISSED"));
+        printf("  binary 16 KiB payload vs memcpy (worst mode) %6.0f %%    target >= 50 %%    %s\n", 100 * bin_ratio,
+               bin_ratio >= 0.5 ? "met" : (misses++, "MISSED"));
+        printf("  validated ASCII text 16 KiB (worst mode)     %7.2f GB/s target >= 5 GB/s  %s\n", text_gbps,
+               text_gbps >= 5 ? "met" : (misses++, "MISSED"));
+        printf("  masked 1 KiB sends                           %7.2f GB/s target >= 5 GB/s  %s\n", send1k_gbps,
+               send1k_gbps >= 5 ? "met" : (misses++, "MISSED"));
+        printf("%d of 4 targets met\n", 4 - misses);
+    }
+}
+
 int main(int argc, char **argv) {
     static const size_t sizes[3] = {16, 1024, 16384};
     static const char *const size_names[3] = {"16B", "1KiB", "16KiB"};
     line lines[32];
-    int nl = 0, i, s, misses = 0;
-    double small_ns = 0, bin_ratio = 1e9, text_gbps = 1e9, send1k_gbps = 0;
+    int nl = 0, i, s;
     for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--iters") && i + 1 < argc) fixed_iters = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
+        if (!strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
         else {
-            fprintf(stderr, "usage: %s [--iters N] [--only SUBSTRING]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--only SUBSTRING]\n", argv[0]);
             return 2;
         }
     }
+    quick = instr_quick();
     tx = (uint8_t *)malloc(BUF_BYTES + 4096);
     msgbuf = (uint8_t *)malloc(1 << 16);
-
-    printf("axiomws %s frame benchmark (%s)\n", AXWS_VERSION_STRING,
-           fixed_iters ? "fixed iterations" : "best of 40 batches, ~0.4 s per line");
-    printf("%-26s %9s %10s %10s %11s %9s\n", "line", "frames", "ns/frame", "GB/s", "memcpy GB/s", "% memcpy");
     for (s = 0; s < 3; s++) {
         int text, stream;
         for (text = 0; text < 2; text++) {
@@ -319,30 +354,7 @@ int main(int argc, char **argv) {
         run_encode(L, sizes[s], 0);
         nl++;
     }
-    for (i = 0; i < nl; i++) {
-        line *L = &lines[i];
-        double g = gbps(L->payload, L->ns_iter), m = gbps(L->payload, L->memcpy_ns);
-        printf("%-26s %9zu %10.2f %10.2f %11.2f %8.0f%%\n", L->name, L->frames, L->ns_iter / (double)L->frames, g, m,
-               m > 0 ? 100.0 * g / m : 0);
-        if (!strcmp(L->name, "decode-bin-16B-stream")) small_ns = L->ns_iter / (double)L->frames;
-        if (!strncmp(L->name, "decode-bin-16KiB", 16) && m > 0 && g / m < bin_ratio) bin_ratio = g / m;
-        if (!strncmp(L->name, "decode-text-16KiB", 17) && g < text_gbps) text_gbps = g;
-        if (!strcmp(L->name, "encode-masked-1KiB")) send1k_gbps = g;
-    }
-    printf("GB/s counts payload bytes (1 GB = 1e9 B). memcpy: each payload copied once, per frame, in\n"
-           "the same run. Streaming decode hands out pointers into the input (no copy), so it can beat it.\n");
-    if (!only && !fixed_iters) {
-        printf("\ntargets (issue 2):\n");
-        printf("  small frame decode (16 B binary, streaming)  %7.2f ns   target <= 10 ns   %s\n", small_ns,
-               small_ns <= 10 ? "met" : (misses++, "MISSED"));
-        printf("  binary 16 KiB payload vs memcpy (worst mode) %6.0f %%    target >= 50 %%    %s\n", 100 * bin_ratio,
-               bin_ratio >= 0.5 ? "met" : (misses++, "MISSED"));
-        printf("  validated ASCII text 16 KiB (worst mode)     %7.2f GB/s target >= 5 GB/s  %s\n", text_gbps,
-               text_gbps >= 5 ? "met" : (misses++, "MISSED"));
-        printf("  masked 1 KiB sends                           %7.2f GB/s target >= 5 GB/s  %s\n", send1k_gbps,
-               send1k_gbps >= 5 ? "met" : (misses++, "MISSED"));
-        printf("%d of 4 targets met\n", 4 - misses);
-    }
+    if (!quick) report(lines, nl);
     free(tx);
     free(msgbuf);
     return 0;

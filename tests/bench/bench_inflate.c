@@ -18,9 +18,14 @@
    Both for the stream as it is (one frame a message: small messages, where starting each
    one -- its Huffman tables -- costs most) and for the same frames 200 to a message.
 
-   Usage: build/bench/bench_inflate [FRAMES.jsonl] */
+   Usage: build/bench/bench_inflate [FRAMES.jsonl]
+   BENCH_QUICK=1 times nothing: it counts instructions for tests/bench/instr.sh (make
+   bench-instr, tests/bench/instr.h). Each of the four inflate speed lines has two lanes,
+   the library and zlib, which inflate the messages in order, passes enough for 1 MB (one
+   at least), under callgrind, one dump each. */
 #define AXIOMWS_IMPLEMENTATION
 #include "axiomws.h"
+#include "instr.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +34,9 @@
 #include <zlib.h>
 
 #define MAX_MSGS 4096
+#define QUICK_BYTES (1u << 20) /* inflated per lane in quick mode */
+
+static int quick; /* BENCH_QUICK: instruction counts, nothing timed */
 
 static double now_ns(void) {
     struct timespec ts;
@@ -110,30 +118,94 @@ static size_t pass_zlib(z_stream *z, const stream *s, int takeover, int check) {
     return made;
 }
 
-static void measure(stream *s, const char *title) {
+/* A lane for instr.h: a pass is pass_ours or pass_zlib over every message. */
+typedef struct lane_job {
+    const stream *s;
+    int takeover;
+    z_stream *z;
+} lane_job;
+
+static void ours_pass(void *arg) {
+    const lane_job *j = (const lane_job *)arg;
+    pass_ours(j->s, j->takeover, 0);
+}
+
+static void zlib_pass(void *arg) {
+    const lane_job *j = (const lane_job *)arg;
+    pass_zlib(j->z, j->s, j->takeover, 0);
+}
+
+/* Instructions of the library and of zlib for the same messages (the speed line's lanes). */
+static void count_lanes(const stream *s, int takeover, z_stream *z, const char *group, size_t plain_bytes) {
+    lane_job job;
+    instr_lane lane;
+    int passes = (int)(QUICK_BYTES / plain_bytes) + 1;
+    job.s = s;
+    job.takeover = takeover;
+    job.z = z;
+    lane.group = group;
+    lane.reference = "axiomws";
+    lane.msgs = (uint64_t)s->n;
+    lane.bytes = plain_bytes;
+    axws_inflate_init(&state, window, 15);
+    lane.name = "axiomws";
+    instr_run(&lane, ours_pass, &job, passes);
+    inflateReset(z);
+    lane.name = "zlib";
+    instr_run(&lane, zlib_pass, &job, passes);
+}
+
+/* The speed line: both inflates in alternating batches, the fastest of each counting. */
+static void time_lanes(const stream *s, int takeover, z_stream *z) {
+    double best_ours = 1e30, best_zlib = 1e30;
+    int batch, reps = 1;
+    size_t made = 0;
+    {
+        double t0 = now_ns(); /* about 20 ms a batch */
+        while (now_ns() - t0 < 2e7) { pass_zlib(z, s, takeover, 0); reps++; }
+    }
+    for (batch = 0; batch < 30; batch++) {
+        double t0 = now_ns(), t1;
+        int r;
+        /* a fresh start each batch: the first message has no history either way */
+        axws_inflate_init(&state, window, 15);
+        for (r = 0; r < reps; r++) made = pass_ours(s, takeover, 0);
+        t1 = now_ns();
+        if (t1 - t0 < best_ours) best_ours = t1 - t0;
+        inflateReset(z);
+        t0 = now_ns();
+        for (r = 0; r < reps; r++) made = pass_zlib(z, s, takeover, 0);
+        t1 = now_ns();
+        if (t1 - t0 < best_zlib) best_zlib = t1 - t0;
+    }
+    printf("  %-26s %6.0f MB/s %6.0f MB/s %7.2fx\n", takeover ? "context takeover" : "no context takeover",
+           (double)made * reps / best_ours * 1e3, (double)made * reps / best_zlib * 1e3, best_zlib / best_ours);
+}
+
+/* `title` heads the printed tables; `name` (short) the groups of the instruction counts. */
+static void measure(stream *s, const char *title, const char *name) {
     size_t plain_wire = 0, plain_bytes = 0;
     int takeover, i;
     for (i = 0; i < s->n; i++) {
         plain_bytes += s->len[i];
         plain_wire += frame_header(s->len[i]) + s->len[i];
     }
-    printf("%s: %d messages, %zu bytes of text\n", title, s->n, plain_bytes);
-    printf("  %-26s %10s %8s\n", "wire bytes", "bytes", "ratio");
-    printf("  %-26s %10zu %7.1f%%\n", "uncompressed", plain_wire, 100.0);
-    for (takeover = 1; takeover >= 0; takeover--) {
-        size_t wire = 0;
-        if (compress_all(s, takeover)) exit(1);
-        for (i = 0; i < s->n; i++) wire += frame_header(s->clen[i]) + s->clen[i];
-        printf("  %-26s %10zu %7.1f%%\n", takeover ? "deflate, context takeover" : "deflate, no takeover", wire,
-               100.0 * (double)wire / (double)plain_wire);
-        free(s->comp);
+    if (!quick) {
+        printf("%s: %d messages, %zu bytes of text\n", title, s->n, plain_bytes);
+        printf("  %-26s %10s %8s\n", "wire bytes", "bytes", "ratio");
+        printf("  %-26s %10zu %7.1f%%\n", "uncompressed", plain_wire, 100.0);
+        for (takeover = 1; takeover >= 0; takeover--) {
+            size_t wire = 0;
+            if (compress_all(s, takeover)) exit(1);
+            for (i = 0; i < s->n; i++) wire += frame_header(s->clen[i]) + s->clen[i];
+            printf("  %-26s %10zu %7.1f%%\n", takeover ? "deflate, context takeover" : "deflate, no takeover", wire,
+                   100.0 * (double)wire / (double)plain_wire);
+            free(s->comp);
+        }
+        printf("  %-26s %10s %10s %8s\n", "inflate speed", "axiomws", "zlib", "ratio");
     }
-    printf("  %-26s %10s %10s %8s\n", "inflate speed", "axiomws", "zlib", "ratio");
     for (takeover = 1; takeover >= 0; takeover--) {
         z_stream z;
-        double best_ours = 1e30, best_zlib = 1e30;
-        int batch, reps = 1;
-        size_t made = 0;
         if (compress_all(s, takeover)) exit(1);
         memset(&z, 0, sizeof z);
         inflateInit2(&z, -15);
@@ -142,26 +214,13 @@ static void measure(stream *s, const char *title) {
             fprintf(stderr, "bench_inflate: a message inflated wrong\n");
             exit(1);
         }
-        {
-            double t0 = now_ns(); /* about 20 ms a batch */
-            while (now_ns() - t0 < 2e7) { pass_zlib(&z, s, takeover, 0); reps++; }
+        if (quick) {
+            char group[128];
+            snprintf(group, sizeof group, "%s, %s", name, takeover ? "context takeover" : "no context takeover");
+            count_lanes(s, takeover, &z, group, plain_bytes);
+        } else {
+            time_lanes(s, takeover, &z);
         }
-        for (batch = 0; batch < 30; batch++) {
-            double t0 = now_ns(), t1;
-            int r;
-            /* a fresh start each batch: the first message has no history either way */
-            axws_inflate_init(&state, window, 15);
-            for (r = 0; r < reps; r++) made = pass_ours(s, takeover, 0);
-            t1 = now_ns();
-            if (t1 - t0 < best_ours) best_ours = t1 - t0;
-            inflateReset(&z);
-            t0 = now_ns();
-            for (r = 0; r < reps; r++) made = pass_zlib(&z, s, takeover, 0);
-            t1 = now_ns();
-            if (t1 - t0 < best_zlib) best_zlib = t1 - t0;
-        }
-        printf("  %-26s %6.0f MB/s %6.0f MB/s %7.2fx\n", takeover ? "context takeover" : "no context takeover",
-               (double)made * reps / best_ours * 1e3, (double)made * reps / best_zlib * 1e3, best_zlib / best_ours);
         inflateEnd(&z);
         free(s->comp);
     }
@@ -177,6 +236,7 @@ int main(int argc, char **argv) {
     size_t at = 0, total = 0;
     int i, k;
     uint32_t seed = 1;
+    quick = instr_quick();
     if (!f) {
         fprintf(stderr, "bench_inflate: %s: cannot open\n", path);
         return 1;
@@ -198,7 +258,7 @@ int main(int argc, char **argv) {
     }
     if (!s.n) return 1;
     snprintf(title, sizeof title, "bench_inflate: %s, one frame a message (as the stream sends them)", path);
-    measure(&s, title);
+    measure(&s, title, "a frame a message");
     /* the same frames, 200 to a message (picked in a fixed pseudo-random order): where the
        inflate's own speed shows, not the cost of starting each small message */
     for (i = 0; i < s.n; i++) total += s.len[i];
@@ -216,9 +276,9 @@ int main(int argc, char **argv) {
         big.len[i] = (size_t)((const uint8_t *)joined + at - big.msg[i]);
     }
     big.n = 40;
-    printf("\n");
-    measure(&big, "the same frames, 200 to a message");
-    printf("  (ratio: zlib's time / ours; above 1 is faster than zlib; zlib %s)\n", zlibVersion());
+    if (!quick) printf("\n");
+    measure(&big, "the same frames, 200 to a message", "200 frames a message");
+    if (!quick) printf("  (ratio: zlib's time / ours; above 1 is faster than zlib; zlib %s)\n", zlibVersion());
     free(joined);
     free(data);
     return 0;

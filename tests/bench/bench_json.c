@@ -9,13 +9,18 @@
    (malloc, number conversion) and frees it; simdjson (DOM) validates and builds its tape.
    Time is the process's CPU time (the machine is shared, so wall time mostly measures the
    neighbours), and each figure is the best of several rounds, taken in turns so that a
-   busy moment hits every library alike. BENCH_QUICK=1 runs fewer rounds.
+   busy moment hits every library alike.
    64-byte feeding is shown twice: cut at the same places in every copy of a message, and
    with the cuts shifted by a pseudo-random first piece (see AX_64_SHIFTED).
-   Run from the repository root: make bench (or build/bench/bench_json [FILE]). */
+   Run from the repository root: make bench (or build/bench/bench_json [FILE]).
+   BENCH_QUICK=1 times nothing: it counts instructions for tests/bench/instr.sh (make
+   bench-instr, tests/bench/instr.h). The inputs shrink to QUICK_BYTES of messages, and
+   every library and feeding above is a lane on each input, one pass under callgrind and
+   one dump apiece; the large document's lanes count per message too (those it holds). */
 #define _POSIX_C_SOURCE 200809L
 #define AXIOMWS_IMPLEMENTATION
 #include "axiomws.h"
+#include "instr.h"
 
 #define JSMN_STATIC
 #define JSMN_PARENT_LINKS /* without it jsmn searches backwards at every close: quadratic */
@@ -30,6 +35,8 @@
 
 int bench_simdjson_parse(const char *buf, size_t len, size_t *elements);
 size_t bench_simdjson_padding(void);
+
+#define QUICK_BYTES (512u << 10) /* of messages in quick mode: about 2,300 */
 
 typedef struct msgs {
     char *buf;          /* all messages, each followed by '\n', plus padding */
@@ -177,6 +184,53 @@ static double pass_big(int kind, const char *p, size_t len) {
     return now() - t0;
 }
 
+/* A lane for instr.h: one kind over the message set, or over the large document. */
+typedef struct lane_job {
+    int kind;
+    const msgs *m;
+    const char *doc;
+    size_t doc_len;
+} lane_job;
+
+static void msgs_pass(void *arg) {
+    const lane_job *j = (const lane_job *)arg;
+    pass_msgs(j->kind, j->m);
+}
+
+static void doc_pass(void *arg) {
+    const lane_job *j = (const lane_job *)arg;
+    pass_big(j->kind, j->doc, j->doc_len);
+}
+
+/* Every kind on the messages, then every kind on the large document. */
+static void count_lanes(const msgs *m, const char *doc, size_t doc_len) {
+    char msgs_group[64], doc_group[80];
+    lane_job job;
+    instr_lane lane;
+    int k;
+    snprintf(msgs_group, sizeof msgs_group, "%zu messages, a document each", m->count);
+    snprintf(doc_group, sizeof doc_group, "the same as one document (%zu B)", doc_len);
+    job.m = m;
+    job.doc = doc;
+    job.doc_len = doc_len;
+    lane.reference = kind_name[AX_WHOLE];
+    lane.msgs = m->count;
+    lane.group = msgs_group;
+    lane.bytes = m->bytes;
+    for (k = 0; k < NKIND; k++) {
+        job.kind = k;
+        lane.name = kind_name[k];
+        instr_run(&lane, msgs_pass, &job, 1);
+    }
+    lane.group = doc_group;
+    lane.bytes = doc_len;
+    for (k = 0; k < NKIND; k++) {
+        job.kind = k;
+        lane.name = kind_name[k];
+        instr_run(&lane, doc_pass, &job, 1);
+    }
+}
+
 static void report(const char *title, const double *mbs) {
     int k;
     printf("%s\n", title);
@@ -188,17 +242,60 @@ static void report(const char *title, const double *mbs) {
     }
 }
 
+/* Every kind on both inputs, rounds taken in turns; the best round of each counts. */
+static void time_lanes(const msgs *m, const char *big, size_t blen) {
+    double mbs[NKIND], best_m[NKIND], best_b[NKIND];
+    int k, r, rounds = 15;
+    printf("bench_json: %zu messages, %.1f MB (avg %zu bytes); large document %.1f MB\n",
+           m->count, (double)m->bytes / 1e6, m->bytes / m->count, (double)blen / 1e6);
+    for (k = 0; k < NKIND; k++) best_m[k] = best_b[k] = 1e30;
+    for (r = 0; r < rounds; r++)
+        for (k = 0; k < NKIND; k++) {
+            double t;
+            if (k == AX_1 && r >= 2) continue; /* slow; two rounds are plenty */
+            t = pass_msgs(k, m);
+            if (t < best_m[k]) best_m[k] = t;
+            t = pass_big(k, big, blen);
+            if (t < best_b[k]) best_b[k] = t;
+        }
+    for (k = 0; k < NKIND; k++) mbs[k] = (double)m->bytes / best_m[k] / 1e6;
+    report("Axiom-shaped messages, one document per message:", mbs);
+    for (k = 0; k < NKIND; k++) mbs[k] = (double)blen / best_b[k] / 1e6;
+    report("One large document:", mbs);
+    {
+        /* the cost of a token and of a piece boundary, from the times above */
+        size_t tok_m = 0, tok_b = count_tokens(big, blen), same = 0, shifted = 0, i;
+        size_t big_pieces = (blen + 63) / 64;
+        shift_seed = 1;
+        for (i = 0; i < m->count; i++) {
+            size_t first = next_shift();
+            tok_m += count_tokens(m->buf + m->off[i], m->len[i]);
+            same += (m->len[i] + 63) / 64;
+            shifted += 1 + (m->len[i] > first ? (m->len[i] - first + 63) / 64 : 0);
+        }
+        printf("Per token, whole: %.2f ns (messages, %zu tokens), %.2f ns (large document, "
+               "%zu tokens)\n", best_m[AX_WHOLE] * 1e9 / (double)tok_m, tok_m,
+               best_b[AX_WHOLE] * 1e9 / (double)tok_b, tok_b);
+        printf("Per 64-byte piece, over whole: messages %.1f ns (same cuts), %.1f ns "
+               "(shifted cuts); large document %.1f ns\n",
+               (best_m[AX_64] - best_m[AX_WHOLE]) * 1e9 / (double)same,
+               (best_m[AX_64_SHIFTED] - best_m[AX_WHOLE]) * 1e9 / (double)shifted,
+               (best_b[AX_64] - best_b[AX_WHOLE]) * 1e9 / (double)big_pieces);
+    }
+    printf("(sink %zu)\n", sink % 10);
+}
+
 int main(int argc, char **argv) {
     const char *path = argc > 1 ? argv[1] : "tests/data/frames.jsonl";
-    size_t target = 10u << 20, flen = 0, nl = 0, i, pad = bench_simdjson_padding() + 64;
+    size_t target, flen = 0, nl = 0, i, pad = bench_simdjson_padding() + 64;
     char *file, *lines[64];
     size_t llen[64];
     msgs m;
     char *big;
     size_t blen = 0;
-    double mbs[NKIND];
-    int k, quick = getenv("BENCH_QUICK") != NULL, rounds = quick ? 2 : 15;
+    int quick = instr_quick();
     FILE *f = fopen(path, "rb");
+    target = quick ? QUICK_BYTES : 10u << 20;
     if (!f) { perror(path); return 1; }
     file = (char *)malloc(1 << 20);
     flen = fread(file, 1, 1 << 20, f);
@@ -235,47 +332,10 @@ int main(int argc, char **argv) {
     jtoks_n = blen / 2 + 16;
     jtoks = (jsmntok_t *)malloc(jtoks_n * sizeof *jtoks);
 
-    printf("bench_json: %zu messages, %.1f MB (avg %zu bytes); large document %.1f MB\n",
-           m.count, (double)m.bytes / 1e6, m.bytes / m.count, (double)blen / 1e6);
-    {
-        double best_m[NKIND], best_b[NKIND];
-        int r;
-        for (k = 0; k < NKIND; k++) best_m[k] = best_b[k] = 1e30;
-        for (r = 0; r < rounds; r++)
-            for (k = 0; k < NKIND; k++) {
-                double t;
-                if (k == AX_1 && r >= 2) continue; /* slow; two rounds are plenty */
-                t = pass_msgs(k, &m);
-                if (t < best_m[k]) best_m[k] = t;
-                t = pass_big(k, big, blen);
-                if (t < best_b[k]) best_b[k] = t;
-            }
-        for (k = 0; k < NKIND; k++) mbs[k] = (double)m.bytes / best_m[k] / 1e6;
-        report("Axiom-shaped messages, one document per message:", mbs);
-        for (k = 0; k < NKIND; k++) mbs[k] = (double)blen / best_b[k] / 1e6;
-        report("One large document:", mbs);
-        {
-            /* the cost of a token and of a piece boundary, from the times above */
-            size_t tok_m = 0, tok_b = count_tokens(big, blen), same = 0, shifted = 0;
-            size_t big_pieces = (blen + 63) / 64;
-            shift_seed = 1;
-            for (i = 0; i < m.count; i++) {
-                size_t first = next_shift();
-                tok_m += count_tokens(m.buf + m.off[i], m.len[i]);
-                same += (m.len[i] + 63) / 64;
-                shifted += 1 + (m.len[i] > first ? (m.len[i] - first + 63) / 64 : 0);
-            }
-            printf("Per token, whole: %.2f ns (messages, %zu tokens), %.2f ns (large document, "
-                   "%zu tokens)\n", best_m[AX_WHOLE] * 1e9 / (double)tok_m, tok_m,
-                   best_b[AX_WHOLE] * 1e9 / (double)tok_b, tok_b);
-            printf("Per 64-byte piece, over whole: messages %.1f ns (same cuts), %.1f ns "
-                   "(shifted cuts); large document %.1f ns\n",
-                   (best_m[AX_64] - best_m[AX_WHOLE]) * 1e9 / (double)same,
-                   (best_m[AX_64_SHIFTED] - best_m[AX_WHOLE]) * 1e9 / (double)shifted,
-                   (best_b[AX_64] - best_b[AX_WHOLE]) * 1e9 / (double)big_pieces);
-        }
-    }
-    printf("(sink %zu)\n", sink % 10);
+    if (quick)
+        count_lanes(&m, big, blen);
+    else
+        time_lanes(&m, big, blen);
     free(file); free(m.buf); free(m.off); free(m.len); free(big); free(jtoks);
     return 0;
 }

@@ -9,7 +9,12 @@
    resumed (median of 40 connects of one object; BearSSL resumes by session ID), the TLS
    bytes each handshake moves (counted by the server, sent back in an X-Bytes header), and
    the bytes one connection occupies. The test PKI comes from tests/peers/gen_certs.sh.
-   Run: make bench   (or build/bench/bench_tls) */
+   Run: make bench   (or build/bench/bench_tls)
+   Timed only: `make bench-instr` (tests/bench/instr.sh) does not count its instructions.
+   Its client's work depends on how the kernel cuts the stream into reads (a poll, a read
+   and a step for each piece), which changes from run to run, and again under valgrind,
+   whose slowdown changes which side waits for the other. tests/bench/bench_tls_sansio.c
+   counts the same client work with the server in memory, where every read is the same. */
 #define AXIOMWS_IMPLEMENTATION
 #include "axiomws.h"
 

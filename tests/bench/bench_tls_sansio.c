@@ -35,19 +35,15 @@
    tls_buf of AXWS_TLS_BUF_FULL bytes. No link flags beyond the default.
 
    Usage: build/bench/bench_tls_sansio      (make bench; about 10 s, from the repository root)
-   BENCH_TLS_SANSIO_QUICK=1 (or BENCH_QUICK=1) runs a small fixed amount for callgrind, the
-   lanes one after another: the program asks callgrind (client requests) to collect only
-   the measured work, dumps once per lane and line, and prints the payload bytes behind
-   each dump. -march=native (make bench) emits AVX-512 that valgrind cannot run, so build
-   a portable copy first:
-     cc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 -g -I. tests/bench/bench_tls_sansio.c \
-        -o build/bench/bench_tls_sansio_cg -lbearssl -lm
-     BENCH_TLS_SANSIO_QUICK=1 valgrind --tool=callgrind --collect-atstart=no --dump-instr=no \
-        --compress-strings=no build/bench/bench_tls_sansio_cg
-   Instructions per byte (or per message) of a line = its dump's "summary:" / the bytes (or
-   messages) printed for it. callgrind_annotate (3.19) takes the inclusive cost of calls
-   made while collection was off ("calls=0") for self cost, so rewrite them first:
-     sed 's/^calls=0 /calls=1 /' callgrind.out.PID.N > part.out && callgrind_annotate part.out */
+   BENCH_QUICK=1 (or BENCH_TLS_SANSIO_QUICK=1) runs a small fixed amount for callgrind, the
+   lanes one after another, collecting only the client's measured work: one dump per lane
+   and line and one per handshake kind, each with an "instr" line saying what it holds
+   (tests/bench/instr.h). `make bench-instr` runs it so (build/bench/instr/, a copy built
+   without -march=native, through tests/bench/instr.sh) and prints instructions per message
+   and per byte, and wss / (ws + raw decrypt) from those counts.
+   callgrind_annotate (3.19) takes the inclusive cost of calls made while collection was
+   off ("calls=0") for self cost, so rewrite them before reading a dump by function:
+     sed 's/^calls=0 /calls=1 /' callgrind.out.N > part.out && callgrind_annotate part.out */
 #define AXWS_PORT_USER
 #define AXIOMWS_IMPLEMENTATION
 #include "axiomws.h"
@@ -60,12 +56,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#if defined(__has_include)
-#if __has_include(<valgrind/callgrind.h>)
-#include <valgrind/callgrind.h>
-#define HAVE_CALLGRIND 1
-#endif
-#endif
+#include "instr.h"
 
 #define KIB 1024u
 #define MIB (1024u * 1024u)
@@ -107,36 +98,7 @@ static double quantile(const double *v, int n, double q) {
     return i + 1 < n ? v[i] + (at - i) * (v[i + 1] - v[i]) : v[n - 1];
 }
 
-/* ------------------------------------------------------------------ callgrind */
-
-static int quick; /* BENCH_TLS_SANSIO_QUICK: a small fixed amount, lanes one at a time */
-
-/* Callgrind collects only what is measured: the program runs with --collect-atstart=no,
-   so collection starts off and each toggle flips it. No-ops outside valgrind. */
-static void cg_collect(int on) {
-#ifdef HAVE_CALLGRIND
-    static int collecting;
-    if (on != collecting) {
-        CALLGRIND_TOGGLE_COLLECT;
-        collecting = on;
-    }
-#else
-    (void)on;
-#endif
-}
-
-/* What each dump holds, printed at the end in quick mode. */
-static char cg_key[64][112];
-static int cg_keys;
-
-static void cg_dump(const char *label, uint64_t bytes, uint64_t msgs) {
-#ifdef HAVE_CALLGRIND
-    CALLGRIND_DUMP_STATS_AT(label);
-#endif
-    if (cg_keys < 64)
-        snprintf(cg_key[cg_keys++], sizeof cg_key[0], "%-50s %9llu bytes %7llu messages", label,
-                 (unsigned long long)bytes, (unsigned long long)msgs);
-}
+static int quick; /* BENCH_QUICK: a small fixed amount, lanes one at a time, for callgrind */
 
 /* ------------------------------------------------------------------ byte queues */
 
@@ -684,19 +646,19 @@ static void open_connection(lane *l, hs_cost *cost, int collect) {
     int i, r;
     server_accept(l);
     connecting = l;
-    cg_collect(collect);
+    instr_collect(collect);
     t = mono_ns();
     r = axws_connect(&l->conn, url[l->tls], axws_now_ms());
     client += mono_ns() - t;
-    cg_collect(0);
+    instr_collect(0);
     connecting = NULL;
     if (r != 0) report_failure(l, "connect");
     for (i = 0; i < 64 && axws_conn_state(&l->conn) != AXWS_STATE_OPEN; i++) {
-        cg_collect(collect);
+        instr_collect(collect);
         t = mono_ns();
         r = client_step(l);
         client += mono_ns() - t;
-        cg_collect(0);
+        instr_collect(0);
         if (r != 0) report_failure(l, "handshake");
         t = mono_ns();
         server_pump(l);
@@ -728,11 +690,11 @@ static int64_t lane_consume(lane *l, unsigned long count, int collect) {
     int64_t t;
     int r;
     l->down = &l->batch;
-    cg_collect(collect);
+    instr_collect(collect);
     t = cpu_ns();
     r = client_drain(l, l->got.msgs + count);
     t = cpu_ns() - t;
-    cg_collect(0);
+    instr_collect(0);
     if (r) report_failure(l, "stream");
     return t;
 }
@@ -816,7 +778,7 @@ static int64_t raw_batch(int collect) {
         br_sslrec_in_chapol_vtable.init(&raw.chapol.vtable.in, eng_chacha, eng_poly, raw_key, raw_iv);
         ic = (const br_sslrec_in_class **)(void *)&raw.chapol.vtable;
     }
-    cg_collect(collect);
+    instr_collect(collect);
     t = cpu_ns();
     for (i = 0; i < rec_count; i++) {
         unsigned char *rec = raw.work + off;
@@ -827,7 +789,7 @@ static int64_t raw_batch(int collect) {
             die("raw decryption failed");
     }
     t = cpu_ns() - t;
-    cg_collect(0);
+    instr_collect(0);
     return t;
 }
 
@@ -882,11 +844,16 @@ static void run_line(row *r) {
             if (collect) t[part][batch - warmup_batches] = ns;
         }
         if (quick) {
-            char label[112];
-            snprintf(label, sizeof label, "%s %s %s %s", part_names[j], r->suite->name, r->m->name,
+            char group[112];
+            instr_lane counted;
+            snprintf(group, sizeof group, "%s %s %s", r->suite->name, r->m->name,
                      r->record_per_msg ? "rec/msg" : "rec16K");
-            cg_dump(label, (uint64_t)per * r->m->size * (uint64_t)measured_batches,
-                    (uint64_t)per * (uint64_t)measured_batches);
+            counted.group = group;
+            counted.name = part_names[j];
+            counted.reference = "ws + raw decrypt"; /* the ratio of a wss lane: overhead + 1 */
+            counted.msgs = per;
+            counted.bytes = (uint64_t)per * r->m->size;
+            instr_dump(&counted, measured_batches);
         }
     }
     for (p = 0; p < NLANES; p++) {
@@ -908,7 +875,7 @@ static void run_line(row *r) {
 /* ------------------------------------------------------------------ handshakes */
 
 enum { HS_FULL, HS_RESUMED, HS_WS, NHS };
-static const char *const hs_names[NHS] = {"handshake wss full", "handshake wss resumed", "handshake ws"};
+static const char *const hs_names[NHS] = {"wss full", "wss resumed", "ws"};
 
 typedef struct hs_result {
     int64_t client_ns[NHS], server_ns[NHS];
@@ -944,7 +911,10 @@ static hs_result run_handshakes(int count) {
             server[kind][n] = c.server_ns;
             axws_abort(&l->conn);
         }
-        if (quick) cg_dump(hs_names[j], 0, (uint64_t)count);
+        if (quick) {
+            instr_lane counted = {"handshake to OPEN", hs_names[j], "wss full", 1, 0};
+            instr_dump(&counted, count);
+        }
     }
     for (k = 0; k < NHS; k++) {
         r.client_ns[k] = median(client[k], count);
@@ -971,11 +941,6 @@ static const char *impl_names(const suite_info *s, char *out, size_t cap) {
     return out;
 }
 
-static int env_on(const char *name) {
-    const char *v = getenv(name);
-    return v && *v && strcmp(v, "0") != 0;
-}
-
 int main(void) {
     static row rows[NSUITES * NKINDS * 2];
     static const char *const lane_names[NLANES] = {"ws", "wss staged", "wss direct"};
@@ -985,7 +950,7 @@ int main(void) {
     hs_result hs;
     int64_t t0, cpu_clock_cost, mono_clock_cost;
 
-    quick = env_on("BENCH_TLS_SANSIO_QUICK") || env_on("BENCH_QUICK");
+    quick = instr_quick() || instr_env_on("BENCH_TLS_SANSIO_QUICK");
     if (quick) {
         batch_payload = 256 * KIB;
         measured_batches = 2;
@@ -1081,9 +1046,5 @@ int main(void) {
     printf("  a clock reading costs: thread CPU %lld ns (one pair per batch), monotonic %lld ns (about 10 pairs per "
            "handshake)\n",
            (long long)cpu_clock_cost, (long long)mono_clock_cost);
-    if (quick) {
-        printf("\n  callgrind dumps in order (--collect-atstart=no); Ir per byte = a dump's Ir / its bytes:\n");
-        for (k = 0; k < cg_keys; k++) printf("    %2d %s\n", k + 1, cg_key[k]);
-    }
     return hs.resumed_ok ? 0 : 1;
 }
