@@ -2,46 +2,49 @@
 # Runs every test runner, keeps each one's output in build/logs/, prints each runner's count
 # line, and ends with the sum of all of them: "N passed, N failed" (see tests/runner.sh).
 #
-# Two lanes: the runners that only compile or emulate (no server, no timing: the compile
-# matrix, the Cortex-M4 run under qemu, packaging) run in the background, one after another,
-# while the rest run in the foreground; their count lines are printed and added at the end.
-# On two cores this takes minutes off `make test`: most foreground runners wait on sockets
-# and timers, not on the CPU.
+# Two lanes: the runners that start no server and wait on no timer (the compile matrix, the
+# Cortex-M4 run under qemu, packaging, the frame, JSON and inflate unit tests and the JSON
+# comparisons) run one after another in the background while the others run in the
+# foreground; the background's count lines are printed and added at the end. On two cores
+# this takes minutes off `make test`: most foreground runners wait on sockets and timers, not
+# on the CPU.
 cd "$(dirname "$0")/.."
 source tests/runner.sh
 
-background=(test_compile test_embedded test_packaging)
+background=(test_compile test_embedded test_packaging asan/test_frame asan/test_inflate asan/test_json
+            asan/test_json_swar test_frame test_inflate test_json test_json_swar test_json_diff test_json_check)
+in_background() { [[ " ${background[*]} " == *" $1 "* ]]; }
+
+# every runner as "name command...", in the order they run
+runners=()
+for t in build/tests/test_*; do [[ -x $t ]] && runners+=("$(basename "$t") $t"); done
+for t in build/asan/tests/test_*; do [[ -x $t ]] && runners+=("asan/$(basename "$t") $t"); done
+# fuzz targets: the committed seeds replayed under ASan+UBSan (make fuzz-replay builds them)
+for t in build/fuzz/replay_*; do [[ -x $t ]] && runners+=("$(basename "$t") bash tests/fuzz_replay.sh $t"); done
+for t in tests/test_*.sh; do [[ -f $t ]] && runners+=("$(basename "$t" .sh) bash $t"); done
+for t in tests/test_*.py; do [[ -f $t ]] && runners+=("$(basename "$t" .py) /usr/bin/python3 $t"); done
+# the conformance suite a second time, against the ASan+UBSan build of the echo client
+[[ -f tests/test_conformance.py ]] &&
+    runners+=("test_conformance-asan env ECHO=build/asan/echo /usr/bin/python3 tests/test_conformance.py")
+# ... and against the build without BearSSL (AXWS_NO_TLS: its own SHA-1 and random pool)
+[[ -x build/notls/echo ]] &&
+    runners+=("test_conformance-notls env ECHO=build/notls/echo /usr/bin/python3 tests/test_conformance.py")
+
 lane_out=build/logs/lane.out
-: >"$lane_out"
 (
     total_pass=0; total_fail=0
-    for name in "${background[@]}"; do
-        [[ -f tests/$name.sh ]] && run "$name" bash "tests/$name.sh"
+    for r in "${runners[@]}"; do
+        read -r -a argv <<<"$r"
+        in_background "${argv[0]}" && run "${argv[@]}"
     done
     echo "lane: $total_pass passed, $total_fail failed"
 ) >"$lane_out" 2>&1 &
 lane=$!
 
-for t in build/tests/test_*; do
-    [[ -x $t ]] && run "$(basename "$t")" "$t"
+for r in "${runners[@]}"; do
+    read -r -a argv <<<"$r"
+    in_background "${argv[0]}" || run "${argv[@]}"
 done
-for t in build/asan/tests/test_*; do
-    [[ -x $t ]] && run "asan/$(basename "$t")" "$t"
-done
-# fuzz targets: the committed seeds replayed under ASan+UBSan (make fuzz-replay builds them)
-for t in build/fuzz/replay_*; do
-    [[ -x $t ]] && run "$(basename "$t")" bash tests/fuzz_replay.sh "$t"
-done
-for t in tests/test_*.sh; do
-    [[ -f $t && " ${background[*]} " != *" $(basename "$t" .sh) "* ]] && run "$(basename "$t" .sh)" bash "$t"
-done
-for t in tests/test_*.py; do
-    [[ -f $t ]] && run "$(basename "$t" .py)" /usr/bin/python3 "$t"
-done
-# the conformance suite a second time, against the ASan+UBSan build of the echo client
-[[ -f tests/test_conformance.py ]] && run test_conformance-asan env ECHO=build/asan/echo /usr/bin/python3 tests/test_conformance.py
-# ... and against the build without BearSSL (AXWS_NO_TLS: its own SHA-1 and random pool)
-[[ -x build/notls/echo ]] && run test_conformance-notls env ECHO=build/notls/echo /usr/bin/python3 tests/test_conformance.py
 
 # the background lane: its lines, and its sum added to ours (a lane that died counts as a
 # failure)
