@@ -597,6 +597,11 @@ AXWS_API int axws_deflate_active(const axws_conn *c);
 /* <<deflate-decl */
 
 /* Zero means default for every field. */
+/* cfg.read_batch exists where the port can set a socket's low-water mark: POSIX */
+#if !defined(AXWS_NO_SOCKETS) && !defined(AXWS_PORT_LWIP) && !defined(AXWS_PORT_USER)
+#define AXWS__READ_BATCH 1
+#endif
+
 typedef struct axws_config {
     void *rx_buf;          /* required for ws://: socket reads land here */
     size_t rx_size;
@@ -618,6 +623,17 @@ typedef struct axws_config {
     int dead_peer_ms;          /* fail with AXWS_EDEADPEER after this long with nothing
                                   received, or with output waiting and none of it taken
                                   (a peer that sends but never reads); 0 = never */
+#ifdef AXWS__READ_BATCH
+    size_t read_batch;         /* POSIX port, for bulk consumers: once the connection is
+                                  open, wake for input only when this many bytes wait
+                                  (SO_RCVLOWAT), and read at least every read_batch_ms
+                                  anyway: fewer, larger reads (less CPU per byte in the
+                                  kernel) for up to read_batch_ms of added delay, and a
+                                  wakeup every read_batch_ms while the stream is quiet.
+                                  0 = off (the default: bytes are read as they arrive).
+                                  Not on the lwIP and user ports (no SO_RCVLOWAT) */
+    int read_batch_ms;         /* that bound; default 1 when read_batch is set */
+#endif
 
     axws_event_fn on_event;    /* optional */
     void *user;                /* passed to on_event */
@@ -2190,6 +2206,10 @@ struct axws_conn {
     int pending_errno;  /* connect failed inside axws_connect*: reported by the next step */
     unsigned sock_gen;  /* bumped whenever fd names a new socket: axws_socket_generation() */
     axws_addr peer;     /* the address of the latest attempt (axws_describe) */
+#ifdef AXWS__READ_BATCH
+    unsigned batch_gen; /* cfg.read_batch: the socket (sock_gen) it was set on, 0 none */
+    int64_t batch_read_at; /* ... and when input was last read */
+#endif
 #ifndef AXWS_NO_PROXY
     /* the tunnel through cfg.proxy (>>proxy); 10 bytes, kept after a failure for
        axws_describe() and axws_proxy_status() */
@@ -2205,6 +2225,10 @@ struct axws_conn {
 
     /* timers (monotonic ms; 0 = unset) */
     int64_t deadline;   /* connect, handshake or close deadline of the current state */
+#ifdef AXWS__READ_BATCH
+    int64_t io_due;     /* the transport's own deadline (the socket driver's next read
+                           under cfg.read_batch); 0 = none */
+#endif
     int64_t last_rx;    /* last time bytes arrived */
     int64_t tx_stall;   /* since when output has waited with none of it taken; 0 = none */
     int64_t last_ping;  /* keepalive: when the last ping went out */
@@ -4298,6 +4322,9 @@ static int64_t axws__core_next_deadline(const axws_conn *c) {
     int64_t t = INT64_MAX;
     if (c->state == AXWS_STATE_CLOSED) return t;
     if (c->deadline) t = c->deadline;
+#ifdef AXWS__READ_BATCH
+    if (c->io_due && c->io_due < t) t = c->io_due;
+#endif
     if (c->state == AXWS_STATE_OPEN) {
         if (c->cfg.keepalive_ms && axws__core_ping_due(c) < t) t = axws__core_ping_due(c);
         if (c->cfg.dead_peer_ms && c->last_rx + c->cfg.dead_peer_ms < t) t = c->last_rx + c->cfg.dead_peer_ms;
@@ -7363,6 +7390,21 @@ static int axws__port_setup(int fd) {
     return 0;
 }
 
+#ifdef AXWS__READ_BATCH
+/* Wake for input only when `bytes` wait (cfg.read_batch). Returns 0, or -1 where the system
+   cannot: reads then stay as bytes arrive. */
+static int axws__port_read_batch(int fd, size_t bytes) {
+#ifdef SO_RCVLOWAT
+    int v = bytes > (size_t)INT32_MAX ? (int)INT32_MAX : (int)bytes;
+    return setsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &v, sizeof v) == 0 ? 0 : -1;
+#else
+    (void)fd;
+    (void)bytes;
+    return -1;
+#endif
+}
+#endif
+
 static int axws__port_open(int family) {
     int fd = AXWS__SYS(socket)(family == 6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
     if (fd >= 0 && axws__port_setup(fd) != 0) {
@@ -8996,6 +9038,32 @@ static void axws__sock_plain_pump(axws_conn *c, short revents) {
     }
 }
 
+/* cfg.read_batch: on an open connection the socket wakes poll only for that many bytes,
+   so the driver reads on its own every read_batch_ms (io_due tells axws_timeout_ms when).
+   Set once per socket, when it opens: the TLS and upgrade handshakes are small messages
+   that must not wait. Returns POLLIN when this step must read without poll's word. */
+#ifdef AXWS__READ_BATCH
+static short axws__sock_read_batch(axws_conn *c, short revents, int64_t now_ms) {
+    int ms = c->cfg.read_batch_ms > 0 ? c->cfg.read_batch_ms : 1;
+    short add = 0;
+    if (c->state != AXWS_STATE_OPEN || c->fd < 0) {
+        c->io_due = 0;
+        return 0;
+    }
+    if (c->batch_gen != c->sock_gen) {
+        c->batch_gen = c->sock_gen;
+        c->batch_read_at = now_ms;
+        c->io_due = axws__port_read_batch(c->fd, c->cfg.read_batch) == 0 ? now_ms + ms : 0;
+        return 0;
+    }
+    if (!c->io_due) return 0; /* the port cannot batch: reads as bytes arrive */
+    if (!(revents & POLLIN) && now_ms >= c->batch_read_at + ms) add = POLLIN;
+    if ((revents | add) & POLLIN) c->batch_read_at = now_ms;
+    c->io_due = c->batch_read_at + ms;
+    return add;
+}
+#endif
+
 AXWS__DEF int axws_step(axws_conn *c, const struct pollfd *fds, int nfds, int64_t now_ms) {
     short revents = POLLIN | POLLOUT; /* without poll results, try everything */
     unsigned gen;
@@ -9019,6 +9087,9 @@ AXWS__DEF int axws_step(axws_conn *c, const struct pollfd *fds, int nfds, int64_
         revents |= POLLIN;
         c->read_again = 0;
     }
+#ifdef AXWS__READ_BATCH
+    if (c->cfg.read_batch) revents = (short)(revents | axws__sock_read_batch(c, revents, now_ms));
+#endif
     gen = c->gen;
     if (c->state == AXWS_STATE_CONNECTING && c->fd >= 0 && !AXWS__PX_BUSY(c) &&
         (revents & (POLLOUT | POLLERR | POLLHUP))) {

@@ -20,6 +20,8 @@
      9  301 to the upgrade: Location reported, not followed
     10  the Axiom token refresh endpoint hanging, answering 500, garbage: reported, tokens
         kept, the stream untouched, retried until it works
+    11  read batching (cfg.read_batch): a lone small message below the low-water mark, and
+        a burst, over ws:// and wss://
 
    The server side lives in this process and runs in the same loop as the client, one step
    each in turn (see pump_once), so a fault lands at an exact byte: after the client has
@@ -705,6 +707,7 @@ static void on_event(axws_conn *c, const axws_event *ev, void *user) {
 static br_x509_trust_anchor const *tas;
 static size_t ta_count;
 
+static size_t conn_read_batch; /* cfg.read_batch of the next conn_setup (case 11) */
 static void conn_setup(int keepalive_ms, int dead_peer_ms) {
     axws_config cfg;
     memset(&cfg, 0, sizeof cfg);
@@ -718,6 +721,8 @@ static void conn_setup(int keepalive_ms, int dead_peer_ms) {
     cfg.close_timeout_ms = 200;
     cfg.keepalive_ms = keepalive_ms;
     cfg.dead_peer_ms = dead_peer_ms;
+    cfg.read_batch = conn_read_batch;
+    cfg.read_batch_ms = 20;
     cfg.on_event = on_event;
     cfg.user = &R;
     cfg.trust_anchors = tas;
@@ -1485,6 +1490,46 @@ static void case_redirect(void) {
     case_end();
 }
 
+/* cfg.read_batch: once open, the socket wakes poll only for 64 KiB (SO_RCVLOWAT), and the
+   driver reads on its own every read_batch_ms: a lone 40-byte message, which poll never
+   reports, still arrives; a burst arrives whole and in order. */
+static void case_read_batch(int tls) {
+    listener L;
+    peer *p;
+    struct pollfd pf;
+    int s, lowat = 0;
+    socklen_t len = sizeof lowat;
+    case_begin(tls ? "11b read batching: a lone message and a burst (wss://)"
+                   : "11a read batching: a lone message and a burst (ws://)");
+    CHECK_EQ(lst_open(&L, 0), 0);
+    conn_read_batch = 65536;
+    conn_setup(0, 0);
+    conn_read_batch = 0;
+    CHECK_EQ(axws_connect(&C, url_for(&L, tls ? "wss" : "ws"), axws_now_ms()), 0);
+    p = serve_upgrade(&L, tls);
+    CHECK_UNTIL(2000, axws_conn_state(&C) == AXWS_STATE_OPEN);
+    if (p && until_ok) {
+        UNTIL(30, 0); /* steps on the open connection: the low-water mark is set */
+        CHECK_EQ(axws_pollfds(&C, &pf, 1), 1);
+        CHECK_EQ(getsockopt(pf.fd, SOL_SOCKET, SO_RCVLOWAT, &lowat, &len), 0);
+        CHECK_EQ(lowat, 65536);
+        CHECK(axws_timeout_ms(&C, axws_now_ms()) <= 20); /* the next read is due by then */
+        send_seq(p, "plain", 1);
+        CHECK_UNTIL(200, R.nseq == 1);
+        for (s = 2; s <= 200; s++) send_seq(p, "plain", s);
+        CHECK_UNTIL(2000, R.nseq == 200);
+        CHECK(seq_exact(R.seq, R.nseq, 200));
+        CHECK_EQ(axws_close(&C, 1000, NULL, axws_now_ms()), 0);
+        CHECK_UNTIL(2000, axws_conn_state(&C) == AXWS_STATE_CLOSED);
+        CHECK_EQ(axws_error(&C), 0);
+        CHECK_EQ(axws_close_code(&C), 1000);
+    }
+    CHECK_EQ(R.bad, 0);
+    peer_free_all();
+    lst_close(&L);
+    case_end();
+}
+
 /* The next refresh request, read whole (its cookie checked), or NULL. */
 static peer *refresh_request(listener *api) {
     peer *h = accept_peer(api, 0);
@@ -1732,6 +1777,8 @@ int main(void) {
     case_many_headers();
     case_redirect();
     case_refresh_faults();
+    case_read_batch(0);
+    if (tls) case_read_batch(1);
 
     peer_free_all();
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);

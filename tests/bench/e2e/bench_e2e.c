@@ -31,7 +31,9 @@
    for the smoke run (300 messages per client, one repetition, every count and the close
    handshake checked: correctness, not speed), E2E_ONLY=TEXT (only the rows whose name
    contains TEXT, see selected()), E2E_PIN=0 (no CPU pinning), E2E_FRAMES, E2E_NODE_CLIENT
-   (default tests/bench/e2e/client_node.js). `bench_e2e --serve` runs the server alone and
+   (default tests/bench/e2e/client_node.js), E2E_READ_BATCH=BYTES (client_axiomws reads in
+   batches: cfg.read_batch = BYTES, read_batch_ms 2; the default reads bytes as they
+   arrive, as a latency-bound program does). `bench_e2e --serve` runs the server alone and
    prints its ports, for running a client by hand.
    Run from the repository root: make bench-e2e (tests/bench/e2e/README.md).
    Exit status 0 when every client delivered every run; 1 otherwise. */

@@ -92,6 +92,10 @@ int main(int argc, char **argv) {
         cfg.servername = "localhost"; /* the certificate's name; the URL's host is an IP */
     }
     cfg.on_event = on_event;
+    if (getenv("E2E_READ_BATCH")) { /* bulk reading (cfg.read_batch), see bench_e2e.c */
+        cfg.read_batch = (size_t)strtoul(getenv("E2E_READ_BATCH"), NULL, 10);
+        cfg.read_batch_ms = 2;
+    }
     if ((r = axws_init(&conn, &cfg)) != 0 || (r = axws_connect(&conn, args.url, axws_now_ms())) != 0) {
         fprintf(stderr, "client_axiomws: %s\n", axws_strerror(r));
         return 1;
