@@ -1995,6 +1995,11 @@ typedef struct axws_axiom_config {
     int no_auto_reconnect;       /* auto-reconnect is on unless this is set */
     int keepalive_ms;            /* ping interval; default 30000; -1 = never */
     int dead_peer_ms;            /* silence that counts as dead; default 2 * keepalive */
+#ifdef AXWS__READ_BATCH
+    size_t read_batch;           /* as cfg.read_batch in axws_config, for the stream (not the
+                                    token refresh): off by default */
+    int read_batch_ms;
+#endif
     int connect_timeout_ms;      /* TCP + TLS + upgrade; default 10000 */
     int backoff_base_ms;         /* default 500 */
     int backoff_cap_ms;          /* default 30000 */
@@ -10741,6 +10746,10 @@ static int axws__ax_init_conns(axws_axiom *a, const axws_axiom_config *cfg) {
 #ifndef AXWS_NO_DEFLATE
     wc.deflate = cfg->deflate; /* the stream only: cleared again for the refresh below */
 #endif
+#ifdef AXWS__READ_BATCH
+    wc.read_batch = cfg->read_batch; /* the stream only, as deflate */
+    wc.read_batch_ms = cfg->read_batch_ms;
+#endif
 #ifndef AXWS_NO_TLS
     wc.trust_anchors = cfg->trust_anchors;
     wc.trust_anchor_count = cfg->trust_anchor_count;
@@ -10760,6 +10769,9 @@ static int axws__ax_init_conns(axws_axiom *a, const axws_axiom_config *cfg) {
     wc.tx_buf = a->http_tx; wc.tx_size = sizeof a->http_tx;
     wc.max_handshake = sizeof a->http_tx;
     wc.keepalive_ms = wc.dead_peer_ms = 0;
+#ifdef AXWS__READ_BATCH
+    wc.read_batch = 0;
+#endif
     wc.on_event = axws__ax_http_event;
 #ifndef AXWS_NO_TLS
     wc.servername = cfg->api_servername; /* never the stream's: see the field */

@@ -845,6 +845,7 @@ static const char refresh_token[] = "refresh-token-of-the-fault-matrix";
 
 /* keepalive_ms > 0: pings that often and 150 ms of silence is a dead peer; -1: neither
    (the cases whose fault is not silence leave no window for a spurious dead peer). */
+static size_t axiom_read_batch; /* cfg.read_batch of the next axiom_setup (case 11) */
 static void axiom_setup(const listener *stream, const listener *api, int keepalive_ms) {
     axws_axiom_config cfg;
     static char s_url[64], a_url[64];
@@ -873,6 +874,8 @@ static void axiom_setup(const listener *stream, const listener *api, int keepali
     cfg.backoff_base_ms = 20;
     cfg.backoff_cap_ms = 100;
     cfg.pacing_ms = -1;      /* joins go out at once */
+    cfg.read_batch = axiom_read_batch;
+    cfg.read_batch_ms = 20;
     cfg.rx_buf = a_rx; cfg.rx_size = sizeof a_rx;
     cfg.tx_buf = a_tx; cfg.tx_size = sizeof a_tx;
     cfg.msg_buf = a_msg; cfg.msg_size = sizeof a_msg;
@@ -1500,7 +1503,7 @@ static void case_read_batch(int tls) {
     int s, lowat = 0;
     socklen_t len = sizeof lowat;
     case_begin(tls ? "11b read batching: a lone message and a burst (wss://)"
-                   : "11a read batching: a lone message and a burst (ws://)");
+                   : "11a read batching: a lone message and a burst (ws://, Axiom)");
     CHECK_EQ(lst_open(&L, 0), 0);
     conn_read_batch = 65536;
     conn_setup(0, 0);
@@ -1526,6 +1529,21 @@ static void case_read_batch(int tls) {
     }
     CHECK_EQ(R.bad, 0);
     peer_free_all();
+    if (!tls) { /* the Axiom client passes it to its stream */
+        axiom_read_batch = 65536;
+        axiom_setup(&L, NULL, -1);
+        axiom_read_batch = 0;
+        CHECK_EQ(axws_axiom_connect(&A, axws_now_ms()), 0);
+        p = serve_axiom(&L);
+        if (p) {
+            axiom_feed(p, 1, 6);
+            lowat = 0;
+            len = sizeof lowat;
+            CHECK_EQ(getsockopt(A.ws.fd, SOL_SOCKET, SO_RCVLOWAT, &lowat, &len), 0);
+            CHECK_EQ(lowat, 65536);
+        }
+        axiom_stop();
+    }
     lst_close(&L);
     case_end();
 }
