@@ -2213,7 +2213,6 @@ struct axws_conn {
     axws_addr peer;     /* the address of the latest attempt (axws_describe) */
 #ifdef AXWS__READ_BATCH
     unsigned batch_gen; /* cfg.read_batch: the socket (sock_gen) it was set on, 0 none */
-    int64_t batch_read_at; /* ... and when input was last read */
 #endif
 #ifndef AXWS_NO_PROXY
     /* the tunnel through cfg.proxy (>>proxy); 10 bytes, kept after a failure for
@@ -2231,8 +2230,8 @@ struct axws_conn {
     /* timers (monotonic ms; 0 = unset) */
     int64_t deadline;   /* connect, handshake or close deadline of the current state */
 #ifdef AXWS__READ_BATCH
-    int64_t io_due;     /* the transport's own deadline (the socket driver's next read
-                           under cfg.read_batch); 0 = none */
+    int64_t io_due;     /* the transport's own deadline (under cfg.read_batch: the socket
+                           driver's next read, read_batch_ms after the last); 0 = none */
 #endif
     int64_t last_rx;    /* last time bytes arrived */
     int64_t tx_stall;   /* since when output has waited with none of it taken; 0 = none */
@@ -5334,7 +5333,7 @@ AXWS__DEF int axws_inflate_run(axws_inflate *z, const void *input, size_t in_len
             uint32_t pos_stop = lim - pos >= 258 ? lim - 257 : pos;
             while (in < in_stop && pos < pos_stop) {
                 uint32_t e, len, dist, hist;
-                unsigned nb, k;
+                unsigned nb, k, more;
                 bits |= axws__inf_word(in) << nbits;
                 in += (63 - nbits) >> 3;
                 nbits |= 56;
@@ -5346,17 +5345,12 @@ AXWS__DEF int axws_inflate_run(axws_inflate *z, const void *input, size_t in_len
                     w[pos++] = (uint8_t)AXWS__INF_VAL(e);
                     /* at least 41 bits left: two more literals (30 bits at most) need no
                        refill (anything else waits for the next round, which refills first) */
-                    e = axws__inf_peek(lt, AXWS__INF_LEN_ROOT, bits, &nb);
-                    if (AXWS__INF_KIND(e) == AXWS__INF_LIT) {
+                    for (more = 0; more < 2; more++) {
+                        e = axws__inf_peek(lt, AXWS__INF_LEN_ROOT, bits, &nb);
+                        if (AXWS__INF_KIND(e) != AXWS__INF_LIT) break;
                         bits >>= nb;
                         nbits -= nb;
                         w[pos++] = (uint8_t)AXWS__INF_VAL(e);
-                        e = axws__inf_peek(lt, AXWS__INF_LEN_ROOT, bits, &nb);
-                        if (AXWS__INF_KIND(e) == AXWS__INF_LIT) {
-                            bits >>= nb;
-                            nbits -= nb;
-                            w[pos++] = (uint8_t)AXWS__INF_VAL(e);
-                        }
                     }
                     continue;
                 }
@@ -6749,6 +6743,9 @@ typedef struct axws__json_num {
     const char *ip; size_t il;   /* integer digits */
     const char *fp; size_t fl;   /* fraction digits */
     long exp;                    /* saturated to +-100000000 */
+    uint64_t w;                  /* the digits after a leading "0" as one number, exact
+                                    while nd <= 19 (it wraps beyond: unused then) */
+    size_t nd;                   /* how many digits w took */
 } axws__json_num;
 
 static int axws__json_num_parse(const char *s, size_t len, axws__json_num *o) {
@@ -6759,13 +6756,13 @@ static int axws__json_num_parse(const char *s, size_t len, axws__json_num *o) {
     o->ip = s + i;
     if (i < len && s[i] == '0') i++;
     else if (i < len && s[i] >= '1' && s[i] <= '9')
-        while (i < len && axws__json_digit((uint8_t)s[i])) i++;
+        for (; i < len && axws__json_digit((uint8_t)s[i]); i++, o->nd++) o->w = o->w * 10 + (uint64_t)(s[i] - '0');
     else return AXWS_JSON_ENUMBER;
     o->il = (size_t)(s + i - o->ip);
     if (i < len && s[i] == '.') {
         i++;
         o->fp = s + i;
-        while (i < len && axws__json_digit((uint8_t)s[i])) i++;
+        for (; i < len && axws__json_digit((uint8_t)s[i]); i++, o->nd++) o->w = o->w * 10 + (uint64_t)(s[i] - '0');
         o->fl = (size_t)(s + i - o->fp);
         if (!o->fl) return AXWS_JSON_ENUMBER;
     }
@@ -7078,51 +7075,27 @@ static AXWS__NOINLINE double axws__json_to_double_exact(const axws__json_num *o,
     return axws__json_exact_round(&x, z);
 }
 
-#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0 && !defined(__OPTIMIZE_SIZE__)
-/* The common number in one pass: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)? with at most 19
-   significant-or-not digits that make an exact double, scaled by 10^-22..10^22 (Clinger's
-   fast path: one correctly rounded operation). Returns 1 with *out set, or 0 to leave the
-   number (and any error in it) to the general path. Market data is mostly such numbers:
-   prices with a dozen digits, integer timestamps. Left out of builds for size (-Os), where
-   the general path gives the same double. */
-static int axws__json_to_double_fast(const char *s, size_t len, double *out) {
-    const char *p = s, *end = s + len, *frac;
-    uint64_t w = 0;
-    long e10 = 0;
-    int neg = 0, digits = 0;
-    double z;
-    if (!s) return 0;
-    if (p < end && *p == '-') { neg = 1; p++; }
-    if (p == end) return 0;
-    if (*p == '0') {
-        if (++p < end && axws__json_digit((uint8_t)*p)) return 0; /* a leading zero */
-    } else {
-        for (; p < end && axws__json_digit((uint8_t)*p); p++, digits++) w = w * 10 + (uint64_t)(*p - '0');
-        if (!digits || digits > 19) return 0;
+/* Clinger's fast path: w and 10^|e| are exact doubles, so one correctly rounded operation
+   gives the correctly rounded w * 10^e. Returns 1 with *z set, or 0 when it does not apply
+   (or the compiler's floating point is not plain double: FLT_EVAL_METHOD). */
+static int axws__json_clinger(uint64_t w, long e, double *z) {
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+    if (w <= ((uint64_t)1 << 53) && e >= -22 && e <= 22) {
+        *z = e >= 0 ? (double)w * axws__json_pow10[e] : (double)w / axws__json_pow10[-e];
+        return 1;
     }
-    if (p < end && *p == '.') {
-        for (frac = ++p; p < end && axws__json_digit((uint8_t)*p) && digits < 19; p++, digits++)
-            w = w * 10 + (uint64_t)(*p - '0');
-        if (p == frac) return 0;
-        e10 = -(long)(p - frac);
+    if (e > 22 && e <= 22 + 15) { /* move zeros into w while it stays exact */
+        while (e > 22 && w <= ((uint64_t)1 << 53) / 10) { w *= 10; e--; }
+        if (e == 22 && w <= ((uint64_t)1 << 53)) {
+            *z = (double)w * 1e22;
+            return 1;
+        }
     }
-    if (p < end && (*p == 'e' || *p == 'E')) {
-        long x = 0;
-        int eneg = 0;
-        const char *d0;
-        if (++p < end && (*p == '+' || *p == '-')) eneg = *p++ == '-';
-        for (d0 = p; p < end && axws__json_digit((uint8_t)*p) && p - d0 < 4; p++) x = x * 10 + (*p - '0');
-        if (p == d0) return 0;
-        e10 += eneg ? -x : x;
-    }
-    if (p != end || w > ((uint64_t)1 << 53) || e10 < -22 || e10 > 22) return 0;
-    z = e10 >= 0 ? (double)w * axws__json_pow10[e10] : (double)w / axws__json_pow10[-e10];
-    *out = neg ? -z : z;
-    return 1;
-}
 #else
-#define axws__json_to_double_fast(s, len, out) 0
+    (void)w; (void)e; (void)z;
 #endif
+    return 0;
+}
 
 AXWS__DEF int axws_json_to_double(const char *s, size_t len, double *out) {
     axws__json_num o;
@@ -7130,10 +7103,10 @@ AXWS__DEF int axws_json_to_double(const char *s, size_t len, double *out) {
     long e10, e;
     uint64_t w = 0;
     double z;
-    int r;
-    if (axws__json_to_double_fast(s, len, out)) return 0;
-    r = axws__json_num_parse(s, len, &o);
+    int r = axws__json_num_parse(s, len, &o);
     if (r) return r;
+    /* the common number (prices, timestamps): up to 19 digits, read once by the parse */
+    if (o.nd <= 19 && axws__json_clinger(o.w, o.exp - (long)o.fl, &z)) goto finish;
     n = axws__json_num_sig(&o, &lo, &e10);
     if (n == 0) { *out = o.neg ? -0.0 : 0.0; return 0; }
     /* value in [10^(e10+n-1), 10^(e10+n)): beyond 1e310 it overflows, below 1e-324 (under
@@ -7143,23 +7116,7 @@ AXWS__DEF int axws_json_to_double(const char *s, size_t len, double *out) {
     k = n < 19 ? n : 19;
     for (i = 0; i < k; i++) w = w * 10 + axws__json_num_digit(&o, lo + i);
     e = e10 + (long)(n - k);
-#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
-    /* Clinger's fast path: w and 10^|e| are exact doubles, so one correctly rounded
-       operation gives the correctly rounded result */
-    if (n == k && w <= ((uint64_t)1 << 53) && e >= -22 && e <= 22) {
-        z = e >= 0 ? (double)w * axws__json_pow10[e] : (double)w / axws__json_pow10[-e];
-        goto finish;
-    }
-    if (n == k && e > 22 && e <= 22 + 15) {
-        uint64_t ww = w;
-        long ee = e;
-        while (ee > 22 && ww <= ((uint64_t)1 << 53) / 10) { ww *= 10; ee--; }
-        if (ee == 22 && ww <= ((uint64_t)1 << 53)) {
-            z = (double)ww * 1e22;
-            goto finish;
-        }
-    }
-#endif
+    if (n == k && axws__json_clinger(w, e, &z)) goto finish;
     z = axws__json_to_double_exact(&o, lo, n, e10, w, e);
 finish:
     *out = o.neg ? -z : z;
@@ -9057,14 +9014,12 @@ static short axws__sock_read_batch(axws_conn *c, short revents, int64_t now_ms) 
     }
     if (c->batch_gen != c->sock_gen) {
         c->batch_gen = c->sock_gen;
-        c->batch_read_at = now_ms;
         c->io_due = axws__port_read_batch(c->fd, c->cfg.read_batch) == 0 ? now_ms + ms : 0;
         return 0;
     }
-    if (!c->io_due) return 0; /* the port cannot batch: reads as bytes arrive */
-    if (!(revents & POLLIN) && now_ms >= c->batch_read_at + ms) add = POLLIN;
-    if ((revents | add) & POLLIN) c->batch_read_at = now_ms;
-    c->io_due = c->batch_read_at + ms;
+    if (!c->io_due) return 0; /* the system cannot batch: reads as bytes arrive */
+    if (!(revents & POLLIN) && now_ms >= c->io_due) add = POLLIN;
+    if ((revents | add) & POLLIN) c->io_due = now_ms + ms;
     return add;
 }
 #endif
