@@ -61,6 +61,10 @@ $(B)/asan/tests/%: tests/%.c axiomws.h tests/harness.h
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) -O1 -g $(ASAN) -I. -Itests $< -o $@ $(LIBS) -lm $(TEST_LIBS_$*)
 
+# the Axiom client's tests share their stand-in and set-up
+$(B)/tests/test_axiom $(B)/asan/tests/test_axiom $(B)/tests/test_axiom_shared $(B)/asan/tests/test_axiom_shared: \
+    tests/axiom_client.h tests/standin.h
+
 # fuzz targets: libFuzzer with clang, or a plain main that replays the committed corpus
 $(B)/fuzz/replay_%: fuzz/%.c fuzz/replay_main.c fuzz/fuzz_util.h axiomws.h
 	@mkdir -p $(dir $@)
@@ -69,6 +73,9 @@ $(B)/fuzz/replay_%: fuzz/%.c fuzz/replay_main.c fuzz/fuzz_util.h axiomws.h
 $(B)/fuzz/%: fuzz/%.c fuzz/fuzz_util.h axiomws.h
 	@mkdir -p $(dir $@)
 	$(CLANG) $(STD) -O1 -g -fsanitize=fuzzer,address,undefined -I. $< -o $@ $(LIBS) -lm $(FUZZ_LIBS_$*)
+
+# fuzz_client_shared is fuzz_client built with AXWS_AXIOM_SHARED_RX
+$(B)/fuzz/replay_fuzz_client_shared $(B)/fuzz/fuzz_client_shared: fuzz/fuzz_client.c
 
 fuzz-replay: $(FUZZ_REPLAY)
 	@for t in $(FUZZ_REPLAY); do n=$${t##*/replay_}; $$t fuzz/corpus/$$n || exit 1; done

@@ -111,6 +111,18 @@ CONFIGURATION MACROS (NAME - default - meaning)
    AXWS_JSON_DEFAULT_DEPTH - 64   - levels of axws_json's built-in stack (1..4096; a
                                     program's own stack allows any depth). Changes the
                                     struct's layout: set it the same in every file.
+   AXWS_AXIOM_SHARED_RX   - unset - the Axiom client's token refresh borrows the stream's
+                                    rx_buf instead of a record buffer of its own (17,010
+                                    bytes less in axws_axiom with TLS): the two take turns,
+                                    so a refresh runs only while the stream is down (before
+                                    a connect that needs one, after a 401/403, or between
+                                    connections when one is due or was asked for) and an
+                                    attempt waits for a running refresh. A token only
+                                    matters at the upgrade, so nothing is lost but the
+                                    refresh's round trip before such a reconnect. rx_buf
+                                    must then hold TLS records (AXWS_TLS_BUF_MIN) when the
+                                    refresh is https://. Changes the layout: same in every
+                                    file.
    AXWS_AXIOM_MAX_ROOMS   - 64    - rooms one Axiom client remembers.      } these change
    AXWS_AXIOM_ROOM_MAX    - 95    - longest room name in bytes.             } struct layouts:
    AXWS_AXIOM_TOKEN_MAX   - 2047  - longest access or refresh token.        } set them the
@@ -2091,6 +2103,7 @@ AXWS_API int axws_axiom_set_tokens(axws_axiom *a, const char *access_token, cons
 /* Refresh the access token: started by the next axws_axiom_step() (like connect(), so a
    failure reaches on_error from inside step, never from this call), retried with backoff
    until it succeeds or disconnect() is called; the result arrives through the callbacks.
+   With AXWS_AXIOM_SHARED_RX it starts once the stream is down (the two share rx_buf).
    Returns 0, or AXWS_EAUTH when there is no refresh token. */
 AXWS_API int axws_axiom_refresh_token(axws_axiom *a, int64_t now_ms);
 /* 1 when the client has an access or a refresh token to work with. */
@@ -2398,7 +2411,9 @@ struct axws_axiom {
     char text[1024];          /* error and reason sentences */
     char cookie[2 * AXWS_AXIOM_TOKEN_MAX + 64];
     const char *headers[24];
-#ifdef AXWS_NO_TLS
+#ifdef AXWS_AXIOM_SHARED_RX
+    int attempt_deferred;     /* an attempt waits for the refresh to give rx_buf back */
+#elif defined(AXWS_NO_TLS)
     uint8_t http_rx[1024];
 #else
     uint8_t http_rx[AXWS_TLS_BUF_MIN]; /* https:// refresh: BearSSL's records live here */
@@ -10720,7 +10735,9 @@ static int axws__ax_init_conns(axws_axiom *a, const axws_axiom_config *cfg) {
 #ifndef AXWS_NO_DEFLATE
     memset(&wc.deflate, 0, sizeof wc.deflate);
 #endif
+#ifndef AXWS_AXIOM_SHARED_RX
     wc.rx_buf = a->http_rx; wc.rx_size = sizeof a->http_rx;
+#endif
     wc.tx_buf = a->http_tx; wc.tx_size = sizeof a->http_tx;
     wc.max_handshake = sizeof a->http_tx;
     wc.keepalive_ms = wc.dead_peer_ms = 0;
@@ -10828,6 +10845,19 @@ static void axws__ax_build_headers(axws_axiom *a) {
 
 static int axws__ax_start_refresh(axws_axiom *a, int64_t now);
 
+/* AXWS_AXIOM_SHARED_RX: the stream and the token refresh take turns on the program's rx_buf.
+   The stream holds it from its attempt until its CLOSE event (delivered once it is CLOSED
+   and done with the buffer); the refresh from its start until its own CLOSE. A refresh
+   starts only where the stream is down (step asks this; an attempt and the 401/403 path
+   start one from a CLOSED stream), and an attempt waits while a refresh runs. */
+#ifdef AXWS_AXIOM_SHARED_RX
+static int axws__ax_stream_holds_rx(const axws_axiom *a) {
+    return a->attempt_live || axws_conn_state(&a->ws) != AXWS_STATE_CLOSED;
+}
+#else
+#define axws__ax_stream_holds_rx(a) 0
+#endif
+
 static int64_t axws__ax_backoff(axws_axiom *a, int attempts) {
     /* exponential backoff with full jitter: uniform in [0, min(cap, base * 2^attempts)] */
     int64_t window = a->cfg.backoff_base_ms;
@@ -10850,6 +10880,12 @@ static void axws__ax_attempt(axws_axiom *a, int64_t now) {
     int r;
     a->next_attempt = 0;
     if (!a->want_up || a->attempt_live) return;
+#ifdef AXWS_AXIOM_SHARED_RX
+    if (a->refresh_busy) { /* it has rx_buf: the attempt is made when it ends */
+        a->attempt_deferred = 1;
+        return;
+    }
+#endif
     if (!a->access[0] || (a->access_exp && axws__ax_wall(a) >= a->access_exp)) {
         if (a->refresh[0]) {
             a->connect_after_refresh = 1;
@@ -10899,6 +10935,9 @@ static void axws__ax_attempt_soon(axws_axiom *a, int64_t now) { a->next_attempt 
 static int axws__ax_connect(axws_axiom *a, int token_price, int64_t now) {
     AXWS_ASSERT(a != NULL);
     if (a->want_up && (a->attempt_live || a->next_attempt || a->connect_after_refresh)) return AXWS_ESTATE;
+#ifdef AXWS_AXIOM_SHARED_RX
+    if (a->want_up && a->attempt_deferred) return AXWS_ESTATE;
+#endif
     /* no token of any kind: nothing could ever connect, say so now */
     if (!a->access[0] && !a->refresh[0]) return AXWS_EAUTH;
     a->want_up = 1;
@@ -10925,6 +10964,9 @@ AXWS__DEF int axws_axiom_disconnect(axws_axiom *a, int64_t now_ms) {
     a->want_up = 0;
     a->reconnect_now = 0;
     a->next_attempt = 0;
+#ifdef AXWS_AXIOM_SHARED_RX
+    a->attempt_deferred = 0;
+#endif
     a->connect_after_refresh = 0;
     a->next_refresh = 0;
     if (a->refresh_busy) { /* nothing is left running once disconnect() returns but the close */
@@ -11665,6 +11707,12 @@ static void axws__ax_http_event(axws_conn *c, const axws_event *ev, void *user) 
     a->refresh_busy = 0;
     if (a->refresh_ok) axws__ax_refreshed(a, ev->now_ms);
     else axws__ax_refresh_failed(a, c, ev->error, ev->now_ms);
+#ifdef AXWS_AXIOM_SHARED_RX
+    if (a->attempt_deferred) { /* the attempt that waited for rx_buf, made by the next step */
+        a->attempt_deferred = 0;
+        if (a->want_up && !a->attempt_live && !a->next_attempt) a->next_attempt = ev->now_ms ? ev->now_ms : 1;
+    }
+#endif
 }
 
 AXWS__DEF int axws_axiom_set_tokens(axws_axiom *a, const char *access_token, const char *refresh_token) {
@@ -11733,7 +11781,7 @@ AXWS__DEF int axws_axiom_timeout_ms(const axws_axiom *a, int64_t now_ms) {
     /* the refresh timers under step's own conditions: a deadline step does not act on (a
        retry while disconnected, the expiry while a retry waits, no refresh token) would
        make every timeout 0 */
-    if ((a->want_up || a->next_refresh) && !a->refresh_busy && a->refresh[0]) {
+    if ((a->want_up || a->next_refresh) && !a->refresh_busy && a->refresh[0] && !axws__ax_stream_holds_rx(a)) {
         if (a->next_refresh) {
             if (a->next_refresh < t) t = a->next_refresh;
         } else {
@@ -11754,7 +11802,7 @@ AXWS__DEF int axws_axiom_step(axws_axiom *a, const struct pollfd *fds, int nfds,
     axws_step(&a->http, fds, nfds, now_ms);
     if (!a->next_token_check) a->next_token_check = now_ms + a->cfg.token_check_ms;
     /* next_refresh alone also runs while disconnected: refresh_token() asked for it */
-    if (!a->refresh_busy && a->refresh[0] && (a->want_up || a->next_refresh)) {
+    if (!a->refresh_busy && a->refresh[0] && (a->want_up || a->next_refresh) && !axws__ax_stream_holds_rx(a)) {
         int64_t due = axws__ax_refresh_due(a, now_ms);
         int check = now_ms >= a->next_token_check;
         if (check) a->next_token_check = now_ms + a->cfg.token_check_ms;

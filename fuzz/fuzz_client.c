@@ -789,6 +789,12 @@ static void check_after_step(void) {
     check_dead_peer(&tW, ws);
     if (axws_axiom_is_connected(&A) != (a_up && axws_conn_state(ws) == AXWS_STATE_OPEN))
         FAIL("axws_axiom_is_connected disagrees with the callbacks");
+#ifdef AXWS_AXIOM_SHARED_RX
+    /* fuzz_client_shared.c: the stream and the token refresh take turns on rx_buf */
+    if (axws_conn_state(ws) != AXWS_STATE_CLOSED && axws_conn_state(&A.http) != AXWS_STATE_CLOSED)
+        FAIL("shared rx: the stream (state %d) and the refresh (state %d) both hold rx_buf", (int)axws_conn_state(ws),
+             (int)axws_conn_state(&A.http));
+#endif
     /* rooms: once the client says nothing is pending and its output is written, every room
        of the model must have been joined on this connection */
     if (a_up && axws_conn_state(ws) == AXWS_STATE_OPEN && !axws__ax_rooms_pending(&A) && ws->tx_head == ws->tx_tail &&

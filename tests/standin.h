@@ -69,27 +69,47 @@ static void standin_pump(standin *s) {
     }
 }
 
-/* How many stdout lines contain every one of the (NULL-terminated) needles. */
-AXT_MAYBE_UNUSED static int standin_count(standin *s, ...) {
+/* The stdout lines that contain every one of the (NULL-terminated) needles in ap: how many
+   (nth < 0), or the line number (from 0, counting every line) of the nth of them, or -1
+   when there are fewer. */
+AXT_MAYBE_UNUSED static int standin__lines(standin *s, int nth, va_list ap) {
     const char *needles[8];
-    int n = 0, count = 0;
+    int n = 0, count = 0, number = 0;
     char *line;
-    va_list ap;
-    va_start(ap, s);
     while (n < 8 && (needles[n] = va_arg(ap, const char *)) != NULL) n++;
-    va_end(ap);
     standin_pump(s);
-    for (line = s->log; line && *line;) {
+    for (line = s->log; line && *line; number++) {
         char *eol = strchr(line, '\n');
         int i, all = 1;
         if (!eol) break;
         *eol = 0;
         for (i = 0; i < n && all; i++) all = strstr(line, needles[i]) != NULL;
         *eol = '\n';
-        count += all;
+        if (all && count++ == nth) return number;
         line = eol + 1;
     }
-    return count;
+    return nth < 0 ? count : -1;
+}
+
+/* How many stdout lines contain every one of the (NULL-terminated) needles. */
+AXT_MAYBE_UNUSED static int standin_count(standin *s, ...) {
+    int r;
+    va_list ap;
+    va_start(ap, s);
+    r = standin__lines(s, -1, ap);
+    va_end(ap);
+    return r;
+}
+
+/* The line number of the nth (from 0) stdout line with every one of the (NULL-terminated)
+   needles, or -1: what happened in which order. */
+AXT_MAYBE_UNUSED static int standin_line(standin *s, int nth, ...) {
+    int r;
+    va_list ap;
+    va_start(ap, nth);
+    r = standin__lines(s, nth, ap);
+    va_end(ap);
+    return r;
 }
 
 /* Start the stand-in with extra arguments (NULL-terminated list). TLS when cert is given. */

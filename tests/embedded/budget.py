@@ -793,7 +793,7 @@ def main():
                 continue
             got = ram[what]
             ok = got <= limit
-            print("  %s ram   %-24s %6d <= %6d" % ("ok  " if ok else "FAIL", what, got, limit))
+            print("  %s ram   %-32s %6d <= %6d" % ("ok  " if ok else "FAIL", what, got, limit))
         else:
             hits = [(worst[k][0], k[0], k[1]) for k in worst
                     if fnmatch.fnmatchcase(k[0], what) and fnmatch.fnmatchcase(k[1], fn)]

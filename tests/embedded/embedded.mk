@@ -138,15 +138,20 @@ EMB_RAM_DEFS := -DAXWS_PORT_LWIP $(EMB_LWIP) -DAXWS_AXIOM_MAX_ROOMS=4 -DAXWS_AXI
 $(EMB_B)/bearssl-inc/bearssl.h:
 	@mkdir -p $(dir $@)
 	@ln -sf /usr/include/bearssl.h /usr/include/bearssl/*.h $(dir $@)
+# the small configuration: the refresh borrows the stream's record buffer (AXWS_AXIOM_SHARED_RX)
 $(EMB_B)/ram_axiom.o: $(EMB_D)/ram_axiom.c $(EMB_H) $(EMB_B)/bearssl-inc/bearssl.h
+	$(EMB_CC) $(filter-out -DAXWS_NO_TLS,$(EMB_CFLAGS)) -I$(EMB_B)/bearssl-inc $(EMB_RAM_DEFS) -DAXWS_AXIOM_SHARED_RX -c $< -o $@
+# the same with the refresh's own record buffer, so that it can run beside a live stream
+$(EMB_B)/ram_axiom_beside.o: $(EMB_D)/ram_axiom.c $(EMB_H) $(EMB_B)/bearssl-inc/bearssl.h
 	$(EMB_CC) $(filter-out -DAXWS_NO_TLS,$(EMB_CFLAGS)) -I$(EMB_B)/bearssl-inc $(EMB_RAM_DEFS) -c $< -o $@
 
-EMB_SIZE_ELFS := $(EMB_SIZES:%=$(EMB_B)/size/%.elf) $(EMB_CONFIGS:%=$(EMB_B)/%/all-kept.elf) $(EMB_B)/ram_axiom.o
+EMB_SIZE_ELFS := $(EMB_SIZES:%=$(EMB_B)/size/%.elf) $(EMB_CONFIGS:%=$(EMB_B)/%/all-kept.elf) $(EMB_B)/ram_axiom.o \
+                 $(EMB_B)/ram_axiom_beside.o
 EMB_BUDGET := $(EMB_PYTHON) -B $(EMB_D)/budget.py $(EMB_D)/limits.txt --readelf $(EMB_READELF) --objdump $(EMB_OBJDUMP) \
               --out $(EMB_B) $(foreach c,$(EMB_CONFIGS),--elf $(c)=$(EMB_B)/$(c)/all-kept.elf) \
               $(foreach s,$(EMB_SIZES),--size $(s)=$(EMB_B)/size/$(s).map:$(EMB_B)/$(call emb_cfg,$(s))/axws_lib.o) \
               $(foreach c,$(EMB_CONFIGS),--stack $(c)=$(EMB_B)/$(c)/axws_lib.o) \
-              --ram axiom-small-wss=$(EMB_B)/ram_axiom.o
+              --ram axiom-small-wss=$(EMB_B)/ram_axiom.o --ram axiom-small-wss-refresh-beside=$(EMB_B)/ram_axiom_beside.o
 
 .PHONY: embedded embedded-tools
 embedded-tools:

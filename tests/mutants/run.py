@@ -52,7 +52,7 @@ THRESHOLD = 95.0
 C_TESTS = {
     "test_url": 60, "test_frame": 120, "test_json": 120, "test_json_swar": 120,
     "test_axiom_msg": 60, "test_axiom": 240, "test_tls": 180, "test_tls_entropy": 180,
-    "test_faults": 120,
+    "test_faults": 120, "test_axiom_shared": 60,
 }
 # tests/test_compile.sh runs in a copy of the tree (it compiles ./axiomws.h from its own
 # parent directory): the mutated header, README.md (its example) and the script.
