@@ -2544,7 +2544,11 @@ struct axws_axiom {
 #if defined(__GNUC__) || defined(__clang__)
 #define AXWS__LIKELY(x) __builtin_expect(!!(x), 1)
 #define AXWS__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#if defined(__OPTIMIZE_SIZE__)
+#define AXWS__INLINE __inline__ /* -Os: the compiler weighs each copy's bytes */
+#else
 #define AXWS__INLINE __inline__ __attribute__((always_inline))
+#endif
 #define AXWS__NOINLINE __attribute__((noinline))
 #else
 #define AXWS__LIKELY(x) (x)
@@ -2560,14 +2564,27 @@ struct axws_axiom {
 #define AXWS__WS_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 #define AXWS__COUNT(a) (sizeof(a) / sizeof((a)[0])) /* elements of an array */
 
-#define AXWS__ERR_CASE(name, value, text) case value: return text;
-AXWS__DEF const char *axws_strerror(int err) {
-    switch (err) {
-        AXWS__ERRORS(AXWS__ERR_CASE)
-    default: return "unknown error";
-    }
+/* The text of code `err` in a packed list: `texts` holds one NUL-terminated text per entry
+   of codes[0..n), in the same order (both made from one X-macro list); NULL when err is not
+   there. One object per list, because a table of string pointers (or a switch that GCC
+   turns into one) puts its texts in the one shared string section of the file, which the
+   linker then keeps whole in any program that uses any text of it: the JSON error texts
+   came along with axws_strerror() into programs that never asked for them. */
+static const char *axws__text_of(const char *texts, const signed char *codes, size_t n, int err) {
+    size_t i;
+    for (i = 0; i < n; texts += strlen(texts) + 1, i++)
+        if (codes[i] == err) return texts;
+    return NULL;
 }
-#undef AXWS__ERR_CASE
+#define AXWS__TEXT_ITEM(name, value, text) text "\0"
+#define AXWS__CODE_ITEM(name, value, text) value,
+
+AXWS__DEF const char *axws_strerror(int err) {
+    static const char texts[] = AXWS__ERRORS(AXWS__TEXT_ITEM);
+    static const signed char codes[] = {AXWS__ERRORS(AXWS__CODE_ITEM)};
+    const char *t = axws__text_of(texts, codes, sizeof codes, err);
+    return t ? t : "unknown error";
+}
 
 static uint64_t axws__load64(const uint8_t *p) {
     uint64_t v;
@@ -2832,6 +2849,11 @@ static void axws__put(axws__buf *b, const char *s, size_t n) {
     b->len += n;
 }
 static void axws__puts(axws__buf *b, const char *s) { axws__put(b, s, strlen(s)); }
+/* One CRLF object for every HTTP line: a "\r\n" literal may be merged into the string
+   section of whichever function the compiler meets first (with -fdata-sections, e.g. the
+   deflate offer's), and --gc-sections then keeps that whole section in programs that
+   never use the function. */
+static const char axws__crlf[] = "\r\n";
 /* n bytes that belong together (an escape, a UTF-8 sequence): all of them or, when they do
    not fit, none and nothing after them, so a cut text never ends inside one */
 static void axws__put_whole(axws__buf *b, const char *s, size_t n) {
@@ -3881,7 +3903,7 @@ static int axws__http_setup_error(axws_conn *c, int err, int detail, size_t need
 }
 
 
-static int axws__http_has_crlf(const char *s) { return strpbrk(s, "\r\n") != NULL; }
+static int axws__http_has_crlf(const char *s) { return strpbrk(s, axws__crlf) != NULL; }
 
 static void axws__put_uint(axws__buf *b, unsigned long v) {
     char tmp[24];
@@ -3926,7 +3948,7 @@ static int axws__http_build_request(axws_conn *c, const axws_url *u, const axws_
         axws__puts(&b, ":");
         axws__put_uint(&b, (unsigned long)u->port);
     }
-    axws__puts(&b, "\r\n");
+    axws__puts(&b, axws__crlf);
     if (!rq) {
         uint8_t key[16];
         char key64[32];
@@ -3940,12 +3962,12 @@ static int axws__http_build_request(axws_conn *c, const axws_url *u, const axws_
         if (c->cfg.origin) {
             axws__puts(&b, "Origin: ");
             axws__puts(&b, c->cfg.origin);
-            axws__puts(&b, "\r\n");
+            axws__puts(&b, axws__crlf);
         }
         if (c->cfg.subprotocols) {
             axws__puts(&b, "Sec-WebSocket-Protocol: ");
             axws__puts(&b, c->cfg.subprotocols);
-            axws__puts(&b, "\r\n");
+            axws__puts(&b, axws__crlf);
         }
 #ifndef AXWS_NO_DEFLATE
         if (c->cfg.deflate.ops) c->cfg.deflate.ops->offer(c, &b);
@@ -3953,13 +3975,13 @@ static int axws__http_build_request(axws_conn *c, const axws_url *u, const axws_
     } else {
         axws__puts(&b, "Connection: close\r\nContent-Length: ");
         axws__put_uint(&b, (unsigned long)rq->body_len);
-        axws__puts(&b, "\r\n");
+        axws__puts(&b, axws__crlf);
     }
     for (; h && *h; h++) {
         axws__puts(&b, *h);
-        axws__puts(&b, "\r\n");
+        axws__puts(&b, axws__crlf);
     }
-    axws__puts(&b, "\r\n");
+    axws__puts(&b, axws__crlf);
     if (rq && rq->body_len) axws__put(&b, (const char *)rq->body, rq->body_len);
     if (b.len > b.cap) return axws__http_setup_error(c, AXWS_ENOBUFS, AXWS__D_TX_BUF, b.len);
     c->tx_head = 0;
@@ -5540,7 +5562,7 @@ static void axws__deflate_offer(axws_conn *c, void *request) {
         axws__put(b, v, k);
     }
     if (c->cfg.deflate.no_context_takeover) axws__puts(b, "; server_no_context_takeover");
-    axws__puts(b, "\r\n");
+    axws__puts(b, axws__crlf);
 }
 
 /* What the 101's Sec-WebSocket-Extensions said (every such header line, RFC 7230 3.2.2). */
@@ -5879,13 +5901,18 @@ static int axws__json_fail(axws_json *j, int err, size_t p) {
     return err;
 }
 
+/* The empty piece a tokenizer points at before its first feed and for a NULL one: its own
+   object, not a "" literal, which the compiler may merge into another function's strings
+   and so keep them in every program (see axws__crlf). */
+static const uint8_t axws__json_empty[1] = {0};
+
 #define AXWS__JSON_TOP_IS_OBJECT(j) \
     (((j)->stack[((j)->depth - 1) >> 3] >> (((j)->depth - 1) & 7)) & 1)
 
 AXWS__DEF int axws_json_init_checked(axws_json *j, void *stack, size_t stack_size, uint32_t layout) {
     if (layout != AXWS__LAYOUT_JSON) return AXWS_ELAYOUT;
     memset(j, 0, sizeof *j);
-    j->buf = (const uint8_t *)""; /* an empty piece, never NULL (see axws_json_feed) */
+    j->buf = axws__json_empty; /* an empty piece, never NULL (see axws_json_feed) */
     if (stack && stack_size) {
         j->stack = (uint8_t *)stack;
         /* one bit per level; cap so the depth counter never overflows */
@@ -5929,7 +5956,7 @@ AXWS__DEF int axws_json_feed(axws_json *j, const void *data, size_t len) {
     if (j->pos != j->len || j->pend) return AXWS_JSON_EFEED;
     if (j->eof) return AXWS_JSON_EFEED;
     j->base += j->len;
-    j->buf = data ? (const uint8_t *)data : (const uint8_t *)""; /* never arithmetic on NULL */
+    j->buf = data ? (const uint8_t *)data : axws__json_empty; /* never arithmetic on NULL */
     j->len = data ? len : 0;
     j->pos = 0;
     return 0;
@@ -5941,20 +5968,19 @@ AXWS__DEF uint64_t axws_json_error_offset(const axws_json *j) { return j->err_of
 AXWS__DEF uint32_t axws_json_depth(const axws_json *j) { return j->depth; }
 
 AXWS__DEF const char *axws_json_strerror(int err) {
-#define AXWS__JSON_STR_ITEM(name, value, text) case value: return text;
-    switch (err) {
-    case 0: return "success";
-    AXWS__JSON_ERRORS(AXWS__JSON_STR_ITEM)
-    default: return "unknown error";
-    }
-#undef AXWS__JSON_STR_ITEM
+    static const char texts[] = "success\0" AXWS__JSON_ERRORS(AXWS__TEXT_ITEM);
+    static const signed char codes[] = {0, AXWS__JSON_ERRORS(AXWS__CODE_ITEM)};
+    const char *t = axws__text_of(texts, codes, sizeof codes, err);
+    return t ? t : "unknown error";
 }
 
 AXWS__DEF const char *axws_json_type_name(int type) {
-    static const char *const names[] = {"need_more", "begin_object", "end_object",
-                                        "begin_array", "end_array", "key", "string",
-                                        "number", "true", "false", "null", "done"};
-    return type >= 0 && type <= AXWS_JSON_DONE ? names[type] : "error";
+    static const char names[] = "need_more\0begin_object\0end_object\0begin_array\0end_array\0key\0string\0"
+                                "number\0true\0false\0null\0done";
+    const char *t = names; /* packed as axws__text_of's lists are, indexed by the type */
+    if (type < 0 || type > AXWS_JSON_DONE) return "error";
+    while (type--) t += strlen(t) + 1;
+    return t;
 }
 
 /* Classify an unexpected byte c at p for a clear message. */
@@ -8326,13 +8352,13 @@ static void axws__px_put_connect(axws__buf *b, const axws__http_proxy_url *p, co
         axws__put_uint(b, (unsigned long)u->port);
         if (!k) axws__puts(b, " HTTP/1.1");
     }
-    axws__puts(b, "\r\n");
+    axws__puts(b, axws__crlf);
     if (p->user) {
         axws__puts(b, "Proxy-Authorization: Basic ");
         axws__px_put_basic(b, p);
-        axws__puts(b, "\r\n");
+        axws__puts(b, axws__crlf);
     }
-    axws__puts(b, "\r\n");
+    axws__puts(b, axws__crlf);
 }
 
 /* SOCKS5's messages, all written at once (each waits for the proxy's answer to the one

@@ -293,7 +293,16 @@ static void test_vectors(void) {
         for (e = AXWS_JSON_EUNEXPECTED; e > AXWS__JSON_ERR_LAST_; e--)
             CHECK(strcmp(axws_json_strerror(e), "unknown error") != 0);
         CHECK(strcmp(axws_json_strerror(-1000), "unknown error") == 0);
+        CHECK(strcmp(axws_json_strerror(0), "success") == 0);
+#define TEXT_MATCHES(name, value, text) CHECK(strcmp(axws_json_strerror(name), text) == 0);
+        AXWS__JSON_ERRORS(TEXT_MATCHES)
+#undef TEXT_MATCHES
+        CHECK(strcmp(axws_json_type_name(AXWS_JSON_NEED_MORE), "need_more") == 0);
         CHECK(strcmp(axws_json_type_name(AXWS_JSON_BEGIN_ARRAY), "begin_array") == 0);
+        CHECK(strcmp(axws_json_type_name(AXWS_JSON_KEY), "key") == 0);
+        CHECK(strcmp(axws_json_type_name(AXWS_JSON_DONE), "done") == 0);
+        CHECK(strcmp(axws_json_type_name(AXWS_JSON_DONE + 1), "error") == 0);
+        CHECK(strcmp(axws_json_type_name(-1), "error") == 0);
     }
 }
 
