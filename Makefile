@@ -48,10 +48,12 @@ $(B)/asan/%: examples/%.c axiomws.h examples/axiom_example.h
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) -O1 -g $(ASAN) -I. $< -o $@ $(LIBS) $(EX_LIBS_$*)
 
-# the same examples without BearSSL (AXWS_NO_TLS): ws:// only, nothing else linked
+# the same examples without BearSSL (AXWS_NO_TLS): ws:// only, nothing else linked; built
+# for size (-Os) as a small target would be, so that the conformance run against this echo
+# covers the paths a size build takes instead of the fast ones (AXWS__SMALL)
 $(B)/notls/%: examples/%.c axiomws.h examples/axiom_example.h
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(WARN) $(CFLAGS) -DAXWS_NO_TLS -I. $< -o $@ $(EX_LIBS_$*)
+	$(CC) $(STD) $(WARN) -Os -g -DAXWS_NO_TLS -I. $< -o $@ $(EX_LIBS_$*)
 
 $(B)/tests/%: tests/%.c axiomws.h tests/harness.h
 	@mkdir -p $(dir $@)

@@ -2557,6 +2557,16 @@ struct axws_axiom {
 #define AXWS__NOINLINE
 #endif
 
+/* Built for size (-Os: a program that counts its flash), the library leaves out the fast
+   paths that only do faster what a general path does too: the results are the same, and
+   the tests run both ways (the host build at -O2; at -Os the Cortex-M4 run of make embedded
+   and the conformance suite against build/notls/echo). */
+#if defined(__OPTIMIZE_SIZE__)
+#define AXWS__SMALL 1
+#else
+#define AXWS__SMALL 0
+#endif
+
 #define AXWS__DEFAULT_CONNECT_MS 10000
 #define AXWS__DEFAULT_HANDSHAKE_MS 10000
 #define AXWS__DEFAULT_CLOSE_MS 2000
@@ -2828,15 +2838,15 @@ static int axws__random(axws_conn *c, uint8_t *out, size_t n) {
    what rejects overlong forms, surrogates and code points above U+10FFFF early). */
 #define AXWS__UTF8_ACCEPT 0u
 
+/* (Computed, not looked up: as a chain of ranges GCC makes it a 204-byte table.) */
 static uint32_t axws__utf8_lead(uint8_t b) {
-    if (b >= 0xC2 && b <= 0xDF) return 1u | 0x80u << 8 | 0xBFu << 16;
-    if (b == 0xE0) return 2u | 0xA0u << 8 | 0xBFu << 16;
-    if ((b >= 0xE1 && b <= 0xEC) || b == 0xEE || b == 0xEF) return 2u | 0x80u << 8 | 0xBFu << 16;
-    if (b == 0xED) return 2u | 0x80u << 8 | 0x9Fu << 16;
-    if (b == 0xF0) return 3u | 0x90u << 8 | 0xBFu << 16;
-    if (b >= 0xF1 && b <= 0xF3) return 3u | 0x80u << 8 | 0xBFu << 16;
-    if (b == 0xF4) return 3u | 0x80u << 8 | 0x8Fu << 16;
-    return 0xFFFFFFFFu; /* 80..C1, F5..FF never start a character */
+    uint32_t lo = 0x80, hi = 0xBF;
+    if (b < 0xC2 || b > 0xF4) return 0xFFFFFFFFu; /* 80..C1, F5..FF never start a character */
+    if (b == 0xE0) lo = 0xA0;      /* no overlong 3-byte forms */
+    else if (b == 0xED) hi = 0x9F; /* no surrogates */
+    else if (b == 0xF0) lo = 0x90; /* no overlong 4-byte forms */
+    else if (b == 0xF4) hi = 0x8F; /* nothing above U+10FFFF */
+    return (b < 0xE0 ? 1u : b < 0xF0 ? 2u : 3u) | lo << 8 | hi << 16;
 }
 
 /* The one bounded writer of the library (requests, texts, JSON lines): len counts every
@@ -2908,6 +2918,7 @@ static int axws__utf8_scan(uint32_t *state, const uint8_t *p, size_t n) {
     size_t i = 0;
     while (i < n) {
         if (st == AXWS__UTF8_ACCEPT) {
+#if !AXWS__SMALL
             /* ASCII fast path: 32 bytes per step, then 8 */
             while (i + 32 <= n) {
                 uint64_t v = axws__load64(p + i) | axws__load64(p + i + 8) |
@@ -2916,6 +2927,7 @@ static int axws__utf8_scan(uint32_t *state, const uint8_t *p, size_t n) {
                 i += 32;
             }
             while (i + 8 <= n && !(axws__load64(p + i) & 0x8080808080808080ull)) i += 8;
+#endif
             while (i < n && p[i] < 0x80) i++;
             if (i == n) break;
             st = axws__utf8_lead(p[i++]);
@@ -2933,9 +2945,10 @@ static int axws__utf8_scan(uint32_t *state, const uint8_t *p, size_t n) {
 
 /* Copy src to dst XOR-ing with the 4-byte key, a machine word at a time. */
 static void axws__mask_copy(uint8_t *dst, const uint8_t *src, size_t n, const uint8_t key[4]) {
+    size_t i = 0;
+#if !AXWS__SMALL /* the byte loop below does it all: words are the speed */
     uint64_t k8;
     uint8_t k[8];
-    size_t i = 0;
     memcpy(k, key, 4);
     memcpy(k + 4, key, 4);
     memcpy(&k8, k, 8);
@@ -2949,6 +2962,7 @@ static void axws__mask_copy(uint8_t *dst, const uint8_t *src, size_t n, const ui
         uint64_t a = axws__load64(src + i) ^ k8;
         memcpy(dst + i, &a, 8);
     }
+#endif
     for (; i < n; i++) dst[i] = (uint8_t)(src[i] ^ key[i & 3]);
 }
 
@@ -3521,7 +3535,7 @@ AXWS__DEF size_t axws_feed(axws_conn *c, const void *data, size_t len, int64_t n
         }
         if (!c->in_frame) {
             size_t used = 0;
-            if (c->hdr_have == 0 && len - i >= 2) used = axws__frame_small(c, p + i, len - i);
+            if (!AXWS__SMALL && c->hdr_have == 0 && len - i >= 2) used = axws__frame_small(c, p + i, len - i);
             i += used ? used : axws__frame_read_header(c, p + i, len - i);
             continue;
         }
@@ -5866,6 +5880,11 @@ enum {
 #define AXWS__JSON_CTZ_LE 0
 #endif
 
+#if AXWS__SMALL
+/* Does byte c stop the string scan: '"', '\\', controls (< 0x20) and non-ASCII. (Built
+   for size: computed, where the fast build looks it up in 256 bytes.) */
+static int axws__json_stops(uint8_t c) { return c < 0x20 || c >= 0x80 || c == '"' || c == '\\'; }
+#else
 /* 1 for bytes that stop the string scan: '"', '\\', controls (< 0x20) and non-ASCII. */
 static const uint8_t axws__json_stop[256] = {
     1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
@@ -5877,8 +5896,10 @@ static const uint8_t axws__json_stop[256] = {
     1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
     1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1
 };
+#define axws__json_stops(c) axws__json_stop[c]
+#endif
 
-#if AXWS__JSON_CTZ_LE
+#if AXWS__JSON_CTZ_LE && !AXWS__SMALL
 /* Mask with the high bit set in every byte of x that stops the scan. Borrows can only
    add false hits above a true one, so the lowest hit is always exact. */
 static uint64_t axws__json_swar_stop(uint64_t x) {
@@ -6175,7 +6196,7 @@ static AXWS__INLINE size_t axws__json_skip_plain(const uint8_t *b, size_t p, siz
         return mask ? p + (size_t)__builtin_ctz(mask) : n;
     }
 #endif
-#if AXWS__JSON_CTZ_LE
+#if AXWS__JSON_CTZ_LE && !AXWS__SMALL
     while (p + 8 <= n) {
         uint64_t x, m;
         memcpy(&x, b + p, 8);
@@ -6184,7 +6205,7 @@ static AXWS__INLINE size_t axws__json_skip_plain(const uint8_t *b, size_t p, siz
         p += 8;
     }
 #endif
-    while (p < n && !axws__json_stop[b[p]]) p++;
+    while (p < n && !axws__json_stops(b[p])) p++;
     return p;
 }
 
@@ -6279,8 +6300,8 @@ static AXWS__NOINLINE int axws__json_string(axws_json *j, axws_json_token *t, si
 static AXWS__NOINLINE int axws__json_string_start(axws_json *j, axws_json_token *t,
                                                        size_t p, int key) {
     const uint8_t *b = j->buf;
-    size_t n = j->len, q = axws__json_skip_plain(b, p + 1, n);
-    if (AXWS__LIKELY(q < n && b[q] == '"')) {
+    size_t n = j->len, q = AXWS__SMALL ? p + 1 : axws__json_skip_plain(b, p + 1, n);
+    if (!AXWS__SMALL && AXWS__LIKELY(q < n && b[q] == '"')) {
         int type = key ? AXWS_JSON_KEY : AXWS_JSON_STRING;
         axws__json_emit(t, type, b + p + 1, q - p - 1, j->base + p, j->depth, 0);
         j->pos = axws__json_after_string(j, b, q + 1, n, key);
@@ -6414,8 +6435,8 @@ static AXWS__NOINLINE int axws__json_number_start(axws_json *j, axws_json_token 
     const uint8_t *b = j->buf;
     size_t n = j->len, q;
     uint8_t s = AXWS__JSON_N_START, integer = 1;
-    q = axws__json_num_fast(b, p, n, &s, &integer);
-    if (AXWS__LIKELY(q < n) && axws__json_num_ends(b[q])) {
+    q = AXWS__SMALL ? n : axws__json_num_fast(b, p, n, &s, &integer);
+    if (!AXWS__SMALL && AXWS__LIKELY(q < n) && axws__json_num_ends(b[q])) {
         axws__json_emit(t, AXWS_JSON_NUMBER, b + p, q - p, j->base + p, j->depth, integer);
         j->pos = axws__json_after_value_at(j, b, q, n);
         return AXWS_JSON_NUMBER;
@@ -6618,6 +6639,7 @@ AXWS__DEF int axws_json_next(axws_json *j, axws_json_token *t) {
     /* the common cases first, in a small function: a string or key, or a number, that
        starts right here with nothing pending; a string that continues in a new piece; a
        piece that is used up */
+    if (AXWS__SMALL) return axws__json_next_slow(j, t); /* the same, in one place */
     if (AXWS__LIKELY(p < j->len && !(j->err | j->pend | j->lex))) {
         uint8_t c = j->buf[p], kind = axws__json_quote_kind[j->expect];
         if (c == '"' && kind < 2) return axws__json_string_start(j, t, p, kind);

@@ -26,7 +26,8 @@ for t in tests/test_*.py; do [[ -f $t ]] && runners+=("$(basename "$t" .py) /usr
 # the conformance suite a second time, against the ASan+UBSan build of the echo client
 [[ -f tests/test_conformance.py ]] &&
     runners+=("test_conformance-asan env ECHO=build/asan/echo /usr/bin/python3 tests/test_conformance.py")
-# ... and against the build without BearSSL (AXWS_NO_TLS: its own SHA-1 and random pool)
+# ... and against the build without BearSSL (AXWS_NO_TLS: its own SHA-1 and random pool),
+# built with -Os (the size build's own paths)
 [[ -x build/notls/echo ]] &&
     runners+=("test_conformance-notls env ECHO=build/notls/echo /usr/bin/python3 tests/test_conformance.py")
 
