@@ -2839,9 +2839,10 @@ static int axws__random(axws_conn *c, uint8_t *out, size_t n) {
 #define AXWS__UTF8_ACCEPT 0u
 
 /* (Computed, not looked up: as a chain of ranges GCC makes it a 204-byte table.) */
-static uint32_t axws__utf8_lead(uint8_t b) {
+static AXWS__INLINE uint32_t axws__utf8_lead(uint8_t b) {
     uint32_t lo = 0x80, hi = 0xBF;
     if (b < 0xC2 || b > 0xF4) return 0xFFFFFFFFu; /* 80..C1, F5..FF never start a character */
+    if (b < 0xE0) return 1u | lo << 8 | hi << 16;  /* the most common: two bytes, any tail */
     if (b == 0xE0) lo = 0xA0;      /* no overlong 3-byte forms */
     else if (b == 0xED) hi = 0x9F; /* no surrogates */
     else if (b == 0xF0) lo = 0x90; /* no overlong 4-byte forms */
