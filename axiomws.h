@@ -4986,8 +4986,10 @@ AXWS__DEF int axws_inflate_init(axws_inflate *z, void *window, int window_bits) 
 
 AXWS__DEF const char *axws_inflate_strerror(const axws_inflate *z) {
 #define AXWS__INF_ERR_STR(name, text) text "\0"
-    const char *list = "\0" AXWS__INF_ERRORS(AXWS__INF_ERR_STR);
+    /* a named object, so that the texts leave with the function (see axws__text_of) */
+    static const char texts[] = "\0" AXWS__INF_ERRORS(AXWS__INF_ERR_STR);
 #undef AXWS__INF_ERR_STR
+    const char *list = texts;
     int i = z->err < AXWS_INFLATE_E_COUNT_ ? z->err : 0;
     while (i-- > 0) list += strlen(list) + 1;
     return list;
