@@ -2412,7 +2412,7 @@ struct axws_axiom {
     char cookie[2 * AXWS_AXIOM_TOKEN_MAX + 64];
     const char *headers[24];
 #ifdef AXWS_AXIOM_SHARED_RX
-    int attempt_deferred;     /* an attempt waits for the refresh to give rx_buf back */
+    /* no record buffer: the refresh reads into cfg.rx_buf (axws__ax_stream_holds_rx) */
 #elif defined(AXWS_NO_TLS)
     uint8_t http_rx[1024];
 #else
@@ -10900,13 +10900,18 @@ static int axws__ax_start_refresh(axws_axiom *a, int64_t now);
    The stream holds it from its attempt until its CLOSE event (delivered once it is CLOSED
    and done with the buffer); the refresh from its start until its own CLOSE. A refresh
    starts only where the stream is down (step asks this; an attempt and the 401/403 path
-   start one from a CLOSED stream), and an attempt waits while a refresh runs. */
+   start one from a CLOSED stream), and a stream that is wanted waits while a refresh runs:
+   the refresh's end makes its attempt (axws__ax_http_event). */
 #ifdef AXWS_AXIOM_SHARED_RX
 static int axws__ax_stream_holds_rx(const axws_axiom *a) {
     return a->attempt_live || axws_conn_state(&a->ws) != AXWS_STATE_CLOSED;
 }
+static int axws__ax_stream_waits_for_rx(const axws_axiom *a) {
+    return a->want_up && !a->attempt_live && a->refresh_busy;
+}
 #else
 #define axws__ax_stream_holds_rx(a) 0
+#define axws__ax_stream_waits_for_rx(a) 0
 #endif
 
 static int64_t axws__ax_backoff(axws_axiom *a, int attempts) {
@@ -10931,12 +10936,7 @@ static void axws__ax_attempt(axws_axiom *a, int64_t now) {
     int r;
     a->next_attempt = 0;
     if (!a->want_up || a->attempt_live) return;
-#ifdef AXWS_AXIOM_SHARED_RX
-    if (a->refresh_busy) { /* it has rx_buf: the attempt is made when it ends */
-        a->attempt_deferred = 1;
-        return;
-    }
-#endif
+    if (axws__ax_stream_waits_for_rx(a)) return; /* the refresh has rx_buf: made when it ends */
     if (!a->access[0] || (a->access_exp && axws__ax_wall(a) >= a->access_exp)) {
         if (a->refresh[0]) {
             a->connect_after_refresh = 1;
@@ -10986,9 +10986,7 @@ static void axws__ax_attempt_soon(axws_axiom *a, int64_t now) { a->next_attempt 
 static int axws__ax_connect(axws_axiom *a, int token_price, int64_t now) {
     AXWS_ASSERT(a != NULL);
     if (a->want_up && (a->attempt_live || a->next_attempt || a->connect_after_refresh)) return AXWS_ESTATE;
-#ifdef AXWS_AXIOM_SHARED_RX
-    if (a->want_up && a->attempt_deferred) return AXWS_ESTATE;
-#endif
+    if (axws__ax_stream_waits_for_rx(a)) return AXWS_ESTATE; /* its attempt comes after the refresh */
     /* no token of any kind: nothing could ever connect, say so now */
     if (!a->access[0] && !a->refresh[0]) return AXWS_EAUTH;
     a->want_up = 1;
@@ -11015,9 +11013,6 @@ AXWS__DEF int axws_axiom_disconnect(axws_axiom *a, int64_t now_ms) {
     a->want_up = 0;
     a->reconnect_now = 0;
     a->next_attempt = 0;
-#ifdef AXWS_AXIOM_SHARED_RX
-    a->attempt_deferred = 0;
-#endif
     a->connect_after_refresh = 0;
     a->next_refresh = 0;
     if (a->refresh_busy) { /* nothing is left running once disconnect() returns but the close */
@@ -11759,10 +11754,10 @@ static void axws__ax_http_event(axws_conn *c, const axws_event *ev, void *user) 
     if (a->refresh_ok) axws__ax_refreshed(a, ev->now_ms);
     else axws__ax_refresh_failed(a, c, ev->error, ev->now_ms);
 #ifdef AXWS_AXIOM_SHARED_RX
-    if (a->attempt_deferred) { /* the attempt that waited for rx_buf, made by the next step */
-        a->attempt_deferred = 0;
-        if (a->want_up && !a->attempt_live && !a->next_attempt) a->next_attempt = ev->now_ms ? ev->now_ms : 1;
-    }
+    /* the stream waited for rx_buf (worked or not: a good token still connects); not when
+       it waits for a new token (connect_after_refresh: the refresh's retry decides) */
+    if (a->want_up && !a->attempt_live && !a->next_attempt && !a->connect_after_refresh)
+        a->next_attempt = ev->now_ms ? ev->now_ms : 1;
 #endif
 }
 
