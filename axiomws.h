@@ -359,50 +359,69 @@ extern "C" {
 
 /* ======================================================================== errors */
 
-/* X(name, value, text): one list yields the enum and axws_strerror(). */
+/* X(name, value, text): one list yields the enum and axws_strerror(). Every name exists in
+   every build, so a program's switch compiles either way; a text is there only where the
+   build can return its code (the AXWS__IF_* wrappers): the sans-IO core carries none of the
+   socket driver's, TLS layer's, proxy's or Axiom client's texts, and axws_strerror() says
+   "unknown error" for those codes there. */
 #define AXWS__ERRORS(X)                                                                      \
     X(AXWS_OK, 0, "success")                                                                 \
     X(AXWS_EWOULDBLOCK, -1, "output buffer full: nothing was queued, try again after step") \
     X(AXWS_EINVAL, -2, "invalid argument")                                                   \
     X(AXWS_ESTATE, -3, "operation not allowed in the connection's current state")           \
     X(AXWS_EURL, -4, "malformed URL")                                                        \
-    X(AXWS_ERESOLVE, -5, "host name could not be resolved")                                  \
-    X(AXWS_ECONNECT, -6, "TCP connection failed")                                            \
+    X(AXWS_ERESOLVE, -5, AXWS__IF_SOCKETS("host name could not be resolved"))                \
+    X(AXWS_ECONNECT, -6, AXWS__IF_SOCKETS("TCP connection failed"))                          \
     X(AXWS_ETIMEDOUT, -7, "timed out")                                                       \
     X(AXWS_EHTTP, -8, "server answered the upgrade with a status other than 101")           \
     X(AXWS_EHANDSHAKE, -9, "invalid upgrade response")                                       \
     X(AXWS_ETOOBIG, -10, "message or response larger than the configured limit")            \
     X(AXWS_EPROTO, -11, "WebSocket protocol violation by the peer")                          \
     X(AXWS_EUTF8, -12, "invalid UTF-8 in a text message or close reason")                   \
-    X(AXWS_EIO, -13, "socket error")                                                         \
+    X(AXWS_EIO, -13, AXWS__IF_SOCKETS("socket error"))                                       \
     X(AXWS_ECLOSED, -14, "connection closed without a close handshake")                      \
     X(AXWS_EDEADPEER, -15, "the peer went silent or stopped reading (dead-peer timeout)")   \
     X(AXWS_ENOBUFS, -16, "a configured buffer is too small")                                 \
-    X(AXWS_ETLS, -17, "TLS failure")                                                         \
-    X(AXWS_ENOTLS, -18, "wss:// is not available in a build with AXWS_NO_TLS")            \
-    X(AXWS_EAUTH, -19, "no usable access token, or the service refused it")                 \
-    X(AXWS_ENOTCONN, -20, "not connected")                                                   \
-    X(AXWS_EFULL, -21, "the subscription table is full")                                     \
-    X(AXWS_EFILE, -22, "token file could not be read or written")                          \
+    X(AXWS_ETLS, -17, AXWS__IF_TLS("TLS failure"))                                           \
+    X(AXWS_ENOTLS, -18, AXWS__IF_SOCKETS("wss:// is not available in a build with AXWS_NO_TLS")) \
+    X(AXWS_EAUTH, -19, AXWS__IF_AXIOM_CLIENT("no usable access token, or the service refused it")) \
+    X(AXWS_ENOTCONN, -20, AXWS__IF_AXIOM_CLIENT("not connected"))                            \
+    X(AXWS_EFULL, -21, AXWS__IF_AXIOM_CLIENT("the subscription table is full"))              \
+    X(AXWS_EFILE, -22, AXWS__IF_AXIOM_CLIENT("token file could not be read or written"))     \
     X(AXWS_ENORANDOM, -23, "no entropy source: set cfg.random (this target has no OS random source)") \
     X(AXWS_ELAYOUT, -24, "this file and the implementation disagree on layout macros (AXWS_NO_*, AXWS_PORT_*, AXWS_AXIOM_*): set them the same in every file") \
-    X(AXWS_EDEFLATE, -25, "invalid compressed data in a permessage-deflate message") \
-    AXWS__ERRORS_PROXY(X)
-/* The proxy's errors (>>proxy), in the list only where proxies are built in: the sans-IO
-   core, which never returns them, carries no texts for them. Their names exist in every
-   build (below), so a program's switch compiles either way. */
-#ifndef AXWS_NO_PROXY
-#define AXWS__ERRORS_PROXY(X)                                                                \
-    X(AXWS_EPROXY, -26, "the proxy did not open a tunnel to the server: it refused, or its answer was malformed") \
-    X(AXWS_EPROXYAUTH, -27, "the proxy wants authentication, or refused the user name and password") \
-    X(AXWS_EPROXYCONNECT, -28, "could not connect to the proxy")
+    X(AXWS_EDEFLATE, -25, AXWS__IF_DEFLATE("invalid compressed data in a permessage-deflate message")) \
+    X(AXWS_EPROXY, -26, AXWS__IF_PROXY("the proxy did not open a tunnel to the server: it refused, or its answer was malformed")) \
+    X(AXWS_EPROXYAUTH, -27, AXWS__IF_PROXY("the proxy wants authentication, or refused the user name and password")) \
+    X(AXWS_EPROXYCONNECT, -28, AXWS__IF_PROXY("could not connect to the proxy"))
+#ifndef AXWS_NO_SOCKETS
+#define AXWS__IF_SOCKETS(text) text
 #else
-#define AXWS__ERRORS_PROXY(X)
-enum { AXWS_EPROXY = -26, AXWS_EPROXYAUTH = -27, AXWS_EPROXYCONNECT = -28 };
+#define AXWS__IF_SOCKETS(text) ""
+#endif
+#ifndef AXWS_NO_TLS
+#define AXWS__IF_TLS(text) text
+#else
+#define AXWS__IF_TLS(text) ""
+#endif
+#ifdef AXWS__AXIOM_CLIENT
+#define AXWS__IF_AXIOM_CLIENT(text) text
+#else
+#define AXWS__IF_AXIOM_CLIENT(text) ""
+#endif
+#ifndef AXWS_NO_DEFLATE
+#define AXWS__IF_DEFLATE(text) text
+#else
+#define AXWS__IF_DEFLATE(text) ""
+#endif
+#ifndef AXWS_NO_PROXY
+#define AXWS__IF_PROXY(text) text
+#else
+#define AXWS__IF_PROXY(text) ""
 #endif
 
 #define AXWS__ENUM_ITEM(name, value, text) name = value,
-enum { AXWS__ERRORS(AXWS__ENUM_ITEM) AXWS__ERR_LAST_ };
+enum { AXWS__ERRORS(AXWS__ENUM_ITEM) AXWS__ERR_END_ }; /* (AXWS__ERR_END_ only ends the list without a trailing comma) */
 #undef AXWS__ENUM_ITEM
 
 /* A static, readable description of any AXWS_E* code (or "unknown error"). */
@@ -2593,7 +2612,7 @@ AXWS__DEF const char *axws_strerror(int err) {
     static const char texts[] = AXWS__ERRORS(AXWS__TEXT_ITEM);
     static const signed char codes[] = {AXWS__ERRORS(AXWS__CODE_ITEM)};
     const char *t = axws__text_of(texts, codes, sizeof codes, err);
-    return t ? t : "unknown error";
+    return t && *t ? t : "unknown error"; /* "": a code this build never returns */
 }
 
 static uint64_t axws__load64(const uint8_t *p) {
