@@ -7182,13 +7182,54 @@ static int axws__json_clinger(uint64_t w, long e, double *z) {
     return 0;
 }
 
+/* The common number (a price, an amount, a timestamp: up to 19 significant digits after a
+   leading "0", an exponent Clinger's step takes) in one pass that checks the grammar as it
+   reads: 1 with *z set, exactly what the general path gives (the same digits and exponent
+   into the same Clinger step); 0 for anything else, which the general path then parses,
+   checks and converts. It keeps its sums in locals (the general parse writes a struct
+   that every byte it reads may alias). Only speed: a build for size leaves it out. */
+static int axws__json_plain_double(const char *s, size_t len, double *z) {
+    size_t i, from, nd, fl = 0;
+    long x = 0;
+    uint64_t w = 0;
+    unsigned d;
+    int neg, eneg = 0;
+    if (!s || !len) return 0;
+    neg = s[0] == '-';
+    i = (size_t)neg;
+    if (i < len && s[i] == '0') {
+        i++;
+        nd = 0;
+    } else {
+        for (from = i; i < len && (d = (unsigned)(uint8_t)s[i] - '0') < 10u; i++) w = w * 10 + d;
+        if ((nd = i - from) == 0) return 0;
+    }
+    if (i < len && s[i] == '.') {
+        for (from = ++i; i < len && (d = (unsigned)(uint8_t)s[i] - '0') < 10u; i++) w = w * 10 + d;
+        if ((fl = i - from) == 0) return 0;
+        nd += fl;
+    }
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        if (++i < len && (s[i] == '+' || s[i] == '-')) eneg = s[i++] == '-';
+        for (from = i; i < len && (d = (unsigned)(uint8_t)s[i] - '0') < 10u; i++)
+            if (x < 100000) x = x * 10 + (long)d; /* far beyond what Clinger's step takes */
+        if (i == from) return 0;
+    }
+    /* 20 digits would wrap w (2^64 is 0 there) */
+    if (i != len || nd > 19 || !axws__json_clinger(w, (eneg ? -x : x) - (long)fl, z)) return 0;
+    if (neg) *z = -*z;
+    return 1;
+}
+
 AXWS__DEF int axws_json_to_double(const char *s, size_t len, double *out) {
     axws__json_num o;
     size_t lo, n, k, i;
     long e10, e;
     uint64_t w = 0;
     double z;
-    int r = axws__json_num_parse(s, len, &o);
+    int r;
+    if (!AXWS__SMALL && axws__json_plain_double(s, len, out)) return 0;
+    r = axws__json_num_parse(s, len, &o);
     if (r) return r;
     /* the common number (prices, timestamps): up to 19 digits, read once by the parse */
     if (o.nd <= 19 && axws__json_clinger(o.w, o.exp - (long)o.fl, &z)) goto finish;

@@ -785,6 +785,11 @@ static void test_double(void) {
         "1.00000000000000011102230246251565404236316680908203126",
         "7.2057594037927933e16", "5e-20", "2.5e-1", "1844674407370955161600", "1e22", "1e-22",
         "4503599627370497.5", "4503599627370496.5", "3.0e-1", "1e0001", "1E+2", "1e-5",
+        /* plain decimals, the one-pass path's: 20 digits wrap a 64-bit accumulator (2^64 is
+           0 there), so 19 is its limit */
+        "-0.0", "0.0", "10", "-7.25", "0.000010294", "578268024.200339", "1234567890123456789",
+        "0.1234567890123456789", "18446744073709551616", "-18446744073709551617",
+        "1844674407370955161.7", "0.00000000000000000000018446744073709551617", "9007199254740993.5",
         "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497791.9999999999999999999999999999999999999999999999999999999999999999999999",
     };
     size_t i;
@@ -817,6 +822,15 @@ static void test_double(void) {
         CHECK_EQ(axws_json_to_double("1.", 2, &d), AXWS_JSON_ENUMBER);
         CHECK_EQ(axws_json_to_double("0x1p3", 5, &d), AXWS_JSON_ENUMBER);
         CHECK_EQ(axws_json_to_double("inf", 3, &d), AXWS_JSON_ENUMBER);
+        /* what the one-pass path must hand to the general one, which refuses it */
+        {
+            static const char *bad_num[] = {"", "-", ".5", "-.5", "01", "-01.5", "00", "1..5", "1.5.5",
+                                            "1.e5", "+1", " 1.5", "1.5 ", "1.5x", "-a", "0-", "1e", "1e+",
+                                            "-2.5E-", "1e5.5", "1ee5", "1e+-5"};
+            for (i = 0; i < sizeof bad_num / sizeof bad_num[0]; i++)
+                if (!CHECK_EQ(axws_json_to_double(bad_num[i], strlen(bad_num[i]), &d), AXWS_JSON_ENUMBER))
+                    fprintf(stderr, "  to_double(\"%s\")\n", bad_num[i]);
+        }
     }
     /* the differential run: over a million random inputs against strtod */
     t0 = clock();
