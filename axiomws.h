@@ -6833,36 +6833,40 @@ typedef struct axws__json_num {
     size_t nd;                   /* how many digits w took */
 } axws__json_num;
 
-static int axws__json_num_parse(const char *s, size_t len, axws__json_num *o) {
-    size_t i = 0;
+/* Checks the grammar as it reads. The running sums stay in locals and are stored once:
+   written into *o digit by digit, every byte read (a char) could alias them, so each digit
+   would store and reload them (about 40 % of a price's conversion). */
+static AXWS__INLINE int axws__json_num_parse(const char *s, size_t len, axws__json_num *o) {
+    size_t i = 0, from;
+    uint64_t w = 0;
+    long x = 0;
+    unsigned d;
+    int eneg = 0;
     memset(o, 0, sizeof *o);
-    if (!s) return AXWS_JSON_ENUMBER;
-    if (i < len && s[i] == '-') { o->neg = 1; i++; }
+    if (!s || !len) return AXWS_JSON_ENUMBER;
+    if (s[0] == '-') { o->neg = 1; i++; }
     o->ip = s + i;
     if (i < len && s[i] == '0') i++;
-    else if (i < len && s[i] >= '1' && s[i] <= '9')
-        for (; i < len && axws__json_digit((uint8_t)s[i]); i++, o->nd++) o->w = o->w * 10 + (uint64_t)(s[i] - '0');
-    else return AXWS_JSON_ENUMBER;
+    else {
+        for (from = i; i < len && (d = (unsigned)(uint8_t)s[i] - '0') < 10u; i++) w = w * 10 + d;
+        if (i == from) return AXWS_JSON_ENUMBER;
+        o->nd = i - from;
+    }
     o->il = (size_t)(s + i - o->ip);
     if (i < len && s[i] == '.') {
-        i++;
-        o->fp = s + i;
-        for (; i < len && axws__json_digit((uint8_t)s[i]); i++, o->nd++) o->w = o->w * 10 + (uint64_t)(s[i] - '0');
-        o->fl = (size_t)(s + i - o->fp);
-        if (!o->fl) return AXWS_JSON_ENUMBER;
+        o->fp = s + ++i;
+        for (from = i; i < len && (d = (unsigned)(uint8_t)s[i] - '0') < 10u; i++) w = w * 10 + d;
+        if (i == from) return AXWS_JSON_ENUMBER;
+        o->fl = i - from;
+        o->nd += o->fl;
     }
+    o->w = w; /* wrapped when nd > 19: unused then */
     if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-        int eneg = 0;
-        size_t d0;
-        i++;
-        if (i < len && (s[i] == '+' || s[i] == '-')) { eneg = s[i] == '-'; i++; }
-        d0 = i;
-        while (i < len && axws__json_digit((uint8_t)s[i])) {
-            if (o->exp < 100000000L) o->exp = o->exp * 10 + (s[i] - '0');
-            i++;
-        }
-        if (i == d0) return AXWS_JSON_ENUMBER;
-        if (eneg) o->exp = -o->exp;
+        if (++i < len && (s[i] == '+' || s[i] == '-')) eneg = s[i++] == '-';
+        for (from = i; i < len && (d = (unsigned)(uint8_t)s[i] - '0') < 10u; i++)
+            if (x < 100000000L) x = x * 10 + (long)d;
+        if (i == from) return AXWS_JSON_ENUMBER;
+        o->exp = eneg ? -x : x;
     }
     return i == len ? 0 : AXWS_JSON_ENUMBER;
 }
@@ -7182,54 +7186,13 @@ static int axws__json_clinger(uint64_t w, long e, double *z) {
     return 0;
 }
 
-/* The common number (a price, an amount, a timestamp: up to 19 significant digits after a
-   leading "0", an exponent Clinger's step takes) in one pass that checks the grammar as it
-   reads: 1 with *z set, exactly what the general path gives (the same digits and exponent
-   into the same Clinger step); 0 for anything else, which the general path then parses,
-   checks and converts. It keeps its sums in locals (the general parse writes a struct
-   that every byte it reads may alias). Only speed: a build for size leaves it out. */
-static int axws__json_plain_double(const char *s, size_t len, double *z) {
-    size_t i, from, nd, fl = 0;
-    long x = 0;
-    uint64_t w = 0;
-    unsigned d;
-    int neg, eneg = 0;
-    if (!s || !len) return 0;
-    neg = s[0] == '-';
-    i = (size_t)neg;
-    if (i < len && s[i] == '0') {
-        i++;
-        nd = 0;
-    } else {
-        for (from = i; i < len && (d = (unsigned)(uint8_t)s[i] - '0') < 10u; i++) w = w * 10 + d;
-        if ((nd = i - from) == 0) return 0;
-    }
-    if (i < len && s[i] == '.') {
-        for (from = ++i; i < len && (d = (unsigned)(uint8_t)s[i] - '0') < 10u; i++) w = w * 10 + d;
-        if ((fl = i - from) == 0) return 0;
-        nd += fl;
-    }
-    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-        if (++i < len && (s[i] == '+' || s[i] == '-')) eneg = s[i++] == '-';
-        for (from = i; i < len && (d = (unsigned)(uint8_t)s[i] - '0') < 10u; i++)
-            if (x < 100000) x = x * 10 + (long)d; /* far beyond what Clinger's step takes */
-        if (i == from) return 0;
-    }
-    /* 20 digits would wrap w (2^64 is 0 there) */
-    if (i != len || nd > 19 || !axws__json_clinger(w, (eneg ? -x : x) - (long)fl, z)) return 0;
-    if (neg) *z = -*z;
-    return 1;
-}
-
 AXWS__DEF int axws_json_to_double(const char *s, size_t len, double *out) {
     axws__json_num o;
     size_t lo, n, k, i;
     long e10, e;
     uint64_t w = 0;
     double z;
-    int r;
-    if (!AXWS__SMALL && axws__json_plain_double(s, len, out)) return 0;
-    r = axws__json_num_parse(s, len, &o);
+    int r = axws__json_num_parse(s, len, &o);
     if (r) return r;
     /* the common number (prices, timestamps): up to 19 digits, read once by the parse */
     if (o.nd <= 19 && axws__json_clinger(o.w, o.exp - (long)o.fl, &z)) goto finish;

@@ -785,7 +785,7 @@ static void test_double(void) {
         "1.00000000000000011102230246251565404236316680908203126",
         "7.2057594037927933e16", "5e-20", "2.5e-1", "1844674407370955161600", "1e22", "1e-22",
         "4503599627370497.5", "4503599627370496.5", "3.0e-1", "1e0001", "1E+2", "1e-5",
-        /* plain decimals, the one-pass path's: 20 digits wrap a 64-bit accumulator (2^64 is
+        /* plain decimals, the one-step conversion's: 20 digits wrap the 64-bit sum (2^64 is
            0 there), so 19 is its limit */
         "-0.0", "0.0", "10", "-7.25", "0.000010294", "578268024.200339", "1234567890123456789",
         "0.1234567890123456789", "18446744073709551616", "-18446744073709551617",
@@ -822,7 +822,7 @@ static void test_double(void) {
         CHECK_EQ(axws_json_to_double("1.", 2, &d), AXWS_JSON_ENUMBER);
         CHECK_EQ(axws_json_to_double("0x1p3", 5, &d), AXWS_JSON_ENUMBER);
         CHECK_EQ(axws_json_to_double("inf", 3, &d), AXWS_JSON_ENUMBER);
-        /* what the one-pass path must hand to the general one, which refuses it */
+        /* numbers the grammar refuses, at each place the parse checks */
         {
             static const char *bad_num[] = {"", "-", ".5", "-.5", "01", "-01.5", "00", "1..5", "1.5.5",
                                             "1.e5", "+1", " 1.5", "1.5 ", "1.5x", "-a", "0-", "1e", "1e+",
