@@ -171,6 +171,19 @@ AXT_MAYBE_UNUSED static int start_tls(void) {
     return CHECK(standin_start(&S, cert, key, standin_args) == 0);
 }
 
+/* The stand-in expires the tokens and drops the stream, so the reconnect's upgrade gets
+   403: the client refreshes once and connects again. n: disconnects so far, after this one
+   (connects and tokens are one more). Whether the client reported the 403 is the caller's
+   to check (its callbacks). */
+AXT_MAYBE_UNUSED static void check_403_refresh_retry(axws_axiom *a, ctx *t, int n) {
+    CHECK_EQ(fault("{\"expire_tokens\":true}"), 200);
+    CHECK_EQ(fault("{\"drop\":true}"), 200);
+    CHECK(wait_disconnected(a, t, n));
+    CHECK(wait_connected(a, t, n + 1));
+    CHECK_EQ(t->tokens, n + 1);
+    CHECK(standin_count(&S, "\"event\":\"upgrade\"", "\"status\":403", (const char *)NULL) >= 1);
+}
+
 /* Every stand-in stopped, the run's directory removed, the count line: main's return. */
 AXT_MAYBE_UNUSED static int finish(void) {
     char cmd[200];

@@ -239,12 +239,7 @@ static void test_tokens(void) {
     CHECK_EQ(t.tokens, 1); /* no refresh loop once the new token is fresh */
 
     AXT_CASE("403 on the upgrade: one refresh, then a retry that succeeds");
-    CHECK_EQ(fault("{\"expire_tokens\":true}"), 200);
-    CHECK_EQ(fault("{\"drop\":true}"), 200);
-    CHECK(wait_disconnected(&a, &t, 1));
-    CHECK(wait_connected(&a, &t, 2));
-    CHECK_EQ(t.tokens, 2);
-    CHECK(standin_count(&S, "\"event\":\"upgrade\"", "\"status\":403", (const char *)NULL) >= 1);
+    check_403_refresh_retry(&a, &t, 1);
     CHECK(t.errors[AXWS_AXIOM_ERR_AUTH] >= 1 && t.last_http == 403);
 
     AXT_CASE("a failed refresh is reported and retried, never silent");

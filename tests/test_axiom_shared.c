@@ -87,12 +87,7 @@ static void test_shared_rx(void) {
     CHECK(fresh_message(&a, &t));
 
     AXT_CASE("shared rx: 403 on the upgrade: one refresh, then a retry that succeeds");
-    CHECK_EQ(fault("{\"expire_tokens\":true}"), 200);
-    CHECK_EQ(fault("{\"drop\":true}"), 200);
-    CHECK(wait_disconnected(&a, &t, 2));
-    CHECK(wait_connected(&a, &t, 3));
-    CHECK_EQ(t.tokens, 3);
-    CHECK(standin_count(&S, "\"event\":\"upgrade\"", "\"status\":403", (const char *)NULL) >= 1);
+    check_403_refresh_retry(&a, &t, 2);
     CHECK(fresh_message(&a, &t));
 
     AXT_CASE("shared rx: a refresh endpoint that keeps failing does not keep a stream with a good token down");
