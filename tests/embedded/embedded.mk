@@ -17,9 +17,13 @@ EMB_B       := $(B)/embedded
 EMB_ARCH    := -mcpu=cortex-m4 -mthumb
 comma       := ,
 # what an embedded build uses: -Os, one section per function and object (so the linker
-# drops what is not called), warnings as errors, asserts off, no BearSSL, no statistics
+# drops what is not called), warnings as errors, asserts off, no BearSSL; and the optional
+# features added after the size targets were set switched off, as the targets are defined:
+# no statistics, no permessage-deflate (proxies are off on the lwIP port and without
+# sockets). What the deflate switch saves is its own size row (sans-io-core+deflate).
 EMB_CFLAGS  := -std=c99 $(EMB_ARCH) -Os -ffunction-sections -fdata-sections -Wall -Wextra -Werror \
-               -DNDEBUG '-DAXWS_ASSERT(x)=((void)0)' -DAXWS_NO_TLS -DAXWS_NO_STATS -I$(EMB_B) -Itests -I$(EMB_D)
+               -DNDEBUG '-DAXWS_ASSERT(x)=((void)0)' -DAXWS_NO_TLS -DAXWS_NO_STATS -DAXWS_NO_DEFLATE \
+               -I$(EMB_B) -Itests -I$(EMB_D)
 EMB_LDFLAGS := $(EMB_ARCH) --specs=nano.specs --specs=rdimon.specs -nostartfiles \
                -T $(EMB_D)/mps2-an386.ld -Wl,--gc-sections
 # exit status through semihosting (SYS_EXIT_EXTENDED): a failing program makes QEMU fail
@@ -28,9 +32,10 @@ EMB_RUN     := timeout 300 $(EMB_QEMU) -M mps2-an386 -nographic -monitor none -s
 
 # every program and the stack analysis see one snapshot of the header (build/embedded/
 # axiomws.h, first on the include path): the same text even if axiomws.h changes while
-# the build runs, and the text the call graphs' line numbers refer to
+# the build runs, and the text the call graphs' line numbers refer to; taken again when
+# this file changes, so that every object is rebuilt with its new flags
 EMB_H := $(EMB_B)/axiomws.h
-$(EMB_H): axiomws.h | embedded-tools
+$(EMB_H): axiomws.h $(EMB_D)/embedded.mk | embedded-tools
 	@mkdir -p $(dir $@)
 	@cp $< $@.tmp && mv $@.tmp $@
 
@@ -43,6 +48,9 @@ EMB_DEF_axiom := -DAXWS_NO_SOCKETS
 EMB_DEF_lwip  := -DAXWS_PORT_LWIP -DAXWS_NO_JSON -DAXWS_NO_AXIOM $(EMB_LWIP)
 EMB_DEF_all   := -DAXWS_PORT_LWIP $(EMB_LWIP)
 EMB_CONFIGS := core json axiom lwip all
+# the core with permessage-deflate compiled in (a size row only: what AXWS_NO_DEFLATE saves
+# a program that never calls axws_deflate_enable())
+EMB_DEF_core_deflate := $(EMB_DEF_core) -UAXWS_NO_DEFLATE
 
 $(EMB_B)/%/axws_lib.o: $(EMB_D)/axws_lib.c $(EMB_H)
 	@mkdir -p $(dir $@)
@@ -94,8 +102,9 @@ $(EMB_B)/logs/%.log: $(EMB_B)/%.elf | embedded-tools
 	@$(EMB_RUN) $< >$@.tmp 2>&1; echo "exit status $$?" >>$@.tmp; mv $@.tmp $@
 
 # ---- the size programs (size_prog.c): NAME, library configuration, entry points used
-EMB_SIZES := sans-io-core json-tokenizer core+json axiom-decoder core+json+axiom-msg core+lwip everything
+EMB_SIZES := sans-io-core sans-io-core+deflate json-tokenizer core+json axiom-decoder core+json+axiom-msg core+lwip everything
 EMB_SZ_sans-io-core        := core  -DEMB_USE_CORE
+EMB_SZ_sans-io-core+deflate := core_deflate -DEMB_USE_CORE
 EMB_SZ_json-tokenizer      := json  -DEMB_USE_JSON
 EMB_SZ_core+json           := json  -DEMB_USE_CORE -DEMB_USE_JSON
 EMB_SZ_axiom-decoder       := axiom -DEMB_USE_AXIOM_MSG
@@ -121,7 +130,7 @@ $(foreach s,$(EMB_SIZES),$(eval $(call EMB_SIZE_RULES,$(s),$(call emb_cfg,$(s)),
 # --gc-sections), where budget.py reads the stack of the runtime helpers it calls
 $(EMB_B)/%/stubs.c: $(EMB_B)/%/axws_lib.o
 	@$(EMB_NM) -u $< | awk '$$2 ~ /^(lwip_|sys_)/ { print "int " $$2 "(void);\nint " $$2 "(void) { return -1; }" }' >$@
-.SECONDARY: $(EMB_CONFIGS:%=$(EMB_B)/%/stubs.c)
+.SECONDARY: $(EMB_CONFIGS:%=$(EMB_B)/%/stubs.c) $(EMB_B)/core_deflate/stubs.c
 $(EMB_B)/%/stubs.o: $(EMB_B)/%/stubs.c
 	$(EMB_CC) $(EMB_ARCH) -Os -ffunction-sections -c $< -o $@
 $(EMB_B)/size/nothing.o: $(EMB_D)/size_prog.c $(EMB_H)
