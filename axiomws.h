@@ -1459,9 +1459,12 @@ AXWS_API int axws_tls_anchors_file(axws_tls_anchors *out, void *buf, size_t size
 #define AXWS_AXIOM_MAX_BALANCES 16   /* BalanceUpdate: token balances kept (count tells all) */
 #endif
 /* The five limits above change struct layouts: set them the same in every file. */
-#if AXWS_AXIOM_MAX_VALUES < 11 || AXWS_AXIOM_MAX_BALANCES < 1 || AXWS_AXIOM_CAPTURE_MAX < 32 || \
-    AXWS_AXIOM_RAW_MAX < 64 || AXWS_AXIOM_ARENA_SIZE < AXWS_AXIOM_CAPTURE_MAX
-#error "axiomws: AXWS_AXIOM_MAX_VALUES >= 11 (the named trade fields), MAX_BALANCES >= 1, CAPTURE_MAX >= 32, RAW_MAX >= 64, ARENA_SIZE >= CAPTURE_MAX"
+/* (The upper bounds keep the decoder's field tables small: slots and member offsets fit
+   16 bits.) */
+#if AXWS_AXIOM_MAX_VALUES < 11 || AXWS_AXIOM_MAX_VALUES > 1024 || AXWS_AXIOM_MAX_BALANCES < 1 || \
+    AXWS_AXIOM_MAX_BALANCES > 256 || AXWS_AXIOM_CAPTURE_MAX < 32 || AXWS_AXIOM_RAW_MAX < 64 ||     \
+    AXWS_AXIOM_ARENA_SIZE < AXWS_AXIOM_CAPTURE_MAX
+#error "axiomws: AXWS_AXIOM_MAX_VALUES 11..1024 (11: the named trade fields), MAX_BALANCES 1..256, CAPTURE_MAX >= 32, RAW_MAX >= 64, ARENA_SIZE >= CAPTURE_MAX"
 #endif
 
 /* X(NAME, name): one list yields the enum and axws_axiom_kind_name() ("new_pair", ...),
@@ -9195,11 +9198,15 @@ enum {
     AXWS__AXC_CELEM, AXWS__AXC_BELEM
 };
 
+/* Sized for flash (a few hundred keys and fields in all): names are at most 48 bytes, and
+   a key's slot is a T, C or P slot (all below the first B slot), a B slot relative to the
+   first, or AXWS__AXIOM_RESERVED. */
 typedef struct axws__axiom_key {
     const char *name;
-    size_t len;
-    int slot;
+    uint8_t len;
+    int8_t slot;
 } axws__axiom_key;
+typedef char axws__axiom_key_slots_fit[AXWS__AXS_BAL <= 127 ? 1 : -1];
 
 #define AXWS__AXK_T(n) {#n, sizeof #n - 1, AXWS__AXS_T_##n},
 #define AXWS__AXK_C(n) {#n, sizeof #n - 1, AXWS__AXS_C_##n},
@@ -9713,25 +9720,32 @@ static axws_axiom_num axws__axiom_num(const axws_axiom_decoder *d, int slot) {
 }
 
 /* Field tables: the typed struct's members, their slots and their JSON names. */
-enum { AXWS__AXF_STR = 0, AXWS__AXF_NUM, AXWS__AXF_VAL };
+enum { AXWS__AXF_STR = 0, AXWS__AXF_NUM, AXWS__AXF_VAL, AXWS__AXF_WRITE = 4 };
+/* 8 bytes on a 32-bit target (flash: the tables hold about 150 fields) */
 typedef struct axws__axiom_field {
     const char *name;
-    int slot;
-    size_t off;
-    uint8_t ftype;
-    uint8_t write;   /* written by write_json (0: part of a nested object) */
+    uint16_t off;    /* of the member in the kind's struct */
+    uint16_t bits;   /* slot << 3 | AXWS__AXF_WRITE (written by write_json; without it: part
+                        of a nested object) | the type (AXWS__AXF_STR, _NUM or _VAL) */
 } axws__axiom_field;
+/* held by the bounds on AXWS_AXIOM_MAX_VALUES and _MAX_BALANCES (checked with #error) */
+typedef char axws__axiom_field_slots_fit[AXWS__AXS_COUNT < 8192 ? 1 : -1];
+typedef char axws__axiom_field_offsets_fit[sizeof(axws_axiom_msg) <= 65535 ? 1 : -1];
+static int axws__axiom_field_slot(const axws__axiom_field *f) { return f->bits >> 3; }
+static int axws__axiom_field_type(const axws__axiom_field *f) { return f->bits & 3; }
+static int axws__axiom_field_written(const axws__axiom_field *f) { return (f->bits & AXWS__AXF_WRITE) != 0; }
 
 /* A table entry from a kind's field list (AXWS_AXIOM_FIELDS_*): where its key's slot is
    and the name write_json gives it. Fields of the nested pair object (P) are not written
-   one by one (write 0): the pair object is. */
+   one by one (no AXWS__AXF_WRITE): the pair object is. */
 #define AXWS__AXF(s, TYPE, member, where, key) AXWS__AXF_##where(s, AXWS__AXF_##TYPE, member, key),
-#define AXWS__AXF_C(s, ft, m, key) {#key, AXWS__AXS_C_##key, offsetof(s, m), ft, 1}
-#define AXWS__AXF_T(s, ft, m, key) {#key, AXWS__AXS_T_##key, offsetof(s, m), ft, 1}
-#define AXWS__AXF_P(s, ft, m, key) {#key, AXWS__AXS_P_##key, offsetof(s, m), ft, 0}
-#define AXWS__AXF_B(s, ft, m, key) {#key, AXWS__AXS_B_##key - AXWS__AXS_BAL, offsetof(s, m), ft, 1}
-#define AXWS__AXF_K(s, ft, m, key) {#key, AXWS__AXS_CONTENT, offsetof(s, m), ft, 1}
-#define AXWS__AXF_V(s, ft, m, index) {#m, AXWS__AXS_VALUES + (index), offsetof(s, m), ft, 1}
+#define AXWS__AXF_E(name, slot, s, m, bits) {name, (uint16_t)offsetof(s, m), (uint16_t)((slot) << 3 | (bits))}
+#define AXWS__AXF_C(s, ft, m, key) AXWS__AXF_E(#key, AXWS__AXS_C_##key, s, m, ft | AXWS__AXF_WRITE)
+#define AXWS__AXF_T(s, ft, m, key) AXWS__AXF_E(#key, AXWS__AXS_T_##key, s, m, ft | AXWS__AXF_WRITE)
+#define AXWS__AXF_P(s, ft, m, key) AXWS__AXF_E(#key, AXWS__AXS_P_##key, s, m, ft)
+#define AXWS__AXF_B(s, ft, m, key) AXWS__AXF_E(#key, AXWS__AXS_B_##key - AXWS__AXS_BAL, s, m, ft | AXWS__AXF_WRITE)
+#define AXWS__AXF_K(s, ft, m, key) AXWS__AXF_E(#key, AXWS__AXS_CONTENT, s, m, ft | AXWS__AXF_WRITE)
+#define AXWS__AXF_V(s, ft, m, index) AXWS__AXF_E(#m, AXWS__AXS_VALUES + (index), s, m, ft | AXWS__AXF_WRITE)
 #define AXWS__AXF_TABLE(name, NAME) \
     static const axws__axiom_field axws__axiom_f_##name[] = {AXWS_AXIOM_FIELDS_##NAME(AXWS__AXF, axws_axiom_##name)};
 AXWS__AXF_TABLE(new_pair, NEW_PAIR)
@@ -9757,6 +9771,7 @@ AXWS__AXF_TABLE(disconnected, DISCONNECTED)
 #undef AXWS__AXF_B
 #undef AXWS__AXF_K
 #undef AXWS__AXF_V
+#undef AXWS__AXF_E
 
 typedef struct axws__axiom_table {
     const axws__axiom_field *f;
@@ -9780,8 +9795,8 @@ static void axws__axiom_fill(const axws_axiom_decoder *d, const axws__axiom_fiel
     size_t i;
     char *b = (char *)dst;
     for (i = 0; i < n; i++) {
-        int slot = base_slot + f[i].slot;
-        switch (f[i].ftype) {
+        int slot = base_slot + axws__axiom_field_slot(&f[i]);
+        switch (axws__axiom_field_type(&f[i])) {
         case AXWS__AXF_STR: *(axws_axiom_str *)(void *)(b + f[i].off) = axws__axiom_str(d, slot); break;
         case AXWS__AXF_NUM: *(axws_axiom_num *)(void *)(b + f[i].off) = axws__axiom_num(d, slot); break;
         default: *(axws_axiom_value *)(void *)(b + f[i].off) = axws__axiom_val(d, slot); break;
@@ -10281,13 +10296,13 @@ static void axws__axiom_put_key(axws__axiom_w *w, const char *name) {
 static axws_axiom_value axws__axiom_field_view(const axws__axiom_field *f, const void *base) {
     const char *b = (const char *)base + f->off;
     axws_axiom_value v;
-    if (f->ftype == AXWS__AXF_NUM) {
+    if (axws__axiom_field_type(f) == AXWS__AXF_NUM) {
         const axws_axiom_num *n = (const axws_axiom_num *)(const void *)b;
         v.ptr = n->raw;
         v.len = n->raw_len;
         v.flags = n->flags;
         v.type = n->type;
-    } else if (f->ftype == AXWS__AXF_STR) {
+    } else if (axws__axiom_field_type(f) == AXWS__AXF_STR) {
         const axws_axiom_str *s = (const axws_axiom_str *)(const void *)b;
         v.ptr = s->ptr;
         v.len = s->len;
@@ -10309,7 +10324,7 @@ static void axws__axiom_put_field(axws__axiom_w *w, const axws__axiom_field *f, 
         axws__puts(&w->b, f->name);
         axws__put(&w->b, "\":", 2);
     } else axws__axiom_put_key(w, f->name);
-    if (f->ftype == AXWS__AXF_NUM && v.type == AXWS_JSON_NUMBER && !v.ptr)
+    if (axws__axiom_field_type(f) == AXWS__AXF_NUM && v.type == AXWS_JSON_NUMBER && !v.ptr)
         axws__axiom_put_double(w, ((const axws_axiom_num *)(const void *)((const char *)base + f->off))->value);
     else axws__axiom_put_value(w, &v);
 }
@@ -10321,7 +10336,7 @@ static void axws__axiom_put_object(axws__axiom_w *w, const axws__axiom_field *f,
     axws__put(&w->b, "{", 1);
     for (i = 0; i < n; i++) {
         axws_axiom_value v;
-        if (f[i].write != want) continue;
+        if (axws__axiom_field_written(&f[i]) != want) continue;
         v = axws__axiom_field_view(&f[i], base);
         if (!axws__axiom_writable(&v)) continue;
         axws__axiom_put_field(w, &f[i], base, k++ == 0);
@@ -10336,7 +10351,7 @@ static void axws__axiom_put_fields(axws__axiom_w *w, const axws_axiom_msg *m, co
     for (i = 0; i < tab->n; i++) {
         const axws__axiom_field *f = &tab->f[i];
         axws_axiom_value v;
-        if (!f->write) continue;
+        if (!axws__axiom_field_written(f)) continue;
         v = axws__axiom_field_view(f, &m->u);
         if (m->kind == AXWS_AXIOM_KIND_WALLET_TRADE && f->off == offsetof(axws_axiom_wallet_trade, pair) &&
             (v.flags & AXWS_AXIOM_PRESENT) && v.type == AXWS_JSON_BEGIN_OBJECT && !axws__axiom_writable(&v)) {

@@ -41,7 +41,7 @@ static void sum_fields(axt_buf *b, const axws__axiom_field *f, size_t n, const v
     for (i = 0; i < n; i++) {
         axws_axiom_value v = axws__axiom_field_view(&f[i], base);
         sum_view(b, f[i].name, v.ptr, v.len, v.flags, v.type);
-        if (f[i].ftype == AXWS__AXF_NUM) sum_num(b, (const axws_axiom_num *)(const void *)((const char *)base + f[i].off));
+        if (axws__axiom_field_type(&f[i]) == AXWS__AXF_NUM) sum_num(b, (const axws_axiom_num *)(const void *)((const char *)base + f[i].off));
     }
 }
 static void summarize(axt_buf *b, const axws_axiom_msg *m) {
@@ -253,7 +253,7 @@ static void check_json_line(const axws_axiom_msg *m, const char *line, int n) {
             double v;
             axws_json_to_double(t.data, t.len, &v);
             for (f = 0; f < tab->n; f++)
-                if (strcmp(tab->f[f].name, key) == 0 && tab->f[f].ftype == AXWS__AXF_NUM && tab->f[f].write) {
+                if (strcmp(tab->f[f].name, key) == 0 && axws__axiom_field_type(&tab->f[f]) == AXWS__AXF_NUM && axws__axiom_field_written(&tab->f[f])) {
                     const axws_axiom_num *num = (const axws_axiom_num *)(const void *)((const char *)&m->u + tab->f[f].off);
                     nums++;
                     if (num->value == v) nums_ok++;

@@ -99,6 +99,11 @@ check "AXWS_NO_JSON without AXWS_NO_AXIOM is refused" sh -c "! gcc -std=c99 -DAX
 check "AXWS_NO_SOCKETS with AXWS_PORT_LWIP is refused" sh -c "! gcc -std=c99 -DAXWS_NO_SOCKETS -DAXWS_PORT_LWIP -I. -c '$tmp/impl.c' -o '$tmp/x.o' 2>'$tmp/err' && grep -q 'pick one' '$tmp/err'"
 check "AXWS_NO_SOCKETS with AXWS_PORT_USER is refused" sh -c "! gcc -std=c99 -DAXWS_NO_SOCKETS -DAXWS_PORT_USER -I. -c '$tmp/impl.c' -o '$tmp/x.o' 2>'$tmp/err' && grep -q 'pick one' '$tmp/err'"
 check "AXWS_PORT_LWIP with AXWS_PORT_USER is refused" sh -c "! gcc -std=c99 -DAXWS_PORT_LWIP -DAXWS_PORT_USER -I. -c '$tmp/impl.c' -o '$tmp/x.o' 2>'$tmp/err' && grep -q 'pick one' '$tmp/err'"
+# the Axiom decoder's field tables keep slots and member offsets in 16 bits: the largest
+# limits compile, and one past them is refused by name
+check "AXWS_AXIOM_MAX_VALUES=1024 and MAX_BALANCES=256 compile" gcc -std=c99 -DAXWS_AXIOM_MAX_VALUES=1024 -DAXWS_AXIOM_MAX_BALANCES=256 -I. -c "$tmp/impl.c" -o "$tmp/x.o"
+check "AXWS_AXIOM_MAX_VALUES=1025 is refused" sh -c "! gcc -std=c99 -DAXWS_AXIOM_MAX_VALUES=1025 -I. -c '$tmp/impl.c' -o '$tmp/x.o' 2>'$tmp/err' && grep -q 'AXWS_AXIOM_MAX_VALUES 11..1024' '$tmp/err'"
+check "AXWS_AXIOM_MAX_BALANCES=257 is refused" sh -c "! gcc -std=c99 -DAXWS_AXIOM_MAX_BALANCES=257 -I. -c '$tmp/impl.c' -o '$tmp/x.o' 2>'$tmp/err' && grep -q 'MAX_BALANCES 1..256' '$tmp/err'"
 # A network port of the program's own (AXWS_PORT_USER), as small as one can be: every
 # connect is refused. The library reaches the network through these calls only (no socket
 # call is linked), and the port's errno comes back with the CLOSE. For the Cortex-M4 the
