@@ -6836,6 +6836,16 @@ typedef struct axws__json_num {
     size_t nd;                   /* how many digits w took */
 } axws__json_num;
 
+/* The digits from s[i]: their value added onto *w (wrapping beyond 19 digits); returns
+   where they end. */
+static AXWS__INLINE size_t axws__json_num_digits(const char *s, size_t i, size_t len, uint64_t *w) {
+    uint64_t v = *w;
+    unsigned d;
+    for (; i < len && (d = (unsigned)(uint8_t)s[i] - '0') < 10u; i++) v = v * 10 + d;
+    *w = v;
+    return i;
+}
+
 /* Checks the grammar as it reads. The running sums stay in locals and are stored once:
    written into *o digit by digit, every byte read (a char) could alias them, so each digit
    would store and reload them (about 40 % of a price's conversion). */
@@ -6851,14 +6861,16 @@ static AXWS__INLINE int axws__json_num_parse(const char *s, size_t len, axws__js
     o->ip = s + i;
     if (i < len && s[i] == '0') i++;
     else {
-        for (from = i; i < len && (d = (unsigned)(uint8_t)s[i] - '0') < 10u; i++) w = w * 10 + d;
+        from = i;
+        i = axws__json_num_digits(s, i, len, &w);
         if (i == from) return AXWS_JSON_ENUMBER;
         o->nd = i - from;
     }
     o->il = (size_t)(s + i - o->ip);
     if (i < len && s[i] == '.') {
         o->fp = s + ++i;
-        for (from = i; i < len && (d = (unsigned)(uint8_t)s[i] - '0') < 10u; i++) w = w * 10 + d;
+        from = i;
+        i = axws__json_num_digits(s, i, len, &w);
         if (i == from) return AXWS_JSON_ENUMBER;
         o->fl = i - from;
         o->nd += o->fl;
